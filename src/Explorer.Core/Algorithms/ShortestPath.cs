@@ -1,0 +1,163 @@
+using Explorer.Graph;
+
+namespace Explorer.Algorithms;
+
+/// <summary>A path over ordinals: nodes[0] = source, edges[i] joins nodes[i] and nodes[i+1].</summary>
+internal sealed record OrdinalPath(int[] Nodes, int[] Edges);
+
+/// <summary>
+/// Bidirectional breadth-first search that always expands the side whose frontier has the smaller total
+/// degree and stops at the first meeting node (which is provably on a shortest path when whole levels are
+/// expanded). Deterministic: adjacency order is fixed.
+/// </summary>
+internal static class ShortestPath
+{
+    public static OrdinalPath? Find(CsrGraph graph, int source, int target, int maxHops, TraversalFilter filter)
+    {
+        if (source == target)
+        {
+            return new OrdinalPath([source], []);
+        }
+
+        if (maxHops <= 0 || graph.Component[source] != graph.Component[target])
+        {
+            return null;
+        }
+
+        var scratch = TraversalScratch.For(graph.NodeCount);
+        var generation = scratch.Generation;
+        var markF = scratch.MarkForward;
+        var markB = scratch.MarkBackward;
+        var blocked = scratch.Blocked;
+        var parentF = scratch.ParentForward;
+        var parentB = scratch.ParentBackward;
+        var queueF = scratch.QueueForward;
+        var queueB = scratch.QueueBackward;
+        var offsets = graph.Offsets;
+        var adjacentNode = graph.AdjacentNode;
+        var adjacentEdge = graph.AdjacentEdge;
+
+        foreach (var avoided in filter.Avoid)
+        {
+            blocked[avoided] = generation;
+        }
+
+        var checkNodes = filter.Avoid.Count > 0 || !filter.AllKinds;
+        var checkTypes = !filter.AllTypes;
+
+        // Forward follows outgoing edges for Direction.Out, incoming for In; backward the opposite.
+        var forwardSkipBit = filter.Direction switch { Direction.Out => 1, Direction.In => 0, _ => -1 };
+        var backwardSkipBit = filter.Direction switch { Direction.Out => 0, Direction.In => 1, _ => -1 };
+
+        markF[source] = generation;
+        markB[target] = generation;
+        queueF[0] = source;
+        queueB[0] = target;
+        int headF = 0, tailF = 1, headB = 0, tailB = 1;
+        long costF = graph.Degree(source), costB = graph.Degree(target);
+        int depthF = 0, depthB = 0;
+
+        while (headF < tailF && headB < tailB && depthF + depthB < maxHops)
+        {
+            var forward = costF <= costB;
+            var queue = forward ? queueF : queueB;
+            var mark = forward ? markF : markB;
+            var other = forward ? markB : markF;
+            var parent = forward ? parentF : parentB;
+            var skipBit = forward ? forwardSkipBit : backwardSkipBit;
+            var head = forward ? headF : headB;
+            var levelEnd = forward ? tailF : tailB;
+            var tail = levelEnd;
+            long nextCost = 0;
+
+            for (; head < levelEnd; head++)
+            {
+                var u = queue[head];
+                var end = offsets[u + 1];
+                for (var i = offsets[u]; i < end; i++)
+                {
+                    var v = adjacentNode[i];
+                    if (mark[v] == generation)
+                    {
+                        continue;
+                    }
+
+                    var entry = adjacentEdge[i];
+                    if ((entry & 1) == skipBit)
+                    {
+                        continue;
+                    }
+
+                    if (checkTypes && (filter.TypeMask & (1UL << graph.EdgeType[entry >> 1])) == 0)
+                    {
+                        continue;
+                    }
+
+                    if (checkNodes && v != source && v != target && !Allowed(graph, filter, blocked, generation, v))
+                    {
+                        continue;
+                    }
+
+                    mark[v] = generation;
+                    parent[v] = i;
+                    if (other[v] == generation)
+                    {
+                        return Build(graph, source, target, v, parentF, parentB);
+                    }
+
+                    queue[tail++] = v;
+                    nextCost += offsets[v + 1] - offsets[v];
+                }
+            }
+
+            if (forward)
+            {
+                headF = head;
+                tailF = tail;
+                costF = nextCost;
+                depthF++;
+            }
+            else
+            {
+                headB = head;
+                tailB = tail;
+                costB = nextCost;
+                depthB++;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool Allowed(CsrGraph graph, TraversalFilter filter, int[] blocked, int generation, int v) =>
+        blocked[v] != generation && (filter.AllKinds || (filter.KindMask & (1u << graph.NodeKind[v])) != 0);
+
+    private static OrdinalPath Build(CsrGraph graph, int source, int target, int meet, int[] parentF, int[] parentB)
+    {
+        var nodes = new List<int>();
+        var edges = new List<int>();
+        for (var v = meet; v != source;)
+        {
+            var i = parentF[v];
+            nodes.Add(v);
+            edges.Add(graph.AdjacentEdge[i] >> 1);
+            v = OtherEnd(graph, graph.AdjacentEdge[i] >> 1, v);
+        }
+
+        nodes.Add(source);
+        nodes.Reverse();
+        edges.Reverse();
+        for (var v = meet; v != target;)
+        {
+            var e = graph.AdjacentEdge[parentB[v]] >> 1;
+            edges.Add(e);
+            v = OtherEnd(graph, e, v);
+            nodes.Add(v);
+        }
+
+        return new OrdinalPath([.. nodes], [.. edges]);
+    }
+
+    internal static int OtherEnd(CsrGraph graph, int edge, int node) =>
+        graph.EdgeSource[edge] == node ? graph.EdgeTarget[edge] : graph.EdgeSource[edge];
+}

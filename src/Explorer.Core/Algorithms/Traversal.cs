@@ -1,0 +1,94 @@
+using Explorer.Graph;
+
+namespace Explorer.Algorithms;
+
+/// <summary>Which edges and nodes a traversal may use. Endpoints of a path are always allowed.</summary>
+internal sealed class TraversalFilter
+{
+    public static readonly TraversalFilter None = new(ulong.MaxValue, uint.MaxValue, Direction.Any, new HashSet<int>());
+
+    public TraversalFilter(ulong typeMask, uint kindMask, Direction direction, IReadOnlySet<int> avoid)
+    {
+        TypeMask = typeMask;
+        KindMask = kindMask;
+        Direction = direction;
+        Avoid = avoid;
+    }
+
+    public ulong TypeMask { get; }
+
+    public uint KindMask { get; }
+
+    public Direction Direction { get; }
+
+    public IReadOnlySet<int> Avoid { get; }
+
+    public bool AllTypes => TypeMask == ulong.MaxValue;
+
+    public bool AllKinds => KindMask == uint.MaxValue;
+}
+
+/// <summary>
+/// Per-thread reusable buffers: visit marks are generation stamps, so a traversal never clears arrays.
+/// </summary>
+internal sealed class TraversalScratch
+{
+    [ThreadStatic]
+    private static TraversalScratch? s_current;
+
+    private TraversalScratch(int size)
+    {
+        Size = size;
+        MarkForward = new int[size];
+        MarkBackward = new int[size];
+        Blocked = new int[size];
+        ParentForward = new int[size];
+        ParentBackward = new int[size];
+        QueueForward = new int[size];
+        QueueBackward = new int[size];
+    }
+
+    public int Size { get; }
+
+    public int Generation { get; private set; }
+
+    public int[] MarkForward { get; }
+
+    public int[] MarkBackward { get; }
+
+    public int[] Blocked { get; }
+
+    /// <summary>Adjacency entry index through which the node was reached.</summary>
+    public int[] ParentForward { get; }
+
+    public int[] ParentBackward { get; }
+
+    public int[] QueueForward { get; }
+
+    public int[] QueueBackward { get; }
+
+    public static TraversalScratch For(int nodeCount)
+    {
+        var scratch = s_current;
+        if (scratch is null || scratch.Size < nodeCount)
+        {
+            s_current = scratch = new TraversalScratch(Math.Max(nodeCount, 16));
+        }
+
+        scratch.NextGeneration();
+        return scratch;
+    }
+
+    private void NextGeneration()
+    {
+        if (Generation == int.MaxValue)
+        {
+            Array.Clear(MarkForward);
+            Array.Clear(MarkBackward);
+            Array.Clear(Blocked);
+            Generation = 0;
+        }
+
+        Generation++;
+    }
+}

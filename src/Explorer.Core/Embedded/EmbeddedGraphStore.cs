@@ -1,0 +1,619 @@
+using System.Globalization;
+using System.Text.Json;
+using Explorer.Algorithms;
+using Explorer.Graph;
+using Explorer.Seed;
+using Microsoft.Data.Sqlite;
+
+namespace Explorer.Embedded;
+
+/// <summary>
+/// The default store: records in a SQLite file (WAL, synchronous=FULL, so an acknowledged write survives a
+/// crash) and queries on an immutable in-memory <see cref="GraphIndex"/> that is rebuilt and swapped after
+/// each committed write. Writes are serialized; reads never wait for them.
+/// </summary>
+public sealed class EmbeddedGraphStore : IGraphStore
+{
+    private const char AliasSeparator = '\u001f';
+    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
+
+    private readonly string _connectionString;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private volatile GraphIndex? _index;
+
+    public EmbeddedGraphStore(string databasePath)
+    {
+        DatabasePath = Path.GetFullPath(databasePath);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = DatabasePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+        }.ToString();
+    }
+
+    public string Name => "embedded";
+
+    public string DatabasePath { get; }
+
+    internal GraphIndex Index => _index ?? throw new InvalidOperationException("The store is not initialized: call InitializeAsync first.");
+
+    public async Task InitializeAsync(CancellationToken cancellationToken = default)
+    {
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            var directory = Path.GetDirectoryName(DatabasePath);
+            if (!string.IsNullOrEmpty(directory))
+            {
+                Directory.CreateDirectory(directory);
+            }
+
+            using var connection = Open();
+            SqliteSchema.Migrate(connection);
+            _index = LoadIndex(connection);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    // ---- Seeding -------------------------------------------------------------------------------------
+
+    public async Task<SeedReport> SeedAsync(GraphSeed seed, IProgress<SeedProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            using var connection = Open();
+            using var transaction = connection.BeginTransaction();
+            var sources = SeedSources(connection, transaction, seed.Sources, progress);
+            var nodes = SeedNodes(connection, transaction, seed.Nodes, progress, cancellationToken);
+            var edges = SeedEdges(connection, transaction, seed.Edges, progress, cancellationToken);
+            var changed = sources.Added + sources.Updated + nodes.Added + nodes.Updated + edges.Added + edges.Updated > 0;
+            if (changed)
+            {
+                AppendChange(connection, transaction, ChangeKind.GraphReloaded, "seed");
+            }
+
+            transaction.Commit();
+            if (changed || _index is null)
+            {
+                progress?.Report(new SeedProgress("index", 0, 1));
+                _index = LoadIndex(connection);
+                progress?.Report(new SeedProgress("index", 1, 1));
+            }
+
+            return new SeedReport(sources, nodes, edges);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private static SeedCounts SeedSources(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<SourceDocument> sources, IProgress<SeedProgress>? progress)
+    {
+        var existing = new Dictionary<string, SourceDocument>(StringComparer.Ordinal);
+        using (var read = Command(connection, transaction, "SELECT id, title, kind, description, text FROM sources"))
+        using (var reader = read.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                existing[reader.GetString(0)] = new SourceDocument(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4));
+            }
+        }
+
+        using var upsert = Command(connection, transaction, """
+            INSERT INTO sources (id, title, kind, description, text) VALUES ($id, $title, $kind, $description, $text)
+            ON CONFLICT(id) DO UPDATE SET title = excluded.title, kind = excluded.kind, description = excluded.description, text = excluded.text
+            """);
+        int added = 0, updated = 0, unchanged = 0;
+        foreach (var source in sources)
+        {
+            if (existing.TryGetValue(source.Id, out var current) && current == source)
+            {
+                unchanged++;
+                continue;
+            }
+
+            _ = current is null ? added++ : updated++;
+            Bind(upsert, ("$id", source.Id), ("$title", source.Title), ("$kind", source.Kind), ("$description", source.Description), ("$text", source.Text));
+            upsert.ExecuteNonQuery();
+        }
+
+        progress?.Report(new SeedProgress("sources", sources.Count, sources.Count));
+        return new SeedCounts(added, updated, unchanged);
+    }
+
+    private static SeedCounts SeedNodes(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<Node> nodes, IProgress<SeedProgress>? progress, CancellationToken cancellationToken)
+    {
+        var existing = new Dictionary<string, Node>(StringComparer.Ordinal);
+        using (var read = Command(connection, transaction, "SELECT id, kind, name, aliases, description FROM nodes"))
+        using (var reader = read.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                var node = ReadNode(reader, 0);
+                existing[node.Id] = node;
+            }
+        }
+
+        using var upsert = Command(connection, transaction, NodeUpsertSql);
+        int added = 0, updated = 0, unchanged = 0;
+        for (var i = 0; i < nodes.Count; i++)
+        {
+            var node = nodes[i];
+            if (existing.TryGetValue(node.Id, out var current) && SameNode(current, node))
+            {
+                unchanged++;
+            }
+            else
+            {
+                _ = current is null ? added++ : updated++;
+                BindNode(upsert, node);
+                upsert.ExecuteNonQuery();
+            }
+
+            if ((i + 1) % 10_000 == 0 || i + 1 == nodes.Count)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                progress?.Report(new SeedProgress("nodes", i + 1, nodes.Count));
+            }
+        }
+
+        return new SeedCounts(added, updated, unchanged);
+    }
+
+    private static SeedCounts SeedEdges(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<Edge> edges, IProgress<SeedProgress>? progress, CancellationToken cancellationToken)
+    {
+        var existing = new Dictionary<string, Edge>(StringComparer.Ordinal);
+        using (var read = Command(connection, transaction, EdgeSelectSql))
+        using (var reader = read.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                var edge = ReadEdge(reader);
+                existing[edge.Id] = edge;
+            }
+        }
+
+        using var upsert = Command(connection, transaction, EdgeUpsertSql);
+        int added = 0, updated = 0, unchanged = 0;
+        for (var i = 0; i < edges.Count; i++)
+        {
+            var edge = edges[i];
+            if (existing.TryGetValue(edge.Id, out var current) && SameEdge(current, edge))
+            {
+                unchanged++;
+            }
+            else
+            {
+                _ = current is null ? added++ : updated++;
+                BindEdge(upsert, edge);
+                if (upsert.ExecuteScalar() is null)
+                {
+                    throw new GraphWriteException($"edge '{edge.Id}' joins a node that does not exist");
+                }
+            }
+
+            if ((i + 1) % 10_000 == 0 || i + 1 == edges.Count)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                progress?.Report(new SeedProgress("edges", i + 1, edges.Count));
+            }
+        }
+
+        return new SeedCounts(added, updated, unchanged);
+    }
+
+    // ---- Reads ---------------------------------------------------------------------------------------
+
+    public Task<IReadOnlyList<SearchHit>> SearchAsync(SearchQuery query, CancellationToken cancellationToken = default)
+    {
+        var index = Index;
+        IReadOnlyList<SearchHit> hits = [.. index.Names.Search(query.Text, query.Kinds, query.Limit).Select(h =>
+        {
+            var node = index.Nodes[h.Node];
+            return new SearchHit(node.Id, node.Kind, node.Name, node.Aliases, Math.Round(h.Score, 3), h.Match);
+        })];
+        return Task.FromResult(hits);
+    }
+
+    public Task<IReadOnlyList<Node>> ResolveAsync(string term, CancellationToken cancellationToken = default)
+    {
+        var index = Index;
+        IReadOnlyList<Node> nodes = [.. index.Names.Resolve(term).Select(o => index.Nodes[o]).OrderBy(n => n.Id, StringComparer.Ordinal)];
+        return Task.FromResult(nodes);
+    }
+
+    public Task<NodeDetails?> GetNodeAsync(string id, CancellationToken cancellationToken = default)
+    {
+        var index = Index;
+        if (index.Ordinal(id) is not { } ordinal)
+        {
+            return Task.FromResult<NodeDetails?>(null);
+        }
+
+        return Task.FromResult<NodeDetails?>(new NodeDetails(index.Nodes[ordinal], index.Graph.Degree(ordinal), index.CountsByType(ordinal)));
+    }
+
+    public Task<Neighborhood?> GetNeighborhoodAsync(NeighborhoodQuery query, CancellationToken cancellationToken = default)
+    {
+        var index = Index;
+        if (index.Ordinal(query.NodeId) is not { } center)
+        {
+            return Task.FromResult<Neighborhood?>(null);
+        }
+
+        var filter = Filter(index, query.Types, query.Kinds, Direction.Any, null);
+        var found = Neighborhoods.Collect(index.Graph, center, query.Depth, filter, query.Limit, query.Offset);
+        var edges = MaterializeEdges(index, found.Edges);
+        return Task.FromResult<Neighborhood?>(new Neighborhood(
+            index.Nodes[center],
+            [.. found.Nodes.Select(o => index.Nodes[o])],
+            edges,
+            found.Truncated,
+            index.CountsByType(center)));
+    }
+
+    public Task<Edge?> GetEdgeAsync(string id, CancellationToken cancellationToken = default)
+    {
+        using var connection = Open();
+        using var command = Command(connection, null, EdgeSelectSql + " WHERE e.id = $id");
+        Bind(command, ("$id", id));
+        using var reader = command.ExecuteReader();
+        return Task.FromResult(reader.Read() ? ReadEdge(reader) : null);
+    }
+
+    public Task<SourceDocument?> GetSourceAsync(string id, CancellationToken cancellationToken = default)
+    {
+        using var connection = Open();
+        using var command = Command(connection, null, "SELECT id, title, kind, description, text FROM sources WHERE id = $id");
+        Bind(command, ("$id", id));
+        using var reader = command.ExecuteReader();
+        return Task.FromResult(reader.Read()
+            ? new SourceDocument(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4))
+            : null);
+    }
+
+    public Task<IReadOnlyList<SourceInfo>> ListSourcesAsync(CancellationToken cancellationToken = default)
+    {
+        using var connection = Open();
+        using var command = Command(connection, null, "SELECT id, title, kind, description FROM sources ORDER BY id");
+        using var reader = command.ExecuteReader();
+        var result = new List<SourceInfo>();
+        while (reader.Read())
+        {
+            result.Add(new SourceInfo(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)));
+        }
+
+        return Task.FromResult<IReadOnlyList<SourceInfo>>(result);
+    }
+
+    public Task<PathSet> FindPathsAsync(PathQuery query, CancellationToken cancellationToken = default)
+    {
+        var index = Index;
+        if (index.Ordinal(query.From) is not { } source)
+        {
+            return Task.FromResult(new PathSet([], [], [], $"No node with id '{query.From}'."));
+        }
+
+        if (index.Ordinal(query.To) is not { } target)
+        {
+            return Task.FromResult(new PathSet([], [], [], $"No node with id '{query.To}'."));
+        }
+
+        var filter = Filter(index, query.Types, query.Kinds, query.Direction, query.Avoid);
+        var found = query.Mode switch
+        {
+            PathMode.All => PathSearch.AllShortest(index.Graph, source, target, query.MaxHops, filter, PathQuery.MaxAllPaths)
+                .Select(p => (Path: p, Cost: Cost(index, p))).ToList(),
+            PathMode.K => PathSearch.KShortest(index.Graph, source, target, query.K, query.MaxHops, filter, e => Vocabulary.Cost(index.TypeName(e))),
+            _ => ShortestPath.Find(index.Graph, source, target, query.MaxHops, filter) is { } path ? [(path, Cost(index, path))] : [],
+        };
+
+        if (found.Count == 0)
+        {
+            var reason = index.Graph.Component[source] != index.Graph.Component[target]
+                ? $"'{index.Nodes[source].Name}' and '{index.Nodes[target].Name}' are not connected in the graph."
+                : $"No path of at most {query.MaxHops} hops joins '{index.Nodes[source].Name}' and '{index.Nodes[target].Name}' with the given direction and filters.";
+            return Task.FromResult(new PathSet([], [], [], reason));
+        }
+
+        var edgeOrdinals = found.SelectMany(p => p.Path.Edges).Distinct().ToList();
+        var edges = MaterializeEdges(index, edgeOrdinals);
+        var edgeIds = edgeOrdinals.Zip(edges, (ordinal, edge) => (ordinal, edge.Id)).ToDictionary(p => p.ordinal, p => p.Id);
+        var paths = found.Select(p => new GraphPath(
+            [.. p.Path.Nodes.Select(o => index.Nodes[o].Id)],
+            [.. p.Path.Edges.Select(e => edgeIds[e])],
+            p.Path.Edges.Length,
+            p.Cost)).ToList();
+        var nodes = found.SelectMany(p => p.Path.Nodes).Distinct().Select(o => index.Nodes[o]).ToList();
+        return Task.FromResult(new PathSet(paths, nodes, edges, null));
+    }
+
+    private static double Cost(GraphIndex index, OrdinalPath path) => path.Edges.Sum(e => Vocabulary.Cost(index.TypeName(e)));
+
+    private static TraversalFilter Filter(GraphIndex index, IReadOnlySet<string>? types, IReadOnlySet<NodeKind>? kinds, Direction direction, IReadOnlySet<string>? avoid)
+    {
+        var typeMask = ulong.MaxValue;
+        if (types is { Count: > 0 })
+        {
+            typeMask = 0;
+            foreach (var type in types)
+            {
+                if (GraphIndex.TryTypeCode(type, out var code))
+                {
+                    typeMask |= 1UL << code;
+                }
+            }
+        }
+
+        var kindMask = uint.MaxValue;
+        if (kinds is { Count: > 0 })
+        {
+            kindMask = 0;
+            foreach (var kind in kinds)
+            {
+                kindMask |= 1u << (int)kind;
+            }
+        }
+
+        var avoided = new HashSet<int>();
+        foreach (var id in avoid ?? new HashSet<string>())
+        {
+            if (index.Ordinal(id) is { } ordinal)
+            {
+                avoided.Add(ordinal);
+            }
+        }
+
+        return new TraversalFilter(typeMask, kindMask, direction, avoided);
+    }
+
+    /// <summary>Full edge records (with evidence) for edge ordinals, in the same order.</summary>
+    private List<Edge> MaterializeEdges(GraphIndex index, List<int> ordinals)
+    {
+        if (ordinals.Count == 0)
+        {
+            return [];
+        }
+
+        var rowIds = ordinals.Select(o => index.Edges[o].RowId).ToList();
+        var byRow = new Dictionary<long, Edge>(rowIds.Count);
+        using var connection = Open();
+        using var command = Command(connection, null, EdgeSelectSql + " WHERE e.eid IN (SELECT value FROM json_each($rows))");
+        Bind(command, ("$rows", JsonSerializer.Serialize(rowIds)));
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                byRow[reader.GetInt64(5)] = ReadEdge(reader);
+            }
+        }
+
+        return [.. rowIds.Where(byRow.ContainsKey).Select(r => byRow[r])];
+    }
+
+    // ---- Writes --------------------------------------------------------------------------------------
+
+    public Task<Change> UpsertNodeAsync(Node node, CancellationToken cancellationToken = default) =>
+        WriteAsync(ChangeKind.NodeUpserted, node.Id, (connection, transaction, index) =>
+        {
+            using var upsert = Command(connection, transaction, NodeUpsertSql + " RETURNING nid");
+            BindNode(upsert, node);
+            var rowId = Convert.ToInt64(upsert.ExecuteScalar(), CultureInfo.InvariantCulture);
+            return () => index.WithNode(node, rowId);
+        }, cancellationToken)!;
+
+    public Task<Change> UpsertEdgeAsync(Edge edge, CancellationToken cancellationToken = default) =>
+        WriteAsync(ChangeKind.EdgeUpserted, edge.Id, (connection, transaction, index) =>
+        {
+            if (!Vocabulary.IsEdgeType(edge.Type))
+            {
+                throw new GraphWriteException($"unknown edge type '{edge.Type}'");
+            }
+
+            foreach (var endpoint in new[] { edge.Source, edge.Target })
+            {
+                if (index.Ordinal(endpoint) is null)
+                {
+                    throw new GraphWriteException($"no node with id '{endpoint}'");
+                }
+            }
+
+            using var upsert = Command(connection, transaction, EdgeUpsertSql);
+            BindEdge(upsert, edge);
+            var rowId = Convert.ToInt64(upsert.ExecuteScalar(), CultureInfo.InvariantCulture);
+            return () => index.WithEdge(rowId, edge.Type, edge.Source, edge.Target);
+        }, cancellationToken)!;
+
+    public Task<Change?> RemoveEdgeAsync(string id, CancellationToken cancellationToken = default) =>
+        WriteAsync(ChangeKind.EdgeRemoved, id, (connection, transaction, index) =>
+        {
+            using var delete = Command(connection, transaction, "DELETE FROM edges WHERE id = $id RETURNING eid");
+            Bind(delete, ("$id", id));
+            return delete.ExecuteScalar() is { } row ? () => index.WithoutEdge(Convert.ToInt64(row, CultureInfo.InvariantCulture)) : null;
+        }, cancellationToken);
+
+    public Task<Change?> RemoveNodeAsync(string id, CancellationToken cancellationToken = default) =>
+        WriteAsync(ChangeKind.NodeRemoved, id, (connection, transaction, index) =>
+        {
+            using var delete = Command(connection, transaction, "DELETE FROM nodes WHERE id = $id RETURNING nid");
+            Bind(delete, ("$id", id));
+            return delete.ExecuteScalar() is not null ? () => index.WithoutNode(id) : null;
+        }, cancellationToken);
+
+    /// <summary>
+    /// Runs one write in a transaction with its change row; after the commit swaps in the updated index.
+    /// The write returns null (nothing to do) or the index update to apply once committed.
+    /// </summary>
+    private async Task<Change?> WriteAsync(ChangeKind kind, string entityId, Func<SqliteConnection, SqliteTransaction, GraphIndex, Func<GraphIndex>?> write, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            var index = Index;
+            using var connection = Open();
+            using var transaction = connection.BeginTransaction();
+            var update = write(connection, transaction, index);
+            if (update is null)
+            {
+                return null;
+            }
+
+            var change = AppendChange(connection, transaction, kind, entityId);
+            transaction.Commit();
+            _index = update();
+            return change;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    public Task<IReadOnlyList<Change>> GetChangesAsync(long after, int limit, CancellationToken cancellationToken = default)
+    {
+        using var connection = Open();
+        using var command = Command(connection, null, "SELECT seq, at, kind, entity_id FROM changes WHERE seq > $after ORDER BY seq LIMIT $limit");
+        Bind(command, ("$after", after), ("$limit", Math.Clamp(limit, 0, 10_000)));
+        using var reader = command.ExecuteReader();
+        var result = new List<Change>();
+        while (reader.Read())
+        {
+            result.Add(new Change(
+                reader.GetInt64(0),
+                DateTimeOffset.Parse(reader.GetString(1), CultureInfo.InvariantCulture),
+                Enum.Parse<ChangeKind>(reader.GetString(2)),
+                reader.GetString(3)));
+        }
+
+        return Task.FromResult<IReadOnlyList<Change>>(result);
+    }
+
+    private static Change AppendChange(SqliteConnection connection, SqliteTransaction transaction, ChangeKind kind, string entityId)
+    {
+        var at = DateTimeOffset.UtcNow;
+        using var command = Command(connection, transaction, "INSERT INTO changes (at, kind, entity_id) VALUES ($at, $kind, $entity) RETURNING seq");
+        Bind(command, ("$at", at.ToString("O", CultureInfo.InvariantCulture)), ("$kind", kind.ToString()), ("$entity", entityId));
+        return new Change(Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture), at, kind, entityId);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _writeLock.Dispose();
+        SqliteConnection.ClearAllPools();
+        return ValueTask.CompletedTask;
+    }
+
+    // ---- SQL helpers ---------------------------------------------------------------------------------
+
+    private const string NodeUpsertSql = """
+        INSERT INTO nodes (id, kind, name, aliases, description) VALUES ($id, $kind, $name, $aliases, $description)
+        ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, name = excluded.name, aliases = excluded.aliases, description = excluded.description
+        """;
+
+    private const string EdgeUpsertSql = """
+        INSERT INTO edges (id, type, source_nid, target_nid, evidence)
+        SELECT $id, $type, s.nid, t.nid, $evidence FROM nodes s, nodes t WHERE s.id = $source AND t.id = $target
+        ON CONFLICT(id) DO UPDATE SET type = excluded.type, source_nid = excluded.source_nid, target_nid = excluded.target_nid, evidence = excluded.evidence
+        RETURNING eid
+        """;
+
+    private const string EdgeSelectSql = """
+        SELECT e.id, e.type, s.id, t.id, e.evidence, e.eid
+        FROM edges e JOIN nodes s ON s.nid = e.source_nid JOIN nodes t ON t.nid = e.target_nid
+        """;
+
+    private SqliteConnection Open() => SqliteSchema.Open(_connectionString);
+
+    private static GraphIndex LoadIndex(SqliteConnection connection)
+    {
+        var nodes = new List<Node>();
+        var rowIds = new List<long>();
+        var positionByRow = new Dictionary<long, int>();
+        using (var command = Command(connection, null, "SELECT nid, id, kind, name, aliases, description FROM nodes ORDER BY nid"))
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                var rowId = reader.GetInt64(0);
+                positionByRow[rowId] = nodes.Count;
+                rowIds.Add(rowId);
+                nodes.Add(ReadNode(reader, 1));
+            }
+        }
+
+        var edges = new List<EdgeRow>();
+        using (var command = Command(connection, null, "SELECT eid, type, source_nid, target_nid FROM edges ORDER BY eid"))
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                edges.Add(new EdgeRow(reader.GetInt64(0), GraphIndex.TypeCode(reader.GetString(1)), positionByRow[reader.GetInt64(2)], positionByRow[reader.GetInt64(3)]));
+            }
+        }
+
+        return GraphIndex.Build([.. nodes], [.. rowIds], [.. edges]);
+    }
+
+    private static Node ReadNode(SqliteDataReader reader, int first)
+    {
+        var aliases = reader.GetString(first + 3);
+        return new Node(
+            reader.GetString(first),
+            Enum.Parse<NodeKind>(reader.GetString(first + 1)),
+            reader.GetString(first + 2),
+            aliases.Length == 0 ? [] : aliases.Split(AliasSeparator),
+            reader.GetString(first + 4));
+    }
+
+    private static Edge ReadEdge(SqliteDataReader reader) => new(
+        reader.GetString(0),
+        reader.GetString(1),
+        reader.GetString(2),
+        reader.GetString(3),
+        JsonSerializer.Deserialize<List<Evidence>>(reader.GetString(4), s_json) ?? []);
+
+    private static void BindNode(SqliteCommand command, Node node) => Bind(
+        command,
+        ("$id", node.Id),
+        ("$kind", node.Kind.ToString()),
+        ("$name", node.Name),
+        ("$aliases", string.Join(AliasSeparator, node.Aliases)),
+        ("$description", node.Description));
+
+    private static void BindEdge(SqliteCommand command, Edge edge) => Bind(
+        command,
+        ("$id", edge.Id),
+        ("$type", edge.Type),
+        ("$source", edge.Source),
+        ("$target", edge.Target),
+        ("$evidence", JsonSerializer.Serialize(edge.Evidence, s_json)));
+
+    private static bool SameNode(Node a, Node b) =>
+        a.Id == b.Id && a.Kind == b.Kind && a.Name == b.Name && a.Description == b.Description && a.Aliases.SequenceEqual(b.Aliases);
+
+    private static bool SameEdge(Edge a, Edge b) =>
+        a.Id == b.Id && a.Type == b.Type && a.Source == b.Source && a.Target == b.Target && a.Evidence.SequenceEqual(b.Evidence);
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command;
+    }
+
+    private static void Bind(SqliteCommand command, params (string Name, object Value)[] parameters)
+    {
+        command.Parameters.Clear();
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+    }
+}

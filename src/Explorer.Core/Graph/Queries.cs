@@ -1,0 +1,73 @@
+namespace Explorer.Graph;
+
+public enum MatchKind
+{
+    Exact,
+    Prefix,
+    Token,
+    Fuzzy,
+}
+
+public sealed record SearchQuery(string Text, IReadOnlySet<NodeKind>? Kinds = null, int Limit = 10);
+
+public sealed record SearchHit(string Id, NodeKind Kind, string Name, IReadOnlyList<string> Aliases, double Score, MatchKind Match);
+
+public sealed record NeighborhoodQuery(
+    string NodeId,
+    int Depth = 1,
+    IReadOnlySet<NodeKind>? Kinds = null,
+    IReadOnlySet<string>? Types = null,
+    int Limit = 200,
+    int Offset = 0);
+
+/// <summary>
+/// Nodes and edges around a center. <see cref="Truncated"/> says the cap cut the result;
+/// <see cref="CountsByType"/> counts every edge incident to the center by type, so a client can filter or page.
+/// </summary>
+public sealed record Neighborhood(
+    Node Center,
+    IReadOnlyList<Node> Nodes,
+    IReadOnlyList<Edge> Edges,
+    bool Truncated,
+    IReadOnlyDictionary<string, int> CountsByType);
+
+public enum PathMode
+{
+    /// <summary>One shortest path (fewest hops), deterministic.</summary>
+    Shortest,
+
+    /// <summary>All shortest paths, capped.</summary>
+    All,
+
+    /// <summary>Up to k shortest simple paths ranked by cost (thematic hops cost more).</summary>
+    K,
+}
+
+public enum Direction
+{
+    Any,
+    Out,
+    In,
+}
+
+/// <summary>A path query over node ids (already resolved from names).</summary>
+public sealed record PathQuery(
+    string From,
+    string To,
+    PathMode Mode = PathMode.Shortest,
+    int K = 3,
+    int MaxHops = 6,
+    IReadOnlySet<string>? Types = null,
+    IReadOnlySet<NodeKind>? Kinds = null,
+    Direction Direction = Direction.Any,
+    IReadOnlySet<string>? Avoid = null)
+{
+    public const int MaxK = 10;
+    public const int MaxMaxHops = 10;
+    public const int MaxAllPaths = 50;
+}
+
+public sealed record GraphPath(IReadOnlyList<string> Nodes, IReadOnlyList<string> Edges, int Length, double Cost);
+
+/// <summary>Paths plus every node and edge (with evidence) they touch. <see cref="Reason"/> explains an empty result.</summary>
+public sealed record PathSet(IReadOnlyList<GraphPath> Paths, IReadOnlyList<Node> Nodes, IReadOnlyList<Edge> Edges, string? Reason);

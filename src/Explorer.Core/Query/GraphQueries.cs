@@ -1,0 +1,348 @@
+using Explorer.Graph;
+
+namespace Explorer.Query;
+
+/// <summary>A node reference resolved from what a user typed.</summary>
+public sealed record NodeRef(string Id, NodeKind Kind, string Name);
+
+public sealed record PathRequest(
+    string? From,
+    string? To,
+    string? Mode = null,
+    int? K = null,
+    int? MaxHops = null,
+    string? Types = null,
+    string? Kinds = null,
+    string? Direction = null,
+    string? Avoid = null);
+
+public sealed record PathAnswer(NodeRef From, NodeRef To, PathSet Result);
+
+public sealed record NeighborhoodRequest(string Node, int? Depth = null, string? Kinds = null, string? Types = null, int? Limit = null, int? Offset = null);
+
+public sealed record SearchRequest(string? Q, string? Kinds = null, int? Limit = null);
+
+/// <summary>What <see cref="GraphQueries.AnswerAsync"/> understood a phrase to be, with the matching result.</summary>
+public sealed record QueryAnswer(string Kind, string Interpretation, PathAnswer? Path, Neighborhood? Neighborhood, IReadOnlyList<SearchHit>? Search);
+
+/// <summary>
+/// The query engine shared by the HTTP API and the CLI: checks bounds, resolves names and aliases to
+/// nodes (ambiguity and misses become problems with candidates or suggestions) and understands phrases.
+/// </summary>
+public sealed class GraphQueries(IGraphStore store)
+{
+    public const int DefaultSearchLimit = 10;
+    public const int MaxSearchLimit = 100;
+    public const int DefaultNeighborhoodLimit = 200;
+    public const int MaxNeighborhoodLimit = 2000;
+    public const int MaxDepth = 3;
+    public const int MaxQueryLength = 500;
+
+    public IGraphStore Store { get; } = store;
+
+    public async Task<Outcome<IReadOnlyList<SearchHit>>> SearchAsync(SearchRequest request, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrWhiteSpace(request.Q))
+        {
+            return QueryProblem.Invalid("q", "a search text is required");
+        }
+
+        if (request.Q.Length > MaxQueryLength)
+        {
+            return QueryProblem.Invalid("q", $"at most {MaxQueryLength} characters");
+        }
+
+        if (Bound("limit", request.Limit, 1, MaxSearchLimit) is { } limitProblem)
+        {
+            return limitProblem;
+        }
+
+        if (!TryParseKinds(request.Kinds, out var kinds, out var kindProblem))
+        {
+            return kindProblem!;
+        }
+
+        var hits = await Store.SearchAsync(new SearchQuery(request.Q, kinds, request.Limit ?? DefaultSearchLimit), cancellationToken);
+        return new List<SearchHit>(hits);
+    }
+
+    public async Task<Outcome<Neighborhood>> NeighborhoodAsync(NeighborhoodRequest request, CancellationToken cancellationToken = default)
+    {
+        if ((Bound("depth", request.Depth, 1, MaxDepth) ?? Bound("limit", request.Limit, 1, MaxNeighborhoodLimit) ?? Bound("offset", request.Offset, 0, int.MaxValue)) is { } problem)
+        {
+            return problem;
+        }
+
+        if (!TryParseKinds(request.Kinds, out var kinds, out var kindProblem))
+        {
+            return kindProblem!;
+        }
+
+        if (!TryParseTypes(request.Types, out var types, out var typeProblem))
+        {
+            return typeProblem!;
+        }
+
+        var resolved = await ResolveAsync(request.Node, "id", cancellationToken);
+        if (resolved.Problem is not null)
+        {
+            return resolved.Problem;
+        }
+
+        var query = new NeighborhoodQuery(resolved.Value!.Id, request.Depth ?? 1, kinds, types, request.Limit ?? DefaultNeighborhoodLimit, request.Offset ?? 0);
+        var neighborhood = await Store.GetNeighborhoodAsync(query, cancellationToken);
+        return neighborhood is null ? NotFound("id", request.Node, []) : neighborhood;
+    }
+
+    public async Task<Outcome<PathAnswer>> PathsAsync(PathRequest request, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrWhiteSpace(request.From))
+        {
+            return QueryProblem.Invalid("from", "a node id, name or alias is required");
+        }
+
+        if (string.IsNullOrWhiteSpace(request.To))
+        {
+            return QueryProblem.Invalid("to", "a node id, name or alias is required");
+        }
+
+        var mode = PathMode.Shortest;
+        if (request.Mode is { Length: > 0 } modeText && !TryParseMode(modeText, out mode))
+        {
+            return QueryProblem.Invalid("mode", $"'{modeText}' is not one of shortest, all, k");
+        }
+
+        if ((Bound("k", request.K, 1, PathQuery.MaxK) ?? Bound("maxHops", request.MaxHops, 1, PathQuery.MaxMaxHops)) is { } boundProblem)
+        {
+            return boundProblem;
+        }
+
+        var direction = (request.Direction ?? "any").Trim().ToLowerInvariant() switch
+        {
+            "any" or "" => (Direction?)Graph.Direction.Any,
+            "out" => Graph.Direction.Out,
+            "in" => Graph.Direction.In,
+            _ => null,
+        };
+        if (direction is null)
+        {
+            return QueryProblem.Invalid("direction", $"'{request.Direction}' is not one of any, out, in");
+        }
+
+        if (!TryParseKinds(request.Kinds, out var kinds, out var kindProblem))
+        {
+            return kindProblem!;
+        }
+
+        if (!TryParseTypes(request.Types, out var types, out var typeProblem))
+        {
+            return typeProblem!;
+        }
+
+        var from = await ResolveAsync(request.From, "from", cancellationToken);
+        if (from.Problem is not null)
+        {
+            return from.Problem;
+        }
+
+        var to = await ResolveAsync(request.To, "to", cancellationToken);
+        if (to.Problem is not null)
+        {
+            return to.Problem;
+        }
+
+        var avoid = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var term in Split(request.Avoid))
+        {
+            var avoided = await ResolveAsync(term, "avoid", cancellationToken);
+            if (avoided.Problem is not null)
+            {
+                return avoided.Problem;
+            }
+
+            avoid.Add(avoided.Value!.Id);
+        }
+
+        var query = new PathQuery(from.Value!.Id, to.Value!.Id, mode, request.K ?? 3, request.MaxHops ?? 6, types, kinds, direction.Value, avoid);
+        var result = await Store.FindPathsAsync(query, cancellationToken);
+        return new PathAnswer(from.Value, to.Value, result);
+    }
+
+    /// <summary>
+    /// Resolves what a user typed to one node: an exact id, name or alias (case, accents and punctuation
+    /// ignored). Several matches give a 422 listing candidates; none gives a 404 with suggestions.
+    /// </summary>
+    public async Task<Outcome<NodeRef>> ResolveAsync(string term, string field = "id", CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrWhiteSpace(term))
+        {
+            return QueryProblem.Invalid(field, "a node id, name or alias is required");
+        }
+
+        if (term.Length > MaxQueryLength)
+        {
+            return QueryProblem.Invalid(field, $"at most {MaxQueryLength} characters");
+        }
+
+        var trimmed = term.Trim();
+        if (await Store.GetNodeAsync(trimmed, cancellationToken) is { } exact)
+        {
+            return Ref(exact.Node);
+        }
+
+        var matches = await Store.ResolveAsync(trimmed, cancellationToken);
+        if (matches.Count == 1)
+        {
+            return Ref(matches[0]);
+        }
+
+        if (matches.Count > 1)
+        {
+            return new QueryProblem(422, "Ambiguous node", $"{field}: '{trimmed}' names {matches.Count} nodes; use one of the candidates' ids.", new Dictionary<string, object?>
+            {
+                ["field"] = field,
+                ["candidates"] = matches.Select(Ref).ToList(),
+            });
+        }
+
+        var hits = await Store.SearchAsync(new SearchQuery(trimmed, null, 5), cancellationToken);
+        if (hits.Count > 0 && hits[0].Score >= 0.8 && (hits.Count == 1 || hits[1].Score < hits[0].Score))
+        {
+            // A unique best prefix match ("Shanghai Coop") is what the user meant.
+            return new NodeRef(hits[0].Id, hits[0].Kind, hits[0].Name);
+        }
+
+        if (hits.Count == 1 && hits[0].Match == MatchKind.Fuzzy)
+        {
+            // One typo-tolerant match ("Somala") is unambiguous too.
+            return new NodeRef(hits[0].Id, hits[0].Kind, hits[0].Name);
+        }
+
+        if (hits.Count > 1)
+        {
+            return new QueryProblem(422, "Ambiguous node", $"{field}: '{trimmed}' matches several nodes; use one of the candidates' ids.", new Dictionary<string, object?>
+            {
+                ["field"] = field,
+                ["candidates"] = hits.Select(h => new NodeRef(h.Id, h.Kind, h.Name)).ToList(),
+            });
+        }
+
+        return NotFound(field, trimmed, hits);
+    }
+
+    /// <summary>
+    /// Answers a phrase: "NATO to Balkans", "path from X to Y", "how is X related to Y", "neighbors of X",
+    /// or anything else as a search.
+    /// </summary>
+    public async Task<Outcome<QueryAnswer>> AnswerAsync(string? phrase, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrWhiteSpace(phrase))
+        {
+            return QueryProblem.Invalid("q", "a query is required, e.g. 'NATO to Balkans'");
+        }
+
+        if (phrase.Length > MaxQueryLength)
+        {
+            return QueryProblem.Invalid("q", $"at most {MaxQueryLength} characters");
+        }
+
+        var parsed = PhraseParser.Parse(phrase);
+        switch (parsed)
+        {
+            case PathPhrase path:
+                QueryProblem? firstProblem = null;
+                foreach (var (from, to) in path.Splits)
+                {
+                    var answer = await PathsAsync(new PathRequest(from, to, path.Ranked ? "k" : null), cancellationToken);
+                    if (answer.Value is not null)
+                    {
+                        return new QueryAnswer("path", $"paths from '{from}' to '{to}'", answer.Value, null, null);
+                    }
+
+                    firstProblem ??= answer.Problem;
+                }
+
+                return firstProblem!;
+
+            case NeighborsPhrase neighbors:
+                var neighborhood = await NeighborhoodAsync(new NeighborhoodRequest(neighbors.Node), cancellationToken);
+                return neighborhood.Value is not null
+                    ? new QueryAnswer("neighborhood", $"neighbors of '{neighbors.Node}'", null, neighborhood.Value, null)
+                    : neighborhood.Problem!;
+
+            default:
+                var search = await SearchAsync(new SearchRequest(phrase.Trim()), cancellationToken);
+                return search.Value is not null
+                    ? new QueryAnswer("search", $"search for '{phrase.Trim()}'", null, null, search.Value)
+                    : search.Problem!;
+        }
+    }
+
+    private static NodeRef Ref(Node node) => new(node.Id, node.Kind, node.Name);
+
+    private static QueryProblem NotFound(string field, string term, IReadOnlyList<SearchHit> hits) =>
+        new(404, "Node not found", $"{field}: no node is called '{term}'.", new Dictionary<string, object?>
+        {
+            ["field"] = field,
+            ["suggestions"] = hits.Select(h => new NodeRef(h.Id, h.Kind, h.Name)).ToList(),
+        });
+
+    private static QueryProblem? Bound(string field, int? value, int min, int max) =>
+        value is { } v && (v < min || v > max) ? QueryProblem.Invalid(field, $"must be between {min} and {max}") : null;
+
+    internal static IEnumerable<string> Split(string? list) =>
+        (list ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    public static bool TryParseMode(string text, out PathMode mode)
+    {
+        mode = text.Trim().ToLowerInvariant() switch
+        {
+            "shortest" => PathMode.Shortest,
+            "all" or "all-shortest" or "allshortest" => PathMode.All,
+            "k" or "k-shortest" or "kshortest" or "ranked" => PathMode.K,
+            _ => (PathMode)(-1),
+        };
+        return Enum.IsDefined(mode);
+    }
+
+    private static bool TryParseKinds(string? text, out IReadOnlySet<NodeKind>? kinds, out QueryProblem? problem)
+    {
+        kinds = null;
+        problem = null;
+        var set = new HashSet<NodeKind>();
+        foreach (var part in Split(text))
+        {
+            if (!Vocabulary.TryParseKind(part, out var kind))
+            {
+                problem = QueryProblem.Invalid("kinds", $"unknown kind '{part}' (expected {string.Join(", ", Enum.GetNames<NodeKind>())})");
+                return false;
+            }
+
+            set.Add(kind);
+        }
+
+        kinds = set.Count > 0 ? set : null;
+        return true;
+    }
+
+    private static bool TryParseTypes(string? text, out IReadOnlySet<string>? types, out QueryProblem? problem)
+    {
+        types = null;
+        problem = null;
+        var set = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var part in Split(text))
+        {
+            var type = part.ToUpperInvariant().Replace('-', '_');
+            if (!Vocabulary.IsEdgeType(type))
+            {
+                problem = QueryProblem.Invalid("types", $"unknown edge type '{part}' (expected {string.Join(", ", Vocabulary.EdgeTypes.Keys.Order(StringComparer.Ordinal))})");
+                return false;
+            }
+
+            set.Add(type);
+        }
+
+        types = set.Count > 0 ? set : null;
+        return true;
+    }
+}
