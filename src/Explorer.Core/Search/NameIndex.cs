@@ -185,7 +185,7 @@ internal sealed class NameIndex
 
             if (queryTokens.Length == 1 && budget > 0)
             {
-                FuzzyScan(query, budget, _tokensByLength, _tokens, Offer, 0.4);
+                FuzzyScan(query, budget, _tokensByLength, _tokens, Offer, 0.4, _exact);
             }
         }
 
@@ -198,7 +198,7 @@ internal sealed class NameIndex
             .Take(limit)];
     }
 
-    private static void FuzzyScan(string query, int budget, Dictionary<int, string[]> byLength, Dictionary<string, int[]> postings, Action<int, double, MatchKind> offer, double baseScore)
+    private static void FuzzyScan(string query, int budget, Dictionary<int, string[]> byLength, Dictionary<string, int[]> postings, Action<int, double, MatchKind> offer, double baseScore, Dictionary<string, int[]>? whole = null)
     {
         for (var length = query.Length - budget; length <= query.Length + budget; length++)
         {
@@ -215,6 +215,15 @@ internal sealed class NameIndex
                     foreach (var node in postings[candidate])
                     {
                         offer(node, baseScore - (0.1 * distance), MatchKind.Fuzzy);
+                    }
+
+                    // A token that is a whole name or alias ("somalia") beats the same token inside a longer name.
+                    if (whole is not null && whole.TryGetValue(candidate, out var wholeNodes))
+                    {
+                        foreach (var node in wholeNodes)
+                        {
+                            offer(node, baseScore + 0.05 - (0.1 * distance), MatchKind.Fuzzy);
+                        }
                     }
                 }
             }
