@@ -185,6 +185,22 @@ public sealed class GraphQueries(IGraphStore store)
         }
 
         var trimmed = term.Trim();
+        var outcome = await ResolveOnceAsync(trimmed, field, cancellationToken);
+        if (outcome.Problem is { Status: 404 } && StripArticle(trimmed) is { } withoutArticle)
+        {
+            // "the Balkans", "the United States": try again without the article.
+            var retry = await ResolveOnceAsync(withoutArticle, field, cancellationToken);
+            if (retry.Problem is null or { Status: 422 })
+            {
+                return retry;
+            }
+        }
+
+        return outcome;
+    }
+
+    private async Task<Outcome<NodeRef>> ResolveOnceAsync(string trimmed, string field, CancellationToken cancellationToken)
+    {
         if (await Store.GetNodeAsync(trimmed, cancellationToken) is { } exact)
         {
             return Ref(exact.Node);
@@ -198,37 +214,53 @@ public sealed class GraphQueries(IGraphStore store)
 
         if (matches.Count > 1)
         {
-            return new QueryProblem(422, "Ambiguous node", $"{field}: '{trimmed}' names {matches.Count} nodes; use one of the candidates' ids.", new Dictionary<string, object?>
-            {
-                ["field"] = field,
-                ["candidates"] = matches.Select(Ref).ToList(),
-            });
+            return Ambiguous(field, trimmed, matches.Select(Ref).ToList());
         }
 
-        var hits = await Store.SearchAsync(new SearchQuery(trimmed, null, 5), cancellationToken);
-        if (hits.Count > 0 && hits[0].Score >= 0.8 && (hits.Count == 1 || hits[1].Score < hits[0].Score))
+        // No exact name: take the best tier of search hits. A prefix or all-tokens match that only one node
+        // has is what the user meant ("Shanghai Coop"); a typo counts only against a whole name or alias
+        // ("Somala"), never against one word inside a longer name ("Atlantis" is not "North Atlantic ...").
+        var hits = await Store.SearchAsync(new SearchQuery(trimmed, null, 10), cancellationToken);
+        if (hits.Count == 0)
         {
-            // A unique best prefix match ("Shanghai Coop") is what the user meant.
-            return new NodeRef(hits[0].Id, hits[0].Kind, hits[0].Name);
+            return NotFound(field, trimmed, hits);
         }
 
-        if (hits.Count == 1 && hits[0].Match == MatchKind.Fuzzy)
+        var tier = hits[0].Match;
+        if (tier != MatchKind.Fuzzy)
         {
-            // One typo-tolerant match ("Somala") is unambiguous too.
-            return new NodeRef(hits[0].Id, hits[0].Kind, hits[0].Name);
+            var inTier = hits.Where(h => h.Match == tier).ToList();
+            return inTier.Count == 1 ? Ref(inTier[0]) : Ambiguous(field, trimmed, inTier.Select(Ref).ToList());
         }
 
-        if (hits.Count > 1)
+        var query = Search.TextNormalizer.Normalize(trimmed);
+        var budget = Search.TextNormalizer.FuzzyBudget(query.Length);
+        var close = hits
+            .Select(h => (Hit: h, Distance: h.Aliases.Append(h.Name).Min(n => Search.TextNormalizer.Distance(query, Search.TextNormalizer.Normalize(n), budget))))
+            .Where(c => c.Distance <= budget)
+            .OrderBy(c => c.Distance)
+            .ToList();
+        if (close.Count == 1 || (close.Count > 1 && close[0].Distance < close[1].Distance))
         {
-            return new QueryProblem(422, "Ambiguous node", $"{field}: '{trimmed}' matches several nodes; use one of the candidates' ids.", new Dictionary<string, object?>
-            {
-                ["field"] = field,
-                ["candidates"] = hits.Select(h => new NodeRef(h.Id, h.Kind, h.Name)).ToList(),
-            });
+            return Ref(close[0].Hit);
         }
 
-        return NotFound(field, trimmed, hits);
+        return close.Count > 1
+            ? Ambiguous(field, trimmed, close.Select(c => Ref(c.Hit)).ToList())
+            : NotFound(field, trimmed, hits);
     }
+
+    private static string? StripArticle(string term) =>
+        term.StartsWith("the ", StringComparison.OrdinalIgnoreCase) && term.Length > 4 ? term[4..].Trim() : null;
+
+    private static QueryProblem Ambiguous(string field, string term, List<NodeRef> candidates) =>
+        new(422, "Ambiguous node", $"{field}: '{term}' matches {candidates.Count} nodes; use one of the candidates' ids.", new Dictionary<string, object?>
+        {
+            ["field"] = field,
+            ["candidates"] = candidates,
+        });
+
+    private static NodeRef Ref(SearchHit hit) => new(hit.Id, hit.Kind, hit.Name);
 
     /// <summary>
     /// Answers a phrase: "NATO to Balkans", "path from X to Y", "how is X related to Y", "neighbors of X",

@@ -1,0 +1,194 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Explorer.Graph;
+using Explorer.Search;
+using Explorer.Seed;
+using Explorer.Tests.TestSupport;
+
+namespace Explorer.Tests.Dataset;
+
+public sealed class SeedDatasetTests
+{
+    private static GraphSeed Dataset => Seeded.Dataset;
+
+    [Fact]
+    public void TheEssayIsSourceDocumentNumberOneByteForByte()
+    {
+        var essay = Dataset.Sources[0];
+        Assert.Equal("military-engagement-in-global-diplomacy", essay.Id);
+        var shared = FindShared("seed/military-engagement-in-global-diplomacy.txt");
+        if (shared is not null)
+        {
+            Assert.Equal(File.ReadAllText(shared), essay.Text);
+        }
+
+        Assert.StartsWith("The intricate relationship between military engagement and global diplomacy", essay.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EveryQuoteOccursVerbatimInItsSource()
+    {
+        var texts = Dataset.Sources.ToDictionary(s => s.Id, s => s.Text);
+        var quotes = 0;
+        foreach (var edge in Dataset.Edges)
+        {
+            Assert.NotEmpty(edge.Evidence);
+            foreach (var evidence in edge.Evidence)
+            {
+                Assert.True(texts.ContainsKey(evidence.SourceId), $"{edge.Id}: unknown source {evidence.SourceId}");
+                Assert.True(texts[evidence.SourceId].Contains(evidence.Quote, StringComparison.Ordinal), $"{edge.Id}: quote not verbatim in {evidence.SourceId}: {evidence.Quote}");
+                quotes++;
+            }
+        }
+
+        Assert.True(quotes >= Dataset.Edges.Count);
+    }
+
+    [Fact]
+    public void EveryNodeHasAtLeastOneEdge()
+    {
+        var touched = Dataset.Edges.SelectMany(e => new[] { e.Source, e.Target }).ToHashSet();
+        Assert.Empty(Dataset.Nodes.Where(n => !touched.Contains(n.Id)).Select(n => n.Id));
+    }
+
+    [Fact]
+    public void IdsAreUniqueAndUrlSafe()
+    {
+        Assert.Equal(Dataset.Nodes.Count, Dataset.Nodes.Select(n => n.Id).Distinct().Count());
+        Assert.Equal(Dataset.Edges.Count, Dataset.Edges.Select(e => e.Id).Distinct().Count());
+        Assert.All(Dataset.Nodes, n => Assert.True(SeedLoader.IsValidId(n.Id), n.Id));
+        Assert.All(Dataset.Edges, e => Assert.True(SeedLoader.IsValidId(e.Id), e.Id));
+    }
+
+    [Fact]
+    public void NamesAndAliasesIdentifyOneNodeEach()
+    {
+        var owners = new Dictionary<string, string>();
+        foreach (var node in Dataset.Nodes)
+        {
+            foreach (var name in node.Aliases.Append(node.Name).Append(node.Id))
+            {
+                var key = TextNormalizer.Normalize(name);
+                Assert.True(!owners.TryGetValue(key, out var owner) || owner == node.Id, $"'{name}' names both {owner} and {node.Id}");
+                owners[key] = node.Id;
+            }
+        }
+    }
+
+    [Fact]
+    public void TheDatasetCoversWhatTheEssayNames()
+    {
+        var ids = Dataset.Nodes.ToDictionary(n => n.Id, n => n.Kind);
+        foreach (var (id, kind) in new[]
+        {
+            ("nato", NodeKind.Organization), ("un", NodeKind.Organization), ("african-union", NodeKind.Organization), ("sco", NodeKind.Organization),
+            ("united-states", NodeKind.Nation), ("haiti", NodeKind.Nation), ("mali", NodeKind.Nation), ("somalia", NodeKind.Nation), ("china", NodeKind.Nation),
+            ("minusma", NodeKind.Mission), ("amisom", NodeKind.Mission), ("nato-balkans-intervention", NodeKind.Mission),
+            ("balkans", NodeKind.Region), ("darfur", NodeKind.Region),
+            ("peacekeeping", NodeKind.Theme), ("soft-power", NodeKind.Theme), ("humanitarian-assistance", NodeKind.Theme), ("hybrid-warfare", NodeKind.Theme), ("resource-constraints", NodeKind.Theme),
+        })
+        {
+            Assert.True(ids.TryGetValue(id, out var actual), $"missing node {id}");
+            Assert.Equal(kind, actual);
+        }
+
+        Assert.Equal(32, Dataset.Edges.Count(e => e.Type == "MEMBER_OF" && e.Target == "nato"));
+        Assert.All(Dataset.Edges, e => Assert.True(Vocabulary.IsEdgeType(e.Type)));
+    }
+
+    [Fact]
+    public void MalformedJsonIsReportedWithItsFile()
+    {
+        using var copy = CopyDataset();
+        File.WriteAllText(copy.File("nodes.json"), "[{\"id\": \"nato\",");
+        var error = Assert.Throws<SeedValidationException>(() => SeedLoader.Load(copy.Path));
+        Assert.Equal("nodes.json", error.File);
+        Assert.Contains("invalid JSON", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AnEdgeToAMissingNodeNamesFileRecordAndField()
+    {
+        using var copy = CopyDataset();
+        Mutate(copy.File("edges.json"), edges => edges[0]!["target"] = "atlantis");
+        var error = Assert.Throws<SeedValidationException>(() => SeedLoader.Load(copy.Path));
+        Assert.Equal("edges.json", error.File);
+        Assert.Equal(Dataset.Edges[0].Id, error.Record);
+        Assert.Equal("target", error.Field);
+        Assert.Contains("atlantis", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AnUnknownKindOrTypeIsRefused()
+    {
+        using var copy = CopyDataset();
+        Mutate(copy.File("nodes.json"), nodes => nodes[1]!["kind"] = "Planet");
+        var error = Assert.Throws<SeedValidationException>(() => SeedLoader.Load(copy.Path));
+        Assert.Equal(("nodes.json", Dataset.Nodes[1].Id, "kind"), (error.File, error.Record, error.Field));
+
+        using var copy2 = CopyDataset();
+        Mutate(copy2.File("edges.json"), edges => edges[2]!["type"] = "INVADED");
+        error = Assert.Throws<SeedValidationException>(() => SeedLoader.Load(copy2.Path));
+        Assert.Equal(("edges.json", Dataset.Edges[2].Id, "type"), (error.File, error.Record, error.Field));
+    }
+
+    [Fact]
+    public void AParaphrasedQuoteIsRefused()
+    {
+        using var copy = CopyDataset();
+        Mutate(copy.File("edges.json"), edges => edges[0]!["evidence"]![0]!["quote"] = "NATO was founded by friends.");
+        var error = Assert.Throws<SeedValidationException>(() => SeedLoader.Load(copy.Path));
+        Assert.Equal("evidence[0].quote", error.Field);
+        Assert.Contains("verbatim", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void DuplicateIdsAndCollidingAliasesAreRefused()
+    {
+        using var copy = CopyDataset();
+        Mutate(copy.File("nodes.json"), nodes => nodes[1]!["id"] = nodes[0]!["id"]!.GetValue<string>());
+        var error = Assert.Throws<SeedValidationException>(() => SeedLoader.Load(copy.Path));
+        Assert.Equal("id", error.Field);
+        Assert.Contains("duplicate", error.Message, StringComparison.Ordinal);
+
+        using var copy2 = CopyDataset();
+        Mutate(copy2.File("nodes.json"), nodes => nodes[1]!["aliases"] = new JsonArray("N.A.T.O."));
+        error = Assert.Throws<SeedValidationException>(() => SeedLoader.Load(copy2.Path));
+        Assert.Equal("aliases", error.Field);
+        Assert.Contains("nato", error.Message, StringComparison.Ordinal);
+    }
+
+    private static TempDirectory CopyDataset()
+    {
+        var copy = new TempDirectory();
+        foreach (var file in Directory.GetFiles(Seeded.SeedDirectory, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(copy.Path, Path.GetRelativePath(Seeded.SeedDirectory, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+
+        return copy;
+    }
+
+    private static void Mutate(string file, Action<JsonArray> change)
+    {
+        var array = JsonNode.Parse(File.ReadAllText(file))!.AsArray();
+        change(array);
+        File.WriteAllText(file, array.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+    }
+
+    private static string? FindShared(string relative)
+    {
+        for (var dir = new DirectoryInfo(Seeded.SeedDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "shared", relative);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+}
