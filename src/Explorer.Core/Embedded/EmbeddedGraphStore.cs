@@ -221,6 +221,12 @@ public sealed class EmbeddedGraphStore : IGraphStore
         return Task.FromResult(hits);
     }
 
+    public Task<GraphCounts> CountAsync(CancellationToken cancellationToken = default)
+    {
+        var index = Index;
+        return Task.FromResult(new GraphCounts(index.Nodes.Length, index.Graph.EdgeCount));
+    }
+
     public Task<IReadOnlyList<Node>> ResolveAsync(string term, CancellationToken cancellationToken = default)
     {
         var index = Index;

@@ -18,6 +18,9 @@ public interface IGraphStore : IAsyncDisposable
     /// <summary>Upserts sources, nodes and edges by id. Idempotent; never removes anything.</summary>
     Task<SeedReport> SeedAsync(GraphSeed seed, IProgress<SeedProgress>? progress = null, CancellationToken cancellationToken = default);
 
+    /// <summary>How many nodes and edges the store holds. Cheap: health checks and startup banners call it.</summary>
+    Task<GraphCounts> CountAsync(CancellationToken cancellationToken = default);
+
     Task<IReadOnlyList<SearchHit>> SearchAsync(SearchQuery query, CancellationToken cancellationToken = default);
 
     /// <summary>Nodes whose id, name or alias equals the term after normalization (case, accents, punctuation).</summary>

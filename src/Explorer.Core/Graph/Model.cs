@@ -28,6 +28,9 @@ public sealed record SourceDocument(string Id, string Title, string Kind, string
 /// <summary>A node with its degree and the number of incident edges by type.</summary>
 public sealed record NodeDetails(Node Node, int Degree, IReadOnlyDictionary<string, int> CountsByType);
 
+/// <summary>The size of a graph.</summary>
+public sealed record GraphCounts(int Nodes, int Edges);
+
 /// <summary>What one committed write changed; the sequence number orders changes across the store.</summary>
 public sealed record Change(long Seq, DateTimeOffset At, ChangeKind Kind, string EntityId);
 

@@ -17,7 +17,7 @@ public static class TextNormalizer
             return "";
         }
 
-        var decomposed = text.Normalize(NormalizationForm.FormD);
+        var decomposed = WellFormed(text).Normalize(NormalizationForm.FormD);
         var builder = new StringBuilder(decomposed.Length);
         var pendingSpace = false;
         foreach (var c in decomposed)
@@ -51,6 +51,39 @@ public static class TextNormalizer
 
         return builder.ToString();
     }
+
+    /// <summary>
+    /// The text with unpaired surrogates and noncharacters (U+FFFE, U+FFFF, ...) turned into spaces:
+    /// <see cref="string.Normalize(NormalizationForm)"/> throws on them, and user input may contain them.
+    /// </summary>
+    private static string WellFormed(string text)
+    {
+        var valid = true;
+        foreach (var rune in text.EnumerateRunes())
+        {
+            if (rune == Rune.ReplacementChar || IsNoncharacter(rune))
+            {
+                valid = false;
+                break;
+            }
+        }
+
+        if (valid)
+        {
+            return text;
+        }
+
+        var builder = new StringBuilder(text.Length);
+        foreach (var rune in text.EnumerateRunes())
+        {
+            builder.Append(rune == Rune.ReplacementChar || IsNoncharacter(rune) ? " " : rune.ToString());
+        }
+
+        return builder.ToString();
+    }
+
+    private static bool IsNoncharacter(Rune rune) =>
+        rune.Value is >= 0xFDD0 and <= 0xFDEF || (rune.Value & 0xFFFE) == 0xFFFE;
 
     public static string[] Tokens(string normalized) =>
         normalized.Length == 0 ? [] : normalized.Split(' ', StringSplitOptions.RemoveEmptyEntries);

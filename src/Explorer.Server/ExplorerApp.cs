@@ -1,0 +1,81 @@
+using Explorer.Server.Changes;
+using Explorer.Server.Health;
+using Explorer.Server.Infrastructure;
+using Explorer.Server.Nodes;
+using Explorer.Server.Paths;
+using Explorer.Server.Query;
+using Explorer.Server.Search;
+using Explorer.Server.Sources;
+using Scalar.AspNetCore;
+
+namespace Explorer.Server;
+
+/// <summary>Builds the Explorer HTTP API. <c>Program</c> and the CLI's <c>serve</c> verb both run it.</summary>
+public static class ExplorerApp
+{
+    public static WebApplication Create(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+
+        builder.AddExplorerDefaults();
+        builder.Services.AddExplorerOptions();
+        builder.Services.AddExplorerJson();
+        builder.Services.AddExplorerProblems();
+        builder.Services.AddExplorerStore();
+        builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Explorer API";
+            document.Info.Description = "How nations, organizations, missions, regions and themes connect. Every edge carries evidence: " +
+                "verbatim quotes from a source document. Every error is RFC 9457 problem+json.";
+            return Task.CompletedTask;
+        }));
+
+        var app = builder.Build();
+
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseSecurityHeaders();
+        app.UseRequestLimits();
+
+        app.MapOpenApi();
+        app.MapScalarApiReference(options => options
+            .WithTitle("Explorer API")
+            .WithNonce()
+            .DisableDefaultFonts()
+            .DisableTelemetry()
+            .DisableAgent()
+            .DisableMcp()
+            .HideDeveloperTools());
+
+        // The web front end takes "/" over in a later issue; until then it is the API reference.
+        app.MapGet("/", () => TypedResults.Redirect("/scalar/")).ExcludeFromDescription();
+
+        app.MapSearch();
+        app.MapNodes();
+        app.MapEdges();
+        app.MapSources();
+        app.MapPaths();
+        app.MapQuery();
+        app.MapChanges();
+        app.MapHealth();
+
+        return app;
+    }
+
+    /// <summary>
+    /// Runs the app until shutdown and returns the process exit code: 0, or 1 when startup failed for a
+    /// reason already logged as one clear line (a bad dataset, invalid configuration) rather than a stack trace.
+    /// </summary>
+    public static int RunExplorer(this WebApplication app)
+    {
+        try
+        {
+            app.Run();
+            return Environment.ExitCode;
+        }
+        catch (StartupException)
+        {
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,24 @@
+using Explorer.Graph;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Explorer.Server.Health;
+
+public sealed record HealthResponse(string Status, string Store, int Nodes, int Edges);
+
+internal static class HealthApi
+{
+    public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
+    {
+        app.MapGroup("/healthz").WithTags("Health")
+            .MapGet("", GetHealth)
+            .WithName("Health")
+            .WithSummary("Liveness: the store is open; how many nodes and edges it holds");
+        return app;
+    }
+
+    private static async Task<Ok<HealthResponse>> GetHealth(IGraphStore store, CancellationToken cancellationToken)
+    {
+        var counts = await store.CountAsync(cancellationToken);
+        return TypedResults.Ok(new HealthResponse("ok", store.Name, counts.Nodes, counts.Edges));
+    }
+}

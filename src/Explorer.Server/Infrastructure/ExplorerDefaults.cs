@@ -1,0 +1,27 @@
+namespace Explorer.Server.Infrastructure;
+
+internal static class ExplorerDefaults
+{
+    /// <summary>Where Explorer listens unless Urls, ASPNETCORE_URLS, --urls or HTTP(S)_PORTS say otherwise.</summary>
+    public const string DefaultUrl = "http://localhost:5080";
+
+    private const string HostCategory = "Microsoft.Extensions.Hosting.Internal.Host";
+
+    public static WebApplicationBuilder AddExplorerDefaults(this WebApplicationBuilder builder)
+    {
+        // appsettings.json sets Urls too, but it is read from the content root (the working directory); this
+        // fallback makes a binary started from anywhere (or the CLI's serve verb) listen on the same port.
+        var configuration = builder.Configuration;
+        if (string.IsNullOrEmpty(configuration["urls"]) && string.IsNullOrEmpty(configuration["http_ports"]) && string.IsNullOrEmpty(configuration["https_ports"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        // A startup failure Explorer has explained in one line is not dumped again with a stack trace.
+        // (The rule is for the host's category only, at Information and above as the default level would be.)
+        var failures = new StartupFailures();
+        builder.Services.AddSingleton(failures);
+        builder.Logging.AddFilter(HostCategory, level => level >= LogLevel.Information && !(failures.Explained && level == LogLevel.Error));
+        return builder;
+    }
+}

@@ -1,0 +1,60 @@
+using System.Text.RegularExpressions;
+using Explorer.Graph;
+using Explorer.Query;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace Explorer.Server.Infrastructure;
+
+/// <summary>
+/// The one exception handler: maps the few domain exceptions to problems and anything else to a generic 500
+/// that reveals nothing. Expected failures are results, not exceptions, so the 500 branch should stay cold.
+/// </summary>
+internal sealed partial class ExplorerExceptionHandler(ILogger<ExplorerExceptionHandler> logger) : IExceptionHandler
+{
+    /// <summary>Client closed request (nginx's code): nothing is sent, the status only shows in logs.</summary>
+    public const int ClientClosedRequest = 499;
+
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (exception is OperationCanceledException && httpContext.RequestAborted.IsCancellationRequested)
+        {
+            httpContext.Response.StatusCode = ClientClosedRequest;
+            return true;
+        }
+
+        if (exception is BadHttpRequestException && BindingFailure().Match(exception.Message) is { Success: true } binding)
+        {
+            // "Failed to bind parameter "Nullable<int> limit" from "abc"." becomes a problem naming the parameter.
+            var value = binding.Groups["value"].Value;
+            var shown = value.Length > 100 ? value[..100] + "…" : value;
+            var expected = binding.Groups["type"].Value.Contains("int", StringComparison.OrdinalIgnoreCase) || binding.Groups["type"].Value.Contains("long", StringComparison.OrdinalIgnoreCase)
+                ? "a whole number"
+                : "a valid value";
+            await QueryProblem.Invalid(binding.Groups["name"].Value, $"'{shown}' is not {expected}").ToHttp().ExecuteAsync(httpContext);
+            return true;
+        }
+
+        var (status, title, detail) = exception switch
+        {
+            BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.Message),
+            GraphWriteException write => (StatusCodes.Status409Conflict, "Write refused", write.Message),
+            _ => (StatusCodes.Status500InternalServerError, "Internal server error", "An unexpected error occurred. It has been logged."),
+        };
+
+        if (status >= 500)
+        {
+            logger.UnhandledError(exception, httpContext.Request.Method, httpContext.Request.Path);
+        }
+
+        if (httpContext.Response.HasStarted)
+        {
+            return true;
+        }
+
+        await httpContext.WriteProblemAsync(status, title, detail);
+        return true;
+    }
+
+    [GeneratedRegex("^Failed to bind parameter \"(?<type>[^\"]*?) ?(?<name>[A-Za-z_][A-Za-z0-9_]*)\" from \"(?<value>.*)\"\\.$", RegexOptions.Singleline)]
+    private static partial Regex BindingFailure();
+}

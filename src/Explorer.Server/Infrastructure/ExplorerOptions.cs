@@ -1,0 +1,59 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Explorer.Server.Infrastructure;
+
+/// <summary>Where the graph lives. Only the embedded store exists today; Neo4j joins this switch later.</summary>
+public enum StoreKind
+{
+    Embedded,
+}
+
+/// <summary>
+/// The "Explorer" configuration section. Environment variables override it, e.g.
+/// <c>Explorer__DatabasePath=/var/lib/explorer/explorer.db</c> or <c>Explorer__SeedOnStart=false</c>.
+/// </summary>
+public sealed class ExplorerOptions
+{
+    public const string Section = "Explorer";
+
+    public StoreKind Store { get; set; } = StoreKind.Embedded;
+
+    /// <summary>The embedded store's SQLite file; a relative path is taken from the content root (the working directory).</summary>
+    [Required(AllowEmptyStrings = false)]
+    public string DatabasePath { get; set; } = "data/explorer.db";
+
+    /// <summary>The dataset folder (nodes.json, edges.json, sources.json); null looks for graph-seed/ above the app and the working directory.</summary>
+    public string? SeedPath { get; set; }
+
+    /// <summary>Upserts the dataset into the store at startup (idempotent: unchanged records are left alone).</summary>
+    public bool SeedOnStart { get; set; } = true;
+
+    /// <summary>Opens the API reference in a browser once the server listens (interactive sessions only).</summary>
+    public bool OpenBrowser { get; set; }
+
+    /// <summary>The database file as an absolute path.</summary>
+    public string DatabaseFullPath(string contentRoot) => Path.GetFullPath(DatabasePath, contentRoot);
+
+    /// <summary>The dataset folder as an absolute path, or null when none is configured or found.</summary>
+    public string? SeedDirectory(string contentRoot) =>
+        SeedPath is { Length: > 0 } configured
+            ? Path.GetFullPath(configured, contentRoot)
+            : Explorer.Seed.SeedLoader.FindSeedDirectory();
+}
+
+internal static class ExplorerOptionsRegistration
+{
+    public static IServiceCollection AddExplorerOptions(this IServiceCollection services)
+    {
+        services.AddOptions<ExplorerOptions>()
+            .BindConfiguration(ExplorerOptions.Section)
+            .ValidateDataAnnotations()
+            .Validate(o => Enum.IsDefined(o.Store), $"{ExplorerOptions.Section}:Store must be one of: {string.Join(", ", Enum.GetNames<StoreKind>())}.")
+            .Validate(o => o.DatabasePath.IndexOfAny(Path.GetInvalidPathChars()) < 0, $"{ExplorerOptions.Section}:DatabasePath is not a valid path.")
+            .Validate<IHostEnvironment>(
+                (o, env) => o.SeedPath is not { Length: > 0 } || Directory.Exists(o.SeedDirectory(env.ContentRootPath)),
+                $"{ExplorerOptions.Section}:SeedPath does not name an existing folder.")
+            .ValidateOnStart();
+        return services;
+    }
+}

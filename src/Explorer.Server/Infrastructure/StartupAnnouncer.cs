@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using Explorer.Graph;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
+
+namespace Explorer.Server.Infrastructure;
+
+/// <summary>
+/// Once the server listens, logs one line with its URL(s) and the store, and (if asked, and a person is
+/// watching) opens the API reference in a browser. Failing to open a browser is only logged.
+/// </summary>
+internal sealed class StartupAnnouncer(
+    IServer server,
+    IGraphStore store,
+    IOptions<ExplorerOptions> options,
+    ILogger<StartupAnnouncer> logger) : IHostedLifecycleService
+{
+    public async Task StartedAsync(CancellationToken cancellationToken)
+    {
+        var urls = (server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [])
+            .Select(Displayable)
+            .ToList();
+        var counts = await store.CountAsync(cancellationToken);
+        var listening = urls.Count > 0 ? string.Join(", ", urls) : "(no addresses: hosted in-process)";
+        var location = options.Value.Location();
+        logger.Running(listening, store.Name, location, counts.Nodes, counts.Edges);
+
+        if (options.Value.OpenBrowser && urls.Count > 0 && IsInteractive())
+        {
+            OpenBrowser(urls[0]);
+        }
+    }
+
+    /// <summary>Wildcard hosts (0.0.0.0, [::], +, *) become localhost so the URL can be clicked.</summary>
+    internal static string Displayable(string address)
+    {
+        if (!Uri.TryCreate(address.Replace("://+", "://localhost", StringComparison.Ordinal).Replace("://*", "://localhost", StringComparison.Ordinal), UriKind.Absolute, out var uri))
+        {
+            return address;
+        }
+
+        var host = uri.Host is "0.0.0.0" or "[::]" or "::" ? "localhost" : uri.Host;
+        return new UriBuilder(uri) { Host = host }.Uri.GetLeftPart(UriPartial.Authority);
+    }
+
+    private static bool IsInteractive() =>
+        Environment.UserInteractive
+        && !Console.IsOutputRedirected
+        && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI"));
+
+    private void OpenBrowser(string url)
+    {
+        logger.OpeningBrowser(url);
+        try
+        {
+            var start = OperatingSystem.IsWindows() ? new ProcessStartInfo(url) { UseShellExecute = true }
+                : OperatingSystem.IsMacOS() ? new ProcessStartInfo("open", [url])
+                : new ProcessStartInfo("xdg-open", [url]);
+            start.RedirectStandardOutput = !OperatingSystem.IsWindows();
+            start.RedirectStandardError = !OperatingSystem.IsWindows();
+            using var process = Process.Start(start);
+        }
+        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException or PlatformNotSupportedException)
+        {
+            logger.BrowserFailed(url, ex.Message);
+        }
+    }
+
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

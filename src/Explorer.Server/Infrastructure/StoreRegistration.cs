@@ -1,0 +1,62 @@
+using Explorer.Embedded;
+using Explorer.Graph;
+using Explorer.Query;
+using Microsoft.Extensions.Options;
+
+namespace Explorer.Server.Infrastructure;
+
+internal static class StoreRegistration
+{
+    /// <summary>
+    /// Registers the configured <see cref="IGraphStore"/> (the one switch on <see cref="ExplorerOptions.Store"/>),
+    /// the query engine over it, and the hosted services that open and seed the store before Kestrel listens
+    /// and announce the server once it does.
+    /// </summary>
+    public static IServiceCollection AddExplorerStore(this IServiceCollection services)
+    {
+        services.AddSingleton<IGraphStore>(sp =>
+        {
+            var options = sp.ExplorerSettings();
+            var environment = sp.GetRequiredService<IHostEnvironment>();
+            return options.Store switch
+            {
+                StoreKind.Embedded => new EmbeddedGraphStore(options.DatabaseFullPath(environment.ContentRootPath)),
+                _ => throw new InvalidOperationException($"Unknown store '{options.Store}'."),
+            };
+        });
+        services.AddSingleton<GraphQueries>();
+
+        // Hosted services start in registration order, all before the server (ASP.NET Core starts it last).
+        services.AddHostedService<StoreStartup>();
+        services.AddHostedService<StartupAnnouncer>();
+        return services;
+    }
+
+    /// <summary>
+    /// The validated options. Invalid configuration stops startup with one line naming what is wrong; this
+    /// runs while the host creates its hosted services, before any other use of the options.
+    /// </summary>
+    public static ExplorerOptions ExplorerSettings(this IServiceProvider services)
+    {
+        try
+        {
+            return services.GetRequiredService<IOptions<ExplorerOptions>>().Value;
+        }
+        catch (OptionsValidationException ex)
+        {
+            throw services.GetRequiredService<StartupFailures>().Fail(services.GetRequiredService<ILogger<ExplorerOptions>>(), $"invalid configuration: {string.Join(" ", ex.Failures)}", ex);
+        }
+        catch (InvalidOperationException ex) when (ex.InnerException is FormatException format)
+        {
+            // The binder could not convert a value, e.g. Explorer:Store=Neo4j before that store exists.
+            throw services.GetRequiredService<StartupFailures>().Fail(services.GetRequiredService<ILogger<ExplorerOptions>>(), $"invalid configuration: {ex.Message} {format.Message}", ex);
+        }
+    }
+
+    /// <summary>Where the store keeps the graph, for log lines: the database file as configured.</summary>
+    public static string Location(this ExplorerOptions options) => options.Store switch
+    {
+        StoreKind.Embedded => options.DatabasePath,
+        _ => options.Store.ToString(),
+    };
+}

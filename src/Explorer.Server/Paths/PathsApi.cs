@@ -1,0 +1,68 @@
+using Explorer.Graph;
+using Explorer.Query;
+using Explorer.Server.Infrastructure;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Explorer.Server.Paths;
+
+/// <summary>
+/// Paths between two resolved nodes, plus every node and edge (with evidence) they touch.
+/// <paramref name="Reason"/> is null unless <paramref name="Paths"/> is empty.
+/// </summary>
+public sealed record PathsResponse(
+    NodeRef From,
+    NodeRef To,
+    string Mode,
+    IReadOnlyList<GraphPath> Paths,
+    IReadOnlyList<Node> Nodes,
+    IReadOnlyList<Edge> Edges,
+    string? Reason)
+{
+    public static PathsResponse Create(PathAnswer answer, string? mode) => new(
+        answer.From,
+        answer.To,
+        ModeName(mode),
+        answer.Result.Paths,
+        answer.Result.Nodes,
+        answer.Result.Edges,
+        answer.Result.Paths.Count == 0 ? answer.Result.Reason ?? "No path found." : null);
+
+    /// <summary>The mode as the API spells it: shortest, all or k.</summary>
+    public static string ModeName(string? mode) =>
+        (mode is { Length: > 0 } && GraphQueries.TryParseMode(mode, out var parsed) ? parsed : PathMode.Shortest).ToString().ToLowerInvariant();
+}
+
+internal static class PathsApi
+{
+    public static IEndpointRouteBuilder MapPaths(this IEndpointRouteBuilder app)
+    {
+        app.MapGroup("/api/paths").WithTags("Paths")
+            .MapGet("", FindPaths)
+            .WithName("FindPaths")
+            .WithSummary("How two nodes connect")
+            .WithDescription("from and to take an id, name or alias. mode: shortest (one path, fewest hops), all (every shortest path, capped) " +
+                $"or k (up to k simple paths ranked by cost, thematic hops cost more; k is 1..{PathQuery.MaxK}, default 3). " +
+                $"maxHops is 1..{PathQuery.MaxMaxHops} (default 6); types and kinds filter edges and nodes; direction is any, out or in; " +
+                "avoid is a comma-separated list of nodes to route around. No path gives 200 with paths [] and a reason; " +
+                "an ambiguous name gives 422 with candidates, an unknown one 404 with suggestions.")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity);
+        return app;
+    }
+
+    private static async Task<Results<Ok<PathsResponse>, ProblemHttpResult>> FindPaths(
+        GraphQueries queries,
+        string? from,
+        string? to,
+        string? mode,
+        int? k,
+        int? maxHops,
+        string? types,
+        string? kinds,
+        string? direction,
+        string? avoid,
+        CancellationToken cancellationToken)
+    {
+        var outcome = await queries.PathsAsync(new PathRequest(from, to, mode, k, maxHops, types, kinds, direction, avoid), cancellationToken);
+        return outcome.Value is { } answer ? TypedResults.Ok(PathsResponse.Create(answer, mode)) : outcome.Problem!.ToHttp();
+    }
+}

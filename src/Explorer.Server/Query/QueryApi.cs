@@ -1,0 +1,74 @@
+using System.Text.Json.Serialization;
+using Explorer.Graph;
+using Explorer.Query;
+using Explorer.Server.Infrastructure;
+using Explorer.Server.Paths;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Explorer.Server.Query;
+
+/// <summary>What a phrase was understood as; <c>kind</c> (path, neighborhood or search) says which fields follow.</summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
+[JsonDerivedType(typeof(PathQueryResponse), "path")]
+[JsonDerivedType(typeof(NeighborhoodQueryResponse), "neighborhood")]
+[JsonDerivedType(typeof(SearchQueryResponse), "search")]
+public abstract record QueryResponse([property: JsonPropertyOrder(-1)] string Interpretation);
+
+/// <summary>A path question: the /api/paths fields.</summary>
+public sealed record PathQueryResponse(
+    string Interpretation,
+    NodeRef From,
+    NodeRef To,
+    string Mode,
+    IReadOnlyList<GraphPath> Paths,
+    IReadOnlyList<Node> Nodes,
+    IReadOnlyList<Edge> Edges,
+    string? Reason) : QueryResponse(Interpretation);
+
+/// <summary>A neighborhood question: the /api/nodes/{id}/neighborhood fields.</summary>
+public sealed record NeighborhoodQueryResponse(
+    string Interpretation,
+    Node Center,
+    IReadOnlyList<Node> Nodes,
+    IReadOnlyList<Edge> Edges,
+    bool Truncated,
+    IReadOnlyDictionary<string, int> CountsByType) : QueryResponse(Interpretation);
+
+/// <summary>Anything else: search results.</summary>
+public sealed record SearchQueryResponse(string Interpretation, IReadOnlyList<SearchHit> Results) : QueryResponse(Interpretation);
+
+internal static class QueryApi
+{
+    public static IEndpointRouteBuilder MapQuery(this IEndpointRouteBuilder app)
+    {
+        app.MapGroup("/api/query").WithTags("Query")
+            .MapGet("", Answer)
+            .WithName("Query")
+            .WithSummary("Answer a typed phrase")
+            .WithDescription("Understands \"NATO to Balkans\", \"path from X to Y\", \"between X and Y\", \"how is X related to Y\" (ranked paths), " +
+                "\"neighbors of X\"; anything else is a search. kind says which it was and which fields follow; interpretation says it in words.")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity);
+        return app;
+    }
+
+    private static async Task<Results<Ok<QueryResponse>, ProblemHttpResult>> Answer(GraphQueries queries, string? q, CancellationToken cancellationToken)
+    {
+        var outcome = await queries.AnswerAsync(q, cancellationToken);
+        if (outcome.Problem is { } problem)
+        {
+            return problem.ToHttp();
+        }
+
+        var answer = outcome.Value!;
+        QueryResponse response = answer switch
+        {
+            { Path: { } path } => Path(answer.Interpretation, PathsResponse.Create(path, PhraseParser.Parse(q!) is PathPhrase { Ranked: true } ? "k" : null)),
+            { Neighborhood: { } n } => new NeighborhoodQueryResponse(answer.Interpretation, n.Center, n.Nodes, n.Edges, n.Truncated, n.CountsByType),
+            _ => new SearchQueryResponse(answer.Interpretation, answer.Search ?? []),
+        };
+        return TypedResults.Ok(response);
+    }
+
+    private static PathQueryResponse Path(string interpretation, PathsResponse p) =>
+        new(interpretation, p.From, p.To, p.Mode, p.Paths, p.Nodes, p.Edges, p.Reason);
+}

@@ -1,0 +1,30 @@
+using Explorer.Graph;
+using Explorer.Query;
+using Explorer.Server.Infrastructure;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Explorer.Server.Search;
+
+public sealed record SearchResponse(IReadOnlyList<SearchHit> Results);
+
+internal static class SearchApi
+{
+    public static IEndpointRouteBuilder MapSearch(this IEndpointRouteBuilder app)
+    {
+        app.MapGroup("/api/search").WithTags("Search")
+            .MapGet("", Search)
+            .WithName("Search")
+            .WithSummary("Find nodes by name, alias or id")
+            .WithDescription("Case-, accent- and punctuation-insensitive; exact matches rank first, then prefixes, tokens and typo-tolerant matches. " +
+                $"kinds is a comma-separated list of node kinds; limit is 1..{GraphQueries.MaxSearchLimit} (default {GraphQueries.DefaultSearchLimit}).")
+            .ProducesProblems(StatusCodes.Status400BadRequest);
+        return app;
+    }
+
+    private static async Task<Results<Ok<SearchResponse>, ProblemHttpResult>> Search(
+        GraphQueries queries, string? q, string? kinds, int? limit, CancellationToken cancellationToken)
+    {
+        var outcome = await queries.SearchAsync(new SearchRequest(q, kinds, limit), cancellationToken);
+        return outcome.Value is { } hits ? TypedResults.Ok(new SearchResponse(hits)) : outcome.Problem!.ToHttp();
+    }
+}
