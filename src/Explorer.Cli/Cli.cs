@@ -1,0 +1,92 @@
+using System.CommandLine;
+using Explorer.Graph;
+using Explorer.Seed;
+using Microsoft.Data.Sqlite;
+
+namespace Explorer.Cli;
+
+/// <summary>The streams and global options one run of the command line shares with its verbs.</summary>
+internal sealed class Cli(TextWriter stdout, TextWriter stderr, TextReader stdin)
+{
+    public TextWriter Out { get; } = stdout;
+
+    public TextWriter Error { get; } = stderr;
+
+    public TextReader In { get; } = stdin;
+
+    public GlobalOptions Globals { get; } = new();
+
+    /// <summary>Extra sections printed after a verb's help (a description stays one line in the list of verbs).</summary>
+    public Dictionary<Command, string> HelpNotes { get; } = [];
+
+    /// <summary>
+    /// Wraps a verb's body: gives it a <see cref="Session"/>, disposes the store afterwards and turns the
+    /// expected failures (dataset, store, input) into one line on stderr and an exit code.
+    /// </summary>
+    public Func<ParseResult, CancellationToken, Task<int>> Action(Func<Session, ParseResult, CancellationToken, Task<int>> body) =>
+        async (parse, cancellationToken) =>
+        {
+            await using var session = new Session(this, parse);
+            try
+            {
+                return await body(session, parse, cancellationToken);
+            }
+            catch (CliException ex)
+            {
+                return session.Fail(ex.ExitCode, ex.Message);
+            }
+            catch (SeedValidationException ex)
+            {
+                return session.Fail(ExitCodes.StoreError, $"dataset error: {ex.Message}");
+            }
+            catch (SqliteException ex)
+            {
+                return session.Fail(ExitCodes.StoreError, $"cannot use the database '{session.DatabasePath}': {ex.Message}");
+            }
+            catch (GraphWriteException ex)
+            {
+                return session.Fail(ExitCodes.StoreError, $"write refused: {ex.Message}");
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                return session.Fail(ExitCodes.StoreError, $"I/O error: {ex.Message}");
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return session.Fail(ExitCodes.Cancelled, "cancelled");
+            }
+        };
+}
+
+/// <summary>Options every verb accepts (before or after the verb).</summary>
+internal sealed class GlobalOptions
+{
+    public const string DefaultDatabasePath = "data/explorer.db";
+    public const string DatabasePathVariable = "Explorer__DatabasePath";
+
+    public Option<string?> Db { get; } = new("--db")
+    {
+        Description = $"The SQLite database file [default: ${DatabasePathVariable} or {DefaultDatabasePath}]. Created and seeded when missing or empty.",
+        HelpName = "path",
+        Recursive = true,
+    };
+
+    public Option<string?> Seed { get; } = new("--seed")
+    {
+        Description = "The dataset folder (sources.json, nodes.json, edges.json) [default: the nearest graph-seed/ above the program or the working directory].",
+        HelpName = "dir",
+        Recursive = true,
+    };
+
+    public Option<bool> Json { get; } = new("--json")
+    {
+        Description = "Write machine output to stdout: the HTTP API's JSON shapes (and problem details when a query fails).",
+        Recursive = true,
+    };
+}
+
+/// <summary>An expected failure with its exit code and one-line message.</summary>
+internal sealed class CliException(int exitCode, string message) : Exception(message)
+{
+    public int ExitCode { get; } = exitCode;
+}

@@ -1,0 +1,57 @@
+using System.CommandLine;
+using Explorer.Server;
+using Explorer.Server.Infrastructure;
+using Microsoft.Extensions.Options;
+
+namespace Explorer.Cli.Commands;
+
+/// <summary><c>explorer serve [server args...]</c>: runs the web server (the same app as Explorer.Server).</summary>
+internal static class ServeCommand
+{
+    public static Command Create(Cli cli)
+    {
+        var command = new Command("serve", "Run the web server and API (the same app as Explorer.Server).")
+        {
+            TreatUnmatchedTokensAsErrors = false,
+        };
+        cli.HelpNotes[command] = """
+            Server arguments:
+              Other arguments go to ASP.NET Core configuration, e.g.
+              explorer serve --urls http://localhost:5080 --Explorer:SeedOnStart false
+              --db and --seed set Explorer:DatabasePath and Explorer:SeedPath.
+            """;
+        command.SetAction(cli.Action(async (session, parse, cancellationToken) =>
+        {
+            var args = new List<string>(parse.UnmatchedTokens);
+            if (parse.GetValue(cli.Globals.Db) is { Length: > 0 } db)
+            {
+                args.AddRange(["--Explorer:DatabasePath", db]);
+            }
+
+            if (parse.GetValue(cli.Globals.Seed) is { Length: > 0 } seed)
+            {
+                args.AddRange(["--Explorer:SeedPath", seed]);
+            }
+
+            try
+            {
+                await ExplorerApp.Create([.. args]).RunAsync();
+                return ExitCodes.Ok;
+            }
+            catch (StartupException)
+            {
+                // The host already logged the reason as one line.
+                return ExitCodes.StoreError;
+            }
+            catch (OptionsValidationException ex)
+            {
+                return session.Fail(ExitCodes.InvalidInput, $"invalid configuration: {string.Join(" ", ex.Failures)}");
+            }
+            catch (IOException ex)
+            {
+                return session.Fail(ExitCodes.StoreError, $"cannot start the server: {ex.Message}");
+            }
+        }));
+        return command;
+    }
+}

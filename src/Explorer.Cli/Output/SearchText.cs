@@ -1,0 +1,26 @@
+using System.Globalization;
+using Explorer.Graph;
+
+namespace Explorer.Cli.Output;
+
+/// <summary>Search hits as a table: score, kind, id, name, aliases.</summary>
+internal static class SearchText
+{
+    public static void Write(TextWriter writer, IReadOnlyList<SearchHit> hits)
+    {
+        if (hits.Count == 0)
+        {
+            writer.WriteLine("No matches.");
+            return;
+        }
+
+        TextLayout.WriteTable(writer, ["SCORE", "KIND", "ID", "NAME", "ALIASES"], hits.Select(h => (IReadOnlyList<string>)
+        [
+            h.Score.ToString("0.000", CultureInfo.InvariantCulture),
+            h.Kind.ToString(),
+            h.Id,
+            h.Name,
+            string.Join(", ", h.Aliases),
+        ]));
+    }
+}
