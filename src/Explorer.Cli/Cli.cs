@@ -61,12 +61,12 @@ internal sealed class Cli(TextWriter stdout, TextWriter stderr, TextReader stdin
 /// <summary>Options every verb accepts (before or after the verb).</summary>
 internal sealed class GlobalOptions
 {
-    public const string DefaultDatabasePath = "data/explorer.db";
+    public const string DefaultDatabasePath = Explorer.Embedded.DefaultLocations.RelativeDatabasePath;
     public const string DatabasePathVariable = "Explorer__DatabasePath";
 
     public Option<string?> Db { get; } = new("--db")
     {
-        Description = $"The SQLite database file [default: ${DatabasePathVariable} or {DefaultDatabasePath}]. Created and seeded when missing or empty.",
+        Description = $"The SQLite database file [default: ${DatabasePathVariable}, else {DefaultDatabasePath} at the root of the repository checkout (the server's default too), else under the working directory]. Created and seeded when missing or empty.",
         HelpName = "path",
         Recursive = true,
     };

@@ -23,7 +23,7 @@ internal sealed class Session(Cli cli, ParseResult parse) : IAsyncDisposable
     public string DatabasePath =>
         parse.GetValue(cli.Globals.Db) is { Length: > 0 } db ? db
         : Environment.GetEnvironmentVariable(GlobalOptions.DatabasePathVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment
-        : GlobalOptions.DefaultDatabasePath;
+        : Explorer.Embedded.DefaultLocations.DatabasePath();
 
     /// <summary>The dataset folder: <c>--seed</c> or the nearest graph-seed/.</summary>
     public string SeedDirectory =>

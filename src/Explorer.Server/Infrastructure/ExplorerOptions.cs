@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace Explorer.Server.Infrastructure;
 
 /// <summary>Where the graph lives. Only the embedded store exists today; Neo4j joins this switch later.</summary>
@@ -18,9 +16,11 @@ public sealed class ExplorerOptions
 
     public StoreKind Store { get; set; } = StoreKind.Embedded;
 
-    /// <summary>The embedded store's SQLite file; a relative path is taken from the content root (the working directory).</summary>
-    [Required(AllowEmptyStrings = false)]
-    public string DatabasePath { get; set; } = "data/explorer.db";
+    /// <summary>
+    /// The embedded store's SQLite file; a relative path is taken from the content root. Unset: data/explorer.db
+    /// at the root of the repository checkout (shared with the CLI), else under the working directory.
+    /// </summary>
+    public string? DatabasePath { get; set; }
 
     /// <summary>The dataset folder (nodes.json, edges.json, sources.json); null looks for graph-seed/ above the app and the working directory.</summary>
     public string? SeedPath { get; set; }
@@ -32,7 +32,8 @@ public sealed class ExplorerOptions
     public bool OpenBrowser { get; set; }
 
     /// <summary>The database file as an absolute path.</summary>
-    public string DatabaseFullPath(string contentRoot) => Path.GetFullPath(DatabasePath, contentRoot);
+    public string DatabaseFullPath(string contentRoot) =>
+        DatabasePath is { Length: > 0 } configured ? Path.GetFullPath(configured, contentRoot) : Explorer.Embedded.DefaultLocations.DatabasePath();
 
     /// <summary>The dataset folder as an absolute path, or null when none is configured or found.</summary>
     public string? SeedDirectory(string contentRoot) =>
@@ -49,7 +50,7 @@ internal static class ExplorerOptionsRegistration
             .BindConfiguration(ExplorerOptions.Section)
             .ValidateDataAnnotations()
             .Validate(o => Enum.IsDefined(o.Store), $"{ExplorerOptions.Section}:Store must be one of: {string.Join(", ", Enum.GetNames<StoreKind>())}.")
-            .Validate(o => o.DatabasePath.IndexOfAny(Path.GetInvalidPathChars()) < 0, $"{ExplorerOptions.Section}:DatabasePath is not a valid path.")
+            .Validate(o => o.DatabasePath is null || (o.DatabasePath.Trim().Length > 0 && o.DatabasePath.IndexOfAny(Path.GetInvalidPathChars()) < 0), $"{ExplorerOptions.Section}:DatabasePath is not a valid path.")
             .Validate<IHostEnvironment>(
                 (o, env) => o.SeedPath is not { Length: > 0 } || Directory.Exists(o.SeedDirectory(env.ContentRootPath)),
                 $"{ExplorerOptions.Section}:SeedPath does not name an existing folder.")

@@ -56,7 +56,7 @@ internal static class StoreRegistration
     /// <summary>Where the store keeps the graph, for log lines: the database file as configured.</summary>
     public static string Location(this ExplorerOptions options) => options.Store switch
     {
-        StoreKind.Embedded => options.DatabasePath,
+        StoreKind.Embedded => options.DatabasePath ?? Explorer.Embedded.DefaultLocations.RelativeDatabasePath,
         _ => options.Store.ToString(),
     };
 }
