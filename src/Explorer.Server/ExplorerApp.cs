@@ -1,6 +1,7 @@
 using Explorer.Server.Changes;
 using Explorer.Server.Health;
 using Explorer.Server.Infrastructure;
+using Explorer.Server.Live;
 using Explorer.Server.Nodes;
 using Explorer.Server.Paths;
 using Explorer.Server.Query;
@@ -22,6 +23,7 @@ public static class ExplorerApp
         builder.Services.AddExplorerJson();
         builder.Services.AddExplorerProblems();
         builder.Services.AddExplorerStore();
+        builder.Services.AddLive();
         builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Explorer API";
@@ -58,6 +60,7 @@ public static class ExplorerApp
         app.MapQuery();
         app.MapChanges();
         app.MapHealth();
+        app.MapLive();
 
         return app;
     }

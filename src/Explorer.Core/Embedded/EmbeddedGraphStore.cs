@@ -481,6 +481,13 @@ public sealed class EmbeddedGraphStore : IGraphStore
         }
     }
 
+    public Task<long> GetLastSeqAsync(CancellationToken cancellationToken = default)
+    {
+        using var connection = Open();
+        using var command = Command(connection, null, "SELECT coalesce(max(seq), 0) FROM changes");
+        return Task.FromResult(Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture));
+    }
+
     public Task<IReadOnlyList<Change>> GetChangesAsync(long after, int limit, CancellationToken cancellationToken = default)
     {
         using var connection = Open();

@@ -50,6 +50,9 @@ public interface IGraphStore : IAsyncDisposable
     /// <summary>Removes a node and its edges; null when it did not exist.</summary>
     Task<Change?> RemoveNodeAsync(string id, CancellationToken cancellationToken = default);
 
+    /// <summary>The sequence number of the newest committed change (0 when there is none).</summary>
+    Task<long> GetLastSeqAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Committed changes with a sequence number greater than <paramref name="after"/>, oldest first.</summary>
     Task<IReadOnlyList<Change>> GetChangesAsync(long after, int limit, CancellationToken cancellationToken = default);
 }

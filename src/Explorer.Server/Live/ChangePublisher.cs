@@ -1,0 +1,72 @@
+using Explorer.Graph;
+using Microsoft.AspNetCore.SignalR;
+
+namespace Explorer.Server.Live;
+
+/// <summary>
+/// Pushes every committed change to connected browsers exactly once, in sequence order, after its commit.
+/// It reads the store's change log: writers in this process call <see cref="Signal"/> once their write has
+/// committed; a slow poll picks up writers in other processes (the CLI's import). Starts at the newest
+/// change, so history is not replayed; clients catch up through /api/changes.
+/// </summary>
+public sealed partial class ChangePublisher(IGraphStore store, IHubContext<GraphHub, IGraphClient> hub, ILogger<ChangePublisher> logger) : BackgroundService
+{
+    public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+    private const int Batch = 500;
+
+    private readonly SemaphoreSlim _signal = new(0, int.MaxValue);
+    private long _lastPublished = -1;
+
+    /// <summary>The sequence number of the last change pushed (0 when none).</summary>
+    public long LastPublished => Math.Max(0, Interlocked.Read(ref _lastPublished));
+
+    /// <summary>Call after a write committed: publishes it (and anything before it) promptly.</summary>
+    public void Signal() => _signal.Release();
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            Interlocked.Exchange(ref _lastPublished, await store.GetLastSeqAsync(stoppingToken));
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                await _signal.WaitAsync(PollInterval, stoppingToken);
+                try
+                {
+                    await PublishPendingAsync(stoppingToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    LogPublishFailed(logger, ex);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+    }
+
+    private async Task PublishPendingAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var changes = await store.GetChangesAsync(LastPublished, Batch, cancellationToken);
+            foreach (var change in changes)
+            {
+                var node = change.Kind == ChangeKind.NodeUpserted ? (await store.GetNodeAsync(change.EntityId, cancellationToken))?.Node : null;
+                var edge = change.Kind == ChangeKind.EdgeUpserted ? await store.GetEdgeAsync(change.EntityId, cancellationToken) : null;
+                await hub.Clients.All.Changed(new ChangeEvent(change.Seq, change.At, change.Kind.ToString(), change.EntityId, node, edge));
+                Interlocked.Exchange(ref _lastPublished, change.Seq);
+            }
+
+            if (changes.Count < Batch)
+            {
+                return;
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 1100, Level = LogLevel.Warning, Message = "Publishing changes to live clients failed; retrying on the next signal or poll")]
+    private static partial void LogPublishFailed(ILogger logger, Exception exception);
+}

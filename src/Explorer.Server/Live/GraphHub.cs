@@ -1,0 +1,45 @@
+using Microsoft.AspNetCore.SignalR;
+
+namespace Explorer.Server.Live;
+
+/// <summary>What the server calls on connected browsers. Method names are the wire names.</summary>
+public interface IGraphClient
+{
+    /// <summary>One committed change, in sequence order, sent once after its commit.</summary>
+    Task Changed(ChangeEvent change);
+
+    /// <summary>Who is viewing: sent to everyone when someone arrives or leaves.</summary>
+    Task Presence(PresenceEvent presence);
+}
+
+/// <summary>
+/// A committed change as pushed to browsers. <see cref="Node"/> or <see cref="Edge"/> carry the record's
+/// state after the change (null for removals and for GraphReloaded, after which clients re-fetch).
+/// </summary>
+public sealed record ChangeEvent(long Seq, DateTimeOffset At, string Kind, string EntityId, Explorer.Graph.Node? Node, Explorer.Graph.Edge? Edge);
+
+public sealed record PresenceEvent(int Viewers, IReadOnlyList<string> Users);
+
+/// <summary>
+/// The live channel at /hubs/graph. Browsers listen for <see cref="IGraphClient.Changed"/>; on (re)connect
+/// they call <see cref="LastSeq"/> and fetch <c>/api/changes?after=</c> for anything they missed.
+/// </summary>
+public sealed class GraphHub(PresenceTracker presence, ChangePublisher publisher) : Hub<IGraphClient>
+{
+    /// <summary>The sequence number of the last change pushed to clients.</summary>
+    public long LastSeq() => publisher.LastPublished;
+
+    public override async Task OnConnectedAsync()
+    {
+        presence.Join(Context.ConnectionId, Context.User?.Identity?.IsAuthenticated == true ? Context.User.Identity.Name : null);
+        await Clients.All.Presence(presence.Snapshot());
+        await base.OnConnectedAsync();
+    }
+
+    public override async Task OnDisconnectedAsync(Exception? exception)
+    {
+        presence.Leave(Context.ConnectionId);
+        await Clients.All.Presence(presence.Snapshot());
+        await base.OnDisconnectedAsync(exception);
+    }
+}
