@@ -92,12 +92,9 @@ internal static class Cypher
 
     public const string DeleteNode = "MATCH (n:Node {id: $id}) DETACH DELETE n RETURN count(*) AS deleted";
 
-    public const string Counts = """
-        MATCH (n:Node)
-        WITH count(n) AS nodes
-        MATCH ()-[r]->()
-        RETURN nodes, count(r) AS edges
-        """;
+    public const string CountNodes = "MATCH (n:Node) RETURN count(n) AS count";
+
+    public const string CountEdges = "MATCH ()-[r]->() RETURN count(r) AS count";
 
     // ---- Edges: relationship indexes are per type, so a lookup by id asks each type's index ------------
 
@@ -264,7 +261,8 @@ internal static class Cypher
         yield return (nameof(NodesByIds), NodesByIds);
         yield return (nameof(NodeDetails), NodeDetails);
         yield return (nameof(DeleteNode), DeleteNode);
-        yield return (nameof(Counts), Counts);
+        yield return (nameof(CountNodes), CountNodes);
+        yield return (nameof(CountEdges), CountEdges);
         yield return (nameof(EdgesByIds), EdgesByIds);
         foreach (var (type, statement) in DeleteEdges)
         {
