@@ -229,7 +229,8 @@ internal static class QueryValues
             case JsonValueKind.String:
                 return value.GetString();
             case JsonValueKind.Number:
-                return value.TryGetInt64(out var integer) ? integer : value.GetDouble();
+                // Boxed separately: "cond ? long : double" would promote the long to double and lose digits.
+                return value.TryGetInt64(out var integer) ? (object)integer : value.GetDouble();
             case JsonValueKind.Array:
                 return value.EnumerateArray().Select(ReadPlain).ToList();
             default:
