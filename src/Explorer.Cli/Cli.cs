@@ -43,6 +43,10 @@ internal sealed class Cli(TextWriter stdout, TextWriter stderr, TextReader stdin
             {
                 return session.Fail(ExitCodes.StoreError, $"cannot use the database '{session.DatabasePath}': {ex.Message}");
             }
+            catch (Explorer.Neo4j.Neo4jException ex)
+            {
+                return session.Fail(ExitCodes.StoreError, $"cannot use Neo4j at {session.StoreLocation}: {ex.Message}");
+            }
             catch (GraphWriteException ex)
             {
                 return session.Fail(ExitCodes.StoreError, $"write refused: {ex.Message}");
@@ -75,6 +79,36 @@ internal sealed class GlobalOptions
     {
         Description = "The dataset folder (sources.json, nodes.json, edges.json) [default: the nearest graph-seed/ above the program or the working directory].",
         HelpName = "dir",
+        Recursive = true,
+    };
+
+    public const string StoreVariable = "Explorer__Store";
+
+    public Option<string?> Store { get; } = new("--store")
+    {
+        Description = $"Where the graph lives: embedded (the SQLite file, see --db) or neo4j (see --neo4j-uri) [default: ${StoreVariable}, else embedded].",
+        HelpName = "embedded|neo4j",
+        Recursive = true,
+    };
+
+    public Option<string?> Neo4jUri { get; } = new("--neo4j-uri")
+    {
+        Description = "Neo4j's HTTP endpoint (Query API, Neo4j 5.19+), e.g. http://localhost:7474 [default: $Neo4j__Uri].",
+        HelpName = "url",
+        Recursive = true,
+    };
+
+    public Option<string?> Neo4jDatabase { get; } = new("--neo4j-database")
+    {
+        Description = "The Neo4j database [default: $Neo4j__Database, else neo4j].",
+        HelpName = "name",
+        Recursive = true,
+    };
+
+    public Option<string?> Neo4jUser { get; } = new("--neo4j-user")
+    {
+        Description = "Neo4j user [default: $Neo4j__User]; the password comes from $Neo4j__Password (or a bearer token from $Neo4j__Token), never the command line.",
+        HelpName = "name",
         Recursive = true,
     };
 

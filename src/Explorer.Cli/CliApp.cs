@@ -63,6 +63,10 @@ public static class CliApp
             """)
         {
             cli.Globals.Db,
+            cli.Globals.Store,
+            cli.Globals.Neo4jUri,
+            cli.Globals.Neo4jDatabase,
+            cli.Globals.Neo4jUser,
             cli.Globals.Seed,
             cli.Globals.Json,
             SearchCommand.Create(cli),

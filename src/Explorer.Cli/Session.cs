@@ -2,6 +2,7 @@ using System.CommandLine;
 using Explorer.Cli.Output;
 using Explorer.Embedded;
 using Explorer.Graph;
+using Explorer.Neo4j;
 using Explorer.Query;
 using Explorer.Seed;
 
@@ -10,7 +11,7 @@ namespace Explorer.Cli;
 /// <summary>One verb's run: resolved global options, the output streams and the store it opened.</summary>
 internal sealed class Session(Cli cli, ParseResult parse) : IAsyncDisposable
 {
-    private EmbeddedGraphStore? _store;
+    private IGraphStore? _store;
 
     public TextWriter Out => cli.Out;
 
@@ -25,6 +26,28 @@ internal sealed class Session(Cli cli, ParseResult parse) : IAsyncDisposable
         : Environment.GetEnvironmentVariable(GlobalOptions.DatabasePathVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment
         : Explorer.Embedded.DefaultLocations.DatabasePath();
 
+    /// <summary><c>--store</c>, else $Explorer__Store, else embedded.</summary>
+    public bool UsesNeo4j =>
+        (parse.GetValue(cli.Globals.Store) ?? Environment.GetEnvironmentVariable(GlobalOptions.StoreVariable) ?? "embedded").ToLowerInvariant() switch
+        {
+            "neo4j" => true,
+            "embedded" => false,
+            var other => throw new CliException(ExitCodes.InvalidInput, $"unknown store '{other}': use embedded or neo4j"),
+        };
+
+    /// <summary>The Neo4j settings: options, else the same environment variables as the server (Neo4j__Uri ...).</summary>
+    public Neo4jOptions Neo4jSettings => new()
+    {
+        Uri = parse.GetValue(cli.Globals.Neo4jUri) ?? Environment.GetEnvironmentVariable("Neo4j__Uri"),
+        Database = parse.GetValue(cli.Globals.Neo4jDatabase) ?? Environment.GetEnvironmentVariable("Neo4j__Database") ?? Neo4jOptions.DefaultDatabase,
+        User = parse.GetValue(cli.Globals.Neo4jUser) ?? Environment.GetEnvironmentVariable("Neo4j__User"),
+        Password = Environment.GetEnvironmentVariable("Neo4j__Password"),
+        Token = Environment.GetEnvironmentVariable("Neo4j__Token"),
+    };
+
+    /// <summary>Where the store is, for messages: the database file, or the Neo4j server and database.</summary>
+    public string StoreLocation => UsesNeo4j ? Neo4jSettings.Describe() : DatabasePath;
+
     /// <summary>The dataset folder: <c>--seed</c> or the nearest graph-seed/.</summary>
     public string SeedDirectory =>
         parse.GetValue(cli.Globals.Seed) is { Length: > 0 } seed ? seed
@@ -34,10 +57,24 @@ internal sealed class Session(Cli cli, ParseResult parse) : IAsyncDisposable
     public async Task<GraphQueries> QueriesAsync(CancellationToken cancellationToken) =>
         new(await OpenStoreAsync(seedIfEmpty: true, cancellationToken));
 
-    public async Task<EmbeddedGraphStore> OpenStoreAsync(bool seedIfEmpty, CancellationToken cancellationToken)
+    public async Task<IGraphStore> OpenStoreAsync(bool seedIfEmpty, CancellationToken cancellationToken)
     {
         if (_store is not null)
         {
+            return _store;
+        }
+
+        if (UsesNeo4j)
+        {
+            var settings = Neo4jSettings;
+            if (settings.Problems() is { Count: > 0 } problems)
+            {
+                throw new CliException(ExitCodes.InvalidInput, $"the Neo4j store needs: {string.Join(" ", problems).Replace("Neo4j:Uri", "--neo4j-uri (or Neo4j__Uri)", StringComparison.Ordinal)}");
+            }
+
+            _store = Neo4jStore.Create(settings);
+            await _store.InitializeAsync(cancellationToken);
+            await SeedIfEmptyAsync(_store, settings.Describe(), seedIfEmpty, cancellationToken);
             return _store;
         }
 
@@ -59,16 +96,20 @@ internal sealed class Session(Cli cli, ParseResult parse) : IAsyncDisposable
             throw new CliException(ExitCodes.StoreError, $"cannot use the database '{path}': {ex.Message}");
         }
 
+        await SeedIfEmptyAsync(store, path, seedIfEmpty, cancellationToken);
+        return store;
+    }
+
+    private async Task SeedIfEmptyAsync(IGraphStore store, string location, bool seedIfEmpty, CancellationToken cancellationToken)
+    {
         if (seedIfEmpty && await IsEmptyAsync(store, cancellationToken))
         {
             var directory = SeedDirectory;
-            await Error.WriteLineAsync($"explorer: {path} is empty; seeding it from {directory}");
+            await Error.WriteLineAsync($"explorer: {location} is empty; seeding it from {directory}");
             var seed = SeedLoader.Load(directory);
             var report = await store.SeedAsync(seed, new SeedProgressWriter(Error), cancellationToken);
             await Error.WriteLineAsync($"explorer: seeded: {SeedProgressWriter.Format(report)}");
         }
-
-        return store;
     }
 
     /// <summary>Prints a one-line error to stderr (and nothing to stdout) and returns the exit code.</summary>
@@ -101,7 +142,7 @@ internal sealed class Session(Cli cli, ParseResult parse) : IAsyncDisposable
     }
 
     /// <summary>A database that never received a source or any write (a new file) is empty.</summary>
-    private static async Task<bool> IsEmptyAsync(EmbeddedGraphStore store, CancellationToken cancellationToken) =>
+    private static async Task<bool> IsEmptyAsync(IGraphStore store, CancellationToken cancellationToken) =>
         (await store.ListSourcesAsync(cancellationToken)).Count == 0
         && (await store.GetChangesAsync(0, 1, cancellationToken)).Count == 0;
 }

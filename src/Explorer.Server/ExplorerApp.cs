@@ -23,7 +23,7 @@ public static class ExplorerApp
         builder.Services.AddExplorerJson();
         builder.Services.AddExplorerProblems();
         builder.Services.AddExplorerStore();
-        builder.Services.AddLive();
+        builder.Services.AddLive(builder.Configuration);
         builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Explorer API";

@@ -4,7 +4,11 @@ using Explorer.Seed;
 
 namespace Explorer.Cli.Commands;
 
-/// <summary><c>explorer seed [--progress]</c>: loads and validates graph-seed/ and upserts it (idempotent).</summary>
+/// <summary>
+/// <c>explorer seed [--progress] [--store neo4j]</c>: loads and validates graph-seed/ and upserts it (idempotent).
+/// Into Neo4j: constraints and indexes first (on open), then batches of 500 rows (UNWIND ... MERGE) in one
+/// transaction, reporting added/updated/unchanged like the embedded store.
+/// </summary>
 internal static class SeedCommand
 {
     public static Command Create(Cli cli)
@@ -27,7 +31,7 @@ internal static class SeedCommand
             var store = await session.OpenStoreAsync(seedIfEmpty: false, cancellationToken);
             if (showProgress)
             {
-                await session.Error.WriteLineAsync($"seed: {seed.Sources.Count} sources, {seed.Nodes.Count} nodes, {seed.Edges.Count} edges into {store.DatabasePath}");
+                await session.Error.WriteLineAsync($"seed: {seed.Sources.Count} sources, {seed.Nodes.Count} nodes, {seed.Edges.Count} edges into the {store.Name} store at {session.StoreLocation}");
             }
 
             var report = await store.SeedAsync(seed, showProgress ? new SeedProgressWriter(session.Error) : null, cancellationToken);

@@ -28,6 +28,19 @@ internal static class ServeCommand
                 args.AddRange(["--Explorer:DatabasePath", db]);
             }
 
+            if (parse.GetValue(cli.Globals.Store) is { Length: > 0 } store)
+            {
+                args.AddRange(["--Explorer:Store", store.Equals("neo4j", StringComparison.OrdinalIgnoreCase) ? "Neo4j" : store]);
+            }
+
+            foreach (var (option, key) in new[] { (cli.Globals.Neo4jUri, "Neo4j:Uri"), (cli.Globals.Neo4jDatabase, "Neo4j:Database"), (cli.Globals.Neo4jUser, "Neo4j:User") })
+            {
+                if (parse.GetValue(option) is { Length: > 0 } value)
+                {
+                    args.AddRange([$"--{key}", value]);
+                }
+            }
+
             if (parse.GetValue(cli.Globals.Seed) is { Length: > 0 } seed)
             {
                 args.AddRange(["--Explorer:SeedPath", seed]);

@@ -12,6 +12,9 @@ public interface IGraphStore : IAsyncDisposable
     /// <summary>A short name for health reports: "embedded" or "neo4j".</summary>
     string Name { get; }
 
+    /// <summary>The database server's version for health reports (e.g. "5.26.0 community"); null for the embedded store.</summary>
+    string? ServerVersion => null;
+
     /// <summary>Creates or migrates the schema and loads whatever the store needs to answer queries.</summary>
     Task InitializeAsync(CancellationToken cancellationToken = default);
 

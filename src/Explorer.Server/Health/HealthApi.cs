@@ -3,7 +3,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Explorer.Server.Health;
 
-public sealed record HealthResponse(string Status, string Store, int Nodes, int Edges);
+/// <summary>Liveness. <see cref="ServerVersion"/> is the database server's (Neo4j) version; null for the embedded store.</summary>
+public sealed record HealthResponse(string Status, string Store, int Nodes, int Edges, string? ServerVersion);
 
 internal static class HealthApi
 {
@@ -19,6 +20,6 @@ internal static class HealthApi
     private static async Task<Ok<HealthResponse>> GetHealth(IGraphStore store, CancellationToken cancellationToken)
     {
         var counts = await store.CountAsync(cancellationToken);
-        return TypedResults.Ok(new HealthResponse("ok", store.Name, counts.Nodes, counts.Edges));
+        return TypedResults.Ok(new HealthResponse("ok", store.Name, counts.Nodes, counts.Edges, store.ServerVersion));
     }
 }

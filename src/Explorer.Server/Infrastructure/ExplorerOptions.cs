@@ -1,9 +1,12 @@
+using Microsoft.Extensions.Options;
+
 namespace Explorer.Server.Infrastructure;
 
-/// <summary>Where the graph lives. Only the embedded store exists today; Neo4j joins this switch later.</summary>
+/// <summary>Where the graph lives: the embedded SQLite store, or Neo4j (configured by the "Neo4j" section).</summary>
 public enum StoreKind
 {
     Embedded,
+    Neo4j,
 }
 
 /// <summary>
@@ -55,6 +58,17 @@ internal static class ExplorerOptionsRegistration
                 (o, env) => o.SeedPath is not { Length: > 0 } || Directory.Exists(o.SeedDirectory(env.ContentRootPath)),
                 $"{ExplorerOptions.Section}:SeedPath does not name an existing folder.")
             .ValidateOnStart();
+        services.AddOptions<Explorer.Neo4j.Neo4jOptions>().BindConfiguration(Explorer.Neo4j.Neo4jOptions.Section);
+        services.AddSingleton<IValidateOptions<ExplorerOptions>, Neo4jSettingsValidator>();
         return services;
     }
+}
+
+/// <summary>With Explorer:Store=Neo4j, the "Neo4j" section must be usable: each problem names its setting.</summary>
+internal sealed class Neo4jSettingsValidator(IOptions<Explorer.Neo4j.Neo4jOptions> neo4j) : IValidateOptions<ExplorerOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ExplorerOptions options) =>
+        options.Store == StoreKind.Neo4j && neo4j.Value.Problems() is { Count: > 0 } problems
+            ? ValidateOptionsResult.Fail(problems)
+            : ValidateOptionsResult.Success;
 }

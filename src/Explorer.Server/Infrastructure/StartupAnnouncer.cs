@@ -14,6 +14,7 @@ internal sealed class StartupAnnouncer(
     IServer server,
     IGraphStore store,
     IOptions<ExplorerOptions> options,
+    IOptions<Explorer.Neo4j.Neo4jOptions> neo4j,
     ILogger<StartupAnnouncer> logger) : IHostedLifecycleService
 {
     public async Task StartedAsync(CancellationToken cancellationToken)
@@ -23,7 +24,7 @@ internal sealed class StartupAnnouncer(
             .ToList();
         var counts = await store.CountAsync(cancellationToken);
         var listening = urls.Count > 0 ? string.Join(", ", urls) : "(no addresses: hosted in-process)";
-        var location = options.Value.Location();
+        var location = options.Value.Location(neo4j.Value);
         logger.Running(listening, store.Name, location, counts.Nodes, counts.Edges);
 
         if (options.Value.OpenBrowser && urls.Count > 0 && IsInteractive())

@@ -1,5 +1,6 @@
 using Explorer.Embedded;
 using Explorer.Graph;
+using Explorer.Neo4j;
 using Explorer.Query;
 using Microsoft.Extensions.Options;
 
@@ -21,6 +22,7 @@ internal static class StoreRegistration
             return options.Store switch
             {
                 StoreKind.Embedded => new EmbeddedGraphStore(options.DatabaseFullPath(environment.ContentRootPath)),
+                StoreKind.Neo4j => Neo4jStore.Create(sp.GetRequiredService<IOptions<Neo4jOptions>>().Value, sp.GetRequiredService<ILoggerFactory>()),
                 _ => throw new InvalidOperationException($"Unknown store '{options.Store}'."),
             };
         });
@@ -53,10 +55,11 @@ internal static class StoreRegistration
         }
     }
 
-    /// <summary>Where the store keeps the graph, for log lines: the database file as configured.</summary>
-    public static string Location(this ExplorerOptions options) => options.Store switch
+    /// <summary>Where the store keeps the graph, for log lines: the database file as configured, or the Neo4j server and database.</summary>
+    public static string Location(this ExplorerOptions options, Neo4jOptions neo4j) => options.Store switch
     {
         StoreKind.Embedded => options.DatabasePath ?? Explorer.Embedded.DefaultLocations.RelativeDatabasePath,
+        StoreKind.Neo4j => neo4j.Describe(),
         _ => options.Store.ToString(),
     };
 }

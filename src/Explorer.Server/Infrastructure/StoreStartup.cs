@@ -13,6 +13,7 @@ namespace Explorer.Server.Infrastructure;
 internal sealed class StoreStartup(
     IGraphStore store,
     IOptions<ExplorerOptions> options,
+    IOptions<Explorer.Neo4j.Neo4jOptions> neo4j,
     IHostEnvironment environment,
     StartupFailures failures,
     ILogger<StoreStartup> logger) : IHostedService
@@ -20,7 +21,7 @@ internal sealed class StoreStartup(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        var location = settings.Store == StoreKind.Embedded ? settings.DatabaseFullPath(environment.ContentRootPath) : settings.Location();
+        var location = settings.Store == StoreKind.Embedded ? settings.DatabaseFullPath(environment.ContentRootPath) : settings.Location(neo4j.Value);
         logger.StoreOpening(store.Name, location);
         try
         {

@@ -8,8 +8,12 @@ namespace Explorer.Server.Live;
 /// It reads the store's change log: writers in this process call <see cref="Signal"/> once their write has
 /// committed; a slow poll picks up writers in other processes (the CLI's import). Starts at the newest
 /// change, so history is not replayed; clients catch up through /api/changes.
+/// With a Redis backplane (several instances over one store), only the instance holding the publisher lease
+/// publishes, continuing from the last seq the deployment sent; the others follow that seq for
+/// <see cref="LastPublished"/> and forward their signals through Redis. So a change is broadcast once
+/// across the deployment, in order; clients also ignore a seq they have already applied.
 /// </summary>
-public sealed partial class ChangePublisher(IGraphStore store, IHubContext<GraphHub, IGraphClient> hub, ILogger<ChangePublisher> logger) : BackgroundService
+public sealed partial class ChangePublisher(IGraphStore store, IHubContext<GraphHub, IGraphClient> hub, ILogger<ChangePublisher> logger, LiveBackplane? backplane = null) : BackgroundService
 {
     public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
     private const int Batch = 500;
@@ -20,19 +24,36 @@ public sealed partial class ChangePublisher(IGraphStore store, IHubContext<Graph
     /// <summary>The sequence number of the last change pushed (0 when none).</summary>
     public long LastPublished => Math.Max(0, Interlocked.Read(ref _lastPublished));
 
+    /// <summary>Whether this instance is the deployment's publisher (always, without a backplane).</summary>
+    internal bool IsLeadingForTests => backplane?.IsLeading ?? true;
+
     /// <summary>Call after a write committed: publishes it (and anything before it) promptly.</summary>
-    public void Signal() => _signal.Release();
+    public void Signal()
+    {
+        _signal.Release();
+        backplane?.Wake();
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
         {
             Interlocked.Exchange(ref _lastPublished, await store.GetLastSeqAsync(stoppingToken));
+            if (backplane is not null)
+            {
+                await backplane.SubscribeAsync(() => _signal.Release());
+            }
+
             while (!stoppingToken.IsCancellationRequested)
             {
                 await _signal.WaitAsync(PollInterval, stoppingToken);
                 try
                 {
+                    if (backplane is not null && !await FollowDeploymentAsync())
+                    {
+                        continue;
+                    }
+
                     await PublishPendingAsync(stoppingToken);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
@@ -58,6 +79,10 @@ public sealed partial class ChangePublisher(IGraphStore store, IHubContext<Graph
                 var edge = change.Kind == ChangeKind.EdgeUpserted ? await store.GetEdgeAsync(change.EntityId, cancellationToken) : null;
                 await hub.Clients.All.Changed(new ChangeEvent(change.Seq, change.At, change.Kind.ToString(), change.EntityId, node, edge));
                 Interlocked.Exchange(ref _lastPublished, change.Seq);
+                if (backplane is not null)
+                {
+                    await backplane.SetPublishedAsync(change.Seq);
+                }
             }
 
             if (changes.Count < Batch)
@@ -65,6 +90,18 @@ public sealed partial class ChangePublisher(IGraphStore store, IHubContext<Graph
                 return;
             }
         }
+    }
+
+    /// <summary>Catches up with what the deployment has sent; true when this instance is the publisher.</summary>
+    private async Task<bool> FollowDeploymentAsync()
+    {
+        var leading = await backplane!.TryLeadAsync();
+        if (await backplane.PublishedAsync() is { } published && published > LastPublished)
+        {
+            Interlocked.Exchange(ref _lastPublished, published);
+        }
+
+        return leading;
     }
 
     [LoggerMessage(EventId = 1100, Level = LogLevel.Warning, Message = "Publishing changes to live clients failed; retrying on the next signal or poll")]

@@ -4,9 +4,21 @@ internal static class LiveApi
 {
     public const string HubPath = "/hubs/graph";
 
-    public static IServiceCollection AddLive(this IServiceCollection services)
+    /// <summary>
+    /// The hub and the change publisher. With Redis configured (see <see cref="RedisSettings"/>) SignalR uses the
+    /// Redis backplane and one instance at a time publishes (see <see cref="LiveBackplane"/>). Clients of a
+    /// scaled-out deployment need sticky sessions, or WebSockets only with negotiation skipped.
+    /// </summary>
+    public static IServiceCollection AddLive(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSignalR(options => options.StatefulReconnectBufferSize = 1_000_000);
+        var signalR = services.AddSignalR(options => options.StatefulReconnectBufferSize = 1_000_000);
+        if (RedisSettings.From(configuration) is { } redis)
+        {
+            signalR.AddStackExchangeRedis(redis.ConnectionString, options => options.Configuration.ChannelPrefix = StackExchange.Redis.RedisChannel.Literal(redis.ChannelPrefix));
+            services.AddSingleton(redis);
+            services.AddSingleton<LiveBackplane>();
+        }
+
         services.AddSingleton<PresenceTracker>();
         services.AddSingleton<ChangePublisher>();
         services.AddHostedService(sp => sp.GetRequiredService<ChangePublisher>());

@@ -1,0 +1,308 @@
+using System.Collections.Frozen;
+using Explorer.Graph;
+
+namespace Explorer.Neo4j;
+
+/// <summary>
+/// Every statement the Neo4j store can send, and nothing else sends Cypher. Values are always parameters.
+/// Labels and relationship types come only from the fixed vocabulary (<see cref="NodeKind"/>,
+/// <see cref="Vocabulary.EdgeTypes"/>): statements that need one are generated here, once, for each allowed
+/// name; hop bounds (which Cypher cannot take as parameters) likewise for 1..<see cref="PathQuery.MaxMaxHops"/>.
+/// Every traversal has a hop bound and a row LIMIT. <see cref="All"/> lists them all for the Cypher lint test.
+/// </summary>
+internal static class Cypher
+{
+    /// <summary>The one node of the change-log counter (<c>:ChangeLog {id}</c>).</summary>
+    public const string ChangeLogId = "changes";
+
+    public const string SearchIndex = "explorer_node_search";
+
+    public static readonly string[] Labels = ["Node", .. Enum.GetNames<NodeKind>(), "Source", "Change", "ChangeLog"];
+
+    public static readonly string[] EdgeTypes = [.. Vocabulary.EdgeTypes.Keys.Order(StringComparer.Ordinal)];
+
+    /// <summary>Property keys of our nodes and relationships, and the keys of the row maps sent with UNWIND.</summary>
+    public static readonly string[] PropertyKeys =
+    [
+        "id", "kind", "name", "aliases", "description", "keys", "searchText",
+        "evidence", "title", "text", "seq", "at", "entityId", "source", "target",
+    ];
+
+    // ---- Schema (run one by one at initialize; idempotent) ----------------------------------------------
+
+    public static readonly string[] Schema =
+    [
+        "CREATE CONSTRAINT explorer_node_id IF NOT EXISTS FOR (n:Node) REQUIRE n.id IS UNIQUE",
+        "CREATE CONSTRAINT explorer_source_id IF NOT EXISTS FOR (s:Source) REQUIRE s.id IS UNIQUE",
+        "CREATE CONSTRAINT explorer_change_seq IF NOT EXISTS FOR (c:Change) REQUIRE c.seq IS UNIQUE",
+        "CREATE CONSTRAINT explorer_changelog_id IF NOT EXISTS FOR (l:ChangeLog) REQUIRE l.id IS UNIQUE",
+        $"CREATE FULLTEXT INDEX {SearchIndex} IF NOT EXISTS FOR (n:Node) ON EACH [n.searchText] " +
+            "OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace', `fulltext.eventually_consistent`: false}}",
+        .. EdgeTypes.Select(type => $"CREATE INDEX explorer_edge_id_{type.ToLowerInvariant()} IF NOT EXISTS FOR ()-[r:{type}]-() ON (r.id)"),
+    ];
+
+    public const string AwaitIndexes = "CALL db.awaitIndexes(300)";
+
+    public const string EnsureChangeLog = "MERGE (log:ChangeLog {id: $log}) ON CREATE SET log.seq = 0 RETURN log.seq AS seq";
+
+    public const string Components = "CALL dbms.components() YIELD name, versions, edition RETURN name, versions, edition";
+
+    // ---- Change log ------------------------------------------------------------------------------------
+
+    /// <summary>First statement of every write: takes the counter's write lock (serializing writers until commit) and the next seq.</summary>
+    public const string NextSeq = "MATCH (log:ChangeLog {id: $log}) SET log.seq = log.seq + 1 RETURN log.seq AS seq";
+
+    public const string AppendChange = "CREATE (c:Change {seq: $seq, at: $at, kind: $kind, entityId: $entityId})";
+
+    public const string LastSeq = "MATCH (log:ChangeLog {id: $log}) RETURN log.seq AS seq";
+
+    public const string Changes = """
+        MATCH (c:Change) WHERE c.seq > $after
+        RETURN c.seq AS seq, c.at AS at, c.kind AS kind, c.entityId AS entityId
+        ORDER BY c.seq LIMIT $limit
+        """;
+
+    // ---- Nodes -----------------------------------------------------------------------------------------
+
+    private const string NodeFields = "n.id AS id, n.kind AS kind, n.name AS name, n.aliases AS aliases, n.description AS description";
+
+    /// <summary>Upserts nodes of one kind: the kind is both a property (for filters) and a label (for people browsing Neo4j).</summary>
+    public static readonly FrozenDictionary<NodeKind, string> UpsertNodes = Enum.GetValues<NodeKind>().ToFrozenDictionary(kind => kind, kind => $"""
+        UNWIND $rows AS row
+        MERGE (n:Node {"{"}id: row.id{"}"})
+        SET n.kind = row.kind, n.name = row.name, n.aliases = row.aliases, n.description = row.description,
+            n.keys = row.keys, n.searchText = row.searchText
+        REMOVE n:{string.Join(':', Enum.GetNames<NodeKind>())}
+        SET n:{kind}
+        RETURN count(n) AS written
+        """);
+
+    public const string NodesByIds = $"""
+        UNWIND $ids AS nodeId
+        MATCH (n:Node {"{"}id: nodeId{"}"})
+        RETURN {NodeFields}
+        """;
+
+    /// <summary>A node with its incident edge count by type (one row per type; type null when it has none).</summary>
+    public const string NodeDetails = $"""
+        MATCH (n:Node {"{"}id: $id{"}"})
+        OPTIONAL MATCH (n)-[r]-()
+        RETURN {NodeFields}, type(r) AS type, count(r) AS count
+        """;
+
+    public const string DeleteNode = "MATCH (n:Node {id: $id}) DETACH DELETE n RETURN count(*) AS deleted";
+
+    public const string CountNodes = "MATCH (n:Node) RETURN count(n) AS count";
+
+    public const string CountEdges = "MATCH ()-[r]->() RETURN count(r) AS count";
+
+    // ---- Edges: relationship indexes are per type, so a lookup by id asks each type's index ------------
+
+    /// <summary>Edges by id, whatever their type: one index seek per vocabulary type, combined with UNION ALL.</summary>
+    public static readonly string EdgesByIds = string.Join("\nUNION ALL\n", EdgeTypes.Select(type => $$"""
+        UNWIND $ids AS edgeId
+        MATCH (s:Node)-[r:{{type}} {id: edgeId}]->(t:Node)
+        RETURN r.id AS id, type(r) AS type, s.id AS source, t.id AS target, r.evidence AS evidence
+        """));
+
+    /// <summary>Deletes edges of one (known) type by id.</summary>
+    public static readonly FrozenDictionary<string, string> DeleteEdges = EdgeTypes.ToFrozenDictionary(type => type, type => $$"""
+        UNWIND $ids AS edgeId
+        MATCH ()-[r:{{type}} {id: edgeId}]->()
+        DELETE r
+        RETURN count(r) AS deleted
+        """, StringComparer.Ordinal);
+
+    /// <summary>Creates edges of one type between existing nodes; <c>written</c> below the row count means an endpoint is missing.</summary>
+    public static readonly FrozenDictionary<string, string> CreateEdges = EdgeTypes.ToFrozenDictionary(type => type, type => $$"""
+        UNWIND $rows AS row
+        MATCH (s:Node {id: row.source})
+        MATCH (t:Node {id: row.target})
+        CREATE (s)-[r:{{type}} {id: row.id, evidence: row.evidence}]->(t)
+        RETURN count(r) AS written
+        """, StringComparer.Ordinal);
+
+    public const string EndpointsExist = """
+        OPTIONAL MATCH (s:Node {id: $source})
+        OPTIONAL MATCH (t:Node {id: $target})
+        RETURN s IS NOT NULL AS source, t IS NOT NULL AS target
+        """;
+
+    // ---- Sources ---------------------------------------------------------------------------------------
+
+    public const string UpsertSources = """
+        UNWIND $rows AS row
+        MERGE (s:Source {id: row.id})
+        SET s.title = row.title, s.kind = row.kind, s.description = row.description, s.text = row.text
+        """;
+
+    public const string SourcesByIds = """
+        UNWIND $ids AS sourceId
+        MATCH (s:Source {id: sourceId})
+        RETURN s.id AS id, s.title AS title, s.kind AS kind, s.description AS description, s.text AS text
+        """;
+
+    public const string ListSources = """
+        MATCH (s:Source)
+        RETURN s.id AS id, s.title AS title, s.kind AS kind, s.description AS description
+        ORDER BY s.id LIMIT $limit
+        """;
+
+    // ---- Search: candidates from the full-text index over normalized keys, ranked in process ------------
+
+    private static string SearchBranch(string query, string extraFilter, string limit) => $"""
+        CALL db.index.fulltext.queryNodes('{SearchIndex}', ${query}) YIELD node
+        WITH node AS n
+        WHERE ($kinds IS NULL OR n.kind IN $kinds){extraFilter}
+        RETURN {NodeFields}
+        LIMIT ${limit}
+        """;
+
+    /// <summary>Exact keys (phrase query, then the stored key list), then every token (last as prefix).</summary>
+    public static readonly string SearchCandidates =
+        SearchBranch("exact", " AND $key IN n.keys", "limit") + "\nUNION\n" + SearchBranch("tokens", "", "limit");
+
+    /// <summary>As <see cref="SearchCandidates"/>, plus typo-tolerant candidates (fuzzy terms).</summary>
+    public static readonly string SearchCandidatesWithFuzzy =
+        SearchCandidates + "\nUNION\n" + SearchBranch("fuzzy", "", "limit");
+
+    public const string Resolve = $"""
+        CALL db.index.fulltext.queryNodes('{SearchIndex}', $exact) YIELD node
+        WITH node AS n
+        WHERE $key IN n.keys
+        RETURN {NodeFields}
+        ORDER BY n.id LIMIT $limit
+        """;
+
+    // ---- Traversals ------------------------------------------------------------------------------------
+
+    /// <summary>One breadth-first level of a neighborhood (any direction): the frontier's edges with the far node, capped.</summary>
+    public const string NeighborhoodLevel = """
+        UNWIND $frontier AS nodeId
+        MATCH (x:Node {id: nodeId})-[r]-(y:Node)
+        WHERE type(r) IN $types AND (y.id = $center OR y.kind IN $kinds)
+        RETURN nodeId AS from, r.id AS edge, type(r) AS type, startNode(r).id AS source, endNode(r).id AS target, r.evidence AS evidence,
+               y.id AS id, y.kind AS kind, y.name AS name, y.aliases AS aliases, y.description AS description
+        LIMIT $rows
+        """;
+
+    /// <summary>One breadth-first level of a path search's candidate discovery, per direction.</summary>
+    public static readonly FrozenDictionary<Direction, string> ExpandLevel = Enum.GetValues<Direction>().ToFrozenDictionary(direction => direction, direction => $"""
+        UNWIND $frontier AS nodeId
+        MATCH (x:Node {"{"}id: nodeId{"}"}){Arrow(direction, "[r]")}(y:Node)
+        WHERE type(r) IN $types AND (y.id = $from OR y.id = $to OR (y.kind IN $kinds AND NOT y.id IN $avoid))
+        RETURN DISTINCT y.id AS id, y.kind AS kind
+        LIMIT $rows
+        """);
+
+    /// <summary>Edges among a candidate node set (the subgraph a ranked path search runs on).</summary>
+    public const string EdgesAmong = """
+        MATCH (x:Node)-[r]->(y:Node)
+        WHERE x.id IN $ids AND y.id IN $ids AND type(r) IN $types
+        RETURN r.id AS id, type(r) AS type, x.id AS source, y.id AS target
+        LIMIT $rows
+        """;
+
+    /// <summary>
+    /// All shortest paths with Neo4j 5.21+ syntax (ALL SHORTEST over a quantified path pattern whose predicate
+    /// is checked on every step), by direction and hop bound.
+    /// </summary>
+    public static readonly FrozenDictionary<(Direction, int), string> AllShortestModern = PathVariants((direction, hops) => $$"""
+        MATCH p = ALL SHORTEST (a:Node {id: $from})
+          ((x:Node){{Arrow(direction, "[r]")}}(y:Node) WHERE type(r) IN $types AND (y.id = $from OR y.id = $to OR (y.kind IN $kinds AND NOT y.id IN $avoid))){1,{{hops}}}
+          (b:Node {id: $to})
+        RETURN [n IN nodes(p) | n.id] AS nodes, [e IN relationships(p) | e.id] AS edges
+        LIMIT $limit
+        """);
+
+    /// <summary>The same with allShortestPaths() for servers before 5.21.</summary>
+    public static readonly FrozenDictionary<(Direction, int), string> AllShortestLegacy = PathVariants((direction, hops) => $$"""
+        MATCH (a:Node {id: $from})
+        MATCH (b:Node {id: $to})
+        MATCH p = allShortestPaths((a){{Arrow(direction, $"[*..{hops}]")}}(b))
+        WHERE all(r IN relationships(p) WHERE type(r) IN $types)
+          AND all(n IN nodes(p)[1..-1] WHERE n.kind IN $kinds AND NOT n.id IN $avoid)
+        RETURN [n IN nodes(p) | n.id] AS nodes, [e IN relationships(p) | e.id] AS edges
+        LIMIT $limit
+        """);
+
+    private static FrozenDictionary<(Direction, int), string> PathVariants(Func<Direction, int, string> statement) =>
+        Enum.GetValues<Direction>()
+            .SelectMany(direction => Enumerable.Range(1, PathQuery.MaxMaxHops).Select(hops => (direction, hops)))
+            .ToFrozenDictionary(key => key, key => statement(key.direction, key.hops));
+
+    private static string Arrow(Direction direction, string relationship) => direction switch
+    {
+        Direction.Out => $"-{relationship}->",
+        Direction.In => $"<-{relationship}-",
+        _ => $"-{relationship}-",
+    };
+
+    /// <summary>Every statement above, named, for the lint test.</summary>
+    public static IEnumerable<(string Name, string Statement)> All()
+    {
+        foreach (var (statement, i) in Schema.Select((s, i) => (s, i)))
+        {
+            yield return ($"Schema[{i}]", statement);
+        }
+
+        yield return (nameof(AwaitIndexes), AwaitIndexes);
+        yield return (nameof(EnsureChangeLog), EnsureChangeLog);
+        yield return (nameof(Components), Components);
+        yield return (nameof(NextSeq), NextSeq);
+        yield return (nameof(AppendChange), AppendChange);
+        yield return (nameof(LastSeq), LastSeq);
+        yield return (nameof(Changes), Changes);
+        foreach (var (kind, statement) in UpsertNodes)
+        {
+            yield return ($"{nameof(UpsertNodes)}[{kind}]", statement);
+        }
+
+        yield return (nameof(NodesByIds), NodesByIds);
+        yield return (nameof(NodeDetails), NodeDetails);
+        yield return (nameof(DeleteNode), DeleteNode);
+        yield return (nameof(CountNodes), CountNodes);
+        yield return (nameof(CountEdges), CountEdges);
+        yield return (nameof(EdgesByIds), EdgesByIds);
+        foreach (var (type, statement) in DeleteEdges)
+        {
+            yield return ($"{nameof(DeleteEdges)}[{type}]", statement);
+        }
+
+        foreach (var (type, statement) in CreateEdges)
+        {
+            yield return ($"{nameof(CreateEdges)}[{type}]", statement);
+        }
+
+        yield return (nameof(EndpointsExist), EndpointsExist);
+        yield return (nameof(UpsertSources), UpsertSources);
+        yield return (nameof(SourcesByIds), SourcesByIds);
+        yield return (nameof(ListSources), ListSources);
+        yield return (nameof(SearchCandidates), SearchCandidates);
+        yield return (nameof(SearchCandidatesWithFuzzy), SearchCandidatesWithFuzzy);
+        yield return (nameof(Resolve), Resolve);
+        yield return (nameof(NeighborhoodLevel), NeighborhoodLevel);
+        foreach (var (direction, statement) in ExpandLevel)
+        {
+            yield return ($"{nameof(ExpandLevel)}[{direction}]", statement);
+        }
+
+        yield return (nameof(EdgesAmong), EdgesAmong);
+        foreach (var ((direction, hops), statement) in AllShortestModern)
+        {
+            yield return ($"{nameof(AllShortestModern)}[{direction},{hops}]", statement);
+        }
+
+        foreach (var ((direction, hops), statement) in AllShortestLegacy)
+        {
+            yield return ($"{nameof(AllShortestLegacy)}[{direction},{hops}]", statement);
+        }
+    }
+
+    /// <summary>The parameters statements use (name → an example value), for the lint schema.</summary>
+    public static readonly string[] Parameters =
+    [
+        "log", "seq", "at", "kind", "entityId", "after", "limit", "rows", "ids", "id", "source", "target",
+        "exact", "tokens", "fuzzy", "key", "kinds", "frontier", "center", "types", "from", "to", "avoid",
+    ];
+}

@@ -1,0 +1,767 @@
+using System.Globalization;
+using System.Text.Json;
+using Explorer.Algorithms;
+using Explorer.Embedded;
+using Explorer.Graph;
+using Explorer.Search;
+using Explorer.Seed;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Explorer.Neo4j;
+
+/// <summary>
+/// The production store: Neo4j over its HTTP Query API. Nodes are <c>:Node</c> (plus their kind as a label)
+/// keyed by our stable <c>id</c> (never Neo4j's element id); edges are relationships typed by the
+/// vocabulary; sources are <c>:Source</c>; the change log is <c>:Change</c> nodes numbered by a
+/// <c>:ChangeLog</c> counter that every write increments first, in its own transaction, so writers are
+/// serialized and seq order is commit order. Ranking reuses the embedded store's code: search candidates come
+/// from a full-text index over normalized keys and are scored by <see cref="NameIndex"/>; ranked (k) paths run
+/// <see cref="PathSearch.KShortest"/> on the candidate subgraph fetched within the hop bound.
+/// </summary>
+/// <remarks>
+/// New members (annotations, users, tokens) follow the same shape: statements in <see cref="Cypher"/>, reads
+/// through <see cref="ReadAsync"/>, writes through <see cref="WriteAsync"/> so they get a change-log entry.
+/// </remarks>
+internal sealed partial class Neo4jGraphStore : IGraphStore
+{
+    private const int Batch = 500;
+    private const int SearchCandidateLimit = 2000;
+    private const int ResolveLimit = 1000;
+    private const int SourceLimit = 10_000;
+    private const int EdgeRowBudget = 200_000;
+    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
+    private static readonly string[] s_allKinds = Enum.GetNames<NodeKind>();
+
+    private readonly QueryApiClient _client;
+    private readonly HttpClient? _ownedHttp;
+    private readonly ILogger _logger;
+
+    public Neo4jGraphStore(QueryApiClient client, ILogger? logger = null, HttpClient? ownedHttp = null)
+    {
+        _client = client;
+        _logger = logger ?? NullLogger.Instance;
+        _ownedHttp = ownedHttp;
+    }
+
+    public string Name => "neo4j";
+
+    /// <summary>"5.26.0 community" once initialized.</summary>
+    public string? ServerVersion { get; private set; }
+
+    /// <summary>Neo4j 5.21+ (and calendar versions): ALL SHORTEST over quantified path patterns; else allShortestPaths().</summary>
+    public bool ModernPathSyntax { get; private set; }
+
+    // ---- Start-up --------------------------------------------------------------------------------------
+
+    public async Task InitializeAsync(CancellationToken cancellationToken = default)
+    {
+        var where = $"{_client.ServerUri}db/{_client.Database}/query/v2";
+        try
+        {
+            await _client.ProbeAsync(cancellationToken);
+        }
+        catch (Neo4jException ex) when (ex.Kind == Neo4jErrorKind.Authentication)
+        {
+            throw new Neo4jException(ex.Kind, $"Neo4j at {_client.ServerUri} rejected the credentials ({(int?)ex.Status}): check Neo4j:User and Neo4j:Password, or Neo4j:Token", ex.Code, ex.Status, ex);
+        }
+        catch (Neo4jException ex) when (ex.Kind == Neo4jErrorKind.NotFound)
+        {
+            if (ex.Code?.Contains("DatabaseNotFound", StringComparison.Ordinal) == true)
+            {
+                throw new Neo4jException(ex.Kind, $"Neo4j at {_client.ServerUri} has no database '{_client.Database}' (check Neo4j:Database)", ex.Code, ex.Status, ex);
+            }
+
+            var rootAnswers = await _client.RootAnswersAsync(cancellationToken);
+            throw new Neo4jException(ex.Kind, rootAnswers
+                ? $"the Query API is disabled: {where} answers 404 while {_client.ServerUri} answers. It needs Neo4j 5.19+ (on by default from 5.25); otherwise add QUERY_API_ENDPOINTS to server.http_enabled_modules"
+                : $"{where} answers 404 and {_client.ServerUri} does not answer: is Neo4j:Uri the server's HTTP endpoint?", ex.Code, ex.Status, ex);
+        }
+
+        var component = First((await ReadAsync(Cypher.Components, [], cancellationToken)).Records);
+        var version = component is null ? null : First(component.Strings("versions"));
+        version ??= "unknown";
+        ServerVersion = $"{version} {component?.StringOrNull("edition")}".Trim();
+        ModernPathSyntax = SupportsModernPaths(version);
+        LogConnected(_logger, _client.ServerUri, _client.Database, ServerVersion, ModernPathSyntax ? "ALL SHORTEST" : "allShortestPaths()");
+
+        foreach (var statement in Cypher.Schema)
+        {
+            await _client.RunAsync(statement, null, read: false, cancellationToken);
+        }
+
+        await _client.RunAsync(Cypher.AwaitIndexes, null, read: false, cancellationToken);
+        await _client.RunAsync(Cypher.EnsureChangeLog, Params(("log", Cypher.ChangeLogId)), read: false, cancellationToken);
+    }
+
+    /// <summary>Whether the server understands SHORTEST/ALL SHORTEST path selectors (5.21+, calendar versions 2025.x+).</summary>
+    internal static bool SupportsModernPaths(string version)
+    {
+        var parts = version.Split('.', '-');
+        return parts.Length >= 2
+            && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var major)
+            && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var minor)
+            && (major > 5 || (major == 5 && minor >= 21));
+    }
+
+    // ---- Seeding ---------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// One explicit transaction (all or nothing, like the embedded store), sent in batches of 500 rows:
+    /// each batch reads the current records, and only new or changed ones are written (UNWIND ... MERGE).
+    /// </summary>
+    public Task<SeedReport> SeedAsync(GraphSeed seed, IProgress<SeedProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        _client.InTransactionAsync(async (tx, token) =>
+        {
+            await NextSeqAsync(tx, token);
+            var sources = await SeedSourcesAsync(tx, seed.Sources, progress, token);
+            var nodes = await SeedNodesAsync(tx, seed.Nodes, progress, token);
+            var edges = await SeedEdgesAsync(tx, seed.Edges, progress, token);
+            if (sources.Added + sources.Updated + nodes.Added + nodes.Updated + edges.Added + edges.Updated > 0)
+            {
+                await tx.CommitAsync(Cypher.AppendChange, ChangeParameters(await CurrentSeqAsync(tx, token), DateTimeOffset.UtcNow, ChangeKind.GraphReloaded, "seed"), token);
+            }
+            else
+            {
+                await tx.RollbackAsync(token);
+            }
+
+            return new SeedReport(sources, nodes, edges);
+        }, cancellationToken);
+
+    private static async Task<SeedCounts> SeedSourcesAsync(QueryTransaction tx, IReadOnlyList<SourceDocument> sources, IProgress<SeedProgress>? progress, CancellationToken cancellationToken)
+    {
+        int added = 0, updated = 0, unchanged = 0;
+        foreach (var batch in sources.Chunk(Batch))
+        {
+            var existing = (await tx.RunAsync(Cypher.SourcesByIds, Params(("ids", batch.Select(s => s.Id).ToList())), cancellationToken)).Records
+                .Select(ReadSource).ToDictionary(s => s.Id, StringComparer.Ordinal);
+            var changed = new List<SourceDocument>();
+            foreach (var source in batch)
+            {
+                if (existing.TryGetValue(source.Id, out var current) && current == source)
+                {
+                    unchanged++;
+                    continue;
+                }
+
+                _ = current is null ? added++ : updated++;
+                changed.Add(source);
+            }
+
+            if (changed.Count > 0)
+            {
+                await tx.RunAsync(Cypher.UpsertSources, Params(("rows", changed.Select(SourceRow).ToList())), cancellationToken);
+            }
+        }
+
+        progress?.Report(new SeedProgress("sources", sources.Count, sources.Count));
+        return new SeedCounts(added, updated, unchanged);
+    }
+
+    private static async Task<SeedCounts> SeedNodesAsync(QueryTransaction tx, IReadOnlyList<Node> nodes, IProgress<SeedProgress>? progress, CancellationToken cancellationToken)
+    {
+        int added = 0, updated = 0, unchanged = 0, done = 0;
+        foreach (var batch in nodes.Chunk(Batch))
+        {
+            var existing = (await tx.RunAsync(Cypher.NodesByIds, Params(("ids", batch.Select(n => n.Id).ToList())), cancellationToken)).Records
+                .Select(ReadNode).ToDictionary(n => n.Id, StringComparer.Ordinal);
+            var changed = new List<Node>();
+            foreach (var node in batch)
+            {
+                if (existing.TryGetValue(node.Id, out var current) && SameNode(current, node))
+                {
+                    unchanged++;
+                    continue;
+                }
+
+                _ = current is null ? added++ : updated++;
+                changed.Add(node);
+            }
+
+            foreach (var group in changed.GroupBy(n => n.Kind))
+            {
+                await tx.RunAsync(Cypher.UpsertNodes[group.Key], Params(("rows", group.Select(NodeRow).ToList())), cancellationToken);
+            }
+
+            done += batch.Length;
+            progress?.Report(new SeedProgress("nodes", done, nodes.Count));
+        }
+
+        return new SeedCounts(added, updated, unchanged);
+    }
+
+    private static async Task<SeedCounts> SeedEdgesAsync(QueryTransaction tx, IReadOnlyList<Edge> edges, IProgress<SeedProgress>? progress, CancellationToken cancellationToken)
+    {
+        int added = 0, updated = 0, unchanged = 0, done = 0;
+        foreach (var batch in edges.Chunk(Batch))
+        {
+            foreach (var edge in batch.Where(e => !Vocabulary.IsEdgeType(e.Type)))
+            {
+                throw new GraphWriteException($"unknown edge type '{edge.Type}'");
+            }
+
+            var existing = (await tx.RunAsync(Cypher.EdgesByIds, Params(("ids", batch.Select(e => e.Id).ToList())), cancellationToken)).Records
+                .Select(ReadEdge).ToDictionary(e => e.Id, StringComparer.Ordinal);
+            var changed = new List<Edge>();
+            foreach (var edge in batch)
+            {
+                if (existing.TryGetValue(edge.Id, out var current) && SameEdge(current, edge))
+                {
+                    unchanged++;
+                    continue;
+                }
+
+                _ = current is null ? added++ : updated++;
+                changed.Add(edge);
+            }
+
+            // An edge's type cannot change in place: changed edges are removed and created again.
+            foreach (var group in changed.Where(e => existing.ContainsKey(e.Id)).GroupBy(e => existing[e.Id].Type))
+            {
+                await tx.RunAsync(Cypher.DeleteEdges[group.Key], Params(("ids", group.Select(e => e.Id).ToList())), cancellationToken);
+            }
+
+            foreach (var group in changed.GroupBy(e => e.Type))
+            {
+                var rows = group.ToList();
+                var written = (await tx.RunAsync(Cypher.CreateEdges[group.Key], Params(("rows", rows.Select(EdgeRow).ToList())), cancellationToken)).Single().Long("written");
+                if (written < rows.Count)
+                {
+                    await ThrowMissingEndpointAsync(tx, rows, cancellationToken);
+                }
+            }
+
+            done += batch.Length;
+            progress?.Report(new SeedProgress("edges", done, edges.Count));
+        }
+
+        return new SeedCounts(added, updated, unchanged);
+    }
+
+    private static async Task ThrowMissingEndpointAsync(QueryTransaction tx, List<Edge> edges, CancellationToken cancellationToken)
+    {
+        var ids = edges.SelectMany(e => new[] { e.Source, e.Target }).Distinct(StringComparer.Ordinal).ToList();
+        var present = (await tx.RunAsync(Cypher.NodesByIds, Params(("ids", ids)), cancellationToken)).Records.Select(r => r.String("id")).ToHashSet(StringComparer.Ordinal);
+        var bad = edges.FirstOrDefault(e => !present.Contains(e.Source) || !present.Contains(e.Target)) ?? edges[0];
+        throw new GraphWriteException($"edge '{bad.Id}' joins a node that does not exist");
+    }
+
+    // ---- Reads -----------------------------------------------------------------------------------------
+
+    public async Task<GraphCounts> CountAsync(CancellationToken cancellationToken = default)
+    {
+        // Two statements, each answered from Neo4j's count store.
+        var nodes = (await ReadAsync(Cypher.CountNodes, [], cancellationToken)).Single().Long("count");
+        var edges = (await ReadAsync(Cypher.CountEdges, [], cancellationToken)).Single().Long("count");
+        return new GraphCounts((int)nodes, (int)edges);
+    }
+
+    /// <summary>
+    /// Candidates from the full-text index (whitespace analyzer over keys already normalized by
+    /// <see cref="TextNormalizer"/>): exact keys, every token with the last as a prefix, and fuzzy terms when
+    /// the embedded store would look for typos; then the embedded store's own <see cref="NameIndex"/> ranks
+    /// them, so tiers and scores are the same.
+    /// </summary>
+    public async Task<IReadOnlyList<SearchHit>> SearchAsync(SearchQuery query, CancellationToken cancellationToken = default)
+    {
+        var key = TextNormalizer.Normalize(query.Text);
+        var tokens = TextNormalizer.Tokens(key);
+        if (key.Length == 0 || tokens.Length == 0 || query.Limit <= 0)
+        {
+            return [];
+        }
+
+        var budget = Math.Min(2, TextNormalizer.FuzzyBudget(key.Length));
+        var parameters = Params(
+            ("key", key),
+            ("exact", Phrase(key)),
+            ("tokens", string.Join(' ', tokens.Select((t, i) => $"+{t}{(i == tokens.Length - 1 ? "*" : "")}"))),
+            ("fuzzy", budget > 0 ? string.Join(' ', tokens.Select(t => $"+{t}~{budget}")) : null),
+            ("kinds", query.Kinds is { Count: > 0 } ? query.Kinds.Select(k => k.ToString()).ToList() : null),
+            ("limit", SearchCandidateLimit));
+        var result = await ReadAsync(budget > 0 ? Cypher.SearchCandidatesWithFuzzy : Cypher.SearchCandidates, parameters, cancellationToken);
+        var candidates = result.Records.Select(ReadNode).DistinctBy(n => n.Id).OrderBy(n => n.Id, StringComparer.Ordinal).ToArray();
+        var names = NameIndex.Build(candidates.Length, i => [candidates[i].Id, candidates[i].Name, .. candidates[i].Aliases], i => candidates[i].Kind, i => candidates[i].Name);
+        return [.. names.Search(query.Text, query.Kinds, query.Limit).Select(h =>
+        {
+            var node = candidates[h.Node];
+            return new SearchHit(node.Id, node.Kind, node.Name, node.Aliases, Math.Round(h.Score, 3), h.Match);
+        })];
+    }
+
+    public async Task<IReadOnlyList<Node>> ResolveAsync(string term, CancellationToken cancellationToken = default)
+    {
+        var key = TextNormalizer.Normalize(term);
+        if (key.Length == 0)
+        {
+            return [];
+        }
+
+        var result = await ReadAsync(Cypher.Resolve, Params(("exact", Phrase(key)), ("key", key), ("limit", ResolveLimit)), cancellationToken);
+        return [.. result.Records.Select(ReadNode)];
+    }
+
+    public async Task<NodeDetails?> GetNodeAsync(string id, CancellationToken cancellationToken = default)
+    {
+        var rows = (await ReadAsync(Cypher.NodeDetails, Params(("id", id)), cancellationToken)).Records;
+        if (rows.Count == 0)
+        {
+            return null;
+        }
+
+        var counts = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        foreach (var row in rows.Where(r => r.StringOrNull("type") is not null))
+        {
+            counts[row.String("type")] = (int)row.Long("count");
+        }
+
+        return new NodeDetails(ReadNode(rows[0]), counts.Values.Sum(), counts);
+    }
+
+    /// <summary>
+    /// Breadth-first, one query per level (frontier in discovery order, each node's edges by id), stopping once
+    /// the page is full; the levels become a small <see cref="CsrGraph"/> on which the embedded store's own
+    /// <see cref="Neighborhoods.Collect"/> applies the offset, limit and edge cap.
+    /// </summary>
+    public async Task<Neighborhood?> GetNeighborhoodAsync(NeighborhoodQuery query, CancellationToken cancellationToken = default)
+    {
+        var details = await GetNodeAsync(query.NodeId, cancellationToken);
+        if (details is null)
+        {
+            return null;
+        }
+
+        var center = details.Node;
+        var types = TypeList(query.Types);
+        var kinds = KindList(query.Kinds);
+        var order = new List<Node> { center };
+        var position = new Dictionary<string, int>(StringComparer.Ordinal) { [center.Id] = 0 };
+        var edges = new List<Edge>();
+        var edgeIds = new HashSet<string>(StringComparer.Ordinal);
+        var frontier = new List<string> { center.Id };
+        var partial = false;
+        for (var level = 0; level < query.Depth && frontier.Count > 0; level++)
+        {
+            var rows = (await ReadAsync(Cypher.NeighborhoodLevel, Params(
+                ("frontier", frontier), ("center", center.Id), ("types", types), ("kinds", kinds), ("rows", PathSearch.CandidateBudget)), cancellationToken)).Records;
+            partial |= rows.Count >= PathSearch.CandidateBudget;
+            var rank = frontier.Select((id, i) => (id, i)).ToDictionary(p => p.id, p => p.i, StringComparer.Ordinal);
+            var next = new List<string>();
+            foreach (var row in rows.OrderBy(r => rank[r.String("from")]).ThenBy(r => r.String("edge"), StringComparer.Ordinal))
+            {
+                var id = row.String("id");
+                if (!position.ContainsKey(id))
+                {
+                    position[id] = order.Count;
+                    order.Add(new Node(id, Enum.Parse<NodeKind>(row.String("kind")), row.String("name"), row.Strings("aliases"), row.StringOrNull("description") ?? ""));
+                    next.Add(id);
+                }
+
+                if (edgeIds.Add(row.String("edge")))
+                {
+                    edges.Add(new Edge(row.String("edge"), row.String("type"), row.String("source"), row.String("target"), Evidence(row.StringOrNull("evidence"))));
+                }
+            }
+
+            frontier = next;
+            if (order.Count - 1 > query.Offset + query.Limit)
+            {
+                break; // Collect truncates within what is here.
+            }
+        }
+
+        var graph = Subgraph(order, edges, position);
+        var found = Neighborhoods.Collect(graph, 0, query.Depth, TraversalFilter.None, query.Limit, query.Offset);
+        return new Neighborhood(
+            center,
+            [.. found.Nodes.Select(o => order[o])],
+            [.. found.Edges.Select(e => edges[e])],
+            found.Truncated || partial,
+            details.CountsByType);
+    }
+
+    public async Task<Edge?> GetEdgeAsync(string id, CancellationToken cancellationToken = default) =>
+        First(await EdgesAsync([id], cancellationToken));
+
+    public async Task<SourceDocument?> GetSourceAsync(string id, CancellationToken cancellationToken = default) =>
+        (await ReadAsync(Cypher.SourcesByIds, Params(("ids", new List<string> { id })), cancellationToken)).Records.Select(ReadSource).FirstOrDefault();
+
+    public async Task<IReadOnlyList<SourceInfo>> ListSourcesAsync(CancellationToken cancellationToken = default) =>
+        [.. (await ReadAsync(Cypher.ListSources, Params(("limit", SourceLimit)), cancellationToken)).Records
+            .Select(r => new SourceInfo(r.String("id"), r.String("title"), r.String("kind"), r.StringOrNull("description") ?? ""))];
+
+    // ---- Paths -----------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Shortest and all-shortest: ALL SHORTEST over a quantified path pattern (5.21+) or allShortestPaths()
+    /// (older), with the filters checked on every step, at most <see cref="PathQuery.MaxAllPaths"/> rows, sorted
+    /// by node and edge ids so the answer is deterministic; "shortest" is the first. Ranked (k): the candidate
+    /// subgraph within the hop bound is fetched level by level and ranked by the embedded store's
+    /// <see cref="PathSearch.KShortest"/>.
+    /// </summary>
+    public async Task<PathSet> FindPathsAsync(PathQuery query, CancellationToken cancellationToken = default)
+    {
+        var ends = (await ReadAsync(Cypher.NodesByIds, Params(("ids", new List<string> { query.From, query.To })), cancellationToken)).Records
+            .Select(ReadNode).ToDictionary(n => n.Id, StringComparer.Ordinal);
+        if (!ends.TryGetValue(query.From, out var from))
+        {
+            return new PathSet([], [], [], $"No node with id '{query.From}'.");
+        }
+
+        if (!ends.TryGetValue(query.To, out var to))
+        {
+            return new PathSet([], [], [], $"No node with id '{query.To}'.");
+        }
+
+        if (from.Id == to.Id)
+        {
+            return new PathSet([new GraphPath([from.Id], [], 0, 0)], [from], [], null);
+        }
+
+        var found = query.MaxHops <= 0 ? []
+            : query.Mode == PathMode.K ? await RankedPathsAsync(query, from, to, cancellationToken)
+            : await ShortestPathsAsync(query, cancellationToken);
+        if (found.Count == 0)
+        {
+            var connected = await ConnectedAsync(from.Id, to.Id, cancellationToken);
+            return new PathSet([], [], [], connected
+                ? $"No path of at most {query.MaxHops} hops joins '{from.Name}' and '{to.Name}' with the given direction and filters."
+                : $"'{from.Name}' and '{to.Name}' are not connected in the graph (within {PathQuery.MaxMaxHops} hops).");
+        }
+
+        var edgeIds = found.SelectMany(p => p.Edges).Distinct(StringComparer.Ordinal).ToList();
+        var edgesById = (await EdgesAsync(edgeIds, cancellationToken)).ToDictionary(e => e.Id, StringComparer.Ordinal);
+        var nodeIds = found.SelectMany(p => p.Nodes).Distinct(StringComparer.Ordinal).ToList();
+        var nodesById = (await ReadAsync(Cypher.NodesByIds, Params(("ids", nodeIds)), cancellationToken)).Records.Select(ReadNode).ToDictionary(n => n.Id, StringComparer.Ordinal);
+        var paths = found.Select(p => new GraphPath(p.Nodes, p.Edges, p.Edges.Count, p.Edges.Sum(e => Vocabulary.Cost(edgesById[e].Type)))).ToList();
+        return new PathSet(paths, [.. nodeIds.Where(nodesById.ContainsKey).Select(id => nodesById[id])], [.. edgeIds.Where(edgesById.ContainsKey).Select(id => edgesById[id])], null);
+    }
+
+    private sealed record FoundPath(IReadOnlyList<string> Nodes, IReadOnlyList<string> Edges);
+
+    private async Task<List<FoundPath>> ShortestPathsAsync(PathQuery query, CancellationToken cancellationToken)
+    {
+        var rows = await AllShortestAsync(query.From, query.To, Math.Min(query.MaxHops, PathQuery.MaxMaxHops), query.Direction, TypeList(query.Types), KindList(query.Kinds), [.. query.Avoid ?? new HashSet<string>()], PathQuery.MaxAllPaths, cancellationToken);
+        var paths = rows
+            .Select(r => new FoundPath(r.Strings("nodes"), r.Strings("edges")))
+            .DistinctBy(p => string.Join('\u001f', p.Edges))
+            .OrderBy(p => p.Nodes, IdSequenceComparer.Instance)
+            .ThenBy(p => p.Edges, IdSequenceComparer.Instance)
+            .ToList();
+        return query.Mode == PathMode.Shortest ? [.. paths.Take(1)] : paths;
+    }
+
+    private async Task<IReadOnlyList<QueryRecord>> AllShortestAsync(string from, string to, int hops, Direction direction, List<string> types, List<string> kinds, List<string> avoid, int limit, CancellationToken cancellationToken)
+    {
+        var statement = (ModernPathSyntax ? Cypher.AllShortestModern : Cypher.AllShortestLegacy)[(direction, hops)];
+        return (await ReadAsync(statement, Params(("from", from), ("to", to), ("types", types), ("kinds", kinds), ("avoid", avoid), ("limit", limit)), cancellationToken)).Records;
+    }
+
+    /// <summary>Whether any path of at most <see cref="PathQuery.MaxMaxHops"/> hops joins the two, ignoring direction and filters.</summary>
+    private async Task<bool> ConnectedAsync(string from, string to, CancellationToken cancellationToken) =>
+        (await AllShortestAsync(from, to, PathQuery.MaxMaxHops, Direction.Any, [.. Cypher.EdgeTypes], [.. s_allKinds], [], 1, cancellationToken)).Count > 0;
+
+    private async Task<List<FoundPath>> RankedPathsAsync(PathQuery query, Node from, Node to, CancellationToken cancellationToken)
+    {
+        var hops = Math.Min(query.MaxHops, PathQuery.MaxMaxHops);
+        var types = TypeList(query.Types);
+        var kinds = KindList(query.Kinds);
+        var avoid = (query.Avoid ?? new HashSet<string>()).ToList();
+        var kindOf = new Dictionary<string, NodeKind>(StringComparer.Ordinal) { [from.Id] = from.Kind, [to.Id] = to.Kind };
+        var fromSource = await DistancesAsync(from.Id, query.Direction, hops, query, types, kinds, avoid, kindOf, cancellationToken);
+        if (!fromSource.ContainsKey(to.Id))
+        {
+            return [];
+        }
+
+        var backward = query.Direction switch { Direction.Out => Direction.In, Direction.In => Direction.Out, _ => Direction.Any };
+        var toTarget = await DistancesAsync(to.Id, backward, hops, query, types, kinds, avoid, kindOf, cancellationToken);
+        var candidates = fromSource
+            .Where(p => toTarget.TryGetValue(p.Key, out var dt) && p.Value + dt <= hops)
+            .Select(p => p.Key)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        var edgeRows = (await ReadAsync(Cypher.EdgesAmong, Params(("ids", candidates), ("types", types), ("rows", EdgeRowBudget)), cancellationToken)).Records;
+        var edges = edgeRows
+            .Select(r => new Edge(r.String("id"), r.String("type"), r.String("source"), r.String("target"), []))
+            .OrderBy(e => e.Id, StringComparer.Ordinal)
+            .ToList();
+        var nodes = candidates.Select(id => new Node(id, kindOf[id], id, [], "")).ToList();
+        var position = candidates.Select((id, i) => (id, i)).ToDictionary(p => p.id, p => p.i, StringComparer.Ordinal);
+        var graph = Subgraph(nodes, edges, position);
+        var filter = Filter(query, position);
+        var ranked = PathSearch.KShortest(graph, position[from.Id], position[to.Id], query.K, hops, filter, e => Vocabulary.Cost(edges[e].Type));
+        return [.. ranked.Select(p => new FoundPath([.. p.Path.Nodes.Select(o => candidates[o])], [.. p.Path.Edges.Select(e => edges[e].Id)]))];
+    }
+
+    /// <summary>Hop distances from <paramref name="start"/> under the query's filters, as PathSearch.Distances computes them (never through the far endpoint).</summary>
+    private async Task<Dictionary<string, int>> DistancesAsync(string start, Direction direction, int hops, PathQuery query, List<string> types, List<string> kinds, List<string> avoid, Dictionary<string, NodeKind> kindOf, CancellationToken cancellationToken)
+    {
+        var distance = new Dictionary<string, int>(StringComparer.Ordinal) { [start] = 0 };
+        var frontier = new List<string> { start };
+        for (var depth = 1; depth <= hops && frontier.Count > 0; depth++)
+        {
+            var expand = frontier.Where(u => u == start || (u != query.From && u != query.To)).ToList();
+            if (expand.Count == 0)
+            {
+                break;
+            }
+
+            var rows = (await ReadAsync(Cypher.ExpandLevel[direction], Params(
+                ("frontier", expand), ("from", query.From), ("to", query.To), ("types", types), ("kinds", kinds), ("avoid", avoid), ("rows", PathSearch.CandidateBudget)), cancellationToken)).Records;
+            var next = new List<string>();
+            foreach (var row in rows.OrderBy(r => r.String("id"), StringComparer.Ordinal))
+            {
+                var id = row.String("id");
+                kindOf[id] = Enum.Parse<NodeKind>(row.String("kind"));
+                if (distance.TryAdd(id, depth))
+                {
+                    next.Add(id);
+                }
+            }
+
+            if (distance.Count >= PathSearch.CandidateBudget)
+            {
+                break;
+            }
+
+            frontier = next;
+        }
+
+        return distance;
+    }
+
+    private static TraversalFilter Filter(PathQuery query, Dictionary<string, int> position)
+    {
+        var typeMask = ulong.MaxValue;
+        if (query.Types is { Count: > 0 })
+        {
+            typeMask = 0;
+            foreach (var type in query.Types)
+            {
+                if (GraphIndex.TryTypeCode(type, out var code))
+                {
+                    typeMask |= 1UL << code;
+                }
+            }
+        }
+
+        var kindMask = uint.MaxValue;
+        if (query.Kinds is { Count: > 0 })
+        {
+            kindMask = 0;
+            foreach (var kind in query.Kinds)
+            {
+                kindMask |= 1u << (int)kind;
+            }
+        }
+
+        var avoided = new HashSet<int>();
+        foreach (var id in query.Avoid ?? new HashSet<string>())
+        {
+            if (position.TryGetValue(id, out var ordinal))
+            {
+                avoided.Add(ordinal);
+            }
+        }
+
+        return new TraversalFilter(typeMask, kindMask, query.Direction, avoided);
+    }
+
+    /// <summary>A topology over fetched records, in the given order (no relabelling), so ordinals are list positions.</summary>
+    private static CsrGraph Subgraph(List<Node> nodes, List<Edge> edges, Dictionary<string, int> position)
+    {
+        var sources = new int[edges.Count];
+        var targets = new int[edges.Count];
+        var types = new byte[edges.Count];
+        for (var i = 0; i < edges.Count; i++)
+        {
+            sources[i] = position[edges[i].Source];
+            targets[i] = position[edges[i].Target];
+            types[i] = GraphIndex.TypeCode(edges[i].Type);
+        }
+
+        var kinds = nodes.Select(n => (byte)n.Kind).ToArray();
+        return CsrGraph.Build(nodes.Count, sources, targets, types, kinds, relabel: false, out _);
+    }
+
+    // ---- Writes ----------------------------------------------------------------------------------------
+
+    public async Task<Change> UpsertNodeAsync(Node node, CancellationToken cancellationToken = default) =>
+        (await WriteAsync(ChangeKind.NodeUpserted, node.Id, async (tx, token) =>
+        {
+            await tx.RunAsync(Cypher.UpsertNodes[node.Kind], Params(("rows", new List<object?> { NodeRow(node) })), token);
+            return true;
+        }, cancellationToken))!;
+
+    public async Task<Change> UpsertEdgeAsync(Edge edge, CancellationToken cancellationToken = default)
+    {
+        if (!Vocabulary.IsEdgeType(edge.Type))
+        {
+            throw new GraphWriteException($"unknown edge type '{edge.Type}'");
+        }
+
+        return (await WriteAsync(ChangeKind.EdgeUpserted, edge.Id, async (tx, token) =>
+        {
+            var ends = (await tx.RunAsync(Cypher.EndpointsExist, Params(("source", edge.Source), ("target", edge.Target)), token)).Single();
+            if (!ends.Bool("source") || !ends.Bool("target"))
+            {
+                throw new GraphWriteException($"no node with id '{(ends.Bool("source") ? edge.Target : edge.Source)}'");
+            }
+
+            await DeleteEdgeAsync(tx, edge.Id, token);
+            await tx.RunAsync(Cypher.CreateEdges[edge.Type], Params(("rows", new List<object?> { EdgeRow(edge) })), token);
+            return true;
+        }, cancellationToken))!;
+    }
+
+    public Task<Change?> RemoveEdgeAsync(string id, CancellationToken cancellationToken = default) =>
+        WriteAsync(ChangeKind.EdgeRemoved, id, (tx, token) => DeleteEdgeAsync(tx, id, token), cancellationToken);
+
+    public Task<Change?> RemoveNodeAsync(string id, CancellationToken cancellationToken = default) =>
+        WriteAsync(ChangeKind.NodeRemoved, id, async (tx, token) =>
+            (await tx.RunAsync(Cypher.DeleteNode, Params(("id", id)), token)).Single().Long("deleted") > 0, cancellationToken);
+
+    private static async Task<bool> DeleteEdgeAsync(QueryTransaction tx, string id, CancellationToken cancellationToken)
+    {
+        var existing = (await tx.RunAsync(Cypher.EdgesByIds, Params(("ids", new List<string> { id })), cancellationToken)).Records.Select(ReadEdge).ToList();
+        foreach (var edge in existing)
+        {
+            await tx.RunAsync(Cypher.DeleteEdges[edge.Type], Params(("ids", new List<string> { id })), cancellationToken);
+        }
+
+        return existing.Count > 0;
+    }
+
+    /// <summary>
+    /// One write in one explicit transaction with its change-log entry: takes the next seq first (locking the
+    /// counter, so writes are serialized and seq order is commit order), runs <paramref name="write"/> (false:
+    /// nothing to do, rolled back, null) and commits together with the :Change node.
+    /// </summary>
+    private Task<Change?> WriteAsync(ChangeKind kind, string entityId, Func<QueryTransaction, CancellationToken, Task<bool>> write, CancellationToken cancellationToken) =>
+        _client.InTransactionAsync<Change?>(async (tx, token) =>
+        {
+            var seq = await NextSeqAsync(tx, token);
+            if (!await write(tx, token))
+            {
+                await tx.RollbackAsync(token);
+                return null;
+            }
+
+            var at = DateTimeOffset.UtcNow;
+            await tx.CommitAsync(Cypher.AppendChange, ChangeParameters(seq, at, kind, entityId), token);
+            return new Change(seq, at, kind, entityId);
+        }, cancellationToken);
+
+    private static async Task<long> NextSeqAsync(QueryTransaction tx, CancellationToken cancellationToken) =>
+        (await tx.RunAsync(Cypher.NextSeq, Params(("log", Cypher.ChangeLogId)), cancellationToken)).Single().Long("seq");
+
+    private static async Task<long> CurrentSeqAsync(QueryTransaction tx, CancellationToken cancellationToken) =>
+        (await tx.RunAsync(Cypher.LastSeq, Params(("log", Cypher.ChangeLogId)), cancellationToken)).Single().Long("seq");
+
+    private static Dictionary<string, object?> ChangeParameters(long seq, DateTimeOffset at, ChangeKind kind, string entityId) =>
+        Params(("seq", seq), ("at", at.ToString("O", CultureInfo.InvariantCulture)), ("kind", kind.ToString()), ("entityId", entityId));
+
+    public async Task<long> GetLastSeqAsync(CancellationToken cancellationToken = default) =>
+        First((await ReadAsync(Cypher.LastSeq, Params(("log", Cypher.ChangeLogId)), cancellationToken)).Records)?.Long("seq") ?? 0;
+
+    public async Task<IReadOnlyList<Change>> GetChangesAsync(long after, int limit, CancellationToken cancellationToken = default) =>
+        [.. (await ReadAsync(Cypher.Changes, Params(("after", after), ("limit", Math.Clamp(limit, 0, 10_000))), cancellationToken)).Records.Select(r => new Change(
+            r.Long("seq"),
+            DateTimeOffset.Parse(r.String("at"), CultureInfo.InvariantCulture),
+            Enum.Parse<ChangeKind>(r.String("kind")),
+            r.String("entityId")))];
+
+    public ValueTask DisposeAsync()
+    {
+        _ownedHttp?.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    // ---- Mapping ---------------------------------------------------------------------------------------
+
+    private Task<QueryResult> ReadAsync(string statement, Dictionary<string, object?> parameters, CancellationToken cancellationToken) =>
+        _client.RunAsync(statement, parameters, read: true, cancellationToken);
+
+    private async Task<List<Edge>> EdgesAsync(List<string> ids, CancellationToken cancellationToken) =>
+        ids.Count == 0 ? [] : [.. (await ReadAsync(Cypher.EdgesByIds, Params(("ids", ids.ToList())), cancellationToken)).Records.Select(ReadEdge)];
+
+    private static T? First<T>(IReadOnlyList<T> items)
+        where T : class => items.Count > 0 ? items[0] : null;
+
+    private static Dictionary<string, object?> Params(params (string Name, object? Value)[] values) =>
+        values.ToDictionary(v => v.Name, v => v.Value, StringComparer.Ordinal);
+
+    /// <summary>A Lucene phrase query for a normalized key (letters, digits and single spaces: nothing to escape).</summary>
+    private static string Phrase(string key) => $"\"{key}\"";
+
+    private static List<string> TypeList(IReadOnlySet<string>? types) =>
+        types is { Count: > 0 } ? [.. types.Where(Vocabulary.IsEdgeType).Order(StringComparer.Ordinal)] : [.. Cypher.EdgeTypes];
+
+    private static List<string> KindList(IReadOnlySet<NodeKind>? kinds) =>
+        kinds is { Count: > 0 } ? [.. kinds.Select(k => k.ToString())] : [.. s_allKinds];
+
+    /// <summary>The normalized keys (id, name, aliases) that search and resolution match, as stored on the node.</summary>
+    internal static List<string> Keys(Node node) =>
+        [.. new[] { node.Id, node.Name }.Concat(node.Aliases).Select(TextNormalizer.Normalize).Where(k => k.Length > 0).Distinct(StringComparer.Ordinal)];
+
+    private static Dictionary<string, object?> NodeRow(Node node)
+    {
+        var keys = Keys(node);
+        return Params(
+            ("id", node.Id), ("kind", node.Kind.ToString()), ("name", node.Name), ("aliases", node.Aliases.ToList()),
+            ("description", node.Description), ("keys", keys), ("searchText", string.Join('\n', keys)));
+    }
+
+    private static Dictionary<string, object?> EdgeRow(Edge edge) =>
+        Params(("id", edge.Id), ("source", edge.Source), ("target", edge.Target), ("evidence", JsonSerializer.Serialize(edge.Evidence, s_json)));
+
+    private static Dictionary<string, object?> SourceRow(SourceDocument source) =>
+        Params(("id", source.Id), ("title", source.Title), ("kind", source.Kind), ("description", source.Description), ("text", source.Text));
+
+    private static Node ReadNode(QueryRecord r) =>
+        new(r.String("id"), Enum.Parse<NodeKind>(r.String("kind")), r.String("name"), r.Strings("aliases"), r.StringOrNull("description") ?? "");
+
+    private static Edge ReadEdge(QueryRecord r) =>
+        new(r.String("id"), r.String("type"), r.String("source"), r.String("target"), Evidence(r.StringOrNull("evidence")));
+
+    private static SourceDocument ReadSource(QueryRecord r) =>
+        new(r.String("id"), r.String("title"), r.String("kind"), r.StringOrNull("description") ?? "", r.StringOrNull("text") ?? "");
+
+    private static List<Evidence> Evidence(string? json) =>
+        string.IsNullOrEmpty(json) ? [] : JsonSerializer.Deserialize<List<Evidence>>(json, s_json) ?? [];
+
+    private static bool SameNode(Node a, Node b) =>
+        a.Id == b.Id && a.Kind == b.Kind && a.Name == b.Name && a.Description == b.Description && a.Aliases.SequenceEqual(b.Aliases);
+
+    private static bool SameEdge(Edge a, Edge b) =>
+        a.Id == b.Id && a.Type == b.Type && a.Source == b.Source && a.Target == b.Target && a.Evidence.SequenceEqual(b.Evidence);
+
+    private sealed class IdSequenceComparer : IComparer<IReadOnlyList<string>>
+    {
+        public static readonly IdSequenceComparer Instance = new();
+
+        public int Compare(IReadOnlyList<string>? x, IReadOnlyList<string>? y)
+        {
+            if (x is null || y is null)
+            {
+                return (x is null).CompareTo(y is null);
+            }
+
+            for (var i = 0; i < Math.Min(x.Count, y.Count); i++)
+            {
+                var order = string.CompareOrdinal(x[i], y[i]);
+                if (order != 0)
+                {
+                    return order;
+                }
+            }
+
+            return x.Count.CompareTo(y.Count);
+        }
+    }
+
+    [LoggerMessage(EventId = 1210, Level = LogLevel.Information, Message = "Connected to Neo4j at {Uri} (database {Database}, version {Version}); paths use {PathSyntax}")]
+    private static partial void LogConnected(ILogger logger, Uri uri, string database, string version, string pathSyntax);
+}

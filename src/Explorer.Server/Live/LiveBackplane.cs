@@ -1,0 +1,132 @@
+using StackExchange.Redis;
+
+namespace Explorer.Server.Live;
+
+/// <summary>
+/// Scale-out settings: with a Redis connection string, SignalR uses the Redis backplane (a message sent by any
+/// instance reaches clients of every instance) and change publishing is coordinated through Redis.
+/// Read from <c>Explorer:Redis:ConnectionString</c>, <c>Redis:ConnectionString</c> or <c>Explorer:Redis</c>;
+/// <c>Explorer:Redis:ChannelPrefix</c> keeps deployments sharing one Redis apart.
+/// </summary>
+public sealed record RedisSettings(string ConnectionString, string ChannelPrefix)
+{
+    public const string DefaultChannelPrefix = "explorer";
+
+    public static RedisSettings? From(IConfiguration configuration)
+    {
+        var connection = configuration["Explorer:Redis:ConnectionString"] is { Length: > 0 } a ? a
+            : configuration["Redis:ConnectionString"] is { Length: > 0 } b ? b
+            : configuration["Explorer:Redis"] is { Length: > 0 } c ? c
+            : null;
+        return connection is null ? null : new RedisSettings(connection, configuration["Explorer:Redis:ChannelPrefix"] is { Length: > 0 } prefix ? prefix : DefaultChannelPrefix);
+    }
+}
+
+/// <summary>
+/// Makes one instance of a scaled-out deployment the publisher of the shared change log, so each change is
+/// broadcast once and in order across the deployment: instances compete for a lease in Redis (renewed on
+/// every poll); only the holder reads the log and sends through the backplane, and records the last seq it
+/// sent, so a successor continues from there instead of repeating or skipping. Writers on any instance call
+/// <see cref="ChangePublisher.Signal"/>, which wakes the publisher through a Redis channel.
+/// </summary>
+public sealed partial class LiveBackplane(RedisSettings settings, ILogger<LiveBackplane> logger) : IAsyncDisposable
+{
+    public static readonly TimeSpan Lease = TimeSpan.FromSeconds(10);
+
+    private readonly string _instance = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+    private readonly SemaphoreSlim _connect = new(1, 1);
+    private ConnectionMultiplexer? _redis;
+    private bool _leading;
+
+    private RedisKey LeaseKey => $"{settings.ChannelPrefix}:live:publisher";
+
+    private RedisKey MarkerKey => $"{settings.ChannelPrefix}:live:published";
+
+    private RedisChannel WakeChannel => RedisChannel.Literal($"{settings.ChannelPrefix}:live:wake");
+
+    public bool IsLeading => _leading;
+
+    /// <summary>Connects and calls <paramref name="onWake"/> whenever any instance signals a committed write.</summary>
+    public async Task SubscribeAsync(Action onWake)
+    {
+        var redis = await ConnectAsync();
+        await redis.GetSubscriber().SubscribeAsync(WakeChannel, (_, _) => onWake());
+    }
+
+    /// <summary>Takes or renews the publisher lease; true while this instance holds it.</summary>
+    public async Task<bool> TryLeadAsync()
+    {
+        var db = (await ConnectAsync()).GetDatabase();
+        var leading = await db.LockExtendAsync(LeaseKey, _instance, Lease) || await db.LockTakeAsync(LeaseKey, _instance, Lease);
+        if (leading != _leading)
+        {
+            LogLeadership(logger, leading ? "now publishes" : "no longer publishes", _instance);
+        }
+
+        _leading = leading;
+        return leading;
+    }
+
+    /// <summary>The last seq the deployment's publisher sent (null before any).</summary>
+    public async Task<long?> PublishedAsync()
+    {
+        var value = await (await ConnectAsync()).GetDatabase().StringGetAsync(MarkerKey);
+        return value.TryParse(out long seq) ? seq : null;
+    }
+
+    public async Task SetPublishedAsync(long seq) =>
+        await (await ConnectAsync()).GetDatabase().StringSetAsync(MarkerKey, seq);
+
+    /// <summary>Tells the publisher (whichever instance it is) that a write committed.</summary>
+    public void Wake()
+    {
+        if (_redis is { IsConnected: true } redis)
+        {
+            redis.GetSubscriber().Publish(WakeChannel, "1", CommandFlags.FireAndForget);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_redis is not null)
+        {
+            if (_leading)
+            {
+                await _redis.GetDatabase().LockReleaseAsync(LeaseKey, _instance);
+            }
+
+            await _redis.CloseAsync();
+            _redis.Dispose();
+        }
+
+        _connect.Dispose();
+    }
+
+    private async Task<ConnectionMultiplexer> ConnectAsync()
+    {
+        if (_redis is not null)
+        {
+            return _redis;
+        }
+
+        await _connect.WaitAsync();
+        try
+        {
+            if (_redis is null)
+            {
+                var options = ConfigurationOptions.Parse(settings.ConnectionString);
+                options.AbortOnConnectFail = false;
+                _redis = await ConnectionMultiplexer.ConnectAsync(options);
+            }
+
+            return _redis;
+        }
+        finally
+        {
+            _connect.Release();
+        }
+    }
+
+    [LoggerMessage(EventId = 1110, Level = LogLevel.Information, Message = "This instance {Change} live changes for the deployment ({Instance})")]
+    private static partial void LogLeadership(ILogger logger, string change, string instance);
+}
