@@ -29,14 +29,43 @@ internal static class Neighborhoods
         kept[center] = generation;
         queue[0] = center;
         int head = 0, tail = 1;
+
+        // The steps of PathSearch.Steps (forward, with the center as both path ends), inlined.
+        var offsets = graph.Offsets;
+        var adjacentNode = graph.AdjacentNode;
+        var adjacentEdge = graph.AdjacentEdge;
+        var skipBit = filter.Direction switch { Direction.Out => 1, Direction.In => 0, _ => -1 };
+        var allTypes = filter.AllTypes;
+        var allKinds = filter.AllKinds;
+        var checkAvoid = filter.Avoid.Count > 0;
         for (var level = 0; level < depth && head < tail && !truncated; level++)
         {
             var levelEnd = tail;
             for (; head < levelEnd && !truncated; head++)
             {
                 var u = queue[head];
-                foreach (var (v, edge) in PathSearch.Steps(graph, u, filter, forward: true, center, center))
+                var end = offsets[u + 1];
+                for (var i = offsets[u]; i < end; i++)
                 {
+                    var entry = adjacentEdge[i];
+                    if ((entry & 1) == skipBit)
+                    {
+                        continue;
+                    }
+
+                    var edge = entry >> 1;
+                    if (!allTypes && (filter.TypeMask & (1UL << graph.EdgeType[edge])) == 0)
+                    {
+                        continue;
+                    }
+
+                    var v = adjacentNode[i];
+                    if (v != center
+                        && ((!allKinds && (filter.KindMask & (1u << graph.NodeKind[v])) == 0) || (checkAvoid && filter.Avoid.Contains(v))))
+                    {
+                        continue;
+                    }
+
                     if (v == u)
                     {
                         continue;

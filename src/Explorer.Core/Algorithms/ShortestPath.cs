@@ -24,10 +24,11 @@ internal static class ShortestPath
             return null;
         }
 
-        var scratch = TraversalScratch.For(graph.NodeCount);
-        var generation = scratch.Generation;
-        var markF = scratch.MarkForward;
-        var markB = scratch.MarkBackward;
+        // One stamp array serves both sides: a node is unvisited, reached forward (stampF) or backward (stampB).
+        var scratch = TraversalScratch.For(graph.NodeCount, generations: 2);
+        var stampB = scratch.Generation;
+        var stampF = stampB - 1;
+        var mark = scratch.MarkForward;
         var blocked = scratch.Blocked;
         var parentF = scratch.ParentForward;
         var parentB = scratch.ParentBackward;
@@ -37,9 +38,12 @@ internal static class ShortestPath
         var adjacentNode = graph.AdjacentNode;
         var adjacentEdge = graph.AdjacentEdge;
 
-        foreach (var avoided in filter.Avoid)
+        if (filter.Avoid.Count > 0)
         {
-            blocked[avoided] = generation;
+            foreach (var avoided in filter.Avoid)
+            {
+                blocked[avoided] = stampB;
+            }
         }
 
         var checkNodes = filter.Avoid.Count > 0 || !filter.AllKinds;
@@ -48,9 +52,10 @@ internal static class ShortestPath
         // Forward follows outgoing edges for Direction.Out, incoming for In; backward the opposite.
         var forwardSkipBit = filter.Direction switch { Direction.Out => 1, Direction.In => 0, _ => -1 };
         var backwardSkipBit = filter.Direction switch { Direction.Out => 0, Direction.In => 1, _ => -1 };
+        var filtered = checkNodes || checkTypes || forwardSkipBit >= 0;
 
-        markF[source] = generation;
-        markB[target] = generation;
+        mark[source] = stampF;
+        mark[target] = stampB;
         queueF[0] = source;
         queueB[0] = target;
         int headF = 0, tailF = 1, headB = 0, tailB = 1;
@@ -61,8 +66,8 @@ internal static class ShortestPath
         {
             var forward = costF <= costB;
             var queue = forward ? queueF : queueB;
-            var mark = forward ? markF : markB;
-            var other = forward ? markB : markF;
+            var own = forward ? stampF : stampB;
+            var theirs = forward ? stampB : stampF;
             var parent = forward ? parentF : parentB;
             var skipBit = forward ? forwardSkipBit : backwardSkipBit;
             var head = forward ? headF : headB;
@@ -77,34 +82,30 @@ internal static class ShortestPath
                 for (var i = offsets[u]; i < end; i++)
                 {
                     var v = adjacentNode[i];
-                    if (mark[v] == generation)
+                    var seen = mark[v];
+                    if (seen == own)
                     {
                         continue;
                     }
 
-                    var entry = adjacentEdge[i];
-                    if ((entry & 1) == skipBit)
+                    if (filtered)
                     {
-                        continue;
+                        var entry = adjacentEdge[i];
+                        if ((entry & 1) == skipBit
+                            || (checkTypes && (filter.TypeMask & (1UL << graph.EdgeType[entry >> 1])) == 0)
+                            || (checkNodes && v != source && v != target && !Allowed(graph, filter, blocked, stampB, v)))
+                        {
+                            continue;
+                        }
                     }
 
-                    if (checkTypes && (filter.TypeMask & (1UL << graph.EdgeType[entry >> 1])) == 0)
-                    {
-                        continue;
-                    }
-
-                    if (checkNodes && v != source && v != target && !Allowed(graph, filter, blocked, generation, v))
-                    {
-                        continue;
-                    }
-
-                    mark[v] = generation;
                     parent[v] = i;
-                    if (other[v] == generation)
+                    if (seen == theirs)
                     {
                         return Build(graph, source, target, v, parentF, parentB);
                     }
 
+                    mark[v] = own;
                     queue[tail++] = v;
                     nextCost += offsets[v + 1] - offsets[v];
                 }

@@ -67,7 +67,11 @@ internal sealed class TraversalScratch
 
     public int[] QueueBackward { get; }
 
-    public static TraversalScratch For(int nodeCount)
+    /// <summary>
+    /// The thread's scratch with <paramref name="generations"/> fresh stamps: Generation and the
+    /// generations - 1 values below it were never written before.
+    /// </summary>
+    public static TraversalScratch For(int nodeCount, int generations = 1)
     {
         var scratch = s_current;
         if (scratch is null || scratch.Size < nodeCount)
@@ -75,13 +79,13 @@ internal sealed class TraversalScratch
             s_current = scratch = new TraversalScratch(Math.Max(nodeCount, 16));
         }
 
-        scratch.NextGeneration();
+        scratch.NextGeneration(generations);
         return scratch;
     }
 
-    private void NextGeneration()
+    private void NextGeneration(int count)
     {
-        if (Generation == int.MaxValue)
+        if (Generation > int.MaxValue - count)
         {
             Array.Clear(MarkForward);
             Array.Clear(MarkBackward);
@@ -89,6 +93,6 @@ internal sealed class TraversalScratch
             Generation = 0;
         }
 
-        Generation++;
+        Generation += count;
     }
 }

@@ -547,30 +547,20 @@ public sealed class EmbeddedGraphStore : IGraphStore
     {
         var nodes = new List<Node>();
         var rowIds = new List<long>();
-        var positionByRow = new Dictionary<long, int>();
         using (var command = Command(connection, null, "SELECT nid, id, kind, name, aliases, description FROM nodes ORDER BY nid"))
         using (var reader = command.ExecuteReader())
         {
             while (reader.Read())
             {
-                var rowId = reader.GetInt64(0);
-                positionByRow[rowId] = nodes.Count;
-                rowIds.Add(rowId);
+                rowIds.Add(reader.GetInt64(0));
                 nodes.Add(ReadNode(reader, 1));
             }
         }
 
-        var edges = new List<EdgeRow>();
-        using (var command = Command(connection, null, "SELECT eid, type, source_nid, target_nid FROM edges ORDER BY eid"))
-        using (var reader = command.ExecuteReader())
-        {
-            while (reader.Read())
-            {
-                edges.Add(new EdgeRow(reader.GetInt64(0), GraphIndex.TypeCode(reader.GetString(1)), positionByRow[reader.GetInt64(2)], positionByRow[reader.GetInt64(3)]));
-            }
-        }
-
-        return GraphIndex.Build([.. nodes], [.. rowIds], [.. edges]);
+        Node[] nodeArray = [.. nodes];
+        long[] nodeRowIds = [.. rowIds];
+        var names = GraphIndex.PrepareNames(nodeArray);
+        return GraphIndex.Build(nodeArray, nodeRowIds, GraphIndex.ReadEdges(connection, nodeRowIds), names);
     }
 
     private static Node ReadNode(SqliteDataReader reader, int first)

@@ -1,0 +1,191 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime;
+
+namespace Explorer.Benchmarks;
+
+/// <summary>Latency samples in milliseconds with their median and 95th percentile (nearest rank).</summary>
+internal sealed record Latency(int Queries, int Samples, double MedianMs, double P95Ms, double MeanMs)
+{
+    public static Latency Of(IReadOnlyList<double> samplesMs, int queries)
+    {
+        if (samplesMs.Count == 0)
+        {
+            return new Latency(queries, 0, double.NaN, double.NaN, double.NaN);
+        }
+
+        var sorted = samplesMs.Order().ToArray();
+        return new Latency(queries, sorted.Length, Percentile(sorted, 0.50), Percentile(sorted, 0.95), sorted.Average());
+    }
+
+    private static double Percentile(double[] sorted, double p)
+    {
+        var rank = (int)Math.Ceiling(p * sorted.Length) - 1;
+        return sorted[Math.Clamp(rank, 0, sorted.Length - 1)];
+    }
+}
+
+/// <summary>Build figures: wall time, process peak resident memory over the pre-build baseline, retained managed heap.</summary>
+internal sealed record BuildCost(double Seconds, long PeakRssDeltaBytes, long RetainedHeapBytes, long StructureBytes);
+
+internal static class Measure
+{
+    private static readonly double s_ticksToMs = 1000.0 / Stopwatch.Frequency;
+
+    public static double ElapsedMs(long startTimestamp) => (Stopwatch.GetTimestamp() - startTimestamp) * s_ticksToMs;
+
+    /// <summary>
+    /// Times <paramref name="query"/> for each item: untimed passes over all items (at least
+    /// <paramref name="warmupRounds"/>, and for at least a second, then a pause, so the JIT has promoted the
+    /// hot code to its optimized tier), then <paramref name="rounds"/> timed passes; every call is one sample.
+    /// </summary>
+    public static Latency Time<T>(IReadOnlyList<T> items, int warmupRounds, int rounds, Action<T> query, string label)
+    {
+        var warmupStart = Stopwatch.GetTimestamp();
+        for (var w = 0; w < warmupRounds || (warmupRounds > 0 && ElapsedMs(warmupStart) < 1000); w++)
+        {
+            foreach (var item in items)
+            {
+                query(item);
+            }
+        }
+
+        if (warmupRounds > 0)
+        {
+            Thread.Sleep(250);
+            foreach (var item in items)
+            {
+                query(item);
+            }
+        }
+
+        var samples = new List<double>(items.Count * rounds);
+        for (var r = 0; r < rounds; r++)
+        {
+            foreach (var item in items)
+            {
+                var start = Stopwatch.GetTimestamp();
+                query(item);
+                samples.Add(ElapsedMs(start));
+            }
+
+            Progress.Line($"  {label}: round {r + 1}/{rounds} done");
+        }
+
+        return Latency.Of(samples, items.Count);
+    }
+
+    /// <summary>Full blocking, compacting collection that also hands free memory back to the OS.</summary>
+    public static void CollectAll()
+    {
+        GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+    }
+
+    public static long ManagedHeap() => GC.GetTotalMemory(forceFullCollection: false);
+
+    /// <summary>Runs a build and reports its time, peak RSS above the baseline and the managed heap it retains.</summary>
+    public static BuildCost Build<T>(Func<T> build, Func<T, long> structureBytes, out T result)
+    {
+        CollectAll();
+        var heapBefore = ManagedHeap();
+        var rssBefore = ProcStatus.RssBytes();
+        ProcStatus.ResetPeak();
+        var start = Stopwatch.GetTimestamp();
+        result = build();
+        var seconds = ElapsedMs(start) / 1000.0;
+        var peak = ProcStatus.PeakRssBytes();
+        CollectAll();
+        var heapAfter = ManagedHeap();
+        GC.KeepAlive(result);
+        return new BuildCost(seconds, peak > 0 && rssBefore > 0 ? peak - rssBefore : -1, heapAfter - heapBefore, structureBytes(result));
+    }
+}
+
+/// <summary>Reads the Linux /proc/self/status memory counters; resets the peak (VmHWM) through clear_refs.</summary>
+internal static class ProcStatus
+{
+    public static bool PeakResetWorks { get; private set; } = true;
+
+    public static long RssBytes() => Read("VmRSS:");
+
+    public static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "?";
+        }
+    }
+
+    public static long PeakRssBytes() => Read("VmHWM:");
+
+    public static void ResetPeak()
+    {
+        try
+        {
+            // "5" resets the peak resident set size to the current one (Linux 4.0+).
+            File.WriteAllText("/proc/self/clear_refs", "5");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            PeakResetWorks = false;
+        }
+    }
+
+    private static long Read(string key)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/self/status"))
+            {
+                if (line.StartsWith(key, StringComparison.Ordinal))
+                {
+                    var parts = line[key.Length..].Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                    return long.Parse(parts[0], CultureInfo.InvariantCulture) * 1024;
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        return -1;
+    }
+}
+
+/// <summary>Progress lines on stderr with the elapsed time since start.</summary>
+internal static class Progress
+{
+    private static readonly Stopwatch s_clock = Stopwatch.StartNew();
+
+    public static void Line(string message) =>
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{s_clock.Elapsed.TotalSeconds,7:F1}s] {message}"));
+}
+
+internal static class Format
+{
+    public static string Ms(double ms) => double.IsNaN(ms) ? "-" : ms switch
+    {
+        < 0.1 => string.Create(CultureInfo.InvariantCulture, $"{ms:F4}"),
+        < 10 => string.Create(CultureInfo.InvariantCulture, $"{ms:F3}"),
+        < 1000 => string.Create(CultureInfo.InvariantCulture, $"{ms:F1}"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{ms:F0}"),
+    };
+
+    public static string Bytes(long bytes) => bytes < 0 ? "-" : bytes switch
+    {
+        < 1L << 20 => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0:F0} KiB"),
+        < 1L << 30 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024):F1} MiB"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024 * 1024):F2} GiB"),
+    };
+
+    public static string Seconds(double s) => double.IsNaN(s) ? "-" : string.Create(CultureInfo.InvariantCulture, $"{s:F2} s");
+
+    public static string Count(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
+}
