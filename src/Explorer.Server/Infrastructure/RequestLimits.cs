@@ -5,7 +5,7 @@ namespace Explorer.Server.Infrastructure;
 /// <summary>
 /// Refuses requests larger than any real request needs, with a problem: query strings over 4096 characters
 /// (414; an endpoint may allow more, see <see cref="WithQueryStringLimit"/>) and API request bodies over
-/// 64 KB (413). Bodies without a Content-Length are read up to the limit before the endpoint sees them.
+/// 128 KB (413). Bodies without a Content-Length are read up to the limit before the endpoint sees them.
 /// </summary>
 internal static class RequestLimits
 {
@@ -15,7 +15,11 @@ internal static class RequestLimits
     /// <summary>GET /api/annotations/counts takes up to 500 ids in its query.</summary>
     public const int MaxCountsQueryStringLength = 40_000;
 
-    public const int MaxRequestBodyBytes = 64 * 1024;
+    /// <summary>
+    /// The largest annotation (10,000 characters) fits even as JSON with every character escaped, as .NET's
+    /// serializer sends non-ASCII text: 10,000 emoji are 120 KB as \uD83D\uDE42 escapes.
+    /// </summary>
+    public const int MaxRequestBodyBytes = 128 * 1024;
 
     public static IServiceCollection AddRequestLimits(this IServiceCollection services) =>
         services.Configure<KestrelServerOptions>(options =>
