@@ -7,6 +7,12 @@ using Explorer.Benchmarks;
 using Explorer.Embedded;
 using Explorer.Search;
 
+// Annotation writes and live fan-out (issue 4): a mode of its own.
+if (args is ["annotations", .. var rest])
+{
+    return await Explorer.Benchmarks.Annotations.AnnotationBenchmark.RunAsync(rest);
+}
+
 // Child modes (the start-up measurements run in fresh processes).
 if (args.Length == 2 && args[0] == "--startup-child")
 {

@@ -30,6 +30,8 @@ public sealed class HostingTests(ExplorerFactory factory) : IClassFixture<Explor
         [
             "/api/search", "/api/nodes/{id}", "/api/nodes/{id}/neighborhood", "/api/edges/{id}", "/api/sources",
             "/api/sources/{id}", "/api/paths", "/api/query", "/api/changes", "/healthz",
+            "/api/edges/{id}/annotations", "/api/nodes/{id}/annotations", "/api/annotations", "/api/annotations/{id}",
+            "/api/annotations/{id}/history", "/api/annotations/counts", "/api/auth/login", "/api/auth/me", "/api/tokens", "/api/users",
         ];
         Assert.All(expected, path => Assert.True(paths.TryGetProperty(path, out _), $"{path} is missing from the OpenAPI document"));
 
