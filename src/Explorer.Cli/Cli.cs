@@ -14,6 +14,9 @@ internal sealed class Cli(TextWriter stdout, TextWriter stderr, TextReader stdin
 
     public TextReader In { get; } = stdin;
 
+    /// <summary>Whether stdin is a terminal a person types into (so a password can be asked for without echo).</summary>
+    public bool InteractiveInput { get; } = ReferenceEquals(stdin, Console.In) && !Console.IsInputRedirected;
+
     public GlobalOptions Globals { get; } = new();
 
     /// <summary>Extra sections printed after a verb's help (a description stays one line in the list of verbs).</summary>

@@ -79,6 +79,8 @@ public static class CliApp
             SeedCommand.Create(cli),
             ImportCommand.Create(cli),
             ServeCommand.Create(cli),
+            UsersCommand.Create(cli),
+            TokensCommand.Create(cli),
         };
 
         foreach (var option in root.Options)

@@ -1,3 +1,5 @@
+using Explorer.Server.Annotations;
+using Explorer.Server.Auth;
 using Explorer.Server.Changes;
 using Explorer.Server.Health;
 using Explorer.Server.Infrastructure;
@@ -23,6 +25,9 @@ public static class ExplorerApp
         builder.Services.AddExplorerJson();
         builder.Services.AddExplorerProblems();
         builder.Services.AddExplorerStore();
+        builder.Services.AddRequestLimits();
+        builder.Services.AddExplorerAuth();
+        builder.Services.AddWriteLimits();
         builder.Services.AddLive(builder.Configuration);
         builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
         {
@@ -38,8 +43,9 @@ public static class ExplorerApp
         app.UseStatusCodePages();
         app.UseSecurityHeaders();
         app.UseRequestLimits();
+        app.UseExplorerAuth();
 
-        app.MapOpenApi();
+        app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference(options => options
             .WithTitle("Explorer API")
             .WithNonce()
@@ -47,20 +53,29 @@ public static class ExplorerApp
             .DisableTelemetry()
             .DisableAgent()
             .DisableMcp()
-            .HideDeveloperTools());
+            .HideDeveloperTools())
+            .AllowAnonymous();
 
         // The web front end takes "/" over in a later issue; until then it is the API reference.
-        app.MapGet("/", () => TypedResults.Redirect("/scalar/")).ExcludeFromDescription();
+        app.MapGet("/", () => TypedResults.Redirect("/scalar/")).ExcludeFromDescription().AllowAnonymous();
 
-        app.MapSearch();
-        app.MapNodes();
-        app.MapEdges();
-        app.MapSources();
-        app.MapPaths();
-        app.MapQuery();
-        app.MapChanges();
+        // Reads follow Explorer:Auth:AnonymousReads (default: anonymous from this machine, signed in otherwise).
+        var reads = app.MapGroup("").RequireAuthorization(AuthPolicies.Viewer);
+        reads.MapSearch();
+        reads.MapNodes();
+        reads.MapEdges();
+        reads.MapSources();
+        reads.MapPaths();
+        reads.MapQuery();
+        reads.MapChanges();
+        reads.MapLive();
+
+        // Each of these sets its own policies: annotations read as above and write as analysts or admins.
+        app.MapAnnotations();
+        app.MapAuth();
+        app.MapTokens();
+        app.MapUsers();
         app.MapHealth();
-        app.MapLive();
 
         return app;
     }

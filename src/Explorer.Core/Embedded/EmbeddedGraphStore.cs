@@ -12,7 +12,7 @@ namespace Explorer.Embedded;
 /// crash) and queries on an immutable in-memory <see cref="GraphIndex"/> that is rebuilt and swapped after
 /// each committed write. Writes are serialized; reads never wait for them.
 /// </summary>
-public sealed class EmbeddedGraphStore : IGraphStore
+public sealed partial class EmbeddedGraphStore : IGraphStore
 {
     private const char AliasSeparator = '\u001f';
     private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);

@@ -40,6 +40,79 @@ internal static class SqliteSchema
             entity_id TEXT NOT NULL
         );
         """,
+
+        // 2: accounts and annotations. Users are never deleted (only disabled), so tokens can reference them.
+        // An annotation row holds the current state; annotation_versions is its append-only history (one row
+        // per version, with the change-log seq of the write); annotation_tags serves the feed's tag filter.
+        """
+        CREATE TABLE users (
+            name TEXT NOT NULL PRIMARY KEY COLLATE NOCASE,
+            role TEXT NOT NULL,
+            password_hash TEXT NOT NULL DEFAULT '',
+            disabled INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE api_tokens (
+            id TEXT NOT NULL PRIMARY KEY,
+            owner TEXT NOT NULL REFERENCES users(name),
+            name TEXT NOT NULL,
+            hash TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL,
+            last_used_at TEXT,
+            revoked INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX api_tokens_owner ON api_tokens(owner);
+        CREATE TABLE one_time_tokens (
+            hash TEXT NOT NULL PRIMARY KEY,
+            user_name TEXT NOT NULL REFERENCES users(name),
+            expires_at TEXT NOT NULL,
+            used_at TEXT
+        );
+        CREATE TABLE annotations (
+            aid INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            target_kind TEXT NOT NULL,
+            target_id TEXT NOT NULL,
+            text TEXT NOT NULL,
+            tags TEXT NOT NULL DEFAULT '[]',
+            confidence TEXT NOT NULL,
+            citation TEXT,
+            status TEXT NOT NULL,
+            author TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            deleted INTEGER NOT NULL DEFAULT 0,
+            last_seq INTEGER NOT NULL
+        );
+        CREATE INDEX annotations_target ON annotations(target_id, target_kind) WHERE deleted = 0;
+        CREATE INDEX annotations_recent ON annotations(last_seq);
+        CREATE INDEX annotations_author ON annotations(author COLLATE NOCASE, last_seq);
+        CREATE INDEX annotations_status ON annotations(status, last_seq);
+        CREATE INDEX annotations_updated ON annotations(updated_at);
+        CREATE TABLE annotation_tags (
+            tag TEXT NOT NULL COLLATE NOCASE,
+            aid INTEGER NOT NULL REFERENCES annotations(aid),
+            PRIMARY KEY (tag, aid)
+        ) WITHOUT ROWID;
+        CREATE INDEX annotation_tags_aid ON annotation_tags(aid);
+        CREATE TABLE annotation_versions (
+            aid INTEGER NOT NULL REFERENCES annotations(aid),
+            version INTEGER NOT NULL,
+            at TEXT NOT NULL,
+            by TEXT NOT NULL,
+            action TEXT NOT NULL,
+            changed TEXT NOT NULL,
+            text TEXT NOT NULL,
+            tags TEXT NOT NULL,
+            confidence TEXT NOT NULL,
+            citation TEXT,
+            status TEXT NOT NULL,
+            deleted INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            PRIMARY KEY (aid, version)
+        ) WITHOUT ROWID;
+        """,
     ];
 
     public static int Version => s_migrations.Length;

@@ -1,3 +1,5 @@
+using Explorer.Accounts;
+using Explorer.Annotations;
 using Explorer.Seed;
 
 namespace Explorer.Graph;
@@ -58,6 +60,98 @@ public interface IGraphStore : IAsyncDisposable
 
     /// <summary>Committed changes with a sequence number greater than <paramref name="after"/>, oldest first.</summary>
     Task<IReadOnlyList<Change>> GetChangesAsync(long after, int limit, CancellationToken cancellationToken = default);
+
+    // ---- Annotations ----------------------------------------------------------------------------------
+    // Each write commits the annotation, its version row and its change row together (one transaction or
+    // equivalent), so an acknowledged write is durable with its history. Annotation writes leave the
+    // graph's topology (and any index over it) alone. Content is validated by the caller (AnnotationLimits);
+    // the store checks existence and versions.
+
+    /// <summary>
+    /// Creates an annotation on an existing edge or node, at version 1, with a version row (Created) and an
+    /// AnnotationAdded change. <see cref="AnnotationWrite.NotFound"/> when the target does not exist.
+    /// </summary>
+    Task<AnnotationWrite> AddAnnotationAsync(NewAnnotation annotation, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Replaces an annotation's content if its current version is <paramref name="expectedVersion"/>; the
+    /// version grows by one, a version row (Updated, by <paramref name="by"/>) and an AnnotationChanged change
+    /// are written. NotFound for an unknown or deleted annotation; VersionConflict (with the current state)
+    /// when the version differs, and then nothing is written.
+    /// </summary>
+    Task<AnnotationWrite> UpdateAnnotationAsync(string id, long expectedVersion, AnnotationEdit edit, string by, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Soft-deletes an annotation at <paramref name="expectedVersion"/>: it stays readable by id and in its
+    /// history with Deleted set, and leaves lists, counts and (by default) the feed. Writes a version row
+    /// (Deleted) and an AnnotationRemoved change. Same NotFound and VersionConflict rules as an update.
+    /// </summary>
+    Task<AnnotationWrite> DeleteAnnotationAsync(string id, long expectedVersion, string by, CancellationToken cancellationToken = default);
+
+    /// <summary>An annotation by id, deleted ones included; null when unknown.</summary>
+    Task<Annotation?> GetAnnotationAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>The live (not deleted) annotations on one edge or node, oldest first.</summary>
+    Task<IReadOnlyList<Annotation>> ListAnnotationsAsync(AnnotationTargetKind targetKind, string targetId, CancellationToken cancellationToken = default);
+
+    /// <summary>Every version of an annotation, oldest first (version 1 is its creation); null when unknown.</summary>
+    Task<IReadOnlyList<AnnotationVersion>?> GetAnnotationHistoryAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>The recent-activity feed: annotations matching the filters, most recently changed first.</summary>
+    Task<IReadOnlyList<Annotation>> QueryAnnotationsAsync(AnnotationQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// How many live annotations each target has (every requested id is in the result, 0 included). A null
+    /// <paramref name="targetKind"/> counts annotations on edges and nodes with that id alike.
+    /// </summary>
+    Task<IReadOnlyDictionary<string, int>> CountAnnotationsAsync(IReadOnlyCollection<string> targetIds, AnnotationTargetKind? targetKind = null, CancellationToken cancellationToken = default);
+
+    // ---- Accounts -------------------------------------------------------------------------------------
+    // The store keeps users, API tokens and one-time sign-in tokens; it never sees a password or a token,
+    // only hashes made by the caller. User names are unique ignoring case; lookups ignore case too.
+
+    /// <summary>The number of users (disabled ones included): 0 on a new store.</summary>
+    Task<int> CountUsersAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Adds a user; false (and nothing written) when the name is taken.</summary>
+    Task<bool> AddUserAsync(User user, CancellationToken cancellationToken = default);
+
+    /// <summary>A user by name (ignoring case); null when unknown.</summary>
+    Task<User?> GetUserAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Every user, by name.</summary>
+    Task<IReadOnlyList<User>> ListUsersAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Applies the non-null fields of <paramref name="change"/>; the updated user, or null when unknown.</summary>
+    Task<User?> UpdateUserAsync(string name, UserChange change, CancellationToken cancellationToken = default);
+
+    /// <summary>Stores a new API token (its hash); false when the owner does not exist or the id or hash is taken.</summary>
+    Task<bool> AddApiTokenAsync(ApiToken token, CancellationToken cancellationToken = default);
+
+    /// <summary>The token with this hash, revoked or not; null when none.</summary>
+    Task<ApiToken?> FindApiTokenAsync(string hash, CancellationToken cancellationToken = default);
+
+    /// <summary>A token by id; null when unknown.</summary>
+    Task<ApiToken?> GetApiTokenAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>A user's tokens, revoked ones included, oldest first.</summary>
+    Task<IReadOnlyList<ApiToken>> ListApiTokensAsync(string owner, CancellationToken cancellationToken = default);
+
+    /// <summary>Records that a token was used (callers throttle this: it is a write).</summary>
+    Task TouchApiTokenAsync(string id, DateTimeOffset usedAt, CancellationToken cancellationToken = default);
+
+    /// <summary>Revokes a token for good; false when unknown or already revoked.</summary>
+    Task<bool> RevokeApiTokenAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>Stores a single-use sign-in token's hash for a user, valid until <paramref name="expiresAt"/>; false when the user does not exist.</summary>
+    Task<bool> AddOneTimeTokenAsync(string hash, string userName, DateTimeOffset expiresAt, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Uses up a one-time token: the user's name when the hash is known, unused and not expired at
+    /// <paramref name="now"/> (it can never be used again), else null. Atomic: of two concurrent redemptions
+    /// at most one succeeds.
+    /// </summary>
+    Task<string?> RedeemOneTimeTokenAsync(string hash, DateTimeOffset now, CancellationToken cancellationToken = default);
 }
 
 /// <summary>A write the store refuses (unknown endpoint, unknown type); nothing is written.</summary>

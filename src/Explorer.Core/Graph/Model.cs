@@ -43,4 +43,13 @@ public enum ChangeKind
 
     /// <summary>Many records changed at once (a seed or import): clients re-fetch their view.</summary>
     GraphReloaded,
+
+    /// <summary>An annotation was created; the entity id is the annotation's id.</summary>
+    AnnotationAdded,
+
+    /// <summary>An annotation's content changed (a new version).</summary>
+    AnnotationChanged,
+
+    /// <summary>An annotation was (soft) deleted.</summary>
+    AnnotationRemoved,
 }

@@ -13,7 +13,8 @@ internal static class HealthApi
         app.MapGroup("/healthz").WithTags("Health")
             .MapGet("", GetHealth)
             .WithName("Health")
-            .WithSummary("Liveness: the store is open; how many nodes and edges it holds");
+            .WithSummary("Liveness: the store is open; how many nodes and edges it holds")
+            .AllowAnonymous();
         return app;
     }
 

@@ -34,8 +34,25 @@ internal sealed partial class ExplorerExceptionHandler(ILogger<ExplorerException
             return true;
         }
 
+        if (exception is BadHttpRequestException { InnerException: System.Text.Json.JsonException json })
+        {
+            // Malformed JSON or a value of the wrong type: name where, not the .NET type it was bound to.
+            var field = JsonField(json.Path);
+            var problem = json.Message.Contains("could not be converted", StringComparison.Ordinal) ? "has the wrong type" : "is not valid JSON";
+            await InvalidBody(field, problem).ToHttp().ExecuteAsync(httpContext);
+            return true;
+        }
+
+        if (exception is BadHttpRequestException missing && missing.Message.Contains("was not provided from body", StringComparison.Ordinal))
+        {
+            await InvalidBody("body", "a JSON body is required").ToHttp().ExecuteAsync(httpContext);
+            return true;
+        }
+
         var (status, title, detail) = exception switch
         {
+            BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } bad => (bad.StatusCode, "Unsupported media type", "Send the body as JSON (Content-Type: application/json)."),
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } bad => (bad.StatusCode, "Request body too large", bad.Message),
             BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.Message),
             GraphWriteException write => (StatusCodes.Status409Conflict, "Write refused", write.Message),
             _ => (StatusCodes.Status500InternalServerError, "Internal server error", "An unexpected error occurred. It has been logged."),
@@ -53,6 +70,22 @@ internal sealed partial class ExplorerExceptionHandler(ILogger<ExplorerException
 
         await httpContext.WriteProblemAsync(status, title, detail);
         return true;
+    }
+
+    private static QueryProblem InvalidBody(string field, string message) =>
+        QueryProblem.Invalid(field, message) with { Title = "Invalid request body" };
+
+    /// <summary>"$.tags[2]" becomes "tags"; the whole body (or an unknown place) is "body".</summary>
+    private static string JsonField(string? path)
+    {
+        if (string.IsNullOrEmpty(path) || path == "$" || !path.StartsWith("$.", StringComparison.Ordinal))
+        {
+            return "body";
+        }
+
+        var field = path[2..];
+        var end = field.IndexOfAny(['.', '[']);
+        return end > 0 ? field[..end] : field;
     }
 
     [GeneratedRegex("^Failed to bind parameter \"(?<type>[^\"]*?) ?(?<name>[A-Za-z_][A-Za-z0-9_]*)\" from \"(?<value>.*)\"\\.$", RegexOptions.Singleline)]

@@ -33,6 +33,15 @@ internal static partial class Log
     [LoggerMessage(EventId = 1022, Level = LogLevel.Warning, Message = "Could not open a browser at {Url}: {Reason}")]
     public static partial void BrowserFailed(this ILogger logger, string url, string reason);
 
+    [LoggerMessage(EventId = 1200, Level = LogLevel.Warning, Message = "First run: created the admin user '{User}' without a password")]
+    public static partial void AdminCreated(this ILogger logger, string user);
+
+    [LoggerMessage(EventId = 1201, Level = LogLevel.Warning, Message = "No admin has a password yet. One-time sign-in link for '{User}' (single use, valid until {Expires}): {Url}")]
+    public static partial void FirstRunLink(this ILogger logger, string user, string url, string expires);
+
+    [LoggerMessage(EventId = 1202, Level = LogLevel.Warning, Message = "No enabled admin exists; add one with 'explorer users add <name> --role admin'")]
+    public static partial void NoAdmin(this ILogger logger);
+
     [LoggerMessage(EventId = 1030, Level = LogLevel.Error, Message = "Unhandled error on {Method} {Path}")]
     public static partial void UnhandledError(this ILogger logger, Exception exception, string method, string path);
 }

@@ -1,16 +1,96 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
 namespace Explorer.Server.Infrastructure;
 
-/// <summary>Refuses requests whose query string is longer than any real query needs (414 problem).</summary>
+/// <summary>
+/// Refuses requests larger than any real request needs, with a problem: query strings over 4096 characters
+/// (414; an endpoint may allow more, see <see cref="WithQueryStringLimit"/>) and API request bodies over
+/// 128 KB (413). Bodies without a Content-Length are read up to the limit before the endpoint sees them.
+/// </summary>
 internal static class RequestLimits
 {
     /// <summary>Raw (percent-encoded) characters; GraphQueries caps each text at 500 characters on top.</summary>
     public const int MaxQueryStringLength = 4096;
 
-    public static IApplicationBuilder UseRequestLimits(this IApplicationBuilder app) => app.Use((context, next) =>
-        context.Request.QueryString.Value is { Length: > MaxQueryStringLength } query
-            ? context.WriteProblemAsync(
+    /// <summary>GET /api/annotations/counts takes up to 500 ids in its query.</summary>
+    public const int MaxCountsQueryStringLength = 40_000;
+
+    /// <summary>
+    /// The largest annotation (10,000 characters) fits even as JSON with every character escaped, as .NET's
+    /// serializer sends non-ASCII text: 10,000 emoji are 120 KB as \uD83D\uDE42 escapes.
+    /// </summary>
+    public const int MaxRequestBodyBytes = 128 * 1024;
+
+    public static IServiceCollection AddRequestLimits(this IServiceCollection services) =>
+        services.Configure<KestrelServerOptions>(options =>
+        {
+            // Room for the longest query an endpoint accepts; the middleware below enforces each endpoint's own limit.
+            options.Limits.MaxRequestLineSize = MaxCountsQueryStringLength + 8 * 1024;
+            options.Limits.MaxRequestBodySize = 1024 * 1024;
+        });
+
+    /// <summary>Lets one endpoint accept a longer query string than <see cref="MaxQueryStringLength"/>.</summary>
+    public static TBuilder WithQueryStringLimit<TBuilder>(this TBuilder builder, int maxLength)
+        where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(new QueryStringLimit(maxLength));
+
+    public static IApplicationBuilder UseRequestLimits(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        var limit = context.GetEndpoint()?.Metadata.GetMetadata<QueryStringLimit>()?.MaxLength ?? MaxQueryStringLength;
+        if (context.Request.QueryString.Value is { } query && query.Length > limit)
+        {
+            await context.WriteProblemAsync(
                 StatusCodes.Status414UriTooLong,
                 "Query string too long",
-                $"The query string has {query.Length} characters; at most {MaxQueryStringLength} are accepted.")
-            : next(context));
+                $"The query string has {query.Length} characters; at most {limit} are accepted.");
+            return;
+        }
+
+        if (context.Request.Path.StartsWithSegments("/api") && !await BodyWithinLimitAsync(context))
+        {
+            await context.WriteProblemAsync(
+                StatusCodes.Status413PayloadTooLarge,
+                "Request body too large",
+                $"The request body is over {MaxRequestBodyBytes / 1024} KB; at most {MaxRequestBodyBytes / 1024} KB are accepted.");
+            return;
+        }
+
+        await next(context);
+    });
+
+    private static async Task<bool> BodyWithinLimitAsync(HttpContext context)
+    {
+        var request = context.Request;
+        if (request.ContentLength is { } length)
+        {
+            return length <= MaxRequestBodyBytes;
+        }
+
+        if (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method)
+            || context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false })
+        {
+            return true;
+        }
+
+        // A chunked body: read it (up to the limit) before anything parses it.
+        var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
+        {
+            if (buffer.Length + read > MaxRequestBodyBytes)
+            {
+                return false;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        buffer.Position = 0;
+        request.Body = buffer;
+        request.ContentLength = buffer.Length;
+        context.Response.RegisterForDispose(buffer);
+        return true;
+    }
+
+    private sealed record QueryStringLimit(int MaxLength);
 }

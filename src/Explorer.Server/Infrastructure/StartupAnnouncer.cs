@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Explorer.Graph;
+using Explorer.Server.Auth;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
@@ -15,6 +16,7 @@ internal sealed class StartupAnnouncer(
     IGraphStore store,
     IOptions<ExplorerOptions> options,
     IOptions<Explorer.Neo4j.Neo4jOptions> neo4j,
+    FirstRunLink firstRun,
     ILogger<StartupAnnouncer> logger) : IHostedLifecycleService
 {
     public async Task StartedAsync(CancellationToken cancellationToken)
@@ -26,11 +28,36 @@ internal sealed class StartupAnnouncer(
         var listening = urls.Count > 0 ? string.Join(", ", urls) : "(no addresses: hosted in-process)";
         var location = options.Value.Location(neo4j.Value);
         logger.Running(listening, store.Name, location, counts.Nodes, counts.Edges);
+        AnnounceFirstRunLink(urls.Count > 0 ? urls[0] : "http://localhost");
 
         if (options.Value.OpenBrowser && urls.Count > 0 && IsInteractive())
         {
             OpenBrowser(urls[0]);
         }
+    }
+
+    /// <summary>
+    /// The one-time admin sign-in link, once: as a log line (it reaches container logs) and on the console
+    /// (it stands out for a person who just started the server). It works once, within 24 hours.
+    /// </summary>
+    private void AnnounceFirstRunLink(string origin)
+    {
+        if (firstRun.Token is not { } token || firstRun.UserName is not { } user)
+        {
+            return;
+        }
+
+        var url = FirstRunLink.Url(origin, token);
+        var expires = firstRun.ExpiresAt.ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture);
+        logger.FirstRunLink(user, url, expires);
+        Console.Out.WriteLine($"""
+
+            ==> Explorer has no admin password yet. Sign in as '{user}' with this one-time link (valid until {expires}):
+                {url}
+                Then set a password (PATCH /api/users/{user}) or add users with 'explorer users add'.
+
+            """);
+        Console.Out.Flush();
     }
 
     /// <summary>Wildcard hosts (0.0.0.0, [::], +, *) become localhost so the URL can be clicked.</summary>

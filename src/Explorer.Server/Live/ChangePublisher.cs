@@ -1,4 +1,7 @@
+using System.Collections.Concurrent;
+using Explorer.Annotations;
 using Explorer.Graph;
+using Explorer.Server.Annotations;
 using Microsoft.AspNetCore.SignalR;
 
 namespace Explorer.Server.Live;
@@ -19,6 +22,7 @@ public sealed partial class ChangePublisher(IGraphStore store, IHubContext<Graph
     private const int Batch = 500;
 
     private readonly SemaphoreSlim _signal = new(0, int.MaxValue);
+    private readonly ConcurrentDictionary<long, Annotation> _written = new();
     private long _lastPublished = -1;
 
     /// <summary>The sequence number of the last change pushed (0 when none).</summary>
@@ -32,6 +36,22 @@ public sealed partial class ChangePublisher(IGraphStore store, IHubContext<Graph
     {
         _signal.Release();
         backplane?.Wake();
+    }
+
+    /// <summary>
+    /// Call after an annotation write committed: publishes it promptly with the annotation exactly as written
+    /// (a later edit may already have replaced it in the store by the time the change is pushed).
+    /// </summary>
+    public void Publish(AnnotationWrite.Written written)
+    {
+        _written[written.Change.Seq] = written.Annotation;
+        if (written.Change.Seq <= LastPublished)
+        {
+            // The poll got there first (and read the annotation from the store).
+            _written.TryRemove(written.Change.Seq, out _);
+        }
+
+        Signal();
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -77,7 +97,11 @@ public sealed partial class ChangePublisher(IGraphStore store, IHubContext<Graph
             {
                 var node = change.Kind == ChangeKind.NodeUpserted ? (await store.GetNodeAsync(change.EntityId, cancellationToken))?.Node : null;
                 var edge = change.Kind == ChangeKind.EdgeUpserted ? await store.GetEdgeAsync(change.EntityId, cancellationToken) : null;
-                await hub.Clients.All.Changed(new ChangeEvent(change.Seq, change.At, change.Kind.ToString(), change.EntityId, node, edge));
+                var annotation = change.Kind is ChangeKind.AnnotationAdded or ChangeKind.AnnotationChanged or ChangeKind.AnnotationRemoved
+                    ? _written.TryRemove(change.Seq, out var written) ? written : await store.GetAnnotationAsync(change.EntityId, cancellationToken)
+                    : null;
+                await hub.Clients.All.Changed(new ChangeEvent(
+                    change.Seq, change.At, change.Kind.ToString(), change.EntityId, node, edge, annotation is null ? null : AnnotationResponse.From(annotation)));
                 Interlocked.Exchange(ref _lastPublished, change.Seq);
                 if (backplane is not null)
                 {
@@ -87,6 +111,12 @@ public sealed partial class ChangePublisher(IGraphStore store, IHubContext<Graph
 
             if (changes.Count < Batch)
             {
+                // Annotations handed over for changes the poll had already pushed are not needed any more.
+                foreach (var seq in _written.Keys.Where(seq => seq <= LastPublished))
+                {
+                    _written.TryRemove(seq, out _);
+                }
+
                 return;
             }
         }

@@ -8,7 +8,7 @@ namespace Explorer.Tests.Contract;
 /// The behaviour every <see cref="IGraphStore"/> must have, run against the seed dataset.
 /// A subclass per store supplies a fresh, seeded store for each test.
 /// </summary>
-public abstract class GraphStoreContract : IAsyncLifetime
+public abstract partial class GraphStoreContract : IAsyncLifetime
 {
     private IGraphStore? _store;
 

@@ -77,6 +77,17 @@ public sealed class FuzzTests(ExplorerFactory factory) : IClassFixture<ExplorerF
         "/api/query?q={0}",
         "/api/changes?after={0}",
         "/api/changes?limit={0}",
+        "/api/edges/{0}/annotations",
+        "/api/nodes/{0}/annotations",
+        "/api/annotations?author={0}&tag={0}",
+        "/api/annotations?status={0}",
+        "/api/annotations?since={0}",
+        "/api/annotations?limit={0}&includeDeleted={0}",
+        "/api/annotations/{0}",
+        "/api/annotations/{0}/history",
+        "/api/annotations/counts?targets={0}",
+        "/api/annotations/counts?targets=nato&kind={0}",
+        "/api/auth/one-time?token={0}",
     ];
 
     public static TheoryData<string> Endpoints => [.. Templates];
@@ -88,7 +99,8 @@ public sealed class FuzzTests(ExplorerFactory factory) : IClassFixture<ExplorerF
         var failures = new List<string>();
         foreach (var input in Inputs)
         {
-            if (template.StartsWith("/api/nodes/{0}", StringComparison.Ordinal) || template.StartsWith("/api/edges/{0}", StringComparison.Ordinal) || template.StartsWith("/api/sources/{0}", StringComparison.Ordinal))
+            if (template.StartsWith("/api/nodes/{0}", StringComparison.Ordinal) || template.StartsWith("/api/edges/{0}", StringComparison.Ordinal) || template.StartsWith("/api/sources/{0}", StringComparison.Ordinal)
+                || template.StartsWith("/api/annotations/{0}", StringComparison.Ordinal))
             {
                 if (input.Contains("%00", StringComparison.Ordinal))
                 {

@@ -1,0 +1,139 @@
+using Explorer.Graph;
+
+namespace Explorer.Annotations;
+
+/// <summary>What an annotation is about: an edge (the usual case) or a node.</summary>
+public enum AnnotationTargetKind
+{
+    Edge,
+    Node,
+}
+
+/// <summary>How sure the author is.</summary>
+public enum Confidence
+{
+    Low,
+    Medium,
+    High,
+}
+
+/// <summary>Where the annotation stands in review.</summary>
+public enum AnnotationStatus
+{
+    Proposed,
+    Confirmed,
+    Disputed,
+}
+
+/// <summary>What a version did to its annotation.</summary>
+public enum AnnotationAction
+{
+    Created,
+    Updated,
+    Deleted,
+}
+
+/// <summary>
+/// An analyst's note on an edge or node: plain text (newlines kept), tags, confidence, an optional citation
+/// (a URL or free text) and a review status. <see cref="Version"/> starts at 1 and grows by one with every
+/// committed change; a deleted annotation is kept (soft delete) with <see cref="Deleted"/> set.
+/// </summary>
+public sealed record Annotation(
+    string Id,
+    AnnotationTargetKind TargetKind,
+    string TargetId,
+    string Text,
+    IReadOnlyList<string> Tags,
+    Confidence Confidence,
+    string? Citation,
+    AnnotationStatus Status,
+    string Author,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    long Version,
+    bool Deleted);
+
+/// <summary>An annotation to create. The store assigns the id, times and version 1.</summary>
+public sealed record NewAnnotation(
+    AnnotationTargetKind TargetKind,
+    string TargetId,
+    string Text,
+    IReadOnlyList<string> Tags,
+    Confidence Confidence,
+    string? Citation,
+    AnnotationStatus Status,
+    string Author);
+
+/// <summary>The editable content of an annotation after an edit: every field, not a patch.</summary>
+public sealed record AnnotationEdit(
+    string Text,
+    IReadOnlyList<string> Tags,
+    Confidence Confidence,
+    string? Citation,
+    AnnotationStatus Status)
+{
+    public static AnnotationEdit Of(Annotation annotation) =>
+        new(annotation.Text, annotation.Tags, annotation.Confidence, annotation.Citation, annotation.Status);
+}
+
+/// <summary>
+/// One entry of an annotation's append-only history: who (<see cref="By"/>) did what, when, which fields
+/// changed, and the annotation as it was right after (<see cref="Annotation"/>). <see cref="Seq"/> is the
+/// change log's sequence number of the write.
+/// </summary>
+public sealed record AnnotationVersion(
+    long Version,
+    DateTimeOffset At,
+    string By,
+    AnnotationAction Action,
+    IReadOnlyList<string> Changed,
+    long Seq,
+    Annotation Annotation);
+
+/// <summary>
+/// Filters for the recent-activity feed: annotations newest change first. Null filters match everything;
+/// <see cref="Since"/> keeps annotations changed strictly after it.
+/// </summary>
+public sealed record AnnotationQuery(
+    string? Author = null,
+    string? Tag = null,
+    AnnotationStatus? Status = null,
+    DateTimeOffset? Since = null,
+    int Limit = AnnotationQuery.DefaultLimit,
+    bool IncludeDeleted = false)
+{
+    public const int DefaultLimit = 50;
+    public const int MaxLimit = 500;
+}
+
+/// <summary>
+/// The outcome of an annotation write. Expected failures are results: the target or annotation does not
+/// exist (or was deleted), or the caller's expected version is not the current one.
+/// </summary>
+public abstract record AnnotationWrite
+{
+    private AnnotationWrite()
+    {
+    }
+
+    /// <summary>Committed: the annotation as written and the change-log entry with its sequence number.</summary>
+    public sealed record Written(Annotation Annotation, Change Change) : AnnotationWrite;
+
+    /// <summary>No such edge or node to annotate, or no such (live) annotation to edit; nothing was written.</summary>
+    public sealed record NotFound : AnnotationWrite;
+
+    /// <summary>The annotation changed since the caller read it; nothing was written.</summary>
+    public sealed record VersionConflict(Annotation Current) : AnnotationWrite;
+
+    public static readonly NotFound Missing = new();
+}
+
+/// <summary>Limits every store and front end applies to annotation content.</summary>
+public static class AnnotationLimits
+{
+    public const int MaxTextLength = 10_000;
+    public const int MaxTags = 20;
+    public const int MaxTagLength = 50;
+    public const int MaxCitationLength = 2_000;
+    public const int MaxCountTargets = 500;
+}
