@@ -17,7 +17,9 @@ internal static class Cypher
 
     public const string SearchIndex = "explorer_node_search";
 
-    public static readonly string[] Labels = ["Node", .. Enum.GetNames<NodeKind>(), "Source", "Change", "ChangeLog"];
+    public static readonly string[] Labels = ["Node", .. Enum.GetNames<NodeKind>(), "Source", "Change", "ChangeLog",
+        "Annotation", "AnnotationVersion", "User", "ApiToken", "OneTimeToken",
+    ];
 
     public static readonly string[] EdgeTypes = [.. Vocabulary.EdgeTypes.Keys.Order(StringComparer.Ordinal)];
 
@@ -26,7 +28,22 @@ internal static class Cypher
     [
         "id", "kind", "name", "aliases", "description", "keys", "searchText",
         "evidence", "title", "text", "seq", "at", "entityId", "source", "target",
+
+        // :Annotation and :AnnotationVersion (authorKey and tagKeys: ASCII case-folded, for the feed's filters)
+        "targetKind", "targetId", "tags", "tagKeys", "confidence", "citation", "status", "author", "authorKey",
+        "createdAt", "updatedAt", "version", "deleted", "lastSeq",
+        "annotationId", "action", "actor", "changedFields", "snapshot",
+
+        // :User, :ApiToken, :OneTimeToken (nameKey, ownerKey: ASCII case-folded names; _lock: see LockProperty)
+        "nameKey", "role", "passwordHash", "disabled", "owner", "ownerKey", "hash", "lastUsedAt", "revoked",
+        "userName", "expiresAt", "usedAt", LockProperty,
     ];
+
+    /// <summary>
+    /// Set and removed at once to take a node's write lock before reading it (the documented Cypher idiom
+    /// against lost updates), so a check-then-write statement is atomic under concurrency.
+    /// </summary>
+    public const string LockProperty = "_lock";
 
     // ---- Schema (run one by one at initialize; idempotent) ----------------------------------------------
 
@@ -39,6 +56,16 @@ internal static class Cypher
         $"CREATE FULLTEXT INDEX {SearchIndex} IF NOT EXISTS FOR (n:Node) ON EACH [n.searchText] " +
             "OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace', `fulltext.eventually_consistent`: false}}",
         .. EdgeTypes.Select(type => $"CREATE INDEX explorer_edge_id_{type.ToLowerInvariant()} IF NOT EXISTS FOR ()-[r:{type}]-() ON (r.id)"),
+        "CREATE CONSTRAINT explorer_annotation_id IF NOT EXISTS FOR (a:Annotation) REQUIRE a.id IS UNIQUE",
+        "CREATE INDEX explorer_annotation_target IF NOT EXISTS FOR (a:Annotation) ON (a.targetId)",
+        "CREATE INDEX explorer_annotation_last_seq IF NOT EXISTS FOR (a:Annotation) ON (a.lastSeq)",
+        "CREATE CONSTRAINT explorer_annotation_version IF NOT EXISTS FOR (v:AnnotationVersion) REQUIRE (v.annotationId, v.version) IS UNIQUE",
+        "CREATE INDEX explorer_annotation_version_annotation IF NOT EXISTS FOR (v:AnnotationVersion) ON (v.annotationId)",
+        "CREATE CONSTRAINT explorer_user_name IF NOT EXISTS FOR (u:User) REQUIRE u.nameKey IS UNIQUE",
+        "CREATE CONSTRAINT explorer_api_token_id IF NOT EXISTS FOR (t:ApiToken) REQUIRE t.id IS UNIQUE",
+        "CREATE CONSTRAINT explorer_api_token_hash IF NOT EXISTS FOR (t:ApiToken) REQUIRE t.hash IS UNIQUE",
+        "CREATE INDEX explorer_api_token_owner IF NOT EXISTS FOR (t:ApiToken) ON (t.ownerKey)",
+        "CREATE CONSTRAINT explorer_one_time_token_hash IF NOT EXISTS FOR (t:OneTimeToken) REQUIRE t.hash IS UNIQUE",
     ];
 
     public const string AwaitIndexes = "CALL db.awaitIndexes(300)";
@@ -238,6 +265,182 @@ internal static class Cypher
         _ => $"-{relationship}-",
     };
 
+    // ---- Annotations (writes run after NextSeq, so they hold the change-log lock: writers are serialized) --
+
+    private const string AnnotationFields = """
+        a.id AS id, a.targetKind AS targetKind, a.targetId AS targetId, a.text AS text, a.tags AS tags,
+        a.confidence AS confidence, a.citation AS citation, a.status AS status, a.author AS author,
+        a.createdAt AS createdAt, a.updatedAt AS updatedAt, a.version AS version, a.deleted AS deleted
+        """;
+
+    private const string AppendVersionClause = """
+        CREATE (v:AnnotationVersion {annotationId: $id, version: $version, action: $action, actor: $actor, at: $at,
+                                     changedFields: $changed, seq: $seq, snapshot: $snapshot})
+        """;
+
+    /// <summary>Creates an annotation at version 1 with its version row (the target was checked in the same transaction).</summary>
+    public const string CreateAnnotation = $"""
+        CREATE (a:Annotation {"{"}id: $id, targetKind: $targetKind, targetId: $targetId, text: $text, tags: $tags, tagKeys: $tagKeys,
+                           confidence: $confidence, citation: $citation, status: $status, author: $author, authorKey: $authorKey,
+                           createdAt: $at, updatedAt: $at, version: $version, deleted: false, seq: $seq, lastSeq: $seq{"}"})
+        {AppendVersionClause}
+        RETURN a.version AS version
+        """;
+
+    /// <summary>The optimistic-concurrency write: replaces the content only at the expected version (no row: nothing written).</summary>
+    public const string UpdateAnnotation = $"""
+        MATCH (a:Annotation {"{"}id: $id{"}"})
+        WHERE a.version = $expected AND a.deleted = false
+        SET a.text = $text, a.tags = $tags, a.tagKeys = $tagKeys, a.confidence = $confidence, a.citation = $citation,
+            a.status = $status, a.updatedAt = $at, a.version = $version, a.lastSeq = $seq
+        {AppendVersionClause}
+        RETURN a.version AS version
+        """;
+
+    /// <summary>Soft delete at the expected version (no row: nothing written).</summary>
+    public const string DeleteAnnotation = $"""
+        MATCH (a:Annotation {"{"}id: $id{"}"})
+        WHERE a.version = $expected AND a.deleted = false
+        SET a.deleted = true, a.updatedAt = $at, a.version = $version, a.lastSeq = $seq
+        {AppendVersionClause}
+        RETURN a.version AS version
+        """;
+
+    public const string AnnotationById = $"""
+        MATCH (a:Annotation {"{"}id: $id{"}"})
+        RETURN {AnnotationFields}
+        """;
+
+    /// <summary>Live annotations on one target, oldest first (by the seq of their creation).</summary>
+    public const string AnnotationsOnTarget = $"""
+        MATCH (a:Annotation {"{"}targetId: $targetId{"}"})
+        WHERE a.targetKind = $targetKind AND a.deleted = false
+        RETURN {AnnotationFields}
+        ORDER BY a.seq
+        """;
+
+    /// <summary>An annotation's version rows, oldest first; no row when the annotation is unknown.</summary>
+    public const string AnnotationHistory = """
+        MATCH (a:Annotation {id: $id})
+        OPTIONAL MATCH (v:AnnotationVersion {annotationId: a.id})
+        RETURN v.version AS version, v.at AS at, v.actor AS actor, v.action AS action, v.changedFields AS changedFields,
+               v.seq AS seq, v.snapshot AS snapshot
+        ORDER BY v.version
+        """;
+
+    /// <summary>The feed: null filters match everything; newest change first.</summary>
+    public const string AnnotationFeed = $"""
+        MATCH (a:Annotation)
+        WHERE ($includeDeleted OR a.deleted = false)
+          AND ($authorKey IS NULL OR a.authorKey = $authorKey)
+          AND ($status IS NULL OR a.status = $status)
+          AND ($since IS NULL OR a.updatedAt > $since)
+          AND ($tagKey IS NULL OR $tagKey IN a.tagKeys)
+        RETURN {AnnotationFields}
+        ORDER BY a.lastSeq DESC
+        LIMIT $limit
+        """;
+
+    /// <summary>Live annotation counts per target id (ids without annotations have no row); $targetKind null counts both kinds.</summary>
+    public const string CountAnnotations = """
+        UNWIND $ids AS targetId
+        MATCH (a:Annotation {targetId: targetId})
+        WHERE a.deleted = false AND ($targetKind IS NULL OR a.targetKind = $targetKind)
+        RETURN targetId, count(a) AS count
+        """;
+
+    // ---- Accounts (no change-log entry, as in the embedded store; names are matched by their folded key) --
+
+    private const string UserFields = "u.name AS name, u.role AS role, u.passwordHash AS passwordHash, u.disabled AS disabled, u.createdAt AS createdAt";
+
+    private const string TokenFields = """
+        t.id AS id, t.owner AS owner, t.name AS name, t.hash AS hash, t.createdAt AS createdAt, t.lastUsedAt AS lastUsedAt, t.revoked AS revoked
+        """;
+
+    public const string CountUsers = "MATCH (u:User) RETURN count(u) AS count";
+
+    /// <summary>Adds a user unless the name is taken (a concurrent add is refused by the explorer_user_name constraint).</summary>
+    public const string AddUser = """
+        OPTIONAL MATCH (existing:User {nameKey: $nameKey})
+        WITH existing WHERE existing IS NULL
+        CREATE (u:User {name: $name, nameKey: $nameKey, role: $role, passwordHash: $passwordHash, disabled: $disabled, createdAt: $createdAt})
+        RETURN count(u) AS created
+        """;
+
+    public const string UserByName = $"""
+        MATCH (u:User {"{"}nameKey: $nameKey{"}"})
+        RETURN {UserFields}
+        """;
+
+    public const string ListUsers = $"""
+        MATCH (u:User)
+        RETURN {UserFields}
+        ORDER BY u.nameKey
+        """;
+
+    /// <summary>Applies the non-null fields (the values read depend directly on the SET, so Cypher locks the node first).</summary>
+    public const string UpdateUser = $"""
+        MATCH (u:User {"{"}nameKey: $nameKey{"}"})
+        SET u.role = CASE WHEN $role IS NULL THEN u.role ELSE $role END,
+            u.disabled = CASE WHEN $disabled IS NULL THEN u.disabled ELSE $disabled END,
+            u.passwordHash = CASE WHEN $passwordHash IS NULL THEN u.passwordHash ELSE $passwordHash END
+        RETURN {UserFields}
+        """;
+
+    /// <summary>Adds a token for an existing owner (with the owner's exact spelling) unless its id or hash is taken.</summary>
+    public const string AddApiToken = """
+        MATCH (u:User {nameKey: $ownerKey})
+        OPTIONAL MATCH (byId:ApiToken {id: $id})
+        OPTIONAL MATCH (byHash:ApiToken {hash: $hash})
+        WITH u, byId, byHash WHERE byId IS NULL AND byHash IS NULL
+        CREATE (t:ApiToken {id: $id, owner: u.name, ownerKey: u.nameKey, name: $name, hash: $hash, createdAt: $createdAt, revoked: $revoked})
+        RETURN count(t) AS created
+        """;
+
+    public const string ApiTokenByHash = $"""
+        MATCH (t:ApiToken {"{"}hash: $hash{"}"})
+        RETURN {TokenFields}
+        """;
+
+    public const string ApiTokenById = $"""
+        MATCH (t:ApiToken {"{"}id: $id{"}"})
+        RETURN {TokenFields}
+        """;
+
+    public const string ApiTokensOfOwner = $"""
+        MATCH (t:ApiToken {"{"}ownerKey: $ownerKey{"}"})
+        RETURN {TokenFields}
+        ORDER BY t.createdAt, t.id
+        """;
+
+    public const string TouchApiToken = "MATCH (t:ApiToken {id: $id}) SET t.lastUsedAt = $at";
+
+    /// <summary>Revokes a live token: locks it first, so of two concurrent revocations one reports true.</summary>
+    public const string RevokeApiToken = $"""
+        MATCH (t:ApiToken {"{"}id: $id{"}"})
+        SET t.{LockProperty} = true
+        REMOVE t.{LockProperty}
+        WITH t WHERE t.revoked = false
+        SET t.revoked = true
+        RETURN count(t) AS revoked
+        """;
+
+    public const string AddOneTimeToken = """
+        MATCH (u:User {nameKey: $nameKey})
+        CREATE (t:OneTimeToken {hash: $hash, userName: u.name, expiresAt: $expiresAt})
+        RETURN count(t) AS created
+        """;
+
+    /// <summary>Uses up a one-time token: locks it, then checks and marks it used, so at most one redemption succeeds.</summary>
+    public const string RedeemOneTimeToken = $"""
+        MATCH (t:OneTimeToken {"{"}hash: $hash{"}"})
+        SET t.{LockProperty} = true
+        REMOVE t.{LockProperty}
+        WITH t WHERE t.usedAt IS NULL AND t.expiresAt > $now
+        SET t.usedAt = $now
+        RETURN t.userName AS userName
+        """;
+
     /// <summary>Every statement above, named, for the lint test.</summary>
     public static IEnumerable<(string Name, string Statement)> All()
     {
@@ -297,6 +500,28 @@ internal static class Cypher
         {
             yield return ($"{nameof(AllShortestLegacy)}[{direction},{hops}]", statement);
         }
+
+        yield return (nameof(CreateAnnotation), CreateAnnotation);
+        yield return (nameof(UpdateAnnotation), UpdateAnnotation);
+        yield return (nameof(DeleteAnnotation), DeleteAnnotation);
+        yield return (nameof(AnnotationById), AnnotationById);
+        yield return (nameof(AnnotationsOnTarget), AnnotationsOnTarget);
+        yield return (nameof(AnnotationHistory), AnnotationHistory);
+        yield return (nameof(AnnotationFeed), AnnotationFeed);
+        yield return (nameof(CountAnnotations), CountAnnotations);
+        yield return (nameof(CountUsers), CountUsers);
+        yield return (nameof(AddUser), AddUser);
+        yield return (nameof(UserByName), UserByName);
+        yield return (nameof(ListUsers), ListUsers);
+        yield return (nameof(UpdateUser), UpdateUser);
+        yield return (nameof(AddApiToken), AddApiToken);
+        yield return (nameof(ApiTokenByHash), ApiTokenByHash);
+        yield return (nameof(ApiTokenById), ApiTokenById);
+        yield return (nameof(ApiTokensOfOwner), ApiTokensOfOwner);
+        yield return (nameof(TouchApiToken), TouchApiToken);
+        yield return (nameof(RevokeApiToken), RevokeApiToken);
+        yield return (nameof(AddOneTimeToken), AddOneTimeToken);
+        yield return (nameof(RedeemOneTimeToken), RedeemOneTimeToken);
     }
 
     /// <summary>The parameters statements use (name → an example value), for the lint schema.</summary>
@@ -304,5 +529,13 @@ internal static class Cypher
     [
         "log", "seq", "at", "kind", "entityId", "after", "limit", "rows", "ids", "id", "source", "target",
         "exact", "tokens", "fuzzy", "key", "kinds", "frontier", "center", "types", "from", "to", "avoid",
+
+        // annotations
+        "targetKind", "targetId", "text", "tags", "tagKeys", "confidence", "citation", "status", "author", "authorKey",
+        "version", "expected", "action", "actor", "changed", "snapshot",
+        "includeDeleted", "since", "tagKey",
+
+        // accounts
+        "name", "nameKey", "role", "passwordHash", "disabled", "createdAt", "ownerKey", "hash", "revoked", "expiresAt", "now",
     ];
 }

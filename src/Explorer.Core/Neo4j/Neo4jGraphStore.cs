@@ -640,18 +640,25 @@ internal sealed partial class Neo4jGraphStore : IGraphStore
     /// nothing to do, rolled back, null) and commits together with the :Change node.
     /// </summary>
     private Task<Change?> WriteAsync(ChangeKind kind, string entityId, Func<QueryTransaction, CancellationToken, Task<bool>> write, CancellationToken cancellationToken) =>
+        WriteAsync(kind, entityId, (tx, _, token) => write(tx, token), cancellationToken);
+
+    /// <summary>
+    /// As above, handing <paramref name="write"/> the change it will commit with (its seq and time), for writes
+    /// that store them (annotations keep the change's time and seq).
+    /// </summary>
+    private Task<Change?> WriteAsync(ChangeKind kind, string entityId, Func<QueryTransaction, Change, CancellationToken, Task<bool>> write, CancellationToken cancellationToken) =>
         _client.InTransactionAsync<Change?>(async (tx, token) =>
         {
             var seq = await NextSeqAsync(tx, token);
-            if (!await write(tx, token))
+            var change = new Change(seq, DateTimeOffset.UtcNow, kind, entityId);
+            if (!await write(tx, change, token))
             {
                 await tx.RollbackAsync(token);
                 return null;
             }
 
-            var at = DateTimeOffset.UtcNow;
-            await tx.CommitAsync(Cypher.AppendChange, ChangeParameters(seq, at, kind, entityId), token);
-            return new Change(seq, at, kind, entityId);
+            await tx.CommitAsync(Cypher.AppendChange, ChangeParameters(change.Seq, change.At, kind, entityId), token);
+            return change;
         }, cancellationToken);
 
     private static async Task<long> NextSeqAsync(QueryTransaction tx, CancellationToken cancellationToken) =>

@@ -86,7 +86,7 @@ public sealed class Neo4jServer : IAsyncLifetime
     {
         using var http = new HttpClient();
         var client = new QueryApiClient(http, new Uri(Options.Uri!), Options.Database, QueryApiClient.Authorization(Options), QueryApiPolicy.From(Options));
-        await client.RunAsync("MATCH (n) WHERE n:Node OR n:Source OR n:Change OR n:ChangeLog DETACH DELETE n");
+        await client.RunAsync("MATCH (n) WHERE n:Node OR n:Source OR n:Change OR n:ChangeLog OR n:Annotation OR n:AnnotationVersion OR n:User OR n:ApiToken OR n:OneTimeToken DETACH DELETE n");
     }
 
     public async ValueTask DisposeAsync()
