@@ -7,6 +7,12 @@ using Explorer.Benchmarks;
 using Explorer.Embedded;
 using Explorer.Search;
 
+// /api/paths over loopback HTTP on the seed graph: a mode of its own.
+if (args is ["http", .. var httpArgs])
+{
+    return await Explorer.Benchmarks.Http.PathsOverHttpBenchmark.RunAsync(httpArgs);
+}
+
 // Annotation writes and live fan-out (issue 4): a mode of its own.
 if (args is ["annotations", .. var rest])
 {
