@@ -7,6 +7,7 @@ using Explorer.Server.Paths;
 using Explorer.Server.Query;
 using Explorer.Server.Search;
 using Explorer.Server.Sources;
+using Explorer.Server.Web;
 using Scalar.AspNetCore;
 
 namespace Explorer.Server;
@@ -49,8 +50,8 @@ public static class ExplorerApp
             .DisableMcp()
             .HideDeveloperTools());
 
-        // The web front end takes "/" over in a later issue; until then it is the API reference.
-        app.MapGet("/", () => TypedResults.Redirect("/scalar/")).ExcludeFromDescription();
+        // The browser front end at "/" (and its assets under /app); the API reference stays at /scalar.
+        app.MapWebApp();
 
         app.MapSearch();
         app.MapNodes();
