@@ -46,8 +46,8 @@ internal static partial class WebApp
         });
 
         // The page itself is never cached: it names the current assets.
-        app.MapGet("/", (HttpContext context) => Page(context, files, "index.html")).ExcludeFromDescription();
-        app.MapGet("/source", (HttpContext context) => Page(context, files, "source.html")).ExcludeFromDescription();
+        app.MapMethods("/", [HttpMethods.Get, HttpMethods.Head], (HttpContext context) => Page(context, files, "index.html")).ExcludeFromDescription();
+        app.MapMethods("/source", [HttpMethods.Get, HttpMethods.Head], (HttpContext context) => Page(context, files, "source.html")).ExcludeFromDescription();
         return app;
     }
 

@@ -4,6 +4,10 @@ declare module "graphology-layout-forceatlas2/iterate.js" {
 }
 declare module "graphology-layout-forceatlas2/helpers.js" {
   import type Graph from "graphology";
-  export function graphToByteArrays(graph: Graph, getEdgeWeight?: unknown): { nodes: Float32Array; edges: Float32Array };
+  export function graphToByteArrays(graph: Graph, getEdgeWeight: (...args: unknown[]) => number): { nodes: Float32Array; edges: Float32Array };
   export function assignLayoutChanges(graph: Graph, nodes: Float32Array, outputReducer?: unknown): void;
+}
+declare module "graphology-layout-forceatlas2/defaults.js" {
+  const defaults: Record<string, number | boolean>;
+  export default defaults;
 }

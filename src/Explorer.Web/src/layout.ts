@@ -1,4 +1,5 @@
 import { inferSettings } from "graphology-layout-forceatlas2";
+import defaults from "graphology-layout-forceatlas2/defaults.js";
 import { assignLayoutChanges, graphToByteArrays } from "graphology-layout-forceatlas2/helpers.js";
 import type { ExplorerGraph } from "./model";
 
@@ -25,8 +26,8 @@ export class Layout {
     if (this.graph.order < 2) return;
     this.worker ??= this.spawn();
     this.generation++;
-    this.settings = { ...inferSettings(this.graph), barnesHutOptimize: this.graph.order > 300, adjustSizes: false, slowDown: 5 };
-    this.matrices = graphToByteArrays(this.graph);
+    this.settings = { ...defaults, ...inferSettings(this.graph), barnesHutOptimize: this.graph.order > 300, adjustSizes: false, slowDown: 5 };
+    this.matrices = graphToByteArrays(this.graph, () => 1);
     this.deadline = performance.now() + budgetMs;
     this.running = true;
     this.post(true);

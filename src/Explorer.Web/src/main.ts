@@ -20,6 +20,10 @@ const PAGE = 25;
 /** What an empty URL shows: the seed's best-connected actor and its first page of neighbors. */
 const START: Expansion = { id: "nato", types: [], pages: 1 };
 
+function isStartView(state: ViewState): boolean {
+  return !state.q && !hasPathQuestion(state) && state.expanded.length === 0;
+}
+
 interface PathResult {
   response: PathsResponse;
   focus: number;
@@ -126,8 +130,9 @@ class App {
     this.state = { ...state };
     this.fillForms();
     this.setMessage("Loading…");
-    const isEmpty = !state.q && !hasPathQuestion(state) && state.expanded.length === 0;
+    const isEmpty = isStartView(state);
     const expansions = isEmpty ? [START] : state.expanded;
+    if (isEmpty && !state.selected) this.state.selected = `n:${START.id}`;
     try {
       const [question, pages] = await Promise.all([
         this.fetchQuestion(state),
@@ -238,7 +243,9 @@ class App {
   // ----- actions -----
 
   async ask(phrase: string): Promise<void> {
-    const state: ViewState = { ...this.state, q: phrase, from: "", to: "", expanded: [], hidden: [], selected: "" };
+    // The neighborhoods already open stay as context: a path shows highlighted, the rest dimmed.
+    const expanded = isStartView(this.state) ? [START] : this.state.expanded;
+    const state: ViewState = { ...this.state, q: phrase, from: "", to: "", expanded, hidden: [], selected: "" };
     await this.loadView(state, { keepCamera: false });
     this.pushUrl();
   }
@@ -249,7 +256,8 @@ class App {
       this.setMessage("Give both ends of the path: From and To.", true);
       return;
     }
-    const state: ViewState = { ...this.state, ...form, q: "", selected: "" };
+    const expanded = isStartView(this.state) ? [START] : this.state.expanded;
+    const state: ViewState = { ...this.state, ...form, q: "", expanded, selected: "" };
     await this.loadView(state, { keepCamera: false });
     this.pushUrl();
   }
@@ -338,6 +346,7 @@ class App {
   private afterLiveChange(changes: { seq: number; kind: string; entityId: string }[], added: string[]): void {
     // The graph already holds the change (sync.ts applied it); add it to the feed and redraw what depends on it.
     const feed = byId("feed");
+    byId("feed-empty").hidden = true;
     for (const change of changes.slice(-20)) {
       const name = this.model.nodes.get(change.entityId)?.name ?? this.model.edges.get(change.entityId)?.type ?? change.entityId;
       feed.prepend(h("li", { text: `#${change.seq} ${describe(change.kind)}: ${name}` }));
@@ -648,6 +657,7 @@ class App {
   }
 
   private showError(error: unknown): void {
+    console.error(error);
     if (error instanceof ApiError) {
       const names = [...(error.problem.candidates ?? []), ...(error.problem.suggestions ?? [])].map((c) => c.name);
       this.setMessage(`${error.problem.title ?? "Error"}: ${error.problem.detail ?? ""}${names.length ? ` Did you mean: ${names.join(", ")}?` : ""}`, true);

@@ -14,6 +14,8 @@ export interface SearchHandlers {
 
 export class SearchBox {
   private hits: SearchHit[] = [];
+  /** For a phrase, the text before the name being typed ("NATO to "). */
+  private prefix: string | null = null;
   private active = -1;
   private timer = 0;
   private controller: AbortController | null = null;
@@ -71,7 +73,9 @@ export class SearchBox {
     const looksLikePhrase = PHRASE.test(text);
     try {
       // For a phrase, suggest completing its last name ("NATO to Bal" → Balkans).
-      const last = looksLikePhrase ? text.split(/\s(?:to|and|of)\s/i).pop()?.trim() ?? "" : text;
+      const split = looksLikePhrase ? /^(.*\s(?:to|and|of)\s+)(.*)$/i.exec(text) : null;
+      this.prefix = split ? split[1]! : null;
+      const last = split ? split[2]!.trim() : looksLikePhrase ? "" : text;
       this.hits = last.length > 0 ? await api.search(last, 8, controller.signal) : [];
     } catch {
       if (controller.signal.aborted) return;
@@ -136,7 +140,11 @@ export class SearchBox {
       return;
     }
     const hit = this.hits[Number(item.dataset["index"])];
-    if (hit) {
+    if (hit && this.prefix !== null) {
+      // Completing a phrase: "NATO to Bal" + Balkans asks "NATO to Balkans".
+      this.input.value = this.prefix + hit.name;
+      this.handlers.ask(this.input.value);
+    } else if (hit) {
       this.input.value = hit.name;
       this.handlers.pickNode(hit);
     }
