@@ -7,6 +7,7 @@ import type { EdgeAttributes, ExplorerGraph, NodeAttributes } from "./model";
 // visible with refresh(). Nothing here changes the graph except dragging (positions and pins).
 
 const DIM_NODE = "#dfe3e8";
+const DIM_LABEL = "#7b8794";
 const DIM_EDGE = "#eceff2";
 const PATH_EDGE = "#17202a";
 const FOCUS_EDGE = "#d35400";
@@ -52,7 +53,7 @@ export class Renderer {
       labelFont: "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
       labelSize: 13,
       labelWeight: "500",
-      labelColor: { color: "#1b2631" },
+      labelColor: { attribute: "labelColor", color: "#1b2631" },
       edgeLabelFont: "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
       edgeLabelSize: 11,
       edgeLabelColor: { color: "#34495e" },
@@ -131,11 +132,14 @@ export class Renderer {
       color: data.color, size: 5 + Math.min(14, 2.2 * Math.sqrt(degree)), zIndex: 1,
     };
     const h = this.highlight;
-    if (h && !h.nodes.has(node)) {
+    // Around a highlighted path everything else is dimmed, except the selected node's own neighborhood.
+    const selected = this.selectedNode;
+    const nearSelection = selected !== null && (node === selected || (this.graph.hasNode(selected) && this.graph.areNeighbors(node, selected)));
+    if (h && !h.nodes.has(node) && !nearSelection) {
       res.color = DIM_NODE;
       res.zIndex = 0;
-      res.label = "";
-    } else if (h) {
+      (res as Record<string, unknown>)["labelColor"] = DIM_LABEL;
+    } else if (h && h.nodes.has(node)) {
       res.zIndex = 2;
       res.forceLabel = true;
     }
@@ -170,7 +174,7 @@ export class Renderer {
         res.size = h.focusEdges.has(edge) ? 5 : 3.5;
         res.zIndex = 2;
         res.label = typeLabel;
-      } else {
+      } else if (!this.touchesSelection(edge)) {
         res.color = DIM_EDGE;
         res.size = 1;
       }
@@ -186,6 +190,11 @@ export class Renderer {
       res.label = typeLabel;
     }
     return res;
+  }
+
+  private touchesSelection(edge: string): boolean {
+    const selected = this.selectedNode;
+    return selected !== null && (this.graph.source(edge) === selected || this.graph.target(edge) === selected);
   }
 
   // ----- interaction -----
