@@ -13,6 +13,7 @@ export class Layout {
   private deadline = 0;
   private matrices: { nodes: Float32Array; edges: Float32Array } | null = null;
   private settings: object = {};
+  private lastAssign = 0;
   onStop: (() => void) | null = null;
 
   constructor(private readonly graph: ExplorerGraph, private readonly budgetMs = 2500) {}
@@ -78,9 +79,16 @@ export class Layout {
       this.start(Math.max(500, this.deadline - performance.now()));
       return;
     }
-    assignLayoutChanges(this.graph, nodes);
     this.matrices.nodes = nodes;
-    if (performance.now() >= this.deadline) {
+    // Writing positions makes sigma reprocess the whole graph: on large graphs do it about once a second
+    // (the worker keeps iterating meanwhile), on small ones every batch for a smooth animation.
+    const now = performance.now();
+    const done = now >= this.deadline;
+    if (done || this.graph.order <= 2000 || now - this.lastAssign >= 1000) {
+      assignLayoutChanges(this.graph, nodes);
+      this.lastAssign = now;
+    }
+    if (done) {
       this.stop();
       return;
     }

@@ -49,6 +49,11 @@ class App {
   private readonly panel = byId("panel-content");
   private readonly message = byId("canvas-message");
   private annotationTimer = 0;
+  /** performance.now() of the first frame that drew nodes (first meaningful paint). */
+  private firstGraphPaint = 0;
+  /** When each applied live change was first drawn (epoch ms), for the latency benchmark. */
+  private readonly drawnAt = new Map<number, number>();
+  private pendingDrawn: number[] = [];
 
   constructor() {
     document.addEventListener("securitypolicyviolation", (event) => this.cspViolations.push(`${event.violatedDirective} ${event.blockedURI}`));
@@ -62,6 +67,15 @@ class App {
       },
     });
     this.layout = new Layout(this.model.graph);
+    this.renderer.sigma.on("afterRender", () => {
+      if (!this.firstGraphPaint && this.model.graph.order > 0) this.firstGraphPaint = performance.now();
+      if (this.pendingDrawn.length) {
+        const now = performance.timeOrigin + performance.now();
+        for (const seq of this.pendingDrawn) this.drawnAt.set(seq, now);
+        this.pendingDrawn = [];
+        while (this.drawnAt.size > 1000) this.drawnAt.delete(this.drawnAt.keys().next().value!);
+      }
+    });
     this.sync = new LiveSync({
       model: this.model,
       fetchNode: (id) => orNull(api.node(id)),
@@ -345,6 +359,8 @@ class App {
 
   private afterLiveChange(changes: { seq: number; kind: string; entityId: string }[], added: string[]): void {
     // The graph already holds the change (sync.ts applied it); add it to the feed and redraw what depends on it.
+    for (const change of changes) this.pendingDrawn.push(change.seq);
+    this.renderer.sigma.scheduleRender();
     const feed = byId("feed");
     byId("feed-empty").hidden = true;
     for (const change of changes.slice(-20)) {
@@ -677,6 +693,8 @@ class App {
         return h ? [...h.nodes, ...h.edges] : [];
       },
       lastSeq: () => this.sync.lastSeq,
+      firstGraphPaint: () => this.firstGraphPaint,
+      drawnAt: (seq: number) => this.drawnAt.get(seq) ?? 0,
       label: (id: string) => (this.model.graph.hasNode(id) ? this.model.graph.getNodeAttribute(id, "label") : null),
       selected: () => this.state.selected,
       cspViolations: () => [...this.cspViolations],

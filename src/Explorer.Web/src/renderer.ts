@@ -47,7 +47,9 @@ export class Renderer {
     const large = graph.size > 5000;
     this.sigma = new Sigma<NodeAttributes, EdgeAttributes>(graph, container, {
       defaultEdgeType: "arrow",
-      renderEdgeLabels: true,
+      // Turned on only while an edge label can show (see edgeLabelsWanted): drawing the edge-label layer
+      // walks the edges of every labelled node, which costs most of a frame on large graphs.
+      renderEdgeLabels: false,
       enableEdgeEvents: !large,
       zIndex: true,
       labelFont: "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
@@ -70,8 +72,15 @@ export class Renderer {
 
   // ----- transient state -----
 
+  /** Edge labels show on hover, selection, a highlighted path, or zoomed in on a small graph. */
+  private edgeLabelsWanted(): void {
+    const wanted = this.highlight !== null || this.hoveredEdge !== null || this.hoveredNode !== null || this.selectedEdge !== null || this.zoomedIn;
+    if (this.sigma.getSetting("renderEdgeLabels") !== wanted) this.sigma.setSetting("renderEdgeLabels", wanted);
+  }
+
   setHighlight(highlight: Highlight | null): void {
     this.highlight = highlight;
+    this.edgeLabelsWanted();
     this.sigma.refresh({ skipIndexation: true });
   }
 
@@ -82,6 +91,7 @@ export class Renderer {
   select(kind: "node" | "edge" | null, id: string | null = null): void {
     this.selectedNode = kind === "node" ? id : null;
     this.selectedEdge = kind === "edge" ? id : null;
+    this.edgeLabelsWanted();
     this.sigma.refresh({ skipIndexation: true });
   }
 
@@ -204,21 +214,25 @@ export class Renderer {
     sigma.on("enterNode", ({ node }) => {
       this.hoveredNode = node;
       sigma.getContainer().classList.add("pointer");
+      this.edgeLabelsWanted();
       sigma.refresh({ skipIndexation: true });
     });
     sigma.on("leaveNode", () => {
       this.hoveredNode = null;
       sigma.getContainer().classList.remove("pointer");
+      this.edgeLabelsWanted();
       sigma.refresh({ skipIndexation: true });
     });
     sigma.on("enterEdge", ({ edge }) => {
       this.hoveredEdge = edge;
       sigma.getContainer().classList.add("pointer");
+      this.edgeLabelsWanted();
       sigma.refresh({ skipIndexation: true });
     });
     sigma.on("leaveEdge", () => {
       this.hoveredEdge = null;
       sigma.getContainer().classList.remove("pointer");
+      this.edgeLabelsWanted();
       sigma.refresh({ skipIndexation: true });
     });
     sigma.on("clickNode", ({ node }) => this.events.clickNode(node));
@@ -230,6 +244,7 @@ export class Renderer {
       const zoomedIn = state.ratio < EDGE_LABEL_ZOOM && this.graph.size <= 2000;
       if (zoomedIn !== this.zoomedIn) {
         this.zoomedIn = zoomedIn;
+        this.edgeLabelsWanted();
         sigma.scheduleRefresh();
       }
     });
