@@ -699,6 +699,7 @@ class App {
       selected: () => this.state.selected,
       cspViolations: () => [...this.cspViolations],
       layoutRunning: () => this.layout.isRunning,
+      annotationCount: (id: string) => this.renderer.annotationCount(id),
       select: (id: string) => this.selectNode(id),
       selectEdge: (id: string) => this.selectEdge(id),
       idle: () => this.sync.idle(),

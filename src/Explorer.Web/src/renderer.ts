@@ -63,7 +63,7 @@ export class Renderer {
       labelDensity: 0.5,
       minCameraRatio: 0.05,
       maxCameraRatio: 10,
-      stagePadding: 40,
+      stagePadding: 70,
       nodeReducer: (node, data) => this.reduceNode(node, data),
       edgeReducer: (edge, data) => this.reduceEdge(edge, data),
     });

@@ -13,7 +13,7 @@ public sealed class ExplorerPage(IBrowserContext context, IPage page) : IAsyncDi
 
     public List<string> Errors { get; } = [];
 
-    public static async Task<ExplorerPage> OpenAsync(BrowserFixture fixture, string path = "/", int width = 1280, int height = 800)
+    public static async Task<ExplorerPage> OpenAsync(BrowserFixture fixture, string path = "/", int width = 1280, int height = 800, Func<IPage, Task>? beforeNavigate = null)
     {
         if (fixture.SkipReason is { } reason)
         {
@@ -30,6 +30,11 @@ public sealed class ExplorerPage(IBrowserContext context, IPage page) : IAsyncDi
             await dialog.DismissAsync();
         };
         page.PageError += (_, error) => explorer.Errors.Add(error);
+        if (beforeNavigate is not null)
+        {
+            await beforeNavigate(page);
+        }
+
         await page.GotoAsync(fixture.BaseUrl + path);
         await explorer.WaitAsync("window.__explorer && window.__explorer.ready");
         return explorer;
