@@ -9,6 +9,7 @@ using Explorer.Server.Paths;
 using Explorer.Server.Query;
 using Explorer.Server.Search;
 using Explorer.Server.Sources;
+using Explorer.Server.Web;
 using Scalar.AspNetCore;
 
 namespace Explorer.Server;
@@ -56,8 +57,8 @@ public static class ExplorerApp
             .HideDeveloperTools())
             .AllowAnonymous();
 
-        // The web front end takes "/" over in a later issue; until then it is the API reference.
-        app.MapGet("/", () => TypedResults.Redirect("/scalar/")).ExcludeFromDescription().AllowAnonymous();
+        // The browser front end at "/" (and its assets under /app); the API reference stays at /scalar.
+        app.MapWebApp();
 
         // Reads follow Explorer:Auth:AnonymousReads (default: anonymous from this machine, signed in otherwise).
         var reads = app.MapGroup("").RequireAuthorization(AuthPolicies.Viewer);

@@ -5,11 +5,20 @@ namespace Explorer.Server.Infrastructure;
 /// <summary>
 /// Security headers on every response. The API gets a strict Content-Security-Policy. The Scalar reference
 /// page (/scalar) bootstraps with an inline module script, which Scalar marks with a fresh nonce per request,
-/// and styles itself inline; its policy allows exactly that and nothing from other origins.
+/// and styles itself inline; its policy allows exactly that and nothing from other origins. The web front end
+/// ("/", "/source", "/app/...") gets <see cref="AppPolicy"/>: scripts, styles and workers from Explorer only,
+/// nothing inline (sigma sizes its canvases through the CSSOM, which style-src does not govern).
 /// </summary>
 internal static class SecurityHeaders
 {
     public const string ApiPolicy = "default-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'";
+
+    public const string AppPolicy =
+        "default-src 'none'; script-src 'self'; style-src 'self'; worker-src 'self'; connect-src 'self'; img-src 'self'; " +
+        "font-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+
+    public static bool IsAppPath(PathString path) =>
+        path == "/" || path == "/source" || path.StartsWithSegments(Web.WebApp.RequestPath);
 
     public static string ScalarPolicy(string? nonce) =>
         $"default-src 'self'; script-src 'self'{(nonce is null ? "" : $" 'nonce-{nonce}'")}; style-src 'self' 'unsafe-inline'; " +
@@ -33,7 +42,7 @@ internal static class SecurityHeaders
         }
         else
         {
-            headers.ContentSecurityPolicy = ApiPolicy;
+            headers.ContentSecurityPolicy = IsAppPath(context.Request.Path) ? AppPolicy : ApiPolicy;
         }
 
         return next(context);

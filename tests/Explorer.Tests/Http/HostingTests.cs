@@ -60,14 +60,38 @@ public sealed class HostingTests(ExplorerFactory factory) : IClassFixture<Explor
     }
 
     [Fact]
-    public async Task TheRootRedirectsToTheApiReference()
+    public async Task TheRootServesTheWebPageWhoseScriptsComeOnlyFromExplorer()
     {
-        using var client = factory.CreateClient(new() { AllowAutoRedirect = false });
+        using var response = await _client.GetAsync("/", TestContext.Current.CancellationToken);
+        var html = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
 
-        using var response = await client.GetAsync("/", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        var policy = response.Headers.GetValues("Content-Security-Policy").Single();
+        Assert.Equal(SecurityHeaders.AppPolicy, policy);
+        Assert.Contains("script-src 'self';", policy);
+        Assert.DoesNotContain("unsafe-inline", policy);
+        Assert.DoesNotContain("unsafe-eval", policy);
 
-        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.StartsWith("/scalar", response.Headers.Location?.OriginalString);
+        // Every script and stylesheet is a file under /app, served by Explorer with the same policy; none is inline.
+        var scripts = System.Text.RegularExpressions.Regex.Matches(html, "<script[^>]*>");
+        Assert.NotEmpty(scripts);
+        Assert.All(scripts, s => Assert.Matches("src=\"/app/assets/[^\"]+\\.js\"", s.Value));
+        Assert.DoesNotContain("style=", html);
+        var script = System.Text.RegularExpressions.Regex.Match(html, "src=\"(/app/assets/[^\"]+)\"").Groups[1].Value;
+        using var asset = await _client.GetAsync(script, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, asset.StatusCode);
+        Assert.Contains("immutable", asset.Headers.CacheControl?.ToString());
+    }
+
+    [Fact]
+    public async Task TheApiReferenceStaysAtScalarAndTheApiKeepsItsOwnPolicy()
+    {
+        using var scalar = await _client.GetAsync("/scalar/", TestContext.Current.CancellationToken);
+        using var api = await _client.GetAsync("/api/sources", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, scalar.StatusCode);
+        Assert.Equal(SecurityHeaders.ApiPolicy, api.Headers.GetValues("Content-Security-Policy").Single());
     }
 
     [Fact]

@@ -1,0 +1,87 @@
+// Web benchmark: node bench/run.mjs [--server http://localhost:5080] [--sizes 10000x50000,20000x100000]
+// Builds bench/index.html, serves it on a loopback port under the app's CSP, drives the machine's Chromium
+// (playwright-core, /usr/bin/chromium, WebGL on SwiftShader) and prints one line per figure. With --server
+// (a warm Explorer) it also measures the app's first meaningful paint. Gzipped JS is read from the build.
+import { execFileSync } from "node:child_process";
+import { createReadStream, readdirSync, readFileSync, statSync } from "node:fs";
+import { createServer } from "node:http";
+import { extname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+import { chromium } from "playwright-core";
+
+const here = fileURLToPath(new URL(".", import.meta.url));
+const web = join(here, "..");
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const sizes = option("sizes", "10000x50000,20000x100000,40000x200000,80000x400000").split(",").map((s) => s.split("x").map(Number));
+const server = option("server", "");
+const executablePath = process.env.EXPLORER_CHROMIUM || "/usr/bin/chromium";
+const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; worker-src 'self'; connect-src 'self'; img-src 'self'";
+
+execFileSync(process.execPath, [join(web, "node_modules/vite/bin/vite.js"), "build", "--config", join(here, "vite.config.ts")], { cwd: web, stdio: "inherit" });
+
+const dist = join(here, "dist");
+const types = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css" };
+const http = createServer((request, response) => {
+  const path = join(dist, decodeURIComponent(new URL(request.url, "http://x").pathname));
+  if (!path.startsWith(dist) || !statSync(path, { throwIfNoEntry: false })?.isFile()) {
+    response.writeHead(404).end();
+    return;
+  }
+  response.writeHead(200, { "Content-Type": types[extname(path)] ?? "application/octet-stream", "Content-Security-Policy": CSP });
+  createReadStream(path).pipe(response);
+});
+await new Promise((resolve) => http.listen(0, "127.0.0.1", resolve));
+const base = `http://127.0.0.1:${http.address().port}`;
+
+const browser = await chromium.launch({
+  executablePath,
+  args: ["--no-sandbox", "--use-gl=swiftshader", "--enable-unsafe-swiftshader", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+});
+const fmt = (n) => (Number.isInteger(n) ? String(n) : n.toFixed(2));
+const results = [];
+try {
+  for (const [nodes, edges] of sizes) {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page.on("pageerror", (e) => console.error("page error:", e.message));
+    await page.goto(`${base}/index.html?nodes=${nodes}&edges=${edges}&layout=${nodes <= 20000 && !process.env.NO_LAYOUT ? 1 : 0}&frames=${process.env.FRAMES ?? 120}${process.env.EXTRA ?? ""}`);
+    const r = await page.evaluate(() => window.__bench);
+    results.push(r);
+    console.log(`graph ${nodes} nodes / ${edges} edges: ` + Object.entries(r).filter(([k]) => k !== "nodes" && k !== "edges").map(([k, v]) => `${k}=${fmt(v)}`).join(" "));
+    await page.close();
+  }
+  const fitting = results.filter((r) => r.frameMedianMs < 33);
+  console.log(`largest synthetic graph with median full frame < 33 ms: ${fitting.length ? `${fitting.at(-1).nodes} nodes / ${fitting.at(-1).edges} edges` : "none of the sizes tried"}`);
+
+  if (server) {
+    const paints = [];
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(server + "/"); // warm-up: server caches, browser HTTP cache cleared below
+    for (let i = 0; i < 5; i++) {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      const fresh = await context.newPage();
+      await fresh.goto(server + "/");
+      await fresh.waitForFunction(() => window.__explorer && window.__explorer.firstGraphPaint() > 0);
+      paints.push(await fresh.evaluate(() => window.__explorer.firstGraphPaint()));
+      await context.close();
+    }
+    paints.sort((a, b) => a - b);
+    console.log(`first meaningful paint of the seed view (navigation start to first frame with nodes, cold page, warm server): median ${fmt(paints[2])} ms (runs: ${paints.map(fmt).join(", ")})`);
+  }
+} finally {
+  await browser.close();
+  http.close();
+}
+
+const assets = join(web, "../Explorer.Server/wwwroot/app/assets");
+try {
+  const js = readdirSync(assets).filter((f) => f.endsWith(".js"));
+  const gz = js.reduce((n, f) => n + gzipSync(readFileSync(join(assets, f)), { level: 9 }).length, 0);
+  console.log(`app JS (${js.length} files in wwwroot/app/assets): ${(gz / 1024).toFixed(1)} KB gzipped`);
+} catch {
+  console.log("app JS size: build the app first (npm run build)");
+}

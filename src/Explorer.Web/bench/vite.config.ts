@@ -1,0 +1,11 @@
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vite";
+
+// Builds the benchmark page (bench/index.html) into bench/dist; bench/run.mjs serves and drives it.
+export default defineConfig({
+  root: fileURLToPath(new URL(".", import.meta.url)),
+  base: "./",
+  build: { outDir: "dist", emptyOutDir: true, modulePreload: { polyfill: false }, target: "es2022" },
+  worker: { format: "es" },
+  logLevel: "warn",
+});

@@ -1,0 +1,151 @@
+import type Sigma from "sigma";
+import type { EdgeAttributes, ExplorerGraph, NodeAttributes } from "./model";
+import type { EdgeRecord, NodeRecord } from "./types";
+
+// Exports of the current view. Images come from what sigma draws (PNG: its canvases composited; SVG: the
+// displayed positions, colors and labels redrawn as vector). Data exports carry the subgraph's records.
+// Every document is built through DOM/XML APIs and serialized, so labels are escaped, never spliced in.
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+const GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns";
+
+export function download(name: string, blob: Blob): void {
+  const href = URL.createObjectURL(blob);
+  const link = document.createElement("a");
+  link.href = href;
+  link.download = name;
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(href), 10_000);
+}
+
+export function toPng(sigma: Sigma<NodeAttributes, EdgeAttributes>): Promise<Blob> {
+  const { width, height } = sigma.getDimensions();
+  const ratio = window.devicePixelRatio || 1;
+  const canvas = document.createElement("canvas");
+  canvas.width = width * ratio;
+  canvas.height = height * ratio;
+  const context = canvas.getContext("2d")!;
+  context.fillStyle = "#ffffff";
+  context.fillRect(0, 0, canvas.width, canvas.height);
+  // WebGL layers keep no drawing buffer: render now and copy in the same task.
+  sigma.refresh();
+  const layers = sigma.getCanvases();
+  for (const id of ["edges", "edgeLabels", "nodes", "labels", "hovers", "hoverNodes"]) {
+    const layer = layers[id];
+    if (layer) context.drawImage(layer, 0, 0, canvas.width, canvas.height);
+  }
+  return new Promise((resolve, reject) => canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error("PNG export failed"))), "image/png"));
+}
+
+export function toSvg(sigma: Sigma<NodeAttributes, EdgeAttributes>, graph: ExplorerGraph): string {
+  const { width, height } = sigma.getDimensions();
+  const doc = document.implementation.createDocument(SVG_NS, "svg", null);
+  const svg = doc.documentElement;
+  svg.setAttribute("width", String(width));
+  svg.setAttribute("height", String(height));
+  svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
+  svg.setAttribute("font-family", "system-ui, sans-serif");
+  const el = (name: string, attributes: Record<string, string | number>) => {
+    const element = doc.createElementNS(SVG_NS, name);
+    for (const [key, value] of Object.entries(attributes)) element.setAttribute(key, String(value));
+    return element;
+  };
+  svg.appendChild(el("rect", { width, height, fill: "#ffffff" }));
+  const edges = el("g", { "stroke-linecap": "round" });
+  const nodes = el("g", {});
+  const labels = el("g", { "font-size": 12, fill: "#1b2631" });
+  svg.append(edges, nodes, labels);
+  const position = (id: string) => {
+    const display = sigma.getNodeDisplayData(id)!;
+    const point = sigma.framedGraphToViewport(display);
+    return { ...point, size: sigma.scaleSize(display.size), display };
+  };
+  graph.forEachEdge((id, _attributes, source, target) => {
+    const display = sigma.getEdgeDisplayData(id);
+    if (!display || display.hidden) return;
+    const a = position(source);
+    const b = position(target);
+    edges.appendChild(el("line", { x1: a.x, y1: a.y, x2: b.x, y2: b.y, stroke: display.color, "stroke-width": Math.max(1, sigma.scaleSize(display.size)) }));
+  });
+  graph.forEachNode((id) => {
+    const p = position(id);
+    if (p.display.hidden) return;
+    nodes.appendChild(el("circle", { cx: p.x, cy: p.y, r: p.size, fill: p.display.color }));
+    if (p.display.label) {
+      const text = el("text", { x: p.x + p.size + 3, y: p.y + 4 });
+      text.textContent = p.display.label;
+      labels.appendChild(text);
+    }
+  });
+  return new XMLSerializer().serializeToString(doc);
+}
+
+/** The subgraph in graphology's serialization format, with each record's fields as attributes. */
+export function toJson(graph: ExplorerGraph, nodes: Map<string, NodeRecord>, edges: Map<string, EdgeRecord>): string {
+  return JSON.stringify(
+    {
+      attributes: { name: "Explorer view", exportedAt: new Date().toISOString() },
+      options: { type: "directed", multi: true, allowSelfLoops: true },
+      nodes: graph.mapNodes((key, a) => {
+        const record = nodes.get(key);
+        return { key, attributes: { name: a.label, kind: a.kind, aliases: record?.aliases ?? [], description: record?.description ?? "", x: a.x, y: a.y } };
+      }),
+      edges: graph.mapEdges((key, a, source, target) => ({
+        key, source, target, attributes: { type: a.type, evidence: edges.get(key)?.evidence ?? [] },
+      })),
+    },
+    null,
+    2,
+  );
+}
+
+export function toGraphMl(graph: ExplorerGraph, nodes: Map<string, NodeRecord>, edges: Map<string, EdgeRecord>): string {
+  const doc = document.implementation.createDocument(GRAPHML_NS, "graphml", null);
+  const root = doc.documentElement;
+  const keys: [string, string, string][] = [
+    ["name", "node", "string"], ["kind", "node", "string"], ["aliases", "node", "string"], ["description", "node", "string"],
+    ["x", "node", "double"], ["y", "node", "double"], ["type", "edge", "string"], ["evidence", "edge", "string"],
+  ];
+  for (const [id, domain, type] of keys) {
+    const key = doc.createElementNS(GRAPHML_NS, "key");
+    key.setAttribute("id", id);
+    key.setAttribute("for", domain);
+    key.setAttribute("attr.name", id);
+    key.setAttribute("attr.type", type);
+    root.appendChild(key);
+  }
+  const g = doc.createElementNS(GRAPHML_NS, "graph");
+  g.setAttribute("id", "explorer");
+  g.setAttribute("edgedefault", "directed");
+  root.appendChild(g);
+  const data = (parent: Element, key: string, value: string | number) => {
+    const element = doc.createElementNS(GRAPHML_NS, "data");
+    element.setAttribute("key", key);
+    element.textContent = String(value);
+    parent.appendChild(element);
+  };
+  graph.forEachNode((key, a) => {
+    const node = doc.createElementNS(GRAPHML_NS, "node");
+    node.setAttribute("id", key);
+    const record = nodes.get(key);
+    data(node, "name", a.label);
+    data(node, "kind", a.kind);
+    data(node, "aliases", (record?.aliases ?? []).join("; "));
+    data(node, "description", record?.description ?? "");
+    data(node, "x", a.x);
+    data(node, "y", a.y);
+    g.appendChild(node);
+  });
+  graph.forEachEdge((key, a, source, target) => {
+    const edge = doc.createElementNS(GRAPHML_NS, "edge");
+    edge.setAttribute("id", key);
+    edge.setAttribute("source", source);
+    edge.setAttribute("target", target);
+    data(edge, "type", a.type);
+    data(edge, "evidence", (edges.get(key)?.evidence ?? []).map((e) => `${e.sourceId}: ${e.quote}`).join("\n"));
+    g.appendChild(edge);
+  });
+  return '<?xml version="1.0" encoding="UTF-8"?>\n' + new XMLSerializer().serializeToString(doc);
+}

@@ -1,0 +1,86 @@
+import { HubConnectionBuilder, HubConnectionState, LogLevel, type HubConnection } from "@microsoft/signalr";
+import type { ChangeEvent, PresenceEvent } from "./types";
+
+// The live channel (/hubs/graph): Changed and Presence pushed by the server, LastSeq on demand.
+// Stateful reconnect replays what a short drop lost; automatic reconnect covers longer ones, after which
+// the page catches up through /api/changes (see sync.ts). When retries run out, it keeps trying slowly.
+
+export type ConnectionState = "connecting" | "live" | "reconnecting" | "offline";
+
+export interface LiveHandlers {
+  changed(change: ChangeEvent): void;
+  presence(presence: PresenceEvent): void;
+  state(state: ConnectionState): void;
+  /** A new connection after a drop (not a transparent stateful resume): catch up. */
+  reconnected(): void;
+}
+
+export class LiveChannel {
+  readonly connection: HubConnection;
+  private stopped = false;
+
+  constructor(private readonly handlers: LiveHandlers, url = "/hubs/graph") {
+    this.connection = new HubConnectionBuilder()
+      .withUrl(url)
+      .withAutomaticReconnect([0, 1000, 2000, 5000, 10000, 15000, 30000])
+      .withStatefulReconnect({ bufferSize: 1_000_000 })
+      .configureLogging(LogLevel.Warning)
+      .build();
+    this.connection.on("Changed", (change: ChangeEvent) => handlers.changed(change));
+    this.connection.on("Presence", (presence: PresenceEvent) => handlers.presence(presence));
+    this.connection.onreconnecting(() => handlers.state("reconnecting"));
+    this.connection.onreconnected(() => {
+      handlers.state("live");
+      handlers.reconnected();
+    });
+    this.connection.onclose(() => {
+      if (this.stopped) return;
+      handlers.state("offline");
+      this.retry(5000);
+    });
+  }
+
+  /** Connects (retrying until it works) and returns the server's last published sequence number. */
+  async start(): Promise<number> {
+    this.handlers.state("connecting");
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.connection.start();
+        const last = await this.lastSeq();
+        this.handlers.state("live");
+        return last;
+      } catch {
+        this.handlers.state("offline");
+        await new Promise((resolve) => setTimeout(resolve, Math.min(30000, 1000 * 2 ** attempt)));
+      }
+    }
+  }
+
+  lastSeq(): Promise<number> {
+    return this.connection.invoke<number>("LastSeq");
+  }
+
+  get isLive(): boolean {
+    return this.connection.state === HubConnectionState.Connected;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.connection.stop();
+  }
+
+  private retry(delay: number): void {
+    setTimeout(async () => {
+      if (this.stopped || this.connection.state !== HubConnectionState.Disconnected) return;
+      try {
+        this.handlers.state("reconnecting");
+        await this.connection.start();
+        this.handlers.state("live");
+        this.handlers.reconnected();
+      } catch {
+        this.handlers.state("offline");
+        this.retry(Math.min(30000, delay * 2));
+      }
+    }, delay);
+  }
+}

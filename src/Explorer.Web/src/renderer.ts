@@ -1,0 +1,291 @@
+import Sigma from "sigma";
+import type { EdgeDisplayData, NodeDisplayData } from "sigma/types";
+import type { EdgeAttributes, ExplorerGraph, NodeAttributes } from "./model";
+
+// The canvas. Data lives in the graph; everything transient (hover, selection, the highlighted path,
+// annotation markers, nodes that just arrived live) is state here, applied by sigma's reducers and made
+// visible with refresh(). Nothing here changes the graph except dragging (positions and pins).
+
+const DIM_NODE = "#dfe3e8";
+const DIM_LABEL = "#7b8794";
+const DIM_EDGE = "#eceff2";
+const PATH_EDGE = "#17202a";
+const FOCUS_EDGE = "#d35400";
+const ANNOTATED_EDGE = "#9a7d0a";
+const NEW_NODE_RING = "#f1c40f";
+/** Below this camera ratio (zoomed in) every edge shows its type. */
+const EDGE_LABEL_ZOOM = 0.45;
+
+export interface Highlight {
+  nodes: Set<string>;
+  edges: Set<string>;
+  /** The path the analyst is looking at, drawn stronger than the others. */
+  focusEdges: Set<string>;
+}
+
+export interface RendererEvents {
+  clickNode(id: string): void;
+  clickEdge(id: string): void;
+  clickStage(): void;
+  pinned(id: string, pinned: boolean): void;
+}
+
+export class Renderer {
+  readonly sigma: Sigma<NodeAttributes, EdgeAttributes>;
+  private hoveredNode: string | null = null;
+  private hoveredEdge: string | null = null;
+  private selectedNode: string | null = null;
+  private selectedEdge: string | null = null;
+  private highlight: Highlight | null = null;
+  private annotationCounts = new Map<string, number>();
+  private fresh = new Map<string, number>();
+  private zoomedIn = false;
+  private dragged: string | null = null;
+  private dragMoved = false;
+
+  constructor(private readonly graph: ExplorerGraph, container: HTMLElement, private readonly events: RendererEvents) {
+    const large = graph.size > 5000;
+    this.sigma = new Sigma<NodeAttributes, EdgeAttributes>(graph, container, {
+      defaultEdgeType: "arrow",
+      // Turned on only while an edge label can show (see edgeLabelsWanted): drawing the edge-label layer
+      // walks the edges of every labelled node, which costs most of a frame on large graphs.
+      renderEdgeLabels: false,
+      enableEdgeEvents: !large,
+      zIndex: true,
+      labelFont: "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
+      labelSize: 13,
+      labelWeight: "500",
+      labelColor: { attribute: "labelColor", color: "#1b2631" },
+      edgeLabelFont: "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
+      edgeLabelSize: 11,
+      edgeLabelColor: { color: "#34495e" },
+      labelRenderedSizeThreshold: 7,
+      labelDensity: 0.5,
+      minCameraRatio: 0.05,
+      maxCameraRatio: 10,
+      stagePadding: 70,
+      nodeReducer: (node, data) => this.reduceNode(node, data),
+      edgeReducer: (edge, data) => this.reduceEdge(edge, data),
+    });
+    this.wireEvents();
+  }
+
+  // ----- transient state -----
+
+  /** Edge labels show on hover, selection, a highlighted path, or zoomed in on a small graph. */
+  private edgeLabelsWanted(): void {
+    const wanted = this.highlight !== null || this.hoveredEdge !== null || this.hoveredNode !== null || this.selectedEdge !== null || this.zoomedIn;
+    if (this.sigma.getSetting("renderEdgeLabels") !== wanted) this.sigma.setSetting("renderEdgeLabels", wanted);
+  }
+
+  setHighlight(highlight: Highlight | null): void {
+    this.highlight = highlight;
+    this.edgeLabelsWanted();
+    this.sigma.refresh({ skipIndexation: true });
+  }
+
+  getHighlight(): Highlight | null {
+    return this.highlight;
+  }
+
+  select(kind: "node" | "edge" | null, id: string | null = null): void {
+    this.selectedNode = kind === "node" ? id : null;
+    this.selectedEdge = kind === "edge" ? id : null;
+    this.edgeLabelsWanted();
+    this.sigma.refresh({ skipIndexation: true });
+  }
+
+  setAnnotationCounts(counts: Map<string, number>): void {
+    this.annotationCounts = counts;
+    this.sigma.refresh({ skipIndexation: true });
+  }
+
+  annotationCount(edge: string): number {
+    return this.annotationCounts.get(edge) ?? 0;
+  }
+
+  /** Rings nodes that just arrived live for a few seconds. */
+  flash(ids: readonly string[], ms = 4000): void {
+    if (ids.length === 0) return;
+    const until = performance.now() + ms;
+    for (const id of ids) this.fresh.set(id, until);
+    window.setTimeout(() => {
+      const now = performance.now();
+      for (const [id, end] of this.fresh) if (end <= now) this.fresh.delete(id);
+      this.sigma.refresh({ skipIndexation: true });
+    }, ms + 50);
+  }
+
+  // ----- camera -----
+
+  fit(): void {
+    void this.sigma.getCamera().animatedReset({ duration: 300 });
+  }
+
+  zoom(factor: number): void {
+    const camera = this.sigma.getCamera();
+    void (factor > 1 ? camera.animatedZoom({ duration: 200, factor }) : camera.animatedUnzoom({ duration: 200, factor: 1 / factor }));
+  }
+
+  focusNode(id: string): void {
+    const display = this.sigma.getNodeDisplayData(id);
+    if (!display) return;
+    void this.sigma.getCamera().animate({ x: display.x, y: display.y, ratio: Math.min(this.sigma.getCamera().ratio, 0.6) }, { duration: 400 });
+  }
+
+  // ----- reducers -----
+
+  private reduceNode(node: string, data: NodeAttributes): Partial<NodeDisplayData> {
+    const degree = this.graph.degree(node);
+    const res: Partial<NodeDisplayData> = {
+      x: data.x, y: data.y, label: data.fixed ? `${data.label} (pinned)` : data.label,
+      color: data.color, size: 5 + Math.min(14, 2.2 * Math.sqrt(degree)), zIndex: 1,
+    };
+    const h = this.highlight;
+    // Around a highlighted path everything else is dimmed, except the selected node's own neighborhood.
+    const selected = this.selectedNode;
+    const nearSelection = selected !== null && (node === selected || (this.graph.hasNode(selected) && this.graph.areNeighbors(node, selected)));
+    if (h && !h.nodes.has(node) && !nearSelection) {
+      res.color = DIM_NODE;
+      res.zIndex = 0;
+      (res as Record<string, unknown>)["labelColor"] = DIM_LABEL;
+    } else if (h && h.nodes.has(node)) {
+      res.zIndex = 2;
+      res.forceLabel = true;
+    }
+    if (this.fresh.has(node)) {
+      res.highlighted = true;
+      res.forceLabel = true;
+      res.zIndex = 3;
+      res.color = data.color ?? NEW_NODE_RING;
+    }
+    if (node === this.hoveredNode || node === this.selectedNode) {
+      res.highlighted = true;
+      res.forceLabel = true;
+      res.zIndex = 3;
+      res.color = data.color;
+      res.label = res.label || data.label;
+    }
+    return res;
+  }
+
+  private reduceEdge(edge: string, data: EdgeAttributes): Partial<EdgeDisplayData> {
+    const res: Partial<EdgeDisplayData> = { color: data.color, size: data.size, label: null, zIndex: 0 };
+    const annotations = this.annotationCounts.get(edge) ?? 0;
+    const typeLabel = annotations > 0 ? `${data.type} ✎${annotations}` : data.type;
+    if (annotations > 0) {
+      res.color = ANNOTATED_EDGE;
+      res.size = 2.5;
+    }
+    const h = this.highlight;
+    if (h) {
+      if (h.edges.has(edge)) {
+        res.color = h.focusEdges.has(edge) ? FOCUS_EDGE : PATH_EDGE;
+        res.size = h.focusEdges.has(edge) ? 5 : 3.5;
+        res.zIndex = 2;
+        res.label = typeLabel;
+      } else if (!this.touchesSelection(edge)) {
+        res.color = DIM_EDGE;
+        res.size = 1;
+      }
+    }
+    if (this.zoomedIn && !h) res.label = typeLabel;
+    if (edge === this.hoveredEdge || edge === this.selectedEdge) {
+      res.label = typeLabel;
+      res.size = Math.max(res.size ?? 1, 4);
+      res.color = FOCUS_EDGE;
+      res.zIndex = 3;
+    }
+    if (this.hoveredNode && (this.graph.source(edge) === this.hoveredNode || this.graph.target(edge) === this.hoveredNode) && !h) {
+      res.label = typeLabel;
+    }
+    return res;
+  }
+
+  private touchesSelection(edge: string): boolean {
+    const selected = this.selectedNode;
+    return selected !== null && (this.graph.source(edge) === selected || this.graph.target(edge) === selected);
+  }
+
+  // ----- interaction -----
+
+  private wireEvents(): void {
+    const sigma = this.sigma;
+    sigma.on("enterNode", ({ node }) => {
+      this.hoveredNode = node;
+      sigma.getContainer().classList.add("pointer");
+      this.edgeLabelsWanted();
+      sigma.refresh({ skipIndexation: true });
+    });
+    sigma.on("leaveNode", () => {
+      this.hoveredNode = null;
+      sigma.getContainer().classList.remove("pointer");
+      this.edgeLabelsWanted();
+      sigma.refresh({ skipIndexation: true });
+    });
+    sigma.on("enterEdge", ({ edge }) => {
+      this.hoveredEdge = edge;
+      sigma.getContainer().classList.add("pointer");
+      this.edgeLabelsWanted();
+      sigma.refresh({ skipIndexation: true });
+    });
+    sigma.on("leaveEdge", () => {
+      this.hoveredEdge = null;
+      sigma.getContainer().classList.remove("pointer");
+      this.edgeLabelsWanted();
+      sigma.refresh({ skipIndexation: true });
+    });
+    sigma.on("clickNode", ({ node }) => this.events.clickNode(node));
+    sigma.on("clickEdge", ({ edge }) => this.events.clickEdge(edge));
+    sigma.on("clickStage", () => this.events.clickStage());
+
+    // Edge labels on zoom: reducers run on refresh, not on camera moves, so refresh when crossing the line.
+    sigma.getCamera().on("updated", (state) => {
+      const zoomedIn = state.ratio < EDGE_LABEL_ZOOM && this.graph.size <= 2000;
+      if (zoomedIn !== this.zoomedIn) {
+        this.zoomedIn = zoomedIn;
+        this.edgeLabelsWanted();
+        sigma.scheduleRefresh();
+      }
+    });
+
+    // Drag to move; a dragged node stays pinned where it is dropped (the layout leaves it alone).
+    sigma.on("downNode", ({ node }) => {
+      this.dragged = node;
+      this.dragMoved = false;
+      if (!sigma.getCustomBBox()) sigma.setCustomBBox(sigma.getBBox());
+    });
+    const captor = sigma.getMouseCaptor();
+    captor.on("mousemovebody", (event) => {
+      if (!this.dragged) return;
+      this.dragMoved = true;
+      const position = sigma.viewportToGraph(event);
+      this.graph.mergeNodeAttributes(this.dragged, { x: position.x, y: position.y });
+      event.preventSigmaDefault();
+      event.original.preventDefault();
+      event.original.stopPropagation();
+    });
+    captor.on("mouseup", () => {
+      if (this.dragged && this.dragMoved && this.graph.hasNode(this.dragged)) {
+        this.graph.setNodeAttribute(this.dragged, "fixed", true);
+        this.events.pinned(this.dragged, true);
+      }
+      this.dragged = null;
+    });
+  }
+
+  setPinned(id: string, pinned: boolean): void {
+    if (!this.graph.hasNode(id)) return;
+    if (pinned) this.graph.setNodeAttribute(id, "fixed", true);
+    else this.graph.removeNodeAttribute(id, "fixed");
+  }
+
+  /** Node ids sigma currently draws (not hidden), for the test hook. */
+  drawnNodes(): string[] {
+    return this.graph.filterNodes((id) => !this.sigma.getNodeDisplayData(id)?.hidden);
+  }
+
+  kill(): void {
+    this.sigma.kill();
+  }
+}

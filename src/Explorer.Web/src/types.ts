@@ -1,0 +1,126 @@
+// Wire types of the Explorer HTTP API and live channel (camelCase JSON, enums as names).
+
+export const NODE_KINDS = ["Nation", "Organization", "Mission", "Region", "Theme"] as const;
+export type NodeKind = (typeof NODE_KINDS)[number];
+
+export const EDGE_TYPES = [
+  "MEMBER_OF", "CONDUCTED", "DEPLOYED_TO", "LOCATED_IN", "PROVIDED_AID_TO", "PARTNERED_WITH", "SUCCEEDED_BY",
+  "EXEMPLIFIES", "ADDRESSES", "FOCUSES_ON", "CONSTRAINS", "SUPPORTS", "PART_OF",
+] as const;
+
+export interface NodeRecord {
+  id: string;
+  kind: NodeKind;
+  name: string;
+  aliases: string[];
+  description: string;
+}
+
+export interface Evidence {
+  sourceId: string;
+  quote: string;
+}
+
+export interface EdgeRecord {
+  id: string;
+  type: string;
+  source: string;
+  target: string;
+  evidence: Evidence[];
+}
+
+export interface NodeRef {
+  id: string;
+  kind: NodeKind;
+  name: string;
+}
+
+export interface NodeDetails extends NodeRecord {
+  degree: number;
+  countsByType: Record<string, number>;
+}
+
+export interface SearchHit {
+  id: string;
+  kind: NodeKind;
+  name: string;
+  aliases: string[];
+  score: number;
+  match: "Exact" | "Prefix" | "Token" | "Fuzzy";
+}
+
+export interface Neighborhood {
+  center: NodeRecord;
+  nodes: NodeRecord[];
+  edges: EdgeRecord[];
+  truncated: boolean;
+  countsByType: Record<string, number>;
+}
+
+export interface GraphPath {
+  nodes: string[];
+  edges: string[];
+  length: number;
+  cost: number;
+}
+
+export interface PathsResponse {
+  from: NodeRef;
+  to: NodeRef;
+  mode: string;
+  paths: GraphPath[];
+  nodes: NodeRecord[];
+  edges: EdgeRecord[];
+  reason: string | null;
+}
+
+export type QueryResponse =
+  | ({ kind: "path"; interpretation: string } & PathsResponse)
+  | ({ kind: "neighborhood"; interpretation: string } & Neighborhood)
+  | { kind: "search"; interpretation: string; results: SearchHit[] };
+
+export interface SourceDocument {
+  id: string;
+  title: string;
+  kind: string;
+  description: string;
+  text: string;
+}
+
+export type ChangeKind =
+  | "NodeUpserted" | "NodeRemoved" | "EdgeUpserted" | "EdgeRemoved" | "GraphReloaded"
+  | "AnnotationAdded" | "AnnotationChanged" | "AnnotationRemoved";
+
+export interface Change {
+  seq: number;
+  at: string;
+  kind: ChangeKind | string;
+  entityId: string;
+}
+
+export interface ChangesResponse {
+  changes: Change[];
+  last: number;
+}
+
+export interface ChangeEvent extends Change {
+  node?: NodeRecord | null;
+  edge?: EdgeRecord | null;
+  annotation?: unknown;
+}
+
+export interface PresenceEvent {
+  viewers: number;
+  users: string[];
+}
+
+/** RFC 9457 problem+json as the API sends it (extensions flattened). */
+export interface Problem {
+  type?: string;
+  title?: string;
+  status?: number;
+  detail?: string;
+  field?: string;
+  candidates?: NodeRef[];
+  suggestions?: NodeRef[];
+}

@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { collapse, decodeExpansion, decodeView, emptyView, encodeView, expand, morePages, type ViewState } from "../src/state";
+
+describe("view state in the URL", () => {
+  it("round-trips a full view", () => {
+    const view: ViewState = {
+      ...emptyView(),
+      q: "NATO to Balkans", from: "nato", to: "balkans", mode: "k", k: 5, maxHops: 4,
+      types: ["CONDUCTED", "DEPLOYED_TO"], kinds: ["Mission"], avoid: ["nato-balkans-intervention"],
+      expanded: [{ id: "nato", types: [], pages: 1 }, { id: "mali", types: ["DEPLOYED_TO"], pages: 3 }],
+      hidden: ["france"], selected: "e:nato-conducted-nato-balkans-intervention",
+    };
+    expect(decodeView(encodeView(view))).toEqual(view);
+  });
+
+  it("leaves defaults out of the URL", () => {
+    expect(encodeView(emptyView())).toBe("");
+    expect(encodeView({ ...emptyView(), q: "neighbors of NATO" })).toBe("q=neighbors+of+NATO");
+  });
+
+  it("keeps text exactly, whatever characters it holds", () => {
+    const q = "<img src=x onerror=alert(1)> & to ~ , \"quotes\"";
+    expect(decodeView(encodeView({ ...emptyView(), q })).q).toBe(q);
+  });
+
+  it("clamps out-of-range numbers and ignores unknown modes", () => {
+    const view = decodeView("?mode=bogus&k=99&hops=-3");
+    expect(view.mode).toBe("shortest");
+    expect(view.k).toBe(10);
+    expect(view.maxHops).toBe(1);
+    expect(decodeView("?hops=abc").maxHops).toBe(6);
+  });
+
+  it("drops duplicate and empty expansions, and bad selections", () => {
+    const view = decodeView("?x=nato&x=nato~MEMBER_OF~2&x=&x=~~&sel=zzz");
+    expect(view.expanded).toEqual([{ id: "nato", types: [], pages: 1 }]);
+    expect(view.selected).toBe("");
+  });
+
+  it("decodes an expansion with types and pages", () => {
+    expect(decodeExpansion("nato~MEMBER_OF.CONDUCTED~4")).toEqual({ id: "nato", types: ["MEMBER_OF", "CONDUCTED"], pages: 4 });
+    expect(decodeExpansion("nato~~999")?.pages).toBe(50);
+  });
+
+  it("expands, pages and collapses without touching other expansions", () => {
+    let expanded = expand([], "nato");
+    expanded = expand(expanded, "mali", ["DEPLOYED_TO"]);
+    expanded = morePages(expanded, "nato", []);
+    expect(expanded).toEqual([{ id: "nato", types: [], pages: 2 }, { id: "mali", types: ["DEPLOYED_TO"], pages: 1 }]);
+    expect(morePages(expanded, "nato", ["MEMBER_OF"])[0]).toEqual({ id: "nato", types: ["MEMBER_OF"], pages: 2 });
+    expect(expand(expanded, "nato", ["MEMBER_OF"])[0]).toEqual({ id: "nato", types: ["MEMBER_OF"], pages: 1 });
+    expect(collapse(expanded, "nato")).toEqual([{ id: "mali", types: ["DEPLOYED_TO"], pages: 1 }]);
+  });
+});

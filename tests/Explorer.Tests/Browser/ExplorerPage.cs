@@ -1,0 +1,74 @@
+using System.Text.Json;
+using Microsoft.Playwright;
+
+namespace Explorer.Tests.Browser;
+
+/// <summary>One browser tab on Explorer, with helpers over the page's test hook (window.__explorer).</summary>
+public sealed class ExplorerPage(IBrowserContext context, IPage page) : IAsyncDisposable
+{
+    public IPage Page { get; } = page;
+
+    /// <summary>Every JavaScript dialog the page tried to open (alert, confirm ...): dismissed and recorded.</summary>
+    public List<string> Dialogs { get; } = [];
+
+    public List<string> Errors { get; } = [];
+
+    public static async Task<ExplorerPage> OpenAsync(BrowserFixture fixture, string path = "/", int width = 1280, int height = 800, Func<IPage, Task>? beforeNavigate = null)
+    {
+        if (fixture.SkipReason is { } reason)
+        {
+            Assert.Skip(reason);
+        }
+
+        var context = await fixture.Browser!.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = height } });
+        context.SetDefaultTimeout(30_000);
+        var page = await context.NewPageAsync();
+        var explorer = new ExplorerPage(context, page);
+        page.Dialog += async (_, dialog) =>
+        {
+            explorer.Dialogs.Add(dialog.Message);
+            await dialog.DismissAsync();
+        };
+        page.PageError += (_, error) => explorer.Errors.Add(error);
+        if (beforeNavigate is not null)
+        {
+            await beforeNavigate(page);
+        }
+
+        await page.GotoAsync(fixture.BaseUrl + path);
+        await explorer.WaitAsync("window.__explorer && window.__explorer.ready");
+        return explorer;
+    }
+
+    /// <summary>
+    /// Polls a condition in the page. Passed as a function, so Playwright calls it rather than evaluating a string
+    /// (the page's Content-Security-Policy forbids eval, and that stays on in tests).
+    /// </summary>
+    public Task WaitAsync(string condition) =>
+        Page.WaitForFunctionAsync($"() => {condition}", null, new PageWaitForFunctionOptions { Timeout = 30_000, PollingInterval = 50 });
+
+    public async Task<string[]> NodesAsync() => await Page.EvaluateAsync<string[]>("window.__explorer.nodes()");
+
+    public async Task<string[]> EdgesAsync() => await Page.EvaluateAsync<string[]>("window.__explorer.edges()");
+
+    public async Task<string[]> HighlightedAsync() => await Page.EvaluateAsync<string[]>("window.__explorer.highlighted()");
+
+    public async Task<string[]> CspViolationsAsync() => await Page.EvaluateAsync<string[]>("window.__explorer.cspViolations()");
+
+    /// <summary>Waits until the canvas holds (or no longer holds) a node.</summary>
+    public Task WaitForNodeAsync(string id, bool present = true) =>
+        WaitAsync($"window.__explorer.nodes().includes({JsonSerializer.Serialize(id)}) === {(present ? "true" : "false")}");
+
+    public ILocator Panel => Page.Locator("#panel-content");
+
+    public ILocator SearchBox => Page.GetByRole(AriaRole.Combobox, new() { Name = "Search nodes" });
+
+    public async Task ScreenshotAsync(string name)
+    {
+        // Let the layout settle first (bounded), so the picture shows the final drawing.
+        await WaitAsync("!window.__explorer.layoutRunning()");
+        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = BrowserFixture.ScreenshotPath(name), FullPage = true });
+    }
+
+    public async ValueTask DisposeAsync() => await context.CloseAsync();
+}

@@ -1,0 +1,257 @@
+using System.Text.Json;
+using Explorer.Graph;
+using Explorer.Server.Live;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Explorer.Tests.Browser;
+
+/// <summary>The web page as an analyst uses it, in the machine's Chromium. Each class has its own store.</summary>
+public sealed class ExplorerPageTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+{
+    [Fact]
+    public async Task TheSeedViewDrawsTheStartNeighborhoodUnderTheContentSecurityPolicy()
+    {
+        await using var explorer = await ExplorerPage.OpenAsync(fixture);
+
+        var nodes = await explorer.NodesAsync();
+        Assert.Contains("nato", nodes);
+        Assert.InRange(nodes.Length, 10, 26);
+        await Expect(explorer.Panel.GetByRole(AriaRole.Heading, new() { Name = "NATO" })).ToBeVisibleAsync();
+        await Expect(explorer.Page.Locator("#connection")).ToHaveTextAsync("Live");
+        Assert.Empty(await explorer.CspViolationsAsync());
+        Assert.Empty(explorer.Errors);
+        await explorer.ScreenshotAsync("01-seed-view");
+    }
+
+    [Fact]
+    public async Task SearchSuggestsTypoTolerantMatchesAndPickingOneBringsTheNodeIn()
+    {
+        await using var explorer = await ExplorerPage.OpenAsync(fixture);
+
+        await explorer.Page.Keyboard.PressAsync("/");
+        await Expect(explorer.SearchBox).ToBeFocusedAsync();
+        await explorer.SearchBox.PressSequentiallyAsync("Somala");
+        var suggestion = explorer.Page.GetByRole(AriaRole.Option, new() { Name = "Somalia" }).First;
+        await Expect(suggestion).ToBeVisibleAsync();
+        await explorer.Page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("02-autocomplete") });
+        await suggestion.ClickAsync();
+
+        await explorer.WaitForNodeAsync("somalia");
+        await Expect(explorer.Panel.GetByRole(AriaRole.Heading, new() { Name = "Somalia" })).ToBeVisibleAsync();
+        Assert.Contains("x=somalia", explorer.Page.Url);
+
+        await explorer.SearchBox.FocusAsync();
+        await explorer.Page.Keyboard.PressAsync("Escape");
+        await Expect(explorer.SearchBox).ToHaveValueAsync("");
+    }
+
+    [Fact]
+    public async Task NatoToBalkansHighlightsThePathAndListsEachHopWithItsEvidence()
+    {
+        await using var explorer = await ExplorerPage.OpenAsync(fixture);
+
+        await explorer.SearchBox.FillAsync("NATO to Balkans");
+        await explorer.SearchBox.PressAsync("Enter");
+        await explorer.WaitAsync("window.__explorer.highlighted().includes('balkans')");
+
+        string[] path = ["nato", "nato-balkans-intervention", "balkans", "nato-conducted-nato-balkans-intervention", "nato-balkans-intervention-deployed-to-balkans"];
+        Assert.Equal(path.Order(), (await explorer.HighlightedAsync()).Order());
+        // The rest of the view stays, dimmed: more is drawn than the path.
+        Assert.True((await explorer.NodesAsync()).Length > 3);
+
+        var hops = explorer.Panel.GetByRole(AriaRole.Listitem, new() { Name = "Path 1" });
+        await Expect(hops.GetByRole(AriaRole.Button, new() { Name = "NATO", Exact = true })).ToBeVisibleAsync();
+        await Expect(hops.GetByRole(AriaRole.Button, new() { Name = "NATO intervention in the Balkans" })).ToBeVisibleAsync();
+        await Expect(hops.GetByRole(AriaRole.Button, new() { Name = "Balkans", Exact = true })).ToBeVisibleAsync();
+        await Expect(hops.Locator(".relation")).ToHaveTextAsync(["CONDUCTED →", "DEPLOYED_TO →"]);
+        const string quote = "One notable case is NATO’s intervention in the Balkans during the 1990s.";
+        await Expect(hops.Locator(".evidence").First).ToContainTextAsync(quote);
+        Assert.Contains("from=nato", explorer.Page.Url);
+        await explorer.ScreenshotAsync("03-path-nato-balkans");
+
+        // The evidence link opens the source document at the quote, highlighted.
+        var popupTask = explorer.Page.Context.WaitForPageAsync();
+        await hops.GetByRole(AriaRole.Link).First.ClickAsync();
+        var source = await popupTask;
+        await Expect(source.Locator("mark#quote")).ToHaveTextAsync(quote);
+        await Expect(source.Locator("mark#quote")).ToBeInViewportAsync();
+        await source.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("04-source-quote") });
+    }
+
+    [Fact]
+    public async Task ClickingAnEdgeShowsItsRelationAndEvidence()
+    {
+        await using var explorer = await ExplorerPage.OpenAsync(fixture, "/?from=nato&to=balkans");
+        await explorer.WaitAsync("window.__explorer.highlighted().length === 5");
+
+        await explorer.Panel.GetByRole(AriaRole.Button, new() { Name = "Edge CONDUCTED details" }).ClickAsync();
+
+        var panel = explorer.Panel.GetByRole(AriaRole.Region, new() { Name = "Edge details" });
+        await Expect(panel.GetByRole(AriaRole.Heading, new() { Name = "CONDUCTED" })).ToBeVisibleAsync();
+        await Expect(panel.Locator(".evidence")).ToContainTextAsync("NATO’s intervention in the Balkans");
+        Assert.Contains("sel=e%3Anato-conducted-nato-balkans-intervention", explorer.Page.Url);
+        // Without the annotations server, the edge panel shows no annotation section and no sign-in.
+        await Expect(explorer.Page.Locator("#annotations")).ToBeHiddenAsync();
+        await Expect(explorer.Page.GetByRole(AriaRole.Form, new() { Name = "Sign in" })).ToHaveCountAsync(0);
+        await explorer.ScreenshotAsync("05-edge-evidence");
+    }
+
+    [Fact]
+    public async Task ExpandingANodeAddsItsNeighborhoodAndCollapsingTakesItAway()
+    {
+        await using var explorer = await ExplorerPage.OpenAsync(fixture, "/?from=nato&to=balkans");
+        await explorer.WaitAsync("window.__explorer.highlighted().length === 5");
+        var before = await explorer.NodesAsync();
+
+        await explorer.Panel.GetByRole(AriaRole.Button, new() { Name = "Balkans", Exact = true }).ClickAsync();
+        await explorer.Panel.GetByRole(AriaRole.Button, new() { Name = "Expand", Exact = true }).ClickAsync();
+        await explorer.WaitAsync($"window.__explorer.nodes().length > {before.Length}");
+
+        var neighborhood = await fixture.CreateClient().GetStringAsync("/api/nodes/balkans/neighborhood?limit=25", TestContext.Current.CancellationToken);
+        using var body = JsonDocument.Parse(neighborhood);
+        var expected = body.RootElement.GetProperty("nodes").EnumerateArray().Select(n => n.GetProperty("id").GetString()!).ToList();
+        var expanded = await explorer.NodesAsync();
+        Assert.All(expected, id => Assert.Contains(id, expanded));
+        Assert.Contains("x=balkans", explorer.Page.Url);
+        await explorer.ScreenshotAsync("06-node-details-expanded");
+
+        await explorer.Panel.GetByRole(AriaRole.Button, new() { Name = "Collapse" }).ClickAsync();
+        await explorer.WaitAsync($"window.__explorer.nodes().length === {before.Length}");
+        Assert.Equal(before.Order(), (await explorer.NodesAsync()).Order());
+        Assert.DoesNotContain("x=balkans", explorer.Page.Url);
+    }
+
+    [Fact]
+    public async Task ASupernodeShowsHowManyMoreInsteadOfFloodingTheCanvas()
+    {
+        await using var explorer = await ExplorerPage.OpenAsync(fixture, "/?x=nato&sel=n%3Anato");
+        var first = (await explorer.NodesAsync()).Length;
+        Assert.Equal(26, first);
+
+        var more = explorer.Panel.GetByRole(AriaRole.Button, new() { Name = "hidden neighbors" });
+        await Expect(more).ToHaveTextAsync("19 more");
+        await more.ClickAsync();
+        await explorer.WaitAsync("window.__explorer.nodes().length === 45");
+        Assert.Contains("x=nato~~2", Uri.UnescapeDataString(explorer.Page.Url));
+
+        // Paging by type: only NATO's CONDUCTED neighbors.
+        await explorer.Panel.GetByRole(AriaRole.Button, new() { Name = "Show CONDUCTED neighbors (6)" }).ClickAsync();
+        await explorer.WaitAsync("window.__explorer.nodes().length === 7");
+    }
+
+    [Fact]
+    public async Task ACopiedLinkRestoresTheSameView()
+    {
+        await using var first = await ExplorerPage.OpenAsync(fixture, "/?from=nato&to=mali&mode=k&k=2");
+        await first.WaitAsync("window.__explorer.highlighted().includes('mali')");
+        var before = (await first.NodesAsync()).Length;
+        await first.Panel.GetByRole(AriaRole.Button, new() { Name = "Mali", Exact = true }).First.ClickAsync();
+        await first.Panel.GetByRole(AriaRole.Button, new() { Name = "Expand", Exact = true }).ClickAsync();
+        await first.WaitAsync($"window.__explorer.nodes().length > {before}");
+        var link = first.Page.Url;
+
+        await using var second = await ExplorerPage.OpenAsync(fixture, new Uri(link).PathAndQuery);
+        await second.WaitAsync($"window.__explorer.nodes().length === {(await first.NodesAsync()).Length}");
+        Assert.Equal((await first.NodesAsync()).Order(), (await second.NodesAsync()).Order());
+        Assert.Equal((await first.HighlightedAsync()).Order(), (await second.HighlightedAsync()).Order());
+        Assert.Equal(await first.Page.EvaluateAsync<string>("window.__explorer.selected()"), await second.Page.EvaluateAsync<string>("window.__explorer.selected()"));
+        await Expect(second.Page.Locator("#path-mode")).ToHaveValueAsync("k");
+        await Expect(second.Panel.GetByRole(AriaRole.Heading, new() { Name = "Mali" })).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task ChangesMadeElsewhereAppearInEveryOpenPageWithoutReloading()
+    {
+        await using var alice = await ExplorerPage.OpenAsync(fixture);
+        await using var bob = await ExplorerPage.OpenAsync(fixture);
+        await Expect(bob.Page.Locator("#presence")).ToContainTextAsync("viewing");
+        var publisher = fixture.Services.GetRequiredService<ChangePublisher>();
+
+        await fixture.Store.UpsertNodeAsync(new Node("live-browser-mission", NodeKind.Mission, "Live browser mission", [], "Added while two analysts watch."), TestContext.Current.CancellationToken);
+        await fixture.Store.UpsertEdgeAsync(new Edge("nato-conducted-live-browser-mission", "CONDUCTED", "nato", "live-browser-mission",
+            [new Evidence("military-engagement-in-global-diplomacy", "One notable case is NATO’s intervention in the Balkans during the 1990s.")]), TestContext.Current.CancellationToken);
+        publisher.Signal();
+
+        foreach (var page in new[] { alice, bob })
+        {
+            await page.WaitAsync("window.__explorer.edges().includes('nato-conducted-live-browser-mission')");
+            await Expect(page.Page.Locator("#feed")).ToContainTextAsync("Live browser mission");
+        }
+
+        var lastSeq = await bob.Page.EvaluateAsync<long>("window.__explorer.lastSeq()");
+        await fixture.Store.UpsertNodeAsync(new Node("live-browser-mission", NodeKind.Mission, "Renamed live mission", [], ""), TestContext.Current.CancellationToken);
+        publisher.Signal();
+        await bob.WaitAsync("window.__explorer.label('live-browser-mission') === 'Renamed live mission'");
+        Assert.True(await bob.Page.EvaluateAsync<long>("window.__explorer.lastSeq()") > lastSeq);
+
+        await fixture.Store.RemoveNodeAsync("live-browser-mission", TestContext.Current.CancellationToken);
+        publisher.Signal();
+        await alice.WaitForNodeAsync("live-browser-mission", present: false);
+        await bob.WaitForNodeAsync("live-browser-mission", present: false);
+        Assert.DoesNotContain("nato-conducted-live-browser-mission", await bob.EdgesAsync());
+    }
+
+    [Fact]
+    public async Task AHostileLabelIsShownAsTextAndNeverRuns()
+    {
+        await using var explorer = await ExplorerPage.OpenAsync(fixture);
+        const string hostile = "<img src=x onerror=alert(1)>";
+
+        await fixture.Store.UpsertNodeAsync(new Node("hostile-label", NodeKind.Theme, hostile, ["<script>alert(2)</script>"], "<b>not bold</b>"), TestContext.Current.CancellationToken);
+        fixture.Services.GetRequiredService<ChangePublisher>().Signal();
+        await explorer.WaitForNodeAsync("hostile-label");
+        await explorer.Page.EvaluateAsync("window.__explorer.select('hostile-label')");
+
+        await Expect(explorer.Panel.GetByRole(AriaRole.Heading, new() { Name = hostile })).ToHaveTextAsync(hostile);
+        await Expect(explorer.Panel).ToContainTextAsync("<b>not bold</b>");
+        await Expect(explorer.Page.Locator("#feed")).ToContainTextAsync(hostile);
+        Assert.Equal(0, await explorer.Page.Locator("#panel img, #feed img, #panel script, #panel b").CountAsync());
+        Assert.Empty(explorer.Dialogs);
+        Assert.Empty(await explorer.CspViolationsAsync());
+    }
+
+    [Fact]
+    public async Task ANarrowWindowStacksTheDetailsUnderTheCanvas()
+    {
+        await using var explorer = await ExplorerPage.OpenAsync(fixture, "/?q=NATO%20to%20Balkans", width: 420, height: 860);
+        await explorer.WaitAsync("window.__explorer.highlighted().length === 5");
+
+        var canvas = await explorer.Page.Locator("#graph").BoundingBoxAsync();
+        var panel = await explorer.Page.Locator("#panel").BoundingBoxAsync();
+        Assert.NotNull(canvas);
+        Assert.NotNull(panel);
+        Assert.True(panel.Y >= canvas.Y + canvas.Height - 1, "the panel sits under the canvas");
+        Assert.True(canvas.Width >= 400);
+        await Expect(explorer.SearchBox).ToBeVisibleAsync();
+        await Expect(explorer.Page.GetByRole(AriaRole.Button, new() { Name = "Find path" })).ToBeVisibleAsync();
+        await explorer.ScreenshotAsync("07-narrow-window");
+    }
+
+    [Fact]
+    public async Task TheViewExportsAsGraphologyJsonAndGraphMl()
+    {
+        await using var explorer = await ExplorerPage.OpenAsync(fixture, "/?from=nato&to=balkans");
+        await explorer.WaitAsync("window.__explorer.highlighted().length === 5");
+
+        using var json = JsonDocument.Parse(await explorer.Page.EvaluateAsync<string>("window.__explorer.exportJson()"));
+        var nodes = json.RootElement.GetProperty("nodes").EnumerateArray().Select(n => n.GetProperty("key").GetString()).ToList();
+        Assert.Equal((await explorer.NodesAsync()).Order(), nodes.Order());
+        var edge = json.RootElement.GetProperty("edges").EnumerateArray().First(e => e.GetProperty("key").GetString() == "nato-conducted-nato-balkans-intervention");
+        Assert.Equal("nato", edge.GetProperty("source").GetString());
+        Assert.NotEmpty(edge.GetProperty("attributes").GetProperty("evidence").EnumerateArray());
+
+        var graphMl = System.Xml.Linq.XDocument.Parse(await explorer.Page.EvaluateAsync<string>("window.__explorer.exportGraphMl()"));
+        System.Xml.Linq.XNamespace ns = "http://graphml.graphdrawing.org/xmlns";
+        Assert.Equal(nodes.Count, graphMl.Descendants(ns + "node").Count());
+        Assert.Contains(graphMl.Descendants(ns + "edge"), e => (string?)e.Attribute("id") == "nato-conducted-nato-balkans-intervention");
+        var svg = System.Xml.Linq.XDocument.Parse(await explorer.Page.EvaluateAsync<string>("window.__explorer.exportSvg()"));
+        Assert.NotEmpty(svg.Descendants("{http://www.w3.org/2000/svg}circle"));
+
+        var download = explorer.Page.WaitForDownloadAsync();
+        await explorer.Page.GetByText("Export").ClickAsync();
+        await explorer.Page.GetByRole(AriaRole.Button, new() { Name = "PNG image" }).ClickAsync();
+        Assert.EndsWith(".png", (await download).SuggestedFilename);
+    }
+}
