@@ -6,8 +6,9 @@ import { h, replace } from "./ui/dom";
 // editing stay hidden, the edge panel shows no annotation section, and nothing else changes.
 // Everything a user wrote is rendered as text (newlines kept by CSS), never as HTML.
 
-/** Assumed vocabularies (adjust here once the server lands). */
-export const ANNOTATION_STATUSES = ["open", "confirmed", "disputed", "resolved"] as const;
+/** The server's vocabularies (Explorer.Annotations: AnnotationStatus, Confidence). */
+export const ANNOTATION_STATUSES = ["proposed", "confirmed", "disputed"] as const;
+export const ANNOTATION_CONFIDENCES = ["low", "medium", "high"] as const;
 
 export interface Me {
   authenticated: boolean;
@@ -21,7 +22,7 @@ export interface Annotation {
   targetId: string;
   text: string;
   tags: string[];
-  confidence: number | null;
+  confidence: string | null;
   citation: string | null;
   status: string;
   author: string;
@@ -43,7 +44,7 @@ export interface AnnotationVersion {
 interface Draft {
   text: string;
   tags: string[];
-  confidence: number | null;
+  confidence: string | null;
   citation: string | null;
   status: string;
 }
@@ -252,17 +253,18 @@ export class Annotations {
   }
 
   private renderForm(section: HTMLElement, edgeId: string, existing: Annotation | null): HTMLElement {
-    const text = h("textarea", { attrs: { rows: 4, maxlength: 4000, "aria-label": "Annotation text", required: true } });
+    const text = h("textarea", { attrs: { rows: 4, maxlength: 10000, "aria-label": "Annotation text", required: true } });
     text.value = existing?.text ?? "";
     const tags = h("input", { attrs: { type: "text", "aria-label": "Tags (comma-separated)", placeholder: "tags, comma-separated" } });
     tags.value = existing?.tags.join(", ") ?? "";
-    const confidence = h("input", { attrs: { type: "number", min: 0, max: 1, step: 0.05, "aria-label": "Confidence (0 to 1)", placeholder: "confidence 0–1" } });
-    confidence.value = existing?.confidence?.toString() ?? "";
+    const confidence = h("select", { attrs: { "aria-label": "Confidence" } },
+      ...ANNOTATION_CONFIDENCES.map((c) => h("option", { text: `${c} confidence`, attrs: { value: c } })));
+    confidence.value = existing?.confidence ?? "medium";
     const citation = h("input", { attrs: { type: "text", "aria-label": "Citation", placeholder: "citation (optional)" } });
     citation.value = existing?.citation ?? "";
     const status = h("select", { attrs: { "aria-label": "Status" } },
       ...ANNOTATION_STATUSES.map((s) => h("option", { text: s, attrs: { value: s } })));
-    status.value = existing?.status ?? "open";
+    status.value = existing?.status ?? "proposed";
     const error = h("p", { class: "error-text", attrs: { role: "alert" } });
     return h("form", {
       class: "annotation-form", attrs: { "aria-label": existing ? "Edit annotation" : "Add annotation" },
@@ -272,7 +274,7 @@ export class Annotations {
           const draft: Draft = {
             text: text.value,
             tags: tags.value.split(",").map((t) => t.trim()).filter((t) => t.length > 0),
-            confidence: confidence.value === "" ? null : Number(confidence.value),
+            confidence: confidence.value,
             citation: citation.value.trim() || null,
             status: status.value,
           };

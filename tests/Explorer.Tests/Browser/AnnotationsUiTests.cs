@@ -6,9 +6,8 @@ using static Microsoft.Playwright.Assertions;
 namespace Explorer.Tests.Browser;
 
 /// <summary>
-/// The annotations UI against the agreed server contract, which another branch implements: until it lands,
-/// these tests stand the contract in with Playwright routes. Without it (404 from /api/auth/me) the page hides
-/// sign-in and editing (see ExplorerPageTests.ClickingAnEdgeShowsItsRelationAndEvidence).
+/// The annotations UI against the server's contract, with Playwright routes standing in for a signed-in analyst
+/// and for conflicts that are hard to time against the real server (ExplorerPageTests covers the real one).
 /// </summary>
 public sealed class AnnotationsUiTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
@@ -16,8 +15,8 @@ public sealed class AnnotationsUiTests(BrowserFixture fixture) : IClassFixture<B
 
     private static object Annotation(int version, string text) => new
     {
-        id = "a1", targetKind = "edge", targetId = Edge, text, tags = new[] { "check" }, confidence = 0.8, citation = (string?)null,
-        status = "open", author = "alice", createdAt = "2026-11-01T10:00:00Z", updatedAt = "2026-11-01T10:00:00Z", version, deleted = false,
+        id = "a1", targetKind = "edge", targetId = Edge, text, tags = new[] { "check" }, confidence = "high", citation = (string?)null,
+        status = "proposed", author = "alice", createdAt = "2026-11-01T10:00:00Z", updatedAt = "2026-11-01T10:00:00Z", version, deleted = false,
     };
 
     [Fact]
@@ -76,7 +75,8 @@ public sealed class AnnotationsUiTests(BrowserFixture fixture) : IClassFixture<B
         {
             Assert.Equal("Checked against the\nmission mandate.", body.RootElement.GetProperty("text").GetString());
             Assert.Equal(["mandate", "verified"], body.RootElement.GetProperty("tags").EnumerateArray().Select(t => t.GetString()));
-            Assert.Equal("open", body.RootElement.GetProperty("status").GetString());
+            Assert.Equal("proposed", body.RootElement.GetProperty("status").GetString());
+            Assert.Equal("medium", body.RootElement.GetProperty("confidence").GetString());
         }
 
         // Edit: PUT with If-Match of the version; a 412 says someone else changed it and shows the current one.

@@ -92,9 +92,10 @@ public sealed class ExplorerPageTests(BrowserFixture fixture) : IClassFixture<Br
         await Expect(panel.GetByRole(AriaRole.Heading, new() { Name = "CONDUCTED" })).ToBeVisibleAsync();
         await Expect(panel.Locator(".evidence")).ToContainTextAsync("NATO’s intervention in the Balkans");
         Assert.Contains("sel=e%3Anato-conducted-nato-balkans-intervention", explorer.Page.Url);
-        // Without the annotations server, the edge panel shows no annotation section and no sign-in.
-        await Expect(explorer.Page.Locator("#annotations")).ToBeHiddenAsync();
-        await Expect(explorer.Page.GetByRole(AriaRole.Form, new() { Name = "Sign in" })).ToHaveCountAsync(0);
+        // Anonymous (reads are allowed from loopback): the edge's annotations show, editing asks to sign in.
+        var annotations = explorer.Page.GetByRole(AriaRole.Region, new() { Name = "Annotations" });
+        await Expect(annotations.GetByRole(AriaRole.Heading, new() { Name = "Annotations (0)" })).ToBeVisibleAsync();
+        await Expect(annotations).ToContainTextAsync("Sign in to add annotations.");
         await explorer.ScreenshotAsync("05-edge-evidence");
     }
 
