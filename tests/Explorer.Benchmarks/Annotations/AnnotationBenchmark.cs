@@ -39,7 +39,7 @@ public static class AnnotationBenchmark
         Directory.CreateDirectory(folder);
         try
         {
-            Console.WriteLine($"Annotation benchmark: {Environment.ProcessorCount} cores, .NET {Environment.Version}, database in {folder}");
+            Console.WriteLine($"Annotation benchmark: {Environment.ProcessorCount} cores, .NET {Environment.Version}, load average {LoadAverage()}, database in {folder}");
             Console.WriteLine();
 
             var floor = SqliteFloor(Path.Combine(folder, "floor.db"), writes);
@@ -81,6 +81,7 @@ public static class AnnotationBenchmark
             LatencyRow("  write request sent -> receipt in each client", fanOut.FromRequest);
             Console.WriteLine($"  deliveries missing: {fanOut.Missing}");
             Console.WriteLine();
+            Console.WriteLine($"Load average at the end: {LoadAverage()} (other work on the machine shows up in every row, baselines included)");
             Console.WriteLine($"Targets: write p95 < 10 ms -> {(concurrent.Percentile(95) < 10 && single.Percentile(95) < 10 ? "met" : "NOT met")}; " +
                 $"fan-out p99 < 50 ms -> {(Stats.Percentile(fanOut.FromResponse, 99) < 50 ? "met" : "NOT met")}");
 
@@ -278,6 +279,10 @@ public static class AnnotationBenchmark
     private static void LatencyRow(string label, List<double> milliseconds) =>
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{label,-62}{Stats.Percentile(milliseconds, 50),7:F2}  {Stats.Percentile(milliseconds, 99),7:F2}  {(milliseconds.Count > 0 ? milliseconds.Max() : double.NaN),7:F2}"));
+
+    /// <summary>The 1-, 5- and 15-minute load averages (Linux), to read the figures against.</summary>
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     private static int Option(string[] args, string name, int fallback)
     {
