@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Collections.Concurrent;
 using Explorer.Algorithms;
 using Explorer.Graph;
 using Explorer.Seed;
@@ -19,6 +20,10 @@ public sealed partial class EmbeddedGraphStore : IGraphStore
 
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly ConcurrentQueue<PendingAnnotationWrite> _annotationWrites = new();
+    private int _pumping;
+    private Task? _handoff;
+    private volatile bool _disposed;
     private volatile GraphIndex? _index;
 
     public EmbeddedGraphStore(string databasePath)
@@ -515,11 +520,19 @@ public sealed partial class EmbeddedGraphStore : IGraphStore
         return new Change(Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture), at, kind, entityId);
     }
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
+        // New annotation writes are refused; those already queued still commit (their callers are waiting).
+        _disposed = true;
+        if (_handoff is { } handoff)
+        {
+            await handoff;
+        }
+
+        await PumpAnnotationWritesAsync(inline: false);
+
         _writeLock.Dispose();
         SqliteConnection.ClearAllPools();
-        return ValueTask.CompletedTask;
     }
 
     // ---- SQL helpers ---------------------------------------------------------------------------------

@@ -33,7 +33,15 @@ internal static class AuthRegistration
         services.TryAddTimeProvider();
         services.AddSingleton<SignInThrottle>();
         services.AddSingleton<FirstRunLink>();
-        services.AddHostedService<FirstRun>();
+
+        // Created with the other hosted services, before the host validates options on start: bad auth or
+        // rate-limit settings stop startup with one line, like the rest of Explorer's configuration.
+        services.AddHostedService(sp =>
+        {
+            sp.Settings<AuthOptions>();
+            sp.Settings<RateLimitOptions>();
+            return ActivatorUtilities.CreateInstance<FirstRun>(sp);
+        });
 
         services.AddAuthentication(AuthSchemes.Default)
             .AddPolicyScheme(AuthSchemes.Default, "Cookie or bearer token", options =>

@@ -38,20 +38,24 @@ internal static class StoreRegistration
     /// The validated options. Invalid configuration stops startup with one line naming what is wrong; this
     /// runs while the host creates its hosted services, before any other use of the options.
     /// </summary>
-    public static ExplorerOptions ExplorerSettings(this IServiceProvider services)
+    public static ExplorerOptions ExplorerSettings(this IServiceProvider services) => services.Settings<ExplorerOptions>();
+
+    /// <summary>Options of type <typeparamref name="T"/>, or startup stopped with one line saying what is wrong with them.</summary>
+    public static T Settings<T>(this IServiceProvider services)
+        where T : class
     {
         try
         {
-            return services.GetRequiredService<IOptions<ExplorerOptions>>().Value;
+            return services.GetRequiredService<IOptions<T>>().Value;
         }
         catch (OptionsValidationException ex)
         {
-            throw services.GetRequiredService<StartupFailures>().Fail(services.GetRequiredService<ILogger<ExplorerOptions>>(), $"invalid configuration: {string.Join(" ", ex.Failures)}", ex);
+            throw services.GetRequiredService<StartupFailures>().Fail(services.GetRequiredService<ILogger<T>>(), $"invalid configuration: {string.Join(" ", ex.Failures)}", ex);
         }
         catch (InvalidOperationException ex) when (ex.InnerException is FormatException format)
         {
             // The binder could not convert a value, e.g. Explorer:Store=Neo4j before that store exists.
-            throw services.GetRequiredService<StartupFailures>().Fail(services.GetRequiredService<ILogger<ExplorerOptions>>(), $"invalid configuration: {ex.Message} {format.Message}", ex);
+            throw services.GetRequiredService<StartupFailures>().Fail(services.GetRequiredService<ILogger<T>>(), $"invalid configuration: {ex.Message} {format.Message}", ex);
         }
     }
 

@@ -113,6 +113,33 @@ public abstract partial class GraphStoreContract
     }
 
     [Fact]
+    public async Task ManyConcurrentWritesEachGetTheirOwnOutcomeAndOnlySuccessesAreKept()
+    {
+        var before = await Store.GetLastSeqAsync();
+
+        var writes = await Task.WhenAll(Enumerable.Range(0, 60).Select(i => Task.Run(() =>
+            Store.AddAnnotationAsync(Note($"concurrent {i}", target: i % 3 == 0 ? "no-such-edge" : AnnotatedEdge)))));
+
+        for (var i = 0; i < writes.Length; i++)
+        {
+            if (i % 3 == 0)
+            {
+                Assert.IsType<AnnotationWrite.NotFound>(writes[i]);
+            }
+            else
+            {
+                Assert.Equal($"concurrent {i}", Assert.IsType<AnnotationWrite.Written>(writes[i]).Annotation.Text);
+            }
+        }
+
+        var written = writes.OfType<AnnotationWrite.Written>().ToList();
+        Assert.Equal(40, written.Select(w => w.Change.Seq).Distinct().Count());
+        Assert.All(written, w => Assert.True(w.Change.Seq > before));
+        Assert.Equal(40, (await Store.GetChangesAsync(before, 1000)).Count);
+        Assert.Equal(40, (await Store.ListAnnotationsAsync(AnnotationTargetKind.Edge, AnnotatedEdge)).Count);
+    }
+
+    [Fact]
     public async Task ADeleteIsSoftAndVisibleInHistory()
     {
         var created = await AddAsync(Note("to be removed"));

@@ -34,6 +34,21 @@ public sealed class NeverAnonymousReadsTests(NeverAnonymousFactory factory) : IC
         using var viewer = factory.ClientFor(AccountsFactory.Vic, remote: true);
         await viewer.GetOkAsync("/api/search?q=nato");
     }
+
+    [Fact]
+    public async Task TheHubTakesATokenInTheQueryAsBrowsersSendItOverWebSockets()
+    {
+        using var anonymous = factory.ClientFor(null);
+        const string negotiate = "/hubs/graph/negotiate?negotiateVersion=1";
+
+        using var refused = await anonymous.PostAsync(negotiate, null, TestContext.Current.CancellationToken);
+        using var admitted = await anonymous.PostAsync($"{negotiate}&access_token={Uri.EscapeDataString(factory.TokenOf(AccountsFactory.Vic))}", null, TestContext.Current.CancellationToken);
+        using var elsewhere = await anonymous.GetAsync($"/api/search?q=nato&access_token={Uri.EscapeDataString(factory.TokenOf(AccountsFactory.Vic))}", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, admitted.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, elsewhere.StatusCode); // only the hub reads tokens from the query
+    }
 }
 
 public sealed class AlwaysAnonymousReadsTests(AlwaysAnonymousFactory factory) : IClassFixture<AlwaysAnonymousFactory>

@@ -202,6 +202,10 @@ public sealed class StartupTests
     [InlineData("Explorer:SeedPath", "/no/such/folder", "SeedPath")]
     [InlineData("Explorer:Store", "Cassandra", "Store")]
     [InlineData("Explorer:DatabasePath", "", "DatabasePath")]
+    [InlineData("Explorer:Auth:AnonymousReads", "Sometimes", "AnonymousReads")]
+    [InlineData("Explorer:Auth:SignInFailureLimit", "0", "SignInFailureLimit")]
+    [InlineData("Explorer:RateLimit:WritesPerMinute", "0", "WritesPerMinute")]
+    [InlineData("Explorer:RateLimit:WriteBurst", "-1", "WriteBurst")]
     public async Task InvalidConfigurationStopsStartupNamingTheSetting(string key, string value, string named)
     {
         using var directory = new TempDirectory();
