@@ -51,7 +51,40 @@ public sealed record Annotation(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     long Version,
-    bool Deleted);
+    bool Deleted)
+{
+    /// <summary>The editable fields whose value differs from <paramref name="before"/>, in a fixed order (what history records).</summary>
+    public List<string> ChangedFrom(Annotation before)
+    {
+        var changed = new List<string>();
+        if (before.Text != Text)
+        {
+            changed.Add("text");
+        }
+
+        if (!before.Tags.SequenceEqual(Tags, StringComparer.Ordinal))
+        {
+            changed.Add("tags");
+        }
+
+        if (before.Confidence != Confidence)
+        {
+            changed.Add("confidence");
+        }
+
+        if (before.Citation != Citation)
+        {
+            changed.Add("citation");
+        }
+
+        if (before.Status != Status)
+        {
+            changed.Add("status");
+        }
+
+        return changed;
+    }
+}
 
 /// <summary>An annotation to create. The store assigns the id, times and version 1.</summary>
 public sealed record NewAnnotation(

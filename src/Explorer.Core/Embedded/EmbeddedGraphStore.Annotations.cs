@@ -110,7 +110,7 @@ public sealed partial class EmbeddedGraphStore
             }
 
             WriteTags(connection, transaction, row.Aid, updated.Tags, replace: true);
-            AppendVersion(connection, transaction, row.Aid, updated, AnnotationAction.Updated, by, Changed(current, updated), change.Seq);
+            AppendVersion(connection, transaction, row.Aid, updated, AnnotationAction.Updated, by, updated.ChangedFrom(current), change.Seq);
             return new AnnotationWrite.Written(updated, change);
         }, cancellationToken);
 
@@ -463,37 +463,6 @@ public sealed partial class EmbeddedGraphStore
         insert.ExecuteNonQuery();
     }
 
-    /// <summary>The fields whose value differs between two states, in a fixed order.</summary>
-    private static List<string> Changed(Annotation before, Annotation after)
-    {
-        var changed = new List<string>();
-        if (before.Text != after.Text)
-        {
-            changed.Add("text");
-        }
-
-        if (!before.Tags.SequenceEqual(after.Tags, StringComparer.Ordinal))
-        {
-            changed.Add("tags");
-        }
-
-        if (before.Confidence != after.Confidence)
-        {
-            changed.Add("confidence");
-        }
-
-        if (before.Citation != after.Citation)
-        {
-            changed.Add("citation");
-        }
-
-        if (before.Status != after.Status)
-        {
-            changed.Add("status");
-        }
-
-        return changed;
-    }
 
     private static (long Aid, Annotation Annotation)? ReadAnnotation(SqliteConnection connection, SqliteTransaction? transaction, string id)
     {

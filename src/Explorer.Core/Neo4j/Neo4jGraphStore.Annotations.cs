@@ -88,7 +88,7 @@ internal sealed partial class Neo4jGraphStore
                 UpdatedAt = change.At,
                 Version = current.Version + 1,
             };
-            var parameters = VersionParameters(updated, AnnotationAction.Updated, by, Changed(current, updated), change.Seq);
+            var parameters = VersionParameters(updated, AnnotationAction.Updated, by, updated.ChangedFrom(current), change.Seq);
             parameters["expected"] = expectedVersion;
             if ((await tx.RunAsync(Cypher.UpdateAnnotation, parameters, token)).Records.Count == 0)
             {
@@ -213,37 +213,6 @@ internal sealed partial class Neo4jGraphStore
         ("changed", changed.ToList()),
         ("snapshot", JsonSerializer.Serialize(state, s_snapshotJson)));
 
-    /// <summary>The fields whose value differs between two states, in a fixed order (as the embedded store records them).</summary>
-    private static List<string> Changed(Annotation before, Annotation after)
-    {
-        var changed = new List<string>();
-        if (before.Text != after.Text)
-        {
-            changed.Add("text");
-        }
-
-        if (!before.Tags.SequenceEqual(after.Tags, StringComparer.Ordinal))
-        {
-            changed.Add("tags");
-        }
-
-        if (before.Confidence != after.Confidence)
-        {
-            changed.Add("confidence");
-        }
-
-        if (before.Citation != after.Citation)
-        {
-            changed.Add("citation");
-        }
-
-        if (before.Status != after.Status)
-        {
-            changed.Add("status");
-        }
-
-        return changed;
-    }
 
     private static Annotation ReadAnnotation(QueryRecord r) => new(
         r.String("id"),
