@@ -95,7 +95,12 @@ public sealed record NewAnnotation(
     Confidence Confidence,
     string? Citation,
     AnnotationStatus Status,
-    string Author);
+    string Author)
+{
+    /// <summary>The annotation as its creating write stores it: version 1, created and updated at <paramref name="at"/>.</summary>
+    public Annotation Created(string id, DateTimeOffset at) =>
+        new(id, TargetKind, TargetId, Text, [.. Tags], Confidence, Citation, Status, Author, at, at, 1, false);
+}
 
 /// <summary>The editable content of an annotation after an edit: every field, not a patch.</summary>
 public sealed record AnnotationEdit(

@@ -40,20 +40,7 @@ public sealed partial class EmbeddedGraphStore
 
             var id = Guid.CreateVersion7().ToString("N");
             var change = AppendChange(connection, transaction, ChangeKind.AnnotationAdded, id);
-            var written = new Annotation(
-                id,
-                annotation.TargetKind,
-                annotation.TargetId,
-                annotation.Text,
-                [.. annotation.Tags],
-                annotation.Confidence,
-                annotation.Citation,
-                annotation.Status,
-                annotation.Author,
-                change.At,
-                change.At,
-                1,
-                false);
+            var written = annotation.Created(id, change.At);
 
             using var insert = Command(connection, transaction, """
                 INSERT INTO annotations (id, target_kind, target_id, text, tags, confidence, citation, status, author, created_at, updated_at, version, deleted, last_seq)

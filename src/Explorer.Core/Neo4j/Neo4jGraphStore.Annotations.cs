@@ -40,20 +40,7 @@ internal sealed partial class Neo4jGraphStore
                 return false;
             }
 
-            var written = new Annotation(
-                id,
-                annotation.TargetKind,
-                annotation.TargetId,
-                annotation.Text,
-                [.. annotation.Tags],
-                annotation.Confidence,
-                annotation.Citation,
-                annotation.Status,
-                annotation.Author,
-                change.At,
-                change.At,
-                1,
-                false);
+            var written = annotation.Created(id, change.At);
             var parameters = VersionParameters(written, AnnotationAction.Created, annotation.Author, s_allFields, change.Seq);
             parameters["targetKind"] = written.TargetKind.ToString();
             parameters["targetId"] = written.TargetId;
