@@ -45,7 +45,7 @@ internal static class QueryApi
             .MapGet("", Answer)
             .WithName("Query")
             .WithSummary("Answer a typed phrase")
-            .WithDescription("Understands \"NATO to Balkans\", \"path from X to Y\", \"between X and Y\", \"how is X related to Y\" (ranked paths), " +
+            .WithDescription("Understands \"NATO to Balkans\", \"path from X to Y\", \"between X and Y\", \"how is X related to Y\" (all answered with ranked paths), " +
                 "\"neighbors of X\"; anything else is a search. kind says which it was and which fields follow; interpretation says it in words.")
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity);
         return app;
@@ -62,7 +62,7 @@ internal static class QueryApi
         var answer = outcome.Value!;
         QueryResponse response = answer switch
         {
-            { Path: { } path } => Path(answer.Interpretation, PathsResponse.Create(path, PhraseParser.Parse(q!) is PathPhrase { Ranked: true } ? "k" : null)),
+            { Path: { } path } => Path(answer.Interpretation, PathsResponse.Create(path, null)),
             { Neighborhood: { } n } => new NeighborhoodQueryResponse(answer.Interpretation, n.Center, n.Nodes, n.Edges, n.Truncated, n.CountsByType),
             _ => new SearchQueryResponse(answer.Interpretation, answer.Search ?? []),
         };
