@@ -20,7 +20,7 @@ internal static class StoreRegistration
             var options = sp.ExplorerSettings();
             return options.Store switch
             {
-                StoreKind.Embedded => new EmbeddedGraphStore(options.DatabaseFullPath()),
+                StoreKind.Embedded => EmbeddedStore.Create(options.DatabaseFullPath()),
                 StoreKind.Neo4j => Neo4jStore.Create(sp.GetRequiredService<IOptions<Neo4jOptions>>().Value, sp.GetRequiredService<ILoggerFactory>()),
                 _ => throw new InvalidOperationException($"Unknown store '{options.Store}'."),
             };
