@@ -148,7 +148,7 @@ public sealed class ExplanationRankingTests : IDisposable
     private const string Essay = "essay";
     private const string Reference = "public-record";
 
-    private async Task<EmbeddedGraphStore> StoreAsync(params (string Source, string Type, string Target, string SourceId)[] edges)
+    private async Task<IGraphStore> StoreAsync(params (string Source, string Type, string Target, string SourceId)[] edges)
     {
         var ids = edges.SelectMany(e => new[] { e.Source, e.Target }).Distinct().Order(StringComparer.Ordinal).ToList();
         var nodes = ids.Select(id => new Node(id, NodeKind.Organization, Title(id), [], "")).ToList();
@@ -159,7 +159,7 @@ public sealed class ExplanationRankingTests : IDisposable
             ],
             nodes,
             [.. edges.Select(e => new Edge($"{e.Source}-{e.Type.ToLowerInvariant().Replace('_', '-')}-{e.Target}", e.Type, e.Source, e.Target, [new Evidence(e.SourceId, "text")]))]);
-        var store = new EmbeddedGraphStore(_directory.File($"{Guid.NewGuid():N}.db"));
+        var store = EmbeddedStore.Create(_directory.File($"{Guid.NewGuid():N}.db"));
         await store.InitializeAsync();
         await store.SeedAsync(seed);
         return store;
