@@ -23,7 +23,7 @@ public sealed class DatedRecordsMigrationTests
             insert.ExecuteNonQuery();
         }
 
-        await using var store = new EmbeddedGraphStore(path);
+        await using var store = EmbeddedStore.Create(path);
         await store.InitializeAsync();
         Assert.Null((await store.GetNodeAsync("kfor"))!.Node.ValidFrom);
 
