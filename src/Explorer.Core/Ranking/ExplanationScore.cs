@@ -1,18 +1,14 @@
-using System.Collections.Frozen;
 using Explorer.Graph;
 
 namespace Explorer.Ranking;
 
-/// <summary>What a hop says about how two things connect, from most to least telling.</summary>
+/// <summary>What a hop says about how two things connect, from most to least telling (the vocabulary's <see cref="EdgeClass"/>).</summary>
 public enum HopMeaning
 {
-    /// <summary>An actor's own deed: it conducted a mission, a mission deployed somewhere, it gave aid.</summary>
+    /// <summary>An actor's own deed: it conducted or authorized a mission, a mission deployed somewhere, it gave aid, it partnered.</summary>
     Action,
 
-    /// <summary>A stated relation between two actors or missions: a partnership, a succession.</summary>
-    Relation,
-
-    /// <summary>Where something belongs: membership of an organization, location in a place.</summary>
+    /// <summary>Where something belongs or what it became: membership, location, an operation within a mission, a succession.</summary>
     Structural,
 
     /// <summary>A link to or between themes (exemplifies, addresses, supports...).</summary>
@@ -46,7 +42,7 @@ public enum ReviewStatus
 /// intermediate nodes v (the two ends are never charged):
 /// <code>cost = Σ_h Meaning(h) × Evidence(h) × Review(h) + Σ_v Hub(degree(v))</code>
 /// <list type="bullet">
-/// <item>Meaning: action 1, relation 1.5, structural 2, thematic 2.5: an actor's own deed outranks a membership.</item>
+/// <item>Meaning (the type's <see cref="EdgeClass"/>): action 1, structural 2, thematic 2.5: an actor's own deed outranks a membership.</item>
 /// <item>Evidence: quoted in a source document 1, public-record reference lines only 1.5, no evidence 2.</item>
 /// <item>Review: confirmed 0.9, unreviewed 1, proposed 1.1, disputed 1.5.</item>
 /// <item>Hub: 0 up to degree 8, then log2(degree / 8): a node with 16 links costs 1, with 64 links 3, so a
@@ -59,7 +55,6 @@ public enum ReviewStatus
 public static class ExplanationScore
 {
     public const double ActionCost = 1.0;
-    public const double RelationCost = 1.5;
     public const double StructuralCost = 2.0;
     public const double ThematicCost = 2.5;
 
@@ -79,27 +74,17 @@ public static class ExplanationScore
     /// <summary>The source kind of public-record reference documents; every other kind counts as a source document.</summary>
     public const string ReferenceKind = "reference";
 
-    private static readonly FrozenDictionary<string, HopMeaning> s_meanings = new Dictionary<string, HopMeaning>(StringComparer.Ordinal)
+    /// <summary>The meaning of an edge type: its class in the vocabulary.</summary>
+    public static HopMeaning Meaning(string type) => Vocabulary.ClassOf(type) switch
     {
-        ["CONDUCTED"] = HopMeaning.Action,
-        ["DEPLOYED_TO"] = HopMeaning.Action,
-        ["PROVIDED_AID_TO"] = HopMeaning.Action,
-        ["PARTNERED_WITH"] = HopMeaning.Relation,
-        ["SUCCEEDED_BY"] = HopMeaning.Relation,
-        ["MEMBER_OF"] = HopMeaning.Structural,
-        ["LOCATED_IN"] = HopMeaning.Structural,
-    }.ToFrozenDictionary(StringComparer.Ordinal);
-
-    /// <summary>The meaning of an edge type: listed types as above; any other thematic type is thematic, any other concrete type a relation.</summary>
-    public static HopMeaning Meaning(string type) =>
-        s_meanings.TryGetValue(type, out var meaning) ? meaning
-        : Vocabulary.EdgeTypes.TryGetValue(type, out var info) && !info.Thematic ? HopMeaning.Relation
-        : HopMeaning.Thematic;
+        EdgeClass.Action => HopMeaning.Action,
+        EdgeClass.Thematic => HopMeaning.Thematic,
+        _ => HopMeaning.Structural,
+    };
 
     public static double MeaningCost(HopMeaning meaning) => meaning switch
     {
         HopMeaning.Action => ActionCost,
-        HopMeaning.Relation => RelationCost,
         HopMeaning.Structural => StructuralCost,
         _ => ThematicCost,
     };

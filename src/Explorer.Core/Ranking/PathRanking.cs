@@ -253,18 +253,21 @@ public static class PathRanking
     private static string Label(string type) => ExplanationScore.Meaning(type) switch
     {
         HopMeaning.Action => "action",
-        HopMeaning.Relation => "relation",
         HopMeaning.Structural => type switch
         {
             "MEMBER_OF" => "membership",
             "LOCATED_IN" => "location",
+            "PART_OF" => "operation within a mission",
+            "SUCCEEDED_BY" => "succession",
             _ => "structural link",
         },
         _ => "thematic link",
     };
 
     private static string Count(int n, string noun) =>
-        n.ToString(CultureInfo.InvariantCulture) + " " + (n == 1 ? noun : noun.EndsWith('s') ? noun : noun + "s");
+        n.ToString(CultureInfo.InvariantCulture) + " " + (n == 1 ? noun
+            : noun.StartsWith("operation ", StringComparison.Ordinal) ? "operations" + noun["operation".Length..]
+            : noun + "s");
 
     private static string Name(RankingContext context, string id) =>
         context.Nodes.TryGetValue(id, out var node) ? node.Name : id;

@@ -31,7 +31,7 @@ public sealed class ExplanationRankingTests : IDisposable
             [["alliance", "operation", "region"], ["alliance", "first-op", "second-op", "region"], ["alliance", "memberland", "region"]],
             result.Paths.Select(p => p.Nodes.ToArray()).ToArray());
         Assert.Equal("2 actions; evidence from the essay", result.Paths[0].Why);
-        Assert.Equal("2 actions, 1 relation; evidence from the essay", result.Paths[1].Why);
+        Assert.Equal("2 actions, 1 succession; evidence from the essay", result.Paths[1].Why);
         Assert.Equal("1 location, 1 membership; evidence from the public record only", result.Paths[2].Why);
         Assert.True(result.Paths[0].Cost < result.Paths[1].Cost && result.Paths[1].Cost < result.Paths[2].Cost);
     }
@@ -93,7 +93,7 @@ public sealed class ExplanationRankingTests : IDisposable
             ("x2", "DEPLOYED_TO", "end", Essay),
             ("x3", "DEPLOYED_TO", "end", Essay),
             ("start", "CONDUCTED", "other", Essay),
-            ("other", "PARTNERED_WITH", "another", Essay),
+            ("other", "SUCCEEDED_BY", "another", Essay),
             ("another", "DEPLOYED_TO", "end", Essay));
 
         var ranked = await store.FindPathsAsync(new PathQuery("start", "end", PathMode.Ranked, K: 3));
