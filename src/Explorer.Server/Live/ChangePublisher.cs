@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Explorer.Annotations;
 using Explorer.Graph;
-using Explorer.Server.Annotations;
 using Microsoft.AspNetCore.SignalR;
 
 namespace Explorer.Server.Live;
@@ -101,8 +100,7 @@ public sealed partial class ChangePublisher(IGraphStore store, IHubContext<Graph
                     ? _written.TryRemove(change.Seq, out var written) ? written : await store.GetAnnotationAsync(change.EntityId, cancellationToken)
                     : null;
                 var started = System.Diagnostics.Stopwatch.GetTimestamp();
-                await hub.Clients.All.Changed(new ChangeEvent(
-                    change.Seq, change.At, change.Kind.ToString(), change.EntityId, node, edge, annotation is null ? null : AnnotationResponse.From(annotation)));
+                await hub.Clients.All.Changed(ChangeEvent.From(change, node, edge, annotation));
                 metrics.Broadcast(System.Diagnostics.Stopwatch.GetElapsedTime(started), DateTimeOffset.UtcNow - change.At, change.Kind.ToString());
                 Interlocked.Exchange(ref _lastPublished, change.Seq);
                 if (backplane is not null)
