@@ -4,13 +4,17 @@ namespace Explorer.Server.Health;
 
 /// <summary>
 /// Whether storage currently refuses writes (a full disk, I/O errors, a read-only file system). The exception
-/// handler reports each fault and the next write that succeeds ends the state, so an operator reads one log
-/// line when a fault begins and one when it ends (with how many requests it refused), not one per request;
+/// handler reports each fault; a write that succeeds at least <see cref="Settle"/> after the last refusal ends
+/// it (near a full disk, a small write may still fit between refusals: that does not end the fault). So an
+/// operator reads one log line when a fault begins and one when it ends (with how many requests it refused);
 /// <c>/health/ready</c> reports it as degraded. Nothing is cached: every write still tries the store, so
 /// writes resume by themselves once space is freed.
 /// </summary>
 public sealed partial class StorageState(ILogger<StorageState> logger, TimeProvider time)
 {
+    /// <summary>How long writes must have gone without a refusal before a success ends the fault.</summary>
+    public static readonly TimeSpan Settle = TimeSpan.FromSeconds(2);
+
     private readonly Lock _lock = new();
     private Episode? _current;
 
@@ -34,10 +38,11 @@ public sealed partial class StorageState(ILogger<StorageState> logger, TimeProvi
             if (_current is { } episode && episode.Fault.Kind == fault.Kind)
             {
                 episode.Refused++;
+                episode.LastRefused = time.GetUtcNow();
                 return;
             }
 
-            _current = new Episode(fault, time.GetUtcNow()) { Refused = 1 };
+            _current = new Episode(fault, time.GetUtcNow()) { Refused = 1, LastRefused = time.GetUtcNow() };
         }
 
         LogFaultBegan(logger, fault.Kind, fault.Reason);
@@ -55,6 +60,11 @@ public sealed partial class StorageState(ILogger<StorageState> logger, TimeProvi
         lock (_lock)
         {
             ended = _current;
+            if (ended is null || time.GetUtcNow() - ended.LastRefused < Settle)
+            {
+                return;
+            }
+
             _current = null;
         }
 
@@ -72,6 +82,8 @@ public sealed partial class StorageState(ILogger<StorageState> logger, TimeProvi
         public DateTimeOffset Since { get; } = since;
 
         public long Refused { get; set; }
+
+        public DateTimeOffset LastRefused { get; set; }
     }
 
     [LoggerMessage(EventId = 1300, Level = LogLevel.Error, Message = "Storage fault began ({Kind}): {Reason}. Writes are refused until storage recovers; reads go on")]

@@ -21,7 +21,9 @@ internal static class StoreRegistration
             var environment = sp.GetRequiredService<IHostEnvironment>();
             return options.Store switch
             {
-                StoreKind.Embedded => EmbeddedStore.Create(options.DatabaseFullPath(environment.ContentRootPath)),
+                StoreKind.Embedded => EmbeddedStore.Create(
+                    options.DatabaseFullPath(environment.ContentRootPath),
+                    new EmbeddedStoreOptions(options.MaxDatabaseSizeMB is { } megabytes ? (long)(megabytes * 1024 * 1024) : null)),
                 StoreKind.Neo4j => Neo4jStore.Create(sp.GetRequiredService<IOptions<Neo4jOptions>>().Value, sp.GetRequiredService<ILoggerFactory>()),
                 _ => throw new InvalidOperationException($"Unknown store '{options.Store}'."),
             };

@@ -26,6 +26,6 @@ public sealed class LogCapture : ILoggerProvider
         public bool IsEnabled(LogLevel logLevel) => true;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            lines.Enqueue((category, eventId, logLevel, formatter(state, exception)));
+            lines.Enqueue((category, eventId, logLevel, exception is null ? formatter(state, exception) : $"{formatter(state, exception)} {exception}"));
     }
 }
