@@ -24,6 +24,13 @@ internal static class CommonOptions
         HelpName = "types",
     };
 
+    /// <summary>Only what held at some time in this period.</summary>
+    public static Option<string?> AsOf() => new("--as-of")
+    {
+        Description = "Only what held at some time in this period: YYYY, YYYY-MM or YYYY-MM-DD (undated facts always hold).",
+        HelpName = "date",
+    };
+
     public static Option<int?> Limit(string description) => new("--limit")
     {
         Description = description,

@@ -15,7 +15,8 @@ internal static class NeighborsCommand
         var types = CommonOptions.Types("Only edges of these types.");
         var limit = CommonOptions.Limit($"At most this many neighbors (1..{GraphQueries.MaxNeighborhoodLimit}) [default: {GraphQueries.DefaultNeighborhoodLimit}].");
         var offset = new Option<int?>("--offset") { Description = "Skip this many neighbors (to page through a large neighborhood) [default: 0].", HelpName = "n" };
-        var command = new Command("neighbors", "Show the nodes around a node, grouped by relation.") { node, depth, kinds, types, limit, offset };
+        var asOf = CommonOptions.AsOf();
+        var command = new Command("neighbors", "Show the nodes around a node, grouped by relation.") { node, depth, kinds, types, limit, offset, asOf };
         command.Aliases.Add("neighbours");
         command.SetAction(cli.Action(async (session, parse, cancellationToken) =>
         {
@@ -28,6 +29,7 @@ internal static class NeighborsCommand
                 Types = CommonOptions.List(parse.GetValue(types)),
                 Limit = parse.GetValue(limit),
                 Offset = parse.GetValue(offset),
+                AsOf = parse.GetValue(asOf),
             };
             var outcome = await queries.NeighborhoodAsync(request, cancellationToken);
             if (outcome.Problem is not null)

@@ -20,9 +20,10 @@ internal static class PathCommand
         var kinds = CommonOptions.Kinds("Only pass through nodes of these kinds.");
         var direction = new Option<string?>("--direction") { Description = "any (ignore edge direction), out (follow edges forward) or in (backward) [default: any].", HelpName = "any|out|in" };
         var avoid = new Option<string[]>("--avoid") { Description = "Nodes (ids, names or aliases) the path must not pass through; comma-separated or repeated.", HelpName = "nodes" };
+        var asOf = CommonOptions.AsOf();
         var command = new Command("path", "Show how two nodes connect, hop by hop, with the evidence for each edge.")
         {
-            from, to, mode, k, maxHops, types, kinds, direction, avoid,
+            from, to, mode, k, maxHops, types, kinds, direction, avoid, asOf,
         };
         command.SetAction(cli.Action(async (session, parse, cancellationToken) =>
         {
@@ -38,6 +39,7 @@ internal static class PathCommand
                 Kinds = CommonOptions.List(parse.GetValue(kinds)),
                 Direction = parse.GetValue(direction),
                 Avoid = CommonOptions.List(parse.GetValue(avoid)),
+                AsOf = parse.GetValue(asOf),
             };
             var outcome = await queries.PathsAsync(request, cancellationToken);
             if (outcome.Problem is not null)

@@ -15,12 +15,13 @@ internal static class QueryCommand
             Description = "\"NATO to Balkans\", \"path from X to Y\", \"how is X related to Y\", \"neighbors of X\"; anything else is a search.",
             Arity = ArgumentArity.OneOrMore,
         };
-        var command = new Command("query", "Answer a question typed as a phrase, as the search box does.") { phrase };
+        var asOf = CommonOptions.AsOf();
+        var command = new Command("query", "Answer a question typed as a phrase, as the search box does.") { phrase, asOf };
         command.SetAction(cli.Action(async (session, parse, cancellationToken) =>
         {
             var queries = await session.QueriesAsync(cancellationToken);
             var text = CommonOptions.Words(parse.GetValue(phrase));
-            var outcome = await queries.AnswerAsync(text, cancellationToken);
+            var outcome = await queries.AnswerAsync(text, parse.GetValue(asOf), cancellationToken);
             if (outcome.Problem is not null)
             {
                 return session.Fail(outcome.Problem);

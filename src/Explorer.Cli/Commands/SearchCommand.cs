@@ -13,7 +13,8 @@ internal static class SearchCommand
         var text = new Argument<string[]>("text") { Description = "What to look for: a name, alias or id (typos tolerated).", Arity = ArgumentArity.OneOrMore };
         var kinds = CommonOptions.Kinds("Only nodes of these kinds.");
         var limit = CommonOptions.Limit($"At most this many results (1..{GraphQueries.MaxSearchLimit}) [default: {GraphQueries.DefaultSearchLimit}].");
-        var command = new Command("search", "Find nodes by name, alias or id.") { text, kinds, limit };
+        var asOf = CommonOptions.AsOf();
+        var command = new Command("search", "Find nodes by name, alias or id.") { text, kinds, limit, asOf };
         command.SetAction(cli.Action(async (session, parse, cancellationToken) =>
         {
             var queries = await session.QueriesAsync(cancellationToken);
@@ -22,6 +23,7 @@ internal static class SearchCommand
                 Q = CommonOptions.Words(parse.GetValue(text)),
                 Kinds = CommonOptions.List(parse.GetValue(kinds)),
                 Limit = parse.GetValue(limit),
+                AsOf = parse.GetValue(asOf),
             };
             var outcome = await queries.SearchAsync(request, cancellationToken);
             if (outcome.Problem is not null)

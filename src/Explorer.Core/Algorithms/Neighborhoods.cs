@@ -38,6 +38,7 @@ internal static class Neighborhoods
         var allTypes = filter.AllTypes;
         var allKinds = filter.AllKinds;
         var checkAvoid = filter.Avoid.Count > 0;
+        var checkEdges = filter.BlockedEdges.Count > 0;
         for (var level = 0; level < depth && head < tail && !truncated; level++)
         {
             var levelEnd = tail;
@@ -54,7 +55,8 @@ internal static class Neighborhoods
                     }
 
                     var edge = entry >> 1;
-                    if (!allTypes && (filter.TypeMask & (1UL << graph.EdgeType[edge])) == 0)
+                    if ((!allTypes && (filter.TypeMask & (1UL << graph.EdgeType[edge])) == 0)
+                        || (checkEdges && filter.BlockedEdges.Contains(edge)))
                     {
                         continue;
                     }

@@ -175,6 +175,11 @@ internal static class PathSearch
                 continue;
             }
 
+            if (filter.BlockedEdges.Count > 0 && filter.BlockedEdges.Contains(edge))
+            {
+                continue;
+            }
+
             var v = graph.AdjacentNode[i];
             if (v != source && v != target)
             {

@@ -48,11 +48,12 @@ internal static class ShortestPath
 
         var checkNodes = filter.Avoid.Count > 0 || !filter.AllKinds;
         var checkTypes = !filter.AllTypes;
+        var checkEdges = filter.BlockedEdges.Count > 0;
 
         // Forward follows outgoing edges for Direction.Out, incoming for In; backward the opposite.
         var forwardSkipBit = filter.Direction switch { Direction.Out => 1, Direction.In => 0, _ => -1 };
         var backwardSkipBit = filter.Direction switch { Direction.Out => 0, Direction.In => 1, _ => -1 };
-        var filtered = checkNodes || checkTypes || forwardSkipBit >= 0;
+        var filtered = checkNodes || checkTypes || checkEdges || forwardSkipBit >= 0;
 
         mark[source] = stampF;
         mark[target] = stampB;
@@ -93,6 +94,7 @@ internal static class ShortestPath
                         var entry = adjacentEdge[i];
                         if ((entry & 1) == skipBit
                             || (checkTypes && (filter.TypeMask & (1UL << graph.EdgeType[entry >> 1])) == 0)
+                            || (checkEdges && filter.BlockedEdges.Contains(entry >> 1))
                             || (checkNodes && v != source && v != target && !Allowed(graph, filter, blocked, stampB, v)))
                         {
                             continue;

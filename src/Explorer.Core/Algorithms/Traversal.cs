@@ -7,12 +7,13 @@ internal sealed class TraversalFilter
 {
     public static readonly TraversalFilter None = new(ulong.MaxValue, uint.MaxValue, Direction.Any, new HashSet<int>());
 
-    public TraversalFilter(ulong typeMask, uint kindMask, Direction direction, IReadOnlySet<int> avoid)
+    public TraversalFilter(ulong typeMask, uint kindMask, Direction direction, IReadOnlySet<int> avoid, IReadOnlySet<int>? blockedEdges = null)
     {
         TypeMask = typeMask;
         KindMask = kindMask;
         Direction = direction;
         Avoid = avoid;
+        BlockedEdges = blockedEdges ?? new HashSet<int>();
     }
 
     public ulong TypeMask { get; }
@@ -22,6 +23,9 @@ internal sealed class TraversalFilter
     public Direction Direction { get; }
 
     public IReadOnlySet<int> Avoid { get; }
+
+    /// <summary>Edge ordinals a traversal may not use (facts that did not hold at the query's date).</summary>
+    public IReadOnlySet<int> BlockedEdges { get; }
 
     public bool AllTypes => TypeMask == ulong.MaxValue;
 

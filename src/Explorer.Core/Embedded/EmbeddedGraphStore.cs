@@ -27,6 +27,7 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
     private long _maxPageCount;
     private volatile bool _disposed;
     private volatile GraphIndex? _index;
+    private volatile DatedRecords? _dated;
 
     public EmbeddedGraphStore(string databasePath, EmbeddedStoreOptions? options = null)
     {
@@ -42,6 +43,8 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
     }
 
     public string Name => "embedded";
+
+    public bool SupportsAsOf => true;
 
     public string DatabasePath { get; }
 
@@ -225,11 +228,15 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
     public Task<IReadOnlyList<SearchHit>> SearchAsync(SearchQuery query, CancellationToken cancellationToken = default)
     {
         var index = Index;
-        IReadOnlyList<SearchHit> hits = [.. index.Names.Search(query.Text, query.Kinds, query.Limit).Select(h =>
-        {
-            var node = index.Nodes[h.Node];
-            return new SearchHit(node.Id, node.Kind, node.Name, node.Aliases, Math.Round(h.Score, 3), h.Match);
-        })];
+        var found = index.Names.Search(query.Text, query.Kinds, query.AsOf is null ? query.Limit : Math.Min(query.Limit * 4, 400));
+        IReadOnlyList<SearchHit> hits = [.. found
+            .Where(h => query.AsOf is not { } period || index.Nodes[h.Node].Holds(period))
+            .Take(query.Limit)
+            .Select(h =>
+            {
+                var node = index.Nodes[h.Node];
+                return new SearchHit(node.Id, node.Kind, node.Name, node.Aliases, Math.Round(h.Score, 3), h.Match);
+            })];
         return Task.FromResult(hits);
     }
 
@@ -265,7 +272,7 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
             return Task.FromResult<Neighborhood?>(null);
         }
 
-        var filter = Filter(index, query.Types, query.Kinds, Direction.Any, null);
+        var filter = Filter(index, query.Types, query.Kinds, Direction.Any, null, query.AsOf);
         var found = Neighborhoods.Collect(index.Graph, center, query.Depth, filter, query.Limit, query.Offset);
         var edges = MaterializeEdges(index, found.Edges);
         return Task.FromResult<Neighborhood?>(new Neighborhood(
@@ -323,7 +330,18 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
             return Task.FromResult(new PathSet([], [], [], $"No node with id '{query.To}'."));
         }
 
-        var filter = Filter(index, query.Types, query.Kinds, query.Direction, query.Avoid);
+        if (query.AsOf is { } period)
+        {
+            foreach (var end in new[] { source, target })
+            {
+                if (!index.Nodes[end].Holds(period))
+                {
+                    return Task.FromResult(new PathSet([], [], [], $"'{index.Nodes[end].Name}' did not exist in {period} ({AsOfPeriod.Span(index.Nodes[end])})."));
+                }
+            }
+        }
+
+        var filter = Filter(index, query.Types, query.Kinds, query.Direction, query.Avoid, query.AsOf);
         if (query.Mode == PathMode.Ranked)
         {
             return Task.FromResult(RankedPaths(index, query, source, target, filter));
@@ -389,7 +407,7 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
     private static string NoPathReason(GraphIndex index, PathQuery query, int source, int target) =>
         index.Graph.Component[source] != index.Graph.Component[target]
             ? $"'{index.Nodes[source].Name}' and '{index.Nodes[target].Name}' are not connected in the graph."
-            : $"No path of at most {query.MaxHops} hops joins '{index.Nodes[source].Name}' and '{index.Nodes[target].Name}' with the given direction and filters.";
+            : $"No path of at most {query.MaxHops} hops joins '{index.Nodes[source].Name}' and '{index.Nodes[target].Name}' with the given direction and filters{(query.AsOf is { } period ? $", as of {period}" : "")}.";
 
     /// <summary>Source id to kind (essay, reference, ...): what the ranking weighs evidence by.</summary>
     private Dictionary<string, string> SourceKinds()
@@ -408,7 +426,7 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
 
     private static double Cost(GraphIndex index, OrdinalPath path) => path.Edges.Sum(e => Vocabulary.Cost(index.TypeName(e)));
 
-    private static TraversalFilter Filter(GraphIndex index, IReadOnlySet<string>? types, IReadOnlySet<NodeKind>? kinds, Direction direction, IReadOnlySet<string>? avoid)
+    private TraversalFilter Filter(GraphIndex index, IReadOnlySet<string>? types, IReadOnlySet<NodeKind>? kinds, Direction direction, IReadOnlySet<string>? avoid, PartialDate? asOf)
     {
         var typeMask = ulong.MaxValue;
         if (types is { Count: > 0 })
@@ -442,7 +460,21 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
             }
         }
 
-        return new TraversalFilter(typeMask, kindMask, direction, avoided);
+        HashSet<int>? blocked = null;
+        if (asOf is { } period)
+        {
+            var dated = _dated;
+            if (dated is null || dated.Index != index)
+            {
+                using var connection = Open();
+                _dated = dated = DatedRecords.Load(index, connection, s_json);
+            }
+
+            (var gone, blocked) = dated.NotHolding(period);
+            avoided.UnionWith(gone);
+        }
+
+        return new TraversalFilter(typeMask, kindMask, direction, avoided, blocked);
     }
 
     /// <summary>Full edge records (with evidence) for edge ordinals, in the same order.</summary>

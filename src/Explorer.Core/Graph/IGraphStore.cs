@@ -17,6 +17,9 @@ public interface IGraphStore : IAsyncDisposable
     /// <summary>The database server's version for health reports (e.g. "5.26.0 community"); null for the embedded store.</summary>
     string? ServerVersion => null;
 
+    /// <summary>Whether the store answers queries as of a date (<see cref="PathQuery.AsOf"/> and friends).</summary>
+    bool SupportsAsOf => false;
+
     /// <summary>Creates or migrates the schema and loads whatever the store needs to answer queries.</summary>
     Task InitializeAsync(CancellationToken cancellationToken = default);
 

@@ -11,7 +11,8 @@ public enum MatchKind
     Fuzzy,
 }
 
-public sealed record SearchQuery(string Text, IReadOnlySet<NodeKind>? Kinds = null, int Limit = 10);
+/// <summary>A name search; with <see cref="AsOf"/> only nodes that existed at some time in that period (see <see cref="AsOfPeriod"/>).</summary>
+public sealed record SearchQuery(string Text, IReadOnlySet<NodeKind>? Kinds = null, int Limit = 10, PartialDate? AsOf = null);
 
 public sealed record SearchHit(string Id, NodeKind Kind, string Name, IReadOnlyList<string> Aliases, double Score, MatchKind Match);
 
@@ -21,7 +22,8 @@ public sealed record NeighborhoodQuery(
     IReadOnlySet<NodeKind>? Kinds = null,
     IReadOnlySet<string>? Types = null,
     int Limit = 200,
-    int Offset = 0);
+    int Offset = 0,
+    PartialDate? AsOf = null);
 
 /// <summary>
 /// Nodes and edges around a center. <see cref="Truncated"/> says the cap cut the result;
@@ -69,7 +71,8 @@ public sealed record PathQuery(
     IReadOnlySet<string>? Types = null,
     IReadOnlySet<NodeKind>? Kinds = null,
     Direction Direction = Direction.Any,
-    IReadOnlySet<string>? Avoid = null)
+    IReadOnlySet<string>? Avoid = null,
+    PartialDate? AsOf = null)
 {
     public const int MaxK = 10;
     public const int MaxMaxHops = 10;

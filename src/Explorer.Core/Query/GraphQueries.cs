@@ -40,7 +40,12 @@ public sealed class GraphQueries(IGraphStore store)
             return kindProblem!;
         }
 
-        var hits = await Timed("search", null, () => store.SearchAsync(new SearchQuery(request.Q, kinds, request.Limit ?? DefaultSearchLimit), cancellationToken));
+        if (!TryParseAsOf(request.AsOf, out var asOf, out var asOfProblem))
+        {
+            return asOfProblem!;
+        }
+
+        var hits = await Timed("search", null, () => store.SearchAsync(new SearchQuery(request.Q, kinds, request.Limit ?? DefaultSearchLimit, asOf), cancellationToken));
         return new List<SearchHit>(hits);
     }
 
@@ -90,13 +95,18 @@ public sealed class GraphQueries(IGraphStore store)
             return typeProblem!;
         }
 
+        if (!TryParseAsOf(request.AsOf, out var asOf, out var asOfProblem))
+        {
+            return asOfProblem!;
+        }
+
         var resolved = await ResolveAsync(request.Id ?? "", "id", cancellationToken);
         if (resolved.Problem is not null)
         {
             return resolved.Problem;
         }
 
-        var query = new NeighborhoodQuery(resolved.Value!.Id, request.Depth ?? 1, kinds, types, request.Limit ?? DefaultNeighborhoodLimit, request.Offset ?? 0);
+        var query = new NeighborhoodQuery(resolved.Value!.Id, request.Depth ?? 1, kinds, types, request.Limit ?? DefaultNeighborhoodLimit, request.Offset ?? 0, asOf);
         var neighborhood = await Timed("neighborhood", null, () => store.GetNeighborhoodAsync(query, cancellationToken));
         return neighborhood is null ? NotFound("id", request.Id!, []) : neighborhood;
     }
@@ -146,6 +156,11 @@ public sealed class GraphQueries(IGraphStore store)
             return typeProblem!;
         }
 
+        if (!TryParseAsOf(request.AsOf, out var asOf, out var asOfProblem))
+        {
+            return asOfProblem!;
+        }
+
         var from = await ResolveAsync(request.From, "from", cancellationToken);
         if (from.Problem is not null)
         {
@@ -170,7 +185,7 @@ public sealed class GraphQueries(IGraphStore store)
             avoid.Add(avoided.Value!.Id);
         }
 
-        var query = new PathQuery(from.Value!.Id, to.Value!.Id, mode, request.K ?? 3, request.MaxHops ?? 6, types, kinds, direction.Value, avoid);
+        var query = new PathQuery(from.Value!.Id, to.Value!.Id, mode, request.K ?? 3, request.MaxHops ?? 6, types, kinds, direction.Value, avoid, asOf);
         var result = await Timed("path", query.Mode, () => store.FindPathsAsync(query, cancellationToken));
         return new PathAnswer(from.Value, to.Value, mode, result);
     }
@@ -295,7 +310,14 @@ public sealed class GraphQueries(IGraphStore store)
     /// Answers a phrase: "NATO to Balkans", "path from X to Y", "how is X related to Y", "neighbors of X",
     /// or anything else as a search.
     /// </summary>
-    public async Task<Outcome<QueryAnswer>> AnswerAsync(string? phrase, CancellationToken cancellationToken = default)
+    public async Task<Outcome<QueryAnswer>> AnswerAsync(string? phrase, CancellationToken cancellationToken = default) =>
+        await AnswerAsync(phrase, null, cancellationToken);
+
+    /// <summary>
+    /// Answers a phrase as of a date: <paramref name="asOf"/>, or a date the phrase ends with ("NATO to Balkans
+    /// as of 1995", "members of the SCO in 2010"); a parameter and a phrase date together must agree.
+    /// </summary>
+    public async Task<Outcome<QueryAnswer>> AnswerAsync(string? phrase, string? asOf, CancellationToken cancellationToken = default)
     {
         if (string.IsNullOrWhiteSpace(phrase))
         {
@@ -307,6 +329,22 @@ public sealed class GraphQueries(IGraphStore store)
             return QueryProblem.Invalid("q", $"at most {MaxQueryLength} characters");
         }
 
+        if (!TryParseAsOf(asOf, out _, out var asOfProblem))
+        {
+            return asOfProblem!;
+        }
+
+        if (PhraseParser.SplitDate(phrase) is ({ } rest, { } phraseDate))
+        {
+            if (asOf is not null && asOf.Trim() != phraseDate)
+            {
+                return QueryProblem.Invalid("asOf", $"'{asOf}' disagrees with the phrase's date '{phraseDate}'");
+            }
+
+            phrase = rest;
+            asOf = phraseDate;
+        }
+
         var parsed = PhraseParser.Parse(phrase);
         switch (parsed)
         {
@@ -314,10 +352,10 @@ public sealed class GraphQueries(IGraphStore store)
                 QueryProblem? firstProblem = null;
                 foreach (var (from, to) in path.Splits)
                 {
-                    var answer = await PathsAsync(new PathRequest { From = from, To = to }, cancellationToken);
+                    var answer = await PathsAsync(new PathRequest { From = from, To = to, AsOf = asOf }, cancellationToken);
                     if (answer.Value is not null)
                     {
-                        return new QueryAnswer.Paths($"paths from '{from}' to '{to}'", answer.Value);
+                        return new QueryAnswer.Paths($"paths from '{from}' to '{to}'{AsOfText(asOf)}", answer.Value);
                     }
 
                     firstProblem ??= answer.Problem;
@@ -326,20 +364,48 @@ public sealed class GraphQueries(IGraphStore store)
                 return firstProblem!;
 
             case NeighborsPhrase neighbors:
-                var neighborhood = await NeighborhoodAsync(new NeighborhoodRequest { Id = neighbors.Node }, cancellationToken);
+                var neighborhood = await NeighborhoodAsync(new NeighborhoodRequest { Id = neighbors.Node, Types = neighbors.Types, AsOf = asOf }, cancellationToken);
                 return neighborhood.Value is not null
-                    ? new QueryAnswer.Neighbors($"neighbors of '{neighbors.Node}'", neighborhood.Value)
+                    ? new QueryAnswer.Neighbors($"{(neighbors.Types == "MEMBER_OF" ? "members" : "neighbors")} of '{neighbors.Node}'{AsOfText(asOf)}", neighborhood.Value)
                     : neighborhood.Problem!;
 
             default:
-                var search = await SearchAsync(new SearchRequest { Q = phrase.Trim() }, cancellationToken);
+                var search = await SearchAsync(new SearchRequest { Q = phrase.Trim(), AsOf = asOf }, cancellationToken);
                 return search.Value is not null
-                    ? new QueryAnswer.Search($"search for '{phrase.Trim()}'", search.Value)
+                    ? new QueryAnswer.Search($"search for '{phrase.Trim()}'{AsOfText(asOf)}", search.Value)
                     : search.Problem!;
         }
     }
 
     private static NodeRef Ref(Node node) => new(node.Id, node.Kind, node.Name);
+
+    private static string AsOfText(string? asOf) => asOf is null ? "" : $" as of {asOf.Trim()}";
+
+    /// <summary>An as-of date: YYYY, YYYY-MM or YYYY-MM-DD (a whole year, month or day); null when not given.</summary>
+    private bool TryParseAsOf(string? text, out PartialDate? asOf, out QueryProblem? problem)
+    {
+        asOf = null;
+        problem = null;
+        if (text is null)
+        {
+            return true;
+        }
+
+        if (!PartialDate.TryParse(text.Trim(), out var date))
+        {
+            problem = QueryProblem.Invalid("asOf", $"'{(text.Length > 40 ? text[..37] + "..." : text)}' is not a date (expected YYYY, YYYY-MM or YYYY-MM-DD)");
+            return false;
+        }
+
+        if (!store.SupportsAsOf)
+        {
+            problem = QueryProblem.Invalid("asOf", $"the {store.Name} store does not answer as-of queries yet");
+            return false;
+        }
+
+        asOf = date;
+        return true;
+    }
 
     private static QueryProblem NotFound(string field, string term, IReadOnlyList<SearchHit> hits) =>
         new(404, "Node not found", $"{field}: no node is called '{term}'.", new Dictionary<string, object?>

@@ -7,7 +7,8 @@ public abstract record Phrase;
 /// <summary>A path question; <see cref="Splits"/> lists the ways to read it as (from, to), most likely first.</summary>
 public sealed record PathPhrase(IReadOnlyList<(string From, string To)> Splits, bool Ranked) : Phrase;
 
-public sealed record NeighborsPhrase(string Node) : Phrase;
+/// <summary>The neighbors of a node; <see cref="Types"/> (comma-separated) narrows them, as for "members of X".</summary>
+public sealed record NeighborsPhrase(string Node, string? Types = null) : Phrase;
 
 public sealed record SearchPhrase(string Text) : Phrase;
 
@@ -29,9 +30,24 @@ public static partial class PhraseParser
     [GeneratedRegex(@"\s+(?:to|->|→|–>|=>)\s+|\s*(?:->|→|=>)\s*", RegexOptions.IgnoreCase)]
     private static partial Regex Separator();
 
+    [GeneratedRegex(@"^(?<rest>.+?)\s*,?\s+(?:as\s+of|in|on|at|during)\s+(?<date>\d{4}(?:-\d{2}(?:-\d{2})?)?)\s*\??\s*$", RegexOptions.IgnoreCase)]
+    private static partial Regex TrailingDate();
+
+    [GeneratedRegex(@"^\s*(?:the\s+)?(?:members?|member\s+states)\s+of\s+(?<node>.+?)\s*\??\s*$", RegexOptions.IgnoreCase)]
+    private static partial Regex Members();
+
+    /// <summary>"NATO to Balkans as of 1995" is ("NATO to Balkans", "1995"); null when the phrase ends with no date.</summary>
+    public static (string Phrase, string Date)? SplitDate(string text) =>
+        TrailingDate().Match(text.Trim()) is { Success: true } match ? (match.Groups["rest"].Value, match.Groups["date"].Value) : null;
+
     public static Phrase Parse(string text)
     {
         var trimmed = text.Trim();
+        if (Members().Match(trimmed) is { Success: true } members)
+        {
+            return new NeighborsPhrase(members.Groups["node"].Value, "MEMBER_OF");
+        }
+
         if (Related().Match(trimmed) is { Success: true } related)
         {
             return new PathPhrase([(related.Groups["rest"].Value, related.Groups["to"].Value)], Ranked: true);

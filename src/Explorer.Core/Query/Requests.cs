@@ -17,6 +17,9 @@ public sealed record SearchRequest
 
     /// <summary>At most this many hits (1..<see cref="GraphQueries.MaxSearchLimit"/>).</summary>
     public int? Limit { get; init; }
+
+    /// <summary>Only what held at some time in this period: YYYY, YYYY-MM or YYYY-MM-DD (see <see cref="Graph.AsOfPeriod"/>).</summary>
+    public string? AsOf { get; init; }
 }
 
 /// <summary>One node, named by an id, a name or an alias.</summary>
@@ -45,6 +48,9 @@ public sealed record NeighborhoodRequest
 
     /// <summary>Skip this many nodes (paging).</summary>
     public int? Offset { get; init; }
+
+    /// <summary>Only what held at some time in this period: YYYY, YYYY-MM or YYYY-MM-DD (see <see cref="Graph.AsOfPeriod"/>).</summary>
+    public string? AsOf { get; init; }
 }
 
 /// <summary>How two nodes connect.</summary>
@@ -75,4 +81,7 @@ public sealed record PathRequest
 
     /// <summary>Comma-separated nodes (ids, names or aliases) the paths must not pass through.</summary>
     public string? Avoid { get; init; }
+
+    /// <summary>Only what held at some time in this period: YYYY, YYYY-MM or YYYY-MM-DD (see <see cref="Graph.AsOfPeriod"/>).</summary>
+    public string? AsOf { get; init; }
 }

@@ -1,0 +1,60 @@
+using System.Net;
+using static Explorer.Tests.Http.Api;
+
+namespace Explorer.Tests.Http;
+
+/// <summary>asOf over HTTP on the seed graph: phrases with dates, the parameter on every read, bad dates.</summary>
+public sealed class AsOfApiTests(ExplorerFactory factory) : IClassFixture<ExplorerFactory>
+{
+    private readonly HttpClient _client = factory.CreateClient();
+
+    [Fact]
+    public async Task MembersOfTheScoIn2010LeaveOutIndiaWhichJoinedIn2017()
+    {
+        var in2010 = await _client.GetOkAsync($"/api/query?q={Q("members of the SCO in 2010")}");
+        var in2018 = await _client.GetOkAsync($"/api/query?q={Q("members of the SCO in 2018")}");
+        var byParameter = await _client.GetOkAsync("/api/nodes/sco/neighborhood?types=MEMBER_OF&asOf=2010");
+
+        Assert.Equal("neighborhood", in2010.GetProperty("kind").GetString());
+        Assert.Equal("members of 'the SCO' as of 2010", in2010.GetProperty("interpretation").GetString());
+        Assert.Contains("china", in2010.GetProperty("nodes").Ids());
+        Assert.DoesNotContain("india", in2010.GetProperty("nodes").Ids());
+        Assert.Contains("india", in2018.GetProperty("nodes").Ids());
+        Assert.Equal(in2010.GetProperty("nodes").Ids().Order(), byParameter.GetProperty("nodes").Ids().Order());
+    }
+
+    [Fact]
+    public async Task NatoToBalkansAsOf1995StillLeadsWithTheIntervention()
+    {
+        var body = await _client.GetOkAsync($"/api/query?q={Q("NATO to Balkans as of 1995")}");
+
+        Assert.Equal("paths from 'NATO' to 'Balkans' as of 1995", body.GetProperty("interpretation").GetString());
+        Assert.Equal(["nato", "nato-balkans-intervention", "balkans"], body.GetProperty("paths")[0].GetProperty("nodes").Strings());
+    }
+
+    [Fact]
+    public async Task AnOrganizationIsNoEndpointBeforeItWasFounded()
+    {
+        var body = await _client.GetOkAsync("/api/paths?from=african-union&to=somalia&asOf=1990");
+
+        Assert.Equal(0, body.GetProperty("paths").GetArrayLength());
+        Assert.Contains("did not exist in 1990", body.GetProperty("reason").GetString());
+    }
+
+    [Theory]
+    [InlineData("/api/paths?from=nato&to=mali&asOf=1995-13")]
+    [InlineData("/api/paths?from=nato&to=mali&asOf=abc")]
+    [InlineData("/api/paths?from=nato&to=mali&asOf=95")]
+    [InlineData("/api/paths?from=nato&to=mali&asOf=2010-02-30")]
+    [InlineData("/api/paths?from=nato&to=mali&asOf=")]
+    [InlineData("/api/nodes/nato/neighborhood?asOf=1999-1")]
+    [InlineData("/api/search?q=nato&asOf=yesterday")]
+    [InlineData("/api/query?q=NATO%20to%20Mali&asOf=19955")]
+    [InlineData("/api/query?q=NATO%20to%20Mali%20in%201995&asOf=1996")]
+    public async Task ABadAsOfIsABadRequestNamingIt(string url)
+    {
+        var problem = await _client.GetProblemAsync(url, HttpStatusCode.BadRequest);
+
+        Assert.True(problem.GetProperty("errors").TryGetProperty("asOf", out _), problem.ToString());
+    }
+}
