@@ -17,6 +17,9 @@ public interface IGraphClient
 /// state after the change (null for removals and for GraphReloaded, after which clients re-fetch).
 /// <see cref="Annotation"/> carries the annotation as written by an AnnotationAdded, AnnotationChanged or
 /// AnnotationRemoved change (deleted: true for the last), and is null for every other kind.
+/// <see cref="Bookmark"/> is the store's causal-consistency token for a state that includes this change (Neo4j
+/// bookmarks; null with the embedded store): every Explorer instance of the deployment observes it through the
+/// backplane, so a request it serves after the event reads at least that state.
 /// </summary>
 public sealed record ChangeEvent(
     long Seq,
@@ -25,7 +28,8 @@ public sealed record ChangeEvent(
     string EntityId,
     Explorer.Graph.Node? Node,
     Explorer.Graph.Edge? Edge,
-    Explorer.Server.Annotations.AnnotationResponse? Annotation = null);
+    Explorer.Server.Annotations.AnnotationResponse? Annotation = null,
+    string? Bookmark = null);
 
 public sealed record PresenceEvent(int Viewers, IReadOnlyList<string> Users);
 

@@ -32,7 +32,7 @@ public sealed class CypherLintTests
             ("undefined-variable", "MATCH (n:Node {id: $id}) RETURN b"),
             ("unknown-label", "MATCH (n:Person {id: $id}) RETURN n"),
             ("unknown-parameter", "MATCH (n:Node {id: $nope}) RETURN n"),
-            ("unknown-function", "MATCH (n:Node) RETURN size(n.name)"),
+            ("unknown-function", "MATCH (n:Node) RETURN toUpper(n.name)"),
         ]);
 
         Assert.Contains(diagnostics, d => d.Statement == "undefined-variable" && d.Severity == "error" && d.Message.Contains("`b` not defined", StringComparison.Ordinal));
