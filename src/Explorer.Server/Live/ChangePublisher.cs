@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Explorer.Annotations;
 using Explorer.Graph;
-using Explorer.Server.Annotations;
 using Microsoft.AspNetCore.SignalR;
 
 namespace Explorer.Server.Live;
@@ -109,8 +108,7 @@ public sealed partial class ChangePublisher(IGraphStore store, IHubContext<Graph
                 var annotation = change.Kind is ChangeKind.AnnotationAdded or ChangeKind.AnnotationChanged or ChangeKind.AnnotationRemoved
                     ? _written.TryRemove(change.Seq, out var written) ? written : await store.GetAnnotationAsync(change.EntityId, cancellationToken)
                     : null;
-                await hub.Clients.All.Changed(new ChangeEvent(
-                    change.Seq, change.At, change.Kind.ToString(), change.EntityId, node, edge, annotation is null ? null : AnnotationResponse.From(annotation), bookmark));
+                await hub.Clients.All.Changed(ChangeEvent.From(change, node, edge, annotation) with { Bookmark = bookmark });
                 Interlocked.Exchange(ref _lastPublished, change.Seq);
                 if (backplane is not null)
                 {

@@ -12,25 +12,6 @@ public interface IGraphClient
     Task Presence(PresenceEvent presence);
 }
 
-/// <summary>
-/// A committed change as pushed to browsers. <see cref="Node"/> or <see cref="Edge"/> carry the record's
-/// state after the change (null for removals and for GraphReloaded, after which clients re-fetch).
-/// <see cref="Annotation"/> carries the annotation as written by an AnnotationAdded, AnnotationChanged or
-/// AnnotationRemoved change (deleted: true for the last), and is null for every other kind.
-/// <see cref="Bookmark"/> is the store's causal-consistency token for a state that includes this change (Neo4j
-/// bookmarks; null with the embedded store): every Explorer instance of the deployment observes it through the
-/// backplane, so a request it serves after the event reads at least that state.
-/// </summary>
-public sealed record ChangeEvent(
-    long Seq,
-    DateTimeOffset At,
-    string Kind,
-    string EntityId,
-    Explorer.Graph.Node? Node,
-    Explorer.Graph.Edge? Edge,
-    Explorer.Server.Annotations.AnnotationResponse? Annotation = null,
-    string? Bookmark = null);
-
 public sealed record PresenceEvent(int Viewers, IReadOnlyList<string> Users);
 
 /// <summary>
