@@ -28,6 +28,7 @@ internal static class Cypher
     [
         "id", "kind", "name", "aliases", "description", "keys", "searchText",
         "evidence", "title", "text", "seq", "at", "entityId", "changeId", "source", "target",
+        "validFrom", "validTo", "suspensions",
 
         // :Annotation and :AnnotationVersion (authorKey and tagKeys: ASCII case-folded, for the feed's filters)
         "targetKind", "targetId", "tags", "tagKeys", "confidence", "citation", "status", "author", "authorKey",
@@ -151,7 +152,8 @@ internal static class Cypher
 
     // ---- Nodes -----------------------------------------------------------------------------------------
 
-    private const string NodeFields = "n.id AS id, n.kind AS kind, n.name AS name, n.aliases AS aliases, n.description AS description";
+    private const string NodeFields = "n.id AS id, n.kind AS kind, n.name AS name, n.aliases AS aliases, n.description AS description, " +
+        "n.validFrom AS validFrom, n.validTo AS validTo";
 
     /// <summary>
     /// A seed batch of nodes of one kind (idempotent: MERGE and SET). Properties arrive as one map per row
@@ -205,7 +207,8 @@ internal static class Cypher
     public static readonly string EdgesByIds = string.Join("\nUNION ALL\n", EdgeTypes.Select(type => $$"""
         UNWIND $ids AS edgeId
         MATCH (s:Node)-[r:{{type}} {id: edgeId}]->(t:Node)
-        RETURN r.id AS id, type(r) AS type, s.id AS source, t.id AS target, r.evidence AS evidence
+        RETURN r.id AS id, type(r) AS type, s.id AS source, t.id AS target, r.evidence AS evidence,
+               r.validFrom AS validFrom, r.validTo AS validTo, r.suspensions AS suspensions
         """));
 
     /// <summary>A seed batch: deletes edges of one (known) type by id (idempotent).</summary>
@@ -320,7 +323,9 @@ internal static class Cypher
         MATCH (x:Node {id: nodeId})-[r]-(y:Node)
         WHERE type(r) IN $types AND (y.id = $center OR y.kind IN $kinds)
         RETURN nodeId AS from, r.id AS edge, type(r) AS type, startNode(r).id AS source, endNode(r).id AS target, r.evidence AS evidence,
-               y.id AS id, y.kind AS kind, y.name AS name, y.aliases AS aliases, y.description AS description
+               r.validFrom AS edgeValidFrom, r.validTo AS edgeValidTo, r.suspensions AS suspensions,
+               y.id AS id, y.kind AS kind, y.name AS name, y.aliases AS aliases, y.description AS description,
+               y.validFrom AS validFrom, y.validTo AS validTo
         LIMIT $rows
         """;
 

@@ -264,7 +264,7 @@ internal sealed partial class Neo4jGraphStore : IGraphStore
 
     private async Task<SeedCounts> SeedNodesAsync(IReadOnlyList<Node> nodes, IProgress<SeedProgress>? progress, CancellationToken cancellationToken)
     {
-        var (changed, _, counts) = await DiffAsync(nodes, n => n.Id, Cypher.NodesByIds, ReadNode, SameNode, cancellationToken);
+        var (changed, _, counts) = await DiffAsync(nodes, n => n.Id, Cypher.NodesByIds, ReadNode, (a, b) => a.SameAs(b), cancellationToken);
         var done = nodes.Count - changed.Count;
         progress?.Report(new SeedProgress("nodes", done, nodes.Count));
         foreach (var group in changed.GroupBy(n => n.Kind))
@@ -282,7 +282,7 @@ internal sealed partial class Neo4jGraphStore : IGraphStore
 
     private async Task<SeedCounts> SeedEdgesAsync(IReadOnlyList<Edge> edges, IProgress<SeedProgress>? progress, CancellationToken cancellationToken)
     {
-        var (changed, existing, counts) = await DiffAsync(edges, e => e.Id, Cypher.EdgesByIds, ReadEdge, SameEdge, cancellationToken);
+        var (changed, existing, counts) = await DiffAsync(edges, e => e.Id, Cypher.EdgesByIds, ReadEdge, (a, b) => a.SameAs(b), cancellationToken);
         var done = edges.Count - changed.Count;
         progress?.Report(new SeedProgress("edges", done, edges.Count));
 
@@ -430,13 +430,15 @@ internal sealed partial class Neo4jGraphStore : IGraphStore
                 if (!position.ContainsKey(id))
                 {
                     position[id] = order.Count;
-                    order.Add(new Node(id, Enum.Parse<NodeKind>(row.String("kind")), row.String("name"), row.Strings("aliases"), row.StringOrNull("description") ?? ""));
+                    order.Add(ReadNode(row));
                     next.Add(id);
                 }
 
                 if (edgeIds.Add(row.String("edge")))
                 {
-                    edges.Add(new Edge(row.String("edge"), row.String("type"), row.String("source"), row.String("target"), Evidence(row.StringOrNull("evidence"))));
+                    edges.Add(new Edge(
+                        row.String("edge"), row.String("type"), row.String("source"), row.String("target"), Evidence(row.StringOrNull("evidence")),
+                        row.StringOrNull("edgeValidFrom"), row.StringOrNull("edgeValidTo"), Suspensions(row.StringOrNull("suspensions"))));
                 }
             }
 
@@ -779,12 +781,16 @@ internal sealed partial class Neo4jGraphStore : IGraphStore
         var keys = Keys(node);
         return Params(
             ("kind", node.Kind.ToString()), ("name", node.Name), ("aliases", node.Aliases.ToList()),
-            ("description", node.Description), ("keys", keys), ("searchText", string.Join('\n', keys)));
+            ("description", node.Description), ("validFrom", node.ValidFrom), ("validTo", node.ValidTo),
+            ("keys", keys), ("searchText", string.Join('\n', keys)));
     }
 
     /// <summary>Everything an edge stores (its id included), as one map written with <c>r += $props</c>; evidence as JSON text.</summary>
     private static Dictionary<string, object?> EdgeProperties(Edge edge) =>
-        Params(("id", edge.Id), ("evidence", JsonSerializer.Serialize(edge.Evidence, s_json)));
+        Params(
+            ("id", edge.Id), ("evidence", JsonSerializer.Serialize(edge.Evidence, s_json)),
+            ("validFrom", edge.ValidFrom), ("validTo", edge.ValidTo),
+            ("suspensions", edge.Suspensions.Count == 0 ? null : JsonSerializer.Serialize(edge.Suspensions, s_json)));
 
     private static Dictionary<string, object?> NodeRow(Node node) => Params(("id", node.Id), ("props", NodeProperties(node)));
 
@@ -795,10 +801,12 @@ internal sealed partial class Neo4jGraphStore : IGraphStore
         Params(("id", source.Id), ("title", source.Title), ("kind", source.Kind), ("description", source.Description), ("text", source.Text));
 
     private static Node ReadNode(QueryRecord r) =>
-        new(r.String("id"), Enum.Parse<NodeKind>(r.String("kind")), r.String("name"), r.Strings("aliases"), r.StringOrNull("description") ?? "");
+        new(r.String("id"), Enum.Parse<NodeKind>(r.String("kind")), r.String("name"), r.Strings("aliases"), r.StringOrNull("description") ?? "",
+            r.StringOrNull("validFrom"), r.StringOrNull("validTo"));
 
     private static Edge ReadEdge(QueryRecord r) =>
-        new(r.String("id"), r.String("type"), r.String("source"), r.String("target"), Evidence(r.StringOrNull("evidence")));
+        new(r.String("id"), r.String("type"), r.String("source"), r.String("target"), Evidence(r.StringOrNull("evidence")),
+            r.StringOrNull("validFrom"), r.StringOrNull("validTo"), Suspensions(r.StringOrNull("suspensions")));
 
     private static SourceDocument ReadSource(QueryRecord r) =>
         new(r.String("id"), r.String("title"), r.String("kind"), r.StringOrNull("description") ?? "", r.StringOrNull("text") ?? "");
@@ -806,11 +814,8 @@ internal sealed partial class Neo4jGraphStore : IGraphStore
     private static List<Evidence> Evidence(string? json) =>
         string.IsNullOrEmpty(json) ? [] : JsonSerializer.Deserialize<List<Evidence>>(json, s_json) ?? [];
 
-    private static bool SameNode(Node a, Node b) =>
-        a.Id == b.Id && a.Kind == b.Kind && a.Name == b.Name && a.Description == b.Description && a.Aliases.SequenceEqual(b.Aliases);
-
-    private static bool SameEdge(Edge a, Edge b) =>
-        a.Id == b.Id && a.Type == b.Type && a.Source == b.Source && a.Target == b.Target && a.Evidence.SequenceEqual(b.Evidence);
+    private static List<Suspension> Suspensions(string? json) =>
+        string.IsNullOrEmpty(json) ? [] : JsonSerializer.Deserialize<List<Suspension>>(json, s_json) ?? [];
 
     private sealed class IdSequenceComparer : IComparer<IReadOnlyList<string>>
     {

@@ -136,7 +136,8 @@ public sealed class CypherLintTests
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {program}");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        // Generous: the linter parses a few hundred statements, and CI machines may be busy.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(20));
         await process.WaitForExitAsync(timeout.Token);
         return (process.ExitCode, await stdout, await stderr);
     }
