@@ -17,8 +17,6 @@ namespace Explorer.Neo4j;
 /// </summary>
 internal sealed partial class Neo4jGraphStore
 {
-    private static readonly string[] s_allFields = ["text", "tags", "confidence", "citation", "status"];
-
     private static readonly JsonSerializerOptions s_snapshotJson = new(JsonSerializerDefaults.Web)
     {
         Converters = { new JsonStringEnumConverter() },
@@ -29,7 +27,7 @@ internal sealed partial class Neo4jGraphStore
         var id = Guid.CreateVersion7().ToString("N");
         var at = DateTimeOffset.UtcNow;
         var written = annotation.Created(id, at);
-        var parameters = VersionParameters(written, AnnotationAction.Created, annotation.Author, s_allFields);
+        var parameters = VersionParameters(written, AnnotationAction.Created, annotation.Author, Annotation.EditableFields);
         parameters["targetKind"] = written.TargetKind.ToString();
         parameters["targetId"] = written.TargetId;
         parameters["author"] = written.Author;
@@ -49,16 +47,7 @@ internal sealed partial class Neo4jGraphStore
         }
 
         var at = DateTimeOffset.UtcNow;
-        var updated = current with
-        {
-            Text = edit.Text,
-            Tags = [.. edit.Tags],
-            Confidence = edit.Confidence,
-            Citation = edit.Citation,
-            Status = edit.Status,
-            UpdatedAt = at,
-            Version = current.Version + 1,
-        };
+        var updated = current.Edited(edit, at);
         var parameters = VersionParameters(updated, AnnotationAction.Updated, by, updated.ChangedFrom(current));
         parameters["expected"] = expectedVersion;
         return await WriteAsync(Cypher.UpdateAnnotation, parameters, ChangeKind.AnnotationChanged, id, at, cancellationToken) is { } change
@@ -75,8 +64,8 @@ internal sealed partial class Neo4jGraphStore
         }
 
         var at = DateTimeOffset.UtcNow;
-        var deleted = current with { UpdatedAt = at, Version = current.Version + 1, Deleted = true };
-        var parameters = VersionParameters(deleted, AnnotationAction.Deleted, by, ["deleted"]);
+        var deleted = current.DeletedAt(at);
+        var parameters = VersionParameters(deleted, AnnotationAction.Deleted, by, Annotation.DeletionFields);
         parameters["expected"] = expectedVersion;
         return await WriteAsync(Cypher.DeleteAnnotation, parameters, ChangeKind.AnnotationRemoved, id, at, cancellationToken) is { } change
             ? new AnnotationWrite.Written(deleted, change)
