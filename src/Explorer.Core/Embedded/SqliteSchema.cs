@@ -113,6 +113,11 @@ internal static class SqliteSchema
             PRIMARY KEY (aid, version)
         ) WITHOUT ROWID;
         """,
+
+        // 3: a security stamp per user, copied into browser sessions, so changing it ends them all.
+        """
+        ALTER TABLE users ADD COLUMN security_stamp TEXT NOT NULL DEFAULT '';
+        """,
     ];
 
     public static int Version => s_migrations.Length;
