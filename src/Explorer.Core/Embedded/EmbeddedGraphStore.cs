@@ -54,6 +54,7 @@ public sealed partial class EmbeddedGraphStore : IGraphStore
                 Directory.CreateDirectory(directory);
             }
 
+            PrivateFiles.PrepareDatabase(DatabasePath);
             using var connection = Open();
             SqliteSchema.Migrate(connection);
             _index = LoadIndex(connection);

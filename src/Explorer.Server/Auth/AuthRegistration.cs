@@ -83,7 +83,7 @@ internal static class AuthRegistration
         {
             if (explorer.Value.Store == StoreKind.Embedded && Path.GetDirectoryName(explorer.Value.DatabaseFullPath(environment.ContentRootPath)) is { Length: > 0 } folder)
             {
-                options.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(Path.Combine(folder, "keys")), loggers);
+                options.XmlRepository = new FileSystemXmlRepository(KeysFolder(Path.Combine(folder, "keys")), loggers);
             }
         });
 
@@ -164,6 +164,30 @@ internal static class AuthRegistration
         }
 
         await next(context);
+    }
+
+    /// <summary>The data protection keys sign and encrypt every session: a folder only the owner may enter.</summary>
+    private static DirectoryInfo KeysFolder(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return Directory.CreateDirectory(path);
+        }
+
+        var folder = Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if ((folder.UnixFileMode & (UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute)) != 0)
+        {
+            try
+            {
+                folder.UnixFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+            }
+            catch (UnauthorizedAccessException)
+            {
+                // Someone else's folder: leave it to them.
+            }
+        }
+
+        return folder;
     }
 
     private static void TryAddTimeProvider(this IServiceCollection services)
