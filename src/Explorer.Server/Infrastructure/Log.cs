@@ -24,6 +24,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 1010, Level = LogLevel.Critical, Message = "Explorer cannot start: {Reason}")]
     public static partial void StartupFailed(this ILogger logger, string reason);
 
+    [LoggerMessage(EventId = 1011, Level = LogLevel.Critical, Message = "Explorer stopped on an unexpected error")]
+    public static partial void UnexpectedFailure(this ILogger logger, Exception exception);
+
     [LoggerMessage(EventId = 1020, Level = LogLevel.Information, Message = "Explorer is running at {Urls} ({Store} store {Location}: {Nodes} nodes, {Edges} edges)")]
     public static partial void Running(this ILogger logger, string urls, string store, string location, int nodes, int edges);
 
