@@ -50,6 +50,7 @@ export const api = {
     }),
   edge: (id: string) => getJson<EdgeRecord>(`/api/edges/${encodeURIComponent(id)}`),
   paths: (query: Query) => getJson<PathsResponse>("/api/paths", query),
+  sources: () => getJson<{ id: string; title: string }[]>("/api/sources"),
   source: (id: string) => getJson<SourceDocument>(`/api/sources/${encodeURIComponent(id)}`),
   changes: (after: number, limit: number) => getJson<ChangesResponse>("/api/changes", { after, limit }),
 };

@@ -1,175 +1,48 @@
-import { problemOf } from "./api";
-import { h, replace } from "./ui/dom";
+import { h, replace } from "../ui/dom";
+import { ANNOTATION_CONFIDENCES, ANNOTATION_STATUSES, AnnotationClient, type Annotation, type Draft, type SaveResult } from "./client";
+import { Session } from "./session";
 
-// Analysts' annotations on edges, and signing in. The server side is built in parallel; this module is
-// written against its agreed contract and feature-detected: when GET /api/auth/me answers 404, sign-in and
-// editing stay hidden, the edge panel shows no annotation section, and nothing else changes.
-// Everything a user wrote is rendered as text (newlines kept by CSS), never as HTML.
+// Annotations on the page: the account area in the top bar and the annotations section of an edge's panel
+// (list, history, add/edit/delete forms). Everything a user wrote is rendered as text (newlines kept by
+// CSS), never as HTML.
 
-/** The server's vocabularies (Explorer.Annotations: AnnotationStatus, Confidence). */
-export const ANNOTATION_STATUSES = ["proposed", "confirmed", "disputed"] as const;
-export const ANNOTATION_CONFIDENCES = ["low", "medium", "high"] as const;
-
-export interface Me {
-  authenticated: boolean;
-  userName: string | null;
-  role: string | null;
-}
-
-export interface Annotation {
-  id: string;
-  targetKind: string;
-  targetId: string;
-  text: string;
-  tags: string[];
-  confidence: string | null;
-  citation: string | null;
-  status: string;
-  author: string;
-  createdAt: string;
-  updatedAt: string;
-  version: number;
-  deleted: boolean;
-}
-
-export interface AnnotationVersion {
-  version: number;
-  action: string;
-  actor: string;
-  at: string;
-  annotation: Annotation;
-  changedFields: string[];
-}
-
-interface Draft {
-  text: string;
-  tags: string[];
-  confidence: string | null;
-  citation: string | null;
-  status: string;
-}
-
-export class Annotations {
-  /** null until detected; false when the server has no annotations yet. */
-  available: boolean | null = null;
-  me: Me = { authenticated: false, userName: null, role: null };
-  private antiforgery: { token: string; headerName: string } | null = null;
+export class AnnotationsView {
+  readonly client = new AnnotationClient();
+  readonly session = new Session(this.client);
   onChange: (() => void) | null = null;
 
-  async detect(): Promise<boolean> {
-    try {
-      const response = await fetch("/api/auth/me", { headers: { Accept: "application/json" }, credentials: "same-origin" });
-      if (response.status === 404) {
-        this.available = false;
-      } else if (response.ok) {
-        this.me = (await response.json()) as Me;
-        this.available = true;
-      } else {
-        this.available = response.status === 401 ? true : false;
-      }
-    } catch {
-      this.available = false;
-    }
-    return this.available === true;
+  counts(targets: readonly string[]): Promise<Map<string, number>> {
+    return this.session.available === true && targets.length > 0 ? this.client.counts(targets) : Promise.resolve(new Map());
   }
 
-  get canEdit(): boolean {
-    return this.available === true && this.me.authenticated;
+  private async login(userName: string, password: string): Promise<string | null> {
+    const problem = await this.session.login(userName, password);
+    if (problem === null) this.onChange?.();
+    return problem;
   }
 
-  canChange(annotation: Annotation): boolean {
-    return this.canEdit && (annotation.author === this.me.userName || this.me.role === "admin" || this.me.role === "Admin");
-  }
-
-  // ----- HTTP -----
-
-  private async token(): Promise<Record<string, string>> {
-    if (!this.antiforgery) {
-      const response = await fetch("/api/auth/antiforgery", { credentials: "same-origin" });
-      if (!response.ok) return {};
-      this.antiforgery = (await response.json()) as { token: string; headerName: string };
-    }
-    return { [this.antiforgery.headerName]: this.antiforgery.token };
-  }
-
-  private async send(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
-    const response = await fetch(path, {
-      method,
-      credentials: "same-origin",
-      headers: { Accept: "application/json", ...(body !== undefined ? { "Content-Type": "application/json" } : {}), ...(await this.token()), ...headers },
-      body: body !== undefined ? JSON.stringify(body) : null,
-    });
-    if (response.status === 400 && this.antiforgery) this.antiforgery = null; // a stale token: fetch a new one next time
-    return response;
-  }
-
-  async login(userName: string, password: string): Promise<string | null> {
-    this.antiforgery = null;
-    const response = await this.send("POST", "/api/auth/login", { userName, password });
-    if (!response.ok) return (await problemOf(response)).detail ?? "Sign-in failed.";
-    this.antiforgery = null;
-    await this.detect();
-    this.onChange?.();
-    return null;
-  }
-
-  async logout(): Promise<void> {
-    await this.send("POST", "/api/auth/logout");
-    this.antiforgery = null;
-    await this.detect();
+  private async logout(): Promise<void> {
+    await this.session.logout();
     this.onChange?.();
   }
 
-  async list(edgeId: string): Promise<Annotation[]> {
-    const response = await fetch(`/api/edges/${encodeURIComponent(edgeId)}/annotations`, { credentials: "same-origin" });
-    if (!response.ok) return [];
-    return ((await response.json()) as { annotations: Annotation[] }).annotations.filter((a) => !a.deleted);
-  }
-
-  async counts(targets: readonly string[]): Promise<Map<string, number>> {
-    const counts = new Map<string, number>();
-    if (this.available !== true || targets.length === 0) return counts;
-    // Batches keep each query string well under the server's limit.
-    for (let i = 0; i < targets.length; i += 100) {
-      const batch = targets.slice(i, i + 100);
-      const response = await fetch(`/api/annotations/counts?targets=${encodeURIComponent(batch.join(","))}`, { credentials: "same-origin" });
-      if (!response.ok) continue;
-      const body = (await response.json()) as { counts: Record<string, number> };
-      for (const [id, n] of Object.entries(body.counts)) if (n > 0) counts.set(id, n);
-    }
-    return counts;
-  }
-
-  async history(id: string): Promise<AnnotationVersion[]> {
-    const response = await fetch(`/api/annotations/${encodeURIComponent(id)}/history`, { credentials: "same-origin" });
-    if (!response.ok) return [];
-    return ((await response.json()) as { versions: AnnotationVersion[] }).versions;
-  }
-
-  /** Adds, updates or deletes; a 412 (someone else changed it) comes back as "conflict". */
-  async save(edgeId: string, existing: Annotation | null, draft: Draft | null): Promise<"ok" | "conflict" | string> {
-    const response = existing === null
-      ? await this.send("POST", `/api/edges/${encodeURIComponent(edgeId)}/annotations`, draft)
-      : await this.send(draft === null ? "DELETE" : "PUT", `/api/annotations/${encodeURIComponent(existing.id)}`, draft ?? undefined, {
-          "If-Match": `"${existing.version}"`,
-        });
-    if (response.status === 412) return "conflict";
-    if (!response.ok) return (await problemOf(response)).detail ?? `The server answered ${response.status}.`;
-    this.onChange?.();
-    return "ok";
+  private async save(edgeId: string, existing: Annotation | null, draft: Draft | null): Promise<SaveResult> {
+    const result = await this.client.save(edgeId, existing, draft);
+    if (result === "ok") this.onChange?.();
+    return result;
   }
 
   // ----- UI -----
 
   /** The account area in the top bar: sign in / signed in as. Empty when the feature is off. */
   renderAccount(container: HTMLElement): void {
-    if (this.available !== true) {
+    if (this.session.available !== true) {
       replace(container);
       return;
     }
-    if (this.me.authenticated) {
+    if (this.session.me.authenticated) {
       replace(container,
-        h("span", { text: `Signed in as ${this.me.userName ?? "?"}${this.me.role ? ` (${this.me.role})` : ""}` }),
+        h("span", { text: `Signed in as ${this.session.me.userName ?? "?"}${this.session.me.role ? ` (${this.session.me.role})` : ""}` }),
         h("button", { text: "Sign out", attrs: { type: "button" }, on: { click: () => void this.logout() } }));
       return;
     }
@@ -192,19 +65,19 @@ export class Annotations {
 
   /** The annotations section of an edge's panel. */
   async renderEdgeSection(section: HTMLElement, edgeId: string): Promise<void> {
-    if (this.available !== true) {
+    if (this.session.available !== true) {
       replace(section);
       section.hidden = true;
       return;
     }
     section.hidden = false;
     replace(section, h("h3", { text: "Annotations" }), h("p", { class: "muted", text: "Loading…" }));
-    const annotations = await this.list(edgeId);
+    const annotations = await this.client.list(edgeId);
     const list = h("div", { class: "annotations" });
     if (annotations.length === 0) list.appendChild(h("p", { class: "muted", text: "No annotations yet." }));
     for (const annotation of annotations) list.appendChild(this.renderAnnotation(section, edgeId, annotation));
     const parts: Node[] = [h("h3", { text: `Annotations (${annotations.length})` }), list];
-    if (this.canEdit) parts.push(this.renderForm(section, edgeId, null));
+    if (this.session.canEdit) parts.push(this.renderForm(section, edgeId, null));
     else parts.push(h("p", { class: "muted", text: "Sign in to add annotations." }));
     replace(section, ...parts);
   }
@@ -226,7 +99,7 @@ export class Annotations {
         text: "History", attrs: { type: "button", "aria-label": `History of the annotation by ${annotation.author}` },
         on: { click: () => void this.renderHistory(history, annotation.id) },
       }));
-    if (this.canChange(annotation)) {
+    if (this.session.canChange(annotation)) {
       actions.append(
         h("button", { text: "Edit", attrs: { type: "button" }, on: { click: () => card.replaceWith(this.renderForm(section, edgeId, annotation)) } }),
         h("button", {
@@ -244,7 +117,7 @@ export class Annotations {
   }
 
   private async renderHistory(container: HTMLElement, id: string): Promise<void> {
-    const versions = await this.history(id);
+    const versions = await this.client.history(id);
     replace(container, h("ol", { class: "results" }, ...versions.map((v) =>
       h("li", {},
         h("span", { text: `v${v.version} ${v.action} by ${v.actor}, ${new Date(v.at).toLocaleString()}` }),

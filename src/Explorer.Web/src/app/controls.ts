@@ -1,0 +1,151 @@
+import { download, toGraphMl, toJson, toPng, toSvg } from "../export";
+import type { PathMode, ViewState } from "../state";
+import { EDGE_TYPES, NODE_KINDS } from "../types";
+import { byId, h, replace } from "../ui/dom";
+import { SearchBox } from "../ui/search";
+import type { ExplorerView } from "./view";
+
+// The controls around the canvas: search box, path bar and filters, view tools, export, legend and the
+// keyboard. They show the view's state (fillForms) and turn input into actions on the view.
+
+export type PathForm = Pick<ViewState, "from" | "to" | "mode" | "k" | "maxHops" | "avoid" | "types" | "kinds">;
+
+export class Controls {
+  readonly search: SearchBox;
+
+  constructor(private readonly view: ExplorerView) {
+    this.search = new SearchBox(byId<HTMLInputElement>("search"), byId<HTMLUListElement>("suggestions"), byId<HTMLFormElement>("search-form"), {
+      pickNode: (hit) => void view.showNode(hit.id),
+      ask: (phrase) => void view.ask(phrase),
+    });
+    this.wire();
+    this.renderLegend();
+  }
+
+  private wire(): void {
+    const view = this.view;
+    byId<HTMLFormElement>("path-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      void view.findPath(this.readPathForm());
+    });
+    byId("path-clear").addEventListener("click", () => view.clearPath());
+    byId("path-swap").addEventListener("click", () => {
+      const from = byId<HTMLInputElement>("path-from");
+      const to = byId<HTMLInputElement>("path-to");
+      [from.value, to.value] = [to.value, from.value];
+    });
+    byId<HTMLSelectElement>("path-mode").addEventListener("change", () => this.syncModeField());
+    byId("fit").addEventListener("click", () => view.renderer.fit());
+    byId("zoom-in").addEventListener("click", () => view.renderer.zoom(1.5));
+    byId("zoom-out").addEventListener("click", () => view.renderer.zoom(1 / 1.5));
+    byId("relayout").addEventListener("click", () => view.layout.start());
+    for (const button of document.querySelectorAll<HTMLButtonElement>("[data-export]")) {
+      button.addEventListener("click", () => {
+        void this.export(button.dataset["export"] ?? "");
+        button.closest("details")?.removeAttribute("open");
+      });
+    }
+    const kinds = byId("filter-kinds");
+    for (const kind of NODE_KINDS) kinds.appendChild(checkbox("kind", kind, kind));
+    const types = byId("filter-types");
+    for (const type of EDGE_TYPES) types.appendChild(checkbox("type", type, type));
+    byId("path-form").addEventListener("change", (event) => {
+      const target = event.target as HTMLInputElement;
+      if (target.name !== "kind" && target.name !== "type") return;
+      const form = this.readPathForm();
+      view.setFilters(form.types, form.kinds);
+      this.updateFilterBadge();
+    });
+    document.addEventListener("keydown", (event) => {
+      const typing = event.target instanceof HTMLInputElement || event.target instanceof HTMLTextAreaElement || event.target instanceof HTMLSelectElement;
+      if (event.key === "/" && !typing && !event.ctrlKey && !event.metaKey) {
+        event.preventDefault();
+        this.search.focus();
+      } else if (event.key === "Escape") {
+        if (typing) (event.target as HTMLElement).blur();
+        for (const open of document.querySelectorAll("details[open]")) open.removeAttribute("open");
+        this.search.value = "";
+        this.search.close();
+        view.clearSelection();
+      }
+    });
+    window.addEventListener("resize", () => view.renderer.sigma.resize());
+  }
+
+  readPathForm(): PathForm {
+    const value = (id: string) => byId<HTMLInputElement>(id).value.trim();
+    const checked = (name: string) => [...document.querySelectorAll<HTMLInputElement>(`input[name="${name}"]:checked`)].map((i) => i.value);
+    return {
+      from: value("path-from"),
+      to: value("path-to"),
+      mode: byId<HTMLSelectElement>("path-mode").value as PathMode,
+      k: clampInt(value("path-k"), 1, 10, 3),
+      maxHops: clampInt(value("path-hops"), 1, 10, 6),
+      avoid: value("path-avoid").split(",").map((s) => s.trim()).filter((s) => s.length > 0),
+      types: checked("type"),
+      kinds: checked("kind"),
+    };
+  }
+
+  /** Puts the view's state into the controls, so they always show what produced the view. */
+  fillForms(): void {
+    const s = this.view.state;
+    byId<HTMLInputElement>("path-from").value = s.from;
+    byId<HTMLInputElement>("path-to").value = s.to;
+    byId<HTMLSelectElement>("path-mode").value = s.mode;
+    byId<HTMLInputElement>("path-k").value = String(s.k);
+    byId<HTMLInputElement>("path-hops").value = String(s.maxHops);
+    byId<HTMLInputElement>("path-avoid").value = s.avoid.join(", ");
+    for (const input of document.querySelectorAll<HTMLInputElement>('input[name="type"]')) input.checked = s.types.includes(input.value);
+    for (const input of document.querySelectorAll<HTMLInputElement>('input[name="kind"]')) input.checked = s.kinds.includes(input.value);
+    if (s.q && document.activeElement !== byId("search")) this.search.value = s.q;
+    this.syncModeField();
+    this.updateFilterBadge();
+  }
+
+  private syncModeField(): void {
+    byId("path-k-label").hidden = byId<HTMLSelectElement>("path-mode").value !== "k";
+  }
+
+  private updateFilterBadge(): void {
+    const s = this.view.state;
+    const count = s.types.length + s.kinds.length;
+    const badge = byId("filter-count");
+    badge.hidden = count === 0;
+    badge.textContent = String(count);
+    badge.setAttribute("aria-label", `${count} filters on`);
+  }
+
+  /** The path bar's name suggestions: the nodes on the canvas. */
+  updateNames(): void {
+    const { model } = this.view;
+    const names = [...model.nodes.values()].filter((n) => model.graph.hasNode(n.id)).slice(0, 500);
+    replace(byId("node-names"), ...names.map((n) => h("option", { attrs: { value: n.id }, text: n.name })));
+  }
+
+  private renderLegend(): void {
+    replace(byId("legend"),
+      ...NODE_KINDS.map((kind) => h("span", { class: "legend-item" }, h("span", { class: `swatch kind-${kind}`, attrs: { "aria-hidden": "true" } }), kind)),
+      h("span", { class: "legend-item" }, h("span", { class: "swatch edge-swatch edge-path", attrs: { "aria-hidden": "true" } }), "Path"),
+      h("span", { class: "legend-item" }, h("span", { class: "swatch edge-swatch edge-annotated", attrs: { "aria-hidden": "true" } }), "Annotated"));
+  }
+
+  private async export(format: string): Promise<void> {
+    const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, "-");
+    const { model, renderer } = this.view;
+    const { graph, nodes, edges } = model;
+    if (format === "png") download(`explorer-${stamp}.png`, await toPng(renderer.sigma));
+    if (format === "svg") download(`explorer-${stamp}.svg`, new Blob([toSvg(renderer.sigma, graph)], { type: "image/svg+xml" }));
+    if (format === "json") download(`explorer-${stamp}.json`, new Blob([toJson(graph, nodes, edges)], { type: "application/json" }));
+    if (format === "graphml") download(`explorer-${stamp}.graphml`, new Blob([toGraphMl(graph, nodes, edges)], { type: "application/graphml+xml" }));
+  }
+}
+
+function clampInt(text: string, min: number, max: number, fallback: number): number {
+  const n = Math.trunc(Number(text));
+  return Number.isFinite(n) && text !== "" ? Math.min(max, Math.max(min, n)) : fallback;
+}
+
+function checkbox(name: string, value: string, label: string): HTMLLabelElement {
+  return h("label", {}, h("input", { attrs: { type: "checkbox", name, value } }), ` ${label}`);
+}

@@ -1,0 +1,54 @@
+import { toGraphMl, toJson, toSvg } from "../export";
+import type { LiveView } from "./live";
+import type { ExplorerView } from "./view";
+
+// The test hook (window.__explorer): what the canvas holds and a few timings, for browser tests and
+// benchmarks. Read-only apart from selecting, which is what a click does.
+
+export interface HookSources {
+  view: ExplorerView;
+  live: LiveView;
+  ready(): boolean;
+}
+
+export function createHook({ view, live, ready }: HookSources) {
+  const cspViolations: string[] = [];
+  document.addEventListener("securitypolicyviolation", (event) => cspViolations.push(`${event.violatedDirective} ${event.blockedURI}`));
+  /** performance.now() of the first frame that drew nodes (first meaningful paint). */
+  let firstGraphPaint = 0;
+  view.renderer.sigma.on("afterRender", () => {
+    if (!firstGraphPaint && view.model.graph.order > 0) firstGraphPaint = performance.now();
+  });
+  const { model, renderer, layout } = view;
+  return {
+    get ready() { return ready(); },
+    nodes: () => model.graph.nodes(),
+    edges: () => model.graph.edges(),
+    highlighted: () => {
+      const h = renderer.getHighlight();
+      return h ? [...h.nodes, ...h.edges] : [];
+    },
+    lastSeq: () => live.sync.lastSeq,
+    firstGraphPaint: () => firstGraphPaint,
+    drawnAt: (seq: number) => live.drawn(seq),
+    label: (id: string) => (model.graph.hasNode(id) ? model.graph.getNodeAttribute(id, "label") : null),
+    selected: () => view.state.selected,
+    cspViolations: () => [...cspViolations],
+    layoutRunning: () => layout.isRunning,
+    annotationCount: (id: string) => renderer.annotationCount(id),
+    select: (id: string) => view.selectNode(id),
+    selectEdge: (id: string) => view.selectEdge(id),
+    idle: () => live.sync.idle(),
+    exportJson: () => toJson(model.graph, model.nodes, model.edges),
+    exportGraphMl: () => toGraphMl(model.graph, model.nodes, model.edges),
+    exportSvg: () => toSvg(renderer.sigma, model.graph),
+  };
+}
+
+export type ExplorerHook = ReturnType<typeof createHook>;
+
+declare global {
+  interface Window {
+    __explorer: ExplorerHook;
+  }
+}

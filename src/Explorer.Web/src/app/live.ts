@@ -1,0 +1,115 @@
+import { api, orNull } from "../api";
+import type { AnnotationsView } from "../annotations/view";
+import { LiveChannel, type ConnectionState } from "../live";
+import { LiveSync } from "../sync";
+import type { ChangeEvent, PresenceEvent } from "../types";
+import { byId, h } from "../ui/dom";
+import type { ExplorerView } from "./view";
+
+// The page's side of the live channel: changes applied to the model (sync.ts), then the canvas, the feed,
+// the open panel and annotation markers brought up to date; connection state and presence in the header.
+
+export class LiveView {
+  readonly sync: LiveSync;
+  readonly channel: LiveChannel;
+  private annotationTimer = 0;
+  /** When each applied live change was first drawn (epoch ms), for the latency benchmark. */
+  private readonly drawnAt = new Map<number, number>();
+  private pendingDrawn: number[] = [];
+
+  constructor(private readonly view: ExplorerView, private readonly annotations: AnnotationsView) {
+    this.sync = new LiveSync({
+      model: view.model,
+      fetchNode: (id) => orNull(api.node(id)),
+      fetchEdge: (id) => orNull(api.edge(id)),
+      fetchChanges: (after, limit) => api.changes(after, limit),
+      latestSeq: () => this.channel.lastSeq(),
+      refetchView: () => view.loadView(view.state, { keepCamera: true }),
+      applied: (info) => this.afterLiveChange(info.changes, info.added),
+      annotation: (change) => this.annotationChanged(change),
+    });
+    this.channel = new LiveChannel({
+      changed: (change) => void this.sync.receive(change),
+      presence: (presence) => this.presence(presence),
+      state: (state) => this.connection(state),
+      reconnected: () => void this.sync.catchUp(),
+    });
+    view.renderer.sigma.on("afterRender", () => {
+      if (this.pendingDrawn.length === 0) return;
+      const now = performance.timeOrigin + performance.now();
+      for (const seq of this.pendingDrawn) this.drawnAt.set(seq, now);
+      this.pendingDrawn = [];
+      while (this.drawnAt.size > 1000) this.drawnAt.delete(this.drawnAt.keys().next().value!);
+    });
+  }
+
+  /** When the change with this sequence number was first drawn (epoch ms), or 0. */
+  drawn(seq: number): number {
+    return this.drawnAt.get(seq) ?? 0;
+  }
+
+  private afterLiveChange(changes: { seq: number; kind: string; entityId: string }[], added: string[]): void {
+    // The graph already holds the change (sync.ts applied it); add it to the feed and redraw what depends on it.
+    const view = this.view;
+    const { model, renderer } = view;
+    for (const change of changes) this.pendingDrawn.push(change.seq);
+    renderer.sigma.scheduleRender();
+    const feed = byId("feed");
+    byId("feed-empty").hidden = true;
+    for (const change of changes.slice(-20)) {
+      const name = model.nodes.get(change.entityId)?.name ?? model.edges.get(change.entityId)?.type ?? change.entityId;
+      feed.prepend(h("li", { text: `#${change.seq} ${describe(change.kind)}: ${name}` }));
+    }
+    while (feed.childElementCount > 50) feed.lastElementChild?.remove();
+    if (added.length > 0) {
+      renderer.flash(added);
+      view.layout.start(1200);
+    }
+    renderer.sigma.setCustomBBox(null);
+    if (view.state.selected.startsWith("n:")) {
+      const id = view.state.selected.slice(2);
+      if (!model.graph.hasNode(id)) view.clearSelection();
+      else if (changes.some((c) => c.entityId === id)) void view.peers.renderNodePanel(id);
+    }
+    if (view.state.selected.startsWith("e:") && !model.graph.hasEdge(view.state.selected.slice(2))) view.clearSelection();
+    view.peers.updateNames();
+  }
+
+  private annotationChanged(change: ChangeEvent): void {
+    this.scheduleAnnotationCounts();
+    const selected = this.view.state.selected;
+    if (selected.startsWith("e:")) {
+      const edge = selected.slice(2);
+      const target = (change.annotation as { targetId?: string } | undefined)?.targetId;
+      if (!target || target === edge) void this.annotations.renderEdgeSection(byId("annotations"), edge).catch(() => {});
+    }
+  }
+
+  scheduleAnnotationCounts(): void {
+    if (this.annotations.session.available !== true) return;
+    window.clearTimeout(this.annotationTimer);
+    this.annotationTimer = window.setTimeout(async () => {
+      this.view.renderer.setAnnotationCounts(await this.annotations.counts(this.view.model.graph.edges()));
+    }, 200);
+  }
+
+  private presence(presence: PresenceEvent): void {
+    const others = Math.max(0, presence.viewers - 1);
+    const names = presence.users.length ? ` — ${presence.users.join(", ")}` : "";
+    const anonymous = Math.max(0, presence.viewers - presence.users.length);
+    byId("presence").textContent = others === 0
+      ? "Only you are viewing"
+      : `${presence.viewers} viewing${names}${presence.users.length && anonymous ? ` + ${anonymous} anonymous` : ""}`;
+  }
+
+  private connection(state: ConnectionState): void {
+    const element = byId("connection");
+    element.className = `conn conn-${state}`;
+    element.textContent = { connecting: "Connecting…", live: "Live", reconnecting: "Reconnecting…", offline: "Offline" }[state];
+    element.title = { connecting: "Connecting to live updates", live: "Other people's changes appear as they happen", reconnecting: "Connection lost; reconnecting", offline: "Offline: changes will be fetched when the connection is back" }[state];
+  }
+}
+
+function describe(kind: string): string {
+  return ({ NodeUpserted: "node saved", NodeRemoved: "node removed", EdgeUpserted: "edge saved", EdgeRemoved: "edge removed", GraphReloaded: "graph reloaded" } as Record<string, string>)[kind] ?? kind;
+}

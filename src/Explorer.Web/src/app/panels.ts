@@ -1,0 +1,167 @@
+import { api, orNull } from "../api";
+import type { AnnotationsView } from "../annotations/view";
+import type { EdgeRecord, GraphPath, NodeRecord, SearchHit } from "../types";
+import { byId, h, replace } from "../ui/dom";
+import { evidenceList, kindTag, relationLine } from "../ui/panel";
+import { PAGE, type ExplorerView, type PathResult } from "./view";
+
+// The side panel: help, search results, paths hop by hop, a node's details, an edge's evidence and
+// annotations. It shows the view's state; every button calls an action on the view.
+
+export class Panels {
+  private readonly panel = byId("panel-content");
+  readonly sourceTitles = new Map<string, string>();
+
+  constructor(private readonly view: ExplorerView, private readonly annotations: AnnotationsView) {}
+
+  /** Loads the source documents' titles (for evidence links). */
+  loadSources(): void {
+    void api.sources().then((sources) => {
+      for (const source of sources) this.sourceTitles.set(source.id, source.title);
+    }).catch(() => {});
+  }
+
+  renderPanel(): void {
+    const { state, model, path, searchResults } = this.view;
+    const selected = state.selected;
+    if (selected.startsWith("n:") && model.graph.hasNode(selected.slice(2))) {
+      void this.renderNodePanel(selected.slice(2));
+    } else if (selected.startsWith("e:") && model.graph.hasEdge(selected.slice(2))) {
+      void this.renderEdgePanel(selected.slice(2));
+    } else if (path) {
+      this.renderPathPanel(path);
+    } else if (searchResults) {
+      this.renderSearchPanel(searchResults.interpretation, searchResults.hits);
+    } else {
+      this.renderHelpPanel();
+    }
+  }
+
+  private renderHelpPanel(): void {
+    const graph = this.view.model.graph;
+    replace(this.panel, h("section", {},
+      h("h2", { text: "Explore" }),
+      h("p", { text: "Type a name in the search box (press / to get there), or ask a question like “NATO to Balkans” or “neighbors of NATO”." }),
+      h("p", { text: "Click a node for its details and to expand its neighborhood; click an edge for its evidence. Drag a node to pin it." }),
+      h("p", { class: "muted", text: `${graph.order} nodes and ${graph.size} edges in view.` })));
+  }
+
+  private renderSearchPanel(interpretation: string, hits: SearchHit[]): void {
+    replace(this.panel, h("section", { attrs: { "aria-label": "Search results" } },
+      h("h2", { text: "Search results" }),
+      h("p", { class: "muted", text: interpretation }),
+      hits.length === 0 ? h("p", { text: "No node matches." }) : null,
+      h("ul", { class: "results" }, ...hits.map((hit) => h("li", {},
+        kindTag(hit.kind), " ",
+        h("button", { class: "link", text: hit.name, attrs: { type: "button" }, on: { click: () => void this.view.showNode(hit.id) } }))))));
+  }
+
+  private renderPathPanel(result: PathResult): void {
+    const response = result.response;
+    const section = h("section", { attrs: { "aria-label": "Paths" } },
+      h("h2", { text: result.interpretation }),
+      h("p", { class: "muted", text: response.paths.length === 0 ? response.reason ?? "No path found." : `${response.paths.length} path${response.paths.length > 1 ? "s" : ""} (${response.mode})` }));
+    const nodes = new Map(response.nodes.map((n) => [n.id, n] as const));
+    for (const [id, record] of this.view.model.nodes) if (!nodes.has(id)) nodes.set(id, record);
+    const edges = new Map(response.edges.map((e) => [e.id, e] as const));
+    const list = h("ol", { class: "paths" });
+    response.paths.forEach((path, index) => list.appendChild(this.renderPath(path, index, result, nodes, edges)));
+    section.appendChild(list);
+    replace(this.panel, section);
+  }
+
+  private renderPath(path: GraphPath, index: number, result: PathResult, nodes: Map<string, NodeRecord>, edges: Map<string, EdgeRecord>): HTMLElement {
+    const hops = h("ol", { class: "hops" });
+    path.nodes.forEach((id, i) => {
+      const node = nodes.get(id);
+      hops.appendChild(h("li", { class: "hop-node" },
+        node ? kindTag(node.kind) : null,
+        h("button", { class: "link", text: node?.name ?? id, attrs: { type: "button" }, on: { click: () => this.view.selectNode(id) } })));
+      const edgeId = path.edges[i];
+      const edge = edgeId ? edges.get(edgeId) : undefined;
+      if (edge) {
+        hops.appendChild(h("li", { class: "hop-edge", attrs: { "aria-label": `Relation ${edge.type}` } },
+          h("button", { class: "link relation", text: edge.source === id ? `${edge.type} →` : `← ${edge.type}`, attrs: { type: "button", "aria-label": `Edge ${edge.type} details` }, on: { click: () => this.view.selectEdge(edge.id) } }),
+          evidenceList(edge, this.sourceTitles)));
+      }
+    });
+    const multiple = result.response.paths.length > 1;
+    return h("li", { class: `path${multiple && index === result.focus ? " focused" : ""}`, attrs: { "aria-label": `Path ${index + 1}` } },
+      h("div", { class: "path-head" },
+        h("strong", { text: `Path ${index + 1}: ${path.length} hop${path.length === 1 ? "" : "s"}` }),
+        h("span", { class: "muted", text: `cost ${path.cost}` }),
+        multiple ? h("button", { text: "Focus", attrs: { type: "button", "aria-pressed": String(index === result.focus) }, on: { click: () => this.view.focusPath(index) } }) : null),
+      hops);
+  }
+
+  async renderNodePanel(id: string): Promise<void> {
+    const view = this.view;
+    const record = view.model.nodes.get(id);
+    const container = h("section", { attrs: { "aria-label": "Node details" } });
+    replace(this.panel, container, this.backToPath());
+    const draw = (details: { degree: number; countsByType: Record<string, number> } | null) => {
+      const node = view.model.nodes.get(id) ?? record;
+      if (!node) return;
+      const expanded = view.state.expanded.find((e) => e.id === id);
+      const info = view.expansionInfo.get(id);
+      const pinned = view.model.graph.hasNode(id) && view.model.graph.getNodeAttribute(id, "fixed") === true;
+      const counts = details?.countsByType ?? info?.countsByType ?? {};
+      const more = expanded && info ? Math.max(0, info.total - info.shown) : 0;
+      replace(container,
+        h("h2", {}, node.name),
+        h("dl", {},
+          h("dt", { text: "Kind" }), h("dd", {}, kindTag(node.kind)),
+          h("dt", { text: "Id" }), h("dd", { text: node.id }),
+          node.aliases.length ? h("dt", { text: "Aliases" }) : null, node.aliases.length ? h("dd", { text: node.aliases.join("; ") }) : null,
+          details ? h("dt", { text: "Degree" }) : null, details ? h("dd", { text: String(details.degree) }) : null),
+        node.description ? h("p", { text: node.description }) : null,
+        h("div", { class: "actions" },
+          h("button", { text: expanded ? "Expand again" : "Expand", class: "primary", attrs: { type: "button" }, on: { click: () => void view.expandNode(id, expanded?.types ?? []) } }),
+          expanded || view.model.graph.hasNode(id) ? h("button", { text: expanded ? "Collapse" : "Hide", attrs: { type: "button" }, on: { click: () => view.collapseNode(id) } }) : null,
+          more > 0 ? h("button", { text: `${more} more`, attrs: { type: "button", "aria-label": `Show ${Math.min(PAGE, more)} more of ${more} hidden neighbors` }, on: { click: () => void view.expandNode(id, expanded?.types ?? [], true) } }) : null,
+          h("button", { text: pinned ? "Unpin" : "Pin", attrs: { type: "button" }, on: { click: () => { view.renderer.setPinned(id, !pinned); void this.renderNodePanel(id); } } }),
+          h("button", { text: "Path from here", attrs: { type: "button" }, on: { click: () => { byId<HTMLInputElement>("path-from").value = node.id; byId<HTMLInputElement>("path-to").focus(); } } }),
+          h("button", { text: "Path to here", attrs: { type: "button" }, on: { click: () => { byId<HTMLInputElement>("path-to").value = node.id; byId<HTMLInputElement>("path-from").focus(); } } })),
+        Object.keys(counts).length ? h("h3", { text: "Edges by type" }) : null,
+        h("ul", { class: "counts" }, ...Object.entries(counts).sort((a, b) => b[1] - a[1]).map(([type, n]) => h("li", {},
+          h("span", { class: "relation", text: `${type} (${n})` }),
+          h("button", {
+            text: expanded?.types.length === 1 && expanded.types[0] === type ? "Shown" : "Show",
+            attrs: { type: "button", "aria-label": `Show ${type} neighbors (${n})` },
+            on: { click: () => void view.expandNode(id, [type]) },
+          })))));
+    };
+    draw(null);
+    const details = await orNull(api.node(id)).catch(() => null);
+    if (view.state.selected === `n:${id}`) draw(details);
+  }
+
+  async renderEdgePanel(id: string): Promise<void> {
+    const view = this.view;
+    const edge = view.model.edges.get(id);
+    if (!edge) return;
+    const source = view.model.nodes.get(edge.source);
+    const target = view.model.nodes.get(edge.target);
+    const annotationSection = h("section", { attrs: { id: "annotations", "aria-label": "Annotations" } });
+    annotationSection.hidden = true;
+    replace(this.panel,
+      h("section", { attrs: { "aria-label": "Edge details" } },
+        h("h2", { text: edge.type }),
+        relationLine(edge, edge.source, view.model.nodes),
+        h("div", { class: "actions" },
+          h("button", { class: "link", text: source?.name ?? edge.source, attrs: { type: "button" }, on: { click: () => view.selectNode(edge.source) } }),
+          h("span", { text: "→" }),
+          h("button", { class: "link", text: target?.name ?? edge.target, attrs: { type: "button" }, on: { click: () => view.selectNode(edge.target) } })),
+        h("h3", { text: "Evidence" }),
+        evidenceList(edge, this.sourceTitles)),
+      annotationSection,
+      this.backToPath());
+    await this.annotations.renderEdgeSection(annotationSection, id).catch(() => {});
+  }
+
+  private backToPath(): HTMLElement | null {
+    const { path, searchResults } = this.view;
+    if (!path && !searchResults) return null;
+    return h("button", { class: "link", text: path ? "← Back to the paths" : "← Back to the results", attrs: { type: "button" }, on: { click: () => this.view.clearSelection() } });
+  }
+}
