@@ -36,7 +36,7 @@ internal static class Cypher
         "annotationId", "action", "actor", "changedFields", "snapshot",
 
         // :User, :ApiToken, :OneTimeToken (nameKey, ownerKey: ASCII case-folded names; _lock: see LockProperty)
-        "nameKey", "role", "passwordHash", "disabled", "owner", "ownerKey", "hash", "lastUsedAt", "revoked",
+        "nameKey", "role", "passwordHash", "securityStamp", "disabled", "owner", "ownerKey", "hash", "lastUsedAt", "revoked",
         "userName", "expiresAt", "usedAt", LockProperty,
     ];
 
@@ -546,6 +546,6 @@ internal static class Cypher
         "includeDeleted", "since", "tagKey",
 
         // accounts
-        "name", "nameKey", "role", "passwordHash", "disabled", "createdAt", "ownerKey", "hash", "revoked", "expiresAt", "now",
+        "name", "nameKey", "role", "passwordHash", "securityStamp", "disabled", "createdAt", "ownerKey", "hash", "revoked", "expiresAt", "now",
     ];
 }

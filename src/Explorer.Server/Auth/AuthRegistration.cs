@@ -166,28 +166,32 @@ internal static class AuthRegistration
         await next(context);
     }
 
-    /// <summary>The data protection keys sign and encrypt every session: a folder only the owner may enter.</summary>
+    /// <summary>
+    /// The data protection keys sign and encrypt every session: a folder only the owner may enter. When it
+    /// cannot be made here, the store's start explains why (the folder is the database's).
+    /// </summary>
     private static DirectoryInfo KeysFolder(string path)
     {
-        if (OperatingSystem.IsWindows())
+        const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        try
         {
-            return Directory.CreateDirectory(path);
-        }
+            if (OperatingSystem.IsWindows())
+            {
+                return Directory.CreateDirectory(path);
+            }
 
-        var folder = Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        if ((folder.UnixFileMode & (UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute)) != 0)
+            var folder = Directory.CreateDirectory(path, OwnerOnly);
+            if ((folder.UnixFileMode & ~OwnerOnly) != 0)
+            {
+                folder.UnixFileMode = OwnerOnly;
+            }
+
+            return folder;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            try
-            {
-                folder.UnixFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-            }
-            catch (UnauthorizedAccessException)
-            {
-                // Someone else's folder: leave it to them.
-            }
+            return new DirectoryInfo(path);
         }
-
-        return folder;
     }
 
     private static void TryAddTimeProvider(this IServiceCollection services)
