@@ -24,7 +24,7 @@ public sealed record PresenceEvent(int Viewers, IReadOnlyList<string> Users)
 /// they call <see cref="LastSeq"/> and fetch <c>/api/changes?after=</c> for anything they missed.
 /// Presence goes to two groups: signed-in clients see who is viewing, anonymous ones only how many.
 /// </summary>
-public sealed class GraphHub(PresenceTracker presence, ChangePublisher publisher) : Hub<IGraphClient>
+public sealed class GraphHub(PresenceTracker presence, ChangePublisher publisher, Explorer.Server.Telemetry.LiveMetrics metrics) : Hub<IGraphClient>
 {
     private const string SignedInGroup = "presence:signed-in";
     private const string AnonymousGroup = "presence:anonymous";
@@ -34,6 +34,7 @@ public sealed class GraphHub(PresenceTracker presence, ChangePublisher publisher
 
     public override async Task OnConnectedAsync()
     {
+        metrics.Connected();
         var signedIn = Context.User?.Identity?.IsAuthenticated == true;
         presence.Join(Context.ConnectionId, signedIn ? Context.User!.Identity!.Name : null);
         await Groups.AddToGroupAsync(Context.ConnectionId, signedIn ? SignedInGroup : AnonymousGroup);
@@ -43,6 +44,7 @@ public sealed class GraphHub(PresenceTracker presence, ChangePublisher publisher
 
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
+        metrics.Disconnected();
         presence.Leave(Context.ConnectionId);
         await AnnouncePresenceAsync();
         await base.OnDisconnectedAsync(exception);
