@@ -56,17 +56,29 @@ public sealed class ExplorerPageTests(BrowserFixture fixture) : IClassFixture<Br
         await explorer.SearchBox.PressAsync("Enter");
         await explorer.WaitAsync("window.__explorer.highlighted().includes('balkans')");
 
-        string[] path = ["nato", "nato-balkans-intervention", "balkans", "nato-conducted-nato-balkans-intervention", "nato-balkans-intervention-deployed-to-balkans"];
-        Assert.Equal(path.Order(), (await explorer.HighlightedAsync()).Order());
+        // The page draws the server's first answer to the same phrase, hop by hop with its evidence.
+        using var answer = JsonDocument.Parse(await fixture.CreateClient().GetStringAsync("/api/query?q=NATO%20to%20Balkans", TestContext.Current.CancellationToken));
+        var first = answer.RootElement.GetProperty("paths")[0];
+        var ids = first.GetProperty("nodes").EnumerateArray().Concat(first.GetProperty("edges").EnumerateArray()).Select(e => e.GetString()!).ToList();
+        Assert.Equal(ids.Order(), (await explorer.HighlightedAsync()).Order());
         // The rest of the view stays, dimmed: more is drawn than the path.
         Assert.True((await explorer.NodesAsync()).Length > 3);
 
+        var edges = first.GetProperty("edges").EnumerateArray()
+            .Select(id => answer.RootElement.GetProperty("edges").EnumerateArray().Single(e => e.GetProperty("id").GetString() == id.GetString())).ToList();
+        var names = first.GetProperty("nodes").EnumerateArray()
+            .Select(id => answer.RootElement.GetProperty("nodes").EnumerateArray().Single(n => n.GetProperty("id").GetString() == id.GetString()).GetProperty("name").GetString()!);
         var hops = explorer.Panel.GetByRole(AriaRole.Listitem, new() { Name = "Path 1" });
-        await Expect(hops.GetByRole(AriaRole.Button, new() { Name = "NATO", Exact = true })).ToBeVisibleAsync();
-        await Expect(hops.GetByRole(AriaRole.Button, new() { Name = "NATO intervention in the Balkans" })).ToBeVisibleAsync();
-        await Expect(hops.GetByRole(AriaRole.Button, new() { Name = "Balkans", Exact = true })).ToBeVisibleAsync();
-        await Expect(hops.Locator(".relation")).ToHaveTextAsync(["CONDUCTED →", "DEPLOYED_TO →"]);
-        const string quote = "One notable case is NATO’s intervention in the Balkans during the 1990s.";
+        foreach (var name in names)
+        {
+            await Expect(hops.GetByRole(AriaRole.Button, new() { Name = name, Exact = true })).ToBeVisibleAsync();
+        }
+
+        var relations = edges.Select((e, i) => e.GetProperty("source").GetString() == first.GetProperty("nodes")[i].GetString()
+            ? $"{e.GetProperty("type").GetString()} →"
+            : $"← {e.GetProperty("type").GetString()}");
+        await Expect(hops.Locator(".relation")).ToHaveTextAsync([.. relations]);
+        var quote = edges[0].GetProperty("evidence")[0].GetProperty("quote").GetString()!;
         await Expect(hops.Locator(".evidence").First).ToContainTextAsync(quote);
         Assert.Contains("from=nato", explorer.Page.Url);
         await explorer.ScreenshotAsync("03-path-nato-balkans");
@@ -83,7 +95,7 @@ public sealed class ExplorerPageTests(BrowserFixture fixture) : IClassFixture<Br
     [Fact]
     public async Task ClickingAnEdgeShowsItsRelationAndEvidence()
     {
-        await using var explorer = await ExplorerPage.OpenAsync(fixture, "/?from=nato&to=balkans");
+        await using var explorer = await ExplorerPage.OpenAsync(fixture, "/?from=nato&to=balkans&types=CONDUCTED,DEPLOYED_TO");
         await explorer.WaitAsync("window.__explorer.highlighted().length === 5");
 
         await explorer.Panel.GetByRole(AriaRole.Button, new() { Name = "Edge CONDUCTED details" }).ClickAsync();
@@ -132,14 +144,14 @@ public sealed class ExplorerPageTests(BrowserFixture fixture) : IClassFixture<Br
         Assert.Equal(26, first);
 
         var more = explorer.Panel.GetByRole(AriaRole.Button, new() { Name = "hidden neighbors" });
-        await Expect(more).ToHaveTextAsync("19 more");
+        await Expect(more).ToHaveTextAsync("21 more");
         await more.ClickAsync();
-        await explorer.WaitAsync("window.__explorer.nodes().length === 45");
+        await explorer.WaitAsync("window.__explorer.nodes().length === 47");
         Assert.Contains("x=nato~~2", Uri.UnescapeDataString(explorer.Page.Url));
 
         // Paging by type: only NATO's CONDUCTED neighbors.
-        await explorer.Panel.GetByRole(AriaRole.Button, new() { Name = "Show CONDUCTED neighbors (6)" }).ClickAsync();
-        await explorer.WaitAsync("window.__explorer.nodes().length === 7");
+        await explorer.Panel.GetByRole(AriaRole.Button, new() { Name = "Show CONDUCTED neighbors (7)" }).ClickAsync();
+        await explorer.WaitAsync("window.__explorer.nodes().length === 8");
     }
 
     [Fact]
@@ -233,7 +245,7 @@ public sealed class ExplorerPageTests(BrowserFixture fixture) : IClassFixture<Br
     [Fact]
     public async Task TheViewExportsAsGraphologyJsonAndGraphMl()
     {
-        await using var explorer = await ExplorerPage.OpenAsync(fixture, "/?from=nato&to=balkans");
+        await using var explorer = await ExplorerPage.OpenAsync(fixture, "/?from=nato&to=balkans&types=CONDUCTED,DEPLOYED_TO");
         await explorer.WaitAsync("window.__explorer.highlighted().length === 5");
 
         using var json = JsonDocument.Parse(await explorer.Page.EvaluateAsync<string>("window.__explorer.exportJson()"));

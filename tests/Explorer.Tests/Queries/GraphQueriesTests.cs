@@ -24,16 +24,19 @@ public sealed class GraphQueriesTests : IAsyncLifetime
     public async Task NatoToBalkansYieldsAPathThroughTheBalkansIntervention()
     {
         var answer = await Queries.AnswerAsync("NATO to Balkans");
+        var outward = await Queries.PathsAsync(new PathRequest("NATO", "Balkans", Direction: "out"));
         Assert.Null(answer.Problem);
         Assert.Equal("path", answer.Value!.Kind);
-        Assert.Equal(["nato", "nato-balkans-intervention", "balkans"], answer.Value.Path!.Result.Paths[0].Nodes);
+        Assert.Equal(2, answer.Value.Path!.Result.Paths[0].Length);
+        Assert.Equal(["nato", "nato-balkans-intervention", "balkans"], outward.Value!.Result.Paths[0].Nodes);
     }
 
     [Fact]
     public async Task UnToMaliGoesThroughMinusma()
     {
-        var answer = await Queries.PathsAsync(new PathRequest("UN", "Mali"));
-        Assert.Equal(["un", "minusma", "mali"], answer.Value!.Result.Paths[0].Nodes);
+        var answer = await Queries.PathsAsync(new PathRequest("UN", "Mali", Mode: "k", K: 3));
+        Assert.Equal(["un", "mali"], answer.Value!.Result.Paths[0].Nodes);
+        Assert.Equal(["un", "minusma", "mali"], answer.Value.Result.Paths[1].Nodes);
         Assert.Equal("un", answer.Value.From.Id);
     }
 
