@@ -3,6 +3,7 @@ using System.Text.Json;
 using Explorer.Algorithms;
 using Explorer.Graph;
 using Explorer.Seed;
+using Explorer.Telemetry;
 using Microsoft.Data.Sqlite;
 
 namespace Explorer.Embedded;
@@ -20,12 +21,16 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly AnnotationCommitQueue _annotationWrites;
+    private readonly EdgeRecordCache _edgeRecords = new();
+    private readonly long? _maxSizeBytes;
+    private long _maxPageCount;
     private volatile bool _disposed;
     private volatile GraphIndex? _index;
 
-    public EmbeddedGraphStore(string databasePath)
+    public EmbeddedGraphStore(string databasePath, EmbeddedStoreOptions? options = null)
     {
         DatabasePath = Path.GetFullPath(databasePath);
+        _maxSizeBytes = options?.MaxSizeBytes;
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = DatabasePath,
@@ -54,7 +59,7 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
 
             using var connection = Open();
             SqliteSchema.Migrate(connection);
-            _index = LoadIndex(connection);
+            _index = LoadIndex(connection, "load");
         }
         finally
         {
@@ -66,6 +71,7 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
 
     public async Task<SeedReport> SeedAsync(GraphSeed seed, IProgress<SeedProgress>? progress = null, CancellationToken cancellationToken = default)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         await _writeLock.WaitAsync(cancellationToken);
         try
         {
@@ -81,10 +87,12 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
             }
 
             transaction.Commit();
+            ExplorerMetrics.CommitDuration.RecordSince(started, new("explorer.write", "seed"));
             if (changed || _index is null)
             {
                 progress?.Report(new SeedProgress("index", 0, 1));
-                _index = LoadIndex(connection);
+                _index = LoadIndex(connection, "seed");
+                _edgeRecords.Clear();
                 progress?.Report(new SeedProgress("index", 1, 1));
             }
 
@@ -392,14 +400,39 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
 
         var rowIds = ordinals.Select(o => index.Edges[o].RowId).ToList();
         var byRow = new Dictionary<long, Edge>(rowIds.Count);
-        using var connection = Open();
-        using var command = Command(connection, null, EdgeSelectSql + " WHERE e.eid IN (SELECT value FROM json_each($rows))");
-        Bind(command, ("$rows", JsonSerializer.Serialize(rowIds)));
-        using (var reader = command.ExecuteReader())
+        List<long>? missing = null;
+        foreach (var rowId in rowIds)
         {
-            while (reader.Read())
+            if (_edgeRecords.TryGet(rowId, out var cached))
             {
-                byRow[reader.GetInt64(5)] = ReadEdge(reader);
+                byRow[rowId] = cached;
+            }
+            else
+            {
+                (missing ??= []).Add(rowId);
+            }
+        }
+
+        if (missing is not null)
+        {
+            // Taken before reading: a write that commits meanwhile keeps what was read out of the cache.
+            var generation = _edgeRecords.Generation;
+            var read = new Dictionary<long, Edge>(missing.Count);
+            using var connection = Open();
+            using var command = Command(connection, null, EdgeSelectSql + " WHERE e.eid IN (SELECT value FROM json_each($rows))");
+            Bind(command, ("$rows", JsonSerializer.Serialize(missing)));
+            using (var reader = command.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    read[reader.GetInt64(5)] = ReadEdge(reader);
+                }
+            }
+
+            _edgeRecords.Fill(generation, read);
+            foreach (var (rowId, edge) in read)
+            {
+                byRow[rowId] = edge;
             }
         }
 
@@ -461,6 +494,7 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
     /// </summary>
     private async Task<Change?> WriteAsync(ChangeKind kind, string entityId, Func<SqliteConnection, SqliteTransaction, GraphIndex, Func<GraphIndex>?> write, CancellationToken cancellationToken)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         await _writeLock.WaitAsync(cancellationToken);
         try
         {
@@ -475,7 +509,11 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
 
             var change = AppendChange(connection, transaction, kind, entityId);
             transaction.Commit();
+            ExplorerMetrics.CommitDuration.RecordSince(started, new("explorer.write", "topology"));
+            var building = System.Diagnostics.Stopwatch.GetTimestamp();
             _index = update();
+            ExplorerMetrics.IndexBuildDuration.RecordSince(building, new("explorer.index.reason", "write"));
+            _edgeRecords.Apply(change);
             return change;
         }
         finally
@@ -549,9 +587,39 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
         FROM edges e JOIN nodes s ON s.nid = e.source_nid JOIN nodes t ON t.nid = e.target_nid
         """;
 
-    private SqliteConnection Open() => SqliteSchema.Open(_connectionString);
+    private SqliteConnection Open()
+    {
+        var connection = SqliteSchema.Open(_connectionString);
+        if (_maxSizeBytes is { } maxBytes)
+        {
+            // A size cap (Explorer:MaxDatabaseSizeMB): past it SQLite answers SQLITE_FULL, as on a full disk.
+            if (Interlocked.Read(ref _maxPageCount) == 0)
+            {
+                using var pageSize = Command(connection, null, "PRAGMA page_size");
+                Interlocked.Exchange(ref _maxPageCount, Math.Max(1, maxBytes / Convert.ToInt64(pageSize.ExecuteScalar(), CultureInfo.InvariantCulture)));
+            }
 
-    private static GraphIndex LoadIndex(SqliteConnection connection)
+            using var cap = Command(connection, null, $"PRAGMA max_page_count = {Interlocked.Read(ref _maxPageCount).ToString(CultureInfo.InvariantCulture)}");
+            cap.ExecuteNonQuery();
+        }
+
+        return connection;
+    }
+
+    private static GraphIndex LoadIndex(SqliteConnection connection, string reason)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            return BuildIndex(connection);
+        }
+        finally
+        {
+            ExplorerMetrics.IndexBuildDuration.RecordSince(started, new("explorer.index.reason", reason));
+        }
+    }
+
+    private static GraphIndex BuildIndex(SqliteConnection connection)
     {
         var nodes = new List<Node>();
         var rowIds = new List<long>();
