@@ -56,29 +56,19 @@ public sealed class ExplorerPageTests(BrowserFixture fixture) : IClassFixture<Br
         await explorer.SearchBox.PressAsync("Enter");
         await explorer.WaitAsync("window.__explorer.highlighted().includes('balkans')");
 
-        // The page draws the server's first answer to the same phrase, hop by hop with its evidence.
-        using var answer = JsonDocument.Parse(await fixture.CreateClient().GetStringAsync("/api/query?q=NATO%20to%20Balkans", TestContext.Current.CancellationToken));
-        var first = answer.RootElement.GetProperty("paths")[0];
-        var ids = first.GetProperty("nodes").EnumerateArray().Concat(first.GetProperty("edges").EnumerateArray()).Select(e => e.GetString()!).ToList();
-        Assert.Equal(ids.Order(), (await explorer.HighlightedAsync()).Order());
+        // The phrase gets ranked paths; the intervention leads them and says why.
+        string[] path = ["nato", "nato-balkans-intervention", "balkans", "nato-conducted-nato-balkans-intervention", "nato-balkans-intervention-deployed-to-balkans"];
+        Assert.Subset((await explorer.HighlightedAsync()).ToHashSet(), path.ToHashSet());
         // The rest of the view stays, dimmed: more is drawn than the path.
         Assert.True((await explorer.NodesAsync()).Length > 3);
 
-        var edges = first.GetProperty("edges").EnumerateArray()
-            .Select(id => answer.RootElement.GetProperty("edges").EnumerateArray().Single(e => e.GetProperty("id").GetString() == id.GetString())).ToList();
-        var names = first.GetProperty("nodes").EnumerateArray()
-            .Select(id => answer.RootElement.GetProperty("nodes").EnumerateArray().Single(n => n.GetProperty("id").GetString() == id.GetString()).GetProperty("name").GetString()!);
         var hops = explorer.Panel.GetByRole(AriaRole.Listitem, new() { Name = "Path 1" });
-        foreach (var name in names)
-        {
-            await Expect(hops.GetByRole(AriaRole.Button, new() { Name = name, Exact = true })).ToBeVisibleAsync();
-        }
-
-        var relations = edges.Select((e, i) => e.GetProperty("source").GetString() == first.GetProperty("nodes")[i].GetString()
-            ? $"{e.GetProperty("type").GetString()} →"
-            : $"← {e.GetProperty("type").GetString()}");
-        await Expect(hops.Locator(".relation")).ToHaveTextAsync([.. relations]);
-        var quote = edges[0].GetProperty("evidence")[0].GetProperty("quote").GetString()!;
+        await Expect(hops.GetByRole(AriaRole.Button, new() { Name = "NATO", Exact = true })).ToBeVisibleAsync();
+        await Expect(hops.GetByRole(AriaRole.Button, new() { Name = "NATO intervention in the Balkans" })).ToBeVisibleAsync();
+        await Expect(hops.GetByRole(AriaRole.Button, new() { Name = "Balkans", Exact = true })).ToBeVisibleAsync();
+        await Expect(hops.Locator(".relation")).ToHaveTextAsync(["CONDUCTED →", "DEPLOYED_TO →"]);
+        await Expect(hops.Locator(".why")).ToHaveTextAsync("2 actions; evidence from the essay");
+        const string quote = "One notable case is NATO’s intervention in the Balkans during the 1990s.";
         await Expect(hops.Locator(".evidence").First).ToContainTextAsync(quote);
         Assert.Contains("from=nato", explorer.Page.Url);
         await explorer.ScreenshotAsync("03-path-nato-balkans");
@@ -229,7 +219,7 @@ public sealed class ExplorerPageTests(BrowserFixture fixture) : IClassFixture<Br
     public async Task ANarrowWindowStacksTheDetailsUnderTheCanvas()
     {
         await using var explorer = await ExplorerPage.OpenAsync(fixture, "/?q=NATO%20to%20Balkans", width: 420, height: 860);
-        await explorer.WaitAsync("window.__explorer.highlighted().length === 5");
+        await explorer.WaitAsync("window.__explorer.highlighted().includes('nato-balkans-intervention')");
 
         var canvas = await explorer.Page.Locator("#graph").BoundingBoxAsync();
         var panel = await explorer.Page.Locator("#panel").BoundingBoxAsync();

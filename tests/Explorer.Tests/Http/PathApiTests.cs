@@ -11,7 +11,7 @@ public sealed class PathApiTests(ExplorerFactory factory) : IClassFixture<Explor
     [Fact]
     public async Task PathFromNatoToBalkansGoesThroughTheBalkansIntervention()
     {
-        var body = await _client.GetOkAsync($"/api/paths?from={Q("NATO")}&to={Q("Balkans")}&direction=out");
+        var body = await _client.GetOkAsync($"/api/paths?from={Q("NATO")}&to={Q("Balkans")}&mode=shortest&direction=out");
 
         Assert.Equal("nato", body.GetProperty("from").GetProperty("id").GetString());
         Assert.Equal("balkans", body.GetProperty("to").GetProperty("id").GetString());
