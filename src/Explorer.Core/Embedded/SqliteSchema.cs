@@ -113,6 +113,12 @@ internal static class SqliteSchema
             PRIMARY KEY (aid, version)
         ) WITHOUT ROWID;
         """,
+
+        // 3: the row id of the node or edge a change touched, so another process can apply an edge removal
+        // to its in-memory index (the row, and with it the id's row, is gone by then).
+        """
+        ALTER TABLE changes ADD COLUMN row_id INTEGER;
+        """,
     ];
 
     public static int Version => s_migrations.Length;
