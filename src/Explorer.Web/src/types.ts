@@ -4,8 +4,9 @@ export const NODE_KINDS = ["Nation", "Organization", "Mission", "Region", "Theme
 export type NodeKind = (typeof NODE_KINDS)[number];
 
 export const EDGE_TYPES = [
-  "MEMBER_OF", "CONDUCTED", "DEPLOYED_TO", "LOCATED_IN", "PROVIDED_AID_TO", "PARTNERED_WITH", "SUCCEEDED_BY",
-  "EXEMPLIFIES", "ADDRESSES", "FOCUSES_ON", "CONSTRAINS", "SUPPORTS", "PART_OF",
+  "CONDUCTED", "AUTHORIZED", "DEPLOYED_TO", "PROVIDED_AID_TO", "PARTNERED_WITH",
+  "MEMBER_OF", "LOCATED_IN", "PART_OF", "SUCCEEDED_BY",
+  "EXEMPLIFIES", "FOCUSES_ON", "ADDRESSES", "SUPPORTS", "CONSTRAINS", "LEADS_TO", "TRANSFORMS", "COMPLEMENTS", "ASPECT_OF",
 ] as const;
 
 export interface NodeRecord {
@@ -14,6 +15,8 @@ export interface NodeRecord {
   name: string;
   aliases: string[];
   description: string;
+  validFrom?: string | null;
+  validTo?: string | null;
 }
 
 export interface Evidence {
@@ -27,6 +30,9 @@ export interface EdgeRecord {
   source: string;
   target: string;
   evidence: Evidence[];
+  validFrom?: string | null;
+  validTo?: string | null;
+  suspensions?: { from: string; to?: string | null }[];
 }
 
 export interface NodeRef {
