@@ -8,6 +8,7 @@ using Explorer.Server.Live;
 using Explorer.Tests.Durability;
 using Explorer.Tests.TestSupport;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Explorer.Tests.Living;
 
@@ -64,7 +65,10 @@ public sealed class SharedDatabaseTests : IDisposable
         using var http = new HttpClient { BaseAddress = server.Address };
         var pushed = Channel.CreateUnbounded<(ChangeEvent Change, TimeSpan At)>();
         var clock = Stopwatch.StartNew();
-        await using var hub = new HubConnectionBuilder().WithUrl(new Uri(server.Address, LiveApi.HubPath)).Build();
+        await using var hub = new HubConnectionBuilder()
+            .WithUrl(new Uri(server.Address, LiveApi.HubPath))
+            .AddJsonProtocol(options => options.PayloadSerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()))
+            .Build();
         hub.On<ChangeEvent>(nameof(IGraphClient.Changed), change => pushed.Writer.TryWrite((change, clock.Elapsed)));
         await hub.StartAsync(cancellationToken);
 
@@ -105,7 +109,14 @@ public sealed class SharedDatabaseTests : IDisposable
         var events = new List<(ChangeEvent Change, TimeSpan At)>();
         while (events.Count < 2)
         {
-            events.Add(await pushed.Reader.ReadAsync(cancellationToken).AsTask().WaitAsync(TimeSpan.FromSeconds(20), cancellationToken));
+            try
+            {
+                events.Add(await pushed.Reader.ReadAsync(cancellationToken).AsTask().WaitAsync(TimeSpan.FromSeconds(20), cancellationToken));
+            }
+            catch (TimeoutException)
+            {
+                Assert.Fail($"pushed only {string.Join(", ", events.Select(e => e.Change.EntityId))} (hub {hub.State}):\n{server.Output}");
+            }
         }
 
         Assert.Equal("Live import probe", events.Single(e => e.Change.EntityId == "live-probe").Change.Node!.Name);
