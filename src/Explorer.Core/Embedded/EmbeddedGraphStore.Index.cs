@@ -60,12 +60,12 @@ internal sealed partial class EmbeddedGraphStore
     }
 
     /// <summary>Loads the whole index from the database (in one read transaction, with the sequence it reflects).</summary>
-    private void Reload(SqliteConnection connection)
+    private void Reload(SqliteConnection connection, string reason)
     {
         using var snapshot = connection.BeginTransaction(deferred: true);
         using var newest = Command(connection, snapshot, "SELECT coalesce(max(seq), 0) FROM changes");
         var seq = Convert.ToInt64(newest.ExecuteScalar(), CultureInfo.InvariantCulture);
-        var built = LoadIndex(connection, snapshot);
+        var built = LoadIndex(connection, snapshot, reason);
         _writer = new IndexWriter(built, CompactionFloor, NameOverlayLimit);
         _index = built;
         Interlocked.Exchange(ref _indexSeq, seq);
@@ -150,9 +150,10 @@ internal sealed partial class EmbeddedGraphStore
 
         if (reload)
         {
-            var built = LoadIndex(connection, transaction);
+            var built = LoadIndex(connection, transaction, "changes");
             _writer = new IndexWriter(built, CompactionFloor, NameOverlayLimit);
             _index = built;
+            _edgeRecords.Clear();
             Interlocked.Exchange(ref _indexSeq, last);
             return;
         }
@@ -161,6 +162,17 @@ internal sealed partial class EmbeddedGraphStore
         {
             Interlocked.Exchange(ref _indexSeq, last);
             return;
+        }
+
+        // Cached edge records those changes made stale.
+        if (removedNodes.Count > 0)
+        {
+            _edgeRecords.Clear();
+        }
+
+        foreach (var id in edges)
+        {
+            _edgeRecords.Invalidate(id);
         }
 
         var writer = _writer!;
