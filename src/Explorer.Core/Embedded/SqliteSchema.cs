@@ -125,7 +125,12 @@ internal static class SqliteSchema
         ALTER TABLE edges ADD COLUMN suspensions TEXT;
         """,
 
-        // 4: the row id of the node or edge a change touched, so another process can apply an edge removal
+        // 4: a security stamp per user, copied into browser sessions, so changing it ends them all.
+        """
+        ALTER TABLE users ADD COLUMN security_stamp TEXT NOT NULL DEFAULT '';
+        """,
+
+        // 5: the row id of the node or edge a change touched, so another process can apply an edge removal
         // to its in-memory index (the row, and with it the id's row, is gone by then).
         """
         ALTER TABLE changes ADD COLUMN row_id INTEGER;
