@@ -21,6 +21,7 @@ internal static class LiveApi
             signalR.AddStackExchangeRedis(redis.ConnectionString, options => options.Configuration.ChannelPrefix = StackExchange.Redis.RedisChannel.Literal(redis.ChannelPrefix));
             services.AddSingleton(redis);
             services.AddSingleton<LiveBackplane>();
+            services.AddHostedService<PresenceSync>();
         }
 
         services.AddSingleton<PresenceTracker>();
