@@ -37,6 +37,7 @@ public static class ExplorerApp
 
         var app = builder.Build();
 
+        app.UseLiveShutdown();
         app.UseStorageRecovery();
         app.UseExceptionHandler();
         app.UseStatusCodePages();

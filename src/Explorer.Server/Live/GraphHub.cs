@@ -18,7 +18,7 @@ public sealed record PresenceEvent(int Viewers, IReadOnlyList<string> Users);
 /// The live channel at /hubs/graph. Browsers listen for <see cref="IGraphClient.Changed"/>; on (re)connect
 /// they call <see cref="LastSeq"/> and fetch <c>/api/changes?after=</c> for anything they missed.
 /// </summary>
-public sealed class GraphHub(PresenceTracker presence, ChangePublisher publisher, Explorer.Server.Telemetry.LiveMetrics metrics) : Hub<IGraphClient>
+public sealed class GraphHub(PresenceTracker presence, ChangePublisher publisher, Explorer.Server.Telemetry.LiveMetrics metrics, LiveConnections connections) : Hub<IGraphClient>
 {
     /// <summary>The sequence number of the last change pushed to clients.</summary>
     public long LastSeq() => publisher.LastPublished;
@@ -26,6 +26,7 @@ public sealed class GraphHub(PresenceTracker presence, ChangePublisher publisher
     public override async Task OnConnectedAsync()
     {
         metrics.Connected();
+        connections.Opened(Context);
         presence.Join(Context.ConnectionId, Context.User?.Identity?.IsAuthenticated == true ? Context.User.Identity.Name : null);
         await Clients.All.Presence(presence.Snapshot());
         await base.OnConnectedAsync();
@@ -34,6 +35,7 @@ public sealed class GraphHub(PresenceTracker presence, ChangePublisher publisher
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
         metrics.Disconnected();
+        connections.Closed(Context);
         presence.Leave(Context.ConnectionId);
         await Clients.All.Presence(presence.Snapshot());
         await base.OnDisconnectedAsync(exception);
