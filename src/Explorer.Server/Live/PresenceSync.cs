@@ -33,7 +33,8 @@ public sealed partial class PresenceSync(PresenceTracker presence, LiveBackplane
                     var snapshot = presence.Snapshot();
                     if (sent is null || snapshot.Viewers != sent.Viewers || !snapshot.Users.SequenceEqual(sent.Users, StringComparer.Ordinal))
                     {
-                        await hub.Clients.All.Presence(snapshot);
+                        await hub.Clients.Group(GraphHub.SignedInGroup).Presence(snapshot);
+                        await hub.Clients.Group(GraphHub.AnonymousGroup).Presence(snapshot.Anonymized());
                         sent = snapshot;
                     }
                 }
