@@ -24,7 +24,7 @@ internal sealed class DatedRecords
 
     public static DatedRecords Load(GraphIndex index, SqliteConnection connection, JsonSerializerOptions json)
     {
-        var nodes = index.Nodes.Select((node, ordinal) => (ordinal, node)).Where(p => p.node.ValidFrom is not null || p.node.ValidTo is not null).ToArray();
+        var nodes = index.Nodes.Select((node, ordinal) => (ordinal, node)).Where(p => p.node is not null && (p.node.ValidFrom is not null || p.node.ValidTo is not null)).ToArray();
         var rows = new List<(long RowId, string? From, string? To, IReadOnlyList<Suspension> Suspensions)>();
         using (var command = connection.CreateCommand())
         {
@@ -55,9 +55,9 @@ internal sealed class DatedRecords
         var graph = Index.Graph;
         foreach (var node in nodes)
         {
-            for (var i = graph.Offsets[node]; i < graph.Offsets[node + 1]; i++)
+            for (var adjacency = graph.Neighbors(node); adjacency.MoveNext();)
             {
-                edges.Add(graph.AdjacentEdge[i] >> 1);
+                edges.Add(adjacency.Entry >> 1);
             }
         }
 
@@ -67,7 +67,7 @@ internal sealed class DatedRecords
     /// <summary>Edge ordinal by SQLite row id for the given rows: edges are kept in row-id order, so by binary search.</summary>
     private static Dictionary<long, int> OrdinalsByRow(GraphIndex index, IEnumerable<long> rowIds)
     {
-        var edges = index.Edges;
+        var edges = index.EdgeRowIds;
         var result = new Dictionary<long, int>();
         Dictionary<long, int>? fallback = null;
         foreach (var rowId in rowIds)
@@ -76,13 +76,13 @@ internal sealed class DatedRecords
             while (lo <= hi)
             {
                 var mid = (lo + hi) >>> 1;
-                if (edges[mid].RowId == rowId)
+                if (edges[mid] == rowId)
                 {
                     found = mid;
                     break;
                 }
 
-                if (edges[mid].RowId < rowId)
+                if (edges[mid] < rowId)
                 {
                     lo = mid + 1;
                 }
@@ -95,7 +95,7 @@ internal sealed class DatedRecords
             if (found < 0)
             {
                 // Not in row-id order after all: look it up the slow way.
-                fallback ??= edges.Select((e, i) => (e.RowId, i)).ToDictionary(p => p.RowId, p => p.i);
+                fallback ??= edges.Select((e, i) => (RowId: e, i)).GroupBy(p => p.RowId).ToDictionary(g => g.Key, g => g.Last().i);
                 if (fallback.TryGetValue(rowId, out var ordinal))
                 {
                     found = ordinal;
