@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Explorer.Algorithms;
 using Explorer.Graph;
+using Explorer.Ranking;
 using Explorer.Seed;
 using Explorer.Telemetry;
 using Microsoft.Data.Sqlite;
@@ -323,6 +324,11 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
         }
 
         var filter = Filter(index, query.Types, query.Kinds, query.Direction, query.Avoid);
+        if (query.Mode == PathMode.Ranked)
+        {
+            return Task.FromResult(RankedPaths(index, query, source, target, filter));
+        }
+
         var found = query.Mode switch
         {
             PathMode.All => PathSearch.AllShortest(index.Graph, source, target, query.MaxHops, filter, PathQuery.MaxAllPaths)
@@ -333,10 +339,7 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
 
         if (found.Count == 0)
         {
-            var reason = index.Graph.Component[source] != index.Graph.Component[target]
-                ? $"'{index.Nodes[source].Name}' and '{index.Nodes[target].Name}' are not connected in the graph."
-                : $"No path of at most {query.MaxHops} hops joins '{index.Nodes[source].Name}' and '{index.Nodes[target].Name}' with the given direction and filters.";
-            return Task.FromResult(new PathSet([], [], [], reason));
+            return Task.FromResult(new PathSet([], [], [], NoPathReason(index, query, source, target)));
         }
 
         var edgeOrdinals = found.SelectMany(p => p.Path.Edges).Distinct().ToList();
@@ -349,6 +352,58 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
             p.Cost)).ToList();
         var nodes = found.SelectMany(p => p.Path.Nodes).Distinct().Select(o => index.Nodes[o]).ToList();
         return Task.FromResult(new PathSet(paths, nodes, edges, null));
+    }
+
+    /// <summary>
+    /// Ranked mode: the cheapest candidates by hop meaning and hub penalty (<see cref="CheapestPaths"/>), then
+    /// <see cref="PathRanking"/> with their evidence for the final order, diversity and reasons.
+    /// </summary>
+    private PathSet RankedPaths(GraphIndex index, PathQuery query, int source, int target, TraversalFilter filter)
+    {
+        var graph = index.Graph;
+        var pool = CheapestPaths.Find(graph, source, target, query.MaxHops, filter,
+            e => ExplanationScore.HopCost(index.TypeName(e)), v => ExplanationScore.HubCost(graph.Degree(v)), PathRanking.PoolSize(query.K));
+        if (pool.Count == 0)
+        {
+            return new PathSet([], [], [], NoPathReason(index, query, source, target));
+        }
+
+        var edgeOrdinals = pool.SelectMany(p => p.Path.Edges).Distinct().ToList();
+        var edges = MaterializeEdges(index, edgeOrdinals);
+        var edgeIds = edgeOrdinals.Zip(edges, (ordinal, edge) => (ordinal, edge.Id)).ToDictionary(p => p.ordinal, p => p.Id);
+        var candidates = pool.Select(p => new PathCandidate(
+            [.. p.Path.Nodes.Select(o => index.Nodes[o].Id)],
+            [.. p.Path.Edges.Select(e => edgeIds[e])])).ToList();
+        var ordinals = pool.SelectMany(p => p.Path.Nodes).Distinct().ToList();
+        var context = new RankingContext(
+            edges.ToDictionary(e => e.Id, StringComparer.Ordinal),
+            ordinals.ToDictionary(o => index.Nodes[o].Id, o => index.Nodes[o], StringComparer.Ordinal),
+            ordinals.ToDictionary(o => index.Nodes[o].Id, graph.Degree, StringComparer.Ordinal),
+            SourceKinds());
+        var paths = PathRanking.Rank(candidates, context, query.K);
+        var used = paths.SelectMany(p => p.Edges).ToHashSet(StringComparer.Ordinal);
+        var nodes = paths.SelectMany(p => p.Nodes).Distinct(StringComparer.Ordinal).Select(id => context.Nodes[id]).ToList();
+        return new PathSet(paths, nodes, [.. edges.Where(e => used.Contains(e.Id))], null);
+    }
+
+    private static string NoPathReason(GraphIndex index, PathQuery query, int source, int target) =>
+        index.Graph.Component[source] != index.Graph.Component[target]
+            ? $"'{index.Nodes[source].Name}' and '{index.Nodes[target].Name}' are not connected in the graph."
+            : $"No path of at most {query.MaxHops} hops joins '{index.Nodes[source].Name}' and '{index.Nodes[target].Name}' with the given direction and filters.";
+
+    /// <summary>Source id to kind (essay, reference, ...): what the ranking weighs evidence by.</summary>
+    private Dictionary<string, string> SourceKinds()
+    {
+        using var connection = Open();
+        using var command = Command(connection, null, "SELECT id, kind FROM sources");
+        using var reader = command.ExecuteReader();
+        var kinds = new Dictionary<string, string>(StringComparer.Ordinal);
+        while (reader.Read())
+        {
+            kinds[reader.GetString(0)] = reader.GetString(1);
+        }
+
+        return kinds;
     }
 
     private static double Cost(GraphIndex index, OrdinalPath path) => path.Edges.Sum(e => Vocabulary.Cost(index.TypeName(e)));

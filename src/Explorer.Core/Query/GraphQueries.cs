@@ -113,10 +113,10 @@ public sealed class GraphQueries(IGraphStore store)
             return QueryProblem.Invalid("to", "a node id, name or alias is required");
         }
 
-        var mode = PathMode.Shortest;
+        var mode = PathMode.Ranked;
         if (request.Mode is { Length: > 0 } modeText && !TryParseMode(modeText, out mode))
         {
-            return QueryProblem.Invalid("mode", $"'{modeText}' is not one of shortest, all, k");
+            return QueryProblem.Invalid("mode", $"'{modeText}' is not one of ranked, shortest, all, k");
         }
 
         if ((Bound("k", request.K, 1, PathQuery.MaxK) ?? Bound("maxHops", request.MaxHops, 1, PathQuery.MaxMaxHops)) is { } boundProblem)
@@ -314,7 +314,7 @@ public sealed class GraphQueries(IGraphStore store)
                 QueryProblem? firstProblem = null;
                 foreach (var (from, to) in path.Splits)
                 {
-                    var answer = await PathsAsync(new PathRequest { From = from, To = to, Mode = path.Ranked ? "k" : null }, cancellationToken);
+                    var answer = await PathsAsync(new PathRequest { From = from, To = to }, cancellationToken);
                     if (answer.Value is not null)
                     {
                         return new QueryAnswer.Paths($"paths from '{from}' to '{to}'", answer.Value);
@@ -360,7 +360,8 @@ public sealed class GraphQueries(IGraphStore store)
         {
             "shortest" => PathMode.Shortest,
             "all" or "all-shortest" or "allshortest" => PathMode.All,
-            "k" or "k-shortest" or "kshortest" or "ranked" => PathMode.K,
+            "k" or "k-shortest" or "kshortest" => PathMode.K,
+            "ranked" or "explain" or "best" => PathMode.Ranked,
             _ => (PathMode)(-1),
         };
         return Enum.IsDefined(mode);

@@ -68,6 +68,8 @@ export interface GraphPath {
   edges: string[];
   length: number;
   cost: number;
+  /** Ranked mode: one line saying why the path ranks where it does. */
+  why?: string | null;
 }
 
 export interface PathsResponse {
