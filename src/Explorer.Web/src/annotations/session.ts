@@ -14,7 +14,6 @@ export class Session {
     try {
       const me = await this.client.me();
       if (me === "absent" || me === "error") this.available = false;
-      else if (me === "unauthorized") this.available = true;
       else {
         this.me = me;
         this.available = true;

@@ -117,11 +117,15 @@ export class AnnotationsView {
   }
 
   private async renderHistory(container: HTMLElement, id: string): Promise<void> {
-    const versions = await this.client.history(id);
-    replace(container, h("ol", { class: "results" }, ...versions.map((v) =>
+    const versions = await this.client.history(id).catch(() => null);
+    if (versions === null) {
+      replace(container, h("p", { class: "error-text", attrs: { role: "alert" }, text: "The history could not be loaded." }));
+      return;
+    }
+    replace(container, h("ol", { class: "results", attrs: { "aria-label": "History" } }, ...versions.map((v) =>
       h("li", {},
-        h("span", { text: `v${v.version} ${v.action} by ${v.actor}, ${new Date(v.at).toLocaleString()}` }),
-        v.changedFields.length ? h("span", { class: "muted", text: ` (${v.changedFields.join(", ")})` }) : null,
+        h("span", { text: `v${v.version} ${v.action} by ${v.by}, ${new Date(v.at).toLocaleString()}` }),
+        v.changed.length ? h("span", { class: "muted", text: ` (${v.changed.join(", ")})` }) : null,
         h("div", { class: "pre muted", text: v.annotation.text })))));
   }
 
