@@ -84,7 +84,7 @@ internal sealed class Session(Cli cli, ParseResult parse) : IAsyncDisposable
             throw new CliException(ExitCodes.StoreError, $"cannot use the database '{path}': it is a directory");
         }
 
-        var store = new EmbeddedGraphStore(path);
+        var store = EmbeddedStore.Create(path);
         _store = store;
         try
         {

@@ -5,7 +5,7 @@ using Microsoft.Data.Sqlite;
 namespace Explorer.Embedded;
 
 /// <summary>Users, API tokens and one-time sign-in tokens in the embedded store. Only hashes are stored.</summary>
-public sealed partial class EmbeddedGraphStore
+internal sealed partial class EmbeddedGraphStore
 {
     private const string UserSelectSql = "SELECT name, role, password_hash, disabled, created_at FROM users";
     private const string TokenSelectSql = "SELECT id, owner, name, hash, created_at, last_used_at, revoked FROM api_tokens";

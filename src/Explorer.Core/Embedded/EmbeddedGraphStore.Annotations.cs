@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using System.Collections.Concurrent;
 using Explorer.Annotations;
 using Explorer.Graph;
 using Microsoft.Data.Sqlite;
@@ -13,7 +12,7 @@ namespace Explorer.Embedded;
 /// version row and its change row, committed with synchronous=FULL: once a write returns Written, it and its
 /// history survive a crash. The version check is part of the UPDATE. The graph index is not touched.
 /// </summary>
-public sealed partial class EmbeddedGraphStore
+internal sealed partial class EmbeddedGraphStore
 {
     private static readonly string[] s_allFields = ["text", "tags", "confidence", "citation", "status"];
 
@@ -248,142 +247,12 @@ public sealed partial class EmbeddedGraphStore
         return Task.FromResult<IReadOnlyDictionary<string, int>>(counts);
     }
 
-    /// <summary>
-    /// Runs one annotation write and returns its outcome once the transaction holding it has committed (or
-    /// rolled it back). Writes are group-committed: the caller that finds no commit in progress commits
-    /// whatever is queued, its own write included, on its own thread; writes arriving meanwhile wait for the
-    /// next batch. A lone writer gets a transaction of its own, as before; concurrent writers share one
-    /// commit (one fsync) instead of queueing for one each.
-    /// </summary>
-    private async Task<AnnotationWrite> AnnotationWriteAsync(Func<SqliteConnection, SqliteTransaction, AnnotationWrite> write, CancellationToken cancellationToken)
+    /// <summary>Runs one annotation write through the group commit (see <see cref="AnnotationCommitQueue"/>).</summary>
+    private Task<AnnotationWrite> AnnotationWriteAsync(Func<SqliteConnection, SqliteTransaction, AnnotationWrite> write, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var pending = new PendingAnnotationWrite(write);
-        _annotationWrites.Enqueue(pending);
-        await PumpAnnotationWritesAsync(inline: true);
-        return await pending.Completion.Task;
-    }
-
-    /// <summary>
-    /// Commits queued batches while there are any and no one else is. Inline (a writer's own call) it does at
-    /// most two batches, then hands the rest to the thread pool, so no writer's response waits on a stream of
-    /// others. Enqueue-then-try and release-then-recheck mean a queued write is never left without a pump.
-    /// </summary>
-    private async Task PumpAnnotationWritesAsync(bool inline)
-    {
-        var batches = 0;
-        while (!_annotationWrites.IsEmpty)
-        {
-            if (inline && batches == 2)
-            {
-                _handoff = Task.Run(() => PumpAnnotationWritesAsync(inline: false));
-                return;
-            }
-
-            if (Interlocked.CompareExchange(ref _pumping, 1, 0) != 0)
-            {
-                // Someone is committing; they look at the queue again once done, and take what is there.
-                return;
-            }
-
-            try
-            {
-                await CommitAnnotationBatchAsync();
-                batches++;
-            }
-            finally
-            {
-                Volatile.Write(ref _pumping, 0);
-            }
-        }
-    }
-
-    /// <summary>
-    /// One transaction for up to <see cref="MaxAnnotationBatch"/> queued writes, each inside its own savepoint:
-    /// a write that finds nothing to do, a conflict or an error undoes only itself. Outcomes are released
-    /// only after the commit, so an acknowledged write is a durable one.
-    /// </summary>
-    private async Task CommitAnnotationBatchAsync()
-    {
-        var batch = new List<PendingAnnotationWrite>();
-        while (batch.Count < MaxAnnotationBatch && _annotationWrites.TryDequeue(out var queued))
-        {
-            batch.Add(queued);
-        }
-
-        if (batch.Count == 0)
-        {
-            return;
-        }
-
-        var outcomes = new AnnotationWrite?[batch.Count];
-        var failures = new Exception?[batch.Count];
-        await _writeLock.WaitAsync();
-        try
-        {
-            using var connection = Open();
-            using var transaction = connection.BeginTransaction();
-            for (var i = 0; i < batch.Count; i++)
-            {
-                transaction.Save("annotation_write");
-                try
-                {
-                    outcomes[i] = batch[i].Write(connection, transaction);
-                    if (outcomes[i] is AnnotationWrite.Written)
-                    {
-                        transaction.Release("annotation_write");
-                    }
-                    else
-                    {
-                        transaction.Rollback("annotation_write");
-                    }
-                }
-                catch (Exception ex)
-                {
-                    // This write failed (a database error, a bug): it alone is undone and reports the error.
-                    transaction.Rollback("annotation_write");
-                    failures[i] = ex;
-                }
-            }
-
-            transaction.Commit();
-        }
-        catch (Exception ex)
-        {
-            // The transaction did not commit: nothing in it happened.
-            foreach (var pending in batch)
-            {
-                pending.Completion.TrySetException(ex);
-            }
-
-            return;
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-
-        for (var i = 0; i < batch.Count; i++)
-        {
-            if (failures[i] is { } failure)
-            {
-                batch[i].Completion.TrySetException(failure);
-            }
-            else
-            {
-                batch[i].Completion.TrySetResult(outcomes[i]!);
-            }
-        }
-    }
-
-    private const int MaxAnnotationBatch = 64;
-
-    private sealed class PendingAnnotationWrite(Func<SqliteConnection, SqliteTransaction, AnnotationWrite> write)
-    {
-        public Func<SqliteConnection, SqliteTransaction, AnnotationWrite> Write { get; } = write;
-
-        public TaskCompletionSource<AnnotationWrite> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        return _annotationWrites.RunAsync(write);
     }
 
     /// <summary>The optimistic-concurrency step: updates the row only if it is still at the expected version.</summary>

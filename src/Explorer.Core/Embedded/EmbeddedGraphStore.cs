@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Collections.Concurrent;
 using Explorer.Algorithms;
 using Explorer.Graph;
 using Explorer.Seed;
@@ -13,16 +12,14 @@ namespace Explorer.Embedded;
 /// crash) and queries on an immutable in-memory <see cref="GraphIndex"/> that is rebuilt and swapped after
 /// each committed write. Writes are serialized; reads never wait for them.
 /// </summary>
-public sealed partial class EmbeddedGraphStore : IGraphStore
+internal sealed partial class EmbeddedGraphStore : IGraphStore
 {
     private const char AliasSeparator = '\u001f';
     private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
 
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private readonly ConcurrentQueue<PendingAnnotationWrite> _annotationWrites = new();
-    private int _pumping;
-    private Task? _handoff;
+    private readonly AnnotationCommitQueue _annotationWrites;
     private volatile bool _disposed;
     private volatile GraphIndex? _index;
 
@@ -35,6 +32,7 @@ public sealed partial class EmbeddedGraphStore : IGraphStore
             Mode = SqliteOpenMode.ReadWriteCreate,
             Pooling = true,
         }.ToString();
+        _annotationWrites = new AnnotationCommitQueue(_writeLock, Open);
     }
 
     public string Name => "embedded";
@@ -524,12 +522,7 @@ public sealed partial class EmbeddedGraphStore : IGraphStore
     {
         // New annotation writes are refused; those already queued still commit (their callers are waiting).
         _disposed = true;
-        if (_handoff is { } handoff)
-        {
-            await handoff;
-        }
-
-        await PumpAnnotationWritesAsync(inline: false);
+        await _annotationWrites.DrainAsync();
 
         _writeLock.Dispose();
         SqliteConnection.ClearAllPools();

@@ -21,7 +21,7 @@ internal sealed class GraphIndex
 
     private static readonly Dictionary<string, byte> s_typeCodes = TypeNames.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => (byte)p.i, StringComparer.Ordinal);
 
-    private GraphIndex(Node[] loadOrderNodes, long[] nodeRowIds, EdgeRow[] edges, CsrGraph graph, int[] order, NameIndex.Prepared names)
+    private GraphIndex(Node[] loadOrderNodes, long[] nodeRowIds, EdgeRow[] edges, CsrGraph graph, int[] order, PreparedNames names)
     {
         LoadOrderNodes = loadOrderNodes;
         NodeRowIds = nodeRowIds;
@@ -72,10 +72,10 @@ internal sealed class GraphIndex
     /// Starts the order-independent part of the name index (most of its cost) for nodes by load position on
     /// the thread pool, so that it overlaps reading the edges and building the topology.
     /// </summary>
-    public static Task<NameIndex.Prepared> PrepareNames(Node[] nodes) =>
+    public static Task<PreparedNames> PrepareNames(Node[] nodes) =>
         Task.Run(() => NameIndex.Prepare(nodes.Length, position => [nodes[position].Id, nodes[position].Name, .. nodes[position].Aliases]));
 
-    public static GraphIndex Build(Node[] nodes, long[] nodeRowIds, EdgeRow[] edges, Task<NameIndex.Prepared> names)
+    public static GraphIndex Build(Node[] nodes, long[] nodeRowIds, EdgeRow[] edges, Task<PreparedNames> names)
     {
         var sources = new int[edges.Length];
         var targets = new int[edges.Length];

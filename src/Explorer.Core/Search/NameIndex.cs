@@ -23,8 +23,8 @@ internal sealed class NameIndex
     private readonly int[] _sortedKeyNode;
     private readonly Postings _tokens;
     private readonly int[] _sortedTokens;
-    private readonly Dictionary<int, Bucket> _tokensByLength;
-    private readonly Dictionary<int, Bucket> _keysByLength;
+    private readonly Dictionary<int, LengthBucket> _tokensByLength;
+    private readonly Dictionary<int, LengthBucket> _keysByLength;
     private readonly Func<int, NodeKind> _kindOf;
     private readonly Func<int, string> _nameOf;
 
@@ -34,8 +34,8 @@ internal sealed class NameIndex
         int[] sortedKeyNode,
         Postings tokens,
         int[] sortedTokens,
-        Dictionary<int, Bucket> keysByLength,
-        Dictionary<int, Bucket> tokensByLength,
+        Dictionary<int, LengthBucket> keysByLength,
+        Dictionary<int, LengthBucket> tokensByLength,
         Func<int, NodeKind> kindOf,
         Func<int, string> nameOf)
     {
@@ -66,7 +66,7 @@ internal sealed class NameIndex
     /// The same index as <see cref="Build(int, Func{int, IEnumerable{string}}, Func{int, NodeKind}, Func{int, string})"/>
     /// over ordinals, from names prepared by position: <paramref name="order"/>[ordinal] = position.
     /// </summary>
-    public static NameIndex Build(Prepared prepared, int[] order, Func<int, NodeKind> kindOf, Func<int, string> nameOf)
+    public static NameIndex Build(PreparedNames prepared, int[] order, Func<int, NodeKind> kindOf, Func<int, string> nameOf)
     {
         if (order.Length != prepared.NodeEnd.Length)
         {
@@ -129,7 +129,7 @@ internal sealed class NameIndex
     /// The part of the build that does not depend on the node order (most of the work): names normalized,
     /// keys and tokens collected, sorted and bucketed, all by position. Runs on all cores.
     /// </summary>
-    public static Prepared Prepare(int count, Func<int, IEnumerable<string>> namesOf)
+    public static PreparedNames Prepare(int count, Func<int, IEnumerable<string>> namesOf)
     {
         // Every raw name in position order, normalized on all cores (normalization is independent per string).
         var raw = new List<string>(count * 3);
@@ -146,7 +146,7 @@ internal sealed class NameIndex
         {
             for (var i = c * chunk; i < Math.Min(normalized.Length, (c + 1) * chunk); i++)
             {
-                normalized[i] = Normalize(raw[i]);
+                normalized[i] = FastNormalizer.Normalize(raw[i]);
             }
         });
         raw = null;
@@ -156,26 +156,26 @@ internal sealed class NameIndex
         var keysPart = Task.Run(() => PrepareKeys(normalized));
         var tokens = PrepareTokens(normalized, nodeEnd);
         var keys = keysPart.GetAwaiter().GetResult();
-        return new Prepared(nodeEnd, keys.Builder, keys.KeyOfName, keys.Sorted, keys.ByLength, tokens.Builder, tokens.TokenEnd, tokens.TokenOfPair, tokens.Sorted, tokens.ByLength);
+        return new PreparedNames(nodeEnd, keys.Builder, keys.KeyOfName, keys.Sorted, keys.ByLength, tokens.Builder, tokens.TokenEnd, tokens.TokenOfPair, tokens.Sorted, tokens.ByLength);
     }
 
     /// <summary>Keys get dense ids in order of first appearance (by position); -1 for a name that normalizes to nothing.</summary>
-    private static (Postings.Builder Builder, int[] KeyOfName, int[] Sorted, Dictionary<int, Bucket> ByLength) PrepareKeys(string[] normalized)
+    private static (PostingsBuilder Builder, int[] KeyOfName, int[] Sorted, Dictionary<int, LengthBucket> ByLength) PrepareKeys(string[] normalized)
     {
-        var keys = new Postings.Builder(normalized.Length);
+        var keys = new PostingsBuilder(normalized.Length);
         var keyOfName = new int[normalized.Length];
         for (var i = 0; i < normalized.Length; i++)
         {
             keyOfName[i] = normalized[i].Length > 0 ? keys.IdOf(normalized[i]) : -1;
         }
 
-        return (keys, keyOfName, SortedIds([.. keys.Strings]), keys.BucketsByLength(k => k.Contains(' ', StringComparison.Ordinal)));
+        return (keys, keyOfName, OrdinalRadixSort.SortedIds([.. keys.Strings]), keys.BucketsByLength(k => k.Contains(' ', StringComparison.Ordinal)));
     }
 
     /// <summary>Tokens of every key with the positions that have them, each position once per token, in position order.</summary>
-    private static (Postings.Builder Builder, int[] TokenEnd, int[] TokenOfPair, int[] Sorted, Dictionary<int, Bucket> ByLength) PrepareTokens(string[] normalized, int[] nodeEnd)
+    private static (PostingsBuilder Builder, int[] TokenEnd, int[] TokenOfPair, int[] Sorted, Dictionary<int, LengthBucket> ByLength) PrepareTokens(string[] normalized, int[] nodeEnd)
     {
-        var tokens = new Postings.Builder(nodeEnd.Length);
+        var tokens = new PostingsBuilder(nodeEnd.Length);
         var lastPosition = new List<int>(nodeEnd.Length);
         var tokenOfPair = new List<int>(normalized.Length * 2);
         var tokenEnd = new int[nodeEnd.Length];
@@ -220,48 +220,7 @@ internal sealed class NameIndex
             tokenEnd[position] = tokenOfPair.Count;
         }
 
-        return (tokens, tokenEnd, [.. tokenOfPair], SortedIds([.. tokens.Strings]), tokens.BucketsByLength(_ => true));
-    }
-
-    /// <summary>Names prepared by position (see <see cref="Prepare"/>); used once, by one build.</summary>
-    internal sealed class Prepared
-    {
-        internal Prepared(int[] nodeEnd, Postings.Builder keys, int[] keyOfName, int[] sortedKeys, Dictionary<int, Bucket> keysByLength, Postings.Builder tokens, int[] tokenEnd, int[] tokenOfPair, int[] sortedTokens, Dictionary<int, Bucket> tokensByLength)
-        {
-            NodeEnd = nodeEnd;
-            Keys = keys;
-            KeyOfName = keyOfName;
-            SortedKeys = sortedKeys;
-            KeysByLength = keysByLength;
-            Tokens = tokens;
-            TokenEnd = tokenEnd;
-            TokenOfPair = tokenOfPair;
-            SortedTokens = sortedTokens;
-            TokensByLength = tokensByLength;
-        }
-
-        /// <summary>Names of position p are NodeEnd[p-1] .. NodeEnd[p]-1 (in the order given).</summary>
-        internal int[] NodeEnd { get; }
-
-        internal Postings.Builder Keys { get; }
-
-        /// <summary>Key id of each name, -1 when it normalizes to nothing.</summary>
-        internal int[] KeyOfName { get; }
-
-        internal int[] SortedKeys { get; }
-
-        internal Dictionary<int, Bucket> KeysByLength { get; }
-
-        internal Postings.Builder Tokens { get; }
-
-        /// <summary>Token pairs of position p are TokenEnd[p-1] .. TokenEnd[p]-1.</summary>
-        internal int[] TokenEnd { get; }
-
-        internal int[] TokenOfPair { get; }
-
-        internal int[] SortedTokens { get; }
-
-        internal Dictionary<int, Bucket> TokensByLength { get; }
+        return (tokens, tokenEnd, [.. tokenOfPair], OrdinalRadixSort.SortedIds([.. tokens.Strings]), tokens.BucketsByLength(_ => true));
     }
 
     /// <summary>Counting sort of (id, node) pairs by id, keeping node order within an id.</summary>
@@ -290,126 +249,13 @@ internal sealed class NameIndex
         return (start, grouped);
     }
 
-    /// <summary>Ids 0..n-1 ordered by their strings, ordinal (MSD radix sort on four UTF-16 units per pass).</summary>
-    internal static int[] SortedIds(string[] strings)
-    {
-        var ids = new int[strings.Length];
-        for (var i = 0; i < ids.Length; i++)
-        {
-            ids[i] = i;
-        }
-
-        SortRange(strings, ids, new ulong[ids.Length], 0, ids.Length, 0);
-        return ids;
-    }
-
-    private static void SortRange(string[] strings, int[] ids, ulong[] blocks, int lo, int hi, int depth)
-    {
-        for (var i = lo; i < hi; i++)
-        {
-            blocks[i] = Block(strings[ids[i]], depth);
-        }
-
-        Array.Sort(blocks, ids, lo, hi - lo);
-        for (var i = lo; i < hi;)
-        {
-            var j = i + 1;
-            while (j < hi && blocks[j] == blocks[i])
-            {
-                j++;
-            }
-
-            if (j - i > 1)
-            {
-                // Same four units here (a string that ended reads as zeros): the ones that end within this
-                // block are prefixes of the others, shortest first; the rest are ordered by what follows.
-                var ended = new List<int>();
-                var going = new List<int>();
-                for (var k = i; k < j; k++)
-                {
-                    (strings[ids[k]].Length <= depth + 4 ? ended : going).Add(ids[k]);
-                }
-
-                ended.Sort((a, b) => strings[a].Length.CompareTo(strings[b].Length));
-                ended.CopyTo(ids, i);
-                going.CopyTo(ids, i + ended.Count);
-                if (going.Count > 1)
-                {
-                    SortRange(strings, ids, blocks, i + ended.Count, j, depth + 4);
-                }
-            }
-
-            i = j;
-        }
-    }
-
-    private static ulong Block(string s, int depth)
-    {
-        ulong block = 0;
-        for (var k = 0; k < 4; k++)
-        {
-            block = (block << 16) | (depth + k < s.Length ? s[depth + k] : 0u);
-        }
-
-        return block;
-    }
-
-    /// <summary>
-    /// <see cref="TextNormalizer.Normalize"/>, with a fast path for pure ASCII text (which Unicode
-    /// decomposition leaves unchanged and which has no combining marks), giving the same result.
-    /// </summary>
-    internal static string Normalize(string text)
-    {
-        if (string.IsNullOrEmpty(text))
-        {
-            return "";
-        }
-
-        if (!System.Text.Ascii.IsValid(text))
-        {
-            return TextNormalizer.Normalize(text);
-        }
-
-        Span<char> buffer = text.Length <= 256 ? stackalloc char[text.Length] : new char[text.Length];
-        var length = 0;
-        var pendingSpace = false;
-        foreach (var c in text)
-        {
-            char kept;
-            if (c is (>= 'a' and <= 'z') or (>= '0' and <= '9'))
-            {
-                kept = c;
-            }
-            else if (c is >= 'A' and <= 'Z')
-            {
-                kept = (char)(c + ('a' - 'A'));
-            }
-            else
-            {
-                pendingSpace |= c is not ('.' or '\'');
-                continue;
-            }
-
-            if (pendingSpace && length > 0)
-            {
-                buffer[length++] = ' ';
-            }
-
-            pendingSpace = false;
-            buffer[length++] = kept;
-        }
-
-        var result = buffer[..length];
-        return result.SequenceEqual(text) ? text : new string(result);
-    }
-
     /// <summary>Node ordinals whose id, name or alias equals the term after normalization.</summary>
     public IReadOnlyList<int> Resolve(string term) =>
-        _exact.Ids.TryGetValue(Normalize(term), out var id) ? _exact.Segment(id) : [];
+        _exact.Ids.TryGetValue(FastNormalizer.Normalize(term), out var id) ? _exact.Segment(id) : [];
 
     public IReadOnlyList<(int Node, double Score, MatchKind Match)> Search(string text, IReadOnlySet<NodeKind>? kinds, int limit)
     {
-        var query = Normalize(text);
+        var query = FastNormalizer.Normalize(text);
         var best = new Dictionary<int, (double Score, MatchKind Match)>();
         if (query.Length == 0 || limit <= 0)
         {
@@ -437,7 +283,7 @@ internal sealed class NameIndex
         {
             foreach (var node in _exact.Of(exactId))
             {
-                Offer(node, Normalize(_nameOf(node)) == query ? 1.0 : 0.95, MatchKind.Exact);
+                Offer(node, FastNormalizer.Normalize(_nameOf(node)) == query ? 1.0 : 0.95, MatchKind.Exact);
             }
         }
 
@@ -671,10 +517,10 @@ internal sealed class NameIndex
         return byName != 0 ? byName : a.Node.CompareTo(b.Node);
     }
 
-    private static void FuzzyScan(string query, int budget, Dictionary<int, Bucket> byLength, Postings postings, Action<int, double, MatchKind> offer, double baseScore, Postings? whole)
+    private static void FuzzyScan(string query, int budget, Dictionary<int, LengthBucket> byLength, Postings postings, Action<int, double, MatchKind> offer, double baseScore, Postings? whole)
     {
-        var signature = Bucket.Signature(query);
-        var counts = Bucket.CharacterCounts(query);
+        var signature = LengthBucket.Signature(query);
+        var counts = LengthBucket.CharacterCounts(query);
         for (var length = query.Length - budget; length <= query.Length + budget; length++)
         {
             if (!byLength.TryGetValue(length, out var bucket))
@@ -689,7 +535,7 @@ internal sealed class NameIndex
             {
                 // Cheap proofs that the distance exceeds the budget, before computing it: each edit changes
                 // whether at most two characters occur, and the character counts by at most one each way.
-                if (BitOperations.PopCount(signature ^ signatures[c]) > 2 * budget || Bucket.CountBound(counts, candidateCounts[c]) > budget)
+                if (BitOperations.PopCount(signature ^ signatures[c]) > 2 * budget || LengthBucket.CountBound(counts, candidateCounts[c]) > budget)
                 {
                     continue;
                 }
@@ -752,196 +598,5 @@ internal sealed class NameIndex
         }
 
         return lo;
-    }
-
-    /// <summary>Strings with dense ids and, per id, an ascending run of distinct node ordinals in one flat array.</summary>
-    internal sealed class Postings(Dictionary<string, int> ids, string[] strings, int[] start, int[] nodes)
-    {
-        public Dictionary<string, int> Ids { get; } = ids;
-
-        public string[] Strings { get; } = strings;
-
-        public ReadOnlySpan<int> Of(int id) => nodes.AsSpan(start[id], start[id + 1] - start[id]);
-
-        public ArraySegment<int> Segment(int id) => new(nodes, start[id], start[id + 1] - start[id]);
-
-        public int Count(int id) => start[id + 1] - start[id];
-
-        /// <summary>Collects strings in order of first appearance.</summary>
-        public sealed class Builder(int capacity)
-        {
-            private readonly Dictionary<string, int> _ids = new(capacity, StringComparer.Ordinal);
-            private readonly List<string> _strings = new(capacity);
-            private readonly List<ulong> _signatures = new(capacity);
-            private readonly List<ulong> _counts = new(capacity);
-
-            public int Count => _strings.Count;
-
-            public List<string> Strings => _strings;
-
-            public int IdOf(string s)
-            {
-                ref var id = ref CollectionsMarshal.GetValueRefOrAddDefault(_ids, s, out var exists);
-                if (!exists)
-                {
-                    id = Add(s);
-                }
-
-                return id;
-            }
-
-            public int IdOf(ReadOnlySpan<char> s)
-            {
-                var lookup = _ids.GetAlternateLookup<ReadOnlySpan<char>>();
-                if (lookup.TryGetValue(s, out var id))
-                {
-                    return id;
-                }
-
-                var text = s.ToString();
-                id = Add(text);
-                _ids.Add(text, id);
-                return id;
-            }
-
-            private int Add(string s)
-            {
-                _strings.Add(s);
-                _signatures.Add(Bucket.Signature(s));
-                _counts.Add(Bucket.CharacterCounts(s));
-                return _strings.Count - 1;
-            }
-
-            /// <summary>Buckets by string length of the ids whose string passes the test, in id order.</summary>
-            public Dictionary<int, Bucket> BucketsByLength(Func<string, bool> include)
-            {
-                var counts = new Dictionary<int, int>();
-                foreach (var s in _strings)
-                {
-                    if (include(s))
-                    {
-                        counts[s.Length] = counts.GetValueOrDefault(s.Length) + 1;
-                    }
-                }
-
-                var buckets = counts.ToDictionary(p => p.Key, p => new Bucket(new int[p.Value], new ulong[p.Value], new ulong[p.Value]));
-                var filled = counts.ToDictionary(p => p.Key, _ => 0);
-                for (var id = 0; id < _strings.Count; id++)
-                {
-                    var s = _strings[id];
-                    if (include(s))
-                    {
-                        var bucket = buckets[s.Length];
-                        ref var at = ref CollectionsMarshal.GetValueRefOrNullRef(filled, s.Length);
-                        bucket.Ids[at] = id;
-                        bucket.Counts[at] = _counts[id];
-                        bucket.Signatures[at++] = _signatures[id];
-                    }
-                }
-
-                return buckets;
-            }
-
-            public Postings ToPostings(int[] start, int[] grouped, bool distinct)
-            {
-                if (distinct)
-                {
-                    // Drop repeats of a node within an id (a node whose name equals its alias).
-                    var write = 0;
-                    var read = 0;
-                    for (var id = 0; id < start.Length - 1; id++)
-                    {
-                        var end = start[id + 1];
-                        start[id] = write;
-                        for (; read < end; read++)
-                        {
-                            if (write == start[id] || grouped[write - 1] != grouped[read])
-                            {
-                                grouped[write++] = grouped[read];
-                            }
-                        }
-                    }
-
-                    start[^1] = write;
-                    Array.Resize(ref grouped, write);
-                }
-
-                return new Postings(_ids, [.. _strings], start, grouped);
-            }
-        }
-    }
-
-    /// <summary>Ids of strings of one length (in id order) with their character signatures.</summary>
-    internal sealed class Bucket(int[] ids, ulong[] signatures, ulong[] counts)
-    {
-        private const int CountBuckets = 21;
-        private const int CountBits = 3;
-        private const ulong CountMask = (1UL << CountBits) - 1;
-
-        public int[] Ids { get; } = ids;
-
-        public ulong[] Signatures { get; } = signatures;
-
-        public ulong[] Counts { get; } = counts;
-
-        /// <summary>One bit per character class: a–z, 0–9 and space each their own; anything else hashed into the rest.</summary>
-        public static ulong Signature(string text)
-        {
-            ulong signature = 0;
-            foreach (var c in text)
-            {
-                signature |= 1UL << Class(c);
-            }
-
-            return signature;
-        }
-
-        /// <summary>Character counts: 21 buckets of character classes, 3 bits each, saturating at 7.</summary>
-        public static ulong CharacterCounts(string text)
-        {
-            ulong counts = 0;
-            foreach (var c in text)
-            {
-                var shift = Class(c) % CountBuckets * CountBits;
-                if (((counts >> shift) & CountMask) != CountMask)
-                {
-                    counts += 1UL << shift;
-                }
-            }
-
-            return counts;
-        }
-
-        /// <summary>
-        /// A lower bound of the edit distance: each insertion, deletion or substitution adds or removes at most
-        /// one character on each side of the multiset difference (a transposition none), and merging classes
-        /// into buckets or saturating counts only shrinks that difference.
-        /// </summary>
-        public static int CountBound(ulong a, ulong b)
-        {
-            int more = 0, fewer = 0;
-            for (var shift = 0; shift < CountBuckets * CountBits; shift += CountBits)
-            {
-                var difference = (int)((a >> shift) & CountMask) - (int)((b >> shift) & CountMask);
-                if (difference > 0)
-                {
-                    more += difference;
-                }
-                else
-                {
-                    fewer -= difference;
-                }
-            }
-
-            return Math.Max(more, fewer);
-        }
-
-        private static int Class(char c) => c switch
-        {
-            >= 'a' and <= 'z' => c - 'a',
-            >= '0' and <= '9' => 26 + (c - '0'),
-            ' ' => 36,
-            _ => 37 + (c % 27),
-        };
     }
 }

@@ -1,4 +1,5 @@
 using Explorer.Annotations;
+using Explorer.Server.Live;
 
 namespace Explorer.Server.Annotations;
 

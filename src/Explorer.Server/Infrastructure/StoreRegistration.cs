@@ -21,7 +21,7 @@ internal static class StoreRegistration
             var environment = sp.GetRequiredService<IHostEnvironment>();
             return options.Store switch
             {
-                StoreKind.Embedded => new EmbeddedGraphStore(options.DatabaseFullPath(environment.ContentRootPath)),
+                StoreKind.Embedded => EmbeddedStore.Create(options.DatabaseFullPath(environment.ContentRootPath)),
                 StoreKind.Neo4j => Neo4jStore.Create(sp.GetRequiredService<IOptions<Neo4jOptions>>().Value, sp.GetRequiredService<ILoggerFactory>()),
                 _ => throw new InvalidOperationException($"Unknown store '{options.Store}'."),
             };

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Explorer.Annotations;
 using Explorer.Graph;
-using Explorer.Server.Annotations;
 using Microsoft.AspNetCore.SignalR;
 
 namespace Explorer.Server.Live;
@@ -100,8 +99,7 @@ public sealed partial class ChangePublisher(IGraphStore store, IHubContext<Graph
                 var annotation = change.Kind is ChangeKind.AnnotationAdded or ChangeKind.AnnotationChanged or ChangeKind.AnnotationRemoved
                     ? _written.TryRemove(change.Seq, out var written) ? written : await store.GetAnnotationAsync(change.EntityId, cancellationToken)
                     : null;
-                await hub.Clients.All.Changed(new ChangeEvent(
-                    change.Seq, change.At, change.Kind.ToString(), change.EntityId, node, edge, annotation is null ? null : AnnotationResponse.From(annotation)));
+                await hub.Clients.All.Changed(ChangeEvent.From(change, node, edge, annotation));
                 Interlocked.Exchange(ref _lastPublished, change.Seq);
                 if (backplane is not null)
                 {

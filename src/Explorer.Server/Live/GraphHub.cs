@@ -12,21 +12,6 @@ public interface IGraphClient
     Task Presence(PresenceEvent presence);
 }
 
-/// <summary>
-/// A committed change as pushed to browsers. <see cref="Node"/> or <see cref="Edge"/> carry the record's
-/// state after the change (null for removals and for GraphReloaded, after which clients re-fetch).
-/// <see cref="Annotation"/> carries the annotation as written by an AnnotationAdded, AnnotationChanged or
-/// AnnotationRemoved change (deleted: true for the last), and is null for every other kind.
-/// </summary>
-public sealed record ChangeEvent(
-    long Seq,
-    DateTimeOffset At,
-    string Kind,
-    string EntityId,
-    Explorer.Graph.Node? Node,
-    Explorer.Graph.Edge? Edge,
-    Explorer.Server.Annotations.AnnotationResponse? Annotation = null);
-
 public sealed record PresenceEvent(int Viewers, IReadOnlyList<string> Users);
 
 /// <summary>

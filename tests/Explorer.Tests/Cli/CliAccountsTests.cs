@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Explorer.Embedded;
+using Explorer.Graph;
 using Explorer.Server.Auth;
 using Explorer.Tests.Http;
 using Explorer.Tests.TestSupport;
@@ -15,9 +16,9 @@ public sealed class CliAccountsTests : IDisposable
 
     public void Dispose() => _cli.Dispose();
 
-    private async Task<EmbeddedGraphStore> OpenAsync()
+    private async Task<IGraphStore> OpenAsync()
     {
-        var store = new EmbeddedGraphStore(_cli.DatabasePath);
+        var store = EmbeddedStore.Create(_cli.DatabasePath);
         await store.InitializeAsync();
         return store;
     }

@@ -10,7 +10,7 @@ public sealed class EmbeddedGraphStoreContractTests : GraphStoreContract
 
     protected override async Task<IGraphStore> CreateEmptyStoreAsync()
     {
-        var store = new EmbeddedGraphStore(_directory.File("explorer.db"));
+        var store = EmbeddedStore.Create(_directory.File("explorer.db"));
         await store.InitializeAsync();
         return store;
     }

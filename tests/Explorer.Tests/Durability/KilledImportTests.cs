@@ -117,7 +117,7 @@ public sealed class KilledImportTests : IDisposable
     /// <summary>Opens the file the way a restarted process would, runs the checks, then SQLite's integrity check.</summary>
     private async Task AssertIntactAsync(Func<IGraphStore, Task> checks)
     {
-        var store = new EmbeddedGraphStore(DatabasePath);
+        var store = EmbeddedStore.Create(DatabasePath);
         await using (store)
         {
             await store.InitializeAsync(TestContext.Current.CancellationToken);

@@ -146,7 +146,7 @@ public sealed class KilledServerTests : IDisposable
     /// <summary>An analyst and an API token, written to the database before the server first starts.</summary>
     private async Task<string> CreateWriterAsync()
     {
-        var store = new EmbeddedGraphStore(DatabasePath);
+        var store = EmbeddedStore.Create(DatabasePath);
         await using (store)
         {
             await store.InitializeAsync();

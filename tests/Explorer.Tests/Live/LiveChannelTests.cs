@@ -83,7 +83,7 @@ public sealed class LiveChannelTests(ExplorerFactory factory) : IClassFixture<Ex
         await using var _ = connection;
 
         // A second store over the same file stands in for the CLI's import in another process: no Signal().
-        await using var other = new Explorer.Embedded.EmbeddedGraphStore(factory.DatabasePath);
+        await using var other = Explorer.Embedded.EmbeddedStore.Create(factory.DatabasePath);
         await other.InitializeAsync();
         var written = await other.UpsertNodeAsync(new Node("from-elsewhere", NodeKind.Theme, "From elsewhere", [], ""));
 

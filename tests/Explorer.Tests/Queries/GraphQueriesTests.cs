@@ -7,7 +7,7 @@ namespace Explorer.Tests.Queries;
 
 public sealed class GraphQueriesTests : IAsyncLifetime
 {
-    private EmbeddedGraphStore? _store;
+    private IGraphStore? _store;
     private TempDirectory? _directory;
 
     private GraphQueries Queries => new(_store!);

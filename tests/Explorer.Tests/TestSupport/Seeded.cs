@@ -1,4 +1,5 @@
 using Explorer.Embedded;
+using Explorer.Graph;
 using Explorer.Seed;
 
 namespace Explorer.Tests.TestSupport;
@@ -15,10 +16,10 @@ public static class Seeded
     public static GraphSeed Dataset => s_seed.Value;
 
     /// <summary>A new embedded store in its own temp directory, seeded with the dataset.</summary>
-    public static async Task<(EmbeddedGraphStore Store, TempDirectory Directory)> EmbeddedStoreAsync()
+    public static async Task<(IGraphStore Store, TempDirectory Directory)> EmbeddedStoreAsync()
     {
         var directory = new TempDirectory();
-        var store = new EmbeddedGraphStore(directory.File("explorer.db"));
+        var store = EmbeddedStore.Create(directory.File("explorer.db"));
         await store.InitializeAsync();
         await store.SeedAsync(Dataset);
         return (store, directory);

@@ -1,5 +1,8 @@
 namespace Explorer.Graph;
 
+// The questions an IGraphStore answers and the shapes of its answers, over node ids already resolved.
+// What users type (names, aliases, phrases, unchecked bounds) is the query engine's: see Query/GraphQueries.
+
 public enum MatchKind
 {
     Exact,

@@ -1,0 +1,54 @@
+namespace Explorer.Search;
+
+/// <summary>The name index's normalization: <see cref="TextNormalizer.Normalize"/> with a fast path for ASCII.</summary>
+internal static class FastNormalizer
+{
+    /// <summary>
+    /// <see cref="TextNormalizer.Normalize"/>, with a fast path for pure ASCII text (which Unicode
+    /// decomposition leaves unchanged and which has no combining marks), giving the same result.
+    /// </summary>
+    public static string Normalize(string text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return "";
+        }
+
+        if (!System.Text.Ascii.IsValid(text))
+        {
+            return TextNormalizer.Normalize(text);
+        }
+
+        Span<char> buffer = text.Length <= 256 ? stackalloc char[text.Length] : new char[text.Length];
+        var length = 0;
+        var pendingSpace = false;
+        foreach (var c in text)
+        {
+            char kept;
+            if (c is (>= 'a' and <= 'z') or (>= '0' and <= '9'))
+            {
+                kept = c;
+            }
+            else if (c is >= 'A' and <= 'Z')
+            {
+                kept = (char)(c + ('a' - 'A'));
+            }
+            else
+            {
+                pendingSpace |= c is not ('.' or '\'');
+                continue;
+            }
+
+            if (pendingSpace && length > 0)
+            {
+                buffer[length++] = ' ';
+            }
+
+            pendingSpace = false;
+            buffer[length++] = kept;
+        }
+
+        var result = buffer[..length];
+        return result.SequenceEqual(text) ? text : new string(result);
+    }
+}

@@ -1,0 +1,69 @@
+namespace Explorer.Search;
+
+/// <summary>Sorts strings in ordinal order with an MSD radix sort (four UTF-16 units per pass); used to build the name index.</summary>
+internal static class OrdinalRadixSort
+{
+    /// <summary>Ids 0..n-1 ordered by their strings, ordinal (MSD radix sort on four UTF-16 units per pass).</summary>
+    internal static int[] SortedIds(string[] strings)
+    {
+        var ids = new int[strings.Length];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            ids[i] = i;
+        }
+
+        SortRange(strings, ids, new ulong[ids.Length], 0, ids.Length, 0);
+        return ids;
+    }
+
+    private static void SortRange(string[] strings, int[] ids, ulong[] blocks, int lo, int hi, int depth)
+    {
+        for (var i = lo; i < hi; i++)
+        {
+            blocks[i] = Block(strings[ids[i]], depth);
+        }
+
+        Array.Sort(blocks, ids, lo, hi - lo);
+        for (var i = lo; i < hi;)
+        {
+            var j = i + 1;
+            while (j < hi && blocks[j] == blocks[i])
+            {
+                j++;
+            }
+
+            if (j - i > 1)
+            {
+                // Same four units here (a string that ended reads as zeros): the ones that end within this
+                // block are prefixes of the others, shortest first; the rest are ordered by what follows.
+                var ended = new List<int>();
+                var going = new List<int>();
+                for (var k = i; k < j; k++)
+                {
+                    (strings[ids[k]].Length <= depth + 4 ? ended : going).Add(ids[k]);
+                }
+
+                ended.Sort((a, b) => strings[a].Length.CompareTo(strings[b].Length));
+                ended.CopyTo(ids, i);
+                going.CopyTo(ids, i + ended.Count);
+                if (going.Count > 1)
+                {
+                    SortRange(strings, ids, blocks, i + ended.Count, j, depth + 4);
+                }
+            }
+
+            i = j;
+        }
+    }
+
+    private static ulong Block(string s, int depth)
+    {
+        ulong block = 0;
+        for (var k = 0; k < 4; k++)
+        {
+            block = (block << 16) | (depth + k < s.Length ? s[depth + k] : 0u);
+        }
+
+        return block;
+    }
+}
