@@ -95,7 +95,7 @@ public sealed class ExplorerPageTests(BrowserFixture fixture) : IClassFixture<Br
         // Anonymous (reads are allowed from loopback): the edge's annotations show, editing asks to sign in.
         var annotations = explorer.Page.GetByRole(AriaRole.Region, new() { Name = "Annotations" });
         await Expect(annotations.GetByRole(AriaRole.Heading, new() { Name = "Annotations (0)" })).ToBeVisibleAsync();
-        await Expect(annotations).ToContainTextAsync("Sign in to add annotations.");
+        await Expect(annotations).ToContainTextAsync("Sign in as an analyst to add annotations.");
         await explorer.ScreenshotAsync("05-edge-evidence");
     }
 
