@@ -73,7 +73,7 @@ internal sealed class GlobalOptions
 
     public Option<string?> Db { get; } = new("--db")
     {
-        Description = $"The SQLite database file [default: ${DatabasePathVariable}, else {DefaultDatabasePath} at the root of the repository checkout (the server's default too), else under the working directory]. Created and seeded when missing or empty.",
+        Description = $"The SQLite database file, relative to the working directory [default: ${DatabasePathVariable}, else {DefaultDatabasePath}; these relative to the root of the repository checkout, as the server resolves Explorer:DatabasePath, else to the working directory]. Created and seeded when missing or empty.",
         HelpName = "path",
         Recursive = true,
     };

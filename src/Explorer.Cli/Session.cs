@@ -21,10 +21,14 @@ internal sealed class Session(Cli cli, ParseResult parse) : IAsyncDisposable
 
     public bool Json => parse.GetValue(cli.Globals.Json);
 
+    /// <summary>
+    /// The database file as an absolute path: <c>--db</c> (a command-line file argument, so relative to the
+    /// working directory), else $Explorer__DatabasePath, else data/explorer.db; these two resolved like the
+    /// server's setting (relative to the checkout root), so the CLI and the server open one file.
+    /// </summary>
     public string DatabasePath =>
-        parse.GetValue(cli.Globals.Db) is { Length: > 0 } db ? db
-        : Environment.GetEnvironmentVariable(GlobalOptions.DatabasePathVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment
-        : Explorer.Embedded.DefaultLocations.DatabasePath();
+        parse.GetValue(cli.Globals.Db) is { Length: > 0 } db ? Path.GetFullPath(db)
+        : DefaultLocations.ResolveDatabasePath(Environment.GetEnvironmentVariable(GlobalOptions.DatabasePathVariable));
 
     /// <summary><c>--store</c>, else $Explorer__Store, else embedded.</summary>
     public bool UsesNeo4j =>

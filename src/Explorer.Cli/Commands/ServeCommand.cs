@@ -18,14 +18,14 @@ internal static class ServeCommand
             Server arguments:
               Other arguments go to ASP.NET Core configuration, e.g.
               explorer serve --urls http://localhost:5080 --Explorer:SeedOnStart false
-              --db and --seed set Explorer:DatabasePath and Explorer:SeedPath.
+              --db and --seed set Explorer:DatabasePath and Explorer:SeedPath (relative to the working directory).
             """;
         command.SetAction(cli.Action(async (session, parse, cancellationToken) =>
         {
             var args = new List<string>(parse.UnmatchedTokens);
             if (parse.GetValue(cli.Globals.Db) is { Length: > 0 } db)
             {
-                args.AddRange(["--Explorer:DatabasePath", db]);
+                args.AddRange(["--Explorer:DatabasePath", Path.GetFullPath(db)]);
             }
 
             if (parse.GetValue(cli.Globals.Store) is { Length: > 0 } store)

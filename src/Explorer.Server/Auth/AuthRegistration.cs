@@ -71,9 +71,9 @@ internal static class AuthRegistration
         // Sign-in cookies and antiforgery tokens are encrypted with data protection keys; kept beside the
         // database, they survive restarts (and container rebuilds with a data volume), so sessions do too.
         services.AddDataProtection().SetApplicationName("Explorer");
-        services.AddOptions<KeyManagementOptions>().Configure<IOptions<ExplorerOptions>, IHostEnvironment, ILoggerFactory>((options, explorer, environment, loggers) =>
+        services.AddOptions<KeyManagementOptions>().Configure<IOptions<ExplorerOptions>, ILoggerFactory>((options, explorer, loggers) =>
         {
-            if (explorer.Value.Store == StoreKind.Embedded && Path.GetDirectoryName(explorer.Value.DatabaseFullPath(environment.ContentRootPath)) is { Length: > 0 } folder)
+            if (explorer.Value.Store == StoreKind.Embedded && Path.GetDirectoryName(explorer.Value.DatabaseFullPath()) is { Length: > 0 } folder)
             {
                 options.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(Path.Combine(folder, "keys")), loggers);
             }

@@ -20,8 +20,9 @@ public sealed class ExplorerOptions
     public StoreKind Store { get; set; } = StoreKind.Embedded;
 
     /// <summary>
-    /// The embedded store's SQLite file; a relative path is taken from the content root. Unset: data/explorer.db
-    /// at the root of the repository checkout (shared with the CLI), else under the working directory.
+    /// The embedded store's SQLite file. Unset: data/explorer.db. A relative path is taken from the root of the
+    /// repository checkout (outside a checkout, the working directory), the same rule as the CLI's, so the
+    /// server and every CLI verb open one file (see <see cref="Explorer.Embedded.DefaultLocations"/>).
     /// </summary>
     public string? DatabasePath { get; set; }
 
@@ -34,9 +35,8 @@ public sealed class ExplorerOptions
     /// <summary>Opens the API reference in a browser once the server listens (interactive sessions only).</summary>
     public bool OpenBrowser { get; set; }
 
-    /// <summary>The database file as an absolute path.</summary>
-    public string DatabaseFullPath(string contentRoot) =>
-        DatabasePath is { Length: > 0 } configured ? Path.GetFullPath(configured, contentRoot) : Explorer.Embedded.DefaultLocations.DatabasePath();
+    /// <summary>The database file as an absolute path (not from the content root: see <see cref="DatabasePath"/>).</summary>
+    public string DatabaseFullPath() => Explorer.Embedded.DefaultLocations.ResolveDatabasePath(DatabasePath);
 
     /// <summary>The dataset folder as an absolute path, or null when none is configured or found.</summary>
     public string? SeedDirectory(string contentRoot) =>

@@ -18,10 +18,9 @@ internal static class StoreRegistration
         services.AddSingleton<IGraphStore>(sp =>
         {
             var options = sp.ExplorerSettings();
-            var environment = sp.GetRequiredService<IHostEnvironment>();
             return options.Store switch
             {
-                StoreKind.Embedded => EmbeddedStore.Create(options.DatabaseFullPath(environment.ContentRootPath)),
+                StoreKind.Embedded => EmbeddedStore.Create(options.DatabaseFullPath()),
                 StoreKind.Neo4j => Neo4jStore.Create(sp.GetRequiredService<IOptions<Neo4jOptions>>().Value, sp.GetRequiredService<ILoggerFactory>()),
                 _ => throw new InvalidOperationException($"Unknown store '{options.Store}'."),
             };
@@ -62,7 +61,7 @@ internal static class StoreRegistration
     /// <summary>Where the store keeps the graph, for log lines: the database file as configured, or the Neo4j server and database.</summary>
     public static string Location(this ExplorerOptions options, Neo4jOptions neo4j) => options.Store switch
     {
-        StoreKind.Embedded => options.DatabasePath ?? Explorer.Embedded.DefaultLocations.RelativeDatabasePath,
+        StoreKind.Embedded => options.DatabaseFullPath(),
         StoreKind.Neo4j => neo4j.Describe(),
         _ => options.Store.ToString(),
     };

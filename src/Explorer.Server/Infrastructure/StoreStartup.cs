@@ -21,7 +21,7 @@ internal sealed class StoreStartup(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        var location = settings.Store == StoreKind.Embedded ? settings.DatabaseFullPath(environment.ContentRootPath) : settings.Location(neo4j.Value);
+        var location = settings.Location(neo4j.Value);
         logger.StoreOpening(store.Name, location);
         try
         {
