@@ -133,7 +133,7 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
     private static SeedCounts SeedNodes(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<Node> nodes, IProgress<SeedProgress>? progress, CancellationToken cancellationToken)
     {
         var existing = new Dictionary<string, Node>(StringComparer.Ordinal);
-        using (var read = Command(connection, transaction, "SELECT id, kind, name, aliases, description FROM nodes"))
+        using (var read = Command(connection, transaction, "SELECT id, kind, name, aliases, description, valid_from, valid_to FROM nodes"))
         using (var reader = read.ExecuteReader())
         {
             while (reader.Read())
@@ -148,7 +148,7 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
         for (var i = 0; i < nodes.Count; i++)
         {
             var node = nodes[i];
-            if (existing.TryGetValue(node.Id, out var current) && SameNode(current, node))
+            if (existing.TryGetValue(node.Id, out var current) && current.SameAs(node))
             {
                 unchanged++;
             }
@@ -187,7 +187,7 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
         for (var i = 0; i < edges.Count; i++)
         {
             var edge = edges[i];
-            if (existing.TryGetValue(edge.Id, out var current) && SameEdge(current, edge))
+            if (existing.TryGetValue(edge.Id, out var current) && current.SameAs(edge))
             {
                 unchanged++;
             }
@@ -531,19 +531,21 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
     // ---- SQL helpers ---------------------------------------------------------------------------------
 
     private const string NodeUpsertSql = """
-        INSERT INTO nodes (id, kind, name, aliases, description) VALUES ($id, $kind, $name, $aliases, $description)
-        ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, name = excluded.name, aliases = excluded.aliases, description = excluded.description
+        INSERT INTO nodes (id, kind, name, aliases, description, valid_from, valid_to) VALUES ($id, $kind, $name, $aliases, $description, $validFrom, $validTo)
+        ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, name = excluded.name, aliases = excluded.aliases, description = excluded.description,
+            valid_from = excluded.valid_from, valid_to = excluded.valid_to
         """;
 
     private const string EdgeUpsertSql = """
-        INSERT INTO edges (id, type, source_nid, target_nid, evidence)
-        SELECT $id, $type, s.nid, t.nid, $evidence FROM nodes s, nodes t WHERE s.id = $source AND t.id = $target
-        ON CONFLICT(id) DO UPDATE SET type = excluded.type, source_nid = excluded.source_nid, target_nid = excluded.target_nid, evidence = excluded.evidence
+        INSERT INTO edges (id, type, source_nid, target_nid, evidence, valid_from, valid_to, suspensions)
+        SELECT $id, $type, s.nid, t.nid, $evidence, $validFrom, $validTo, $suspensions FROM nodes s, nodes t WHERE s.id = $source AND t.id = $target
+        ON CONFLICT(id) DO UPDATE SET type = excluded.type, source_nid = excluded.source_nid, target_nid = excluded.target_nid, evidence = excluded.evidence,
+            valid_from = excluded.valid_from, valid_to = excluded.valid_to, suspensions = excluded.suspensions
         RETURNING eid
         """;
 
     private const string EdgeSelectSql = """
-        SELECT e.id, e.type, s.id, t.id, e.evidence, e.eid
+        SELECT e.id, e.type, s.id, t.id, e.evidence, e.eid, e.valid_from, e.valid_to, e.suspensions
         FROM edges e JOIN nodes s ON s.nid = e.source_nid JOIN nodes t ON t.nid = e.target_nid
         """;
 
@@ -553,7 +555,7 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
     {
         var nodes = new List<Node>();
         var rowIds = new List<long>();
-        using (var command = Command(connection, null, "SELECT nid, id, kind, name, aliases, description FROM nodes ORDER BY nid"))
+        using (var command = Command(connection, null, "SELECT nid, id, kind, name, aliases, description, valid_from, valid_to FROM nodes ORDER BY nid"))
         using (var reader = command.ExecuteReader())
         {
             while (reader.Read())
@@ -577,7 +579,9 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
             Enum.Parse<NodeKind>(reader.GetString(first + 1)),
             reader.GetString(first + 2),
             aliases.Length == 0 ? [] : aliases.Split(AliasSeparator),
-            reader.GetString(first + 4));
+            reader.GetString(first + 4),
+            reader.IsDBNull(first + 5) ? null : reader.GetString(first + 5),
+            reader.IsDBNull(first + 6) ? null : reader.GetString(first + 6));
     }
 
     private static Edge ReadEdge(SqliteDataReader reader) => new(
@@ -585,7 +589,10 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
         reader.GetString(1),
         reader.GetString(2),
         reader.GetString(3),
-        JsonSerializer.Deserialize<List<Evidence>>(reader.GetString(4), s_json) ?? []);
+        JsonSerializer.Deserialize<List<Evidence>>(reader.GetString(4), s_json) ?? [],
+        reader.IsDBNull(6) ? null : reader.GetString(6),
+        reader.IsDBNull(7) ? null : reader.GetString(7),
+        reader.IsDBNull(8) ? null : JsonSerializer.Deserialize<List<Suspension>>(reader.GetString(8), s_json));
 
     private static void BindNode(SqliteCommand command, Node node) => Bind(
         command,
@@ -593,7 +600,9 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
         ("$kind", node.Kind.ToString()),
         ("$name", node.Name),
         ("$aliases", string.Join(AliasSeparator, node.Aliases)),
-        ("$description", node.Description));
+        ("$description", node.Description),
+        ("$validFrom", (object?)node.ValidFrom ?? DBNull.Value),
+        ("$validTo", (object?)node.ValidTo ?? DBNull.Value));
 
     private static void BindEdge(SqliteCommand command, Edge edge) => Bind(
         command,
@@ -601,13 +610,11 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
         ("$type", edge.Type),
         ("$source", edge.Source),
         ("$target", edge.Target),
-        ("$evidence", JsonSerializer.Serialize(edge.Evidence, s_json)));
+        ("$evidence", JsonSerializer.Serialize(edge.Evidence, s_json)),
+        ("$validFrom", (object?)edge.ValidFrom ?? DBNull.Value),
+        ("$validTo", (object?)edge.ValidTo ?? DBNull.Value),
+        ("$suspensions", edge.Suspensions.Count == 0 ? DBNull.Value : JsonSerializer.Serialize(edge.Suspensions, s_json)));
 
-    private static bool SameNode(Node a, Node b) =>
-        a.Id == b.Id && a.Kind == b.Kind && a.Name == b.Name && a.Description == b.Description && a.Aliases.SequenceEqual(b.Aliases);
-
-    private static bool SameEdge(Edge a, Edge b) =>
-        a.Id == b.Id && a.Type == b.Type && a.Source == b.Source && a.Target == b.Target && a.Evidence.SequenceEqual(b.Evidence);
 
     private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql)
     {

@@ -113,6 +113,17 @@ internal static class SqliteSchema
             PRIMARY KEY (aid, version)
         ) WITHOUT ROWID;
         """,
+
+        // 3: dated records. validFrom/validTo as partial ISO dates (YYYY, YYYY-MM or YYYY-MM-DD), NULL when
+        // undated; an edge's suspensions as a JSON array of {from, to}, NULL when it has none. Existing rows
+        // stay undated until the next seed (whose upsert sees the changed record) or write dates them.
+        """
+        ALTER TABLE nodes ADD COLUMN valid_from TEXT;
+        ALTER TABLE nodes ADD COLUMN valid_to TEXT;
+        ALTER TABLE edges ADD COLUMN valid_from TEXT;
+        ALTER TABLE edges ADD COLUMN valid_to TEXT;
+        ALTER TABLE edges ADD COLUMN suspensions TEXT;
+        """,
     ];
 
     public static int Version => s_migrations.Length;
@@ -130,7 +141,8 @@ internal static class SqliteSchema
         return connection;
     }
 
-    public static void Migrate(SqliteConnection connection)
+    /// <summary>Applies the migrations after the database's version, up to <paramref name="target"/> (default: all).</summary>
+    public static void Migrate(SqliteConnection connection, int? target = null)
     {
         using var read = connection.CreateCommand();
         read.CommandText = "PRAGMA user_version;";
@@ -140,7 +152,7 @@ internal static class SqliteSchema
             throw new InvalidOperationException($"The database schema (version {current}) is newer than this Explorer understands (version {s_migrations.Length}).");
         }
 
-        for (var version = current; version < s_migrations.Length; version++)
+        for (var version = current; version < (target ?? s_migrations.Length); version++)
         {
             using var transaction = connection.BeginTransaction();
             using var command = connection.CreateCommand();

@@ -4,17 +4,26 @@ using Explorer.Seed;
 namespace Explorer.Graph;
 
 /// <summary>A node as a user supplies it (import line, request body): every field may be missing or wrong.</summary>
-public sealed record NodeRecord(string? Id, string? Kind, string? Name, IReadOnlyList<string?>? Aliases = null, string? Description = null);
+public sealed record NodeRecord(string? Id, string? Kind, string? Name, IReadOnlyList<string?>? Aliases = null, string? Description = null, string? ValidFrom = null, string? ValidTo = null);
 
 /// <summary>An edge as a user supplies it; see <see cref="NodeRecord"/>.</summary>
-public sealed record EdgeRecord(string? Id, string? Type, string? Source, string? Target, IReadOnlyList<EvidenceRecord?>? Evidence);
+public sealed record EdgeRecord(
+    string? Id,
+    string? Type,
+    string? Source,
+    string? Target,
+    IReadOnlyList<EvidenceRecord?>? Evidence,
+    string? ValidFrom = null,
+    string? ValidTo = null,
+    IReadOnlyList<Suspension?>? Suspensions = null);
 
 public sealed record EvidenceRecord(string? SourceId, string? Quote);
 
 /// <summary>
 /// Checks user-supplied nodes and edges before they are written, with the same rules as the dataset
-/// (<see cref="SeedLoader"/>): URL-safe ids, known kinds and types, bounded text, endpoints that exist and
-/// evidence quoted verbatim from a stored source. Every problem is reported at once as a 400 problem whose
+/// (<see cref="SeedLoader"/>): URL-safe ids, known kinds and types, bounded text, endpoints that exist and are
+/// of the kinds the type allows, dates that obey <see cref="Validity"/>'s rules, and evidence quoted verbatim
+/// from a stored source. Every problem is reported at once as a 400 problem whose
 /// <c>errors</c> extension maps field names to messages (the shape of ASP.NET Core validation problems).
 /// Source texts are cached per instance: use one validator per request or per import run.
 /// </summary>
@@ -26,6 +35,7 @@ public sealed class RecordValidator(IGraphStore store)
     public const int MaxDescriptionLength = 2000;
     public const int MaxEvidence = 50;
     public const int MaxQuoteLength = 2000;
+    public const int MaxSuspensions = 50;
 
     private readonly Dictionary<string, string?> _sourceTexts = new(StringComparer.Ordinal);
 
@@ -75,9 +85,14 @@ public sealed class RecordValidator(IGraphStore store)
             errors.Add("description", $"at most {MaxDescriptionLength} characters");
         }
 
+        foreach (var (field, message) in Validity.Check(record.ValidFrom, record.ValidTo))
+        {
+            errors.Add(field, message);
+        }
+
         return errors.Any
             ? errors.ToProblem("node")
-            : new Node(record.Id!, kind, record.Name!, aliases, record.Description ?? "");
+            : new Node(record.Id!, kind, record.Name!, aliases, record.Description ?? "", record.ValidFrom, record.ValidTo);
     }
 
     /// <summary>Validates an edge against the store: its endpoints and evidence sources must exist.</summary>
@@ -101,16 +116,38 @@ public sealed class RecordValidator(IGraphStore store)
             errors.Add("type", $"unknown type '{record.Type}' (expected one of {TypeNames})");
         }
 
+        var ends = new Dictionary<string, NodeKind>(StringComparer.Ordinal);
         foreach (var (field, id) in new[] { ("source", record.Source), ("target", record.Target) })
         {
             if (string.IsNullOrWhiteSpace(id))
             {
                 errors.Add(field, "a node id is required");
             }
-            else if (await store.GetNodeAsync(id, cancellationToken) is null)
+            else if (await store.GetNodeAsync(id, cancellationToken) is not { } node)
             {
                 errors.Add(field, $"no node with id '{id}'");
             }
+            else
+            {
+                ends[field] = node.Node.Kind;
+            }
+        }
+
+        if (record.Type is not null && Vocabulary.EdgeTypes.TryGetValue(record.Type, out var typeInfo)
+            && ends.TryGetValue("source", out var sourceKind) && ends.TryGetValue("target", out var targetKind)
+            && typeInfo.CheckEnds(sourceKind, targetKind) is { } wrongEnd)
+        {
+            errors.Add(wrongEnd.Field, wrongEnd.Message);
+        }
+
+        if (record.Suspensions is { Count: > MaxSuspensions })
+        {
+            errors.Add("suspensions", $"at most {MaxSuspensions} suspensions");
+        }
+
+        foreach (var (field, message) in Validity.Check(record.ValidFrom, record.ValidTo, record.Suspensions?.Take(MaxSuspensions).ToList()))
+        {
+            errors.Add(field, message);
         }
 
         var evidence = new List<Evidence>();
@@ -135,7 +172,7 @@ public sealed class RecordValidator(IGraphStore store)
 
         return errors.Any
             ? errors.ToProblem("edge")
-            : new Edge(record.Id!, record.Type!, record.Source!, record.Target!, evidence);
+            : new Edge(record.Id!, record.Type!, record.Source!, record.Target!, evidence, record.ValidFrom, record.ValidTo, [.. record.Suspensions?.OfType<Suspension>() ?? []]);
     }
 
     private async Task<Evidence?> CheckEvidenceAsync(Errors errors, string field, EvidenceRecord? item, CancellationToken cancellationToken)
@@ -222,7 +259,7 @@ public sealed class RecordValidator(IGraphStore store)
 
     private static string KindNames => string.Join(", ", Enum.GetNames<NodeKind>());
 
-    private static string TypeNames => string.Join(", ", Vocabulary.EdgeTypes.Keys.Order(StringComparer.Ordinal));
+    private static string TypeNames => Vocabulary.TypeNames;
 
     private sealed class Errors
     {

@@ -28,6 +28,7 @@ internal static class Cypher
     [
         "id", "kind", "name", "aliases", "description", "keys", "searchText",
         "evidence", "title", "text", "seq", "at", "entityId", "source", "target",
+        "validFrom", "validTo", "suspensions",
 
         // :Annotation and :AnnotationVersion (authorKey and tagKeys: ASCII case-folded, for the feed's filters)
         "targetKind", "targetId", "tags", "tagKeys", "confidence", "citation", "status", "author", "authorKey",
@@ -91,14 +92,15 @@ internal static class Cypher
 
     // ---- Nodes -----------------------------------------------------------------------------------------
 
-    private const string NodeFields = "n.id AS id, n.kind AS kind, n.name AS name, n.aliases AS aliases, n.description AS description";
+    private const string NodeFields = "n.id AS id, n.kind AS kind, n.name AS name, n.aliases AS aliases, n.description AS description, " +
+        "n.validFrom AS validFrom, n.validTo AS validTo";
 
     /// <summary>Upserts nodes of one kind: the kind is both a property (for filters) and a label (for people browsing Neo4j).</summary>
     public static readonly FrozenDictionary<NodeKind, string> UpsertNodes = Enum.GetValues<NodeKind>().ToFrozenDictionary(kind => kind, kind => $"""
         UNWIND $rows AS row
         MERGE (n:Node {"{"}id: row.id{"}"})
         SET n.kind = row.kind, n.name = row.name, n.aliases = row.aliases, n.description = row.description,
-            n.keys = row.keys, n.searchText = row.searchText
+            n.validFrom = row.validFrom, n.validTo = row.validTo, n.keys = row.keys, n.searchText = row.searchText
         REMOVE n:{string.Join(':', Enum.GetNames<NodeKind>())}
         SET n:{kind}
         RETURN count(n) AS written
@@ -129,7 +131,8 @@ internal static class Cypher
     public static readonly string EdgesByIds = string.Join("\nUNION ALL\n", EdgeTypes.Select(type => $$"""
         UNWIND $ids AS edgeId
         MATCH (s:Node)-[r:{{type}} {id: edgeId}]->(t:Node)
-        RETURN r.id AS id, type(r) AS type, s.id AS source, t.id AS target, r.evidence AS evidence
+        RETURN r.id AS id, type(r) AS type, s.id AS source, t.id AS target, r.evidence AS evidence,
+               r.validFrom AS validFrom, r.validTo AS validTo, r.suspensions AS suspensions
         """));
 
     /// <summary>Deletes edges of one (known) type by id.</summary>
@@ -145,7 +148,7 @@ internal static class Cypher
         UNWIND $rows AS row
         MATCH (s:Node {id: row.source})
         MATCH (t:Node {id: row.target})
-        CREATE (s)-[r:{{type}} {id: row.id, evidence: row.evidence}]->(t)
+        CREATE (s)-[r:{{type}} {id: row.id, evidence: row.evidence, validFrom: row.validFrom, validTo: row.validTo, suspensions: row.suspensions}]->(t)
         RETURN count(r) AS written
         """, StringComparer.Ordinal);
 
@@ -209,7 +212,9 @@ internal static class Cypher
         MATCH (x:Node {id: nodeId})-[r]-(y:Node)
         WHERE type(r) IN $types AND (y.id = $center OR y.kind IN $kinds)
         RETURN nodeId AS from, r.id AS edge, type(r) AS type, startNode(r).id AS source, endNode(r).id AS target, r.evidence AS evidence,
-               y.id AS id, y.kind AS kind, y.name AS name, y.aliases AS aliases, y.description AS description
+               r.validFrom AS edgeValidFrom, r.validTo AS edgeValidTo, r.suspensions AS suspensions,
+               y.id AS id, y.kind AS kind, y.name AS name, y.aliases AS aliases, y.description AS description,
+               y.validFrom AS validFrom, y.validTo AS validTo
         LIMIT $rows
         """;
 

@@ -169,7 +169,7 @@ internal sealed partial class Neo4jGraphStore : IGraphStore
             var changed = new List<Node>();
             foreach (var node in batch)
             {
-                if (existing.TryGetValue(node.Id, out var current) && SameNode(current, node))
+                if (existing.TryGetValue(node.Id, out var current) && current.SameAs(node))
                 {
                     unchanged++;
                     continue;
@@ -206,7 +206,7 @@ internal sealed partial class Neo4jGraphStore : IGraphStore
             var changed = new List<Edge>();
             foreach (var edge in batch)
             {
-                if (existing.TryGetValue(edge.Id, out var current) && SameEdge(current, edge))
+                if (existing.TryGetValue(edge.Id, out var current) && current.SameAs(edge))
                 {
                     unchanged++;
                     continue;
@@ -354,13 +354,15 @@ internal sealed partial class Neo4jGraphStore : IGraphStore
                 if (!position.ContainsKey(id))
                 {
                     position[id] = order.Count;
-                    order.Add(new Node(id, Enum.Parse<NodeKind>(row.String("kind")), row.String("name"), row.Strings("aliases"), row.StringOrNull("description") ?? ""));
+                    order.Add(ReadNode(row));
                     next.Add(id);
                 }
 
                 if (edgeIds.Add(row.String("edge")))
                 {
-                    edges.Add(new Edge(row.String("edge"), row.String("type"), row.String("source"), row.String("target"), Evidence(row.StringOrNull("evidence"))));
+                    edges.Add(new Edge(
+                        row.String("edge"), row.String("type"), row.String("source"), row.String("target"), Evidence(row.StringOrNull("evidence")),
+                        row.StringOrNull("edgeValidFrom"), row.StringOrNull("edgeValidTo"), Suspensions(row.StringOrNull("suspensions"))));
                 }
             }
 
@@ -718,20 +720,26 @@ internal sealed partial class Neo4jGraphStore : IGraphStore
         var keys = Keys(node);
         return Params(
             ("id", node.Id), ("kind", node.Kind.ToString()), ("name", node.Name), ("aliases", node.Aliases.ToList()),
-            ("description", node.Description), ("keys", keys), ("searchText", string.Join('\n', keys)));
+            ("description", node.Description), ("validFrom", node.ValidFrom), ("validTo", node.ValidTo),
+            ("keys", keys), ("searchText", string.Join('\n', keys)));
     }
 
     private static Dictionary<string, object?> EdgeRow(Edge edge) =>
-        Params(("id", edge.Id), ("source", edge.Source), ("target", edge.Target), ("evidence", JsonSerializer.Serialize(edge.Evidence, s_json)));
+        Params(
+            ("id", edge.Id), ("source", edge.Source), ("target", edge.Target), ("evidence", JsonSerializer.Serialize(edge.Evidence, s_json)),
+            ("validFrom", edge.ValidFrom), ("validTo", edge.ValidTo),
+            ("suspensions", edge.Suspensions.Count == 0 ? null : JsonSerializer.Serialize(edge.Suspensions, s_json)));
 
     private static Dictionary<string, object?> SourceRow(SourceDocument source) =>
         Params(("id", source.Id), ("title", source.Title), ("kind", source.Kind), ("description", source.Description), ("text", source.Text));
 
     private static Node ReadNode(QueryRecord r) =>
-        new(r.String("id"), Enum.Parse<NodeKind>(r.String("kind")), r.String("name"), r.Strings("aliases"), r.StringOrNull("description") ?? "");
+        new(r.String("id"), Enum.Parse<NodeKind>(r.String("kind")), r.String("name"), r.Strings("aliases"), r.StringOrNull("description") ?? "",
+            r.StringOrNull("validFrom"), r.StringOrNull("validTo"));
 
     private static Edge ReadEdge(QueryRecord r) =>
-        new(r.String("id"), r.String("type"), r.String("source"), r.String("target"), Evidence(r.StringOrNull("evidence")));
+        new(r.String("id"), r.String("type"), r.String("source"), r.String("target"), Evidence(r.StringOrNull("evidence")),
+            r.StringOrNull("validFrom"), r.StringOrNull("validTo"), Suspensions(r.StringOrNull("suspensions")));
 
     private static SourceDocument ReadSource(QueryRecord r) =>
         new(r.String("id"), r.String("title"), r.String("kind"), r.StringOrNull("description") ?? "", r.StringOrNull("text") ?? "");
@@ -739,11 +747,8 @@ internal sealed partial class Neo4jGraphStore : IGraphStore
     private static List<Evidence> Evidence(string? json) =>
         string.IsNullOrEmpty(json) ? [] : JsonSerializer.Deserialize<List<Evidence>>(json, s_json) ?? [];
 
-    private static bool SameNode(Node a, Node b) =>
-        a.Id == b.Id && a.Kind == b.Kind && a.Name == b.Name && a.Description == b.Description && a.Aliases.SequenceEqual(b.Aliases);
-
-    private static bool SameEdge(Edge a, Edge b) =>
-        a.Id == b.Id && a.Type == b.Type && a.Source == b.Source && a.Target == b.Target && a.Evidence.SequenceEqual(b.Evidence);
+    private static List<Suspension> Suspensions(string? json) =>
+        string.IsNullOrEmpty(json) ? [] : JsonSerializer.Deserialize<List<Suspension>>(json, s_json) ?? [];
 
     private sealed class IdSequenceComparer : IComparer<IReadOnlyList<string>>
     {

@@ -8,8 +8,9 @@ namespace Explorer.Seed;
 /// <summary>
 /// Loads <c>graph-seed/</c> (sources.json, nodes.json, edges.json and the source texts) and validates it:
 /// unique ids, known kinds and types, edges between existing nodes, evidence quoted verbatim from a known
-/// source, names and aliases that identify one node only. The first problem found is thrown with the file,
-/// record and field it concerns.
+/// source, names and aliases that identify one node only, edge ends of the kinds the type allows, and dates
+/// that obey <see cref="Validity"/>'s rules. The first problem found is thrown with the file, record and field
+/// it concerns.
 /// </summary>
 public static partial class SeedLoader
 {
@@ -101,7 +102,8 @@ public static partial class SeedLoader
             var name = RequiredString(file, id, element, "name");
             var aliases = OptionalStringArray(file, id, element, "aliases");
             var description = OptionalString(element, "description") ?? "";
-            var node = new Node(id, kind, name, aliases, description);
+            var (validFrom, validTo) = Dates(file, id, element);
+            var node = new Node(id, kind, name, aliases, description, validFrom, validTo);
 
             foreach (var (field, value) in NamesOf(node))
             {
@@ -138,7 +140,7 @@ public static partial class SeedLoader
     private static List<Edge> LoadEdges(string directory, List<Node> nodes, List<SourceDocument> sources)
     {
         var file = EdgesFile;
-        var nodeIds = nodes.Select(n => n.Id).ToHashSet(StringComparer.Ordinal);
+        var kinds = nodes.ToDictionary(n => n.Id, n => n.Kind, StringComparer.Ordinal);
         var texts = sources.ToDictionary(s => s.Id, s => s.Text, StringComparer.Ordinal);
         var ids = new HashSet<string>(StringComparer.Ordinal);
         var result = new List<Edge>();
@@ -153,19 +155,24 @@ public static partial class SeedLoader
             var type = RequiredString(file, id, element, "type");
             if (!Vocabulary.IsEdgeType(type))
             {
-                throw new SeedValidationException(file, id, "type", $"unknown type '{type}' (expected one of {string.Join(", ", Vocabulary.EdgeTypes.Keys.Order(StringComparer.Ordinal))})");
+                throw new SeedValidationException(file, id, "type", $"unknown type '{type}' (expected one of {Vocabulary.TypeNames})");
             }
 
             var source = RequiredString(file, id, element, "source");
             var target = RequiredString(file, id, element, "target");
-            if (!nodeIds.Contains(source))
+            if (!kinds.TryGetValue(source, out var sourceKind))
             {
                 throw new SeedValidationException(file, id, "source", $"no node with id '{source}'");
             }
 
-            if (!nodeIds.Contains(target))
+            if (!kinds.TryGetValue(target, out var targetKind))
             {
                 throw new SeedValidationException(file, id, "target", $"no node with id '{target}'");
+            }
+
+            if (Vocabulary.EdgeTypes[type].CheckEnds(sourceKind, targetKind) is { } wrongEnd)
+            {
+                throw new SeedValidationException(file, id, wrongEnd.Field, wrongEnd.Message);
             }
 
             if (!element.TryGetProperty("evidence", out var evidenceElement) || evidenceElement.ValueKind != JsonValueKind.Array || evidenceElement.GetArrayLength() == 0)
@@ -198,7 +205,73 @@ public static partial class SeedLoader
                 evidence.Add(new Evidence(sourceId, quote));
             }
 
-            result.Add(new Edge(id, type, source, target, evidence));
+            var (validFrom, validTo) = Dates(file, id, element);
+            var suspensions = Suspensions(file, id, element);
+            if (Validity.Check(validFrom, validTo, suspensions) is [var (badField, problem), ..])
+            {
+                throw new SeedValidationException(file, id, badField, problem);
+            }
+
+            result.Add(new Edge(id, type, source, target, evidence, validFrom, validTo, suspensions));
+        }
+
+        return result;
+    }
+
+    /// <summary>Reads <c>validFrom</c> and <c>validTo</c> (optional strings) and checks them.</summary>
+    private static (string? From, string? To) Dates(string file, string record, JsonElement element)
+    {
+        var from = OptionalDate(file, record, element, "validFrom");
+        var to = OptionalDate(file, record, element, "validTo");
+        if (Validity.Check(from, to) is [var (field, problem), ..])
+        {
+            throw new SeedValidationException(file, record, field, problem);
+        }
+
+        return (from, to);
+    }
+
+    private static string? OptionalDate(string file, string record, JsonElement element, string name, string? field = null)
+    {
+        if (!element.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            throw new SeedValidationException(file, record, field ?? name, "expected a date string (YYYY, YYYY-MM or YYYY-MM-DD)");
+        }
+
+        return value.GetString();
+    }
+
+    /// <summary>Reads <c>suspensions</c>: an optional array of <c>{from, to}</c> objects (<c>to</c> optional).</summary>
+    private static List<Suspension> Suspensions(string file, string record, JsonElement element)
+    {
+        var result = new List<Suspension>();
+        if (!element.TryGetProperty("suspensions", out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return result;
+        }
+
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            throw new SeedValidationException(file, record, "suspensions", "expected an array of {from, to} objects");
+        }
+
+        var index = 0;
+        foreach (var item in value.EnumerateArray())
+        {
+            var field = $"suspensions[{index++}]";
+            if (item.ValueKind != JsonValueKind.Object)
+            {
+                throw new SeedValidationException(file, record, field, "expected an object {from, to}");
+            }
+
+            var from = OptionalDate(file, record, item, "from", field + ".from")
+                ?? throw new SeedValidationException(file, record, field + ".from", "a start date is required");
+            result.Add(new Suspension(from, OptionalDate(file, record, item, "to", field + ".to")));
         }
 
         return result;

@@ -34,8 +34,9 @@ export const NODE_KINDS = ["Nation", "Organization", "Mission", "Region", "Theme
 
 /** The edge vocabulary (Explorer.Graph.Vocabulary.EdgeTypes); the document types an edge's type as a string. */
 export const EDGE_TYPES = [
-  "MEMBER_OF", "CONDUCTED", "DEPLOYED_TO", "LOCATED_IN", "PROVIDED_AID_TO", "PARTNERED_WITH", "SUCCEEDED_BY",
-  "EXEMPLIFIES", "ADDRESSES", "FOCUSES_ON", "CONSTRAINS", "SUPPORTS", "PART_OF",
+  "CONDUCTED", "AUTHORIZED", "DEPLOYED_TO", "PROVIDED_AID_TO", "PARTNERED_WITH",
+  "MEMBER_OF", "LOCATED_IN", "PART_OF", "SUCCEEDED_BY",
+  "EXEMPLIFIES", "FOCUSES_ON", "ADDRESSES", "SUPPORTS", "CONSTRAINS", "LEADS_TO", "TRANSFORMS", "COMPLEMENTS", "ASPECT_OF",
 ] as const;
 
 /** Explorer.Server.Live.ChangeEvent: a committed change as the hub pushes it. */

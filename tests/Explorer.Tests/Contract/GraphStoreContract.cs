@@ -401,6 +401,33 @@ public abstract partial class GraphStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DatesAndSuspensionsAreStoredAndReadBack()
+    {
+        await Store.UpsertNodeAsync(new Node("dated-mission", NodeKind.Mission, "Dated Mission", [], "A mission made up by a test.", "1995-12", "2004-12-02"));
+        await Store.UpsertEdgeAsync(new Edge("dated-mission-deployed-to-mali", "DEPLOYED_TO", "dated-mission", "mali", [new Evidence("public-record", "x")],
+            "1995-12-20", "2004", [new Suspension("1999", "1999-06"), new Suspension("2001-02-03", "2002")]));
+        await Store.UpsertEdgeAsync(new Edge("dated-mission-deployed-to-sudan", "DEPLOYED_TO", "dated-mission", "sudan", [new Evidence("public-record", "x")], "1996"));
+
+        var node = (await Store.GetNodeAsync("dated-mission"))!.Node;
+        var edge = (await Store.GetEdgeAsync("dated-mission-deployed-to-mali"))!;
+        var open = (await Store.GetEdgeAsync("dated-mission-deployed-to-sudan"))!;
+        var around = (await Store.GetNeighborhoodAsync(new NeighborhoodQuery("dated-mission")))!;
+
+        Assert.Equal(("1995-12", "2004-12-02"), (node.ValidFrom, node.ValidTo));
+        Assert.Equal(("1995-12-20", "2004"), (edge.ValidFrom, edge.ValidTo));
+        Assert.Equal([new Suspension("1999", "1999-06"), new Suspension("2001-02-03", "2002")], edge.Suspensions);
+        Assert.Equal(("1996", null), (open.ValidFrom, open.ValidTo));
+        Assert.Empty(open.Suspensions);
+        Assert.True(around.Edges.Single(e => e.Id == edge.Id).SameAs(edge));
+        Assert.True(around.Center.SameAs(node));
+
+        await Store.UpsertEdgeAsync(edge with { ValidTo = null, Suspensions = [] });
+        var undated = (await Store.GetEdgeAsync(edge.Id))!;
+        Assert.Equal(("1995-12-20", null), (undated.ValidFrom, undated.ValidTo));
+        Assert.Empty(undated.Suspensions);
+    }
+
+    [Fact]
     public async Task EdgesToUnknownNodesAreRefusedAndNothingIsWritten()
     {
         var before = await Store.GetChangesAsync(0, 10_000);

@@ -158,6 +158,80 @@ public sealed class SeedDatasetTests
         Assert.Contains("nato", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void ABadDateIsRefusedNamingFileRecordAndField()
+    {
+        using var copy = CopyDataset();
+        Mutate(copy.File("nodes.json"), nodes => nodes[2]!["validTo"] = "1995-13");
+        var error = Assert.Throws<SeedValidationException>(() => SeedLoader.Load(copy.Path));
+        Assert.Equal(("nodes.json", Dataset.Nodes[2].Id, "validTo"), (error.File, error.Record, error.Field));
+
+        using var copy2 = CopyDataset();
+        Mutate(copy2.File("edges.json"), edges =>
+        {
+            edges[3]!["validFrom"] = "2001";
+            edges[3]!["validTo"] = "2000-12-31";
+        });
+        error = Assert.Throws<SeedValidationException>(() => SeedLoader.Load(copy2.Path));
+        Assert.Equal(("edges.json", Dataset.Edges[3].Id, "validTo"), (error.File, error.Record, error.Field));
+        Assert.Contains("before validFrom", error.Message, StringComparison.Ordinal);
+
+        using var copy3 = CopyDataset();
+        Mutate(copy3.File("edges.json"), edges => edges[4]!["validFrom"] = 1995);
+        error = Assert.Throws<SeedValidationException>(() => SeedLoader.Load(copy3.Path));
+        Assert.Equal(("edges.json", Dataset.Edges[4].Id, "validFrom"), (error.File, error.Record, error.Field));
+    }
+
+    [Fact]
+    public void ASuspensionOutsideItsMembershipOrWithoutAStartIsRefused()
+    {
+        using var copy = CopyDataset();
+        Mutate(copy.File("edges.json"), edges =>
+        {
+            edges[5]!["validTo"] = "2000";
+            edges[5]!["suspensions"] = new JsonArray(new JsonObject { ["from"] = "1999", ["to"] = "2001" });
+        });
+        var error = Assert.Throws<SeedValidationException>(() => SeedLoader.Load(copy.Path));
+        Assert.Equal(("edges.json", Dataset.Edges[5].Id, "suspensions[0].to"), (error.File, error.Record, error.Field));
+
+        using var copy2 = CopyDataset();
+        Mutate(copy2.File("edges.json"), edges => edges[5]!["suspensions"] = new JsonArray(new JsonObject { ["to"] = "2001" }));
+        error = Assert.Throws<SeedValidationException>(() => SeedLoader.Load(copy2.Path));
+        Assert.Equal("suspensions[0].from", error.Field);
+    }
+
+    [Fact]
+    public void AnEdgeBetweenKindsItsTypeDoesNotAllowIsRefused()
+    {
+        using var copy = CopyDataset();
+        var index = Dataset.Edges.ToList().FindIndex(e => e.Type == "MEMBER_OF");
+        Mutate(copy.File("edges.json"), edges => edges[index]!["target"] = "balkans");
+        var error = Assert.Throws<SeedValidationException>(() => SeedLoader.Load(copy.Path));
+        Assert.Equal(("edges.json", Dataset.Edges[index].Id, "target"), (error.File, error.Record, error.Field));
+        Assert.Contains("Region", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EveryEdgeJoinsTheKindsItsTypeAllows()
+    {
+        var kinds = Dataset.Nodes.ToDictionary(n => n.Id, n => n.Kind);
+        Assert.All(Dataset.Edges, e => Assert.Null(Vocabulary.EdgeTypes[e.Type].CheckEnds(kinds[e.Source], kinds[e.Target])));
+    }
+
+    [Fact]
+    public void EveryDateIsValidAndEverySpanRunsForward()
+    {
+        foreach (var node in Dataset.Nodes)
+        {
+            Assert.True(Validity.Check(node.ValidFrom, node.ValidTo).Count == 0, node.Id);
+        }
+
+        foreach (var edge in Dataset.Edges)
+        {
+            Assert.True(Validity.Check(edge.ValidFrom, edge.ValidTo, edge.Suspensions).Count == 0, edge.Id);
+        }
+    }
+
     private static TempDirectory CopyDataset()
     {
         var copy = new TempDirectory();
