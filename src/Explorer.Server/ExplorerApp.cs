@@ -30,13 +30,7 @@ public static class ExplorerApp
         builder.Services.AddExplorerAuth();
         builder.Services.AddWriteLimits();
         builder.Services.AddLive(builder.Configuration);
-        builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
-        {
-            document.Info.Title = "Explorer API";
-            document.Info.Description = "How nations, organizations, missions, regions and themes connect. Every edge carries evidence: " +
-                "verbatim quotes from a source document. Every error is RFC 9457 problem+json.";
-            return Task.CompletedTask;
-        }));
+        builder.Services.AddExplorerOpenApi();
 
         var app = builder.Build();
 

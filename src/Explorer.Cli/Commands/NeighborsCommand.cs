@@ -20,13 +20,15 @@ internal static class NeighborsCommand
         command.SetAction(cli.Action(async (session, parse, cancellationToken) =>
         {
             var queries = await session.QueriesAsync(cancellationToken);
-            var request = new NeighborhoodRequest(
-                CommonOptions.Words(parse.GetValue(node)),
-                parse.GetValue(depth),
-                CommonOptions.List(parse.GetValue(kinds)),
-                CommonOptions.List(parse.GetValue(types)),
-                parse.GetValue(limit),
-                parse.GetValue(offset));
+            var request = new NeighborhoodRequest
+            {
+                Id = CommonOptions.Words(parse.GetValue(node)),
+                Depth = parse.GetValue(depth),
+                Kinds = CommonOptions.List(parse.GetValue(kinds)),
+                Types = CommonOptions.List(parse.GetValue(types)),
+                Limit = parse.GetValue(limit),
+                Offset = parse.GetValue(offset),
+            };
             var outcome = await queries.NeighborhoodAsync(request, cancellationToken);
             if (outcome.Problem is not null)
             {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Explorer.Cli.Output;
+using Explorer.Query;
 using Explorer.Server.Nodes;
 
 namespace Explorer.Cli.Commands;
@@ -14,22 +15,15 @@ internal static class NodeCommand
         command.SetAction(cli.Action(async (session, parse, cancellationToken) =>
         {
             var queries = await session.QueriesAsync(cancellationToken);
-            var resolved = await queries.ResolveAsync(CommonOptions.Words(parse.GetValue(node)), "id", cancellationToken);
-            if (resolved.Problem is not null)
+            var outcome = await queries.NodeAsync(new NodeRequest { Id = CommonOptions.Words(parse.GetValue(node)) }, cancellationToken);
+            if (outcome.Value is not { } details)
             {
-                return session.Fail(resolved.Problem);
-            }
-
-            var details = await queries.Store.GetNodeAsync(resolved.Value!.Id, cancellationToken);
-            if (details is null)
-            {
-                return session.Fail(ExitCodes.NotFound, $"id: no node is called '{resolved.Value.Id}'.");
+                return session.Fail(outcome.Problem!);
             }
 
             if (session.Json)
             {
-                var n = details.Node;
-                session.WriteJson(new NodeResponse(n.Id, n.Kind, n.Name, n.Aliases, n.Description, details.Degree, details.CountsByType));
+                session.WriteJson(NodeResponse.Of(details));
             }
             else
             {

@@ -27,16 +27,18 @@ internal static class PathCommand
         command.SetAction(cli.Action(async (session, parse, cancellationToken) =>
         {
             var queries = await session.QueriesAsync(cancellationToken);
-            var request = new PathRequest(
-                parse.GetValue(from),
-                parse.GetValue(to),
-                parse.GetValue(mode),
-                parse.GetValue(k),
-                parse.GetValue(maxHops),
-                CommonOptions.List(parse.GetValue(types)),
-                CommonOptions.List(parse.GetValue(kinds)),
-                parse.GetValue(direction),
-                CommonOptions.List(parse.GetValue(avoid)));
+            var request = new PathRequest
+            {
+                From = parse.GetValue(from),
+                To = parse.GetValue(to),
+                Mode = parse.GetValue(mode),
+                K = parse.GetValue(k),
+                MaxHops = parse.GetValue(maxHops),
+                Types = CommonOptions.List(parse.GetValue(types)),
+                Kinds = CommonOptions.List(parse.GetValue(kinds)),
+                Direction = parse.GetValue(direction),
+                Avoid = CommonOptions.List(parse.GetValue(avoid)),
+            };
             var outcome = await queries.PathsAsync(request, cancellationToken);
             if (outcome.Problem is not null)
             {
@@ -45,11 +47,11 @@ internal static class PathCommand
 
             if (session.Json)
             {
-                session.WriteJson(PathsResponse.Create(outcome.Value!, request.Mode));
+                session.WriteJson(PathsResponse.Of(outcome.Value!));
             }
             else
             {
-                PathText.Write(session.Out, outcome.Value!, request.Mode ?? "shortest");
+                PathText.Write(session.Out, outcome.Value!, showMode: true);
             }
 
             return ExitCodes.Ok;

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Explorer.Cli.Output;
 using Explorer.Query;
-using Explorer.Server.Paths;
 using Explorer.Server.Query;
 
 namespace Explorer.Cli.Commands;
@@ -30,45 +29,27 @@ internal static class QueryCommand
             var answer = outcome.Value!;
             if (session.Json)
             {
-                session.WriteJson(ToResponse(answer, text));
+                session.WriteJson(QueryResponse.Of(answer));
                 return ExitCodes.Ok;
             }
 
             session.Out.WriteLine($"Understood as: {answer.Interpretation}");
             session.Out.WriteLine();
-            if (answer.Path is not null)
+            switch (answer)
             {
-                PathText.Write(session.Out, answer.Path, mode: null);
-            }
-            else if (answer.Neighborhood is not null)
-            {
-                NeighborhoodText.Write(session.Out, answer.Neighborhood, GraphQueries.DefaultNeighborhoodLimit, 0);
-            }
-            else
-            {
-                SearchText.Write(session.Out, answer.Search ?? []);
+                case QueryAnswer.Paths paths:
+                    PathText.Write(session.Out, paths.Answer, showMode: false);
+                    break;
+                case QueryAnswer.Neighbors neighbors:
+                    NeighborhoodText.Write(session.Out, neighbors.Neighborhood, GraphQueries.DefaultNeighborhoodLimit, 0);
+                    break;
+                case QueryAnswer.Search search:
+                    SearchText.Write(session.Out, search.Hits);
+                    break;
             }
 
             return ExitCodes.Ok;
         }));
         return command;
-    }
-
-    /// <summary>The /api/query response for the same answer: <c>kind</c> (path, neighborhood, search) and its fields.</summary>
-    private static QueryResponse ToResponse(QueryAnswer answer, string phrase)
-    {
-        if (answer.Path is { } path)
-        {
-            var ranked = PhraseParser.Parse(phrase) is PathPhrase { Ranked: true };
-            var p = PathsResponse.Create(path, ranked ? "k" : null);
-            return new PathQueryResponse(answer.Interpretation, p.From, p.To, p.Mode, p.Paths, p.Nodes, p.Edges, p.Reason);
-        }
-
-        if (answer.Neighborhood is { } n)
-        {
-            return new NeighborhoodQueryResponse(answer.Interpretation, n.Center, n.Nodes, n.Edges, n.Truncated, n.CountsByType);
-        }
-
-        return new SearchQueryResponse(answer.Interpretation, answer.Search ?? []);
     }
 }

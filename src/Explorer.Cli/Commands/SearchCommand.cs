@@ -17,7 +17,12 @@ internal static class SearchCommand
         command.SetAction(cli.Action(async (session, parse, cancellationToken) =>
         {
             var queries = await session.QueriesAsync(cancellationToken);
-            var request = new SearchRequest(CommonOptions.Words(parse.GetValue(text)), CommonOptions.List(parse.GetValue(kinds)), parse.GetValue(limit));
+            var request = new SearchRequest
+            {
+                Q = CommonOptions.Words(parse.GetValue(text)),
+                Kinds = CommonOptions.List(parse.GetValue(kinds)),
+                Limit = parse.GetValue(limit),
+            };
             var outcome = await queries.SearchAsync(request, cancellationToken);
             if (outcome.Problem is not null)
             {

@@ -13,7 +13,7 @@ internal static class SourcesCommand
         command.SetAction(cli.Action(async (session, parse, cancellationToken) =>
         {
             var queries = await session.QueriesAsync(cancellationToken);
-            var sources = await queries.Store.ListSourcesAsync(cancellationToken);
+            var sources = await queries.SourcesAsync(cancellationToken);
             if (session.Json)
             {
                 session.WriteJson(sources);
@@ -40,15 +40,16 @@ internal static class SourcesCommand
         {
             var queries = await session.QueriesAsync(cancellationToken);
             var sourceId = parse.GetValue(id)!.Trim();
-            var source = await queries.Store.GetSourceAsync(sourceId, cancellationToken);
-            if (source is null)
+            var outcome = await queries.SourceAsync(sourceId, cancellationToken);
+            if (outcome.Value is not { } source)
             {
-                var known = (await queries.Store.ListSourcesAsync(cancellationToken)).Select(s => s.Id).ToList();
+                var known = (await queries.SourcesAsync(cancellationToken)).Select(s => s.Id).ToList();
                 var hint = known.Count is > 0 and <= 20 ? $" Known sources: {string.Join(", ", known)}." : "";
-                return session.Fail(new QueryProblem(404, "Source not found", $"id: no source has the id '{sourceId}'.{hint}", new Dictionary<string, object?>
+                return session.Fail(outcome.Problem! with
                 {
-                    ["field"] = "id",
-                }));
+                    Detail = outcome.Problem.Detail + hint,
+                    Extensions = new Dictionary<string, object?> { ["field"] = "id" },
+                });
             }
 
             if (session.Json)

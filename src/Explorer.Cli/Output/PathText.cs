@@ -13,8 +13,8 @@ internal static class PathText
     private const string RelationIndent = "    ";
     private const string QuoteIndent = "        ";
 
-    /// <summary>Writes the paths; <paramref name="mode"/>, when given, is named in the heading.</summary>
-    public static void Write(TextWriter writer, PathAnswer answer, string? mode)
+    /// <summary>Writes the paths; with <paramref name="showMode"/> the heading names the mode they were found in.</summary>
+    public static void Write(TextWriter writer, PathAnswer answer, bool showMode)
     {
         var result = answer.Result;
         var heading = $"{answer.From.Name} [{answer.From.Kind}] to {answer.To.Name} [{answer.To.Kind}]";
@@ -26,7 +26,7 @@ internal static class PathText
         }
 
         var count = result.Paths.Count == 1 ? "1 path" : $"{result.Paths.Count.ToString(CultureInfo.InvariantCulture)} paths";
-        writer.WriteLine($"{count} from {heading}{(string.IsNullOrWhiteSpace(mode) ? "" : $" ({mode.Trim().ToLowerInvariant()})")}");
+        writer.WriteLine($"{count} from {heading}{(showMode ? $" ({answer.ModeName})" : "")}");
 
         var nodes = result.Nodes.ToDictionary(n => n.Id, StringComparer.Ordinal);
         var edges = result.Edges.ToDictionary(e => e.Id, StringComparer.Ordinal);

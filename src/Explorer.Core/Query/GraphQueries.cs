@@ -2,32 +2,11 @@ using Explorer.Graph;
 
 namespace Explorer.Query;
 
-/// <summary>A node reference resolved from what a user typed.</summary>
-public sealed record NodeRef(string Id, NodeKind Kind, string Name);
-
-public sealed record PathRequest(
-    string? From,
-    string? To,
-    string? Mode = null,
-    int? K = null,
-    int? MaxHops = null,
-    string? Types = null,
-    string? Kinds = null,
-    string? Direction = null,
-    string? Avoid = null);
-
-public sealed record PathAnswer(NodeRef From, NodeRef To, PathSet Result);
-
-public sealed record NeighborhoodRequest(string Node, int? Depth = null, string? Kinds = null, string? Types = null, int? Limit = null, int? Offset = null);
-
-public sealed record SearchRequest(string? Q, string? Kinds = null, int? Limit = null);
-
-/// <summary>What <see cref="GraphQueries.AnswerAsync"/> understood a phrase to be, with the matching result.</summary>
-public sealed record QueryAnswer(string Kind, string Interpretation, PathAnswer? Path, Neighborhood? Neighborhood, IReadOnlyList<SearchHit>? Search);
-
 /// <summary>
-/// The query engine shared by the HTTP API and the CLI: checks bounds, resolves names and aliases to
-/// nodes (ambiguity and misses become problems with candidates or suggestions) and understands phrases.
+/// The query engine, the one way to read the graph for the HTTP API and the CLI: takes a request as typed
+/// (see Requests.cs), checks bounds, resolves names and aliases to nodes (ambiguity and misses become
+/// problems with candidates or suggestions), understands phrases, asks the store, and answers with a typed
+/// result or a <see cref="QueryProblem"/>. Callers only bind and format.
 /// </summary>
 public sealed class GraphQueries(IGraphStore store)
 {
@@ -37,8 +16,6 @@ public sealed class GraphQueries(IGraphStore store)
     public const int MaxNeighborhoodLimit = 2000;
     public const int MaxDepth = 3;
     public const int MaxQueryLength = 500;
-
-    public IGraphStore Store { get; } = store;
 
     public async Task<Outcome<IReadOnlyList<SearchHit>>> SearchAsync(SearchRequest request, CancellationToken cancellationToken = default)
     {
@@ -62,9 +39,38 @@ public sealed class GraphQueries(IGraphStore store)
             return kindProblem!;
         }
 
-        var hits = await Store.SearchAsync(new SearchQuery(request.Q, kinds, request.Limit ?? DefaultSearchLimit), cancellationToken);
+        var hits = await store.SearchAsync(new SearchQuery(request.Q, kinds, request.Limit ?? DefaultSearchLimit), cancellationToken);
         return new List<SearchHit>(hits);
     }
+
+    /// <summary>A node with its degree and edge counts by type, named by an id, a name or an alias.</summary>
+    public async Task<Outcome<NodeDetails>> NodeAsync(NodeRequest request, CancellationToken cancellationToken = default)
+    {
+        var resolved = await ResolveAsync(request.Id ?? "", "id", cancellationToken);
+        if (resolved.Problem is not null)
+        {
+            return resolved.Problem;
+        }
+
+        var details = await store.GetNodeAsync(resolved.Value!.Id, cancellationToken);
+        return details is null ? NotFound("id", request.Id!, []) : details;
+    }
+
+    /// <summary>An edge with its evidence, by id.</summary>
+    public async Task<Outcome<Edge>> EdgeAsync(string id, CancellationToken cancellationToken = default) =>
+        await store.GetEdgeAsync(id, cancellationToken) is { } edge
+            ? edge
+            : new QueryProblem(404, "Edge not found", $"id: no edge has the id '{id}'.");
+
+    /// <summary>The source documents evidence quotes from, without their text.</summary>
+    public Task<IReadOnlyList<SourceInfo>> SourcesAsync(CancellationToken cancellationToken = default) =>
+        store.ListSourcesAsync(cancellationToken);
+
+    /// <summary>A source document with its full text, by id.</summary>
+    public async Task<Outcome<SourceDocument>> SourceAsync(string id, CancellationToken cancellationToken = default) =>
+        await store.GetSourceAsync(id, cancellationToken) is { } source
+            ? source
+            : new QueryProblem(404, "Source not found", $"id: no source has the id '{id}'.");
 
     public async Task<Outcome<Neighborhood>> NeighborhoodAsync(NeighborhoodRequest request, CancellationToken cancellationToken = default)
     {
@@ -83,15 +89,15 @@ public sealed class GraphQueries(IGraphStore store)
             return typeProblem!;
         }
 
-        var resolved = await ResolveAsync(request.Node, "id", cancellationToken);
+        var resolved = await ResolveAsync(request.Id ?? "", "id", cancellationToken);
         if (resolved.Problem is not null)
         {
             return resolved.Problem;
         }
 
         var query = new NeighborhoodQuery(resolved.Value!.Id, request.Depth ?? 1, kinds, types, request.Limit ?? DefaultNeighborhoodLimit, request.Offset ?? 0);
-        var neighborhood = await Store.GetNeighborhoodAsync(query, cancellationToken);
-        return neighborhood is null ? NotFound("id", request.Node, []) : neighborhood;
+        var neighborhood = await store.GetNeighborhoodAsync(query, cancellationToken);
+        return neighborhood is null ? NotFound("id", request.Id!, []) : neighborhood;
     }
 
     public async Task<Outcome<PathAnswer>> PathsAsync(PathRequest request, CancellationToken cancellationToken = default)
@@ -164,8 +170,8 @@ public sealed class GraphQueries(IGraphStore store)
         }
 
         var query = new PathQuery(from.Value!.Id, to.Value!.Id, mode, request.K ?? 3, request.MaxHops ?? 6, types, kinds, direction.Value, avoid);
-        var result = await Store.FindPathsAsync(query, cancellationToken);
-        return new PathAnswer(from.Value, to.Value, result);
+        var result = await store.FindPathsAsync(query, cancellationToken);
+        return new PathAnswer(from.Value, to.Value, mode, result);
     }
 
     /// <summary>
@@ -201,12 +207,12 @@ public sealed class GraphQueries(IGraphStore store)
 
     private async Task<Outcome<NodeRef>> ResolveOnceAsync(string trimmed, string field, CancellationToken cancellationToken)
     {
-        if (await Store.GetNodeAsync(trimmed, cancellationToken) is { } exact)
+        if (await store.GetNodeAsync(trimmed, cancellationToken) is { } exact)
         {
             return Ref(exact.Node);
         }
 
-        var matches = await Store.ResolveAsync(trimmed, cancellationToken);
+        var matches = await store.ResolveAsync(trimmed, cancellationToken);
         if (matches.Count == 1)
         {
             return Ref(matches[0]);
@@ -220,7 +226,7 @@ public sealed class GraphQueries(IGraphStore store)
         // No exact name: take the best tier of search hits. A prefix or all-tokens match that only one node
         // has is what the user meant ("Shanghai Coop"); a typo counts only against a whole name or alias
         // ("Somala"), never against one word inside a longer name ("Atlantis" is not "North Atlantic ...").
-        var hits = await Store.SearchAsync(new SearchQuery(trimmed, null, 10), cancellationToken);
+        var hits = await store.SearchAsync(new SearchQuery(trimmed, null, 10), cancellationToken);
         if (hits.Count == 0)
         {
             return NotFound(field, trimmed, hits);
@@ -285,10 +291,10 @@ public sealed class GraphQueries(IGraphStore store)
                 QueryProblem? firstProblem = null;
                 foreach (var (from, to) in path.Splits)
                 {
-                    var answer = await PathsAsync(new PathRequest(from, to, path.Ranked ? "k" : null), cancellationToken);
+                    var answer = await PathsAsync(new PathRequest { From = from, To = to, Mode = path.Ranked ? "k" : null }, cancellationToken);
                     if (answer.Value is not null)
                     {
-                        return new QueryAnswer("path", $"paths from '{from}' to '{to}'", answer.Value, null, null);
+                        return new QueryAnswer.Paths($"paths from '{from}' to '{to}'", answer.Value);
                     }
 
                     firstProblem ??= answer.Problem;
@@ -297,15 +303,15 @@ public sealed class GraphQueries(IGraphStore store)
                 return firstProblem!;
 
             case NeighborsPhrase neighbors:
-                var neighborhood = await NeighborhoodAsync(new NeighborhoodRequest(neighbors.Node), cancellationToken);
+                var neighborhood = await NeighborhoodAsync(new NeighborhoodRequest { Id = neighbors.Node }, cancellationToken);
                 return neighborhood.Value is not null
-                    ? new QueryAnswer("neighborhood", $"neighbors of '{neighbors.Node}'", null, neighborhood.Value, null)
+                    ? new QueryAnswer.Neighbors($"neighbors of '{neighbors.Node}'", neighborhood.Value)
                     : neighborhood.Problem!;
 
             default:
-                var search = await SearchAsync(new SearchRequest(phrase.Trim()), cancellationToken);
+                var search = await SearchAsync(new SearchRequest { Q = phrase.Trim() }, cancellationToken);
                 return search.Value is not null
-                    ? new QueryAnswer("search", $"search for '{phrase.Trim()}'", null, null, search.Value)
+                    ? new QueryAnswer.Search($"search for '{phrase.Trim()}'", search.Value)
                     : search.Problem!;
         }
     }
@@ -325,7 +331,7 @@ public sealed class GraphQueries(IGraphStore store)
     internal static IEnumerable<string> Split(string? list) =>
         (list ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
-    public static bool TryParseMode(string text, out PathMode mode)
+    private static bool TryParseMode(string text, out PathMode mode)
     {
         mode = text.Trim().ToLowerInvariant() switch
         {

@@ -24,13 +24,14 @@ internal sealed partial class ExplorerExceptionHandler(ILogger<ExplorerException
 
         if (exception is BadHttpRequestException && BindingFailure().Match(exception.Message) is { Success: true } binding)
         {
-            // "Failed to bind parameter "Nullable<int> limit" from "abc"." becomes a problem naming the parameter.
+            // "Failed to bind parameter "Nullable<int> limit" from "abc"." becomes a problem naming the parameter
+            // as the API spells it ("Limit", a property of an [AsParameters] request, is "limit").
             var value = binding.Groups["value"].Value;
             var shown = value.Length > 100 ? value[..100] + "…" : value;
             var expected = binding.Groups["type"].Value.Contains("int", StringComparison.OrdinalIgnoreCase) || binding.Groups["type"].Value.Contains("long", StringComparison.OrdinalIgnoreCase)
                 ? "a whole number"
                 : "a valid value";
-            await QueryProblem.Invalid(binding.Groups["name"].Value, $"'{shown}' is not {expected}").ToHttp().ExecuteAsync(httpContext);
+            await QueryProblem.Invalid(OpenApiSetup.QueryName(binding.Groups["name"].Value), $"'{shown}' is not {expected}").ToHttp().ExecuteAsync(httpContext);
             return true;
         }
 

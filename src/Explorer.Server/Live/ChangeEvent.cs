@@ -7,12 +7,13 @@ namespace Explorer.Server.Live;
 /// A committed change as pushed to browsers. <see cref="Node"/> or <see cref="Edge"/> carry the record's
 /// state after the change (null for removals and for GraphReloaded, after which clients re-fetch).
 /// <see cref="Annotation"/> carries the annotation as written by an AnnotationAdded, AnnotationChanged or
-/// AnnotationRemoved change (deleted: true for the last), and is null for every other kind.
+/// AnnotationRemoved change (deleted: true for the last), and is null for every other kind. On the wire
+/// <see cref="Kind"/> is the enum's name ("NodeUpserted"), as in <c>/api/changes</c>.
 /// </summary>
 public sealed record ChangeEvent(
     long Seq,
     DateTimeOffset At,
-    string Kind,
+    ChangeKind Kind,
     string EntityId,
     Node? Node,
     Edge? Edge,
@@ -20,5 +21,5 @@ public sealed record ChangeEvent(
 {
     /// <summary>The event for a committed change, with the state after it of the record it touched.</summary>
     public static ChangeEvent From(Change change, Node? node, Edge? edge, Annotation? annotation) =>
-        new(change.Seq, change.At, change.Kind.ToString(), change.EntityId, node, edge, annotation is null ? null : AnnotationResponse.From(annotation));
+        new(change.Seq, change.At, change.Kind, change.EntityId, node, edge, annotation is null ? null : AnnotationResponse.From(annotation));
 }

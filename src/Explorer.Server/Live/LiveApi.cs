@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Explorer.Server.Live;
 
 internal static class LiveApi
@@ -11,7 +13,9 @@ internal static class LiveApi
     /// </summary>
     public static IServiceCollection AddLive(this IServiceCollection services, IConfiguration configuration)
     {
-        var signalR = services.AddSignalR(options => options.StatefulReconnectBufferSize = 1_000_000);
+        // Enums travel as their names, as over HTTP (Infrastructure/Json.cs): a change's kind, a node's kind.
+        var signalR = services.AddSignalR(options => options.StatefulReconnectBufferSize = 1_000_000)
+            .AddJsonProtocol(options => options.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         if (RedisSettings.From(configuration) is { } redis)
         {
             signalR.AddStackExchangeRedis(redis.ConnectionString, options => options.Configuration.ChannelPrefix = StackExchange.Redis.RedisChannel.Literal(redis.ChannelPrefix));

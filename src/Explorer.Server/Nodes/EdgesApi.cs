@@ -1,4 +1,5 @@
 using Explorer.Graph;
+using Explorer.Query;
 using Explorer.Server.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -17,8 +18,9 @@ internal static class EdgesApi
         return app;
     }
 
-    private static async Task<Results<Ok<Edge>, ProblemHttpResult>> GetEdge(IGraphStore store, string id, CancellationToken cancellationToken) =>
-        await store.GetEdgeAsync(id, cancellationToken) is { } edge
-            ? TypedResults.Ok(edge)
-            : Problems.NotFound("Edge not found", $"id: no edge has the id '{id}'.");
+    private static async Task<Results<Ok<Edge>, ProblemHttpResult>> GetEdge(GraphQueries queries, string id, CancellationToken cancellationToken)
+    {
+        var outcome = await queries.EdgeAsync(id, cancellationToken);
+        return outcome.Value is { } edge ? TypedResults.Ok(edge) : outcome.Problem!.ToHttp();
+    }
 }

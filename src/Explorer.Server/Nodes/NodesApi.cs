@@ -12,7 +12,11 @@ public sealed record NodeResponse(
     IReadOnlyList<string> Aliases,
     string Description,
     int Degree,
-    IReadOnlyDictionary<string, int> CountsByType);
+    IReadOnlyDictionary<string, int> CountsByType)
+{
+    public static NodeResponse Of(NodeDetails details) => new(
+        details.Node.Id, details.Node.Kind, details.Node.Name, details.Node.Aliases, details.Node.Description, details.Degree, details.CountsByType);
+}
 
 internal static class NodesApi
 {
@@ -38,27 +42,17 @@ internal static class NodesApi
         return app;
     }
 
-    private static async Task<Results<Ok<NodeResponse>, ProblemHttpResult>> GetNode(GraphQueries queries, string id, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<NodeResponse>, ProblemHttpResult>> GetNode(
+        GraphQueries queries, [AsParameters] NodeRequest request, CancellationToken cancellationToken)
     {
-        var resolved = await queries.ResolveAsync(id, "id", cancellationToken);
-        if (resolved.Problem is { } problem)
-        {
-            return problem.ToHttp();
-        }
-
-        if (await queries.Store.GetNodeAsync(resolved.Value!.Id, cancellationToken) is not { } details)
-        {
-            return Problems.NotFound("Node not found", $"id: no node is called '{id}'.");
-        }
-
-        var node = details.Node;
-        return TypedResults.Ok(new NodeResponse(node.Id, node.Kind, node.Name, node.Aliases, node.Description, details.Degree, details.CountsByType));
+        var outcome = await queries.NodeAsync(request, cancellationToken);
+        return outcome.Value is { } details ? TypedResults.Ok(NodeResponse.Of(details)) : outcome.Problem!.ToHttp();
     }
 
     private static async Task<Results<Ok<Neighborhood>, ProblemHttpResult>> GetNeighborhood(
-        GraphQueries queries, string id, int? depth, string? kinds, string? types, int? limit, int? offset, CancellationToken cancellationToken)
+        GraphQueries queries, [AsParameters] NeighborhoodRequest request, CancellationToken cancellationToken)
     {
-        var outcome = await queries.NeighborhoodAsync(new NeighborhoodRequest(id, depth, kinds, types, limit, offset), cancellationToken);
+        var outcome = await queries.NeighborhoodAsync(request, cancellationToken);
         return outcome.Value is { } neighborhood ? TypedResults.Ok(neighborhood) : outcome.Problem!.ToHttp();
     }
 }

@@ -18,18 +18,17 @@ public sealed record PathsResponse(
     IReadOnlyList<Edge> Edges,
     string? Reason)
 {
-    public static PathsResponse Create(PathAnswer answer, string? mode) => new(
+    public static PathsResponse Of(PathAnswer answer) => new(
         answer.From,
         answer.To,
-        ModeName(mode),
+        answer.ModeName,
         answer.Result.Paths,
         answer.Result.Nodes,
         answer.Result.Edges,
-        answer.Result.Paths.Count == 0 ? answer.Result.Reason ?? "No path found." : null);
+        ReasonOf(answer.Result));
 
-    /// <summary>The mode as the API spells it: shortest, all or k.</summary>
-    public static string ModeName(string? mode) =>
-        (mode is { Length: > 0 } && GraphQueries.TryParseMode(mode, out var parsed) ? parsed : PathMode.Shortest).ToString().ToLowerInvariant();
+    /// <summary>Why there is no path (null when there are paths).</summary>
+    public static string? ReasonOf(PathSet result) => result.Paths.Count == 0 ? result.Reason ?? "No path found." : null;
 }
 
 internal static class PathsApi
@@ -50,19 +49,9 @@ internal static class PathsApi
     }
 
     private static async Task<Results<Ok<PathsResponse>, ProblemHttpResult>> FindPaths(
-        GraphQueries queries,
-        string? from,
-        string? to,
-        string? mode,
-        int? k,
-        int? maxHops,
-        string? types,
-        string? kinds,
-        string? direction,
-        string? avoid,
-        CancellationToken cancellationToken)
+        GraphQueries queries, [AsParameters] PathRequest request, CancellationToken cancellationToken)
     {
-        var outcome = await queries.PathsAsync(new PathRequest(from, to, mode, k, maxHops, types, kinds, direction, avoid), cancellationToken);
-        return outcome.Value is { } answer ? TypedResults.Ok(PathsResponse.Create(answer, mode)) : outcome.Problem!.ToHttp();
+        var outcome = await queries.PathsAsync(request, cancellationToken);
+        return outcome.Value is { } answer ? TypedResults.Ok(PathsResponse.Of(answer)) : outcome.Problem!.ToHttp();
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json.Serialization;
 using Explorer.Graph;
 using Explorer.Query;
@@ -12,7 +13,18 @@ namespace Explorer.Server.Query;
 [JsonDerivedType(typeof(PathQueryResponse), "path")]
 [JsonDerivedType(typeof(NeighborhoodQueryResponse), "neighborhood")]
 [JsonDerivedType(typeof(SearchQueryResponse), "search")]
-public abstract record QueryResponse([property: JsonPropertyOrder(-1)] string Interpretation);
+public abstract record QueryResponse([property: JsonPropertyOrder(-1)] string Interpretation)
+{
+    /// <summary>The response for the engine's answer: one case per kind of answer.</summary>
+    public static QueryResponse Of(QueryAnswer answer) => answer switch
+    {
+        QueryAnswer.Paths { Answer: var path } => new PathQueryResponse(
+            answer.Interpretation, path.From, path.To, path.ModeName, path.Result.Paths, path.Result.Nodes, path.Result.Edges, PathsResponse.ReasonOf(path.Result)),
+        QueryAnswer.Neighbors { Neighborhood: var n } => new NeighborhoodQueryResponse(answer.Interpretation, n.Center, n.Nodes, n.Edges, n.Truncated, n.CountsByType),
+        QueryAnswer.Search search => new SearchQueryResponse(answer.Interpretation, search.Hits),
+        _ => throw new UnreachableException($"Unknown answer {answer.GetType().Name}."),
+    };
+}
 
 /// <summary>A path question: the /api/paths fields.</summary>
 public sealed record PathQueryResponse(
@@ -59,16 +71,6 @@ internal static class QueryApi
             return problem.ToHttp();
         }
 
-        var answer = outcome.Value!;
-        QueryResponse response = answer switch
-        {
-            { Path: { } path } => Path(answer.Interpretation, PathsResponse.Create(path, PhraseParser.Parse(q!) is PathPhrase { Ranked: true } ? "k" : null)),
-            { Neighborhood: { } n } => new NeighborhoodQueryResponse(answer.Interpretation, n.Center, n.Nodes, n.Edges, n.Truncated, n.CountsByType),
-            _ => new SearchQueryResponse(answer.Interpretation, answer.Search ?? []),
-        };
-        return TypedResults.Ok(response);
+        return TypedResults.Ok(QueryResponse.Of(outcome.Value!));
     }
-
-    private static PathQueryResponse Path(string interpretation, PathsResponse p) =>
-        new(interpretation, p.From, p.To, p.Mode, p.Paths, p.Nodes, p.Edges, p.Reason);
 }

@@ -22,9 +22,9 @@ internal static class SearchApi
     }
 
     private static async Task<Results<Ok<SearchResponse>, ProblemHttpResult>> Search(
-        GraphQueries queries, string? q, string? kinds, int? limit, CancellationToken cancellationToken)
+        GraphQueries queries, [AsParameters] SearchRequest request, CancellationToken cancellationToken)
     {
-        var outcome = await queries.SearchAsync(new SearchRequest(q, kinds, limit), cancellationToken);
+        var outcome = await queries.SearchAsync(request, cancellationToken);
         return outcome.Value is { } hits ? TypedResults.Ok(new SearchResponse(hits)) : outcome.Problem!.ToHttp();
     }
 }

@@ -1,4 +1,5 @@
 using Explorer.Graph;
+using Explorer.Query;
 using Explorer.Server.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -23,11 +24,12 @@ internal static class SourcesApi
         return app;
     }
 
-    private static async Task<Ok<IReadOnlyList<SourceInfo>>> ListSources(IGraphStore store, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await store.ListSourcesAsync(cancellationToken));
+    private static async Task<Ok<IReadOnlyList<SourceInfo>>> ListSources(GraphQueries queries, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await queries.SourcesAsync(cancellationToken));
 
-    private static async Task<Results<Ok<SourceDocument>, ProblemHttpResult>> GetSource(IGraphStore store, string id, CancellationToken cancellationToken) =>
-        await store.GetSourceAsync(id, cancellationToken) is { } source
-            ? TypedResults.Ok(source)
-            : Problems.NotFound("Source not found", $"id: no source has the id '{id}'.");
+    private static async Task<Results<Ok<SourceDocument>, ProblemHttpResult>> GetSource(GraphQueries queries, string id, CancellationToken cancellationToken)
+    {
+        var outcome = await queries.SourceAsync(id, cancellationToken);
+        return outcome.Value is { } source ? TypedResults.Ok(source) : outcome.Problem!.ToHttp();
+    }
 }

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Threading.Channels;
 using Explorer.Graph;
 using Explorer.Server.Live;
@@ -21,6 +23,7 @@ public sealed class LiveChannelTests(ExplorerFactory factory) : IClassFixture<Ex
                 options.HttpMessageHandlerFactory = _ => factory.Server.CreateHandler();
                 options.Transports = HttpTransportType.LongPolling;
             })
+            .AddJsonProtocol(options => options.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()))
             .Build();
         connection.On<ChangeEvent>(nameof(IGraphClient.Changed), change => changes.Writer.TryWrite(change));
         await connection.StartAsync();
@@ -41,8 +44,37 @@ public sealed class LiveChannelTests(ExplorerFactory factory) : IClassFixture<Ex
         var change = await changes.ReadAsync(timeout.Token);
         Assert.Equal(written.Seq, change.Seq);
         Assert.True(change.Seq > before);
-        Assert.Equal(nameof(ChangeKind.NodeUpserted), change.Kind);
+        Assert.Equal(ChangeKind.NodeUpserted, change.Kind);
         Assert.Equal("Live test theme", change.Node!.Name);
+    }
+
+    [Fact]
+    public async Task ChangeKindsAndNodeKindsTravelAsTheirNamesAsInTheChangesApi()
+    {
+        var raw = Channel.CreateUnbounded<JsonElement>();
+        await using var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(factory.Server.BaseAddress, LiveApi.HubPath), options =>
+            {
+                options.HttpMessageHandlerFactory = _ => factory.Server.CreateHandler();
+                options.Transports = HttpTransportType.LongPolling;
+            })
+            .Build();
+        connection.On<JsonElement>(nameof(IGraphClient.Changed), change => raw.Writer.TryWrite(change));
+        await connection.StartAsync();
+
+        var written = await factory.Store.UpsertNodeAsync(new Node("wire-kind-node", NodeKind.Mission, "Wire kind mission", [], ""));
+        factory.Services.GetRequiredService<ChangePublisher>().Signal();
+
+        using var timeout = new CancellationTokenSource(Patience);
+        JsonElement change;
+        do
+        {
+            change = await raw.Reader.ReadAsync(timeout.Token);
+        }
+        while (change.GetProperty("seq").GetInt64() != written.Seq);
+
+        Assert.Equal("NodeUpserted", change.GetProperty("kind").GetString());
+        Assert.Equal("Mission", change.GetProperty("node").GetProperty("kind").GetString());
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using System.Net.Sockets;
 using System.Threading.Channels;
 using Explorer.Graph;
@@ -51,6 +52,7 @@ public sealed class ScaleOutTests : IAsyncLifetime
                 options.Transports = HttpTransportType.WebSockets;
                 options.SkipNegotiation = true;
             })
+            .AddJsonProtocol(options => options.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()))
             .Build();
         connection.On<ChangeEvent>(nameof(IGraphClient.Changed), change => changes.Writer.TryWrite(change));
         await connection.StartAsync(TestContext.Current.CancellationToken);
@@ -68,7 +70,7 @@ public sealed class ScaleOutTests : IAsyncLifetime
 
         Assert.Equal(written.Seq, change.Seq);
         Assert.Equal("scale-out-node", change.EntityId);
-        Assert.Equal(nameof(ChangeKind.NodeUpserted), change.Kind);
+        Assert.Equal(ChangeKind.NodeUpserted, change.Kind);
 
         // (Node may be null here: the publisher may be A, whose embedded in-memory index does not see B's write;
         // over Neo4j every instance reads the same graph.)

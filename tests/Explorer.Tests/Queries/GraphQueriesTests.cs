@@ -25,14 +25,15 @@ public sealed class GraphQueriesTests : IAsyncLifetime
     {
         var answer = await Queries.AnswerAsync("NATO to Balkans");
         Assert.Null(answer.Problem);
-        Assert.Equal("path", answer.Value!.Kind);
-        Assert.Equal(["nato", "nato-balkans-intervention", "balkans"], answer.Value.Path!.Result.Paths[0].Nodes);
+        var paths = Assert.IsType<QueryAnswer.Paths>(answer.Value);
+        Assert.Equal(PathMode.Shortest, paths.Answer.Mode);
+        Assert.Equal(["nato", "nato-balkans-intervention", "balkans"], paths.Answer.Result.Paths[0].Nodes);
     }
 
     [Fact]
     public async Task UnToMaliGoesThroughMinusma()
     {
-        var answer = await Queries.PathsAsync(new PathRequest("UN", "Mali"));
+        var answer = await Queries.PathsAsync(new PathRequest { From = "UN", To = "Mali" });
         Assert.Equal(["un", "minusma", "mali"], answer.Value!.Result.Paths[0].Nodes);
         Assert.Equal("un", answer.Value.From.Id);
     }
@@ -53,7 +54,7 @@ public sealed class GraphQueriesTests : IAsyncLifetime
         await _store.UpsertNodeAsync(new Node("georgia-state", NodeKind.Region, "Georgia (U.S. state)", ["State of Georgia"], ""));
         await _store.UpsertNodeAsync(new Node("georgia-state-alias", NodeKind.Region, "Peach State", ["Georgia"], ""));
 
-        var outcome = await Queries.PathsAsync(new PathRequest("Georgia", "Mali"));
+        var outcome = await Queries.PathsAsync(new PathRequest { From = "Georgia", To = "Mali" });
 
         Assert.Equal(422, outcome.Problem!.Status);
         var candidates = Assert.IsType<List<NodeRef>>(outcome.Problem.Extensions!["candidates"]);
@@ -63,7 +64,7 @@ public sealed class GraphQueriesTests : IAsyncLifetime
     [Fact]
     public async Task AnUnknownNameIsA404WithSuggestions()
     {
-        var outcome = await Queries.PathsAsync(new PathRequest("Atlantis", "Mali"));
+        var outcome = await Queries.PathsAsync(new PathRequest { From = "Atlantis", To = "Mali" });
         Assert.Equal(404, outcome.Problem!.Status);
         Assert.Equal("from", outcome.Problem.Extensions!["field"]);
         Assert.True(outcome.Problem.Extensions.ContainsKey("suggestions"));
@@ -79,7 +80,7 @@ public sealed class GraphQueriesTests : IAsyncLifetime
     [InlineData("NATO", "Mali", null, null, 0, "maxHops")]
     public async Task OutOfBoundsPathParametersAre400s(string? from, string? to, string? mode, int? k, int? maxHops, string field)
     {
-        var outcome = await Queries.PathsAsync(new PathRequest(from, to, mode, k, maxHops));
+        var outcome = await Queries.PathsAsync(new PathRequest { From = from, To = to, Mode = mode, K = k, MaxHops = maxHops });
         Assert.Equal(400, outcome.Problem!.Status);
         Assert.StartsWith(field, outcome.Problem.Detail, StringComparison.Ordinal);
     }
@@ -90,23 +91,23 @@ public sealed class GraphQueriesTests : IAsyncLifetime
     [InlineData(null, null, "INVADED")]
     public async Task UnknownDirectionsKindsAndTypesAre400s(string? direction, string? kinds, string? types)
     {
-        var outcome = await Queries.PathsAsync(new PathRequest("NATO", "Mali", Direction: direction, Kinds: kinds, Types: types));
+        var outcome = await Queries.PathsAsync(new PathRequest { From = "NATO", To = "Mali", Direction = direction, Kinds = kinds, Types = types });
         Assert.Equal(400, outcome.Problem!.Status);
     }
 
     [Fact]
     public async Task NeighborhoodBoundsAreEnforced()
     {
-        Assert.Equal(400, (await Queries.NeighborhoodAsync(new NeighborhoodRequest("nato", Depth: 4))).Problem!.Status);
-        Assert.Equal(400, (await Queries.NeighborhoodAsync(new NeighborhoodRequest("nato", Limit: 2001))).Problem!.Status);
-        Assert.Equal(400, (await Queries.NeighborhoodAsync(new NeighborhoodRequest("nato", Offset: -1))).Problem!.Status);
+        Assert.Equal(400, (await Queries.NeighborhoodAsync(new NeighborhoodRequest { Id = "nato", Depth = 4 })).Problem!.Status);
+        Assert.Equal(400, (await Queries.NeighborhoodAsync(new NeighborhoodRequest { Id = "nato", Limit = 2001 })).Problem!.Status);
+        Assert.Equal(400, (await Queries.NeighborhoodAsync(new NeighborhoodRequest { Id = "nato", Offset = -1 })).Problem!.Status);
         Assert.Equal(2001 - 1, GraphQueries.MaxNeighborhoodLimit);
     }
 
     [Fact]
     public async Task TypesAreAcceptedInAnyCase()
     {
-        var outcome = await Queries.PathsAsync(new PathRequest("NATO", "Balkans", Types: "conducted,deployed-to"));
+        var outcome = await Queries.PathsAsync(new PathRequest { From = "NATO", To = "Balkans", Types = "conducted,deployed-to" });
         Assert.Null(outcome.Problem);
         Assert.All(outcome.Value!.Result.Edges, e => Assert.Contains(e.Type, new[] { "CONDUCTED", "DEPLOYED_TO" }));
     }
@@ -115,25 +116,25 @@ public sealed class GraphQueriesTests : IAsyncLifetime
     public async Task NeighborsOfAPhraseAnswersWithANeighborhood()
     {
         var answer = await Queries.AnswerAsync("neighbors of NATO");
-        Assert.Equal("neighborhood", answer.Value!.Kind);
-        Assert.Equal("nato", answer.Value.Neighborhood!.Center.Id);
+        Assert.Equal("nato", Assert.IsType<QueryAnswer.Neighbors>(answer.Value).Neighborhood.Center.Id);
     }
 
     [Fact]
     public async Task APlainNameAnswersWithASearch()
     {
         var answer = await Queries.AnswerAsync("Somalia");
-        Assert.Equal("search", answer.Value!.Kind);
-        Assert.Equal("somalia", answer.Value.Search![0].Id);
+        Assert.Equal("somalia", Assert.IsType<QueryAnswer.Search>(answer.Value).Hits[0].Id);
     }
 
     [Fact]
     public async Task HowIsRelatedRanksConcreteLinksFirst()
     {
         var answer = await Queries.AnswerAsync("how is the United States related to Haiti?");
-        var paths = answer.Value!.Path!.Result.Paths;
+        var ranked = Assert.IsType<QueryAnswer.Paths>(answer.Value).Answer;
+        Assert.Equal(PathMode.K, ranked.Mode);
+        var paths = ranked.Result.Paths;
         Assert.True(paths.Count > 1);
-        Assert.All(paths[0].Edges, id => Assert.False(Vocabulary.EdgeTypes[answer.Value.Path.Result.Edges.Single(e => e.Id == id).Type].Thematic));
+        Assert.All(paths[0].Edges, id => Assert.False(Vocabulary.EdgeTypes[ranked.Result.Edges.Single(e => e.Id == id).Type].Thematic));
     }
 
     [Fact]
