@@ -10,6 +10,20 @@ export interface Expansion {
   pages: number;
 }
 
+/** A node the analyst dragged and pinned, at its graph coordinates. */
+export interface Pin {
+  id: string;
+  x: number;
+  y: number;
+}
+
+/** Sigma's camera: center in normalized coordinates and zoom ratio. */
+export interface CameraState {
+  x: number;
+  y: number;
+  ratio: number;
+}
+
 export interface ViewState {
   /** A phrase typed in the search box ("NATO to Balkans", "neighbors of NATO"). */
   q: string;
@@ -27,17 +41,20 @@ export interface ViewState {
   hidden: string[];
   /** "n:<node id>" or "e:<edge id>". */
   selected: string;
+  pins: Pin[];
+  /** Where the analyst moved the camera; null: fitted to the graph. */
+  camera: CameraState | null;
 }
 
 export const DEFAULTS: Readonly<ViewState> = Object.freeze({
   q: "", from: "", to: "", mode: "shortest", k: 3, maxHops: 6,
-  types: [], kinds: [], avoid: [], expanded: [], hidden: [], selected: "",
+  types: [], kinds: [], avoid: [], expanded: [], hidden: [], selected: "", pins: [], camera: null,
 });
 
 export const LIMITS = { k: [1, 10], maxHops: [1, 10], pages: [1, 50], expanded: 100 } as const;
 
 export function emptyView(): ViewState {
-  return { ...DEFAULTS, types: [], kinds: [], avoid: [], expanded: [], hidden: [] };
+  return { ...DEFAULTS, types: [], kinds: [], avoid: [], expanded: [], hidden: [], pins: [] };
 }
 
 const clamp = (value: number, [min, max]: readonly [number, number], fallback: number) =>
@@ -78,6 +95,8 @@ export function encodeView(view: ViewState): string {
   for (const expansion of view.expanded) params.append("x", encodeExpansion(expansion));
   if (view.hidden.length) params.set("hide", view.hidden.join(","));
   if (view.selected) params.set("sel", view.selected);
+  for (const pin of view.pins) params.append("pin", `${pin.id}~${round(pin.x)}~${round(pin.y)}`);
+  if (view.camera) params.set("cam", `${round(view.camera.x)}~${round(view.camera.y)}~${round(view.camera.ratio)}`);
   return params.toString();
 }
 
@@ -104,7 +123,25 @@ export function decodeView(search: string): ViewState {
   view.hidden = list(params.get("hide"));
   const selected = params.get("sel") ?? "";
   view.selected = /^[ne]:./.test(selected) ? selected : "";
+  const pinned = new Set<string>();
+  for (const raw of params.getAll("pin")) {
+    const [id = "", x = "", y = ""] = raw.split("~");
+    const px = Number(x), py = Number(y);
+    if (id.trim() === "" || x === "" || y === "" || !Number.isFinite(px) || !Number.isFinite(py) || pinned.has(id) || pinned.size >= LIMITS.expanded) continue;
+    pinned.add(id);
+    view.pins.push({ id: id.trim(), x: px, y: py });
+  }
+  const [cx = "", cy = "", ratio = ""] = (params.get("cam") ?? "").split("~");
+  const camera = { x: Number(cx), y: Number(cy), ratio: Number(ratio) };
+  if (cx !== "" && cy !== "" && ratio !== "" && Number.isFinite(camera.x) && Number.isFinite(camera.y) && Number.isFinite(camera.ratio) && camera.ratio > 0) {
+    view.camera = { x: camera.x, y: camera.y, ratio: Math.min(10, Math.max(0.05, camera.ratio)) };
+  }
   return view;
+}
+
+/** Coordinates in the URL: 4 decimals is well below a pixel. */
+function round(value: number): number {
+  return Math.round(value * 10000) / 10000;
 }
 
 /** Adds an expansion or raises its page count; returns a new list. */

@@ -169,4 +169,22 @@ public sealed class AnnotationsUiTests(BrowserFixture fixture) : IClassFixture<B
         await Expect(section.GetByRole(AriaRole.Form)).ToHaveCountAsync(0);
         await Expect(section).ToContainTextAsync("You are signed in as vic, a viewer: you can read annotations; analysts and admins write them.");
     }
+
+    [Fact]
+    public async Task PresenceNamesWhoIsSignedInInEveryTab()
+    {
+        var (alice, _) = await OpenEdgeAsync("ana", "un-conducted-minusma", "un", "minusma");
+        await using var aliceTab = alice;
+        var (bob, _) = await OpenEdgeAsync("bo", "un-conducted-minusma", "un", "minusma");
+        await using var bobTab = bob;
+
+        await Expect(alice.Page.Locator("#presence")).ToHaveTextAsync("Viewing: ana, bo");
+        await Expect(bob.Page.Locator("#presence")).ToHaveTextAsync("Viewing: ana, bo");
+
+        // A reload is the same tab again, with the same name.
+        await bob.Page.ReloadAsync();
+        await bob.WaitAsync("window.__explorer && window.__explorer.ready");
+        await Expect(bob.Page.Locator("#presence")).ToHaveTextAsync("Viewing: ana, bo");
+        await Expect(alice.Page.Locator("#presence")).ToHaveTextAsync("Viewing: ana, bo");
+    }
 }

@@ -11,14 +11,20 @@ namespace Explorer.Tests.Browser;
 public sealed class ExplorerPageTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
     [Fact]
-    public async Task TheSeedViewDrawsTheStartNeighborhoodUnderTheContentSecurityPolicy()
+    public async Task TheFirstViewShowsTheEssaysActorsAndTheirMissionsUnderTheContentSecurityPolicy()
     {
         await using var explorer = await ExplorerPage.OpenAsync(fixture);
 
         var nodes = await explorer.NodesAsync();
         Assert.Contains("nato", nodes);
-        Assert.InRange(nodes.Length, 10, 26);
-        await Expect(explorer.Panel.GetByRole(AriaRole.Heading, new() { Name = "NATO" })).ToBeVisibleAsync();
+        Assert.Contains("african-union", nodes);
+        Assert.Contains("un", nodes);
+        Assert.Contains("nato-balkans-intervention", nodes);
+        Assert.Contains("minusma", nodes);
+        Assert.All(await explorer.EdgesAsync(), edge => Assert.Contains("-conducted-", edge));
+        await Expect(explorer.Panel.GetByRole(AriaRole.Heading, new() { Name = "Who conducted which missions" })).ToBeVisibleAsync();
+        // NATO has more relations than drawn: its label says how many more.
+        Assert.Matches(@"^NATO · \d+ more$", await explorer.Page.EvaluateAsync<string>("window.__explorer.displayedLabel('nato')"));
         await Expect(explorer.Page.Locator("#connection")).ToHaveTextAsync("Live");
         Assert.Empty(await explorer.CspViolationsAsync());
         Assert.Empty(explorer.Errors);
@@ -58,8 +64,8 @@ public sealed class ExplorerPageTests(BrowserFixture fixture) : IClassFixture<Br
 
         string[] path = ["nato", "nato-balkans-intervention", "balkans", "nato-conducted-nato-balkans-intervention", "nato-balkans-intervention-deployed-to-balkans"];
         Assert.Equal(path.Order(), (await explorer.HighlightedAsync()).Order());
-        // The rest of the view stays, dimmed: more is drawn than the path.
-        Assert.True((await explorer.NodesAsync()).Length > 3);
+        // The answer replaces the last view (the start view's neighborhood is gone): the path is what is drawn.
+        Assert.Equal(["balkans", "nato", "nato-balkans-intervention"], (await explorer.NodesAsync()).Order());
 
         var hops = explorer.Panel.GetByRole(AriaRole.Listitem, new() { Name = "Path 1" });
         await Expect(hops.GetByRole(AriaRole.Button, new() { Name = "NATO", Exact = true })).ToBeVisibleAsync();
@@ -167,7 +173,7 @@ public sealed class ExplorerPageTests(BrowserFixture fixture) : IClassFixture<Br
     {
         await using var alice = await ExplorerPage.OpenAsync(fixture);
         await using var bob = await ExplorerPage.OpenAsync(fixture);
-        await Expect(bob.Page.Locator("#presence")).ToContainTextAsync("viewing");
+        await Expect(bob.Page.Locator("#presence")).ToContainTextAsync("Viewing: 2 anonymous");
         var publisher = fixture.Services.GetRequiredService<ChangePublisher>();
 
         await fixture.Store.UpsertNodeAsync(new Node("live-browser-mission", NodeKind.Mission, "Live browser mission", [], "Added while two analysts watch."), TestContext.Current.CancellationToken);

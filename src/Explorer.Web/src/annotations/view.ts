@@ -30,6 +30,8 @@ export class AnnotationsView {
   readonly client = new AnnotationClient();
   readonly session = new Session(this.client);
   onChange: (() => void) | null = null;
+  /** Signed in or out: who the page acts as changed. */
+  onSession: (() => void) | null = null;
   private readonly forms = new Map<string, FormState>();
 
   counts(targets: readonly string[]): Promise<Map<string, number>> {
@@ -38,12 +40,16 @@ export class AnnotationsView {
 
   private async login(userName: string, password: string): Promise<string | null> {
     const problem = await this.session.login(userName, password);
-    if (problem === null) this.onChange?.();
+    if (problem === null) {
+      this.onSession?.();
+      this.onChange?.();
+    }
     return problem;
   }
 
   private async logout(): Promise<void> {
     await this.session.logout();
+    this.onSession?.();
     this.onChange?.();
   }
 
