@@ -81,6 +81,8 @@ public static class CliApp
             ServeCommand.Create(cli),
             UsersCommand.Create(cli),
             TokensCommand.Create(cli),
+            BackupCommands.CreateBackup(cli),
+            BackupCommands.CreateRestore(cli),
         };
 
         foreach (var option in root.Options)

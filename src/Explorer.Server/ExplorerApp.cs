@@ -9,6 +9,7 @@ using Explorer.Server.Paths;
 using Explorer.Server.Query;
 using Explorer.Server.Search;
 using Explorer.Server.Sources;
+using Explorer.Server.Telemetry;
 using Explorer.Server.Web;
 using Scalar.AspNetCore;
 
@@ -30,10 +31,13 @@ public static class ExplorerApp
         builder.Services.AddExplorerAuth();
         builder.Services.AddWriteLimits();
         builder.Services.AddLive(builder.Configuration);
+        builder.Services.AddExplorerHealth(builder.Configuration);
+        builder.Services.AddExplorerTelemetry(builder.Configuration);
         builder.Services.AddExplorerOpenApi();
 
         var app = builder.Build();
 
+        app.UseStorageRecovery();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseSecurityHeaders();
@@ -71,6 +75,7 @@ public static class ExplorerApp
         app.MapTokens();
         app.MapUsers();
         app.MapHealth();
+        app.MapTelemetry(app.Configuration);
 
         return app;
     }

@@ -13,8 +13,8 @@ internal static class PathCommand
     {
         var from = new Argument<string>("from") { Description = "Where the path starts: id, name or alias (quote names with spaces)." };
         var to = new Argument<string>("to") { Description = "Where the path ends: id, name or alias." };
-        var mode = new Option<string?>("--mode") { Description = "shortest (one path), all (every shortest path) or k (k shortest, real-world links ranked before thematic ones) [default: shortest].", HelpName = "shortest|all|k" };
-        var k = new Option<int?>("--k") { Description = $"How many paths in k mode (1..{PathQuery.MaxK}) [default: 3].", HelpName = "n" };
+        var mode = new Option<string?>("--mode") { Description = "ranked (a few paths ordered by how well they explain, each with why), shortest (one path), all (every shortest path) or k (k shortest, real-world links ranked before thematic ones) [default: ranked].", HelpName = "ranked|shortest|all|k" };
+        var k = new Option<int?>("--k") { Description = $"How many paths in ranked and k mode (1..{PathQuery.MaxK}) [default: 3].", HelpName = "n" };
         var maxHops = new Option<int?>("--max-hops") { Description = $"Longest path to consider (1..{PathQuery.MaxMaxHops}) [default: 6].", HelpName = "n" };
         var types = CommonOptions.Types("Only follow edges of these types.");
         var kinds = CommonOptions.Kinds("Only pass through nodes of these kinds.");

@@ -38,6 +38,11 @@ internal static class PathText
             writer.WriteLine();
             var hops = path.Length == 1 ? "1 hop" : $"{path.Length.ToString(CultureInfo.InvariantCulture)} hops";
             writer.WriteLine($"Path {(p + 1).ToString(CultureInfo.InvariantCulture)}: {hops}, cost {path.Cost.ToString("0.##", CultureInfo.InvariantCulture)}");
+            if (path.Why is { Length: > 0 } why)
+            {
+                TextLayout.WriteWrapped(writer, "Why: " + why, "");
+            }
+
             writer.WriteLine(Label(path.Nodes[0]));
             for (var i = 0; i < path.Edges.Count; i++)
             {

@@ -53,6 +53,42 @@ public sealed record Annotation(
     long Version,
     bool Deleted)
 {
+    /// <summary>The editable fields, in the order history lists them (all of them changed when an annotation is created).</summary>
+    public static readonly IReadOnlyList<string> EditableFields = ["text", "tags", "confidence", "citation", "status"];
+
+    /// <summary>What a deletion records as changed.</summary>
+    public static readonly IReadOnlyList<string> DeletionFields = ["deleted"];
+
+    /// <summary>
+    /// The one guard of an edit or a deletion, in every store: null when <paramref name="current"/> is live
+    /// and at <paramref name="expectedVersion"/>; otherwise the refusal (missing or deleted: NotFound; another
+    /// version: VersionConflict with the current state). Nothing is written after a refusal.
+    /// </summary>
+    public static AnnotationWrite? Refusal(Annotation? current, long expectedVersion) => current switch
+    {
+        null or { Deleted: true } => AnnotationWrite.Missing,
+        _ when current.Version != expectedVersion => new AnnotationWrite.VersionConflict(current),
+        _ => null,
+    };
+
+    /// <summary>This annotation after <paramref name="edit"/>, committed at <paramref name="at"/>: the next version.</summary>
+    public Annotation Edited(AnnotationEdit edit, DateTimeOffset at) => this with
+    {
+        Text = edit.Text,
+        Tags = [.. edit.Tags],
+        Confidence = edit.Confidence,
+        Citation = edit.Citation,
+        Status = edit.Status,
+        UpdatedAt = at,
+        Version = Version + 1,
+    };
+
+    /// <summary>
+    /// This annotation soft-deleted at <paramref name="at"/>: the next version, kept with <see cref="Deleted"/> set.
+    /// (Named for what it returns: <c>Deleted</c> is the flag.)
+    /// </summary>
+    public Annotation DeletedAt(DateTimeOffset at) => this with { UpdatedAt = at, Version = Version + 1, Deleted = true };
+
     /// <summary>The editable fields whose value differs from <paramref name="before"/>, in a fixed order (what history records).</summary>
     public List<string> ChangedFrom(Annotation before)
     {

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Explorer.Annotations;
+using Explorer.Telemetry;
 using Microsoft.Data.Sqlite;
 
 namespace Explorer.Embedded;
@@ -116,8 +117,17 @@ internal sealed class AnnotationCommitQueue(SemaphoreSlim writeLock, Func<Sqlite
                 catch (Exception ex)
                 {
                     // This write failed (a database error, a bug): it alone is undone and reports the error.
-                    transaction.Rollback("annotation_write");
                     failures[i] = ex;
+                    try
+                    {
+                        transaction.Rollback("annotation_write");
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        // SQLite rolled the whole transaction back, as it may on a full disk or an I/O error:
+                        // nothing in this batch committed, and every write in it reports the cause.
+                        System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(ex);
+                    }
                 }
             }
 
@@ -138,8 +148,11 @@ internal sealed class AnnotationCommitQueue(SemaphoreSlim writeLock, Func<Sqlite
             writeLock.Release();
         }
 
+        ExplorerMetrics.CommitBatchSize.Record(batch.Count, new KeyValuePair<string, object?>("explorer.write", "annotation"));
         for (var i = 0; i < batch.Count; i++)
         {
+            // Each write's latency from being queued to its durable commit, group wait included.
+            ExplorerMetrics.CommitDuration.RecordSince(batch[i].Queued, new("explorer.write", "annotation"));
             if (failures[i] is { } failure)
             {
                 batch[i].Completion.TrySetException(failure);
@@ -154,6 +167,8 @@ internal sealed class AnnotationCommitQueue(SemaphoreSlim writeLock, Func<Sqlite
     private sealed class Pending(Func<SqliteConnection, SqliteTransaction, AnnotationWrite> write)
     {
         public Func<SqliteConnection, SqliteTransaction, AnnotationWrite> Write { get; } = write;
+
+        public long Queued { get; } = System.Diagnostics.Stopwatch.GetTimestamp();
 
         public TaskCompletionSource<AnnotationWrite> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

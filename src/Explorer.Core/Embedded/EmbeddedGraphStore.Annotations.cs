@@ -14,8 +14,6 @@ namespace Explorer.Embedded;
 /// </summary>
 internal sealed partial class EmbeddedGraphStore
 {
-    private static readonly string[] s_allFields = ["text", "tags", "confidence", "citation", "status"];
-
     private const string AnnotationSelectSql = """
         SELECT a.aid, a.id, a.target_kind, a.target_id, a.text, a.tags, a.confidence, a.citation, a.status,
                a.author, a.created_at, a.updated_at, a.version, a.deleted
@@ -61,67 +59,50 @@ internal sealed partial class EmbeddedGraphStore
                 ("$seq", change.Seq));
             var aid = Convert.ToInt64(insert.ExecuteScalar(), CultureInfo.InvariantCulture);
             WriteTags(connection, transaction, aid, written.Tags);
-            AppendVersion(connection, transaction, aid, written, AnnotationAction.Created, annotation.Author, s_allFields, change.Seq);
+            AppendVersion(connection, transaction, aid, written, AnnotationAction.Created, annotation.Author, Annotation.EditableFields, change.Seq);
             return new AnnotationWrite.Written(written, change);
         }, cancellationToken);
 
     public Task<AnnotationWrite> UpdateAnnotationAsync(string id, long expectedVersion, AnnotationEdit edit, string by, CancellationToken cancellationToken = default) =>
         AnnotationWriteAsync((connection, transaction) =>
         {
-            if (ReadAnnotation(connection, transaction, id) is not { } row || row.Annotation.Deleted)
+            var row = ReadAnnotation(connection, transaction, id);
+            if (Annotation.Refusal(row?.Annotation, expectedVersion) is { } refusal)
             {
-                return AnnotationWrite.Missing;
+                return refusal;
             }
 
-            var current = row.Annotation;
-            if (current.Version != expectedVersion)
-            {
-                return new AnnotationWrite.VersionConflict(current);
-            }
-
+            var (aid, current) = row!.Value;
             var change = AppendChange(connection, transaction, ChangeKind.AnnotationChanged, id);
-            var updated = current with
-            {
-                Text = edit.Text,
-                Tags = [.. edit.Tags],
-                Confidence = edit.Confidence,
-                Citation = edit.Citation,
-                Status = edit.Status,
-                UpdatedAt = change.At,
-                Version = current.Version + 1,
-            };
-            if (!CommitVersion(connection, transaction, row.Aid, expectedVersion, updated, change.Seq))
+            var updated = current.Edited(edit, change.At);
+            if (!CommitVersion(connection, transaction, aid, expectedVersion, updated, change.Seq))
             {
                 return new AnnotationWrite.VersionConflict(current);
             }
 
-            WriteTags(connection, transaction, row.Aid, updated.Tags, replace: true);
-            AppendVersion(connection, transaction, row.Aid, updated, AnnotationAction.Updated, by, updated.ChangedFrom(current), change.Seq);
+            WriteTags(connection, transaction, aid, updated.Tags, replace: true);
+            AppendVersion(connection, transaction, aid, updated, AnnotationAction.Updated, by, updated.ChangedFrom(current), change.Seq);
             return new AnnotationWrite.Written(updated, change);
         }, cancellationToken);
 
     public Task<AnnotationWrite> DeleteAnnotationAsync(string id, long expectedVersion, string by, CancellationToken cancellationToken = default) =>
         AnnotationWriteAsync((connection, transaction) =>
         {
-            if (ReadAnnotation(connection, transaction, id) is not { } row || row.Annotation.Deleted)
+            var row = ReadAnnotation(connection, transaction, id);
+            if (Annotation.Refusal(row?.Annotation, expectedVersion) is { } refusal)
             {
-                return AnnotationWrite.Missing;
+                return refusal;
             }
 
-            var current = row.Annotation;
-            if (current.Version != expectedVersion)
-            {
-                return new AnnotationWrite.VersionConflict(current);
-            }
-
+            var (aid, current) = row!.Value;
             var change = AppendChange(connection, transaction, ChangeKind.AnnotationRemoved, id);
-            var deleted = current with { UpdatedAt = change.At, Version = current.Version + 1, Deleted = true };
-            if (!CommitVersion(connection, transaction, row.Aid, expectedVersion, deleted, change.Seq))
+            var deleted = current.DeletedAt(change.At);
+            if (!CommitVersion(connection, transaction, aid, expectedVersion, deleted, change.Seq))
             {
                 return new AnnotationWrite.VersionConflict(current);
             }
 
-            AppendVersion(connection, transaction, row.Aid, deleted, AnnotationAction.Deleted, by, ["deleted"], change.Seq);
+            AppendVersion(connection, transaction, aid, deleted, AnnotationAction.Deleted, by, Annotation.DeletionFields, change.Seq);
             return new AnnotationWrite.Written(deleted, change);
         }, cancellationToken);
 

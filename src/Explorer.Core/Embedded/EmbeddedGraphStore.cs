@@ -2,7 +2,9 @@ using System.Globalization;
 using System.Text.Json;
 using Explorer.Algorithms;
 using Explorer.Graph;
+using Explorer.Ranking;
 using Explorer.Seed;
+using Explorer.Telemetry;
 using Microsoft.Data.Sqlite;
 
 namespace Explorer.Embedded;
@@ -20,12 +22,16 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly AnnotationCommitQueue _annotationWrites;
+    private readonly EdgeRecordCache _edgeRecords = new();
+    private readonly long? _maxSizeBytes;
+    private long _maxPageCount;
     private volatile bool _disposed;
     private volatile GraphIndex? _index;
 
-    public EmbeddedGraphStore(string databasePath)
+    public EmbeddedGraphStore(string databasePath, EmbeddedStoreOptions? options = null)
     {
         DatabasePath = Path.GetFullPath(databasePath);
+        _maxSizeBytes = options?.MaxSizeBytes;
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = DatabasePath,
@@ -54,7 +60,7 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
 
             using var connection = Open();
             SqliteSchema.Migrate(connection);
-            _index = LoadIndex(connection);
+            _index = LoadIndex(connection, "load");
         }
         finally
         {
@@ -66,6 +72,7 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
 
     public async Task<SeedReport> SeedAsync(GraphSeed seed, IProgress<SeedProgress>? progress = null, CancellationToken cancellationToken = default)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         await _writeLock.WaitAsync(cancellationToken);
         try
         {
@@ -81,10 +88,12 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
             }
 
             transaction.Commit();
+            ExplorerMetrics.CommitDuration.RecordSince(started, new("explorer.write", "seed"));
             if (changed || _index is null)
             {
                 progress?.Report(new SeedProgress("index", 0, 1));
-                _index = LoadIndex(connection);
+                _index = LoadIndex(connection, "seed");
+                _edgeRecords.Clear();
                 progress?.Report(new SeedProgress("index", 1, 1));
             }
 
@@ -315,6 +324,11 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
         }
 
         var filter = Filter(index, query.Types, query.Kinds, query.Direction, query.Avoid);
+        if (query.Mode == PathMode.Ranked)
+        {
+            return Task.FromResult(RankedPaths(index, query, source, target, filter));
+        }
+
         var found = query.Mode switch
         {
             PathMode.All => PathSearch.AllShortest(index.Graph, source, target, query.MaxHops, filter, PathQuery.MaxAllPaths)
@@ -325,10 +339,7 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
 
         if (found.Count == 0)
         {
-            var reason = index.Graph.Component[source] != index.Graph.Component[target]
-                ? $"'{index.Nodes[source].Name}' and '{index.Nodes[target].Name}' are not connected in the graph."
-                : $"No path of at most {query.MaxHops} hops joins '{index.Nodes[source].Name}' and '{index.Nodes[target].Name}' with the given direction and filters.";
-            return Task.FromResult(new PathSet([], [], [], reason));
+            return Task.FromResult(new PathSet([], [], [], NoPathReason(index, query, source, target)));
         }
 
         var edgeOrdinals = found.SelectMany(p => p.Path.Edges).Distinct().ToList();
@@ -341,6 +352,58 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
             p.Cost)).ToList();
         var nodes = found.SelectMany(p => p.Path.Nodes).Distinct().Select(o => index.Nodes[o]).ToList();
         return Task.FromResult(new PathSet(paths, nodes, edges, null));
+    }
+
+    /// <summary>
+    /// Ranked mode: the cheapest candidates by hop meaning and hub penalty (<see cref="CheapestPaths"/>), then
+    /// <see cref="PathRanking"/> with their evidence for the final order, diversity and reasons.
+    /// </summary>
+    private PathSet RankedPaths(GraphIndex index, PathQuery query, int source, int target, TraversalFilter filter)
+    {
+        var graph = index.Graph;
+        var pool = CheapestPaths.Find(graph, source, target, query.MaxHops, filter,
+            e => ExplanationScore.HopCost(index.TypeName(e)), v => ExplanationScore.HubCost(graph.Degree(v)), PathRanking.PoolSize(query.K));
+        if (pool.Count == 0)
+        {
+            return new PathSet([], [], [], NoPathReason(index, query, source, target));
+        }
+
+        var edgeOrdinals = pool.SelectMany(p => p.Path.Edges).Distinct().ToList();
+        var edges = MaterializeEdges(index, edgeOrdinals);
+        var edgeIds = edgeOrdinals.Zip(edges, (ordinal, edge) => (ordinal, edge.Id)).ToDictionary(p => p.ordinal, p => p.Id);
+        var candidates = pool.Select(p => new PathCandidate(
+            [.. p.Path.Nodes.Select(o => index.Nodes[o].Id)],
+            [.. p.Path.Edges.Select(e => edgeIds[e])])).ToList();
+        var ordinals = pool.SelectMany(p => p.Path.Nodes).Distinct().ToList();
+        var context = new RankingContext(
+            edges.ToDictionary(e => e.Id, StringComparer.Ordinal),
+            ordinals.ToDictionary(o => index.Nodes[o].Id, o => index.Nodes[o], StringComparer.Ordinal),
+            ordinals.ToDictionary(o => index.Nodes[o].Id, graph.Degree, StringComparer.Ordinal),
+            SourceKinds());
+        var paths = PathRanking.Rank(candidates, context, query.K);
+        var used = paths.SelectMany(p => p.Edges).ToHashSet(StringComparer.Ordinal);
+        var nodes = paths.SelectMany(p => p.Nodes).Distinct(StringComparer.Ordinal).Select(id => context.Nodes[id]).ToList();
+        return new PathSet(paths, nodes, [.. edges.Where(e => used.Contains(e.Id))], null);
+    }
+
+    private static string NoPathReason(GraphIndex index, PathQuery query, int source, int target) =>
+        index.Graph.Component[source] != index.Graph.Component[target]
+            ? $"'{index.Nodes[source].Name}' and '{index.Nodes[target].Name}' are not connected in the graph."
+            : $"No path of at most {query.MaxHops} hops joins '{index.Nodes[source].Name}' and '{index.Nodes[target].Name}' with the given direction and filters.";
+
+    /// <summary>Source id to kind (essay, reference, ...): what the ranking weighs evidence by.</summary>
+    private Dictionary<string, string> SourceKinds()
+    {
+        using var connection = Open();
+        using var command = Command(connection, null, "SELECT id, kind FROM sources");
+        using var reader = command.ExecuteReader();
+        var kinds = new Dictionary<string, string>(StringComparer.Ordinal);
+        while (reader.Read())
+        {
+            kinds[reader.GetString(0)] = reader.GetString(1);
+        }
+
+        return kinds;
     }
 
     private static double Cost(GraphIndex index, OrdinalPath path) => path.Edges.Sum(e => Vocabulary.Cost(index.TypeName(e)));
@@ -392,14 +455,39 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
 
         var rowIds = ordinals.Select(o => index.Edges[o].RowId).ToList();
         var byRow = new Dictionary<long, Edge>(rowIds.Count);
-        using var connection = Open();
-        using var command = Command(connection, null, EdgeSelectSql + " WHERE e.eid IN (SELECT value FROM json_each($rows))");
-        Bind(command, ("$rows", JsonSerializer.Serialize(rowIds)));
-        using (var reader = command.ExecuteReader())
+        List<long>? missing = null;
+        foreach (var rowId in rowIds)
         {
-            while (reader.Read())
+            if (_edgeRecords.TryGet(rowId, out var cached))
             {
-                byRow[reader.GetInt64(5)] = ReadEdge(reader);
+                byRow[rowId] = cached;
+            }
+            else
+            {
+                (missing ??= []).Add(rowId);
+            }
+        }
+
+        if (missing is not null)
+        {
+            // Taken before reading: a write that commits meanwhile keeps what was read out of the cache.
+            var generation = _edgeRecords.Generation;
+            var read = new Dictionary<long, Edge>(missing.Count);
+            using var connection = Open();
+            using var command = Command(connection, null, EdgeSelectSql + " WHERE e.eid IN (SELECT value FROM json_each($rows))");
+            Bind(command, ("$rows", JsonSerializer.Serialize(missing)));
+            using (var reader = command.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    read[reader.GetInt64(5)] = ReadEdge(reader);
+                }
+            }
+
+            _edgeRecords.Fill(generation, read);
+            foreach (var (rowId, edge) in read)
+            {
+                byRow[rowId] = edge;
             }
         }
 
@@ -461,6 +549,7 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
     /// </summary>
     private async Task<Change?> WriteAsync(ChangeKind kind, string entityId, Func<SqliteConnection, SqliteTransaction, GraphIndex, Func<GraphIndex>?> write, CancellationToken cancellationToken)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         await _writeLock.WaitAsync(cancellationToken);
         try
         {
@@ -475,7 +564,11 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
 
             var change = AppendChange(connection, transaction, kind, entityId);
             transaction.Commit();
+            ExplorerMetrics.CommitDuration.RecordSince(started, new("explorer.write", "topology"));
+            var building = System.Diagnostics.Stopwatch.GetTimestamp();
             _index = update();
+            ExplorerMetrics.IndexBuildDuration.RecordSince(building, new("explorer.index.reason", "write"));
+            _edgeRecords.Apply(change);
             return change;
         }
         finally
@@ -549,9 +642,39 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
         FROM edges e JOIN nodes s ON s.nid = e.source_nid JOIN nodes t ON t.nid = e.target_nid
         """;
 
-    private SqliteConnection Open() => SqliteSchema.Open(_connectionString);
+    private SqliteConnection Open()
+    {
+        var connection = SqliteSchema.Open(_connectionString);
+        if (_maxSizeBytes is { } maxBytes)
+        {
+            // A size cap (Explorer:MaxDatabaseSizeMB): past it SQLite answers SQLITE_FULL, as on a full disk.
+            if (Interlocked.Read(ref _maxPageCount) == 0)
+            {
+                using var pageSize = Command(connection, null, "PRAGMA page_size");
+                Interlocked.Exchange(ref _maxPageCount, Math.Max(1, maxBytes / Convert.ToInt64(pageSize.ExecuteScalar(), CultureInfo.InvariantCulture)));
+            }
 
-    private static GraphIndex LoadIndex(SqliteConnection connection)
+            using var cap = Command(connection, null, $"PRAGMA max_page_count = {Interlocked.Read(ref _maxPageCount).ToString(CultureInfo.InvariantCulture)}");
+            cap.ExecuteNonQuery();
+        }
+
+        return connection;
+    }
+
+    private static GraphIndex LoadIndex(SqliteConnection connection, string reason)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            return BuildIndex(connection);
+        }
+        finally
+        {
+            ExplorerMetrics.IndexBuildDuration.RecordSince(started, new("explorer.index.reason", reason));
+        }
+    }
+
+    private static GraphIndex BuildIndex(SqliteConnection connection)
     {
         var nodes = new List<Node>();
         var rowIds = new List<long>();

@@ -44,6 +44,12 @@ public enum PathMode
 
     /// <summary>Up to k shortest simple paths ranked by cost (thematic hops cost more).</summary>
     K,
+
+    /// <summary>
+    /// A few paths ranked by how well they explain the connection (Ranking.ExplanationScore: the meaning of
+    /// each hop, its evidence, hub penalties), chosen so that they do not repeat one another. Each says why.
+    /// </summary>
+    Ranked,
 }
 
 public enum Direction
@@ -70,7 +76,11 @@ public sealed record PathQuery(
     public const int MaxAllPaths = 50;
 }
 
-public sealed record GraphPath(IReadOnlyList<string> Nodes, IReadOnlyList<string> Edges, int Length, double Cost);
+/// <summary>
+/// One path. <see cref="Cost"/> is the sum of the hop costs (<see cref="Vocabulary.Cost"/>), or in ranked mode
+/// the explanation cost; <see cref="Why"/> (ranked mode) says in one line why the path ranks where it does.
+/// </summary>
+public sealed record GraphPath(IReadOnlyList<string> Nodes, IReadOnlyList<string> Edges, int Length, double Cost, string? Why = null);
 
 /// <summary>Paths plus every node and edge (with evidence) they touch. <see cref="Reason"/> explains an empty result.</summary>
 public sealed record PathSet(IReadOnlyList<GraphPath> Paths, IReadOnlyList<Node> Nodes, IReadOnlyList<Edge> Edges, string? Reason);

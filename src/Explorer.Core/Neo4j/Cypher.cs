@@ -235,6 +235,13 @@ internal static class Cypher
         LIMIT $rows
         """;
 
+    /// <summary>The degree (every incident edge, any type and direction) of each node: the ranked search's hub penalty.</summary>
+    public const string Degrees = """
+        UNWIND $ids AS nodeId
+        MATCH (n:Node {id: nodeId})
+        RETURN n.id AS id, COUNT { (n)--() } AS degree
+        """;
+
     /// <summary>
     /// All shortest paths with Neo4j 5.21+ syntax (ALL SHORTEST over a quantified path pattern whose predicate
     /// is checked on every step), by direction and hop bound.
@@ -496,6 +503,7 @@ internal static class Cypher
         }
 
         yield return (nameof(EdgesAmong), EdgesAmong);
+        yield return (nameof(Degrees), Degrees);
         foreach (var ((direction, hops), statement) in AllShortestModern)
         {
             yield return ($"{nameof(AllShortestModern)}[{direction},{hops}]", statement);

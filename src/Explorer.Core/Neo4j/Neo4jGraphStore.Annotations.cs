@@ -17,8 +17,6 @@ namespace Explorer.Neo4j;
 /// </summary>
 internal sealed partial class Neo4jGraphStore
 {
-    private static readonly string[] s_allFields = ["text", "tags", "confidence", "citation", "status"];
-
     private static readonly JsonSerializerOptions s_snapshotJson = new(JsonSerializerDefaults.Web)
     {
         Converters = { new JsonStringEnumConverter() },
@@ -41,7 +39,7 @@ internal sealed partial class Neo4jGraphStore
             }
 
             var written = annotation.Created(id, change.At);
-            var parameters = VersionParameters(written, AnnotationAction.Created, annotation.Author, s_allFields, change.Seq);
+            var parameters = VersionParameters(written, AnnotationAction.Created, annotation.Author, Annotation.EditableFields, change.Seq);
             parameters["targetKind"] = written.TargetKind.ToString();
             parameters["targetId"] = written.TargetId;
             parameters["author"] = written.Author;
@@ -65,16 +63,7 @@ internal sealed partial class Neo4jGraphStore
                 return false;
             }
 
-            var updated = current with
-            {
-                Text = edit.Text,
-                Tags = [.. edit.Tags],
-                Confidence = edit.Confidence,
-                Citation = edit.Citation,
-                Status = edit.Status,
-                UpdatedAt = change.At,
-                Version = current.Version + 1,
-            };
+            var updated = current.Edited(edit, change.At);
             var parameters = VersionParameters(updated, AnnotationAction.Updated, by, updated.ChangedFrom(current), change.Seq);
             parameters["expected"] = expectedVersion;
             if ((await tx.RunAsync(Cypher.UpdateAnnotation, parameters, token)).Records.Count == 0)
@@ -101,8 +90,8 @@ internal sealed partial class Neo4jGraphStore
                 return false;
             }
 
-            var deleted = current with { UpdatedAt = change.At, Version = current.Version + 1, Deleted = true };
-            var parameters = VersionParameters(deleted, AnnotationAction.Deleted, by, ["deleted"], change.Seq);
+            var deleted = current.DeletedAt(change.At);
+            var parameters = VersionParameters(deleted, AnnotationAction.Deleted, by, Annotation.DeletionFields, change.Seq);
             parameters["expected"] = expectedVersion;
             if ((await tx.RunAsync(Cypher.DeleteAnnotation, parameters, token)).Records.Count == 0)
             {
@@ -175,12 +164,8 @@ internal sealed partial class Neo4jGraphStore
     private static async Task<(AnnotationWrite? Refusal, Annotation? Current)> CheckVersionAsync(QueryTransaction tx, string id, long expectedVersion, CancellationToken cancellationToken)
     {
         var record = First((await tx.RunAsync(Cypher.AnnotationById, Params(("id", id)), cancellationToken)).Records);
-        if (record is null || ReadAnnotation(record) is not { Deleted: false } current)
-        {
-            return (AnnotationWrite.Missing, null);
-        }
-
-        return current.Version != expectedVersion ? (new AnnotationWrite.VersionConflict(current), current) : (null, current);
+        var current = record is null ? null : ReadAnnotation(record);
+        return (Annotation.Refusal(current, expectedVersion), current);
     }
 
     /// <summary>The parameters shared by the three annotation writes: the new state and its version row.</summary>

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Explorer.Algorithms;
 using Explorer.Embedded;
 using Explorer.Graph;
+using Explorer.Ranking;
 using Explorer.Search;
 using Explorer.Seed;
 using Microsoft.Extensions.Logging;
@@ -421,7 +422,16 @@ internal sealed partial class Neo4jGraphStore : IGraphStore
             return new PathSet([new GraphPath([from.Id], [], 0, 0)], [from], [], null);
         }
 
-        var found = query.MaxHops <= 0 ? []
+        if (query.Mode == PathMode.Ranked && query.MaxHops > 0)
+        {
+            var explained = await ExplainedPathsAsync(query, from, to, cancellationToken);
+            if (explained is not null)
+            {
+                return explained;
+            }
+        }
+
+        var found = query.MaxHops <= 0 || query.Mode == PathMode.Ranked ? []
             : query.Mode == PathMode.K ? await RankedPathsAsync(query, from, to, cancellationToken)
             : await ShortestPathsAsync(query, cancellationToken);
         if (found.Count == 0)
@@ -466,6 +476,60 @@ internal sealed partial class Neo4jGraphStore : IGraphStore
 
     private async Task<List<FoundPath>> RankedPathsAsync(PathQuery query, Node from, Node to, CancellationToken cancellationToken)
     {
+        var candidate = await CandidateSubgraphAsync(query, from, to, cancellationToken);
+        if (candidate is null)
+        {
+            return [];
+        }
+
+        var (graph, ids, edges, position, filter, hops) = candidate;
+        var ranked = PathSearch.KShortest(graph, position[from.Id], position[to.Id], query.K, hops, filter, e => Vocabulary.Cost(edges[e].Type));
+        return [.. ranked.Select(p => new FoundPath([.. p.Path.Nodes.Select(o => ids[o])], [.. p.Path.Edges.Select(e => edges[e].Id)]))];
+    }
+
+    /// <summary>
+    /// Ranked mode: the candidate subgraph as for k paths, the degree of its nodes for hub penalties, the
+    /// cheapest candidates by the embedded store's <see cref="CheapestPaths"/>, then <see cref="PathRanking"/>
+    /// with their evidence: the same code and so the same order as the embedded store. Null when there is no path.
+    /// </summary>
+    private async Task<PathSet?> ExplainedPathsAsync(PathQuery query, Node from, Node to, CancellationToken cancellationToken)
+    {
+        var candidate = await CandidateSubgraphAsync(query, from, to, cancellationToken);
+        if (candidate is null)
+        {
+            return null;
+        }
+
+        var (graph, ids, edges, position, filter, hops) = candidate;
+        var degrees = (await ReadAsync(Cypher.Degrees, Params(("ids", ids)), cancellationToken)).Records
+            .ToDictionary(r => r.String("id"), r => (int)r.Long("degree"), StringComparer.Ordinal);
+        var pool = CheapestPaths.Find(graph, position[from.Id], position[to.Id], hops, filter,
+            e => ExplanationScore.HopCost(edges[e].Type), v => ExplanationScore.HubCost(degrees.GetValueOrDefault(ids[v])), PathRanking.PoolSize(query.K));
+        if (pool.Count == 0)
+        {
+            return null;
+        }
+
+        var candidates = pool.Select(p => new PathCandidate([.. p.Path.Nodes.Select(o => ids[o])], [.. p.Path.Edges.Select(e => edges[e].Id)])).ToList();
+        var edgeIds = candidates.SelectMany(c => c.Edges).Distinct(StringComparer.Ordinal).ToList();
+        var edgesById = (await EdgesAsync(edgeIds, cancellationToken)).ToDictionary(e => e.Id, StringComparer.Ordinal);
+        var nodeIds = candidates.SelectMany(c => c.Nodes).Distinct(StringComparer.Ordinal).ToList();
+        var nodesById = (await ReadAsync(Cypher.NodesByIds, Params(("ids", nodeIds)), cancellationToken)).Records.Select(ReadNode).ToDictionary(n => n.Id, StringComparer.Ordinal);
+        var sourceKinds = (await ListSourcesAsync(cancellationToken)).ToDictionary(s => s.Id, s => s.Kind, StringComparer.Ordinal);
+        var paths = PathRanking.Rank(candidates, new RankingContext(edgesById, nodesById, degrees, sourceKinds), query.K);
+        var used = paths.SelectMany(p => p.Edges).ToHashSet(StringComparer.Ordinal);
+        return new PathSet(
+            paths,
+            [.. paths.SelectMany(p => p.Nodes).Distinct(StringComparer.Ordinal).Where(nodesById.ContainsKey).Select(id => nodesById[id])],
+            [.. edgeIds.Where(used.Contains).Where(edgesById.ContainsKey).Select(id => edgesById[id])],
+            null);
+    }
+
+    private sealed record CandidateSubgraph(CsrGraph Graph, List<string> Ids, List<Edge> Edges, Dictionary<string, int> Position, TraversalFilter Filter, int Hops);
+
+    /// <summary>The subgraph of nodes within the hop bound of both ends (under the query's filters), fetched level by level; null when the ends do not meet.</summary>
+    private async Task<CandidateSubgraph?> CandidateSubgraphAsync(PathQuery query, Node from, Node to, CancellationToken cancellationToken)
+    {
         var hops = Math.Min(query.MaxHops, PathQuery.MaxMaxHops);
         var types = TypeList(query.Types);
         var kinds = KindList(query.Kinds);
@@ -474,7 +538,7 @@ internal sealed partial class Neo4jGraphStore : IGraphStore
         var fromSource = await DistancesAsync(from.Id, query.Direction, hops, query, types, kinds, avoid, kindOf, cancellationToken);
         if (!fromSource.ContainsKey(to.Id))
         {
-            return [];
+            return null;
         }
 
         var backward = query.Direction switch { Direction.Out => Direction.In, Direction.In => Direction.Out, _ => Direction.Any };
@@ -491,10 +555,7 @@ internal sealed partial class Neo4jGraphStore : IGraphStore
             .ToList();
         var nodes = candidates.Select(id => new Node(id, kindOf[id], id, [], "")).ToList();
         var position = candidates.Select((id, i) => (id, i)).ToDictionary(p => p.id, p => p.i, StringComparer.Ordinal);
-        var graph = Subgraph(nodes, edges, position);
-        var filter = Filter(query, position);
-        var ranked = PathSearch.KShortest(graph, position[from.Id], position[to.Id], query.K, hops, filter, e => Vocabulary.Cost(edges[e].Type));
-        return [.. ranked.Select(p => new FoundPath([.. p.Path.Nodes.Select(o => candidates[o])], [.. p.Path.Edges.Select(e => edges[e].Id)]))];
+        return new CandidateSubgraph(Subgraph(nodes, edges, position), candidates, edges, position, Filter(query, position), hops);
     }
 
     /// <summary>Hop distances from <paramref name="start"/> under the query's filters, as PathSearch.Distances computes them (never through the far endpoint).</summary>

@@ -8,7 +8,7 @@ public sealed record NodeRef(string Id, NodeKind Kind, string Name);
 /// <summary>Paths between two resolved nodes, found in <see cref="Mode"/> (the mode the engine ran, not the text asked for).</summary>
 public sealed record PathAnswer(NodeRef From, NodeRef To, PathMode Mode, PathSet Result)
 {
-    /// <summary>The mode as the API and the CLI spell it: shortest, all or k.</summary>
+    /// <summary>The mode as the API and the CLI spell it: ranked, shortest, all or k.</summary>
     public string ModeName => Mode.ToString().ToLowerInvariant();
 }
 

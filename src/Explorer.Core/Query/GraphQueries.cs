@@ -1,4 +1,5 @@
 using Explorer.Graph;
+using Explorer.Telemetry;
 
 namespace Explorer.Query;
 
@@ -39,7 +40,7 @@ public sealed class GraphQueries(IGraphStore store)
             return kindProblem!;
         }
 
-        var hits = await store.SearchAsync(new SearchQuery(request.Q, kinds, request.Limit ?? DefaultSearchLimit), cancellationToken);
+        var hits = await Timed("search", null, () => store.SearchAsync(new SearchQuery(request.Q, kinds, request.Limit ?? DefaultSearchLimit), cancellationToken));
         return new List<SearchHit>(hits);
     }
 
@@ -96,7 +97,7 @@ public sealed class GraphQueries(IGraphStore store)
         }
 
         var query = new NeighborhoodQuery(resolved.Value!.Id, request.Depth ?? 1, kinds, types, request.Limit ?? DefaultNeighborhoodLimit, request.Offset ?? 0);
-        var neighborhood = await store.GetNeighborhoodAsync(query, cancellationToken);
+        var neighborhood = await Timed("neighborhood", null, () => store.GetNeighborhoodAsync(query, cancellationToken));
         return neighborhood is null ? NotFound("id", request.Id!, []) : neighborhood;
     }
 
@@ -112,10 +113,10 @@ public sealed class GraphQueries(IGraphStore store)
             return QueryProblem.Invalid("to", "a node id, name or alias is required");
         }
 
-        var mode = PathMode.Shortest;
+        var mode = PathMode.Ranked;
         if (request.Mode is { Length: > 0 } modeText && !TryParseMode(modeText, out mode))
         {
-            return QueryProblem.Invalid("mode", $"'{modeText}' is not one of shortest, all, k");
+            return QueryProblem.Invalid("mode", $"'{modeText}' is not one of ranked, shortest, all, k");
         }
 
         if ((Bound("k", request.K, 1, PathQuery.MaxK) ?? Bound("maxHops", request.MaxHops, 1, PathQuery.MaxMaxHops)) is { } boundProblem)
@@ -170,7 +171,7 @@ public sealed class GraphQueries(IGraphStore store)
         }
 
         var query = new PathQuery(from.Value!.Id, to.Value!.Id, mode, request.K ?? 3, request.MaxHops ?? 6, types, kinds, direction.Value, avoid);
-        var result = await store.FindPathsAsync(query, cancellationToken);
+        var result = await Timed("path", query.Mode, () => store.FindPathsAsync(query, cancellationToken));
         return new PathAnswer(from.Value, to.Value, mode, result);
     }
 
@@ -178,6 +179,28 @@ public sealed class GraphQueries(IGraphStore store)
     /// Resolves what a user typed to one node: an exact id, name or alias (case, accents and punctuation
     /// ignored). Several matches give a 422 listing candidates; none gives a 404 with suggestions.
     /// </summary>
+    /// <summary>Runs one store query and records its time on <c>explorer.query.duration</c> (see <see cref="Explorer.Telemetry.ExplorerMetrics"/>).</summary>
+    private static async Task<T> Timed<T>(string query, PathMode? mode, Func<Task<T>> run)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            return await run();
+        }
+        finally
+        {
+            var kind = new KeyValuePair<string, object?>("explorer.query", query);
+            if (mode is { } pathMode)
+            {
+                ExplorerMetrics.QueryDuration.RecordSince(started, kind, new("explorer.path.mode", pathMode.ToString().ToLowerInvariant()));
+            }
+            else
+            {
+                ExplorerMetrics.QueryDuration.RecordSince(started, kind);
+            }
+        }
+    }
+
     public async Task<Outcome<NodeRef>> ResolveAsync(string term, string field = "id", CancellationToken cancellationToken = default)
     {
         if (string.IsNullOrWhiteSpace(term))
@@ -291,7 +314,7 @@ public sealed class GraphQueries(IGraphStore store)
                 QueryProblem? firstProblem = null;
                 foreach (var (from, to) in path.Splits)
                 {
-                    var answer = await PathsAsync(new PathRequest { From = from, To = to, Mode = path.Ranked ? "k" : null }, cancellationToken);
+                    var answer = await PathsAsync(new PathRequest { From = from, To = to }, cancellationToken);
                     if (answer.Value is not null)
                     {
                         return new QueryAnswer.Paths($"paths from '{from}' to '{to}'", answer.Value);
@@ -337,7 +360,8 @@ public sealed class GraphQueries(IGraphStore store)
         {
             "shortest" => PathMode.Shortest,
             "all" or "all-shortest" or "allshortest" => PathMode.All,
-            "k" or "k-shortest" or "kshortest" or "ranked" => PathMode.K,
+            "k" or "k-shortest" or "kshortest" => PathMode.K,
+            "ranked" or "explain" or "best" => PathMode.Ranked,
             _ => (PathMode)(-1),
         };
         return Enum.IsDefined(mode);

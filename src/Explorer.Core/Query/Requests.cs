@@ -56,10 +56,10 @@ public sealed record PathRequest
     /// <summary>Where the paths end: an id, a name or an alias.</summary>
     public string? To { get; init; }
 
-    /// <summary>shortest, all or k (see <see cref="Graph.PathMode"/>).</summary>
+    /// <summary>ranked, shortest, all or k (see <see cref="Graph.PathMode"/>).</summary>
     public string? Mode { get; init; }
 
-    /// <summary>How many paths in k mode.</summary>
+    /// <summary>How many paths in ranked and k mode.</summary>
     public int? K { get; init; }
 
     public int? MaxHops { get; init; }

@@ -251,7 +251,7 @@ internal sealed class NameIndex
 
     /// <summary>Node ordinals whose id, name or alias equals the term after normalization.</summary>
     public IReadOnlyList<int> Resolve(string term) =>
-        _exact.Ids.TryGetValue(FastNormalizer.Normalize(term), out var id) ? _exact.Segment(id) : [];
+        _exact.Ids.TryGetValue(FastNormalizer.Normalize(term), out var id) ? _exact.Segment(id) : ArraySegment<int>.Empty;
 
     public IReadOnlyList<(int Node, double Score, MatchKind Match)> Search(string text, IReadOnlySet<NodeKind>? kinds, int limit)
     {

@@ -1,27 +1,22 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Explorer.Graph;
 using Explorer.Search;
 
 namespace Explorer.Seed;
 
 /// <summary>
-/// Loads <c>graph-seed/</c> (sources.json, nodes.json, edges.json and the source texts) and validates it:
-/// unique ids, known kinds and types, edges between existing nodes, evidence quoted verbatim from a known
-/// source, names and aliases that identify one node only, edge ends of the kinds the type allows, and dates
-/// that obey <see cref="Validity"/>'s rules. The first problem found is thrown with the file, record and field
-/// it concerns.
+/// Loads <c>graph-seed/</c> (sources.json, nodes.json, edges.json and the source texts) and validates it.
+/// Each node and edge obeys the record rules every write obeys (<see cref="NodeRecord.ToNode"/>,
+/// <see cref="EdgeRecord.ToEdge"/>: URL-safe ids, known kinds and types, bounded text, edge ends that exist
+/// and are of the kinds the type allows, dates that obey <see cref="Validity"/>, evidence quoted verbatim from
+/// a known source); the dataset as a whole has unique ids, and names and aliases that identify one node only.
+/// The first problem found is thrown with the file, record and field it concerns.
 /// </summary>
-public static partial class SeedLoader
+public static class SeedLoader
 {
     public const string SourcesFile = "sources.json";
     public const string NodesFile = "nodes.json";
     public const string EdgesFile = "edges.json";
-
-    [GeneratedRegex("^[a-z0-9]+(?:-[a-z0-9]+)*$")]
-    private static partial Regex IdPattern();
-
-    public static bool IsValidId(string id) => id.Length <= 200 && IdPattern().IsMatch(id);
 
     /// <summary>Finds the graph-seed folder by walking up from <paramref name="start"/> (default: the app's base directory, then the working directory).</summary>
     public static string? FindSeedDirectory(string? start = null)
@@ -87,38 +82,31 @@ public static partial class SeedLoader
         var keys = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (record, element) in ReadArray(directory, file))
         {
-            var id = RequiredId(file, record, element);
-            if (!ids.Add(id))
+            var where = RecordName(record, element);
+            var errors = new RecordErrors();
+            var candidate = new NodeRecord(
+                OptionalString(element, "id"),
+                OptionalString(element, "kind"),
+                OptionalString(element, "name"),
+                OptionalStringArray(file, where, element, "aliases"),
+                OptionalString(element, "description"),
+                OptionalDate(file, where, element, "validFrom"),
+                OptionalDate(file, where, element, "validTo"));
+            var node = candidate.ToNode(errors) ?? throw Invalid(file, where, errors);
+            if (!ids.Add(node.Id))
             {
-                throw new SeedValidationException(file, id, "id", $"duplicate id '{id}'");
+                throw new SeedValidationException(file, where, "id", $"duplicate id '{node.Id}'");
             }
-
-            var kindText = RequiredString(file, id, element, "kind");
-            if (!Vocabulary.TryParseKind(kindText, out var kind))
-            {
-                throw new SeedValidationException(file, id, "kind", $"unknown kind '{kindText}' (expected one of {string.Join(", ", Enum.GetNames<NodeKind>())})");
-            }
-
-            var name = RequiredString(file, id, element, "name");
-            var aliases = OptionalStringArray(file, id, element, "aliases");
-            var description = OptionalString(element, "description") ?? "";
-            var (validFrom, validTo) = Dates(file, id, element);
-            var node = new Node(id, kind, name, aliases, description, validFrom, validTo);
 
             foreach (var (field, value) in NamesOf(node))
             {
                 var key = TextNormalizer.Normalize(value);
-                if (key.Length == 0)
+                if (keys.TryGetValue(key, out var owner) && owner != node.Id)
                 {
-                    throw new SeedValidationException(file, id, field, $"'{value}' has no letters or digits");
+                    throw new SeedValidationException(file, where, field, $"'{value}' also names node '{owner}'");
                 }
 
-                if (keys.TryGetValue(key, out var owner) && owner != id)
-                {
-                    throw new SeedValidationException(file, id, field, $"'{value}' also names node '{owner}'");
-                }
-
-                keys[key] = id;
+                keys[key] = node.Id;
             }
 
             result.Add(node);
@@ -146,91 +134,79 @@ public static partial class SeedLoader
         var result = new List<Edge>();
         foreach (var (record, element) in ReadArray(directory, file))
         {
-            var id = RequiredId(file, record, element);
-            if (!ids.Add(id))
+            var where = RecordName(record, element);
+            var errors = new RecordErrors();
+            var candidate = new EdgeRecord(
+                OptionalString(element, "id"),
+                OptionalString(element, "type"),
+                OptionalString(element, "source"),
+                OptionalString(element, "target"),
+                OptionalEvidence(file, where, element),
+                OptionalDate(file, where, element, "validFrom"),
+                OptionalDate(file, where, element, "validTo"),
+                OptionalSuspensions(file, where, element));
+            var edge = candidate.ToEdge(errors, id => kinds.TryGetValue(id, out var kind) ? kind : null, texts.GetValueOrDefault)
+                ?? throw Invalid(file, where, errors);
+            if (!ids.Add(edge.Id))
             {
-                throw new SeedValidationException(file, id, "id", $"duplicate id '{id}'");
+                throw new SeedValidationException(file, where, "id", $"duplicate id '{edge.Id}'");
             }
 
-            var type = RequiredString(file, id, element, "type");
-            if (!Vocabulary.IsEdgeType(type))
-            {
-                throw new SeedValidationException(file, id, "type", $"unknown type '{type}' (expected one of {Vocabulary.TypeNames})");
-            }
-
-            var source = RequiredString(file, id, element, "source");
-            var target = RequiredString(file, id, element, "target");
-            if (!kinds.TryGetValue(source, out var sourceKind))
-            {
-                throw new SeedValidationException(file, id, "source", $"no node with id '{source}'");
-            }
-
-            if (!kinds.TryGetValue(target, out var targetKind))
-            {
-                throw new SeedValidationException(file, id, "target", $"no node with id '{target}'");
-            }
-
-            if (Vocabulary.EdgeTypes[type].CheckEnds(sourceKind, targetKind) is { } wrongEnd)
-            {
-                throw new SeedValidationException(file, id, wrongEnd.Field, wrongEnd.Message);
-            }
-
-            if (!element.TryGetProperty("evidence", out var evidenceElement) || evidenceElement.ValueKind != JsonValueKind.Array || evidenceElement.GetArrayLength() == 0)
-            {
-                throw new SeedValidationException(file, id, "evidence", "at least one {sourceId, quote} is required");
-            }
-
-            var evidence = new List<Evidence>();
-            var index = 0;
-            foreach (var item in evidenceElement.EnumerateArray())
-            {
-                var field = $"evidence[{index++}]";
-                if (item.ValueKind != JsonValueKind.Object)
-                {
-                    throw new SeedValidationException(file, id, field, "expected an object {sourceId, quote}");
-                }
-
-                var sourceId = RequiredString(file, id, item, "sourceId", field + ".sourceId");
-                var quote = RequiredString(file, id, item, "quote", field + ".quote");
-                if (!texts.TryGetValue(sourceId, out var text))
-                {
-                    throw new SeedValidationException(file, id, field + ".sourceId", $"no source with id '{sourceId}'");
-                }
-
-                if (!text.Contains(quote, StringComparison.Ordinal))
-                {
-                    throw new SeedValidationException(file, id, field + ".quote", $"quote does not occur verbatim in source '{sourceId}': \"{quote}\"");
-                }
-
-                evidence.Add(new Evidence(sourceId, quote));
-            }
-
-            var (validFrom, validTo) = Dates(file, id, element);
-            var suspensions = Suspensions(file, id, element);
-            if (Validity.Check(validFrom, validTo, suspensions) is [var (badField, problem), ..])
-            {
-                throw new SeedValidationException(file, id, badField, problem);
-            }
-
-            result.Add(new Edge(id, type, source, target, evidence, validFrom, validTo, suspensions));
+            result.Add(edge);
         }
 
         return result;
     }
 
-    /// <summary>Reads <c>validFrom</c> and <c>validTo</c> (optional strings) and checks them.</summary>
-    private static (string? From, string? To) Dates(string file, string record, JsonElement element)
-    {
-        var from = OptionalDate(file, record, element, "validFrom");
-        var to = OptionalDate(file, record, element, "validTo");
-        if (Validity.Check(from, to) is [var (field, problem), ..])
-        {
-            throw new SeedValidationException(file, record, field, problem);
-        }
+    /// <summary>A record is named by its id when it has a valid one, else by its position ("#3").</summary>
+    private static string RecordName(string position, JsonElement element) =>
+        OptionalString(element, "id") is { } id && RecordRules.IsValidId(id) ? id : position;
 
-        return (from, to);
+    private static SeedValidationException Invalid(string file, string record, RecordErrors errors)
+    {
+        var (field, message) = errors.First;
+        return new SeedValidationException(file, record, field, message);
     }
 
+    /// <summary>The evidence array; an item that is not an object is kept as null, for the record rules to name.</summary>
+    private static List<EvidenceRecord?>? OptionalEvidence(string file, string record, JsonElement element)
+    {
+        if (!element.TryGetProperty("evidence", out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            throw new SeedValidationException(file, record, "evidence", "expected an array of {sourceId, quote}");
+        }
+
+        return [.. value.EnumerateArray().Select(item => item.ValueKind == JsonValueKind.Object
+            ? new EvidenceRecord(OptionalString(item, "sourceId"), OptionalString(item, "quote"))
+            : null)];
+    }
+
+    /// <summary>The suspensions array of <c>{from, to}</c>; an item that is not an object is kept as null, for the rules to name.</summary>
+    private static List<Suspension?>? OptionalSuspensions(string file, string record, JsonElement element)
+    {
+        if (!element.TryGetProperty("suspensions", out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            throw new SeedValidationException(file, record, "suspensions", "expected an array of {from, to} objects");
+        }
+
+        return [.. value.EnumerateArray().Select((item, index) => item.ValueKind == JsonValueKind.Object
+            ? new Suspension(
+                OptionalDate(file, record, item, "from", $"suspensions[{index}].from")!,
+                OptionalDate(file, record, item, "to", $"suspensions[{index}].to"))
+            : null)];
+    }
+
+    /// <summary>An optional date: a string (its format is the record rules' to check), or absent.</summary>
     private static string? OptionalDate(string file, string record, JsonElement element, string name, string? field = null)
     {
         if (!element.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
@@ -244,37 +220,6 @@ public static partial class SeedLoader
         }
 
         return value.GetString();
-    }
-
-    /// <summary>Reads <c>suspensions</c>: an optional array of <c>{from, to}</c> objects (<c>to</c> optional).</summary>
-    private static List<Suspension> Suspensions(string file, string record, JsonElement element)
-    {
-        var result = new List<Suspension>();
-        if (!element.TryGetProperty("suspensions", out var value) || value.ValueKind == JsonValueKind.Null)
-        {
-            return result;
-        }
-
-        if (value.ValueKind != JsonValueKind.Array)
-        {
-            throw new SeedValidationException(file, record, "suspensions", "expected an array of {from, to} objects");
-        }
-
-        var index = 0;
-        foreach (var item in value.EnumerateArray())
-        {
-            var field = $"suspensions[{index++}]";
-            if (item.ValueKind != JsonValueKind.Object)
-            {
-                throw new SeedValidationException(file, record, field, "expected an object {from, to}");
-            }
-
-            var from = OptionalDate(file, record, item, "from", field + ".from")
-                ?? throw new SeedValidationException(file, record, field + ".from", "a start date is required");
-            result.Add(new Suspension(from, OptionalDate(file, record, item, "to", field + ".to")));
-        }
-
-        return result;
     }
 
     private static IEnumerable<(string Record, JsonElement Element)> ReadArray(string directory, string file)
@@ -319,7 +264,7 @@ public static partial class SeedLoader
     private static string RequiredId(string file, string record, JsonElement element)
     {
         var id = RequiredString(file, record, element, "id");
-        if (!IsValidId(id))
+        if (!RecordRules.IsValidId(id))
         {
             throw new SeedValidationException(file, record, "id", $"'{id}' is not a URL-safe id (lowercase letters, digits and single dashes)");
         }
@@ -327,11 +272,11 @@ public static partial class SeedLoader
         return id;
     }
 
-    private static string RequiredString(string file, string record, JsonElement element, string name, string? field = null)
+    private static string RequiredString(string file, string record, JsonElement element, string name)
     {
         if (!element.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(value.GetString()))
         {
-            throw new SeedValidationException(file, record, field ?? name, "a non-empty string is required");
+            throw new SeedValidationException(file, record, name, "a non-empty string is required");
         }
 
         return value.GetString()!;
@@ -340,12 +285,12 @@ public static partial class SeedLoader
     private static string? OptionalString(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
-    private static List<string> OptionalStringArray(string file, string record, JsonElement element, string name)
+    /// <summary>An array of strings; an item that is not a string is kept as null, for the record rules to name.</summary>
+    private static List<string?>? OptionalStringArray(string file, string record, JsonElement element, string name)
     {
-        var result = new List<string>();
         if (!element.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
         {
-            return result;
+            return null;
         }
 
         if (value.ValueKind != JsonValueKind.Array)
@@ -353,16 +298,6 @@ public static partial class SeedLoader
             throw new SeedValidationException(file, record, name, "expected an array of strings");
         }
 
-        foreach (var item in value.EnumerateArray())
-        {
-            if (item.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(item.GetString()))
-            {
-                throw new SeedValidationException(file, record, name, "expected an array of non-empty strings");
-            }
-
-            result.Add(item.GetString()!);
-        }
-
-        return result;
+        return [.. value.EnumerateArray().Select(item => item.ValueKind == JsonValueKind.String ? item.GetString() : null)];
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Explorer.Graph;
 using Explorer.Query;
+using Explorer.Server.Health;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace Explorer.Server.Infrastructure;
@@ -9,7 +10,7 @@ namespace Explorer.Server.Infrastructure;
 /// The one exception handler: maps the few domain exceptions to problems and anything else to a generic 500
 /// that reveals nothing. Expected failures are results, not exceptions, so the 500 branch should stay cold.
 /// </summary>
-internal sealed partial class ExplorerExceptionHandler(ILogger<ExplorerExceptionHandler> logger) : IExceptionHandler
+internal sealed partial class ExplorerExceptionHandler(ILogger<ExplorerExceptionHandler> logger, StorageState storage) : IExceptionHandler
 {
     /// <summary>Client closed request (nginx's code): nothing is sent, the status only shows in logs.</summary>
     public const int ClientClosedRequest = 499;
@@ -50,6 +51,18 @@ internal sealed partial class ExplorerExceptionHandler(ILogger<ExplorerException
             return true;
         }
 
+        if (StorageFault.From(exception) is { } fault)
+        {
+            // Logged once per fault by StorageState, not per request; the store itself is left as it was.
+            storage.Failed(fault);
+            if (!httpContext.Response.HasStarted)
+            {
+                await WriteStorageProblemAsync(httpContext, fault);
+            }
+
+            return true;
+        }
+
         var (status, title, detail) = exception switch
         {
             BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } bad => (bad.StatusCode, "Unsupported media type", "Send the body as JSON (Content-Type: application/json)."),
@@ -71,6 +84,26 @@ internal sealed partial class ExplorerExceptionHandler(ILogger<ExplorerException
 
         await httpContext.WriteProblemAsync(status, title, detail);
         return true;
+    }
+
+    /// <summary>Seconds a client should wait before retrying a write refused by a transient storage fault.</summary>
+    public const int StorageRetryAfterSeconds = 5;
+
+    private static Task WriteStorageProblemAsync(HttpContext context, StorageFault fault)
+    {
+        if (fault.Kind == StorageFaultKind.Full)
+        {
+            return context.WriteProblemAsync(
+                StatusCodes.Status507InsufficientStorage,
+                "Storage is full",
+                "The server's storage is full, so nothing was written. Reads still work; writes succeed again once an operator frees space.");
+        }
+
+        context.Response.Headers.RetryAfter = StorageRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return context.WriteProblemAsync(
+            StatusCodes.Status503ServiceUnavailable,
+            "Storage unavailable",
+            $"The server's storage failed ({fault.Reason}), so nothing was written. Retry in a few seconds.");
     }
 
     private static QueryProblem InvalidBody(string field, string message) =>

@@ -26,6 +26,12 @@ public sealed class ExplorerOptions
     /// </summary>
     public string? DatabasePath { get; set; }
 
+    /// <summary>
+    /// A cap on the embedded database's size in MiB (unset: none). Past it, writes are refused with 507 as on a
+    /// full disk while reads go on; raising it (and restarting) or deleting data lets writes resume.
+    /// </summary>
+    public double? MaxDatabaseSizeMB { get; set; }
+
     /// <summary>The dataset folder (nodes.json, edges.json, sources.json); null looks for graph-seed/ above the app and the working directory.</summary>
     public string? SeedPath { get; set; }
 
@@ -54,6 +60,7 @@ internal static class ExplorerOptionsRegistration
             .ValidateDataAnnotations()
             .Validate(o => Enum.IsDefined(o.Store), $"{ExplorerOptions.Section}:Store must be one of: {string.Join(", ", Enum.GetNames<StoreKind>())}.")
             .Validate(o => o.DatabasePath is null || (o.DatabasePath.Trim().Length > 0 && o.DatabasePath.IndexOfAny(Path.GetInvalidPathChars()) < 0), $"{ExplorerOptions.Section}:DatabasePath is not a valid path.")
+            .Validate(o => o.MaxDatabaseSizeMB is null or > 0, $"{ExplorerOptions.Section}:MaxDatabaseSizeMB must be a positive number of MiB.")
             .Validate<IHostEnvironment>(
                 (o, env) => o.SeedPath is not { Length: > 0 } || Directory.Exists(o.SeedDirectory(env.ContentRootPath)),
                 $"{ExplorerOptions.Section}:SeedPath does not name an existing folder.")

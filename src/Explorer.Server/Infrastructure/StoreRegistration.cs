@@ -20,7 +20,9 @@ internal static class StoreRegistration
             var options = sp.ExplorerSettings();
             return options.Store switch
             {
-                StoreKind.Embedded => EmbeddedStore.Create(options.DatabaseFullPath()),
+                StoreKind.Embedded => EmbeddedStore.Create(
+                    options.DatabaseFullPath(),
+                    new EmbeddedStoreOptions(options.MaxDatabaseSizeMB is { } megabytes ? (long)(megabytes * 1024 * 1024) : null)),
                 StoreKind.Neo4j => Neo4jStore.Create(sp.GetRequiredService<IOptions<Neo4jOptions>>().Value, sp.GetRequiredService<ILoggerFactory>()),
                 _ => throw new InvalidOperationException($"Unknown store '{options.Store}'."),
             };

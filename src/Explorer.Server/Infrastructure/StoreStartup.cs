@@ -16,8 +16,10 @@ internal sealed class StoreStartup(
     IOptions<Explorer.Neo4j.Neo4jOptions> neo4j,
     IHostEnvironment environment,
     StartupFailures failures,
-    ILogger<StoreStartup> logger) : IHostedService
+    ILogger<StoreStartup> logger) : IHostedService, IDisposable
 {
+    private IDisposable? _held;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
@@ -26,6 +28,11 @@ internal sealed class StoreStartup(
         try
         {
             await store.InitializeAsync(cancellationToken);
+            if (settings.Store == StoreKind.Embedded)
+            {
+                // While this server runs, `explorer restore` refuses to replace the database under it.
+                _held = Explorer.Embedded.EmbeddedBackup.HoldForServer(location);
+            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -72,6 +79,8 @@ internal sealed class StoreStartup(
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public void Dispose() => _held?.Dispose();
 
     /// <summary>Logs progress as it is reported (not via <see cref="Progress{T}"/>, which posts out of order).</summary>
     private sealed class LogProgress(ILogger logger) : IProgress<SeedProgress>

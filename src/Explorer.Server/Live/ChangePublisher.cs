@@ -15,7 +15,7 @@ namespace Explorer.Server.Live;
 /// <see cref="LastPublished"/> and forward their signals through Redis. So a change is broadcast once
 /// across the deployment, in order; clients also ignore a seq they have already applied.
 /// </summary>
-public sealed partial class ChangePublisher(IGraphStore store, IHubContext<GraphHub, IGraphClient> hub, ILogger<ChangePublisher> logger, LiveBackplane? backplane = null) : BackgroundService
+public sealed partial class ChangePublisher(IGraphStore store, IHubContext<GraphHub, IGraphClient> hub, Explorer.Server.Telemetry.LiveMetrics metrics, ILogger<ChangePublisher> logger, LiveBackplane? backplane = null) : BackgroundService
 {
     public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
     private const int Batch = 500;
@@ -99,7 +99,9 @@ public sealed partial class ChangePublisher(IGraphStore store, IHubContext<Graph
                 var annotation = change.Kind is ChangeKind.AnnotationAdded or ChangeKind.AnnotationChanged or ChangeKind.AnnotationRemoved
                     ? _written.TryRemove(change.Seq, out var written) ? written : await store.GetAnnotationAsync(change.EntityId, cancellationToken)
                     : null;
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
                 await hub.Clients.All.Changed(ChangeEvent.From(change, node, edge, annotation));
+                metrics.Broadcast(System.Diagnostics.Stopwatch.GetElapsedTime(started), DateTimeOffset.UtcNow - change.At, change.Kind.ToString());
                 Interlocked.Exchange(ref _lastPublished, change.Seq);
                 if (backplane is not null)
                 {

@@ -18,13 +18,14 @@ public sealed record PresenceEvent(int Viewers, IReadOnlyList<string> Users);
 /// The live channel at /hubs/graph. Browsers listen for <see cref="IGraphClient.Changed"/>; on (re)connect
 /// they call <see cref="LastSeq"/> and fetch <c>/api/changes?after=</c> for anything they missed.
 /// </summary>
-public sealed class GraphHub(PresenceTracker presence, ChangePublisher publisher) : Hub<IGraphClient>
+public sealed class GraphHub(PresenceTracker presence, ChangePublisher publisher, Explorer.Server.Telemetry.LiveMetrics metrics) : Hub<IGraphClient>
 {
     /// <summary>The sequence number of the last change pushed to clients.</summary>
     public long LastSeq() => publisher.LastPublished;
 
     public override async Task OnConnectedAsync()
     {
+        metrics.Connected();
         presence.Join(Context.ConnectionId, Context.User?.Identity?.IsAuthenticated == true ? Context.User.Identity.Name : null);
         await Clients.All.Presence(presence.Snapshot());
         await base.OnConnectedAsync();
@@ -32,6 +33,7 @@ public sealed class GraphHub(PresenceTracker presence, ChangePublisher publisher
 
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
+        metrics.Disconnected();
         presence.Leave(Context.ConnectionId);
         await Clients.All.Presence(presence.Snapshot());
         await base.OnDisconnectedAsync(exception);

@@ -39,8 +39,9 @@ internal static class PathsApi
             .MapGet("", FindPaths)
             .WithName("FindPaths")
             .WithSummary("How two nodes connect")
-            .WithDescription("from and to take an id, name or alias. mode: shortest (one path, fewest hops), all (every shortest path, capped) " +
-                $"or k (up to k simple paths ranked by cost, thematic hops cost more; k is 1..{PathQuery.MaxK}, default 3). " +
+            .WithDescription("from and to take an id, name or alias. mode: ranked (default: up to k paths ordered by how well they explain the " +
+                "connection, each with a one-line why), shortest (one path, fewest hops), all (every shortest path, capped) " +
+                $"or k (up to k simple paths ranked by cost, thematic hops cost more); k is 1..{PathQuery.MaxK}, default 3. " +
                 $"maxHops is 1..{PathQuery.MaxMaxHops} (default 6); types and kinds filter edges and nodes; direction is any, out or in; " +
                 "avoid is a comma-separated list of nodes to route around. No path gives 200 with paths [] and a reason; " +
                 "an ambiguous name gives 422 with candidates, an unknown one 404 with suggestions.")

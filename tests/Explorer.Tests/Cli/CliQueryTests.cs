@@ -46,7 +46,9 @@ public sealed class CliQueryTests(SeededCliDatabase database) : IClassFixture<Se
         Assert.Contains("— military-engagement-in-global-diplomacy", text);
 
         // Hop by hop: node, relation, quote, source, next node, ...
-        var hops = text[text.IndexOf("Path 1:", StringComparison.Ordinal)..].Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Trim()).ToList();
+        var lines = text[text.IndexOf("Path 1:", StringComparison.Ordinal)..text.IndexOf("Path 2:", StringComparison.Ordinal)].Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Trim()).ToList();
+        Assert.Equal("Why: 2 actions; evidence from the essay", lines[0]);
+        var hops = lines.Skip(1).ToList();
         Assert.Equal(
         [
             "NATO [Organization]",
@@ -80,7 +82,8 @@ public sealed class CliQueryTests(SeededCliDatabase database) : IClassFixture<Se
         var root = json.RootElement;
         var nodes = root.GetProperty("paths")[0].GetProperty("nodes").EnumerateArray().Select(n => n.GetString()).ToList();
         Assert.Equal(["nato", "nato-balkans-intervention", "balkans"], nodes);
-        Assert.Equal("shortest", root.GetProperty("mode").GetString());
+        Assert.Equal("ranked", root.GetProperty("mode").GetString());
+        Assert.Equal("2 actions; evidence from the essay", root.GetProperty("paths")[0].GetProperty("why").GetString());
         Assert.Equal("nato", root.GetProperty("from").GetProperty("id").GetString());
         Assert.Contains(root.GetProperty("nodes").EnumerateArray(), n => n.GetProperty("kind").GetString() == "Mission");
         Assert.Contains(root.GetProperty("edges").EnumerateArray(), e => e.GetProperty("evidence")[0].GetProperty("quote").GetString()!.Length > 0);

@@ -339,6 +339,36 @@ public abstract partial class GraphStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RankedPathsFromNatoToTheBalkansLeadWithTheInterventionAndSayWhy()
+    {
+        var result = await Store.FindPathsAsync(new PathQuery("nato", "balkans", PathMode.Ranked));
+
+        Assert.InRange(result.Paths.Count, 2, 3);
+        Assert.Equal(["nato", "nato-balkans-intervention", "balkans"], result.Paths[0].Nodes);
+        Assert.Equal("2 actions; evidence from the essay", result.Paths[0].Why);
+        Assert.All(result.Paths, p =>
+        {
+            ReferenceGraph.AssertIsWalk(Dataset, p, "nato", "balkans");
+            Assert.False(string.IsNullOrWhiteSpace(p.Why));
+        });
+        var inner = result.Paths.Select(p => string.Join('|', p.Nodes.Skip(1).SkipLast(1).Order(StringComparer.Ordinal))).ToList();
+        Assert.Equal(inner.Count, inner.Distinct().Count());
+        Assert.Equal(result.Paths.SelectMany(p => p.Edges).Distinct().Order(StringComparer.Ordinal), result.Edges.Select(e => e.Id).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task RankedPathsFromNatoToHaitiSayTheLinkIsOnlyAMembersDeed()
+    {
+        var result = await Store.FindPathsAsync(new PathQuery("nato", "haiti", PathMode.Ranked));
+
+        // NATO itself never acted in Haiti: the best explanation is a member's deed, and it says so.
+        Assert.NotEmpty(result.Paths);
+        Assert.Equal("united-states", result.Paths[0].Nodes[1]);
+        Assert.StartsWith("only through a member: United States acted, as a member of NATO, not NATO itself", result.Paths[0].Why);
+        Assert.All(result.Paths.Where(p => p.Nodes.Contains("united-states")), p => Assert.StartsWith("only through a member", p.Why));
+    }
+
+    [Fact]
     public async Task DirectionOutFollowsEdgesForwardOnly()
     {
         var outward = await Store.FindPathsAsync(new PathQuery("nato", "balkans", Direction: Direction.Out));

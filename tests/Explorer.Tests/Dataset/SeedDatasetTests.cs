@@ -56,8 +56,8 @@ public sealed class SeedDatasetTests
     {
         Assert.Equal(Dataset.Nodes.Count, Dataset.Nodes.Select(n => n.Id).Distinct().Count());
         Assert.Equal(Dataset.Edges.Count, Dataset.Edges.Select(e => e.Id).Distinct().Count());
-        Assert.All(Dataset.Nodes, n => Assert.True(SeedLoader.IsValidId(n.Id), n.Id));
-        Assert.All(Dataset.Edges, e => Assert.True(SeedLoader.IsValidId(e.Id), e.Id));
+        Assert.All(Dataset.Nodes, n => Assert.True(RecordRules.IsValidId(n.Id), n.Id));
+        Assert.All(Dataset.Edges, e => Assert.True(RecordRules.IsValidId(e.Id), e.Id));
     }
 
     [Fact]

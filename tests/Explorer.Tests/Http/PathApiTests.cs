@@ -11,7 +11,7 @@ public sealed class PathApiTests(ExplorerFactory factory) : IClassFixture<Explor
     [Fact]
     public async Task PathFromNatoToBalkansGoesThroughTheBalkansIntervention()
     {
-        var body = await _client.GetOkAsync($"/api/paths?from={Q("NATO")}&to={Q("Balkans")}");
+        var body = await _client.GetOkAsync($"/api/paths?from={Q("NATO")}&to={Q("Balkans")}&mode=shortest");
 
         Assert.Equal("nato", body.GetProperty("from").GetProperty("id").GetString());
         Assert.Equal("balkans", body.GetProperty("to").GetProperty("id").GetString());
@@ -44,7 +44,7 @@ public sealed class PathApiTests(ExplorerFactory factory) : IClassFixture<Explor
     [Fact]
     public async Task PathFromTheUnToMaliGoesThroughMinusma()
     {
-        var body = await _client.GetOkAsync("/api/paths?from=UN&to=Mali");
+        var body = await _client.GetOkAsync("/api/paths?from=UN&to=Mali&mode=shortest");
 
         Assert.Equal("un", body.GetProperty("from").GetProperty("id").GetString());
         Assert.Equal("mali", body.GetProperty("to").GetProperty("id").GetString());

@@ -17,7 +17,7 @@ public sealed class QueryApiTests(ExplorerFactory factory) : IClassFixture<Explo
         Assert.False(string.IsNullOrEmpty(body.GetProperty("interpretation").GetString()));
         Assert.Equal("nato", body.GetProperty("from").GetProperty("id").GetString());
         Assert.Equal("balkans", body.GetProperty("to").GetProperty("id").GetString());
-        Assert.Equal("shortest", body.GetProperty("mode").GetString());
+        Assert.Equal("ranked", body.GetProperty("mode").GetString());
         Assert.Contains("nato-balkans-intervention", body.GetProperty("paths")[0].GetProperty("nodes").Strings());
         Assert.NotEqual(0, body.GetProperty("nodes").GetArrayLength());
         Assert.NotEqual(0, body.GetProperty("edges").GetArrayLength());
@@ -30,7 +30,7 @@ public sealed class QueryApiTests(ExplorerFactory factory) : IClassFixture<Explo
         var body = await _client.GetOkAsync($"/api/query?q={Q("how is NATO related to Mali?")}");
 
         Assert.Equal("path", body.GetProperty("kind").GetString());
-        Assert.Equal("k", body.GetProperty("mode").GetString());
+        Assert.Equal("ranked", body.GetProperty("mode").GetString());
         Assert.NotEqual(0, body.GetProperty("paths").GetArrayLength());
     }
 

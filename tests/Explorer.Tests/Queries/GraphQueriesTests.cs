@@ -26,7 +26,7 @@ public sealed class GraphQueriesTests : IAsyncLifetime
         var answer = await Queries.AnswerAsync("NATO to Balkans");
         Assert.Null(answer.Problem);
         var paths = Assert.IsType<QueryAnswer.Paths>(answer.Value);
-        Assert.Equal(PathMode.Shortest, paths.Answer.Mode);
+        Assert.Equal(PathMode.Ranked, paths.Answer.Mode);
         Assert.Equal(["nato", "nato-balkans-intervention", "balkans"], paths.Answer.Result.Paths[0].Nodes);
     }
 
@@ -131,7 +131,7 @@ public sealed class GraphQueriesTests : IAsyncLifetime
     {
         var answer = await Queries.AnswerAsync("how is the United States related to Haiti?");
         var ranked = Assert.IsType<QueryAnswer.Paths>(answer.Value).Answer;
-        Assert.Equal(PathMode.K, ranked.Mode);
+        Assert.Equal(PathMode.Ranked, ranked.Mode);
         var paths = ranked.Result.Paths;
         Assert.True(paths.Count > 1);
         Assert.All(paths[0].Edges, id => Assert.False(Vocabulary.EdgeTypes[ranked.Result.Edges.Single(e => e.Id == id).Type].Thematic));

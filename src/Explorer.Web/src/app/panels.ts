@@ -117,6 +117,7 @@ export class Panels {
         h("strong", { text: `Path ${index + 1}: ${path.length} hop${path.length === 1 ? "" : "s"}` }),
         h("span", { class: "muted", text: `cost ${path.cost}` }),
         multiple ? h("button", { text: "Focus", attrs: { type: "button", "aria-pressed": String(index === result.focus) }, on: { click: () => this.view.focusPath(index) } }) : null),
+      path.why ? h("p", { class: "why muted", text: path.why }) : null,
       hops);
   }
 
