@@ -1,7 +1,8 @@
 // The view as a value, and its URL form: a copied link restores the same view for anyone.
 // Pure functions only (unit-tested in test/state.test.ts).
 
-export type PathMode = "shortest" | "all" | "k";
+/** ranked (the server's default): up to k paths ordered by how well they explain; k: k cheapest. */
+export type PathMode = "ranked" | "shortest" | "all" | "k";
 
 /** One expanded node: its neighborhood, optionally only some edge types, `pages` pages deep. */
 export interface Expansion {
@@ -47,7 +48,7 @@ export interface ViewState {
 }
 
 export const DEFAULTS: Readonly<ViewState> = Object.freeze({
-  q: "", from: "", to: "", mode: "shortest", k: 3, maxHops: 6,
+  q: "", from: "", to: "", mode: "ranked", k: 3, maxHops: 6,
   types: [], kinds: [], avoid: [], expanded: [], hidden: [], selected: "", pins: [], camera: null,
 });
 
@@ -63,7 +64,10 @@ const clamp = (value: number, [min, max]: readonly [number, number], fallback: n
 const list = (value: string | null): string[] =>
   value ? [...new Set(value.split(",").map((s) => s.trim()).filter((s) => s.length > 0))] : [];
 
-const isMode = (value: string | null): value is PathMode => value === "shortest" || value === "all" || value === "k";
+const isMode = (value: string | null): value is PathMode => value === "ranked" || value === "shortest" || value === "all" || value === "k";
+
+/** Modes that return up to k paths. */
+export const takesK = (mode: PathMode): boolean => mode === "ranked" || mode === "k";
 
 /** `id`, or `id~TYPE.TYPE~pages` when the expansion is filtered or paged. */
 export function encodeExpansion(expansion: Expansion): string {
@@ -87,7 +91,7 @@ export function encodeView(view: ViewState): string {
   if (view.from) params.set("from", view.from);
   if (view.to) params.set("to", view.to);
   if (view.mode !== DEFAULTS.mode) params.set("mode", view.mode);
-  if (view.mode === "k" && view.k !== DEFAULTS.k) params.set("k", String(view.k));
+  if (takesK(view.mode) && view.k !== DEFAULTS.k) params.set("k", String(view.k));
   if (view.maxHops !== DEFAULTS.maxHops) params.set("hops", String(view.maxHops));
   if (view.types.length) params.set("types", view.types.join(","));
   if (view.kinds.length) params.set("kinds", view.kinds.join(","));

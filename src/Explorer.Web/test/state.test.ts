@@ -26,7 +26,7 @@ describe("view state in the URL", () => {
 
   it("clamps out-of-range numbers and ignores unknown modes", () => {
     const view = decodeView("?mode=bogus&k=99&hops=-3");
-    expect(view.mode).toBe("shortest");
+    expect(view.mode).toBe("ranked");
     expect(view.k).toBe(10);
     expect(view.maxHops).toBe(1);
     expect(decodeView("?hops=abc").maxHops).toBe(6);

@@ -1,5 +1,5 @@
 import { download, toGraphMl, toJson, toPng, toSvg } from "../export";
-import type { PathMode, ViewState } from "../state";
+import { takesK, type PathMode, type ViewState } from "../state";
 import { EDGE_TYPES, NODE_KINDS } from "../types";
 import { byId, h, replace } from "../ui/dom";
 import { SearchBox } from "../ui/search";
@@ -113,7 +113,7 @@ export class Controls {
   }
 
   private syncModeField(): void {
-    byId("path-k-label").hidden = byId<HTMLSelectElement>("path-mode").value !== "k";
+    byId("path-k-label").hidden = !takesK(byId<HTMLSelectElement>("path-mode").value as PathMode);
   }
 
   private updateFilterBadge(): void {

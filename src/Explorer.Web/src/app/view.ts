@@ -3,7 +3,7 @@ import { Layout } from "../layout";
 import { QUERY_PART, ViewModel } from "../model";
 import { Renderer } from "../renderer";
 import {
-  collapse, decodeView, DEFAULTS, emptyView, encodeView, expand, hasPathQuestion, morePages, type Expansion, type PathMode, type ViewState,
+  collapse, decodeView, DEFAULTS, emptyView, encodeView, expand, hasPathQuestion, morePages, takesK, type Expansion, type PathMode, type ViewState,
 } from "../state";
 import type { EdgeRecord, NodeRecord, PathsResponse, SearchHit } from "../types";
 import { byId } from "../ui/dom";
@@ -240,7 +240,7 @@ export class ExplorerView {
 
   private fetchPaths(state: ViewState) {
     return api.paths({
-      from: state.from, to: state.to, mode: state.mode, k: state.mode === "k" ? state.k : undefined,
+      from: state.from, to: state.to, mode: state.mode, k: takesK(state.mode) ? state.k : undefined,
       maxHops: state.maxHops, types: state.types, kinds: state.kinds, avoid: state.avoid,
     });
   }
