@@ -91,7 +91,7 @@ public sealed class ExplorerPageTests(BrowserFixture fixture) : IClassFixture<Br
     [Fact]
     public async Task ClickingAnEdgeShowsItsRelationAndEvidence()
     {
-        await using var explorer = await ExplorerPage.OpenAsync(fixture, "/?from=nato&to=balkans");
+        await using var explorer = await ExplorerPage.OpenAsync(fixture, "/?from=nato&to=balkans&mode=shortest");
         await explorer.WaitAsync("window.__explorer.highlighted().length === 5");
 
         await explorer.Panel.GetByRole(AriaRole.Button, new() { Name = "Edge CONDUCTED details" }).ClickAsync();
@@ -110,7 +110,7 @@ public sealed class ExplorerPageTests(BrowserFixture fixture) : IClassFixture<Br
     [Fact]
     public async Task ExpandingANodeAddsItsNeighborhoodAndCollapsingTakesItAway()
     {
-        await using var explorer = await ExplorerPage.OpenAsync(fixture, "/?from=nato&to=balkans");
+        await using var explorer = await ExplorerPage.OpenAsync(fixture, "/?from=nato&to=balkans&mode=shortest");
         await explorer.WaitAsync("window.__explorer.highlighted().length === 5");
         var before = await explorer.NodesAsync();
 
@@ -241,7 +241,7 @@ public sealed class ExplorerPageTests(BrowserFixture fixture) : IClassFixture<Br
     [Fact]
     public async Task TheViewExportsAsGraphologyJsonAndGraphMl()
     {
-        await using var explorer = await ExplorerPage.OpenAsync(fixture, "/?from=nato&to=balkans");
+        await using var explorer = await ExplorerPage.OpenAsync(fixture, "/?from=nato&to=balkans&mode=shortest");
         await explorer.WaitAsync("window.__explorer.highlighted().length === 5");
 
         using var json = JsonDocument.Parse(await explorer.Page.EvaluateAsync<string>("window.__explorer.exportJson()"));
