@@ -46,6 +46,7 @@ internal sealed class Session(Cli cli, ParseResult parse) : IAsyncDisposable
         Database = parse.GetValue(cli.Globals.Neo4jDatabase) ?? Environment.GetEnvironmentVariable("Neo4j__Database") ?? Neo4jOptions.DefaultDatabase,
         User = parse.GetValue(cli.Globals.Neo4jUser) ?? Environment.GetEnvironmentVariable("Neo4j__User"),
         Password = Environment.GetEnvironmentVariable("Neo4j__Password"),
+        AuthFile = Environment.GetEnvironmentVariable("Neo4j__AuthFile"),
         Token = Environment.GetEnvironmentVariable("Neo4j__Token"),
     };
 

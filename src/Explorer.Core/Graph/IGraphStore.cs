@@ -17,6 +17,17 @@ public interface IGraphStore : IAsyncDisposable
     /// <summary>The database server's version for health reports (e.g. "5.26.0 community"); null for the embedded store.</summary>
     string? ServerVersion => null;
 
+    /// <summary>
+    /// Where this process's reads stand in the store's history, as an opaque token to pass along with a change
+    /// event (Neo4j: its bookmarks); null for a store whose every reader sees every commit at once (embedded).
+    /// </summary>
+    string? Bookmark => null;
+
+    /// <summary>Makes this process's later reads and writes wait until the store has reached <paramref name="bookmark"/> (read-your-writes across instances).</summary>
+    void ObserveBookmark(string bookmark)
+    {
+    }
+
     /// <summary>Creates or migrates the schema and loads whatever the store needs to answer queries.</summary>
     Task InitializeAsync(CancellationToken cancellationToken = default);
 

@@ -27,7 +27,7 @@ internal static class Cypher
     public static readonly string[] PropertyKeys =
     [
         "id", "kind", "name", "aliases", "description", "keys", "searchText",
-        "evidence", "title", "text", "seq", "at", "entityId", "source", "target",
+        "evidence", "title", "text", "seq", "at", "entityId", "changeId", "source", "target",
         "validFrom", "validTo", "suspensions",
 
         // :Annotation and :AnnotationVersion (authorKey and tagKeys: ASCII case-folded, for the feed's filters)
@@ -54,6 +54,7 @@ internal static class Cypher
         "CREATE CONSTRAINT explorer_source_id IF NOT EXISTS FOR (s:Source) REQUIRE s.id IS UNIQUE",
         "CREATE CONSTRAINT explorer_change_seq IF NOT EXISTS FOR (c:Change) REQUIRE c.seq IS UNIQUE",
         "CREATE CONSTRAINT explorer_changelog_id IF NOT EXISTS FOR (l:ChangeLog) REQUIRE l.id IS UNIQUE",
+        "CREATE CONSTRAINT explorer_change_id IF NOT EXISTS FOR (c:Change) REQUIRE c.changeId IS UNIQUE",
         $"CREATE FULLTEXT INDEX {SearchIndex} IF NOT EXISTS FOR (n:Node) ON EACH [n.searchText] " +
             "OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace', `fulltext.eventually_consistent`: false}}",
         .. EdgeTypes.Select(type => $"CREATE INDEX explorer_edge_id_{type.ToLowerInvariant()} IF NOT EXISTS FOR ()-[r:{type}]-() ON (r.id)"),
@@ -69,18 +70,69 @@ internal static class Cypher
         "CREATE CONSTRAINT explorer_one_time_token_hash IF NOT EXISTS FOR (t:OneTimeToken) REQUIRE t.hash IS UNIQUE",
     ];
 
-    public const string AwaitIndexes = "CALL db.awaitIndexes(300)";
+    /// <summary>
+    /// Explorer's indexes and their state, polled at start-up until all are ONLINE (with our own deadline and a
+    /// progress line, rather than one db.awaitIndexes call that may outlast any HTTP timeout). SHOW INDEXES
+    /// lists constraint-backed indexes too: https://neo4j.com/docs/cypher-manual/current/indexes/search-performance-indexes/managing-indexes/
+    /// ("List indexes").
+    /// </summary>
+    public const string IndexStates = """
+        SHOW INDEXES YIELD name, state, populationPercent
+        WHERE name STARTS WITH $prefix
+        RETURN name, state, populationPercent
+        ORDER BY name
+        """;
+
+    public const string IndexPrefix = "explorer_";
 
     public const string EnsureChangeLog = "MERGE (log:ChangeLog {id: $log}) ON CREATE SET log.seq = 0 RETURN log.seq AS seq";
 
     public const string Components = "CALL dbms.components() YIELD name, versions, edition RETURN name, versions, edition";
 
-    // ---- Change log ------------------------------------------------------------------------------------
+    // ---- Change log: every write is one statement that numbers itself --------------------------------
 
-    /// <summary>First statement of every write: takes the counter's write lock (serializing writers until commit) and the next seq.</summary>
-    public const string NextSeq = "MATCH (log:ChangeLog {id: $log}) SET log.seq = log.seq + 1 RETURN log.seq AS seq";
+    /// <summary>
+    /// The head of every graph and annotation write: takes the change-log counter's write lock (set and remove
+    /// a property: the documented idiom for taking a write lock before reading,
+    /// https://neo4j.com/docs/operations-manual/current/database-internals/locks-deadlocks/ , "Locks" and
+    /// https://neo4j.com/docs/cypher-manual/current/clauses/set/ ), so writers are serialized for the length of
+    /// this one statement and no longer (no lock is held across round trips); then stops if a change with this
+    /// client-generated <c>$changeId</c> is already committed (a retry of a write that did commit), and reads the
+    /// next seq. The lock is held until commit, so seq order is commit order.
+    /// </summary>
+    private const string WriteHead = $"""
+        MATCH (log:ChangeLog {"{"}id: $log{"}"})
+        SET log.{LockProperty} = true
+        REMOVE log.{LockProperty}
+        WITH log
+        OPTIONAL MATCH (done:Change {"{"}changeId: $changeId{"}"})
+        WITH log, done
+        WHERE done IS NULL
+        WITH log, log.seq + 1 AS seq
+        """;
 
-    public const string AppendChange = "CREATE (c:Change {seq: $seq, at: $at, kind: $kind, entityId: $entityId})";
+    /// <summary>
+    /// The tail of every write: when the write touched anything, takes the seq and writes the change-log entry in
+    /// the same statement (and so the same transaction); otherwise no row, and nothing is numbered.
+    /// </summary>
+    private const string WriteTail = """
+        WITH log, seq, count(*) AS written
+        WHERE written > 0
+        SET log.seq = seq
+        CREATE (c:Change {seq: seq, at: $at, kind: $kind, entityId: $entityId, changeId: $changeId})
+        RETURN seq
+        """;
+
+    private static string Write(string body) => $"{WriteHead}\n{body}\n{WriteTail}";
+
+    /// <summary>A change-log entry on its own (the GraphReloaded entry after a seed's batches).</summary>
+    public static readonly string AppendChange = $"{WriteHead}\n{WriteTail}";
+
+    /// <summary>The change a write with this change id committed (a retry finds its first attempt's result here).</summary>
+    public const string ChangeById = """
+        MATCH (c:Change {changeId: $changeId})
+        RETURN c.seq AS seq, c.at AS at, c.kind AS kind, c.entityId AS entityId
+        """;
 
     public const string LastSeq = "MATCH (log:ChangeLog {id: $log}) RETURN log.seq AS seq";
 
@@ -90,20 +142,46 @@ internal static class Cypher
         ORDER BY c.seq LIMIT $limit
         """;
 
+    /// <summary>Takes the change-log lock for a seed batch (serialized with single writes; numbered once, at the end of the seed).</summary>
+    private const string LockHead = $"""
+        MATCH (log:ChangeLog {"{"}id: $log{"}"})
+        SET log.{LockProperty} = true
+        REMOVE log.{LockProperty}
+        WITH log
+        """;
+
     // ---- Nodes -----------------------------------------------------------------------------------------
 
     private const string NodeFields = "n.id AS id, n.kind AS kind, n.name AS name, n.aliases AS aliases, n.description AS description, " +
         "n.validFrom AS validFrom, n.validTo AS validTo";
 
-    /// <summary>Upserts nodes of one kind: the kind is both a property (for filters) and a label (for people browsing Neo4j).</summary>
-    public static readonly FrozenDictionary<NodeKind, string> UpsertNodes = Enum.GetValues<NodeKind>().ToFrozenDictionary(kind => kind, kind => $"""
+    /// <summary>
+    /// A seed batch of nodes of one kind (idempotent: MERGE and SET). Properties arrive as one map per row
+    /// (<c>n += row.props</c>), so whatever the model stores travels without editing the statement; a null value
+    /// removes the property. The kind is both a property (for filters) and a label (for people browsing Neo4j).
+    /// </summary>
+    public static readonly FrozenDictionary<NodeKind, string> SeedNodes = Enum.GetValues<NodeKind>().ToFrozenDictionary(kind => kind, kind => $"""
+        {LockHead}
         UNWIND $rows AS row
         MERGE (n:Node {"{"}id: row.id{"}"})
-        SET n.kind = row.kind, n.name = row.name, n.aliases = row.aliases, n.description = row.description,
-            n.validFrom = row.validFrom, n.validTo = row.validTo, n.keys = row.keys, n.searchText = row.searchText
+        SET n += row.props
         REMOVE n:{string.Join(':', Enum.GetNames<NodeKind>())}
         SET n:{kind}
         RETURN count(n) AS written
+        """);
+
+    /// <summary>One node upserted with its change-log entry, in one statement.</summary>
+    public static readonly FrozenDictionary<NodeKind, string> UpsertNode = Enum.GetValues<NodeKind>().ToFrozenDictionary(kind => kind, kind => Write($"""
+        MERGE (n:Node {"{"}id: $id{"}"})
+        SET n += $props
+        REMOVE n:{string.Join(':', Enum.GetNames<NodeKind>())}
+        SET n:{kind}
+        """));
+
+    /// <summary>One node and its edges removed, with its change-log entry; no row when there was no such node.</summary>
+    public static readonly string RemoveNode = Write("""
+        MATCH (n:Node {id: $id})
+        DETACH DELETE n
         """);
 
     public const string NodesByIds = $"""
@@ -119,8 +197,6 @@ internal static class Cypher
         RETURN {NodeFields}, type(r) AS type, count(r) AS count
         """;
 
-    public const string DeleteNode = "MATCH (n:Node {id: $id}) DETACH DELETE n RETURN count(*) AS deleted";
-
     public const string CountNodes = "MATCH (n:Node) RETURN count(n) AS count";
 
     public const string CountEdges = "MATCH ()-[r]->() RETURN count(r) AS count";
@@ -135,22 +211,57 @@ internal static class Cypher
                r.validFrom AS validFrom, r.validTo AS validTo, r.suspensions AS suspensions
         """));
 
-    /// <summary>Deletes edges of one (known) type by id.</summary>
+    /// <summary>A seed batch: deletes edges of one (known) type by id (idempotent).</summary>
     public static readonly FrozenDictionary<string, string> DeleteEdges = EdgeTypes.ToFrozenDictionary(type => type, type => $$"""
+        {{LockHead}}
         UNWIND $ids AS edgeId
         MATCH ()-[r:{{type}} {id: edgeId}]->()
         DELETE r
         RETURN count(r) AS deleted
         """, StringComparer.Ordinal);
 
-    /// <summary>Creates edges of one type between existing nodes; <c>written</c> below the row count means an endpoint is missing.</summary>
-    public static readonly FrozenDictionary<string, string> CreateEdges = EdgeTypes.ToFrozenDictionary(type => type, type => $$"""
+    /// <summary>
+    /// A seed batch of edges of one type between existing nodes (idempotent: MERGE by id between the same
+    /// endpoints, then SET); <c>written</c> below the row count means an endpoint is missing.
+    /// </summary>
+    public static readonly FrozenDictionary<string, string> SeedEdges = EdgeTypes.ToFrozenDictionary(type => type, type => $$"""
+        {{LockHead}}
         UNWIND $rows AS row
         MATCH (s:Node {id: row.source})
         MATCH (t:Node {id: row.target})
-        CREATE (s)-[r:{{type}} {id: row.id, evidence: row.evidence, validFrom: row.validFrom, validTo: row.validTo, suspensions: row.suspensions}]->(t)
+        MERGE (s)-[r:{{type}} {id: row.id}]->(t)
+        SET r += row.props
         RETURN count(r) AS written
         """, StringComparer.Ordinal);
+
+    /// <summary>
+    /// The edge with id <c>$id</c> whatever its type, as the list <c>olds</c> (empty or one): one OPTIONAL MATCH
+    /// per vocabulary type, so each seeks its type's index (relationship property indexes are per type) and the
+    /// statement needs no subquery.
+    /// </summary>
+    private static string EdgeById(string id, string carry) =>
+        string.Join("\n", EdgeTypes.Select((type, i) => $"OPTIONAL MATCH ()-[e{i}:{type} {{id: {id}}}]->()")) +
+        $"\nWITH {carry}, [x IN [{string.Join(", ", EdgeTypes.Select((_, i) => $"e{i}"))}] WHERE x IS NOT NULL] AS olds";
+
+    /// <summary>
+    /// One edge upserted with its change-log entry, in one statement: both endpoints must exist (no row
+    /// otherwise), the edge with this id is removed whatever its type, and created again with the new type.
+    /// </summary>
+    public static readonly FrozenDictionary<string, string> UpsertEdge = EdgeTypes.ToFrozenDictionary(type => type, type => Write($$"""
+        MATCH (s:Node {id: $source})
+        MATCH (t:Node {id: $target})
+        {{EdgeById("$id", "log, seq, s, t")}}
+        FOREACH (old IN olds | DELETE old)
+        CREATE (s)-[r:{{type}}]->(t)
+        SET r += $props
+        """), StringComparer.Ordinal);
+
+    /// <summary>One edge removed with its change-log entry; no row when there was no such edge.</summary>
+    public static readonly string RemoveEdge = Write($"""
+        {EdgeById("$id", "log, seq")}
+        UNWIND olds AS old
+        DELETE old
+        """);
 
     public const string EndpointsExist = """
         OPTIONAL MATCH (s:Node {id: $source})
@@ -277,7 +388,7 @@ internal static class Cypher
         _ => $"-{relationship}-",
     };
 
-    // ---- Annotations (writes run after NextSeq, so they hold the change-log lock: writers are serialized) --
+    // ---- Annotations (each write one statement: lock, guard, write, version row, change) ----------------
 
     private const string AnnotationFields = """
         a.id AS id, a.targetKind AS targetKind, a.targetId AS targetId, a.text AS text, a.tags AS tags,
@@ -287,36 +398,49 @@ internal static class Cypher
 
     private const string AppendVersionClause = """
         CREATE (v:AnnotationVersion {annotationId: $id, version: $version, action: $action, actor: $actor, at: $at,
-                                     changedFields: $changed, seq: $seq, snapshot: $snapshot})
+                                     changedFields: $changed, seq: seq, snapshot: $snapshot})
         """;
 
-    /// <summary>Creates an annotation at version 1 with its version row (the target was checked in the same transaction).</summary>
-    public const string CreateAnnotation = $"""
+    private const string CreateAnnotationClause = $"""
         CREATE (a:Annotation {"{"}id: $id, targetKind: $targetKind, targetId: $targetId, text: $text, tags: $tags, tagKeys: $tagKeys,
                            confidence: $confidence, citation: $citation, status: $status, author: $author, authorKey: $authorKey,
-                           createdAt: $at, updatedAt: $at, version: $version, deleted: false, seq: $seq, lastSeq: $seq{"}"})
+                           createdAt: $at, updatedAt: $at, version: $version, deleted: false, seq: seq, lastSeq: seq{"}"})
         {AppendVersionClause}
-        RETURN a.version AS version
         """;
 
-    /// <summary>The optimistic-concurrency write: replaces the content only at the expected version (no row: nothing written).</summary>
-    public const string UpdateAnnotation = $"""
+    /// <summary>Creates an annotation on an existing node at version 1 with its version row and change (no row: no such node).</summary>
+    public static readonly string AddNodeAnnotation = Write($"""
+        MATCH (target:Node {"{"}id: $targetId{"}"})
+        {CreateAnnotationClause}
+        """);
+
+    /// <summary>The same on an existing edge, whatever its type.</summary>
+    public static readonly string AddEdgeAnnotation = Write($"""
+        {EdgeById("$targetId", "log, seq")}
+        WHERE size(olds) > 0
+        {CreateAnnotationClause}
+        """);
+
+    /// <summary>
+    /// The optimistic-concurrency write: replaces the content only at the expected version (no row: nothing
+    /// written). The change-log lock taken first serializes it with every other write, so the check and the
+    /// write see the same state.
+    /// </summary>
+    public static readonly string UpdateAnnotation = Write($"""
         MATCH (a:Annotation {"{"}id: $id{"}"})
         WHERE a.version = $expected AND a.deleted = false
         SET a.text = $text, a.tags = $tags, a.tagKeys = $tagKeys, a.confidence = $confidence, a.citation = $citation,
-            a.status = $status, a.updatedAt = $at, a.version = $version, a.lastSeq = $seq
+            a.status = $status, a.updatedAt = $at, a.version = $version, a.lastSeq = seq
         {AppendVersionClause}
-        RETURN a.version AS version
-        """;
+        """);
 
     /// <summary>Soft delete at the expected version (no row: nothing written).</summary>
-    public const string DeleteAnnotation = $"""
+    public static readonly string DeleteAnnotation = Write($"""
         MATCH (a:Annotation {"{"}id: $id{"}"})
         WHERE a.version = $expected AND a.deleted = false
-        SET a.deleted = true, a.updatedAt = $at, a.version = $version, a.lastSeq = $seq
+        SET a.deleted = true, a.updatedAt = $at, a.version = $version, a.lastSeq = seq
         {AppendVersionClause}
-        RETURN a.version AS version
-        """;
+        """);
 
     public const string AnnotationById = $"""
         MATCH (a:Annotation {"{"}id: $id{"}"})
@@ -461,21 +585,26 @@ internal static class Cypher
             yield return ($"Schema[{i}]", statement);
         }
 
-        yield return (nameof(AwaitIndexes), AwaitIndexes);
+        yield return (nameof(IndexStates), IndexStates);
         yield return (nameof(EnsureChangeLog), EnsureChangeLog);
         yield return (nameof(Components), Components);
-        yield return (nameof(NextSeq), NextSeq);
         yield return (nameof(AppendChange), AppendChange);
+        yield return (nameof(ChangeById), ChangeById);
         yield return (nameof(LastSeq), LastSeq);
         yield return (nameof(Changes), Changes);
-        foreach (var (kind, statement) in UpsertNodes)
+        foreach (var (kind, statement) in SeedNodes)
         {
-            yield return ($"{nameof(UpsertNodes)}[{kind}]", statement);
+            yield return ($"{nameof(SeedNodes)}[{kind}]", statement);
         }
 
+        foreach (var (kind, statement) in UpsertNode)
+        {
+            yield return ($"{nameof(UpsertNode)}[{kind}]", statement);
+        }
+
+        yield return (nameof(RemoveNode), RemoveNode);
         yield return (nameof(NodesByIds), NodesByIds);
         yield return (nameof(NodeDetails), NodeDetails);
-        yield return (nameof(DeleteNode), DeleteNode);
         yield return (nameof(CountNodes), CountNodes);
         yield return (nameof(CountEdges), CountEdges);
         yield return (nameof(EdgesByIds), EdgesByIds);
@@ -484,11 +613,17 @@ internal static class Cypher
             yield return ($"{nameof(DeleteEdges)}[{type}]", statement);
         }
 
-        foreach (var (type, statement) in CreateEdges)
+        foreach (var (type, statement) in SeedEdges)
         {
-            yield return ($"{nameof(CreateEdges)}[{type}]", statement);
+            yield return ($"{nameof(SeedEdges)}[{type}]", statement);
         }
 
+        foreach (var (type, statement) in UpsertEdge)
+        {
+            yield return ($"{nameof(UpsertEdge)}[{type}]", statement);
+        }
+
+        yield return (nameof(RemoveEdge), RemoveEdge);
         yield return (nameof(EndpointsExist), EndpointsExist);
         yield return (nameof(UpsertSources), UpsertSources);
         yield return (nameof(SourcesByIds), SourcesByIds);
@@ -514,7 +649,8 @@ internal static class Cypher
             yield return ($"{nameof(AllShortestLegacy)}[{direction},{hops}]", statement);
         }
 
-        yield return (nameof(CreateAnnotation), CreateAnnotation);
+        yield return (nameof(AddNodeAnnotation), AddNodeAnnotation);
+        yield return (nameof(AddEdgeAnnotation), AddEdgeAnnotation);
         yield return (nameof(UpdateAnnotation), UpdateAnnotation);
         yield return (nameof(DeleteAnnotation), DeleteAnnotation);
         yield return (nameof(AnnotationById), AnnotationById);
@@ -540,8 +676,8 @@ internal static class Cypher
     /// <summary>The parameters statements use (name → an example value), for the lint schema.</summary>
     public static readonly string[] Parameters =
     [
-        "log", "seq", "at", "kind", "entityId", "after", "limit", "rows", "ids", "id", "source", "target",
-        "exact", "tokens", "fuzzy", "key", "kinds", "frontier", "center", "types", "from", "to", "avoid",
+        "log", "changeId", "props", "at", "kind", "entityId", "after", "limit", "rows", "ids", "id", "source", "target",
+        "exact", "tokens", "fuzzy", "key", "prefix", "kinds", "frontier", "center", "types", "from", "to", "avoid",
 
         // annotations
         "targetKind", "targetId", "text", "tags", "tagKeys", "confidence", "citation", "status", "author", "authorKey",

@@ -8,7 +8,7 @@ public enum Neo4jErrorKind
     /// <summary>The statement or request is wrong (Neo.ClientError.*): never retried.</summary>
     Client,
 
-    /// <summary>Neo.TransientError.* (deadlock, leader switch ...): retried with backoff.</summary>
+    /// <summary>Neo.TransientError.* (deadlock, leader switch ...) except the two the drivers treat as client errors: retried with backoff.</summary>
     Transient,
 
     /// <summary>Neo.DatabaseError.* or an unexpected 5xx.</summary>
@@ -20,7 +20,7 @@ public enum Neo4jErrorKind
     /// <summary>404: the database does not exist, or the Query API is not enabled.</summary>
     NotFound,
 
-    /// <summary>The server cannot be reached or answered 503 (after the retries).</summary>
+    /// <summary>The server cannot be reached, answered 502/503/504, or reported ServiceUnavailable/SessionExpired.</summary>
     Unavailable,
 
     /// <summary>No answer within the request timeout.</summary>
@@ -40,6 +40,6 @@ public sealed class Neo4jException(Neo4jErrorKind kind, string message, string? 
 
     public HttpStatusCode? Status { get; } = status;
 
-    /// <summary>Worth another attempt: a transient Neo4j error, a 503 or a connection failure.</summary>
-    public bool IsRetryable => Kind is Neo4jErrorKind.Transient or Neo4jErrorKind.Unavailable;
+    /// <summary>The request surely never reached the server (no connection could be made), so nothing ran.</summary>
+    public bool NotSent { get; init; }
 }

@@ -11,8 +11,6 @@ namespace Explorer.Neo4j;
 /// </summary>
 internal sealed partial class Neo4jGraphStore
 {
-    private const string ConstraintViolation = "Neo.ClientError.Schema.ConstraintValidationFailed";
-
     public async Task<int> CountUsersAsync(CancellationToken cancellationToken = default) =>
         (int)(await ReadAsync(Cypher.CountUsers, [], cancellationToken)).Single().Long("count");
 
@@ -20,7 +18,7 @@ internal sealed partial class Neo4jGraphStore
     {
         try
         {
-            return (await WriteStatementAsync(Cypher.AddUser, Params(
+            return (await WriteStatementAsync(Cypher.AddUser, QueryAccess.Write, Params(
                 ("name", user.Name),
                 ("nameKey", Fold(user.Name)),
                 ("role", user.Role.ToString()),
@@ -42,7 +40,7 @@ internal sealed partial class Neo4jGraphStore
         [.. (await ReadAsync(Cypher.ListUsers, [], cancellationToken)).Records.Select(ReadUser)];
 
     public async Task<User?> UpdateUserAsync(string name, UserChange change, CancellationToken cancellationToken = default) =>
-        First((await WriteStatementAsync(Cypher.UpdateUser, Params(
+        First((await WriteStatementAsync(Cypher.UpdateUser, QueryAccess.IdempotentWrite, Params(
             ("nameKey", Fold(name)),
             ("role", change.Role?.ToString()),
             ("disabled", change.Disabled),
@@ -52,7 +50,7 @@ internal sealed partial class Neo4jGraphStore
     {
         try
         {
-            return (await WriteStatementAsync(Cypher.AddApiToken, Params(
+            return (await WriteStatementAsync(Cypher.AddApiToken, QueryAccess.Write, Params(
                 ("id", token.Id),
                 ("ownerKey", Fold(token.Owner)),
                 ("name", token.Name),
@@ -77,21 +75,26 @@ internal sealed partial class Neo4jGraphStore
         [.. (await ReadAsync(Cypher.ApiTokensOfOwner, Params(("ownerKey", Fold(owner))), cancellationToken)).Records.Select(ReadToken)];
 
     public Task TouchApiTokenAsync(string id, DateTimeOffset usedAt, CancellationToken cancellationToken = default) =>
-        WriteStatementAsync(Cypher.TouchApiToken, Params(("id", id), ("at", Iso(usedAt))), cancellationToken);
+        WriteStatementAsync(Cypher.TouchApiToken, QueryAccess.IdempotentWrite, Params(("id", id), ("at", Iso(usedAt))), cancellationToken);
 
     public async Task<bool> RevokeApiTokenAsync(string id, CancellationToken cancellationToken = default) =>
-        (await WriteStatementAsync(Cypher.RevokeApiToken, Params(("id", id)), cancellationToken)).Single().Long("revoked") == 1;
+        (await WriteStatementAsync(Cypher.RevokeApiToken, QueryAccess.Write, Params(("id", id)), cancellationToken)).Single().Long("revoked") == 1;
 
     public async Task<bool> AddOneTimeTokenAsync(string hash, string userName, DateTimeOffset expiresAt, CancellationToken cancellationToken = default) =>
-        (await WriteStatementAsync(Cypher.AddOneTimeToken, Params(("hash", hash), ("nameKey", Fold(userName)), ("expiresAt", Iso(expiresAt))), cancellationToken))
+        (await WriteStatementAsync(Cypher.AddOneTimeToken, QueryAccess.Write, Params(("hash", hash), ("nameKey", Fold(userName)), ("expiresAt", Iso(expiresAt))), cancellationToken))
             .Single().Long("created") == 1;
 
     public async Task<string?> RedeemOneTimeTokenAsync(string hash, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        First((await WriteStatementAsync(Cypher.RedeemOneTimeToken, Params(("hash", hash), ("now", Iso(now))), cancellationToken)).Records)?.StringOrNull("userName");
+        First((await WriteStatementAsync(Cypher.RedeemOneTimeToken, QueryAccess.Write, Params(("hash", hash), ("now", Iso(now))), cancellationToken)).Records)?.StringOrNull("userName");
 
-    /// <summary>One auto-committed write statement (no change-log entry).</summary>
-    private Task<QueryResult> WriteStatementAsync(string statement, Dictionary<string, object?> parameters, CancellationToken cancellationToken) =>
-        _client.RunAsync(statement, parameters, read: false, cancellationToken);
+    /// <summary>
+    /// One auto-committed write statement (no change-log entry). <paramref name="access"/> says whether running
+    /// it twice is harmless (setting fields) or not (adding a user, redeeming a one-time token, revoking a
+    /// token: a second run after a first that committed would answer "taken", "used" or "already revoked"), and
+    /// so whether the client may resend it when it cannot know whether the first attempt ran.
+    /// </summary>
+    private Task<QueryResult> WriteStatementAsync(string statement, QueryAccess access, Dictionary<string, object?> parameters, CancellationToken cancellationToken) =>
+        _client.RunAsync(statement, parameters, access, cancellationToken);
 
     private static User ReadUser(QueryRecord r) => new(
         r.String("name"),

@@ -11,9 +11,9 @@ namespace Explorer.Neo4j;
 /// (plus <c>seq</c>, the change-log seq of their creation, for "oldest first", and <c>lastSeq</c>, that of their
 /// newest write, for the feed); every write adds an <c>:AnnotationVersion</c> node (action, actor, time, changed
 /// fields, seq and a JSON snapshot of the annotation right after). Each write is one <see cref="WriteAsync"/>
-/// transaction: it takes the change-log lock first (so annotation writes are serialized), reads the current
-/// state, and writes with the version check in the statement's WHERE; anything but Written rolls back, so no
-/// change-log entry is made. Times are ISO 8601 UTC strings (as in the embedded store, so they compare as text).
+/// statement: it takes the change-log lock, checks the expected version in its WHERE and writes the annotation,
+/// its version row and its change together; when the check fails it writes nothing, so no change-log entry is
+/// made. Times are ISO 8601 UTC strings (as in the embedded store, so they compare as text).
 /// </summary>
 internal sealed partial class Neo4jGraphStore
 {
@@ -25,84 +25,51 @@ internal sealed partial class Neo4jGraphStore
     public async Task<AnnotationWrite> AddAnnotationAsync(NewAnnotation annotation, CancellationToken cancellationToken = default)
     {
         var id = Guid.CreateVersion7().ToString("N");
-        AnnotationWrite outcome = AnnotationWrite.Missing;
-        await WriteAsync(ChangeKind.AnnotationAdded, id, async (tx, change, token) =>
-        {
-            outcome = AnnotationWrite.Missing;
-            var ids = Params(("ids", new List<string> { annotation.TargetId }));
-            var target = annotation.TargetKind == AnnotationTargetKind.Edge
-                ? await tx.RunAsync(Cypher.EdgesByIds, ids, token)
-                : await tx.RunAsync(Cypher.NodesByIds, ids, token);
-            if (target.Records.Count == 0)
-            {
-                return false;
-            }
-
-            var written = annotation.Created(id, change.At);
-            var parameters = VersionParameters(written, AnnotationAction.Created, annotation.Author, Annotation.EditableFields, change.Seq);
-            parameters["targetKind"] = written.TargetKind.ToString();
-            parameters["targetId"] = written.TargetId;
-            parameters["author"] = written.Author;
-            parameters["authorKey"] = Fold(written.Author);
-            await tx.RunAsync(Cypher.CreateAnnotation, parameters, token);
-            outcome = new AnnotationWrite.Written(written, change);
-            return true;
-        }, cancellationToken);
-        return outcome;
+        var at = DateTimeOffset.UtcNow;
+        var written = annotation.Created(id, at);
+        var parameters = VersionParameters(written, AnnotationAction.Created, annotation.Author, Annotation.EditableFields);
+        parameters["targetKind"] = written.TargetKind.ToString();
+        parameters["targetId"] = written.TargetId;
+        parameters["author"] = written.Author;
+        parameters["authorKey"] = Fold(written.Author);
+        var statement = annotation.TargetKind == AnnotationTargetKind.Edge ? Cypher.AddEdgeAnnotation : Cypher.AddNodeAnnotation;
+        return await WriteAsync(statement, parameters, ChangeKind.AnnotationAdded, id, at, cancellationToken) is { } change
+            ? new AnnotationWrite.Written(written, change)
+            : AnnotationWrite.Missing;
     }
 
     public async Task<AnnotationWrite> UpdateAnnotationAsync(string id, long expectedVersion, AnnotationEdit edit, string by, CancellationToken cancellationToken = default)
     {
-        AnnotationWrite outcome = AnnotationWrite.Missing;
-        await WriteAsync(ChangeKind.AnnotationChanged, id, async (tx, change, token) =>
+        var (refusal, current) = await CheckVersionAsync(id, expectedVersion, cancellationToken);
+        if (refusal is not null || current is null)
         {
-            var (refusal, current) = await CheckVersionAsync(tx, id, expectedVersion, token);
-            if (refusal is not null || current is null)
-            {
-                outcome = refusal ?? AnnotationWrite.Missing;
-                return false;
-            }
+            return refusal ?? AnnotationWrite.Missing;
+        }
 
-            var updated = current.Edited(edit, change.At);
-            var parameters = VersionParameters(updated, AnnotationAction.Updated, by, updated.ChangedFrom(current), change.Seq);
-            parameters["expected"] = expectedVersion;
-            if ((await tx.RunAsync(Cypher.UpdateAnnotation, parameters, token)).Records.Count == 0)
-            {
-                outcome = new AnnotationWrite.VersionConflict(current);
-                return false;
-            }
-
-            outcome = new AnnotationWrite.Written(updated, change);
-            return true;
-        }, cancellationToken);
-        return outcome;
+        var at = DateTimeOffset.UtcNow;
+        var updated = current.Edited(edit, at);
+        var parameters = VersionParameters(updated, AnnotationAction.Updated, by, updated.ChangedFrom(current));
+        parameters["expected"] = expectedVersion;
+        return await WriteAsync(Cypher.UpdateAnnotation, parameters, ChangeKind.AnnotationChanged, id, at, cancellationToken) is { } change
+            ? new AnnotationWrite.Written(updated, change)
+            : await RefusalAsync(id, cancellationToken);
     }
 
     public async Task<AnnotationWrite> DeleteAnnotationAsync(string id, long expectedVersion, string by, CancellationToken cancellationToken = default)
     {
-        AnnotationWrite outcome = AnnotationWrite.Missing;
-        await WriteAsync(ChangeKind.AnnotationRemoved, id, async (tx, change, token) =>
+        var (refusal, current) = await CheckVersionAsync(id, expectedVersion, cancellationToken);
+        if (refusal is not null || current is null)
         {
-            var (refusal, current) = await CheckVersionAsync(tx, id, expectedVersion, token);
-            if (refusal is not null || current is null)
-            {
-                outcome = refusal ?? AnnotationWrite.Missing;
-                return false;
-            }
+            return refusal ?? AnnotationWrite.Missing;
+        }
 
-            var deleted = current.DeletedAt(change.At);
-            var parameters = VersionParameters(deleted, AnnotationAction.Deleted, by, Annotation.DeletionFields, change.Seq);
-            parameters["expected"] = expectedVersion;
-            if ((await tx.RunAsync(Cypher.DeleteAnnotation, parameters, token)).Records.Count == 0)
-            {
-                outcome = new AnnotationWrite.VersionConflict(current);
-                return false;
-            }
-
-            outcome = new AnnotationWrite.Written(deleted, change);
-            return true;
-        }, cancellationToken);
-        return outcome;
+        var at = DateTimeOffset.UtcNow;
+        var deleted = current.DeletedAt(at);
+        var parameters = VersionParameters(deleted, AnnotationAction.Deleted, by, Annotation.DeletionFields);
+        parameters["expected"] = expectedVersion;
+        return await WriteAsync(Cypher.DeleteAnnotation, parameters, ChangeKind.AnnotationRemoved, id, at, cancellationToken) is { } change
+            ? new AnnotationWrite.Written(deleted, change)
+            : await RefusalAsync(id, cancellationToken);
     }
 
     public async Task<Annotation?> GetAnnotationAsync(string id, CancellationToken cancellationToken = default) =>
@@ -157,19 +124,26 @@ internal sealed partial class Neo4jGraphStore
     }
 
     /// <summary>
-    /// The checks before an update or delete, inside the write transaction (which holds the change-log lock):
-    /// the refusal (NotFound for an unknown or deleted annotation, VersionConflict when the version differs),
-    /// or null and the current state.
+    /// The checks before an update or delete (a read): the refusal (NotFound for an unknown or deleted annotation,
+    /// VersionConflict when the version differs), or null and the current state, from which the new state and
+    /// its changed fields are computed. The write itself checks the version again, under the change-log lock.
     /// </summary>
-    private static async Task<(AnnotationWrite? Refusal, Annotation? Current)> CheckVersionAsync(QueryTransaction tx, string id, long expectedVersion, CancellationToken cancellationToken)
+    private async Task<(AnnotationWrite? Refusal, Annotation? Current)> CheckVersionAsync(string id, long expectedVersion, CancellationToken cancellationToken)
     {
-        var record = First((await tx.RunAsync(Cypher.AnnotationById, Params(("id", id)), cancellationToken)).Records);
-        var current = record is null ? null : ReadAnnotation(record);
-        return (Annotation.Refusal(current, expectedVersion), current);
+        if (await GetAnnotationAsync(id, cancellationToken) is not { Deleted: false } current)
+        {
+            return (AnnotationWrite.Missing, null);
+        }
+
+        return current.Version != expectedVersion ? (new AnnotationWrite.VersionConflict(current), current) : (null, current);
     }
 
+    /// <summary>Why a versioned write wrote nothing: the annotation is gone, or someone else changed it first.</summary>
+    private async Task<AnnotationWrite> RefusalAsync(string id, CancellationToken cancellationToken) =>
+        await GetAnnotationAsync(id, cancellationToken) is { Deleted: false } current ? new AnnotationWrite.VersionConflict(current) : AnnotationWrite.Missing;
+
     /// <summary>The parameters shared by the three annotation writes: the new state and its version row.</summary>
-    private static Dictionary<string, object?> VersionParameters(Annotation state, AnnotationAction action, string by, IReadOnlyList<string> changed, long seq) => Params(
+    private static Dictionary<string, object?> VersionParameters(Annotation state, AnnotationAction action, string by, IReadOnlyList<string> changed) => Params(
         ("id", state.Id),
         ("text", state.Text),
         ("tags", state.Tags.ToList()),
@@ -179,7 +153,6 @@ internal sealed partial class Neo4jGraphStore
         ("status", state.Status.ToString()),
         ("at", Iso(state.UpdatedAt)),
         ("version", state.Version),
-        ("seq", seq),
         ("action", action.ToString()),
         ("actor", by),
         ("changed", changed.ToList()),
@@ -214,7 +187,7 @@ internal sealed partial class Neo4jGraphStore
             }
         });
 
-    private static string Iso(DateTimeOffset time) => time.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
+    internal static string Iso(DateTimeOffset time) => time.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
 
     private static DateTimeOffset ParseTime(string text) => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
 }

@@ -15,34 +15,45 @@ namespace Explorer.Neo4j;
 /// The production store: Neo4j over its HTTP Query API. Nodes are <c>:Node</c> (plus their kind as a label)
 /// keyed by our stable <c>id</c> (never Neo4j's element id); edges are relationships typed by the
 /// vocabulary; sources are <c>:Source</c>; the change log is <c>:Change</c> nodes numbered by a
-/// <c>:ChangeLog</c> counter that every write increments first, in its own transaction, so writers are
-/// serialized and seq order is commit order. Ranking reuses the embedded store's code: search candidates come
+/// <c>:ChangeLog</c> counter. Every write is one auto-commit statement (<see cref="WriteAsync"/>) that takes the
+/// counter's lock, makes its change, numbers it and writes its change-log entry, so it works alike on a single
+/// server, on Aura and behind a cluster's load balancer, holds no lock across round trips, and can be retried:
+/// it carries a client-generated change id and does nothing when that id is already committed. Ranking reuses the embedded store's code: search candidates come
 /// from a full-text index over normalized keys and are scored by <see cref="NameIndex"/>; ranked (k) paths run
 /// <see cref="PathSearch.KShortest"/> on the candidate subgraph fetched within the hop bound.
 /// </summary>
 /// <remarks>
 /// New members (annotations, users, tokens) follow the same shape: statements in <see cref="Cypher"/>, reads
-/// through <see cref="ReadAsync"/>, writes through <see cref="WriteAsync"/> so they get a change-log entry.
+/// through <see cref="ReadAsync"/>, writes built with Cypher's Write(...) through <see cref="WriteAsync"/> so
+/// they get a change-log entry.
 /// </remarks>
 internal sealed partial class Neo4jGraphStore : IGraphStore
 {
-    private const int Batch = 500;
+    private const int ReadBatch = 1000;
+    private const int WriteBatch = 5000;
     private const int SearchCandidateLimit = 2000;
     private const int ResolveLimit = 1000;
     private const int SourceLimit = 10_000;
     private const int EdgeRowBudget = 200_000;
+    private const string ConstraintViolation = "Neo.ClientError.Schema.ConstraintValidationFailed";
     private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
     private static readonly string[] s_allKinds = Enum.GetNames<NodeKind>();
 
     private readonly QueryApiClient _client;
     private readonly HttpClient? _ownedHttp;
     private readonly ILogger _logger;
+    private readonly TimeSpan _indexWait;
+    private readonly TimeProvider _time;
+    private readonly Func<TimeSpan, CancellationToken, Task> _delay;
 
-    public Neo4jGraphStore(QueryApiClient client, ILogger? logger = null, HttpClient? ownedHttp = null)
+    public Neo4jGraphStore(QueryApiClient client, ILogger? logger = null, HttpClient? ownedHttp = null, TimeSpan? indexWait = null, TimeProvider? time = null, Func<TimeSpan, CancellationToken, Task>? delay = null)
     {
         _client = client;
         _logger = logger ?? NullLogger.Instance;
         _ownedHttp = ownedHttp;
+        _indexWait = indexWait ?? TimeSpan.FromMinutes(5);
+        _time = time ?? TimeProvider.System;
+        _delay = delay ?? ((wait, token) => Task.Delay(wait, _time, token));
     }
 
     public string Name => "neo4j";
@@ -86,13 +97,91 @@ internal sealed partial class Neo4jGraphStore : IGraphStore
         ModernPathSyntax = SupportsModernPaths(version);
         LogConnected(_logger, _client.ServerUri, _client.Database, ServerVersion, ModernPathSyntax ? "ALL SHORTEST" : "allShortestPaths()");
 
+        await CreateSchemaAsync(cancellationToken);
+        await AwaitIndexesAsync(cancellationToken);
+        await EnsureChangeLogAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Creates constraints and indexes one statement at a time. IF NOT EXISTS makes a repeat harmless, but two
+    /// instances starting together can still race between the check and the creation; the loser gets an
+    /// "already exists" error (Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists, IndexAlreadyExists,
+    /// ConstraintAlreadyExists: https://neo4j.com/docs/status-codes/current/errors/all-errors/ ), which means
+    /// what it wanted is there.
+    /// </summary>
+    private async Task CreateSchemaAsync(CancellationToken cancellationToken)
+    {
         foreach (var statement in Cypher.Schema)
         {
-            await _client.RunAsync(statement, null, read: false, cancellationToken);
+            try
+            {
+                await _client.RunAsync(statement, null, QueryAccess.IdempotentWrite, cancellationToken);
+            }
+            catch (Neo4jException ex) when (ex.Kind == Neo4jErrorKind.Client && ex.Code?.StartsWith("Neo.ClientError.Schema.", StringComparison.Ordinal) == true && ex.Code.EndsWith("AlreadyExists", StringComparison.Ordinal))
+            {
+                LogSchemaRace(_logger, ex.Code);
+            }
         }
+    }
 
-        await _client.RunAsync(Cypher.AwaitIndexes, null, read: false, cancellationToken);
-        await _client.RunAsync(Cypher.EnsureChangeLog, Params(("log", Cypher.ChangeLogId)), read: false, cancellationToken);
+    /// <summary>
+    /// Waits until Explorer's indexes are online (new ones are populated in the background), polling their
+    /// state with short reads under <see cref="Neo4jOptions.IndexWaitSeconds"/>, and logging progress.
+    /// </summary>
+    private async Task AwaitIndexesAsync(CancellationToken cancellationToken)
+    {
+        var started = _time.GetTimestamp();
+        var poll = TimeSpan.FromSeconds(1);
+        for (var round = 0; ; round++)
+        {
+            var states = (await ReadAsync(Cypher.IndexStates, Params(("prefix", Cypher.IndexPrefix)), cancellationToken)).Records
+                .Select(r => (Name: r.String("name"), State: r.String("state"), Percent: r["populationPercent"] is double d ? d : r["populationPercent"] is long l ? l : 0))
+                .ToList();
+            if (states.FirstOrDefault(s => s.State == "FAILED") is { Name: not null } failed)
+            {
+                throw new Neo4jException(Neo4jErrorKind.Database, $"Neo4j could not build index {failed.Name} (state FAILED): see SHOW INDEXES and Neo4j's log");
+            }
+
+            var waiting = states.Where(s => s.State != "ONLINE").ToList();
+            if (waiting.Count == 0)
+            {
+                var seconds = _time.GetElapsedTime(started).TotalSeconds;
+                if (round > 0)
+                {
+                    LogIndexesOnline(_logger, states.Count, seconds);
+                }
+
+                return;
+            }
+
+            var elapsed = _time.GetElapsedTime(started);
+            if (elapsed >= _indexWait)
+            {
+                throw new Neo4jException(Neo4jErrorKind.Timeout, $"Neo4j's indexes are not online after {_indexWait.TotalSeconds:0} s ({string.Join(", ", waiting.Select(w => $"{w.Name} {w.State} {w.Percent:0}%"))}); raise Neo4j:IndexWaitSeconds or check Neo4j's log");
+            }
+
+            if (round % 10 == 0)
+            {
+                var names = string.Join(", ", waiting.Take(3).Select(w => $"{w.Name} {w.Percent:0}%"));
+                LogIndexesPopulating(_logger, states.Count - waiting.Count, states.Count, names, elapsed.TotalSeconds);
+            }
+
+            await _delay(poll, cancellationToken);
+        }
+    }
+
+    /// <summary>The change-log counter, created once (MERGE on a unique key: concurrent instances end with one).</summary>
+    private async Task EnsureChangeLogAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _client.RunAsync(Cypher.EnsureChangeLog, Params(("log", Cypher.ChangeLogId)), QueryAccess.IdempotentWrite, cancellationToken);
+        }
+        catch (Neo4jException ex) when (ex.Code == ConstraintViolation)
+        {
+            // Another instance created it between our MERGE's match and create: it is there now.
+            await _client.RunAsync(Cypher.EnsureChangeLog, Params(("log", Cypher.ChangeLogId)), QueryAccess.IdempotentWrite, cancellationToken);
+        }
     }
 
     /// <summary>Whether the server understands SHORTEST/ALL SHORTEST path selectors (5.21+, calendar versions 2025.x+).</summary>
@@ -108,142 +197,129 @@ internal sealed partial class Neo4jGraphStore : IGraphStore
     // ---- Seeding ---------------------------------------------------------------------------------------
 
     /// <summary>
-    /// One explicit transaction (all or nothing, like the embedded store), sent in batches of 500 rows:
-    /// each batch reads the current records, and only new or changed ones are written (UNWIND ... MERGE).
+    /// Reads the current records in batches, then writes only new or changed ones in a few large statements
+    /// (UNWIND over up to <see cref="WriteBatch"/> rows each: sources, nodes per kind, edges per type), each its
+    /// own auto-commit request that is idempotent (MERGE and SET), so a retry or a second run converges; then one
+    /// GraphReloaded change. Unlike the embedded store's single transaction, an interrupted seed leaves the
+    /// batches it finished; running it again completes it.
     /// </summary>
-    public Task<SeedReport> SeedAsync(GraphSeed seed, IProgress<SeedProgress>? progress = null, CancellationToken cancellationToken = default) =>
-        _client.InTransactionAsync(async (tx, token) =>
+    public async Task<SeedReport> SeedAsync(GraphSeed seed, IProgress<SeedProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        foreach (var edge in seed.Edges.Where(e => !Vocabulary.IsEdgeType(e.Type)))
         {
-            await NextSeqAsync(tx, token);
-            var sources = await SeedSourcesAsync(tx, seed.Sources, progress, token);
-            var nodes = await SeedNodesAsync(tx, seed.Nodes, progress, token);
-            var edges = await SeedEdgesAsync(tx, seed.Edges, progress, token);
-            if (sources.Added + sources.Updated + nodes.Added + nodes.Updated + edges.Added + edges.Updated > 0)
-            {
-                await tx.CommitAsync(Cypher.AppendChange, ChangeParameters(await CurrentSeqAsync(tx, token), DateTimeOffset.UtcNow, ChangeKind.GraphReloaded, "seed"), token);
-            }
-            else
-            {
-                await tx.RollbackAsync(token);
-            }
+            throw new GraphWriteException($"unknown edge type '{edge.Type}'");
+        }
 
-            return new SeedReport(sources, nodes, edges);
-        }, cancellationToken);
+        var sources = await SeedSourcesAsync(seed.Sources, progress, cancellationToken);
+        var nodes = await SeedNodesAsync(seed.Nodes, progress, cancellationToken);
+        var edges = await SeedEdgesAsync(seed.Edges, progress, cancellationToken);
+        if (sources.Added + sources.Updated + nodes.Added + nodes.Updated + edges.Added + edges.Updated > 0)
+        {
+            await WriteAsync(Cypher.AppendChange, [], ChangeKind.GraphReloaded, "seed", DateTimeOffset.UtcNow, cancellationToken);
+        }
 
-    private static async Task<SeedCounts> SeedSourcesAsync(QueryTransaction tx, IReadOnlyList<SourceDocument> sources, IProgress<SeedProgress>? progress, CancellationToken cancellationToken)
+        return new SeedReport(sources, nodes, edges);
+    }
+
+    /// <summary>The records of <paramref name="items"/> that are new or differ from what the store holds, with the stored ones.</summary>
+    private async Task<(List<T> Changed, Dictionary<string, T> Existing, SeedCounts Counts)> DiffAsync<T>(IReadOnlyList<T> items, Func<T, string> id, string byIds, Func<QueryRecord, T> read, Func<T, T, bool> same, CancellationToken cancellationToken)
     {
         int added = 0, updated = 0, unchanged = 0;
-        foreach (var batch in sources.Chunk(Batch))
+        var changed = new List<T>();
+        var existing = new Dictionary<string, T>(StringComparer.Ordinal);
+        foreach (var batch in items.Chunk(ReadBatch))
         {
-            var existing = (await tx.RunAsync(Cypher.SourcesByIds, Params(("ids", batch.Select(s => s.Id).ToList())), cancellationToken)).Records
-                .Select(ReadSource).ToDictionary(s => s.Id, StringComparer.Ordinal);
-            var changed = new List<SourceDocument>();
-            foreach (var source in batch)
+            foreach (var record in (await ReadAsync(byIds, Params(("ids", batch.Select(id).ToList())), cancellationToken)).Records)
             {
-                if (existing.TryGetValue(source.Id, out var current) && current == source)
+                var item = read(record);
+                existing[id(item)] = item;
+            }
+
+            foreach (var item in batch)
+            {
+                if (existing.TryGetValue(id(item), out var current) && same(current, item))
                 {
                     unchanged++;
                     continue;
                 }
 
                 _ = current is null ? added++ : updated++;
-                changed.Add(source);
+                changed.Add(item);
             }
+        }
 
-            if (changed.Count > 0)
-            {
-                await tx.RunAsync(Cypher.UpsertSources, Params(("rows", changed.Select(SourceRow).ToList())), cancellationToken);
-            }
+        return (changed, existing, new SeedCounts(added, updated, unchanged));
+    }
+
+    private async Task<SeedCounts> SeedSourcesAsync(IReadOnlyList<SourceDocument> sources, IProgress<SeedProgress>? progress, CancellationToken cancellationToken)
+    {
+        var (changed, _, counts) = await DiffAsync(sources, s => s.Id, Cypher.SourcesByIds, ReadSource, (a, b) => a == b, cancellationToken);
+        foreach (var batch in changed.Chunk(WriteBatch))
+        {
+            await _client.RunAsync(Cypher.UpsertSources, Params(("rows", batch.Select(SourceRow).ToList())), QueryAccess.IdempotentWrite, cancellationToken);
         }
 
         progress?.Report(new SeedProgress("sources", sources.Count, sources.Count));
-        return new SeedCounts(added, updated, unchanged);
+        return counts;
     }
 
-    private static async Task<SeedCounts> SeedNodesAsync(QueryTransaction tx, IReadOnlyList<Node> nodes, IProgress<SeedProgress>? progress, CancellationToken cancellationToken)
+    private async Task<SeedCounts> SeedNodesAsync(IReadOnlyList<Node> nodes, IProgress<SeedProgress>? progress, CancellationToken cancellationToken)
     {
-        int added = 0, updated = 0, unchanged = 0, done = 0;
-        foreach (var batch in nodes.Chunk(Batch))
+        var (changed, _, counts) = await DiffAsync(nodes, n => n.Id, Cypher.NodesByIds, ReadNode, (a, b) => a.SameAs(b), cancellationToken);
+        var done = nodes.Count - changed.Count;
+        progress?.Report(new SeedProgress("nodes", done, nodes.Count));
+        foreach (var group in changed.GroupBy(n => n.Kind))
         {
-            var existing = (await tx.RunAsync(Cypher.NodesByIds, Params(("ids", batch.Select(n => n.Id).ToList())), cancellationToken)).Records
-                .Select(ReadNode).ToDictionary(n => n.Id, StringComparer.Ordinal);
-            var changed = new List<Node>();
-            foreach (var node in batch)
+            foreach (var batch in group.Chunk(WriteBatch))
             {
-                if (existing.TryGetValue(node.Id, out var current) && current.SameAs(node))
-                {
-                    unchanged++;
-                    continue;
-                }
-
-                _ = current is null ? added++ : updated++;
-                changed.Add(node);
+                await _client.RunAsync(Cypher.SeedNodes[group.Key], Params(("log", Cypher.ChangeLogId), ("rows", batch.Select(NodeRow).ToList())), QueryAccess.IdempotentWrite, cancellationToken);
+                done += batch.Length;
+                progress?.Report(new SeedProgress("nodes", done, nodes.Count));
             }
-
-            foreach (var group in changed.GroupBy(n => n.Kind))
-            {
-                await tx.RunAsync(Cypher.UpsertNodes[group.Key], Params(("rows", group.Select(NodeRow).ToList())), cancellationToken);
-            }
-
-            done += batch.Length;
-            progress?.Report(new SeedProgress("nodes", done, nodes.Count));
         }
 
-        return new SeedCounts(added, updated, unchanged);
+        return counts;
     }
 
-    private static async Task<SeedCounts> SeedEdgesAsync(QueryTransaction tx, IReadOnlyList<Edge> edges, IProgress<SeedProgress>? progress, CancellationToken cancellationToken)
+    private async Task<SeedCounts> SeedEdgesAsync(IReadOnlyList<Edge> edges, IProgress<SeedProgress>? progress, CancellationToken cancellationToken)
     {
-        int added = 0, updated = 0, unchanged = 0, done = 0;
-        foreach (var batch in edges.Chunk(Batch))
+        var (changed, existing, counts) = await DiffAsync(edges, e => e.Id, Cypher.EdgesByIds, ReadEdge, (a, b) => a.SameAs(b), cancellationToken);
+        var done = edges.Count - changed.Count;
+        progress?.Report(new SeedProgress("edges", done, edges.Count));
+
+        // A relationship's type and endpoints cannot change in place: those edges are removed first (by their
+        // stored type), then every changed edge is merged by id between its endpoints.
+        var moved = changed.Where(e => existing.TryGetValue(e.Id, out var old) && (old.Type != e.Type || old.Source != e.Source || old.Target != e.Target));
+        foreach (var group in moved.GroupBy(e => existing[e.Id].Type))
         {
-            foreach (var edge in batch.Where(e => !Vocabulary.IsEdgeType(e.Type)))
+            foreach (var batch in group.Chunk(WriteBatch))
             {
-                throw new GraphWriteException($"unknown edge type '{edge.Type}'");
+                await _client.RunAsync(Cypher.DeleteEdges[group.Key], Params(("log", Cypher.ChangeLogId), ("ids", batch.Select(e => e.Id).ToList())), QueryAccess.IdempotentWrite, cancellationToken);
             }
-
-            var existing = (await tx.RunAsync(Cypher.EdgesByIds, Params(("ids", batch.Select(e => e.Id).ToList())), cancellationToken)).Records
-                .Select(ReadEdge).ToDictionary(e => e.Id, StringComparer.Ordinal);
-            var changed = new List<Edge>();
-            foreach (var edge in batch)
-            {
-                if (existing.TryGetValue(edge.Id, out var current) && current.SameAs(edge))
-                {
-                    unchanged++;
-                    continue;
-                }
-
-                _ = current is null ? added++ : updated++;
-                changed.Add(edge);
-            }
-
-            // An edge's type cannot change in place: changed edges are removed and created again.
-            foreach (var group in changed.Where(e => existing.ContainsKey(e.Id)).GroupBy(e => existing[e.Id].Type))
-            {
-                await tx.RunAsync(Cypher.DeleteEdges[group.Key], Params(("ids", group.Select(e => e.Id).ToList())), cancellationToken);
-            }
-
-            foreach (var group in changed.GroupBy(e => e.Type))
-            {
-                var rows = group.ToList();
-                var written = (await tx.RunAsync(Cypher.CreateEdges[group.Key], Params(("rows", rows.Select(EdgeRow).ToList())), cancellationToken)).Single().Long("written");
-                if (written < rows.Count)
-                {
-                    await ThrowMissingEndpointAsync(tx, rows, cancellationToken);
-                }
-            }
-
-            done += batch.Length;
-            progress?.Report(new SeedProgress("edges", done, edges.Count));
         }
 
-        return new SeedCounts(added, updated, unchanged);
+        foreach (var group in changed.GroupBy(e => e.Type))
+        {
+            foreach (var batch in group.Chunk(WriteBatch))
+            {
+                var written = (await _client.RunAsync(Cypher.SeedEdges[group.Key], Params(("log", Cypher.ChangeLogId), ("rows", batch.Select(EdgeRow).ToList())), QueryAccess.IdempotentWrite, cancellationToken)).Single().Long("written");
+                if (written < batch.Length)
+                {
+                    await ThrowMissingEndpointAsync(batch, cancellationToken);
+                }
+
+                done += batch.Length;
+                progress?.Report(new SeedProgress("edges", done, edges.Count));
+            }
+        }
+
+        return counts;
     }
 
-    private static async Task ThrowMissingEndpointAsync(QueryTransaction tx, List<Edge> edges, CancellationToken cancellationToken)
+    private async Task ThrowMissingEndpointAsync(Edge[] edges, CancellationToken cancellationToken)
     {
         var ids = edges.SelectMany(e => new[] { e.Source, e.Target }).Distinct(StringComparer.Ordinal).ToList();
-        var present = (await tx.RunAsync(Cypher.NodesByIds, Params(("ids", ids)), cancellationToken)).Records.Select(r => r.String("id")).ToHashSet(StringComparer.Ordinal);
+        var present = (await ReadAsync(Cypher.NodesByIds, Params(("ids", ids)), cancellationToken)).Records.Select(r => r.String("id")).ToHashSet(StringComparer.Ordinal);
         var bad = edges.FirstOrDefault(e => !present.Contains(e.Source) || !present.Contains(e.Target)) ?? edges[0];
         throw new GraphWriteException($"edge '{bad.Id}' joins a node that does not exist");
     }
@@ -652,11 +728,8 @@ internal sealed partial class Neo4jGraphStore : IGraphStore
     // ---- Writes ----------------------------------------------------------------------------------------
 
     public async Task<Change> UpsertNodeAsync(Node node, CancellationToken cancellationToken = default) =>
-        (await WriteAsync(ChangeKind.NodeUpserted, node.Id, async (tx, token) =>
-        {
-            await tx.RunAsync(Cypher.UpsertNodes[node.Kind], Params(("rows", new List<object?> { NodeRow(node) })), token);
-            return true;
-        }, cancellationToken))!;
+        await WriteAsync(Cypher.UpsertNode[node.Kind], Params(("id", node.Id), ("props", NodeProperties(node))), ChangeKind.NodeUpserted, node.Id, DateTimeOffset.UtcNow, cancellationToken)
+            ?? throw new Neo4jException(Neo4jErrorKind.Protocol, $"upserting node '{node.Id}' returned no change");
 
     public async Task<Change> UpsertEdgeAsync(Edge edge, CancellationToken cancellationToken = default)
     {
@@ -665,83 +738,67 @@ internal sealed partial class Neo4jGraphStore : IGraphStore
             throw new GraphWriteException($"unknown edge type '{edge.Type}'");
         }
 
-        return (await WriteAsync(ChangeKind.EdgeUpserted, edge.Id, async (tx, token) =>
+        var parameters = Params(("id", edge.Id), ("source", edge.Source), ("target", edge.Target), ("props", EdgeProperties(edge)));
+        if (await WriteAsync(Cypher.UpsertEdge[edge.Type], parameters, ChangeKind.EdgeUpserted, edge.Id, DateTimeOffset.UtcNow, cancellationToken) is { } change)
         {
-            var ends = (await tx.RunAsync(Cypher.EndpointsExist, Params(("source", edge.Source), ("target", edge.Target)), token)).Single();
-            if (!ends.Bool("source") || !ends.Bool("target"))
-            {
-                throw new GraphWriteException($"no node with id '{(ends.Bool("source") ? edge.Target : edge.Source)}'");
-            }
+            return change;
+        }
 
-            await DeleteEdgeAsync(tx, edge.Id, token);
-            await tx.RunAsync(Cypher.CreateEdges[edge.Type], Params(("rows", new List<object?> { EdgeRow(edge) })), token);
-            return true;
-        }, cancellationToken))!;
+        // No row and no committed change: an endpoint is missing.
+        var ends = (await ReadAsync(Cypher.EndpointsExist, Params(("source", edge.Source), ("target", edge.Target)), cancellationToken)).Single();
+        throw new GraphWriteException($"no node with id '{(ends.Bool("source") ? edge.Target : edge.Source)}'");
     }
 
     public Task<Change?> RemoveEdgeAsync(string id, CancellationToken cancellationToken = default) =>
-        WriteAsync(ChangeKind.EdgeRemoved, id, (tx, token) => DeleteEdgeAsync(tx, id, token), cancellationToken);
+        WriteAsync(Cypher.RemoveEdge, Params(("id", id)), ChangeKind.EdgeRemoved, id, DateTimeOffset.UtcNow, cancellationToken);
 
     public Task<Change?> RemoveNodeAsync(string id, CancellationToken cancellationToken = default) =>
-        WriteAsync(ChangeKind.NodeRemoved, id, async (tx, token) =>
-            (await tx.RunAsync(Cypher.DeleteNode, Params(("id", id)), token)).Single().Long("deleted") > 0, cancellationToken);
+        WriteAsync(Cypher.RemoveNode, Params(("id", id)), ChangeKind.NodeRemoved, id, DateTimeOffset.UtcNow, cancellationToken);
 
-    private static async Task<bool> DeleteEdgeAsync(QueryTransaction tx, string id, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends one write built with Cypher's Write(...): a single auto-commit request that changes the graph, takes
+    /// the next seq and writes the change-log entry together. Its client-generated change id makes it safe to
+    /// retry (the statement does nothing when the id is committed), so the client retries it like a read. No row
+    /// back means either a retry whose first attempt committed (the committed change is read back by id) or a
+    /// write that found nothing to do (null). Cancelling it cannot leave a transaction open: there is none
+    /// outside the request; a write the server finishes after the caller gave up is published like any other.
+    /// </summary>
+    private async Task<Change?> WriteAsync(string statement, Dictionary<string, object?> parameters, ChangeKind kind, string entityId, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        var existing = (await tx.RunAsync(Cypher.EdgesByIds, Params(("ids", new List<string> { id })), cancellationToken)).Records.Select(ReadEdge).ToList();
-        foreach (var edge in existing)
+        var changeId = Guid.CreateVersion7().ToString("N");
+        parameters["log"] = Cypher.ChangeLogId;
+        parameters["changeId"] = changeId;
+        parameters["at"] = Iso(at);
+        parameters["kind"] = kind.ToString();
+        parameters["entityId"] = entityId;
+        var result = await _client.RunAsync(statement, parameters, QueryAccess.IdempotentWrite, cancellationToken);
+        if (result.Records.Count > 0)
         {
-            await tx.RunAsync(Cypher.DeleteEdges[edge.Type], Params(("ids", new List<string> { id })), cancellationToken);
+            return new Change(result.Records[0].Long("seq"), at, kind, entityId);
         }
 
-        return existing.Count > 0;
+        var committed = First((await ReadAsync(Cypher.ChangeById, Params(("changeId", changeId)), cancellationToken)).Records);
+        return committed is null ? null : ReadChange(committed);
     }
-
-    /// <summary>
-    /// One write in one explicit transaction with its change-log entry: takes the next seq first (locking the
-    /// counter, so writes are serialized and seq order is commit order), runs <paramref name="write"/> (false:
-    /// nothing to do, rolled back, null) and commits together with the :Change node.
-    /// </summary>
-    private Task<Change?> WriteAsync(ChangeKind kind, string entityId, Func<QueryTransaction, CancellationToken, Task<bool>> write, CancellationToken cancellationToken) =>
-        WriteAsync(kind, entityId, (tx, _, token) => write(tx, token), cancellationToken);
-
-    /// <summary>
-    /// As above, handing <paramref name="write"/> the change it will commit with (its seq and time), for writes
-    /// that store them (annotations keep the change's time and seq).
-    /// </summary>
-    private Task<Change?> WriteAsync(ChangeKind kind, string entityId, Func<QueryTransaction, Change, CancellationToken, Task<bool>> write, CancellationToken cancellationToken) =>
-        _client.InTransactionAsync<Change?>(async (tx, token) =>
-        {
-            var seq = await NextSeqAsync(tx, token);
-            var change = new Change(seq, DateTimeOffset.UtcNow, kind, entityId);
-            if (!await write(tx, change, token))
-            {
-                await tx.RollbackAsync(token);
-                return null;
-            }
-
-            await tx.CommitAsync(Cypher.AppendChange, ChangeParameters(change.Seq, change.At, kind, entityId), token);
-            return change;
-        }, cancellationToken);
-
-    private static async Task<long> NextSeqAsync(QueryTransaction tx, CancellationToken cancellationToken) =>
-        (await tx.RunAsync(Cypher.NextSeq, Params(("log", Cypher.ChangeLogId)), cancellationToken)).Single().Long("seq");
-
-    private static async Task<long> CurrentSeqAsync(QueryTransaction tx, CancellationToken cancellationToken) =>
-        (await tx.RunAsync(Cypher.LastSeq, Params(("log", Cypher.ChangeLogId)), cancellationToken)).Single().Long("seq");
-
-    private static Dictionary<string, object?> ChangeParameters(long seq, DateTimeOffset at, ChangeKind kind, string entityId) =>
-        Params(("seq", seq), ("at", at.ToString("O", CultureInfo.InvariantCulture)), ("kind", kind.ToString()), ("entityId", entityId));
 
     public async Task<long> GetLastSeqAsync(CancellationToken cancellationToken = default) =>
         First((await ReadAsync(Cypher.LastSeq, Params(("log", Cypher.ChangeLogId)), cancellationToken)).Records)?.Long("seq") ?? 0;
 
     public async Task<IReadOnlyList<Change>> GetChangesAsync(long after, int limit, CancellationToken cancellationToken = default) =>
-        [.. (await ReadAsync(Cypher.Changes, Params(("after", after), ("limit", Math.Clamp(limit, 0, 10_000))), cancellationToken)).Records.Select(r => new Change(
-            r.Long("seq"),
-            DateTimeOffset.Parse(r.String("at"), CultureInfo.InvariantCulture),
-            Enum.Parse<ChangeKind>(r.String("kind")),
-            r.String("entityId")))];
+        [.. (await ReadAsync(Cypher.Changes, Params(("after", after), ("limit", Math.Clamp(limit, 0, 10_000))), cancellationToken)).Records.Select(ReadChange)];
+
+    /// <summary>The bookmarks this process's next request waits for, comma-separated (Neo4j bookmarks contain no comma); null before any.</summary>
+    public string? Bookmark => _client.Bookmarks.Current is { Count: > 0 } current ? string.Join(',', current) : null;
+
+    /// <summary>Makes later requests wait for <paramref name="bookmark"/> (one seen in another instance's change event).</summary>
+    public void ObserveBookmark(string bookmark) =>
+        _client.Bookmarks.Observe(bookmark.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+
+    private static Change ReadChange(QueryRecord r) => new(
+        r.Long("seq"),
+        DateTimeOffset.Parse(r.String("at"), CultureInfo.InvariantCulture),
+        Enum.Parse<ChangeKind>(r.String("kind")),
+        r.String("entityId"));
 
     public ValueTask DisposeAsync()
     {
@@ -752,7 +809,7 @@ internal sealed partial class Neo4jGraphStore : IGraphStore
     // ---- Mapping ---------------------------------------------------------------------------------------
 
     private Task<QueryResult> ReadAsync(string statement, Dictionary<string, object?> parameters, CancellationToken cancellationToken) =>
-        _client.RunAsync(statement, parameters, read: true, cancellationToken);
+        _client.RunAsync(statement, parameters, QueryAccess.Read, cancellationToken);
 
     private async Task<List<Edge>> EdgesAsync(List<string> ids, CancellationToken cancellationToken) =>
         ids.Count == 0 ? [] : [.. (await ReadAsync(Cypher.EdgesByIds, Params(("ids", ids.ToList())), cancellationToken)).Records.Select(ReadEdge)];
@@ -776,20 +833,30 @@ internal sealed partial class Neo4jGraphStore : IGraphStore
     internal static List<string> Keys(Node node) =>
         [.. new[] { node.Id, node.Name }.Concat(node.Aliases).Select(TextNormalizer.Normalize).Where(k => k.Length > 0).Distinct(StringComparer.Ordinal)];
 
-    private static Dictionary<string, object?> NodeRow(Node node)
+    /// <summary>
+    /// Everything a node stores, as one map (written with <c>n += $props</c>): a property added to the model is
+    /// added here and in <see cref="ReadNode"/>, and no statement changes. A null value removes the property.
+    /// </summary>
+    private static Dictionary<string, object?> NodeProperties(Node node)
     {
         var keys = Keys(node);
         return Params(
-            ("id", node.Id), ("kind", node.Kind.ToString()), ("name", node.Name), ("aliases", node.Aliases.ToList()),
+            ("kind", node.Kind.ToString()), ("name", node.Name), ("aliases", node.Aliases.ToList()),
             ("description", node.Description), ("validFrom", node.ValidFrom), ("validTo", node.ValidTo),
             ("keys", keys), ("searchText", string.Join('\n', keys)));
     }
 
-    private static Dictionary<string, object?> EdgeRow(Edge edge) =>
+    /// <summary>Everything an edge stores (its id included), as one map written with <c>r += $props</c>; evidence as JSON text.</summary>
+    private static Dictionary<string, object?> EdgeProperties(Edge edge) =>
         Params(
-            ("id", edge.Id), ("source", edge.Source), ("target", edge.Target), ("evidence", JsonSerializer.Serialize(edge.Evidence, s_json)),
+            ("id", edge.Id), ("evidence", JsonSerializer.Serialize(edge.Evidence, s_json)),
             ("validFrom", edge.ValidFrom), ("validTo", edge.ValidTo),
             ("suspensions", edge.Suspensions.Count == 0 ? null : JsonSerializer.Serialize(edge.Suspensions, s_json)));
+
+    private static Dictionary<string, object?> NodeRow(Node node) => Params(("id", node.Id), ("props", NodeProperties(node)));
+
+    private static Dictionary<string, object?> EdgeRow(Edge edge) =>
+        Params(("id", edge.Id), ("source", edge.Source), ("target", edge.Target), ("props", EdgeProperties(edge)));
 
     private static Dictionary<string, object?> SourceRow(SourceDocument source) =>
         Params(("id", source.Id), ("title", source.Title), ("kind", source.Kind), ("description", source.Description), ("text", source.Text));
@@ -834,6 +901,15 @@ internal sealed partial class Neo4jGraphStore : IGraphStore
             return x.Count.CompareTo(y.Count);
         }
     }
+
+    [LoggerMessage(EventId = 1211, Level = LogLevel.Information, Message = "Another instance created the same schema rule first ({Code}); it is in place")]
+    private static partial void LogSchemaRace(ILogger logger, string code);
+
+    [LoggerMessage(EventId = 1212, Level = LogLevel.Information, Message = "Waiting for Neo4j to populate indexes: {Online} of {Total} online ({Waiting}), {ElapsedSeconds:0} s so far")]
+    private static partial void LogIndexesPopulating(ILogger logger, int online, int total, string waiting, double elapsedSeconds);
+
+    [LoggerMessage(EventId = 1213, Level = LogLevel.Information, Message = "All {Total} Explorer indexes are online after {ElapsedSeconds:0} s")]
+    private static partial void LogIndexesOnline(ILogger logger, int total, double elapsedSeconds);
 
     [LoggerMessage(EventId = 1210, Level = LogLevel.Information, Message = "Connected to Neo4j at {Uri} (database {Database}, version {Version}); paths use {PathSyntax}")]
     private static partial void LogConnected(ILogger logger, Uri uri, string database, string version, string pathSyntax);

@@ -24,6 +24,6 @@ public static class Neo4jStore
             Timeout = Timeout.InfiniteTimeSpan,
         };
         var client = new QueryApiClient(http, new Uri(options.Uri!), options.Database, QueryApiClient.Authorization(options), QueryApiPolicy.From(options), loggers?.CreateLogger("Explorer.Neo4j"));
-        return new Neo4jGraphStore(client, loggers?.CreateLogger("Explorer.Neo4j"), http);
+        return new Neo4jGraphStore(client, loggers?.CreateLogger("Explorer.Neo4j"), http, TimeSpan.FromSeconds(options.IndexWaitSeconds));
     }
 }

@@ -7,51 +7,69 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Explorer.Neo4j;
 
-/// <summary>How long to wait and how often to try again.</summary>
+/// <summary>What a statement does, which decides when it may be sent again after a failure.</summary>
+internal enum QueryAccess
+{
+    /// <summary>Reads only: sent with <c>accessMode: READ</c>, always safe to repeat.</summary>
+    Read,
+
+    /// <summary>Writes that give the same result when repeated (a MERGE/SET, or a write guarded by its change id).</summary>
+    IdempotentWrite,
+
+    /// <summary>Writes that must not run twice (redeeming a one-time token): repeated only when they surely did not run.</summary>
+    Write,
+}
+
+/// <summary>
+/// How long to wait and how long to keep trying, as the official drivers do: a retry window of 30 s that starts
+/// at the first failure, a first delay of 1 s doubled each time, ±20% jitter
+/// (neo4j-java-driver <c>ExponentialBackoffRetryLogic</c>: DEFAULT_MAX_RETRY_TIME_MS, INITIAL_RETRY_DELAY_MS,
+/// RETRY_DELAY_MULTIPLIER, RETRY_DELAY_JITTER_FACTOR; the .NET and JavaScript drivers use the same numbers).
+/// </summary>
 internal sealed record QueryApiPolicy(
     TimeSpan RequestTimeout,
-    int MaxAttempts,
+    TimeSpan MaxRetryTime,
     TimeSpan InitialBackoff,
-    TimeSpan MaxBackoff,
     int ServerTimeoutSeconds)
 {
+    public const double Multiplier = 2.0;
+    public const double Jitter = 0.2;
+
     public static QueryApiPolicy From(Neo4jOptions options) => new(
         TimeSpan.FromSeconds(options.QueryTimeoutSeconds + 5),
-        options.MaxAttempts,
-        TimeSpan.FromMilliseconds(100),
-        TimeSpan.FromSeconds(3),
+        TimeSpan.FromSeconds(options.MaxRetrySeconds),
+        TimeSpan.FromSeconds(1),
         options.QueryTimeoutSeconds);
 
-    /// <summary>Exponential backoff with ±20% jitter, capped: 100 ms, 200 ms, 400 ms ... at most <see cref="MaxBackoff"/>.</summary>
-    public TimeSpan Backoff(int attempt)
+    /// <summary>The wait before retry number <paramref name="retry"/> (1-based): 1 s, 2 s, 4 s ... each ±20%.</summary>
+    public TimeSpan Backoff(int retry)
     {
-        var raw = InitialBackoff.TotalMilliseconds * Math.Pow(2, attempt - 1);
-        var capped = Math.Min(raw, MaxBackoff.TotalMilliseconds);
-        return TimeSpan.FromMilliseconds(capped * (0.8 + (Random.Shared.NextDouble() * 0.4)));
+        var raw = InitialBackoff.TotalMilliseconds * Math.Pow(Multiplier, retry - 1);
+        return TimeSpan.FromMilliseconds(raw * (1 - Jitter + (Random.Shared.NextDouble() * 2 * Jitter)));
     }
 }
 
 /// <summary>
-/// A small typed client for Neo4j's HTTP Query API (<c>POST /db/{db}/query/v2</c> and explicit transactions
-/// under <c>/db/{db}/query/v2/tx</c>). Bodies are typed JSON (<c>application/vnd.neo4j.query</c>) both ways so
-/// 64-bit integers survive. Client and transient errors both arrive as 400: only <c>Neo.TransientError.*</c>,
-/// 503 and connection failures are retried, with exponential backoff and a bound on attempts. Reads send
-/// <c>accessMode: READ</c> and <c>maxExecutionTime</c> when the server accepts them (see <see cref="ProbeAsync"/>).
+/// A small typed client for Neo4j's HTTP Query API: every statement is one auto-commit request
+/// (<c>POST /db/{db}/query/v2</c>). No explicit transactions: the Query API documents them as working only on
+/// Aura and single-instance servers (https://neo4j.com/docs/query-api/current/transactions/, "Run
+/// transactions": "Explicit transactions are only available on Aura and on single-instance self-managed
+/// servers"), and a cancelled request can leave no transaction open behind it. Bodies are typed JSON
+/// (<c>application/vnd.neo4j.query</c>) both ways so 64-bit integers survive. Retries follow the drivers (see
+/// <see cref="MayRepeat"/>); bookmarks chain every request after the ones this process made or observed.
 /// </summary>
 internal sealed partial class QueryApiClient
 {
     public const string TypedJson = "application/vnd.neo4j.query";
-    public const string AffinityHeader = "neo4j-cluster-affinity";
 
     private readonly HttpClient _http;
     private readonly Uri _queryUri;
     private readonly AuthenticationHeaderValue? _authorization;
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
     private readonly Func<TimeSpan, CancellationToken, Task> _delay;
-    private readonly Lock _bookmarkLock = new();
-    private IReadOnlyList<string> _bookmarks = [];
 
-    public QueryApiClient(HttpClient http, Uri serverUri, string database, AuthenticationHeaderValue? authorization, QueryApiPolicy policy, ILogger? logger = null, Func<TimeSpan, CancellationToken, Task>? delay = null)
+    public QueryApiClient(HttpClient http, Uri serverUri, string database, AuthenticationHeaderValue? authorization, QueryApiPolicy policy, ILogger? logger = null, TimeProvider? time = null, Func<TimeSpan, CancellationToken, Task>? delay = null)
     {
         _http = http;
         ServerUri = new Uri(serverUri.AbsoluteUri.TrimEnd('/') + "/");
@@ -60,7 +78,8 @@ internal sealed partial class QueryApiClient
         _authorization = authorization;
         Policy = policy;
         _logger = logger ?? NullLogger.Instance;
-        _delay = delay ?? Task.Delay;
+        _time = time ?? TimeProvider.System;
+        _delay = delay ?? ((wait, token) => Task.Delay(wait, _time, token));
     }
 
     public Uri ServerUri { get; }
@@ -69,20 +88,29 @@ internal sealed partial class QueryApiClient
 
     public QueryApiPolicy Policy { get; }
 
+    /// <summary>The bookmarks the next request waits for (what this process wrote, read or observed last).</summary>
+    public Bookmarks Bookmarks { get; } = new();
+
     /// <summary>Reads send accessMode: READ (older servers may not accept the field; the probe decides).</summary>
     public bool SendAccessMode { get; set; } = true;
 
     /// <summary>Reads send maxExecutionTime (seconds) so a runaway read is stopped by the server too.</summary>
     public bool SendMaxExecutionTime { get; set; } = true;
 
-    public static AuthenticationHeaderValue? Authorization(Neo4jOptions options) =>
-        !string.IsNullOrEmpty(options.Token) ? new AuthenticationHeaderValue("Bearer", options.Token)
-        : !string.IsNullOrEmpty(options.User) ? new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{options.User}:{options.Password}")))
-        : null;
+    public static AuthenticationHeaderValue? Authorization(Neo4jOptions options)
+    {
+        if (!string.IsNullOrEmpty(options.Token))
+        {
+            return new AuthenticationHeaderValue("Bearer", options.Token);
+        }
 
-    /// <summary>Runs one statement in its own (implicit) transaction, retrying transient failures.</summary>
-    public Task<QueryResult> RunAsync(string statement, IReadOnlyDictionary<string, object?>? parameters = null, bool read = false, CancellationToken cancellationToken = default) =>
-        RetryAsync(() => SendAsync(HttpMethod.Post, _queryUri, Body(statement, parameters, read, includeBookmarks: read), null, cancellationToken), remember: !read, cancellationToken);
+        var (user, password) = options.Credentials();
+        return !string.IsNullOrEmpty(user) ? new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}"))) : null;
+    }
+
+    /// <summary>Runs one statement in its own auto-commit transaction, retrying what is safe to retry.</summary>
+    public Task<QueryResult> RunAsync(string statement, IReadOnlyDictionary<string, object?>? parameters = null, QueryAccess access = QueryAccess.Write, CancellationToken cancellationToken = default) =>
+        RetryAsync(access, () => SendAsync(statement, parameters, access, cancellationToken), cancellationToken);
 
     /// <summary>
     /// Decides which optional request fields this server accepts: older servers reject unknown fields with 400,
@@ -96,7 +124,7 @@ internal sealed partial class QueryApiClient
             (SendAccessMode, SendMaxExecutionTime) = (accessMode, maxTime);
             try
             {
-                await RunAsync("RETURN 1 AS ok", null, read: true, cancellationToken);
+                await RunAsync("RETURN 1 AS ok", null, QueryAccess.Read, cancellationToken);
                 return;
             }
             catch (Neo4jException ex) when (ex.Kind == Neo4jErrorKind.Client && ex.Status == HttpStatusCode.BadRequest && (accessMode || maxTime))
@@ -122,65 +150,34 @@ internal sealed partial class QueryApiClient
         }
     }
 
-    /// <summary>Opens an explicit transaction (for writes).</summary>
-    public async Task<QueryTransaction> BeginAsync(CancellationToken cancellationToken)
-    {
-        var (_, affinity, root) = await RetryWithHeadersAsync(() => SendRawAsync(HttpMethod.Post, new Uri(_queryUri + "/tx"), "{}", null, cancellationToken), cancellationToken);
-        if (!root.TryGetProperty("transaction", out var transaction) || !transaction.TryGetProperty("id", out var id) || id.GetString() is not { Length: > 0 } txId)
-        {
-            throw new Neo4jException(Neo4jErrorKind.Protocol, "the Query API did not return a transaction id");
-        }
-
-        return new QueryTransaction(this, new Uri($"{_queryUri}/tx/{Uri.EscapeDataString(txId)}"), affinity);
-    }
-
     /// <summary>
-    /// Runs <paramref name="work"/> in an explicit transaction; rolls back when it throws or returns without
-    /// committing. A transient failure before the commit was sent retries the whole unit (the server already
-    /// rolled the transaction back); a failure during the commit is not retried, since it may have committed.
+    /// Whether a failed request may be sent again, following the drivers' classification
+    /// (neo4j-java-driver <c>RetryableException</c>: TransientException, ServiceUnavailableException,
+    /// SessionExpiredException) plus one rule the drivers get from Bolt and we must add for HTTP: a request that
+    /// may have reached the server is repeated only when repeating it is harmless.
+    /// <list type="bullet">
+    /// <item>Neo.TransientError.* except Transaction.Terminated and Transaction.LockClientStopped (the drivers
+    /// reclassify those two as client errors: someone stopped the transaction on purpose). The server answered
+    /// with an error, so the auto-commit transaction rolled back (https://neo4j.com/docs/status-codes/current/,
+    /// "Effect on the transaction: Rollback"): any statement may be repeated.</item>
+    /// <item>Neo.ClientError.Cluster.NotALeader and Neo.ClientError.General.ForbiddenOnReadOnlyDatabase: the
+    /// write reached a member that cannot take it (the drivers map these to SessionExpired). Nothing ran.</item>
+    /// <item>No connection could be made: nothing was sent.</item>
+    /// <item>Unavailable (502/503/504, or a 500 naming ServiceUnavailable or SessionExpired, as the Query API
+    /// reports the drivers' exceptions of those names from its server-side routing), a connection dropped after
+    /// sending, or no answer in time: the statement may have committed, so only reads and idempotent writes.</item>
+    /// </list>
     /// </summary>
-    public async Task<T> InTransactionAsync<T>(Func<QueryTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    internal static bool MayRepeat(Neo4jException error, QueryAccess access) => error.Kind switch
     {
-        for (var attempt = 1; ; attempt++)
-        {
-            var transaction = await BeginAsync(cancellationToken);
-            try
-            {
-                var result = await work(transaction, cancellationToken);
-                if (transaction.State == TransactionState.Open)
-                {
-                    await transaction.RollbackAsync(CancellationToken.None);
-                }
+        Neo4jErrorKind.Transient => true,
+        Neo4jErrorKind.Client => error.Code is "Neo.ClientError.Cluster.NotALeader" or "Neo.ClientError.General.ForbiddenOnReadOnlyDatabase",
+        Neo4jErrorKind.Unavailable when error.NotSent => true,
+        Neo4jErrorKind.Unavailable or Neo4jErrorKind.Timeout => access != QueryAccess.Write,
+        _ => false,
+    };
 
-                return result;
-            }
-            catch (Neo4jException ex) when (ex.IsRetryable && !transaction.CommitSent && attempt < Policy.MaxAttempts)
-            {
-                await transaction.RollbackQuietlyAsync();
-                var wait = Policy.Backoff(attempt);
-                LogRetry(_logger, attempt, Policy.MaxAttempts, ex.Code ?? ex.Kind.ToString(), wait.TotalMilliseconds);
-                await _delay(wait, cancellationToken);
-            }
-            catch
-            {
-                await transaction.RollbackQuietlyAsync();
-                throw;
-            }
-        }
-    }
-
-    internal void RememberBookmarks(IReadOnlyList<string> bookmarks)
-    {
-        if (bookmarks.Count > 0)
-        {
-            lock (_bookmarkLock)
-            {
-                _bookmarks = bookmarks;
-            }
-        }
-    }
-
-    internal string Body(string statement, IReadOnlyDictionary<string, object?>? parameters, bool read, bool includeBookmarks)
+    internal string Body(string statement, IReadOnlyDictionary<string, object?>? parameters, QueryAccess access, IReadOnlyList<string> bookmarks)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
@@ -199,23 +196,17 @@ internal sealed partial class QueryApiClient
                 writer.WriteEndObject();
             }
 
-            if (read && SendAccessMode)
+            if (access == QueryAccess.Read && SendAccessMode)
             {
                 writer.WriteString("accessMode", "READ");
             }
 
-            if (read && SendMaxExecutionTime)
+            if (access == QueryAccess.Read && SendMaxExecutionTime)
             {
                 writer.WriteNumber("maxExecutionTime", Policy.ServerTimeoutSeconds);
             }
 
-            IReadOnlyList<string> bookmarks;
-            lock (_bookmarkLock)
-            {
-                bookmarks = _bookmarks;
-            }
-
-            if (includeBookmarks && bookmarks.Count > 0)
+            if (bookmarks.Count > 0)
             {
                 writer.WriteStartArray("bookmarks");
                 foreach (var bookmark in bookmarks)
@@ -232,81 +223,83 @@ internal sealed partial class QueryApiClient
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    internal async Task<QueryResult> SendAsync(HttpMethod method, Uri uri, string? body, string? affinity, CancellationToken cancellationToken) =>
-        (await SendRawAsync(method, uri, body, affinity, cancellationToken)).Result;
-
-    /// <summary>One request, no retry: the result, the cluster affinity header and the parsed body; failures as <see cref="Neo4jException"/>.</summary>
-    internal async Task<(QueryResult Result, string? Affinity, JsonElement Root)> SendRawAsync(HttpMethod method, Uri uri, string? body, string? affinity, CancellationToken cancellationToken)
+    /// <summary>One request, no retry; failures as <see cref="Neo4jException"/>. The answer's bookmarks replace the ones sent.</summary>
+    private async Task<QueryResult> SendAsync(string statement, IReadOnlyDictionary<string, object?>? parameters, QueryAccess access, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(method, uri);
+        var sent = Bookmarks.Current;
+        using var request = new HttpRequestMessage(HttpMethod.Post, _queryUri);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(TypedJson));
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json", 0.5));
         request.Headers.Authorization = _authorization;
-        if (affinity is not null)
-        {
-            request.Headers.TryAddWithoutValidation(AffinityHeader, affinity);
-        }
-
-        if (body is not null)
-        {
-            request.Content = new StringContent(body, Encoding.UTF8);
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue(TypedJson);
-        }
+        request.Content = new StringContent(Body(statement, parameters, access, sent), Encoding.UTF8);
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue(TypedJson);
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Policy.RequestTimeout);
         HttpResponseMessage response;
-        string text;
         try
         {
-            response = await _http.SendAsync(request, timeout.Token);
-            text = await response.Content.ReadAsStringAsync(timeout.Token);
+            response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new Neo4jException(Neo4jErrorKind.Timeout, $"Neo4j did not answer within {Policy.RequestTimeout.TotalSeconds:0} s ({method} {uri.AbsolutePath})", inner: ex);
+            throw new Neo4jException(Neo4jErrorKind.Timeout, $"Neo4j did not answer within {Policy.RequestTimeout.TotalSeconds:0} s", inner: ex);
         }
         catch (HttpRequestException ex)
         {
-            throw new Neo4jException(Neo4jErrorKind.Unavailable, $"Neo4j is unreachable at {ServerUri}: {ex.Message}", inner: ex);
+            // Only a connection that could not be made proves the statement never reached the server.
+            var notSent = ex.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError;
+            throw new Neo4jException(Neo4jErrorKind.Unavailable, $"Neo4j is unreachable at {ServerUri}: {ex.Message}", inner: ex) { NotSent = notSent };
         }
 
         using (response)
         {
             JsonElement root = default;
             var parsed = false;
-            if (text.Length > 0)
+            var empty = response.Content.Headers.ContentLength == 0;
+            try
             {
-                try
+                if (!empty)
                 {
-                    root = JsonDocument.Parse(text).RootElement.Clone();
+                    // Parsed from the stream as it arrives: no copy of the body as one string.
+                    await using var body = await response.Content.ReadAsStreamAsync(timeout.Token);
+                    using var document = await JsonDocument.ParseAsync(body, cancellationToken: timeout.Token);
+                    root = document.RootElement.Clone();
                     parsed = true;
                 }
-                catch (JsonException)
-                {
-                    // Not JSON (a proxy's or Jetty's error page): judged by the status below.
-                }
+            }
+            catch (JsonException)
+            {
+                // Not JSON (a proxy's or Jetty's error page): judged by the status below.
+            }
+            catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new Neo4jException(Neo4jErrorKind.Timeout, $"Neo4j did not finish its answer within {Policy.RequestTimeout.TotalSeconds:0} s", inner: ex);
+            }
+            catch (HttpRequestException ex)
+            {
+                throw new Neo4jException(Neo4jErrorKind.Unavailable, $"the connection to Neo4j at {ServerUri} broke during the answer: {ex.Message}", inner: ex);
             }
 
             var errors = parsed ? QueryValues.ReadErrors(root) : [];
             var status = response.StatusCode;
             if (status is HttpStatusCode.OK or HttpStatusCode.Accepted && errors.Count == 0)
             {
-                if (!parsed && text.Length > 0)
+                if (!parsed && !empty)
                 {
                     throw new Neo4jException(Neo4jErrorKind.Protocol, $"the Query API answered {(int)status} with a body that is not JSON", status: status);
                 }
 
                 var result = parsed ? QueryValues.ReadResult(root) : QueryResult.Empty;
-                var affinityValue = response.Headers.TryGetValues(AffinityHeader, out var values) ? values.FirstOrDefault() : null;
-                return (result, affinityValue, parsed ? root : JsonDocument.Parse("{}").RootElement.Clone());
+                Bookmarks.Advance(sent, result.Bookmarks);
+                return result;
             }
 
-            throw Failure(status, errors, method, uri);
+            throw Failure(status, errors);
         }
     }
 
-    private Neo4jException Failure(HttpStatusCode status, IReadOnlyList<(string? Code, string Message)> errors, HttpMethod method, Uri uri)
+    private Neo4jException Failure(HttpStatusCode status, IReadOnlyList<(string? Code, string Message)> errors)
     {
         var (code, message) = errors.Count > 0 ? errors[0] : (null, "");
         var detail = errors.Count > 0 ? $"{code}: {message}" : $"HTTP {(int)status} {status}";
@@ -314,9 +307,11 @@ internal sealed partial class QueryApiClient
         {
             HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => Neo4jErrorKind.Authentication,
             HttpStatusCode.NotFound => Neo4jErrorKind.NotFound,
+            _ when code?.StartsWith("Neo.TransientError.", StringComparison.Ordinal) == true
+                => code is "Neo.TransientError.Transaction.Terminated" or "Neo.TransientError.Transaction.LockClientStopped" ? Neo4jErrorKind.Client : Neo4jErrorKind.Transient,
             HttpStatusCode.ServiceUnavailable or HttpStatusCode.BadGateway or HttpStatusCode.GatewayTimeout => Neo4jErrorKind.Unavailable,
             HttpStatusCode.RequestTimeout => Neo4jErrorKind.Timeout,
-            _ when code?.StartsWith("Neo.TransientError.", StringComparison.Ordinal) == true => Neo4jErrorKind.Transient,
+            HttpStatusCode.InternalServerError when Names(code, message, "ServiceUnavailable") || Names(code, message, "SessionExpired") => Neo4jErrorKind.Unavailable,
             _ when code?.StartsWith("Neo.DatabaseError.", StringComparison.Ordinal) == true => Neo4jErrorKind.Database,
             _ when code?.StartsWith("Neo.ClientError.Security.", StringComparison.Ordinal) == true => Neo4jErrorKind.Authentication,
             _ when (int)status >= 500 => Neo4jErrorKind.Database,
@@ -326,136 +321,93 @@ internal sealed partial class QueryApiClient
         {
             Neo4jErrorKind.Authentication => $"Neo4j refused the credentials ({(int)status}): {detail}",
             Neo4jErrorKind.NotFound when code?.Contains("DatabaseNotFound", StringComparison.Ordinal) == true => $"Neo4j has no database '{Database}': {detail}",
-            Neo4jErrorKind.NotFound => $"Neo4j answered 404 for {method} {uri.AbsolutePath}: {detail}",
+            Neo4jErrorKind.NotFound => $"Neo4j answered 404 for {_queryUri.AbsolutePath}: {detail}",
             Neo4jErrorKind.Unavailable => $"Neo4j is unavailable ({(int)status}): {detail}",
             _ => $"Neo4j refused the request: {detail}",
         };
         return new Neo4jException(kind, what, code, status);
+
+        static bool Names(string? code, string message, string name) =>
+            code?.Contains(name, StringComparison.Ordinal) == true || message.Contains(name, StringComparison.Ordinal);
     }
 
-    private async Task<QueryResult> RetryAsync(Func<Task<QueryResult>> send, bool remember, CancellationToken cancellationToken)
+    private async Task<QueryResult> RetryAsync(QueryAccess access, Func<Task<QueryResult>> send, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                var result = await send();
-                if (remember)
-                {
-                    RememberBookmarks(result.Bookmarks);
-                }
-
-                return result;
-            }
-            catch (Neo4jException ex) when (ex.IsRetryable && attempt < Policy.MaxAttempts)
-            {
-                var wait = Policy.Backoff(attempt);
-                LogRetry(_logger, attempt, Policy.MaxAttempts, ex.Code ?? ex.Kind.ToString(), wait.TotalMilliseconds);
-                await _delay(wait, cancellationToken);
-            }
-        }
-    }
-
-    private async Task<(QueryResult, string?, JsonElement)> RetryWithHeadersAsync(Func<Task<(QueryResult, string?, JsonElement)>> send, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
+        long? firstFailure = null;
+        for (var retry = 1; ; retry++)
         {
             try
             {
                 return await send();
             }
-            catch (Neo4jException ex) when (ex.IsRetryable && attempt < Policy.MaxAttempts)
+            catch (Neo4jException ex) when (MayRepeat(ex, access) && !cancellationToken.IsCancellationRequested)
             {
-                var wait = Policy.Backoff(attempt);
-                LogRetry(_logger, attempt, Policy.MaxAttempts, ex.Code ?? ex.Kind.ToString(), wait.TotalMilliseconds);
+                firstFailure ??= _time.GetTimestamp();
+                var elapsed = _time.GetElapsedTime(firstFailure.Value);
+                if (elapsed >= Policy.MaxRetryTime)
+                {
+                    throw;
+                }
+
+                var wait = Policy.Backoff(retry);
+                LogRetry(_logger, ex.Code ?? ex.Kind.ToString(), retry, elapsed.TotalSeconds, wait.TotalMilliseconds);
                 await _delay(wait, cancellationToken);
             }
         }
     }
 
-    [LoggerMessage(EventId = 1200, Level = LogLevel.Warning, Message = "Neo4j request failed transiently ({Reason}); attempt {Attempt} of {MaxAttempts}, retrying in {DelayMs:0} ms")]
-    private static partial void LogRetry(ILogger logger, int attempt, int maxAttempts, string reason, double delayMs);
+    [LoggerMessage(EventId = 1200, Level = LogLevel.Warning, Message = "Neo4j request failed ({Reason}); retry {Retry} after {ElapsedSeconds:0.0} s of failures, in {DelayMs:0} ms")]
+    private static partial void LogRetry(ILogger logger, string reason, int retry, double elapsedSeconds, double delayMs);
 
     [LoggerMessage(EventId = 1201, Level = LogLevel.Information, Message = "Neo4j refused optional request fields ({Fields}): {Detail}; sending fewer")]
     private static partial void LogFieldRefused(ILogger logger, string fields, string detail);
 }
 
-internal enum TransactionState
+/// <summary>
+/// The bookmarks a process waits for, as a driver session keeps them: every request sends the current set and
+/// the server runs it only after those transactions are visible; the answer's bookmark then stands for all of
+/// them, so it replaces the ones sent (bookmarks added meanwhile, from other requests or from observed change
+/// events, stay). https://neo4j.com/docs/query-api/current/bookmarks/ ("Coordinate transactions and enforce
+/// causal consistency") and the drivers' manual on bookmarks
+/// (https://neo4j.com/docs/dotnet-manual/current/bookmarks/).
+/// </summary>
+internal sealed class Bookmarks
 {
-    Open,
-    Committed,
-    RolledBack,
-}
+    private const int Cap = 16;
+    private readonly Lock _lock = new();
+    private List<string> _current = [];
 
-/// <summary>An explicit transaction: run statements, then commit (optionally with a last statement) or roll back.</summary>
-internal sealed class QueryTransaction(QueryApiClient client, Uri uri, string? affinity)
-{
-    public TransactionState State { get; private set; }
-
-    /// <summary>The commit request went out: a failure now may or may not have committed.</summary>
-    public bool CommitSent { get; private set; }
-
-    public Task<QueryResult> RunAsync(string statement, IReadOnlyDictionary<string, object?>? parameters = null, CancellationToken cancellationToken = default)
+    public IReadOnlyList<string> Current
     {
-        EnsureOpen();
-        return Guard(client.SendAsync(HttpMethod.Post, uri, client.Body(statement, parameters, read: false, includeBookmarks: false), affinity, cancellationToken));
+        get
+        {
+            lock (_lock)
+            {
+                return _current;
+            }
+        }
     }
 
-    /// <summary>Commits; a statement given here runs first, in the same request.</summary>
-    public async Task<QueryResult> CommitAsync(string? statement = null, IReadOnlyDictionary<string, object?>? parameters = null, CancellationToken cancellationToken = default)
+    /// <summary>After a request sent with <paramref name="sent"/> answered with <paramref name="received"/>.</summary>
+    public void Advance(IReadOnlyList<string> sent, IReadOnlyList<string> received)
     {
-        EnsureOpen();
-        CommitSent = true;
-        var body = statement is null ? "{}" : client.Body(statement, parameters, read: false, includeBookmarks: false);
-        var result = await Guard(client.SendAsync(HttpMethod.Post, new Uri(uri + "/commit"), body, affinity, cancellationToken));
-        State = TransactionState.Committed;
-        client.RememberBookmarks(result.Bookmarks);
-        return result;
-    }
-
-    public async Task RollbackAsync(CancellationToken cancellationToken = default)
-    {
-        if (State != TransactionState.Open)
+        if (received.Count == 0)
         {
             return;
         }
 
-        State = TransactionState.RolledBack;
-        await client.SendAsync(HttpMethod.Delete, uri, null, affinity, cancellationToken);
-    }
-
-    /// <summary>Best effort: the server rolls back on its own after an error or when the transaction expires.</summary>
-    public async Task RollbackQuietlyAsync()
-    {
-        try
+        lock (_lock)
         {
-            await RollbackAsync(CancellationToken.None);
-        }
-        catch (Neo4jException)
-        {
-            // Already gone (an error closes the transaction on the server).
+            _current = [.. _current.Where(b => !sent.Contains(b) && !received.Contains(b)).Concat(received).TakeLast(Cap)];
         }
     }
 
-    private async Task<QueryResult> Guard(Task<QueryResult> request)
+    /// <summary>Adds bookmarks seen elsewhere (a change event from another instance): later requests wait for them too.</summary>
+    public void Observe(IEnumerable<string> bookmarks)
     {
-        try
+        lock (_lock)
         {
-            return await request;
-        }
-        catch (Neo4jException)
-        {
-            // Any error closes the transaction on the server.
-            State = TransactionState.RolledBack;
-            throw;
-        }
-    }
-
-    private void EnsureOpen()
-    {
-        if (State != TransactionState.Open)
-        {
-            throw new InvalidOperationException($"the transaction is {State.ToString().ToLowerInvariant()}");
+            _current = [.. _current.Concat(bookmarks.Where(b => b.Length > 0 && !_current.Contains(b))).TakeLast(Cap)];
         }
     }
 }

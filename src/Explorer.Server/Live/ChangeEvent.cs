@@ -9,6 +9,10 @@ namespace Explorer.Server.Live;
 /// <see cref="Annotation"/> carries the annotation as written by an AnnotationAdded, AnnotationChanged or
 /// AnnotationRemoved change (deleted: true for the last), and is null for every other kind. On the wire
 /// <see cref="Kind"/> is the enum's name ("NodeUpserted"), as in <c>/api/changes</c>.
+/// <see cref="Bookmark"/> is the store's causal-consistency token for a state that includes this change (Neo4j
+/// bookmarks; null with the embedded store): the publishing instance shares it with every instance of the
+/// deployment through the backplane before sending, so a request any of them serves afterwards reads at least
+/// that state.
 /// </summary>
 public sealed record ChangeEvent(
     long Seq,
@@ -17,7 +21,8 @@ public sealed record ChangeEvent(
     string EntityId,
     Node? Node,
     Edge? Edge,
-    AnnotationResponse? Annotation = null)
+    AnnotationResponse? Annotation = null,
+    string? Bookmark = null)
 {
     /// <summary>The event for a committed change, with the state after it of the record it touched.</summary>
     public static ChangeEvent From(Change change, Node? node, Edge? edge, Annotation? annotation) =>

@@ -60,7 +60,7 @@ public sealed partial class ChangePublisher(IGraphStore store, IHubContext<Graph
             Interlocked.Exchange(ref _lastPublished, await store.GetLastSeqAsync(stoppingToken));
             if (backplane is not null)
             {
-                await backplane.SubscribeAsync(() => _signal.Release());
+                await backplane.SubscribeAsync(() => _signal.Release(), store.ObserveBookmark);
             }
 
             while (!stoppingToken.IsCancellationRequested)
@@ -92,6 +92,15 @@ public sealed partial class ChangePublisher(IGraphStore store, IHubContext<Graph
         while (true)
         {
             var changes = await store.GetChangesAsync(LastPublished, Batch, cancellationToken);
+
+            // The read that found these changes saw their commits, so the bookmark after it covers them all.
+            var bookmark = store.Bookmark;
+            if (backplane is not null && bookmark is not null && changes.Count > 0)
+            {
+                // Before the events go out: the other instances wait for this state before serving their browsers.
+                await backplane.ShareBookmarkAsync(bookmark);
+            }
+
             foreach (var change in changes)
             {
                 var node = change.Kind == ChangeKind.NodeUpserted ? (await store.GetNodeAsync(change.EntityId, cancellationToken))?.Node : null;
@@ -100,7 +109,7 @@ public sealed partial class ChangePublisher(IGraphStore store, IHubContext<Graph
                     ? _written.TryRemove(change.Seq, out var written) ? written : await store.GetAnnotationAsync(change.EntityId, cancellationToken)
                     : null;
                 var started = System.Diagnostics.Stopwatch.GetTimestamp();
-                await hub.Clients.All.Changed(ChangeEvent.From(change, node, edge, annotation));
+                await hub.Clients.All.Changed(ChangeEvent.From(change, node, edge, annotation) with { Bookmark = bookmark });
                 metrics.Broadcast(System.Diagnostics.Stopwatch.GetElapsedTime(started), DateTimeOffset.UtcNow - change.At, change.Kind.ToString());
                 Interlocked.Exchange(ref _lastPublished, change.Seq);
                 if (backplane is not null)

@@ -44,14 +44,30 @@ public sealed partial class LiveBackplane(RedisSettings settings, ILogger<LiveBa
 
     private RedisChannel WakeChannel => RedisChannel.Literal($"{settings.ChannelPrefix}:live:wake");
 
+    private RedisChannel BookmarkChannel => RedisChannel.Literal($"{settings.ChannelPrefix}:live:bookmark");
+
     public bool IsLeading => _leading;
 
-    /// <summary>Connects and calls <paramref name="onWake"/> whenever any instance signals a committed write.</summary>
-    public async Task SubscribeAsync(Action onWake)
+    /// <summary>
+    /// Connects and calls <paramref name="onWake"/> whenever any instance signals a committed write, and
+    /// <paramref name="onBookmark"/> with the store bookmark the publisher shares before it sends changes.
+    /// </summary>
+    public async Task SubscribeAsync(Action onWake, Action<string> onBookmark)
     {
-        var redis = await ConnectAsync();
-        await redis.GetSubscriber().SubscribeAsync(WakeChannel, (_, _) => onWake());
+        var subscriber = (await ConnectAsync()).GetSubscriber();
+        await subscriber.SubscribeAsync(WakeChannel, (_, _) => onWake());
+        await subscriber.SubscribeAsync(BookmarkChannel, (_, message) =>
+        {
+            if (message.HasValue && !message.IsNullOrEmpty)
+            {
+                onBookmark(message.ToString());
+            }
+        });
     }
+
+    /// <summary>Tells every instance the store state the next published changes belong to (read-your-writes across instances).</summary>
+    public async Task ShareBookmarkAsync(string bookmark) =>
+        await (await ConnectAsync()).GetSubscriber().PublishAsync(BookmarkChannel, bookmark);
 
     /// <summary>Takes or renews the publisher lease; true while this instance holds it.</summary>
     public async Task<bool> TryLeadAsync()

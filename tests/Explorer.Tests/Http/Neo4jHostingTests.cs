@@ -24,7 +24,7 @@ public sealed class Neo4jHostingTests
     [Fact]
     public async Task AnUnreachableNeo4jStopsStartupSayingWhere()
     {
-        var failure = await StartFailsAsync("--Explorer:Store=Neo4j", "--Neo4j:Uri=http://127.0.0.1:1", "--Neo4j:User=neo4j", "--Neo4j:Password=do-not-print", "--Neo4j:MaxAttempts=2");
+        var failure = await StartFailsAsync("--Explorer:Store=Neo4j", "--Neo4j:Uri=http://127.0.0.1:1", "--Neo4j:User=neo4j", "--Neo4j:Password=do-not-print", "--Neo4j:MaxRetrySeconds=0");
 
         Assert.Contains("cannot open the neo4j store at http://127.0.0.1:1 (database neo4j)", failure.Message, StringComparison.Ordinal);
         Assert.Contains("unreachable", failure.Message, StringComparison.Ordinal);

@@ -58,30 +58,29 @@ public sealed class Neo4jStoreStartupTests
     public async Task AnUnreachableServerIsSaidSoAfterTheRetries()
     {
         var handler = new FakeHandler();
-        for (var i = 0; i < 5; i++)
+        for (var i = 0; i < 10; i++)
         {
-            handler.ThenThrow(new HttpRequestException("Connection refused (neo4j.test:7474)"));
+            handler.ThenThrow(new HttpRequestException(HttpRequestError.ConnectionError, "Connection refused (neo4j.test:7474)"));
         }
 
-        var error = await Assert.ThrowsAsync<Neo4jException>(() => Store(handler).InitializeAsync());
+        var time = new FakeTime();
+        var error = await Assert.ThrowsAsync<Neo4jException>(() => Store(handler, time).InitializeAsync());
 
         Assert.Equal(Neo4jErrorKind.Unavailable, error.Kind);
         Assert.Contains("unreachable", error.Message, StringComparison.Ordinal);
-        Assert.Equal(5, handler.Requests.Count);
+        Assert.True(time.Delays.Sum(d => d.TotalSeconds) >= 30, "retried for the drivers' 30 s");
     }
 
     [Fact]
     public async Task StartupCreatesTheSchemaAndReadsTheVersion()
     {
-        var handler = new FakeHandler()
-            .Then(HttpStatusCode.Accepted, """{"data":{"fields":["ok"],"values":[[{"$type":"Integer","_value":"1"}]]}}""")
-            .Then(HttpStatusCode.Accepted, """{"data":{"fields":["name","versions","edition"],"values":[[{"$type":"String","_value":"Neo4j Kernel"},{"$type":"List","_value":[{"$type":"String","_value":"5.26.0"}]},{"$type":"String","_value":"community"}]]}}""");
+        var handler = Started(new FakeHandler());
         foreach (var _ in Cypher.Schema)
         {
-            handler.Then(HttpStatusCode.Accepted, """{"data":{"fields":[],"values":[]}}""");
+            handler.Then(HttpStatusCode.Accepted, Empty);
         }
 
-        handler.Then(HttpStatusCode.Accepted, """{"data":{"fields":[],"values":[]}}""")
+        handler.Then(HttpStatusCode.Accepted, Indexes(("explorer_node_id", "ONLINE", 100)))
             .Then(HttpStatusCode.Accepted, """{"data":{"fields":["seq"],"values":[[{"$type":"Integer","_value":"0"}]]}}""");
         var store = Store(handler);
 
@@ -93,9 +92,65 @@ public sealed class Neo4jStoreStartupTests
         Assert.All(Cypher.Schema, statement => Assert.Contains(handler.Requests, r => r.Body.Contains(statement.Split(' ')[2], StringComparison.Ordinal)));
     }
 
-    private static Neo4jGraphStore Store(FakeHandler handler) =>
-        new(new QueryApiClient(new HttpClient(handler), new Uri("http://neo4j.test:7474"), "neo4j",
-            QueryApiClient.Authorization(new Neo4jOptions { User = "neo4j", Password = "secret" }),
-            new QueryApiPolicy(TimeSpan.FromSeconds(10), 5, TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(2), 30),
-            delay: (_, _) => Task.CompletedTask));
+    [Fact]
+    public async Task AnotherInstanceCreatingTheSameSchemaFirstIsFine()
+    {
+        var handler = Started(new FakeHandler())
+            .Then(HttpStatusCode.BadRequest, """{"errors":[{"code":"Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists","message":"An equivalent constraint already exists"}]}""");
+        foreach (var _ in Cypher.Schema.Skip(1))
+        {
+            handler.Then(HttpStatusCode.Accepted, Empty);
+        }
+
+        handler.Then(HttpStatusCode.Accepted, Indexes(("explorer_node_id", "ONLINE", 100)))
+            .Then(HttpStatusCode.BadRequest, """{"errors":[{"code":"Neo.ClientError.Schema.ConstraintValidationFailed","message":"Node already exists with label `ChangeLog`"}]}""")
+            .Then(HttpStatusCode.Accepted, """{"data":{"fields":["seq"],"values":[[{"$type":"Integer","_value":"3"}]]}}""");
+
+        await Store(handler).InitializeAsync();
+
+        Assert.Equal(Cypher.Schema.Length + 5, handler.Requests.Count);
+    }
+
+    [Fact]
+    public async Task StartupWaitsForIndexesWithItsOwnDeadlineAndSaysWhichAreLate()
+    {
+        var handler = Started(new FakeHandler());
+        foreach (var _ in Cypher.Schema)
+        {
+            handler.Then(HttpStatusCode.Accepted, Empty);
+        }
+
+        for (var i = 0; i < 200; i++)
+        {
+            handler.Then(HttpStatusCode.Accepted, Indexes(("explorer_node_id", "ONLINE", 100), ("explorer_node_search", "POPULATING", 40)));
+        }
+
+        var time = new FakeTime();
+        var error = await Assert.ThrowsAsync<Neo4jException>(() => Store(handler, time, TimeSpan.FromSeconds(20)).InitializeAsync());
+
+        Assert.Equal(Neo4jErrorKind.Timeout, error.Kind);
+        Assert.Contains("explorer_node_search POPULATING 40%", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Neo4j:IndexWaitSeconds", error.Message, StringComparison.Ordinal);
+        Assert.InRange(time.Delays.Sum(d => d.TotalSeconds), 20, 21);
+        // Each poll is a short read of its own, never one long call under the HTTP timeout.
+        Assert.All(handler.Requests.Skip(2 + Cypher.Schema.Length), r => Assert.Contains("SHOW INDEXES", r.Body, StringComparison.Ordinal));
+    }
+
+    private const string Empty = """{"data":{"fields":[],"values":[]}}""";
+
+    private static FakeHandler Started(FakeHandler handler) => handler
+        .Then(HttpStatusCode.Accepted, """{"data":{"fields":["ok"],"values":[[{"$type":"Integer","_value":"1"}]]}}""")
+        .Then(HttpStatusCode.Accepted, """{"data":{"fields":["name","versions","edition"],"values":[[{"$type":"String","_value":"Neo4j Kernel"},{"$type":"List","_value":[{"$type":"String","_value":"5.26.0"}]},{"$type":"String","_value":"community"}]]}}""");
+
+    private static string Indexes(params (string Name, string State, double Percent)[] indexes)
+    {
+        var rows = indexes.Select(i => $$"""[{"$type":"String","_value":"{{i.Name}}"},{"$type":"String","_value":"{{i.State}}"},{"$type":"Float","_value":"{{i.Percent}}"}]""");
+        return """{"data":{"fields":["name","state","populationPercent"],"values":[""" + string.Join(",", rows) + "]}}";
+    }
+
+    internal static Neo4jGraphStore Store(FakeHandler handler, FakeTime? time = null, TimeSpan? indexWait = null)
+    {
+        time ??= new FakeTime();
+        return new(QueryApiClientTests.Client(handler, time), indexWait: indexWait, time: time, delay: time.Delay);
+    }
 }

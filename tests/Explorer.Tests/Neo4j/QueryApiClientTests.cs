@@ -45,7 +45,7 @@ public sealed class QueryApiClientTests
     public async Task TypedJsonDecodesNodesRelationshipsPathsAndKeepsLargeIntegersExact()
     {
         var handler = new FakeHandler().Then(HttpStatusCode.Accepted, TypedNodeRelPath);
-        var result = await Client(handler).RunAsync("RETURN 1", read: true);
+        var result = await Client(handler).RunAsync("RETURN 1", access: QueryAccess.Read);
 
         var row = Assert.Single(result.Records);
         var node = Assert.IsType<QueryNode>(row["n"]);
@@ -98,7 +98,7 @@ public sealed class QueryApiClientTests
             ["ids"] = new List<string> { "a", "b" },
             ["none"] = null,
             ["row"] = new Dictionary<string, object?> { ["x"] = 1.5, ["flag"] = true },
-        }, read: true);
+        }, QueryAccess.Read);
 
         var request = Assert.Single(handler.Requests);
         Assert.Equal("http://neo4j.test:7474/db/neo4j/query/v2", request.Uri);
@@ -133,46 +133,121 @@ public sealed class QueryApiClientTests
     [Fact]
     public async Task ATransientErrorIsRetriedWithBackoffThenSucceeds()
     {
-        var delays = new List<TimeSpan>();
+        var time = new FakeTime();
         var handler = new FakeHandler()
             .Then(HttpStatusCode.BadRequest, """{"errors":[{"code":"Neo.TransientError.Transaction.DeadlockDetected","message":"deadlock"}]}""")
             .Then(HttpStatusCode.BadRequest, """{"errors":[{"error":"Neo.TransientError.General.TransientMemoryLimitExceeded","message":"later"}]}""")
             .Then(HttpStatusCode.Accepted, """{"data":{"fields":["ok"],"values":[[{"$type":"Integer","_value":"1"}]]}}""");
 
-        var result = await Client(handler, delays).RunAsync("RETURN 1 AS ok");
+        // A transient error is an answer: the auto-commit transaction rolled back, so even a plain write may go again.
+        var result = await Client(handler, time).RunAsync("CREATE (n:Node) RETURN 1 AS ok", access: QueryAccess.Write);
 
         Assert.Equal(1L, result.Single().Long("ok"));
         Assert.Equal(3, handler.Requests.Count);
-        Assert.Equal(2, delays.Count);
-        Assert.True(delays[1] > delays[0], "backoff grows");
+        Assert.Equal(2, time.Delays.Count);
+        Assert.InRange(time.Delays[0].TotalMilliseconds, 800, 1200); // the drivers' first delay: 1 s ± 20%
+        Assert.InRange(time.Delays[1].TotalMilliseconds, 1600, 2400);
     }
 
     [Fact]
-    public async Task RetriesStopAtTheBound()
+    public async Task RetriesGoOnForThirtySecondsFromTheFirstFailureThenGiveUp()
     {
+        var time = new FakeTime();
         var handler = new FakeHandler();
-        for (var i = 0; i < 10; i++)
+        for (var i = 0; i < 20; i++)
         {
             handler.Then(HttpStatusCode.ServiceUnavailable, "");
         }
 
-        var error = await Assert.ThrowsAsync<Neo4jException>(() => Client(handler, maxAttempts: 3).RunAsync("RETURN 1"));
+        var error = await Assert.ThrowsAsync<Neo4jException>(() => Client(handler, time).RunAsync("RETURN 1", access: QueryAccess.Read));
 
         Assert.Equal(Neo4jErrorKind.Unavailable, error.Kind);
+        var waited = time.Delays.Sum(d => d.TotalSeconds);
+        Assert.True(waited >= 30, $"gave up after {waited:0.0} s of waiting");
+        Assert.True(waited - time.Delays[^1].TotalSeconds < 30, "the last retry started inside the window");
+        Assert.Equal(time.Delays.Count + 1, handler.Requests.Count);
+    }
+
+    [Theory]
+    [InlineData("Neo.TransientError.Transaction.Terminated")]
+    [InlineData("Neo.TransientError.Transaction.LockClientStopped")]
+    public async Task TheTwoTransientCodesTheDriversTreatAsClientErrorsAreNotRetried(string code)
+    {
+        var handler = new FakeHandler().Then(HttpStatusCode.BadRequest, $$"""{"errors":[{"code":"{{code}}","message":"stopped"}]}""");
+
+        var error = await Assert.ThrowsAsync<Neo4jException>(() => Client(handler).RunAsync("RETURN 1", access: QueryAccess.Read));
+
+        Assert.Equal(Neo4jErrorKind.Client, error.Kind);
+        Assert.Single(handler.Requests);
+    }
+
+    [Theory]
+    [InlineData("Read", 2)]
+    [InlineData("IdempotentWrite", 2)]
+    [InlineData("Write", 1)]
+    public async Task AnAnswerThatLeavesTheOutcomeOpenIsRetriedOnlyForSafeStatements(string accessName, int requests)
+    {
+        var access = Enum.Parse<QueryAccess>(accessName);
+        var handler = new FakeHandler()
+            .Then(HttpStatusCode.BadGateway, "<html>Bad Gateway</html>")
+            .Then(HttpStatusCode.Accepted, """{"data":{"fields":["ok"],"values":[[true]]}}""");
+
+        var run = Client(handler).RunAsync("RETURN true AS ok", access: access);
+
+        if (requests == 1)
+        {
+            Assert.Equal(Neo4jErrorKind.Unavailable, (await Assert.ThrowsAsync<Neo4jException>(() => run)).Kind);
+        }
+        else
+        {
+            Assert.True((await run).Single().Bool("ok"));
+        }
+
+        Assert.Equal(requests, handler.Requests.Count);
+    }
+
+    [Theory]
+    [InlineData("Neo.ClientError.Cluster.NotALeader")]
+    [InlineData("Neo.ClientError.General.ForbiddenOnReadOnlyDatabase")]
+    public async Task AWriteRefusedByAClusterMemberThatCannotTakeItIsRetried(string code)
+    {
+        var handler = new FakeHandler()
+            .Then(HttpStatusCode.BadRequest, $$"""{"errors":[{"code":"{{code}}","message":"not the leader"}]}""")
+            .Then(HttpStatusCode.Accepted, """{"data":{"fields":["ok"],"values":[[true]]}}""");
+
+        var result = await Client(handler).RunAsync("CREATE (n:Node) RETURN true AS ok", access: QueryAccess.Write);
+
+        Assert.True(result.Single().Bool("ok"));
+        Assert.Equal(2, handler.Requests.Count);
+    }
+
+    [Fact]
+    public async Task ServiceUnavailableReportedAsA500IsRetriedForReads()
+    {
+        var handler = new FakeHandler()
+            .Then(HttpStatusCode.InternalServerError, """{"errors":[{"code":"Neo.DatabaseError.General.UnknownError","message":"org.neo4j.driver.exceptions.ServiceUnavailableException: Connection to the database failed"}]}""")
+            .Then(HttpStatusCode.InternalServerError, """{"errors":[{"code":"Neo.DatabaseError.General.UnknownError","message":"SessionExpiredException: leader switch"}]}""")
+            .Then(HttpStatusCode.Accepted, """{"data":{"fields":["ok"],"values":[[true]]}}""");
+
+        var result = await Client(handler).RunAsync("RETURN true AS ok", access: QueryAccess.Read);
+
+        Assert.True(result.Single().Bool("ok"));
         Assert.Equal(3, handler.Requests.Count);
     }
 
     [Fact]
-    public async Task A503AndAConnectionFailureAreRetried()
+    public async Task AConnectionThatCouldNotBeMadeIsRetriedEvenForAWriteButOneThatBrokeIsNot()
     {
         var handler = new FakeHandler()
-            .Then(HttpStatusCode.ServiceUnavailable, "")
-            .ThenThrow(new HttpRequestException("Connection refused"))
-            .Then(HttpStatusCode.Accepted, """{"data":{"fields":["ok"],"values":[[true]]}}""");
+            .ThenThrow(new HttpRequestException(HttpRequestError.ConnectionError, "Connection refused"))
+            .Then(HttpStatusCode.Accepted, """{"data":{"fields":["ok"],"values":[[true]]}}""")
+            .ThenThrow(new HttpRequestException(HttpRequestError.ResponseEnded, "The response ended prematurely"));
+        var client = Client(handler);
 
-        var result = await Client(handler).RunAsync("RETURN true AS ok");
+        Assert.True((await client.RunAsync("CREATE (n:Node) RETURN true AS ok", access: QueryAccess.Write)).Single().Bool("ok"));
+        var broke = await Assert.ThrowsAsync<Neo4jException>(() => client.RunAsync("CREATE (n:Node) RETURN true AS ok", access: QueryAccess.Write));
 
-        Assert.True(result.Single().Bool("ok"));
+        Assert.Equal(Neo4jErrorKind.Unavailable, broke.Kind);
         Assert.Equal(3, handler.Requests.Count);
     }
 
@@ -200,16 +275,33 @@ public sealed class QueryApiClientTests
     }
 
     [Fact]
-    public async Task ASlowServerIsATimeout()
+    public async Task ASlowServerIsATimeoutAndAWriteIsNotSentAgain()
     {
         var handler = new FakeHandler().ThenHang();
         var client = new QueryApiClient(new HttpClient(handler), new Uri("http://neo4j.test:7474"), "neo4j", null,
-            new QueryApiPolicy(TimeSpan.FromMilliseconds(200), 3, TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(2), 30));
+            new QueryApiPolicy(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(1), 30));
 
-        var error = await Assert.ThrowsAsync<Neo4jException>(() => client.RunAsync("RETURN 1"));
+        var error = await Assert.ThrowsAsync<Neo4jException>(() => client.RunAsync("CREATE (n:Node)", access: QueryAccess.Write));
 
         Assert.Equal(Neo4jErrorKind.Timeout, error.Kind);
         Assert.Single(handler.Requests);
+    }
+
+    [Fact]
+    public async Task CancellingARequestSendsNothingMoreAndOpensNoTransaction()
+    {
+        using var cancel = new CancellationTokenSource();
+        var handler = new FakeHandler().ThenHang();
+        var client = Client(handler);
+
+        var run = client.RunAsync("CREATE (n:Node)", access: QueryAccess.IdempotentWrite, cancellationToken: cancel.Token);
+        await handler.Arrived.Task;
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+        var request = Assert.Single(handler.Requests);
+        // Every request is an auto-commit one: there is no explicit transaction to leave open or to roll back.
+        Assert.Equal((HttpMethod.Post, "http://neo4j.test:7474/db/neo4j/query/v2"), (request.Method, request.Uri));
     }
 
     [Fact]
@@ -228,82 +320,84 @@ public sealed class QueryApiClientTests
     }
 
     [Fact]
-    public async Task AnExplicitTransactionKeepsItsAffinityAndCommitsWithItsLastStatement()
+    public async Task EachAnswersBookmarkReplacesTheOnesSentAndObservedOnesAreKept()
     {
         var handler = new FakeHandler()
-            .Then(HttpStatusCode.Accepted, """{"transaction":{"id":"lyU","expires":"2024-10-22T15:48:29Z"}}""", ("neo4j-cluster-affinity", "MTAuOC41Ljc6MTc0NzQ="))
-            .Then(HttpStatusCode.Accepted, """{"data":{"fields":["seq"],"values":[[{"$type":"Integer","_value":"7"}]]},"transaction":{"id":"lyU"}}""")
-            .Then(HttpStatusCode.Accepted, """{"data":{"fields":[],"values":[]},"bookmarks":["FB:after-commit"]}""");
+            .Then(HttpStatusCode.Accepted, """{"data":{"fields":[],"values":[]},"bookmarks":["FB:write-1"]}""")
+            .Then(HttpStatusCode.Accepted, """{"data":{"fields":[],"values":[]},"bookmarks":["FB:read-2"]}""")
+            .Then(HttpStatusCode.Accepted, """{"data":{"fields":[],"values":[]}}""");
         var client = Client(handler);
 
-        var seq = await client.InTransactionAsync(async (tx, token) =>
-        {
-            var value = (await tx.RunAsync("MATCH (log:ChangeLog {id: $log}) SET log.seq = log.seq + 1 RETURN log.seq AS seq", new Dictionary<string, object?> { ["log"] = "changes" }, token)).Single().Long("seq");
-            await tx.CommitAsync("CREATE (c:Change {seq: $seq})", new Dictionary<string, object?> { ["seq"] = value }, token);
-            return value;
-        }, CancellationToken.None);
+        await client.RunAsync("CREATE (n:Node)", access: QueryAccess.IdempotentWrite);
+        client.Bookmarks.Observe(["FB:other-instance"]);
+        await client.RunAsync("RETURN 1", access: QueryAccess.Read);
+        await client.RunAsync("RETURN 1", access: QueryAccess.Read);
 
-        Assert.Equal(7, seq);
-        Assert.Equal(["http://neo4j.test:7474/db/neo4j/query/v2/tx", "http://neo4j.test:7474/db/neo4j/query/v2/tx/lyU", "http://neo4j.test:7474/db/neo4j/query/v2/tx/lyU/commit"], handler.Requests.Select(r => r.Uri));
-        Assert.All(handler.Requests.Skip(1), r => Assert.Equal("MTAuOC41Ljc6MTc0NzQ=", r.Affinity));
-
-        // The commit's bookmarks go with the next read.
-        handler.Then(HttpStatusCode.Accepted, """{"data":{"fields":[],"values":[]}}""");
-        await client.RunAsync("RETURN 1", read: true);
-        Assert.Contains("FB:after-commit", handler.Requests[^1].Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("bookmarks", handler.Requests[0].Body, StringComparison.Ordinal);
+        Assert.Equal(["FB:write-1", "FB:other-instance"], Bookmarks(handler.Requests[1]));
+        Assert.Equal(["FB:read-2"], Bookmarks(handler.Requests[2]));
     }
 
     [Fact]
-    public async Task AUnitOfWorkThatThrowsIsRolledBack()
+    public void AnAuthFileInTheImagesFormatGivesUserAndPassword()
     {
-        var handler = new FakeHandler()
-            .Then(HttpStatusCode.Accepted, """{"transaction":{"id":"t1"}}""")
-            .Then(HttpStatusCode.Accepted, """{"data":{"fields":[],"values":[]}}""")
-            .Then(HttpStatusCode.OK, """{"bookmarks":[]}""");
-
-        await Assert.ThrowsAsync<Explorer.Graph.GraphWriteException>(() => Client(handler).InTransactionAsync<int>(async (tx, token) =>
+        var file = Path.Combine(Path.GetTempPath(), $"explorer-auth-{Guid.NewGuid():N}");
+        File.WriteAllText(file, "neo4j/s3cret-pass\n");
+        try
         {
-            await tx.RunAsync("RETURN 1", null, token);
-            throw new Explorer.Graph.GraphWriteException("no node with id 'atlantis'");
-        }, CancellationToken.None));
+            var options = new Neo4jOptions { Uri = "http://neo4j:7474", AuthFile = file };
+            Assert.Empty(options.Problems());
+            Assert.Equal(("neo4j", "s3cret-pass"), options.Credentials());
+            Assert.Equal(Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("neo4j:s3cret-pass")), QueryApiClient.Authorization(options)!.Parameter);
 
-        Assert.Equal(HttpMethod.Delete, handler.Requests[^1].Method);
-        Assert.EndsWith("/tx/t1", handler.Requests[^1].Uri, StringComparison.Ordinal);
+            File.WriteAllText(file, "just-a-password");
+            var problem = Assert.Single(options.Problems());
+            Assert.Contains("user/password", problem, StringComparison.Ordinal);
+            Assert.DoesNotContain("just-a-password", problem, StringComparison.Ordinal);
+            Assert.Contains(new Neo4jOptions { Uri = "http://neo4j:7474", AuthFile = file, User = "neo4j", Password = "x" }.Problems(), p => p.Contains("alternatives", StringComparison.Ordinal));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 
-    [Fact]
-    public async Task ATransientFailureInsideAUnitOfWorkRetriesTheWholeUnit()
+    private static IReadOnlyList<string?> Bookmarks(SeenRequest request)
     {
-        var handler = new FakeHandler()
-            .Then(HttpStatusCode.Accepted, """{"transaction":{"id":"t1"}}""")
-            .Then(HttpStatusCode.BadRequest, """{"errors":[{"code":"Neo.TransientError.Transaction.DeadlockDetected","message":"deadlock"}]}""")
-            .Then(HttpStatusCode.Accepted, """{"transaction":{"id":"t2"}}""")
-            .Then(HttpStatusCode.Accepted, """{"data":{"fields":["x"],"values":[[{"$type":"Integer","_value":"1"}]]}}""")
-            .Then(HttpStatusCode.Accepted, """{"bookmarks":["FB:x"]}""");
-
-        var result = await Client(handler).InTransactionAsync(async (tx, token) =>
-        {
-            var x = (await tx.RunAsync("RETURN 1 AS x", null, token)).Single().Long("x");
-            await tx.CommitAsync(cancellationToken: token);
-            return x;
-        }, CancellationToken.None);
-
-        Assert.Equal(1, result);
-        // An error closes the transaction on the server, so no rollback is sent for t1; t2 runs the unit again.
-        Assert.Equal(["tx", "tx/t1", "tx", "tx/t2", "tx/t2/commit"], handler.Requests.Select(r => r.Uri[(r.Uri.IndexOf("/tx", StringComparison.Ordinal) + 1)..]));
+        using var body = JsonDocument.Parse(request.Body);
+        return [.. body.RootElement.GetProperty("bookmarks").EnumerateArray().Select(b => b.GetString())];
     }
 
-    private static QueryApiClient Client(FakeHandler handler, List<TimeSpan>? delays = null, int maxAttempts = 5) =>
-        new(new HttpClient(handler), new Uri("http://neo4j.test:7474"), "neo4j",
+    internal static QueryApiClient Client(FakeHandler handler, FakeTime? time = null)
+    {
+        time ??= new FakeTime();
+        return new(new HttpClient(handler), new Uri("http://neo4j.test:7474"), "neo4j",
             QueryApiClient.Authorization(new Neo4jOptions { User = "neo4j", Password = "secret" }),
-            new QueryApiPolicy(TimeSpan.FromSeconds(10), maxAttempts, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(3), 30),
-            delay: (wait, _) =>
-            {
-                delays?.Add(wait);
-                return Task.CompletedTask;
-            });
+            new QueryApiPolicy(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(1), 30),
+            time: time, delay: time.Delay);
+    }
 
-    internal sealed record SeenRequest(HttpMethod Method, string Uri, string Body, string? ContentType, string Accept, string? AuthScheme, string? Affinity);
+    /// <summary>A clock that moves only when the code under test waits, recording each wait.</summary>
+    internal sealed class FakeTime : TimeProvider
+    {
+        private long _ticks;
+
+        public List<TimeSpan> Delays { get; } = [];
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override long GetTimestamp() => Interlocked.Read(ref _ticks);
+
+        public Task Delay(TimeSpan wait, CancellationToken cancellationToken)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            Delays.Add(wait);
+            Interlocked.Add(ref _ticks, wait.Ticks);
+            return Task.CompletedTask;
+        }
+    }
+
+    internal sealed record SeenRequest(HttpMethod Method, string Uri, string Body, string? ContentType, string Accept, string? AuthScheme);
 
     /// <summary>Answers requests from a script, in order, and records what was sent.</summary>
     internal sealed class FakeHandler : HttpMessageHandler
@@ -311,6 +405,9 @@ public sealed class QueryApiClientTests
         private readonly Queue<Func<CancellationToken, Task<HttpResponseMessage>>> _script = new();
 
         public List<SeenRequest> Requests { get; } = [];
+
+        /// <summary>Completes when the first request arrives.</summary>
+        public TaskCompletionSource Arrived { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public FakeHandler Then(HttpStatusCode status, string body, params (string Name, string Value)[] headers)
         {
@@ -352,8 +449,8 @@ public sealed class QueryApiClientTests
                 body,
                 request.Content?.Headers.ContentType?.MediaType,
                 request.Headers.Accept.ToString(),
-                request.Headers.Authorization?.Scheme,
-                request.Headers.TryGetValues(QueryApiClient.AffinityHeader, out var values) ? values.First() : null));
+                request.Headers.Authorization?.Scheme));
+            Arrived.TrySetResult();
             if (_script.Count == 0)
             {
                 throw new InvalidOperationException($"unexpected request {request.Method} {request.RequestUri}");

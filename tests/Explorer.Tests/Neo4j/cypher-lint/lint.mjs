@@ -28,6 +28,7 @@ const functions = [
   fn('endNode', [arg('input', 'RELATIONSHIP')], 'NODE'),
   fn('nodes', [arg('input', 'PATH')], 'LIST<NODE>'),
   fn('relationships', [arg('input', 'PATH')], 'LIST<RELATIONSHIP>'),
+  fn('size', [arg('input', 'LIST<ANY>')], 'INTEGER'),
 ];
 
 const procedures = [
