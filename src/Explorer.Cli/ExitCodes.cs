@@ -15,6 +15,9 @@ internal static class ExitCodes
     /// <summary>Dataset or store error: a bad seed file, an unreadable database.</summary>
     public const int StoreError = 3;
 
+    /// <summary><c>serve</c>: the address to listen on is taken by another program.</summary>
+    public const int AddressInUse = 4;
+
     /// <summary>A bug: the stack trace is printed.</summary>
     public const int InternalError = 70;
 
@@ -26,6 +29,7 @@ internal static class ExitCodes
           1  node or source not found; some import lines failed
           2  invalid input, ambiguous name or usage error
           3  dataset or store error (bad seed file, unreadable database)
+          4  serve: the address is in use by another program
           70 internal error (a bug: please report the printed stack trace)
         """;
 }

@@ -37,6 +37,7 @@ public static class ExplorerApp
 
         var app = builder.Build();
 
+        app.UseRequestLog();
         app.UseStorageRecovery();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
@@ -80,20 +81,46 @@ public static class ExplorerApp
         return app;
     }
 
+    /// <summary>Exit code: startup failed for a reason logged as one clear line (a bad dataset, invalid configuration, the store).</summary>
+    public const int ExitStartupFailed = 1;
+
+    /// <summary>Exit code: the address to listen on is taken by another program.</summary>
+    public const int ExitAddressInUse = 4;
+
+    /// <summary>Exit code: an unexpected error (a bug); its stack trace is logged once.</summary>
+    public const int ExitInternalError = 70;
+
+    /// <summary>Runs the app until shutdown; see <see cref="RunExplorerAsync"/>.</summary>
+    public static int RunExplorer(this WebApplication app) => app.RunExplorerAsync().GetAwaiter().GetResult();
+
     /// <summary>
-    /// Runs the app until shutdown and returns the process exit code: 0, or 1 when startup failed for a
-    /// reason already logged as one clear line (a bad dataset, invalid configuration) rather than a stack trace.
+    /// Runs the app until shutdown and returns the process exit code: 0, <see cref="ExitStartupFailed"/>,
+    /// <see cref="ExitAddressInUse"/> or <see cref="ExitInternalError"/>. Every failure is logged once: one line
+    /// when its reason is known, one stack trace when it is not; never the host's report and a crash besides.
     /// </summary>
-    public static int RunExplorer(this WebApplication app)
+    public static async Task<int> RunExplorerAsync(this WebApplication app)
     {
+        var failures = app.Services.GetRequiredService<StartupFailures>();
+        failures.CallerExplains = true;
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Explorer.Server");
         try
         {
-            app.Run();
+            await app.RunAsync();
             return Environment.ExitCode;
         }
         catch (StartupException)
         {
-            return 1;
+            return ExitStartupFailed;
+        }
+        catch (Exception ex) when (ex is Microsoft.AspNetCore.Connections.AddressInUseException || ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+        {
+            failures.Fail(logger, $"{ex.Message.TrimEnd('.')}: another program listens there. Stop it, or choose another address (--urls http://localhost:5081).");
+            return ExitAddressInUse;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.UnexpectedFailure(ex);
+            return ExitInternalError;
         }
     }
 }

@@ -48,21 +48,18 @@ internal static class ServeCommand
 
             try
             {
-                await ExplorerApp.Create([.. args]).RunAsync();
-                return ExitCodes.Ok;
-            }
-            catch (StartupException)
-            {
-                // The host already logged the reason as one line.
-                return ExitCodes.StoreError;
+                // The server logs every failure once (one line when its reason is known).
+                return await ExplorerApp.Create([.. args]).RunExplorerAsync() switch
+                {
+                    0 => ExitCodes.Ok,
+                    ExplorerApp.ExitAddressInUse => ExitCodes.AddressInUse,
+                    ExplorerApp.ExitInternalError => ExitCodes.InternalError,
+                    _ => ExitCodes.StoreError,
+                };
             }
             catch (OptionsValidationException ex)
             {
                 return session.Fail(ExitCodes.InvalidInput, $"invalid configuration: {string.Join(" ", ex.Failures)}");
-            }
-            catch (IOException ex)
-            {
-                return session.Fail(ExitCodes.StoreError, $"cannot start the server: {ex.Message}");
             }
         }));
         return command;

@@ -62,7 +62,7 @@ internal static class UsersCommand
             }
 
             var store = await session.OpenStoreAsync(seedIfEmpty: false, cancellationToken);
-            var user = new User(userName, parsedRole, Passwords.Hash(password!), false, DateTimeOffset.UtcNow);
+            var user = User.New(userName, parsedRole, Passwords.Hash(password!), DateTimeOffset.UtcNow);
             if (!await store.AddUserAsync(user, cancellationToken))
             {
                 return session.Fail(ExitCodes.InvalidInput, $"a user called '{userName}' exists already");
@@ -124,7 +124,7 @@ internal static class UsersCommand
                 return session.Fail(ExitCodes.NotFound, $"no user is called '{userName}'");
             }
 
-            var change = new UserChange(Disabled: disabled);
+            var change = UserChange.ByAdmin(disabled: disabled);
             if (await AccountRules.RemovesLastAdminAsync(store, current, change, cancellationToken))
             {
                 return session.Fail(ExitCodes.InvalidInput, $"'{current.Name}' is the last enabled admin; make another admin first");

@@ -7,7 +7,7 @@ namespace Explorer.Embedded;
 /// <summary>Users, API tokens and one-time sign-in tokens in the embedded store. Only hashes are stored.</summary>
 internal sealed partial class EmbeddedGraphStore
 {
-    private const string UserSelectSql = "SELECT name, role, password_hash, disabled, created_at FROM users";
+    private const string UserSelectSql = "SELECT name, role, password_hash, disabled, created_at, security_stamp FROM users";
     private const string TokenSelectSql = "SELECT id, owner, name, hash, created_at, last_used_at, revoked FROM api_tokens";
 
     public Task<int> CountUsersAsync(CancellationToken cancellationToken = default)
@@ -21,7 +21,7 @@ internal sealed partial class EmbeddedGraphStore
         AccountWriteAsync(connection =>
         {
             using var insert = Command(connection, null, """
-                INSERT INTO users (name, role, password_hash, disabled, created_at) VALUES ($name, $role, $hash, $disabled, $created)
+                INSERT INTO users (name, role, password_hash, disabled, created_at, security_stamp) VALUES ($name, $role, $hash, $disabled, $created, $stamp)
                 ON CONFLICT(name) DO NOTHING
                 """);
             Bind(
@@ -30,7 +30,8 @@ internal sealed partial class EmbeddedGraphStore
                 ("$role", user.Role.ToString()),
                 ("$hash", user.PasswordHash),
                 ("$disabled", user.Disabled ? 1 : 0),
-                ("$created", Iso(user.CreatedAt)));
+                ("$created", Iso(user.CreatedAt)),
+                ("$stamp", user.SecurityStamp));
             return insert.ExecuteNonQuery() == 1;
         }, cancellationToken);
 
@@ -61,16 +62,18 @@ internal sealed partial class EmbeddedGraphStore
         AccountWriteAsync(connection =>
         {
             using var update = Command(connection, null, """
-                UPDATE users SET role = coalesce($role, role), disabled = coalesce($disabled, disabled), password_hash = coalesce($hash, password_hash)
+                UPDATE users SET role = coalesce($role, role), disabled = coalesce($disabled, disabled), password_hash = coalesce($hash, password_hash),
+                    security_stamp = coalesce($stamp, security_stamp)
                 WHERE name = $name
-                RETURNING name, role, password_hash, disabled, created_at
+                RETURNING name, role, password_hash, disabled, created_at, security_stamp
                 """);
             Bind(
                 update,
                 ("$name", name),
                 ("$role", (object?)change.Role?.ToString() ?? DBNull.Value),
                 ("$disabled", change.Disabled is { } disabled ? (disabled ? 1 : 0) : DBNull.Value),
-                ("$hash", (object?)change.PasswordHash ?? DBNull.Value));
+                ("$hash", (object?)change.PasswordHash ?? DBNull.Value),
+                ("$stamp", (object?)change.SecurityStamp ?? DBNull.Value));
             using var reader = update.ExecuteReader();
             return reader.Read() ? ReadUser(reader) : null;
         }, cancellationToken);
@@ -135,12 +138,26 @@ internal sealed partial class EmbeddedGraphStore
     public Task<bool> AddOneTimeTokenAsync(string hash, string userName, DateTimeOffset expiresAt, CancellationToken cancellationToken = default) =>
         AccountWriteAsync(connection =>
         {
-            using var insert = Command(connection, null, """
+            // One transaction: the new link replaces every unused older one of the user.
+            using var transaction = connection.BeginTransaction();
+            using var insert = Command(connection, transaction, """
                 INSERT INTO one_time_tokens (hash, user_name, expires_at, used_at)
                 SELECT $hash, u.name, $expires, NULL FROM users u WHERE u.name = $user
                 """);
             Bind(insert, ("$hash", hash), ("$user", userName), ("$expires", Iso(expiresAt)));
-            return insert.ExecuteNonQuery() == 1;
+            if (insert.ExecuteNonQuery() != 1)
+            {
+                return false;
+            }
+
+            using var retire = Command(connection, transaction, """
+                UPDATE one_time_tokens SET used_at = $now
+                WHERE user_name = $user COLLATE NOCASE AND used_at IS NULL AND hash <> $hash
+                """);
+            Bind(retire, ("$hash", hash), ("$user", userName), ("$now", Iso(DateTimeOffset.UtcNow)));
+            retire.ExecuteNonQuery();
+            transaction.Commit();
+            return true;
         }, cancellationToken);
 
     public Task<string?> RedeemOneTimeTokenAsync(string hash, DateTimeOffset now, CancellationToken cancellationToken = default) =>
@@ -194,5 +211,6 @@ internal sealed partial class EmbeddedGraphStore
         Enum.Parse<Role>(reader.GetString(1)),
         reader.GetString(2),
         reader.GetInt64(3) != 0,
-        ParseTime(reader.GetString(4)));
+        ParseTime(reader.GetString(4)),
+        reader.GetString(5));
 }

@@ -58,6 +58,7 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
                 Directory.CreateDirectory(directory);
             }
 
+            PrivateFiles.PrepareDatabase(DatabasePath);
             using var connection = Open();
             SqliteSchema.Migrate(connection);
             _index = LoadIndex(connection, "load");

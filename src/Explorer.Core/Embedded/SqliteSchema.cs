@@ -124,6 +124,11 @@ internal static class SqliteSchema
         ALTER TABLE edges ADD COLUMN valid_to TEXT;
         ALTER TABLE edges ADD COLUMN suspensions TEXT;
         """,
+
+        // 4: a security stamp per user, copied into browser sessions, so changing it ends them all.
+        """
+        ALTER TABLE users ADD COLUMN security_stamp TEXT NOT NULL DEFAULT '';
+        """,
     ];
 
     public static int Version => s_migrations.Length;

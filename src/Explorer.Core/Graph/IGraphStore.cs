@@ -154,7 +154,10 @@ public interface IGraphStore : IAsyncDisposable
     /// <summary>Revokes a token for good; false when unknown or already revoked.</summary>
     Task<bool> RevokeApiTokenAsync(string id, CancellationToken cancellationToken = default);
 
-    /// <summary>Stores a single-use sign-in token's hash for a user, valid until <paramref name="expiresAt"/>; false when the user does not exist.</summary>
+    /// <summary>
+    /// Stores a single-use sign-in token's hash for a user, valid until <paramref name="expiresAt"/>, and
+    /// retires the user's unused older ones (only the newest link works); false when the user does not exist.
+    /// </summary>
     Task<bool> AddOneTimeTokenAsync(string hash, string userName, DateTimeOffset expiresAt, CancellationToken cancellationToken = default);
 
     /// <summary>

@@ -36,7 +36,7 @@ internal static class Cypher
         "annotationId", "action", "actor", "changedFields", "snapshot",
 
         // :User, :ApiToken, :OneTimeToken (nameKey, ownerKey: ASCII case-folded names; _lock: see LockProperty)
-        "nameKey", "role", "passwordHash", "disabled", "owner", "ownerKey", "hash", "lastUsedAt", "revoked",
+        "nameKey", "role", "passwordHash", "securityStamp", "disabled", "owner", "ownerKey", "hash", "lastUsedAt", "revoked",
         "userName", "expiresAt", "usedAt", LockProperty,
     ];
 
@@ -487,7 +487,7 @@ internal static class Cypher
 
     // ---- Accounts (no change-log entry, as in the embedded store; names are matched by their folded key) --
 
-    private const string UserFields = "u.name AS name, u.role AS role, u.passwordHash AS passwordHash, u.disabled AS disabled, u.createdAt AS createdAt";
+    private const string UserFields = "u.name AS name, u.role AS role, u.passwordHash AS passwordHash, u.disabled AS disabled, u.createdAt AS createdAt, u.securityStamp AS securityStamp";
 
     private const string TokenFields = """
         t.id AS id, t.owner AS owner, t.name AS name, t.hash AS hash, t.createdAt AS createdAt, t.lastUsedAt AS lastUsedAt, t.revoked AS revoked
@@ -499,7 +499,7 @@ internal static class Cypher
     public const string AddUser = """
         OPTIONAL MATCH (existing:User {nameKey: $nameKey})
         WITH existing WHERE existing IS NULL
-        CREATE (u:User {name: $name, nameKey: $nameKey, role: $role, passwordHash: $passwordHash, disabled: $disabled, createdAt: $createdAt})
+        CREATE (u:User {name: $name, nameKey: $nameKey, role: $role, passwordHash: $passwordHash, disabled: $disabled, createdAt: $createdAt, securityStamp: $securityStamp})
         RETURN count(u) AS created
         """;
 
@@ -519,7 +519,8 @@ internal static class Cypher
         MATCH (u:User {"{"}nameKey: $nameKey{"}"})
         SET u.role = CASE WHEN $role IS NULL THEN u.role ELSE $role END,
             u.disabled = CASE WHEN $disabled IS NULL THEN u.disabled ELSE $disabled END,
-            u.passwordHash = CASE WHEN $passwordHash IS NULL THEN u.passwordHash ELSE $passwordHash END
+            u.passwordHash = CASE WHEN $passwordHash IS NULL THEN u.passwordHash ELSE $passwordHash END,
+            u.securityStamp = CASE WHEN $securityStamp IS NULL THEN u.securityStamp ELSE $securityStamp END
         RETURN {UserFields}
         """;
 
@@ -561,8 +562,12 @@ internal static class Cypher
         RETURN count(t) AS revoked
         """;
 
+    /// <summary>Adds a one-time token for an existing user and retires the user's unused older ones.</summary>
     public const string AddOneTimeToken = """
         MATCH (u:User {nameKey: $nameKey})
+        OPTIONAL MATCH (older:OneTimeToken {userName: u.name}) WHERE older.usedAt IS NULL
+        SET older.usedAt = $now
+        WITH DISTINCT u
         CREATE (t:OneTimeToken {hash: $hash, userName: u.name, expiresAt: $expiresAt})
         RETURN count(t) AS created
         """;
@@ -685,6 +690,6 @@ internal static class Cypher
         "includeDeleted", "since", "tagKey",
 
         // accounts
-        "name", "nameKey", "role", "passwordHash", "disabled", "createdAt", "ownerKey", "hash", "revoked", "expiresAt", "now",
+        "name", "nameKey", "role", "passwordHash", "securityStamp", "disabled", "createdAt", "ownerKey", "hash", "revoked", "expiresAt", "now",
     ];
 }

@@ -24,7 +24,8 @@ internal sealed partial class Neo4jGraphStore
                 ("role", user.Role.ToString()),
                 ("passwordHash", user.PasswordHash),
                 ("disabled", user.Disabled),
-                ("createdAt", Iso(user.CreatedAt))), cancellationToken)).Single().Long("created") == 1;
+                ("createdAt", Iso(user.CreatedAt)),
+                ("securityStamp", user.SecurityStamp)), cancellationToken)).Single().Long("created") == 1;
         }
         catch (Neo4jException ex) when (ex.Code == ConstraintViolation)
         {
@@ -44,7 +45,8 @@ internal sealed partial class Neo4jGraphStore
             ("nameKey", Fold(name)),
             ("role", change.Role?.ToString()),
             ("disabled", change.Disabled),
-            ("passwordHash", change.PasswordHash)), cancellationToken)).Records) is { } record ? ReadUser(record) : null;
+            ("passwordHash", change.PasswordHash),
+            ("securityStamp", change.SecurityStamp)), cancellationToken)).Records) is { } record ? ReadUser(record) : null;
 
     public async Task<bool> AddApiTokenAsync(ApiToken token, CancellationToken cancellationToken = default)
     {
@@ -81,7 +83,7 @@ internal sealed partial class Neo4jGraphStore
         (await WriteStatementAsync(Cypher.RevokeApiToken, QueryAccess.Write, Params(("id", id)), cancellationToken)).Single().Long("revoked") == 1;
 
     public async Task<bool> AddOneTimeTokenAsync(string hash, string userName, DateTimeOffset expiresAt, CancellationToken cancellationToken = default) =>
-        (await WriteStatementAsync(Cypher.AddOneTimeToken, QueryAccess.Write, Params(("hash", hash), ("nameKey", Fold(userName)), ("expiresAt", Iso(expiresAt))), cancellationToken))
+        (await WriteStatementAsync(Cypher.AddOneTimeToken, QueryAccess.Write, Params(("hash", hash), ("nameKey", Fold(userName)), ("expiresAt", Iso(expiresAt)), ("now", Iso(DateTimeOffset.UtcNow))), cancellationToken))
             .Single().Long("created") == 1;
 
     public async Task<string?> RedeemOneTimeTokenAsync(string hash, DateTimeOffset now, CancellationToken cancellationToken = default) =>
@@ -101,7 +103,8 @@ internal sealed partial class Neo4jGraphStore
         Enum.Parse<Role>(r.String("role")),
         r.StringOrNull("passwordHash") ?? "",
         r.Bool("disabled"),
-        ParseTime(r.String("createdAt")));
+        ParseTime(r.String("createdAt")),
+        r.StringOrNull("securityStamp") ?? "");
 
     private static ApiToken ReadToken(QueryRecord r) => new(
         r.String("id"),

@@ -27,13 +27,15 @@ internal static partial class AuthApi
         auth.MapPost("/login", Login)
             .WithName("Login")
             .WithSummary("Sign in with a user name and password; sets the session cookie")
-            .WithDescription("Wrong credentials give 401. After 5 failures in 5 minutes for a user name or a client address, " +
-                "attempts get 429 with Retry-After. State-changing requests made with the cookie need the X-XSRF-TOKEN header (GET /api/auth/antiforgery).")
+            .WithDescription("Wrong credentials give 401. After 5 failures for one user name from one client address, that user name from that address " +
+                "waits (429 with Retry-After: 1 s, doubling with each further failure, at most 5 minutes); other users and other addresses are not affected. " +
+                "State-changing requests made with the cookie need the X-XSRF-TOKEN header (GET /api/auth/antiforgery).")
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status429TooManyRequests);
 
         auth.MapPost("/logout", Logout)
             .WithName("Logout")
-            .WithSummary("Ends the browser session (clears the cookie)");
+            .WithSummary("Signs out: ends every browser session of the signed-in user and clears the cookie")
+            .WithDescription("Every session of the user ends, on every device and every open live connection. API tokens stay valid until revoked.");
 
         auth.MapGet("/me", Me)
             .WithName("Me")
@@ -47,7 +49,7 @@ internal static partial class AuthApi
         auth.MapGet("/one-time", OneTime)
             .WithName("OneTimeSignIn")
             .WithSummary("Signs in with a one-time link (printed at first start) and redirects to /")
-            .WithDescription("A link works once, within 24 hours of being issued.")
+            .WithDescription("A link works once, within 24 hours of being issued, only while it is the newest link issued for its user, and only while that user has no password.")
             .ProducesProblems(StatusCodes.Status400BadRequest);
 
         return app;
@@ -92,7 +94,7 @@ internal static partial class AuthApi
             return TypedResults.Problem("The user name or password is wrong, or the account is disabled.", statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed");
         }
 
-        throttle.RecordSuccess(userName);
+        throttle.RecordSuccess(userName, address);
         if (rehash)
         {
             user = await store.UpdateUserAsync(user.Name, new UserChange(PasswordHash: Passwords.Hash(request.Password!)), cancellationToken) ?? user;
@@ -103,11 +105,14 @@ internal static partial class AuthApi
         return TypedResults.Ok(new SignedInResponse(user.Name, Roles.Name(user.Role)));
     }
 
-    private static async Task<NoContent> Logout(HttpContext http, ClaimsPrincipal user, ILogger<SignInThrottle> logger)
+    private static async Task<NoContent> Logout(HttpContext http, ClaimsPrincipal user, IGraphStore store, Sessions sessions, ILogger<SignInThrottle> logger, CancellationToken cancellationToken)
     {
         await http.SignOutAsync(AuthSchemes.Cookie);
-        if (user.Identity?.Name is { } name)
+        if (user.Identity is { AuthenticationType: AuthSchemes.Cookie, Name: { } name })
         {
+            // A new security stamp ends every session of the user, this cookie included, even if a copy of it survives.
+            await store.UpdateUserAsync(name, UserChange.EndSessions(), cancellationToken);
+            sessions.Forget(name);
             LogSignedOut(logger, name);
         }
 
@@ -129,7 +134,9 @@ internal static partial class AuthApi
     {
         var name = token is { Length: > 0 and <= 256 } ? await store.RedeemOneTimeTokenAsync(Secrets.Hash(token), time.GetUtcNow(), cancellationToken) : null;
         var user = name is null ? null : await store.GetUserAsync(name, cancellationToken);
-        if (user is null || user.Disabled)
+
+        // A link is for setting up a user without a password; once the password is set, no older link works.
+        if (user is null || user.Disabled || user.PasswordHash.Length > 0)
         {
             return TypedResults.Problem("This sign-in link is unknown, expired or already used.", statusCode: StatusCodes.Status400BadRequest, title: "Invalid sign-in link");
         }

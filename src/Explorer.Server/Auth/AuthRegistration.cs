@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 
 namespace Explorer.Server.Auth;
@@ -27,11 +28,18 @@ internal static class AuthRegistration
             .Validate(o => Enum.IsDefined(o.AnonymousReads), $"{AuthOptions.Section}:AnonymousReads must be one of: {string.Join(", ", Enum.GetNames<AnonymousReads>())}.")
             .Validate(o => o.SignInFailureLimit > 0, $"{AuthOptions.Section}:SignInFailureLimit must be at least 1.")
             .Validate(o => o.SignInFailureWindow > TimeSpan.Zero, $"{AuthOptions.Section}:SignInFailureWindow must be positive.")
+            .Validate(o => o.SignInBackoff > TimeSpan.Zero && o.SignInBackoffLimit >= o.SignInBackoff, $"{AuthOptions.Section}:SignInBackoff must be positive and SignInBackoffLimit at least as long.")
+            .Validate(o => o.SessionCheckInterval > TimeSpan.Zero && o.SessionCheckInterval <= TimeSpan.FromMinutes(1), $"{AuthOptions.Section}:SessionCheckInterval must be positive and at most a minute.")
+            .Validate(o => o.AllowedOrigins.All(SiteOrigins.IsOrigin), $"{AuthOptions.Section}:AllowedOrigins must hold origins like https://explorer.example.org (scheme, host and port only).")
             .Validate(o => o.SessionLifetime > TimeSpan.Zero, $"{AuthOptions.Section}:SessionLifetime must be positive.")
             .ValidateOnStart();
 
         services.TryAddTimeProvider();
         services.AddSingleton<SignInThrottle>();
+        services.AddSingleton<Sessions>();
+        services.AddSingleton<ListenerGuard>();
+        services.AddHostedService(sp => sp.GetRequiredService<ListenerGuard>());
+        services.Configure<HubOptions>(options => options.AddFilter<ListenerGuard>());
         services.AddSingleton<FirstRunLink>();
 
         // Created with the other hosted services, before the host validates options on start: bad auth or
@@ -75,16 +83,17 @@ internal static class AuthRegistration
         {
             if (explorer.Value.Store == StoreKind.Embedded && Path.GetDirectoryName(explorer.Value.DatabaseFullPath()) is { Length: > 0 } folder)
             {
-                options.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(Path.Combine(folder, "keys")), loggers);
+                options.XmlRepository = new FileSystemXmlRepository(KeysFolder(Path.Combine(folder, "keys")), loggers);
             }
         });
 
         return services;
     }
 
-    /// <summary>Authentication, authorization, the per-user write limit, then the antiforgery check.</summary>
+    /// <summary>The live channel's Origin check, authentication, authorization, the per-user write limit, then the antiforgery check.</summary>
     public static IApplicationBuilder UseExplorerAuth(this IApplicationBuilder app)
     {
+        app.Use(SiteOrigins.RefuseForeignHubOrigins);
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
@@ -115,26 +124,17 @@ internal static class AuthRegistration
     }
 
     /// <summary>
-    /// Every request re-reads the user behind a session: a disabled or unknown user, or a changed password,
-    /// ends it; a changed role takes effect at once.
+    /// Every request checks the session against its user (read from the store at most once per
+    /// <see cref="AuthOptions.SessionCheckInterval"/>): a disabled or unknown user, or a security stamp that
+    /// changed since sign-in (sign-out, new password, new role, disabling), ends it.
     /// </summary>
     private static async Task ValidateSessionAsync(CookieValidatePrincipalContext context)
     {
-        var store = context.HttpContext.RequestServices.GetRequiredService<IGraphStore>();
-        var name = context.Principal?.Identity?.Name;
-        var user = name is null ? null : await store.GetUserAsync(name, context.HttpContext.RequestAborted);
-        var stamp = context.Principal?.FindFirst(Principals.PasswordStampClaim)?.Value ?? "";
-        if (user is null || user.Disabled || (stamp.Length > 0 && stamp != Principals.PasswordStamp(user)))
+        var sessions = context.HttpContext.RequestServices.GetRequiredService<Sessions>();
+        if (context.Principal is null || !await sessions.StandsAsync(context.Principal, context.HttpContext.RequestAborted))
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(AuthSchemes.Cookie);
-            return;
-        }
-
-        if (context.Principal!.RoleName() != Roles.Name(user.Role))
-        {
-            context.ReplacePrincipal(Principals.Create(user, AuthSchemes.Cookie));
-            context.ShouldRenew = true;
         }
     }
 
@@ -164,6 +164,34 @@ internal static class AuthRegistration
         }
 
         await next(context);
+    }
+
+    /// <summary>
+    /// The data protection keys sign and encrypt every session: a folder only the owner may enter. When it
+    /// cannot be made here, the store's start explains why (the folder is the database's).
+    /// </summary>
+    private static DirectoryInfo KeysFolder(string path)
+    {
+        const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        try
+        {
+            if (OperatingSystem.IsWindows())
+            {
+                return Directory.CreateDirectory(path);
+            }
+
+            var folder = Directory.CreateDirectory(path, OwnerOnly);
+            if ((folder.UnixFileMode & ~OwnerOnly) != 0)
+            {
+                folder.UnixFileMode = OwnerOnly;
+            }
+
+            return folder;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return new DirectoryInfo(path);
+        }
     }
 
     private static void TryAddTimeProvider(this IServiceCollection services)

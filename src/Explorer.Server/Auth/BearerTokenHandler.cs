@@ -1,7 +1,6 @@
 using System.Text.Encodings.Web;
 using Explorer.Graph;
 using Explorer.Server.Infrastructure;
-using Explorer.Server.Live;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
@@ -10,8 +9,9 @@ namespace Explorer.Server.Auth;
 /// <summary>
 /// API tokens: <c>Authorization: Bearer xpl_...</c>, looked up by hash in the store. The token must not be
 /// revoked and its owner must exist and be enabled. Browsers cannot set headers on WebSockets, so the live
-/// hub also accepts the token as <c>?access_token=</c> (the SignalR convention). Challenges and refusals are
-/// problem+json, never a redirect.
+/// hubs also accept the token as <c>?access_token=</c> (the SignalR convention). A token that is presented
+/// but not valid is refused (401), never read as anonymous. Challenges and refusals are problem+json, never
+/// a redirect.
 /// </summary>
 internal sealed class BearerTokenHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
@@ -24,6 +24,15 @@ internal sealed class BearerTokenHandler(
     private static readonly TimeSpan s_touchInterval = TimeSpan.FromMinutes(1);
 
     private const int MaxTokenLength = 256;
+
+    /// <summary>Where browsers send the token in the query (WebSockets cannot carry headers).</summary>
+    public const string QueryTokenPath = "/hubs";
+
+    /// <summary>Set in <see cref="HttpContext.Items"/> when a request presented a token that is not valid.</summary>
+    public const string RefusedItem = "Explorer.RefusedCredentials";
+
+    /// <summary>Whether the request presented credentials that were refused (such a request is never anonymous).</summary>
+    public static bool Refused(HttpContext context) => context.Items.ContainsKey(RefusedItem);
 
     /// <summary>The token from the Authorization header, or from the query on the hub; null when neither is there.</summary>
     public static string? ReadToken(HttpRequest request, out bool malformed)
@@ -41,10 +50,21 @@ internal sealed class BearerTokenHandler(
             return header["Bearer ".Length..].Trim();
         }
 
-        return request.Path.StartsWithSegments(LiveApi.HubPath) && request.Query["access_token"] is [{ Length: > 0 } fromQuery] ? fromQuery : null;
+        return request.Path.StartsWithSegments(QueryTokenPath) && request.Query["access_token"] is [{ Length: > 0 } fromQuery] ? fromQuery : null;
     }
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var result = await AuthenticateTokenAsync();
+        if (result.Failure is not null)
+        {
+            Context.Items[RefusedItem] = true;
+        }
+
+        return result;
+    }
+
+    private async Task<AuthenticateResult> AuthenticateTokenAsync()
     {
         var token = ReadToken(Request, out var malformed);
         if (malformed)

@@ -8,7 +8,8 @@ namespace Explorer.Server.Auth;
 /// Keeps the two-command start: on a store with no users, creates the admin user <c>admin</c> (no password)
 /// and a one-time sign-in link valid for 24 hours, which <see cref="Infrastructure.StartupAnnouncer"/> prints
 /// once the server listens. While no enabled admin has a password, every start issues a fresh link, so a
-/// missed or expired link never locks the admin out. Runs after the store is opened, before Kestrel listens.
+/// missed or expired link never locks the admin out; each new link retires the older ones. Runs after the
+/// store is opened, before Kestrel listens.
 /// </summary>
 internal sealed class FirstRun(IGraphStore store, FirstRunLink link, TimeProvider time, ILogger<FirstRun> logger) : IHostedService
 {
@@ -19,7 +20,7 @@ internal sealed class FirstRun(IGraphStore store, FirstRunLink link, TimeProvide
     {
         var now = time.GetUtcNow();
         if (await store.CountUsersAsync(cancellationToken) == 0
-            && await store.AddUserAsync(new User(AdminName, Role.Admin, "", false, now), cancellationToken))
+            && await store.AddUserAsync(User.New(AdminName, Role.Admin, "", now), cancellationToken))
         {
             logger.AdminCreated(AdminName);
         }

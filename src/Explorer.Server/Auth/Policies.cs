@@ -48,10 +48,18 @@ internal sealed class ReadAccessHandler(IOptionsMonitor<AuthOptions> options) : 
             _ => null,
         };
 
-        var allowed = context.User.IsSignedIn() || options.CurrentValue.AnonymousReads switch
+        // Credentials that were presented and refused (a revoked token, a disabled user's) never read as anonymous.
+        if (http is not null && BearerTokenHandler.Refused(http))
+        {
+            context.Fail();
+            return Task.CompletedTask;
+        }
+
+        var settings = options.CurrentValue;
+        var allowed = context.User.IsSignedIn() || settings.AnonymousReads switch
         {
             AnonymousReads.Always => true,
-            AnonymousReads.Loopback => http is not null && IsLocal(http.Connection.RemoteIpAddress),
+            AnonymousReads.Loopback => http is not null && IsLocal(http.Connection.RemoteIpAddress) && SiteOrigins.IsAllowedLocalHost(http, settings),
             _ => false,
         };
 

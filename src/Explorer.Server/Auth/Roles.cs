@@ -40,8 +40,8 @@ public static class Roles
 /// <summary>The principal Explorer signs in: name, role and how it was authenticated.</summary>
 public static class Principals
 {
-    /// <summary>A claim that changes when the password does, so a new password ends older browser sessions.</summary>
-    public const string PasswordStampClaim = "explorer:pwd";
+    /// <summary>The user's security stamp at sign-in: a browser session stands while the user's stamp is the same.</summary>
+    public const string SecurityStampClaim = "explorer:stamp";
 
     public const string TokenIdClaim = "explorer:token";
 
@@ -51,7 +51,7 @@ public static class Principals
         identity.AddClaim(new Claim(ClaimTypes.NameIdentifier, user.Name));
         identity.AddClaim(new Claim(ClaimTypes.Name, user.Name));
         identity.AddClaim(new Claim(ClaimTypes.Role, Roles.Name(user.Role)));
-        identity.AddClaim(new Claim(PasswordStampClaim, PasswordStamp(user)));
+        identity.AddClaim(new Claim(SecurityStampClaim, user.SecurityStamp));
         if (tokenId is not null)
         {
             identity.AddClaim(new Claim(TokenIdClaim, tokenId));
@@ -59,10 +59,6 @@ public static class Principals
 
         return new ClaimsPrincipal(identity);
     }
-
-    /// <summary>Empty for a user without a password (signed in by a one-time link), else a short digest of the hash.</summary>
-    public static string PasswordStamp(User user) =>
-        user.PasswordHash.Length == 0 ? "" : Secrets.Hash(user.PasswordHash)[..16];
 
     public static bool IsSignedIn(this ClaimsPrincipal principal) => principal.Identity?.IsAuthenticated == true;
 

@@ -4,39 +4,35 @@ using Microsoft.Extensions.Options;
 namespace Explorer.Server.Auth;
 
 /// <summary>
-/// Counts failed sign-ins per user name and per client address over a sliding window; once either has
-/// reached the limit, further attempts are refused (429) until the oldest failure leaves the window, even
-/// with the right password. In memory: a restart forgets, which only ever lets someone try again sooner.
+/// Slows down password guessing without handing anyone a lockout tool. Failures are counted per user name
+/// and client address together: after <see cref="AuthOptions.SignInFailureLimit"/> of them, that pair waits
+/// <see cref="AuthOptions.SignInBackoff"/> before its next attempt, doubling with every further failure up to
+/// <see cref="AuthOptions.SignInBackoffLimit"/>. Another account is never affected, even from the same
+/// address (behind a proxy everyone shares one), and neither is the same account from another address.
+/// A success clears the pair; a pair is forgotten after <see cref="AuthOptions.SignInFailureWindow"/> without
+/// failures. In memory: a restart forgets, which only ever lets someone try again sooner.
 /// </summary>
 public sealed class SignInThrottle(IOptionsMonitor<AuthOptions> options, TimeProvider time)
 {
-    /// <summary>Past this many tracked keys, expired ones are swept on the next failure.</summary>
+    /// <summary>Past this many tracked pairs, forgotten ones are swept on the next failure.</summary>
     private const int SweepThreshold = 10_000;
 
-    private readonly ConcurrentDictionary<string, Queue<DateTimeOffset>> _failures = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Failures> _failures = new(StringComparer.Ordinal);
 
-    /// <summary>Whether an attempt is refused now; <paramref name="retryAfter"/> says for how long.</summary>
+    /// <summary>Whether an attempt for this user from this address must wait; <paramref name="retryAfter"/> says how long.</summary>
     public bool IsBlocked(string userName, string? address, out TimeSpan retryAfter)
     {
-        var now = time.GetUtcNow();
-        var settings = options.CurrentValue;
         retryAfter = TimeSpan.Zero;
-        foreach (var key in Keys(userName, address))
+        if (!_failures.TryGetValue(Key(userName, address), out var failures))
         {
-            if (!_failures.TryGetValue(key, out var failures))
-            {
-                continue;
-            }
+            return false;
+        }
 
-            lock (failures)
-            {
-                Expire(failures, now - settings.SignInFailureWindow);
-                if (failures.Count >= settings.SignInFailureLimit)
-                {
-                    var wait = failures.Peek() + settings.SignInFailureWindow - now;
-                    retryAfter = wait > retryAfter ? wait : retryAfter;
-                }
-            }
+        var now = time.GetUtcNow();
+        lock (failures)
+        {
+            var wait = failures.BlockedUntil - now;
+            retryAfter = wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
         }
 
         return retryAfter > TimeSpan.Zero;
@@ -45,42 +41,40 @@ public sealed class SignInThrottle(IOptionsMonitor<AuthOptions> options, TimePro
     public void RecordFailure(string userName, string? address)
     {
         var now = time.GetUtcNow();
+        var settings = options.CurrentValue;
         if (_failures.Count > SweepThreshold)
         {
-            Sweep(now - options.CurrentValue.SignInFailureWindow);
+            Sweep(now - settings.SignInFailureWindow);
         }
 
-        foreach (var key in Keys(userName, address))
+        var failures = _failures.GetOrAdd(Key(userName, address), _ => new Failures());
+        lock (failures)
         {
-            var failures = _failures.GetOrAdd(key, _ => new Queue<DateTimeOffset>());
-            lock (failures)
+            if (now - failures.Last > settings.SignInFailureWindow)
             {
-                failures.Enqueue(now);
+                failures.Count = 0;
+            }
+
+            failures.Count++;
+            failures.Last = now;
+            if (failures.Count >= settings.SignInFailureLimit)
+            {
+                failures.BlockedUntil = now + Backoff(failures.Count - settings.SignInFailureLimit, settings);
             }
         }
     }
 
-    /// <summary>A successful sign-in clears the user name's failures (not the address's).</summary>
-    public void RecordSuccess(string userName) => _failures.TryRemove(UserKey(userName), out _);
+    /// <summary>A successful sign-in clears the failures of that user from that address.</summary>
+    public void RecordSuccess(string userName, string? address) => _failures.TryRemove(Key(userName, address), out _);
 
-    private static IEnumerable<string> Keys(string userName, string? address)
+    /// <summary>The wait after the limit was reached and <paramref name="beyond"/> more failures followed.</summary>
+    private static TimeSpan Backoff(int beyond, AuthOptions settings)
     {
-        yield return UserKey(userName);
-        if (address is not null)
-        {
-            yield return "ip:" + address;
-        }
+        var wait = settings.SignInBackoff * Math.Pow(2, Math.Min(beyond, 30));
+        return wait < settings.SignInBackoffLimit ? wait : settings.SignInBackoffLimit;
     }
 
-    private static string UserKey(string userName) => "user:" + userName.ToUpperInvariant();
-
-    private static void Expire(Queue<DateTimeOffset> failures, DateTimeOffset cutoff)
-    {
-        while (failures.Count > 0 && failures.Peek() <= cutoff)
-        {
-            failures.Dequeue();
-        }
-    }
+    private static string Key(string userName, string? address) => userName.ToUpperInvariant() + "\n" + (address ?? "local");
 
     private void Sweep(DateTimeOffset cutoff)
     {
@@ -88,12 +82,20 @@ public sealed class SignInThrottle(IOptionsMonitor<AuthOptions> options, TimePro
         {
             lock (failures)
             {
-                Expire(failures, cutoff);
-                if (failures.Count == 0)
+                if (failures.Last <= cutoff && failures.BlockedUntil <= cutoff)
                 {
                     _failures.TryRemove(key, out _);
                 }
             }
         }
+    }
+
+    private sealed class Failures
+    {
+        public int Count { get; set; }
+
+        public DateTimeOffset Last { get; set; }
+
+        public DateTimeOffset BlockedUntil { get; set; }
     }
 }

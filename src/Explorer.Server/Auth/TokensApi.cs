@@ -72,7 +72,8 @@ internal static partial class TokensApi
         return TypedResults.Created((string?)null, created);
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeToken(string id, ClaimsPrincipal user, IGraphStore store, ILogger<TokenRequest> logger, CancellationToken cancellationToken)
+    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeToken(
+        string id, ClaimsPrincipal user, IGraphStore store, Sessions sessions, ILogger<TokenRequest> logger, CancellationToken cancellationToken)
     {
         var token = await store.GetApiTokenAsync(id, cancellationToken);
         var caller = user.UserName();
@@ -84,6 +85,7 @@ internal static partial class TokensApi
         }
 
         await store.RevokeApiTokenAsync(id, cancellationToken);
+        sessions.ForgetToken(id);
         LogRevoked(logger, caller, id, token.Owner);
         return TypedResults.NoContent();
     }

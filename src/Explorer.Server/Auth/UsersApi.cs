@@ -45,7 +45,8 @@ internal static partial class UsersApi
         users.MapPatch("/{name}", ChangeUser)
             .WithName("ChangeUser")
             .WithSummary("Changes a user's role, disables or enables them, or sets their password")
-            .WithDescription("Disabling a user ends their sessions and their tokens stop working. The last enabled admin cannot be demoted or disabled (409).")
+            .WithDescription("Any change ends the user's browser sessions (and their open live connections); they sign in again with their new role or password. " +
+                "Disabling a user also stops their tokens. The last enabled admin cannot be demoted or disabled (409).")
             .RequireRateLimiting(WriteLimits.Policy)
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status429TooManyRequests);
 
@@ -84,7 +85,7 @@ internal static partial class UsersApi
             return TypedResults.ValidationProblem(errors, title: "Invalid user");
         }
 
-        var user = new User(request.UserName!, role, Passwords.Hash(request.Password!), false, time.GetUtcNow());
+        var user = User.New(request.UserName!, role, Passwords.Hash(request.Password!), time.GetUtcNow());
         if (!await store.AddUserAsync(user, cancellationToken))
         {
             return TypedResults.Problem($"userName: a user called '{user.Name}' exists already.", statusCode: StatusCodes.Status409Conflict, title: "User exists");
@@ -97,7 +98,7 @@ internal static partial class UsersApi
     }
 
     private static async Task<Results<Ok<UserResponse>, ValidationProblem, ProblemHttpResult>> ChangeUser(
-        string name, [FromBody] UserPatchRequest request, ClaimsPrincipal admin, IGraphStore store, ILogger<NewUserRequest> logger, CancellationToken cancellationToken)
+        string name, [FromBody] UserPatchRequest request, ClaimsPrincipal admin, IGraphStore store, Sessions sessions, ILogger<NewUserRequest> logger, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         Role? role = null;
@@ -128,7 +129,7 @@ internal static partial class UsersApi
             return Problems.NotFound("User not found", $"name: no user is called '{name}'.");
         }
 
-        var change = new UserChange(role, request.Disabled, request.Password is null ? null : Passwords.Hash(request.Password));
+        var change = UserChange.ByAdmin(role, request.Disabled, request.Password is null ? null : Passwords.Hash(request.Password));
         if (await AccountRules.RemovesLastAdminAsync(store, current, change, cancellationToken))
         {
             return TypedResults.Problem($"'{current.Name}' is the last enabled admin; make another admin first.", statusCode: StatusCodes.Status409Conflict, title: "Last admin");
@@ -138,6 +139,8 @@ internal static partial class UsersApi
         {
             return Problems.NotFound("User not found", $"name: no user is called '{name}'.");
         }
+
+        sessions.Forget(updated.Name);
 
         var by = admin.UserName();
         var newRole = Roles.Name(updated.Role);

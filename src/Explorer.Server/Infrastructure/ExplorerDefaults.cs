@@ -21,7 +21,8 @@ internal static class ExplorerDefaults
         // (The rule is for the host's category only, at Information and above as the default level would be.)
         var failures = new StartupFailures();
         builder.Services.AddSingleton(failures);
-        builder.Logging.AddFilter(HostCategory, level => level >= LogLevel.Information && !(failures.Explained && level == LogLevel.Error));
+        builder.Logging.AddRequestLogRedaction();
+        builder.Logging.AddFilter(HostCategory, level => level >= LogLevel.Information && !((failures.Explained || failures.CallerExplains) && level >= LogLevel.Error));
         return builder;
     }
 }

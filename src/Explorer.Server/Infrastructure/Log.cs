@@ -24,6 +24,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 1010, Level = LogLevel.Critical, Message = "Explorer cannot start: {Reason}")]
     public static partial void StartupFailed(this ILogger logger, string reason);
 
+    [LoggerMessage(EventId = 1011, Level = LogLevel.Critical, Message = "Explorer stopped on an unexpected error")]
+    public static partial void UnexpectedFailure(this ILogger logger, Exception exception);
+
     [LoggerMessage(EventId = 1020, Level = LogLevel.Information, Message = "Explorer is running at {Urls} ({Store} store {Location}: {Nodes} nodes, {Edges} edges)")]
     public static partial void Running(this ILogger logger, string urls, string store, string location, int nodes, int edges);
 
@@ -36,8 +39,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 1200, Level = LogLevel.Warning, Message = "First run: created the admin user '{User}' without a password")]
     public static partial void AdminCreated(this ILogger logger, string user);
 
-    [LoggerMessage(EventId = 1201, Level = LogLevel.Warning, Message = "No admin has a password yet. One-time sign-in link for '{User}' (single use, valid until {Expires}): {Url}")]
-    public static partial void FirstRunLink(this ILogger logger, string user, string url, string expires);
+    /// <summary>The link itself (a secret) is printed on the console only, never logged.</summary>
+    [LoggerMessage(EventId = 1201, Level = LogLevel.Warning, Message = "No admin has a password yet: a one-time sign-in link for '{User}' (single use, valid until {Expires}) is printed on the console")]
+    public static partial void FirstRunLink(this ILogger logger, string user, string expires);
 
     [LoggerMessage(EventId = 1202, Level = LogLevel.Warning, Message = "No enabled admin exists; add one with 'explorer users add <name> --role admin'")]
     public static partial void NoAdmin(this ILogger logger);

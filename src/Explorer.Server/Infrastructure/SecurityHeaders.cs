@@ -8,6 +8,7 @@ namespace Explorer.Server.Infrastructure;
 /// and styles itself inline; its policy allows exactly that and nothing from other origins. The web front end
 /// ("/", "/source", "/app/...") gets <see cref="AppPolicy"/>: scripts, styles and workers from Explorer only,
 /// nothing inline (sigma sizes its canvases through the CSSOM, which style-src does not govern).
+/// Answers about accounts (users, tokens, sign-in) are never stored by a browser or proxy cache.
 /// </summary>
 internal static class SecurityHeaders
 {
@@ -16,6 +17,10 @@ internal static class SecurityHeaders
     public const string AppPolicy =
         "default-src 'none'; script-src 'self'; style-src 'self'; worker-src 'self'; connect-src 'self'; img-src 'self'; " +
         "font-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+
+    /// <summary>Paths whose answers name users or carry secrets: Cache-Control: no-store.</summary>
+    public static bool IsAccountPath(PathString path) =>
+        path.StartsWithSegments("/api/users") || path.StartsWithSegments("/api/tokens") || path.StartsWithSegments("/api/auth");
 
     public static bool IsAppPath(PathString path) =>
         path == "/" || path == "/source" || path.StartsWithSegments(Web.WebApp.RequestPath);
@@ -30,6 +35,11 @@ internal static class SecurityHeaders
         var headers = context.Response.Headers;
         headers.XContentTypeOptions = "nosniff";
         headers["Referrer-Policy"] = "no-referrer";
+        if (IsAccountPath(context.Request.Path))
+        {
+            headers.CacheControl = "no-store";
+        }
+
         if (context.Request.Path.StartsWithSegments("/scalar"))
         {
             // The nonce exists only once Scalar's endpoint has run, so the header is set as the response starts.

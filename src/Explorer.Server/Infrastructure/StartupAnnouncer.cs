@@ -37,8 +37,8 @@ internal sealed class StartupAnnouncer(
     }
 
     /// <summary>
-    /// The one-time admin sign-in link, once: as a log line (it reaches container logs) and on the console
-    /// (it stands out for a person who just started the server). It works once, within 24 hours.
+    /// The one-time admin sign-in link, once, on the console (standard output, so it reaches container logs
+    /// too); the log line says where to look without the secret. It works once, within 24 hours.
     /// </summary>
     private void AnnounceFirstRunLink(string origin)
     {
@@ -49,7 +49,7 @@ internal sealed class StartupAnnouncer(
 
         var url = FirstRunLink.Url(origin, token);
         var expires = firstRun.ExpiresAt.ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture);
-        logger.FirstRunLink(user, url, expires);
+        logger.FirstRunLink(user, expires);
         Console.Out.WriteLine($"""
 
             ==> Explorer has no admin password yet. Sign in as '{user}' with this one-time link (valid until {expires}):

@@ -93,12 +93,17 @@ internal sealed class StoreStartup(
 public sealed class StartupException(string message, Exception? inner) : Exception(message, inner);
 
 /// <summary>
-/// Explains startup failures in one line. Once it has, the host's own "Hosting failed to start" report of the
-/// same exception (with its stack trace) is filtered out (see <see cref="ExplorerDefaults"/>). One per app.
+/// Explains startup failures in one line. Once it has, or when the caller explains whatever fails
+/// (<see cref="CallerExplains"/>, set by <see cref="ExplorerApp.RunExplorerAsync"/>), the host's own "Hosting
+/// failed to start" report of the same exception (with its stack trace) is filtered out (see
+/// <see cref="ExplorerDefaults"/>). One per app.
 /// </summary>
 internal sealed class StartupFailures
 {
     public bool Explained { get; private set; }
+
+    /// <summary>Whoever runs the app logs any failure itself, once.</summary>
+    public bool CallerExplains { get; set; }
 
     public StartupException Fail(ILogger logger, string reason, Exception? inner = null)
     {

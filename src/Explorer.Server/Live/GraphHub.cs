@@ -12,22 +12,33 @@ public interface IGraphClient
     Task Presence(PresenceEvent presence);
 }
 
-public sealed record PresenceEvent(int Viewers, IReadOnlyList<string> Users);
+/// <summary>How many are viewing, and who of them is signed in (names are sent to signed-in clients only; anonymous ones get an empty list).</summary>
+public sealed record PresenceEvent(int Viewers, IReadOnlyList<string> Users)
+{
+    /// <summary>The same count without names.</summary>
+    public PresenceEvent Anonymized() => this with { Users = [] };
+}
 
 /// <summary>
 /// The live channel at /hubs/graph. Browsers listen for <see cref="IGraphClient.Changed"/>; on (re)connect
 /// they call <see cref="LastSeq"/> and fetch <c>/api/changes?after=</c> for anything they missed.
+/// Presence goes to two groups: signed-in clients see who is viewing, anonymous ones only how many.
 /// </summary>
 public sealed class GraphHub(PresenceTracker presence, ChangePublisher publisher, Explorer.Server.Telemetry.LiveMetrics metrics) : Hub<IGraphClient>
 {
+    private const string SignedInGroup = "presence:signed-in";
+    private const string AnonymousGroup = "presence:anonymous";
+
     /// <summary>The sequence number of the last change pushed to clients.</summary>
     public long LastSeq() => publisher.LastPublished;
 
     public override async Task OnConnectedAsync()
     {
         metrics.Connected();
-        presence.Join(Context.ConnectionId, Context.User?.Identity?.IsAuthenticated == true ? Context.User.Identity.Name : null);
-        await Clients.All.Presence(presence.Snapshot());
+        var signedIn = Context.User?.Identity?.IsAuthenticated == true;
+        presence.Join(Context.ConnectionId, signedIn ? Context.User!.Identity!.Name : null);
+        await Groups.AddToGroupAsync(Context.ConnectionId, signedIn ? SignedInGroup : AnonymousGroup);
+        await AnnouncePresenceAsync();
         await base.OnConnectedAsync();
     }
 
@@ -35,7 +46,14 @@ public sealed class GraphHub(PresenceTracker presence, ChangePublisher publisher
     {
         metrics.Disconnected();
         presence.Leave(Context.ConnectionId);
-        await Clients.All.Presence(presence.Snapshot());
+        await AnnouncePresenceAsync();
         await base.OnDisconnectedAsync(exception);
+    }
+
+    private async Task AnnouncePresenceAsync()
+    {
+        var snapshot = presence.Snapshot();
+        await Clients.Group(SignedInGroup).Presence(snapshot);
+        await Clients.Group(AnonymousGroup).Presence(snapshot.Anonymized());
     }
 }

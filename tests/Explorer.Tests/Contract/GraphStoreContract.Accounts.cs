@@ -72,14 +72,50 @@ public abstract partial class GraphStoreContract
     {
         await Store.AddUserAsync(Person("Admin", Role.Admin));
         var now = DateTimeOffset.UtcNow;
-        Assert.True(await Store.AddOneTimeTokenAsync("once", "admin", now.AddHours(24)));
         Assert.True(await Store.AddOneTimeTokenAsync("late", "admin", now.AddMinutes(1)));
+        Assert.Null(await Store.RedeemOneTimeTokenAsync("late", now.AddMinutes(2)));
+
+        Assert.True(await Store.AddOneTimeTokenAsync("once", "admin", now.AddHours(24)));
         Assert.False(await Store.AddOneTimeTokenAsync("orphan", "nobody", now.AddHours(24)));
 
         Assert.Equal("Admin", await Store.RedeemOneTimeTokenAsync("once", now));
         Assert.Null(await Store.RedeemOneTimeTokenAsync("once", now));
-        Assert.Null(await Store.RedeemOneTimeTokenAsync("late", now.AddMinutes(2)));
         Assert.Null(await Store.RedeemOneTimeTokenAsync("unknown", now));
+    }
+
+    [Fact]
+    public async Task ANewOneTimeTokenRetiresTheUsersUnusedOlderOnesAndNoOneElses()
+    {
+        await Store.AddUserAsync(Person("gus", Role.Admin));
+        await Store.AddUserAsync(Person("hal", Role.Admin));
+        var now = DateTimeOffset.UtcNow;
+        Assert.True(await Store.AddOneTimeTokenAsync("first", "gus", now.AddHours(24)));
+        Assert.True(await Store.AddOneTimeTokenAsync("other", "hal", now.AddHours(24)));
+        Assert.True(await Store.AddOneTimeTokenAsync("second", "GUS", now.AddHours(24)));
+
+        Assert.Null(await Store.RedeemOneTimeTokenAsync("first", now));
+        Assert.Equal("gus", await Store.RedeemOneTimeTokenAsync("second", now));
+        Assert.Equal("hal", await Store.RedeemOneTimeTokenAsync("other", now));
+    }
+
+    [Fact]
+    public async Task AUsersSecurityStampIsKeptUntilAChangeSetsANewOne()
+    {
+        var ivy = User.New("ivy", Role.Analyst, "hash-of-ivy", s_created);
+        Assert.True(await Store.AddUserAsync(ivy));
+        Assert.Equal(32, ivy.SecurityStamp.Length);
+        Assert.Equal(ivy, await Store.GetUserAsync("ivy"));
+
+        var rehashed = await Store.UpdateUserAsync("ivy", new UserChange(PasswordHash: "rehashed"));
+        Assert.Equal(ivy.SecurityStamp, rehashed!.SecurityStamp);
+
+        var ended = await Store.UpdateUserAsync("ivy", UserChange.EndSessions());
+        Assert.NotEqual(ivy.SecurityStamp, ended!.SecurityStamp);
+        Assert.Equal(ivy with { PasswordHash = "rehashed", SecurityStamp = ended.SecurityStamp }, ended);
+
+        var demoted = await Store.UpdateUserAsync("ivy", UserChange.ByAdmin(role: Role.Viewer));
+        Assert.NotEqual(ended.SecurityStamp, demoted!.SecurityStamp);
+        Assert.Equal(demoted, await Store.GetUserAsync("IVY"));
     }
 
     [Fact]

@@ -57,6 +57,7 @@ public sealed class AnnotationApiTests(AccountsFactory factory) : IClassFixture<
 
         var (_, missingBody, missingResponse) = await _ana.SendAsync(HttpMethod.Put, $"/api/annotations/{id}", """{"text":"no if-match"}""");
         Writes.AssertProblem(missingResponse, HttpStatusCode.PreconditionRequired, missingBody, "PUT without If-Match");
+        Assert.Equal("https://www.rfc-editor.org/rfc/rfc6585#section-3", missingBody.GetProperty("type").GetString());
 
         var (status, edited, response) = await _ana.SendAsync(HttpMethod.Put, $"/api/annotations/{id}", """{"status":"confirmed","citation":""}""", "\"1\"");
         Assert.Equal(HttpStatusCode.OK, status);

@@ -1,0 +1,25 @@
+namespace Explorer.Tests.Http;
+
+/// <summary>What the server writes to disk is readable by its owner only.</summary>
+public sealed class PrivateFilesTests(ExplorerFactory factory) : IClassFixture<ExplorerFactory>
+{
+    private const UnixFileMode OwnerReadWrite = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task TheDatabaseItsJournalFilesAndTheSessionKeysAreTheOwnersAlone()
+    {
+        using var client = factory.CreateClient();
+        await client.GetOkAsync("/api/search?q=nato");
+        await client.GetOkAsync("/api/auth/antiforgery"); // makes the session keys
+
+        foreach (var file in new[] { factory.DatabasePath, factory.DatabasePath + "-wal", factory.DatabasePath + "-shm" })
+        {
+            Assert.True(File.Exists(file), $"{file} is missing");
+            Assert.Equal(OwnerReadWrite, File.GetUnixFileMode(file));
+        }
+
+        var keys = Path.Combine(Path.GetDirectoryName(factory.DatabasePath)!, "keys");
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, new DirectoryInfo(keys).UnixFileMode);
+    }
+}
