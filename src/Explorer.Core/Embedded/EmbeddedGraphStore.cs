@@ -45,6 +45,9 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
 
     public string DatabasePath { get; }
 
+    /// <summary>Whether edge records are served from <see cref="EdgeRecordCache"/> (the benchmark turns it off for its baseline).</summary>
+    internal bool EdgeRecordCaching { get; set; } = true;
+
     internal GraphIndex Index => _index ?? throw new InvalidOperationException("The store is not initialized: call InitializeAsync first.");
 
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
@@ -459,7 +462,7 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
         List<long>? missing = null;
         foreach (var rowId in rowIds)
         {
-            if (_edgeRecords.TryGet(rowId, out var cached))
+            if (EdgeRecordCaching && _edgeRecords.TryGet(rowId, out var cached))
             {
                 byRow[rowId] = cached;
             }
@@ -485,7 +488,11 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
                 }
             }
 
-            _edgeRecords.Fill(generation, read);
+            if (EdgeRecordCaching)
+            {
+                _edgeRecords.Fill(generation, read);
+            }
+
             foreach (var (rowId, edge) in read)
             {
                 byRow[rowId] = edge;

@@ -13,7 +13,7 @@ public sealed class AnnotationsUiTests(BrowserFixture fixture) : IClassFixture<B
     /// <summary>Opens an edge's panel (by URL, as a copied link would) signed in as <paramref name="user"/>.</summary>
     private async Task<(ExplorerPage Page, ILocator Section)> OpenEdgeAsync(string user, string edge, string from, string to, Func<IPage, Task>? beforeNavigate = null)
     {
-        var explorer = await ExplorerPage.OpenAsync(fixture, $"/?from={from}&to={to}&mode=shortest&sel=e:{edge}", beforeNavigate: beforeNavigate);
+        var explorer = await ExplorerPage.OpenAsync(fixture, $"/?from={from}&to={to}&mode=shortest&types=CONDUCTED,DEPLOYED_TO&sel=e:{edge}", beforeNavigate: beforeNavigate);
         await explorer.SignInAsync(user);
         var section = explorer.Page.Locator("#annotations");
         await Expect(section.GetByRole(AriaRole.Heading, new() { NameRegex = new("^Annotations \\(") })).ToBeVisibleAsync();
