@@ -110,7 +110,7 @@ public sealed class ExplorerPageTests(BrowserFixture fixture) : IClassFixture<Br
     [Fact]
     public async Task ExpandingANodeAddsItsNeighborhoodAndCollapsingTakesItAway()
     {
-        await using var explorer = await ExplorerPage.OpenAsync(fixture, "/?from=nato&to=balkans&mode=shortest&types=CONDUCTED,DEPLOYED_TO");
+        await using var explorer = await ExplorerPage.OpenAsync(fixture, "/?from=nato&to=balkans&mode=shortest");
         await explorer.WaitAsync("window.__explorer.highlighted().length === 5");
         var before = await explorer.NodesAsync();
 
