@@ -318,14 +318,20 @@ internal static class Cypher
     // ---- Traversals ------------------------------------------------------------------------------------
 
     /// <summary>One breadth-first level of a neighborhood (any direction): the frontier's edges with the far node, capped.</summary>
+    /// <remarks>
+    /// Ordered before the cap (frontier position, then edge id: the order the embedded store walks), so a
+    /// capped level holds the same rows on every run and the caller reports the cap as truncated.
+    /// </remarks>
     public const string NeighborhoodLevel = """
-        UNWIND $frontier AS nodeId
+        UNWIND range(0, size($frontier) - 1) AS rank
+        WITH rank, $frontier[rank] AS nodeId
         MATCH (x:Node {id: nodeId})-[r]-(y:Node)
         WHERE type(r) IN $types AND (y.id = $center OR y.kind IN $kinds)
         RETURN nodeId AS from, r.id AS edge, type(r) AS type, startNode(r).id AS source, endNode(r).id AS target, r.evidence AS evidence,
                r.validFrom AS edgeValidFrom, r.validTo AS edgeValidTo, r.suspensions AS suspensions,
                y.id AS id, y.kind AS kind, y.name AS name, y.aliases AS aliases, y.description AS description,
                y.validFrom AS validFrom, y.validTo AS validTo
+        ORDER BY rank, r.id
         LIMIT $rows
         """;
 
@@ -335,6 +341,7 @@ internal static class Cypher
         MATCH (x:Node {"{"}id: nodeId{"}"}){Arrow(direction, "[r]")}(y:Node)
         WHERE type(r) IN $types AND (y.id = $from OR y.id = $to OR (y.kind IN $kinds AND NOT y.id IN $avoid))
         RETURN DISTINCT y.id AS id, y.kind AS kind
+        ORDER BY id
         LIMIT $rows
         """);
 
@@ -343,6 +350,7 @@ internal static class Cypher
         MATCH (x:Node)-[r]->(y:Node)
         WHERE x.id IN $ids AND y.id IN $ids AND type(r) IN $types
         RETURN r.id AS id, type(r) AS type, x.id AS source, y.id AS target
+        ORDER BY id
         LIMIT $rows
         """;
 
@@ -362,6 +370,7 @@ internal static class Cypher
           ((x:Node){{Arrow(direction, "[r]")}}(y:Node) WHERE type(r) IN $types AND (y.id = $from OR y.id = $to OR (y.kind IN $kinds AND NOT y.id IN $avoid))){1,{{hops}}}
           (b:Node {id: $to})
         RETURN [n IN nodes(p) | n.id] AS nodes, [e IN relationships(p) | e.id] AS edges
+        ORDER BY nodes, edges
         LIMIT $limit
         """);
 
@@ -373,6 +382,7 @@ internal static class Cypher
         WHERE all(r IN relationships(p) WHERE type(r) IN $types)
           AND all(n IN nodes(p)[1..-1] WHERE n.kind IN $kinds AND NOT n.id IN $avoid)
         RETURN [n IN nodes(p) | n.id] AS nodes, [e IN relationships(p) | e.id] AS edges
+        ORDER BY nodes, edges
         LIMIT $limit
         """);
 

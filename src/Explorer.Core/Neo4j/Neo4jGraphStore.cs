@@ -522,7 +522,9 @@ internal sealed partial class Neo4jGraphStore : IGraphStore
         var edgesById = (await EdgesAsync(edgeIds, cancellationToken)).ToDictionary(e => e.Id, StringComparer.Ordinal);
         var nodeIds = found.SelectMany(p => p.Nodes).Distinct(StringComparer.Ordinal).ToList();
         var nodesById = (await ReadAsync(Cypher.NodesByIds, Params(("ids", nodeIds)), cancellationToken)).Records.Select(ReadNode).ToDictionary(n => n.Id, StringComparer.Ordinal);
-        var paths = found.Select(p => new GraphPath(p.Nodes, p.Edges, p.Edges.Count, p.Edges.Sum(e => Vocabulary.Cost(edgesById[e].Type)))).ToList();
+        // An edge removed between the path query and this read drops the paths through it (never a KeyNotFoundException).
+        var paths = found.Where(p => p.Edges.All(edgesById.ContainsKey))
+            .Select(p => new GraphPath(p.Nodes, p.Edges, p.Edges.Count, p.Edges.Sum(e => Vocabulary.Cost(edgesById[e].Type)))).ToList();
         return new PathSet(paths, [.. nodeIds.Where(nodesById.ContainsKey).Select(id => nodesById[id])], [.. edgeIds.Where(edgesById.ContainsKey).Select(id => edgesById[id])], null);
     }
 

@@ -29,6 +29,7 @@ const functions = [
   fn('nodes', [arg('input', 'PATH')], 'LIST<NODE>'),
   fn('relationships', [arg('input', 'PATH')], 'LIST<RELATIONSHIP>'),
   fn('size', [arg('input', 'LIST<ANY>')], 'INTEGER'),
+  fn('range', [arg('start', 'INTEGER'), arg('end', 'INTEGER')], 'LIST<INTEGER>'),
 ];
 
 const procedures = [
