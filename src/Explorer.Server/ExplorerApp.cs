@@ -38,6 +38,7 @@ public static class ExplorerApp
         var app = builder.Build();
 
         app.UseRequestLog();
+        app.UseLiveShutdown();
         app.UseStorageRecovery();
         app.UseExceptionHandler();
         app.UseStatusCodePages();

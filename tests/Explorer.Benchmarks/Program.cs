@@ -8,6 +8,11 @@ using Explorer.Embedded;
 using Explorer.Search;
 
 // /api/paths over loopback HTTP on the seed graph: a mode of its own.
+if (args is ["http", .. var throughputArgs] && throughputArgs.Contains("--throughput"))
+{
+    return await Explorer.Benchmarks.Http.ThroughputBenchmark.RunAsync(throughputArgs);
+}
+
 if (args is ["http", .. var httpArgs])
 {
     return await Explorer.Benchmarks.Http.PathsOverHttpBenchmark.RunAsync(httpArgs);

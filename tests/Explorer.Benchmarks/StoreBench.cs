@@ -120,7 +120,7 @@ internal static class StoreBench
 
         Record(phases, "read_nodes", ref start);
         long[] rowIdArray = [.. rowIds];
-        var edgeArray = GraphIndex.ReadEdges(connection, rowIdArray);
+        var edgeArray = GraphIndex.ReadEdges(connection, null, rowIdArray);
         Record(phases, "read_edges", ref start);
         Node[] nodeArray = [.. nodes];
         nodes = null;
@@ -141,7 +141,7 @@ internal static class StoreBench
         csr = null;
         Measure.CollectAll();
         Lap(ref start);
-        var index = GraphIndex.Build(nodeArray, rowIdArray, edgeArray, Task.FromResult(names));
+        var index = GraphIndex.Build(nodeArray, edgeArray, Task.FromResult(names));
         Record(phases, "graph_index_build_given_prepared_names", ref start);
         GC.KeepAlive(index);
         phases["process_cpu_s"] = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;

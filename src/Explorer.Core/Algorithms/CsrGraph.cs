@@ -1,16 +1,36 @@
 namespace Explorer.Algorithms;
 
 /// <summary>
-/// Immutable topology in compressed sparse row form over dense integer node ordinals. Every edge appears
-/// in the adjacency of both endpoints (entry = neighbor ordinal plus edge ordinal with a direction bit),
-/// so one scan serves "any", "out" and "in" traversals. Node ordinals are laid out in breadth-first order
-/// from the highest-degree node, which keeps neighbors close in memory.
+/// Topology in compressed sparse row form over dense integer node ordinals. Every edge appears in the
+/// adjacency of both endpoints (entry = neighbor ordinal plus edge ordinal with a direction bit), so one scan
+/// serves "any", "out" and "in" traversals. Node ordinals are laid out in breadth-first order from the
+/// highest-degree node, which keeps neighbors close in memory.
 /// </summary>
+/// <remarks>
+/// A built graph is immutable. Writes go to a <see cref="GraphDelta"/> over it (added nodes and edges,
+/// removal stamps), and each write publishes a new <see cref="CsrGraph"/> view at the delta's version: a
+/// view sees exactly the changes stamped at or below its version, so a reader never waits and never sees
+/// half a write. Traversals enumerate a node's adjacency with <see cref="Adjacency"/>, which merges the
+/// immutable rows, the added entries and the removal stamps.
+/// </remarks>
 internal sealed class CsrGraph
 {
+    private readonly int[]? _edgeRemovedAt;
+    private readonly int[]? _nodeRemovedAt;
+    private readonly int[]? _head;
+    private readonly int[]? _next;
+    private readonly int[]? _chainNode;
+    private readonly int[]? _chainEntry;
+    private readonly int[]? _chainVersion;
+    private readonly int[]? _union;
+
     private CsrGraph(int nodeCount, int[] offsets, int[] adjacentNode, int[] adjacentEdge, int[] edgeSource, int[] edgeTarget, byte[] edgeType, byte[] nodeKind, int[] component)
     {
         NodeCount = nodeCount;
+        BaseNodeCount = nodeCount;
+        EdgeCount = edgeSource.Length;
+        LiveNodeCount = nodeCount;
+        LiveEdgeCount = edgeSource.Length;
         Offsets = offsets;
         AdjacentNode = adjacentNode;
         AdjacentEdge = adjacentEdge;
@@ -21,11 +41,55 @@ internal sealed class CsrGraph
         Component = component;
     }
 
+    /// <summary>A view of <paramref name="delta"/> at its current version.</summary>
+    internal CsrGraph(GraphDelta delta)
+    {
+        var root = delta.Base;
+        Offsets = root.Offsets;
+        AdjacentNode = root.AdjacentNode;
+        AdjacentEdge = root.AdjacentEdge;
+        BaseNodeCount = root.BaseNodeCount;
+        Version = delta.Version;
+        NodeCount = delta.NodeCount;
+        EdgeCount = delta.EdgeCount;
+        LiveNodeCount = delta.NodeCount - delta.RemovedNodes;
+        LiveEdgeCount = delta.EdgeCount - delta.RemovedEdges;
+        EdgeSource = delta.EdgeSource;
+        EdgeTarget = delta.EdgeTarget;
+        EdgeType = delta.EdgeType;
+        NodeKind = delta.NodeKind;
+        Component = delta.Component;
+        _edgeRemovedAt = delta.EdgeRemovedAt;
+        _nodeRemovedAt = delta.NodeRemovedAt;
+        _head = delta.Head;
+        _next = delta.Next;
+        _chainNode = delta.ChainNode;
+        _chainEntry = delta.ChainEntry;
+        _chainVersion = delta.ChainVersion;
+        _union = delta.Union;
+        HasRemovals = delta.RemovedEdges > 0 || delta.RemovedNodes > 0;
+    }
+
+    /// <summary>Node ordinals are 0..NodeCount-1 (removed ones included: see <see cref="IsNodeRemoved"/>).</summary>
     public int NodeCount { get; }
 
-    public int EdgeCount => EdgeSource.Length;
+    /// <summary>Edge ordinals are 0..EdgeCount-1 (removed ones included: see <see cref="IsEdgeRemoved"/>).</summary>
+    public int EdgeCount { get; }
 
-    /// <summary>Adjacency of node u is entries Offsets[u] .. Offsets[u+1]-1.</summary>
+    public int LiveNodeCount { get; }
+
+    public int LiveEdgeCount { get; }
+
+    /// <summary>Nodes with rows in <see cref="Offsets"/>; later ones only have added entries.</summary>
+    public int BaseNodeCount { get; }
+
+    /// <summary>The delta version this view sees (0 for a built graph).</summary>
+    public int Version { get; }
+
+    /// <summary>Whether an edge or node of this view was removed after the build (components may have split).</summary>
+    public bool HasRemovals { get; }
+
+    /// <summary>Immutable adjacency of base node u is entries Offsets[u] .. Offsets[u+1]-1.</summary>
     public int[] Offsets { get; }
 
     public int[] AdjacentNode { get; }
@@ -33,6 +97,7 @@ internal sealed class CsrGraph
     /// <summary>Edge ordinal shifted left by one; low bit 1 when the edge points into the node (incoming).</summary>
     public int[] AdjacentEdge { get; }
 
+    /// <summary>By edge ordinal (at least <see cref="EdgeCount"/> long; never changes for an ordinal).</summary>
     public int[] EdgeSource { get; }
 
     public int[] EdgeTarget { get; }
@@ -41,14 +106,144 @@ internal sealed class CsrGraph
 
     public byte[] NodeKind { get; }
 
-    /// <summary>Connected component of each node, ignoring direction and filters.</summary>
+    /// <summary>Component label of each node at build time (added nodes: their own ordinal); see <see cref="MayConnect"/>.</summary>
     public int[] Component { get; }
 
-    public int Degree(int node) => Offsets[node + 1] - Offsets[node];
+    public bool IsEdgeRemoved(int edge) => _edgeRemovedAt is { } stamps && stamps[edge] is var at && at != 0 && at <= Version;
+
+    public bool IsNodeRemoved(int node) => _nodeRemovedAt is { } stamps && stamps[node] is var at && at != 0 && at <= Version;
+
+    /// <summary>The adjacency of <paramref name="node"/>: its built row, then the entries added since, without removed edges.</summary>
+    public Adjacency Neighbors(int node) => new(this, node);
+
+    /// <summary>The neighbor at an adjacency index (see <see cref="Adjacency.Index"/>).</summary>
+    public int EntryNode(int index) => index >= 0 ? AdjacentNode[index] : _chainNode![~index];
+
+    /// <summary>The edge entry (edge ordinal &lt;&lt; 1 | incoming) at an adjacency index.</summary>
+    public int EntryEdge(int index) => index >= 0 ? AdjacentEdge[index] : _chainEntry![~index];
+
+    /// <summary>Number of live edge ends at the node (a self-loop counts twice).</summary>
+    public int Degree(int node)
+    {
+        if (_head is null && !HasRemovals && node < BaseNodeCount)
+        {
+            return Offsets[node + 1] - Offsets[node];
+        }
+
+        var degree = 0;
+        for (var adjacency = Neighbors(node); adjacency.MoveNext();)
+        {
+            degree++;
+        }
+
+        return degree;
+    }
+
+    /// <summary>
+    /// False only when no path can join the two nodes. Exact for a built graph and after additions; after
+    /// removals (<see cref="HasRemovals"/>) "true" may be a former connection.
+    /// </summary>
+    public bool MayConnect(int a, int b) => Label(a) == Label(b);
+
+    private int Label(int node)
+    {
+        var label = Component[node];
+        if (_union is { } union)
+        {
+            while (label < union.Length && union[label] != label)
+            {
+                label = union[label];
+            }
+        }
+
+        return label;
+    }
+
+    /// <summary>Added entry after <paramref name="chain"/> (or the first one of a node) visible at this view's version; -1 at the end.</summary>
+    internal int Visible(int chain)
+    {
+        while (chain >= 0 && _chainVersion![chain] > Version)
+        {
+            chain = _next![chain];
+        }
+
+        return chain;
+    }
+
+    internal int FirstAdded(int node) => _head is { } head && node < head.Length ? Visible(Volatile.Read(ref head[node])) : -1;
+
+    internal int NextAdded(int chain) => Visible(_next![chain]);
 
     public long MemoryBytes =>
         (4L * (Offsets.Length + AdjacentNode.Length + AdjacentEdge.Length + EdgeSource.Length + EdgeTarget.Length + Component.Length))
-        + EdgeType.Length + NodeKind.Length;
+        + EdgeType.Length + NodeKind.Length
+        + (4L * ((_edgeRemovedAt?.Length ?? 0) + (_nodeRemovedAt?.Length ?? 0) + (_head?.Length ?? 0) + (_union?.Length ?? 0)))
+        + (16L * (_next?.Length ?? 0));
+
+    /// <summary>Enumerates one node's adjacency (see <see cref="Neighbors"/>): <see cref="Index"/>, <see cref="Node"/>, <see cref="Entry"/>.</summary>
+    internal struct Adjacency
+    {
+        private readonly CsrGraph _graph;
+        private readonly int _end;
+        private readonly bool _removals;
+        private int _at;
+        private int _chain;
+
+        public Adjacency(CsrGraph graph, int node)
+        {
+            _graph = graph;
+            _removals = graph.HasRemovals;
+            (_at, _end) = node < graph.BaseNodeCount ? (graph.Offsets[node], graph.Offsets[node + 1]) : (0, 0);
+            _chain = graph._head is null ? -1 : graph.FirstAdded(node);
+            Index = 0;
+            Node = 0;
+            Entry = 0;
+        }
+
+        /// <summary>Where the entry is: its position in the built rows, or the bitwise complement of an added entry.</summary>
+        public int Index { get; private set; }
+
+        public int Node { get; private set; }
+
+        /// <summary>Edge ordinal shifted left by one; low bit 1 when the edge points into the node.</summary>
+        public int Entry { get; private set; }
+
+        public bool MoveNext()
+        {
+            while (_at < _end)
+            {
+                var i = _at++;
+                var entry = _graph.AdjacentEdge[i];
+                if (_removals && _graph.IsEdgeRemoved(entry >> 1))
+                {
+                    continue;
+                }
+
+                Index = i;
+                Node = _graph.AdjacentNode[i];
+                Entry = entry;
+                return true;
+            }
+
+            while (_chain >= 0)
+            {
+                var chain = _chain;
+                _chain = _graph.NextAdded(chain);
+                var entry = _graph._chainEntry![chain];
+                if (_removals && _graph.IsEdgeRemoved(entry >> 1))
+                {
+                    continue;
+                }
+
+                Index = ~chain;
+                Node = _graph._chainNode![chain];
+                Entry = entry;
+                return true;
+            }
+
+            return false;
+        }
+    }
 
     /// <summary>
     /// Builds the graph. Edges are given over input node numbers 0..nodeCount-1; the result renumbers nodes

@@ -31,9 +31,6 @@ internal static class Neighborhoods
         int head = 0, tail = 1;
 
         // The steps of PathSearch.Steps (forward, with the center as both path ends), inlined.
-        var offsets = graph.Offsets;
-        var adjacentNode = graph.AdjacentNode;
-        var adjacentEdge = graph.AdjacentEdge;
         var skipBit = filter.Direction switch { Direction.Out => 1, Direction.In => 0, _ => -1 };
         var allTypes = filter.AllTypes;
         var allKinds = filter.AllKinds;
@@ -44,10 +41,9 @@ internal static class Neighborhoods
             for (; head < levelEnd && !truncated; head++)
             {
                 var u = queue[head];
-                var end = offsets[u + 1];
-                for (var i = offsets[u]; i < end; i++)
+                for (var adjacency = graph.Neighbors(u); adjacency.MoveNext();)
                 {
-                    var entry = adjacentEdge[i];
+                    var entry = adjacency.Entry;
                     if ((entry & 1) == skipBit)
                     {
                         continue;
@@ -59,7 +55,7 @@ internal static class Neighborhoods
                         continue;
                     }
 
-                    var v = adjacentNode[i];
+                    var v = adjacency.Node;
                     if (v != center
                         && ((!allKinds && (filter.KindMask & (1u << graph.NodeKind[v])) == 0) || (checkAvoid && filter.Avoid.Contains(v))))
                     {

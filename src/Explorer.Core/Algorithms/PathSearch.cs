@@ -161,9 +161,9 @@ internal static class PathSearch
             (Direction.In, true) or (Direction.Out, false) => 0,
             _ => -1,
         };
-        for (var i = graph.Offsets[u]; i < graph.Offsets[u + 1]; i++)
+        for (var adjacency = graph.Neighbors(u); adjacency.MoveNext();)
         {
-            var entry = graph.AdjacentEdge[i];
+            var entry = adjacency.Entry;
             if ((entry & 1) == skipBit)
             {
                 continue;
@@ -175,7 +175,7 @@ internal static class PathSearch
                 continue;
             }
 
-            var v = graph.AdjacentNode[i];
+            var v = adjacency.Node;
             if (v != source && v != target)
             {
                 if (!filter.AllKinds && (filter.KindMask & (1u << graph.NodeKind[v])) == 0)

@@ -19,7 +19,7 @@ internal static class ShortestPath
             return new OrdinalPath([source], []);
         }
 
-        if (maxHops <= 0 || graph.Component[source] != graph.Component[target])
+        if (maxHops <= 0 || !graph.MayConnect(source, target))
         {
             return null;
         }
@@ -34,10 +34,6 @@ internal static class ShortestPath
         var parentB = scratch.ParentBackward;
         var queueF = scratch.QueueForward;
         var queueB = scratch.QueueBackward;
-        var offsets = graph.Offsets;
-        var adjacentNode = graph.AdjacentNode;
-        var adjacentEdge = graph.AdjacentEdge;
-
         if (filter.Avoid.Count > 0)
         {
             foreach (var avoided in filter.Avoid)
@@ -78,10 +74,9 @@ internal static class ShortestPath
             for (; head < levelEnd; head++)
             {
                 var u = queue[head];
-                var end = offsets[u + 1];
-                for (var i = offsets[u]; i < end; i++)
+                for (var adjacency = graph.Neighbors(u); adjacency.MoveNext();)
                 {
-                    var v = adjacentNode[i];
+                    var v = adjacency.Node;
                     var seen = mark[v];
                     if (seen == own)
                     {
@@ -90,7 +85,7 @@ internal static class ShortestPath
 
                     if (filtered)
                     {
-                        var entry = adjacentEdge[i];
+                        var entry = adjacency.Entry;
                         if ((entry & 1) == skipBit
                             || (checkTypes && (filter.TypeMask & (1UL << graph.EdgeType[entry >> 1])) == 0)
                             || (checkNodes && v != source && v != target && !Allowed(graph, filter, blocked, stampB, v)))
@@ -99,7 +94,7 @@ internal static class ShortestPath
                         }
                     }
 
-                    parent[v] = i;
+                    parent[v] = adjacency.Index;
                     if (seen == theirs)
                     {
                         return Build(graph, source, target, v, parentF, parentB);
@@ -107,7 +102,7 @@ internal static class ShortestPath
 
                     mark[v] = own;
                     queue[tail++] = v;
-                    nextCost += offsets[v + 1] - offsets[v];
+                    nextCost += v < graph.BaseNodeCount ? graph.Offsets[v + 1] - graph.Offsets[v] : 1;
                 }
             }
 
@@ -141,8 +136,8 @@ internal static class ShortestPath
         {
             var i = parentF[v];
             nodes.Add(v);
-            edges.Add(graph.AdjacentEdge[i] >> 1);
-            v = OtherEnd(graph, graph.AdjacentEdge[i] >> 1, v);
+            edges.Add(graph.EntryEdge(i) >> 1);
+            v = OtherEnd(graph, graph.EntryEdge(i) >> 1, v);
         }
 
         nodes.Add(source);
@@ -150,7 +145,7 @@ internal static class ShortestPath
         edges.Reverse();
         for (var v = meet; v != target;)
         {
-            var e = graph.AdjacentEdge[parentB[v]] >> 1;
+            var e = graph.EntryEdge(parentB[v]) >> 1;
             edges.Add(e);
             v = OtherEnd(graph, e, v);
             nodes.Add(v);

@@ -10,9 +10,11 @@ namespace Explorer.Embedded;
 internal readonly record struct EdgeRow(long RowId, byte Type, int Source, int Target);
 
 /// <summary>
-/// Immutable in-memory index of the embedded store: nodes (full records), the topology as a
-/// <see cref="CsrGraph"/>, and name search. Rebuilt and swapped after each committed topology write, so
-/// readers never lock.
+/// The in-memory index of the embedded store as one reader sees it: nodes (full records), the topology as a
+/// <see cref="CsrGraph"/> view, and name search. Immutable for its reader: each committed write publishes a
+/// new view (see <see cref="IndexWriter"/>), which shares the built index and sees the changes since through
+/// the graph delta and a small name overlay, so a write costs microseconds, not a rebuild, and readers never
+/// lock. <see cref="Compact"/> rebuilds a fresh one from a view (in the background, see the store).
 /// </summary>
 internal sealed class GraphIndex
 {
@@ -21,52 +23,83 @@ internal sealed class GraphIndex
 
     private static readonly Dictionary<string, byte> s_typeCodes = TypeNames.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => (byte)p.i, StringComparer.Ordinal);
 
-    private GraphIndex(Node[] loadOrderNodes, long[] nodeRowIds, EdgeRow[] edges, CsrGraph graph, int[] order, PreparedNames names)
+    internal GraphIndex(BuiltParts built, CsrGraph graph, Node[] nodes, long[] edgeRowIds, NameOverlay names)
     {
-        LoadOrderNodes = loadOrderNodes;
-        NodeRowIds = nodeRowIds;
-        Edges = edges;
+        Built = built;
         Graph = graph;
-        Order = order;
-        Nodes = new Node[order.Length];
-        OrdinalById = new Dictionary<string, int>(order.Length, StringComparer.Ordinal);
-        for (var ordinal = 0; ordinal < order.Length; ordinal++)
-        {
-            var node = loadOrderNodes[order[ordinal]];
-            Nodes[ordinal] = node;
-            OrdinalById[node.Id] = ordinal;
-        }
-
-        Names = NameIndex.Build(names, order, ordinal => Nodes[ordinal].Kind, ordinal => Nodes[ordinal].Name);
+        Nodes = nodes;
+        EdgeRowIds = edgeRowIds;
+        Overlay = names;
     }
 
-    /// <summary>Nodes in the order they were loaded (rebuilds start from here).</summary>
-    public Node[] LoadOrderNodes { get; }
+    /// <summary>What every view of one build shares: the built name index and id map, and the ids added since.</summary>
+    internal sealed class BuiltParts(NameIndex names, Dictionary<string, int> ordinalById, int nodeCount, int edgeCount)
+    {
+        public NameIndex Names { get; } = names;
 
-    /// <summary>SQLite row id of each node, by load position.</summary>
-    public long[] NodeRowIds { get; }
+        public Dictionary<string, int> OrdinalById { get; } = ordinalById;
 
-    /// <summary>Edges by edge ordinal (the topology's edge ordinals are positions in this array).</summary>
-    public EdgeRow[] Edges { get; }
+        public int NodeCount { get; } = nodeCount;
+
+        public int EdgeCount { get; } = edgeCount;
+
+        /// <summary>Ids of nodes added since the build (written by the one writer; read by anyone).</summary>
+        public System.Collections.Concurrent.ConcurrentDictionary<string, int> AddedIds { get; } = new(StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// Name search over the nodes added or renamed since the build (<see cref="Ordinals"/>, searched with an index
+    /// of their own, built on first use), and the stamps of built ordinals whose names no longer hold.
+    /// </summary>
+    internal sealed class NameOverlay
+    {
+        public static readonly NameOverlay Empty = new([], null, 0, []);
+
+        private readonly Lazy<NameIndex> _index;
+
+        public NameOverlay(int[] ordinals, int[]? staleAt, int staleCount, Node[] nodes)
+        {
+            Ordinals = ordinals;
+            StaleAt = staleAt;
+            StaleCount = staleCount;
+            _index = new(() => NameIndex.Build(
+                ordinals.Length,
+                i => [nodes[ordinals[i]].Id, nodes[ordinals[i]].Name, .. nodes[ordinals[i]].Aliases],
+                i => nodes[ordinals[i]].Kind,
+                i => nodes[ordinals[i]].Name));
+        }
+
+        public int[] Ordinals { get; }
+
+        public int[]? StaleAt { get; }
+
+        public int StaleCount { get; }
+
+        public bool IsEmpty => Ordinals.Length == 0 && StaleCount == 0;
+
+        public NameIndex Index => _index.Value;
+    }
+
+    internal BuiltParts Built { get; }
+
+    internal NameOverlay Overlay { get; }
 
     public CsrGraph Graph { get; }
 
-    /// <summary>Order[ordinal] = load position of that node.</summary>
-    public int[] Order { get; }
-
-    /// <summary>Nodes by ordinal (the topology's layout order).</summary>
+    /// <summary>Nodes by ordinal (the topology's layout order); removed ones stay (see <see cref="Ordinal"/>).</summary>
     public Node[] Nodes { get; }
 
-    public Dictionary<string, int> OrdinalById { get; }
+    /// <summary>SQLite row id of each edge, by edge ordinal (ascending over the built edges).</summary>
+    public long[] EdgeRowIds { get; }
 
-    public NameIndex Names { get; }
+    public int NodeCount => Graph.LiveNodeCount;
+
+    public int EdgeCount => Graph.LiveEdgeCount;
 
     public static byte TypeCode(string type) =>
         s_typeCodes.TryGetValue(type, out var code) ? code : throw new GraphWriteException($"unknown edge type '{type}'");
 
     public static bool TryTypeCode(string type, out byte code) => s_typeCodes.TryGetValue(type, out code);
-
-    public static GraphIndex Build(Node[] nodes, long[] nodeRowIds, EdgeRow[] edges) => Build(nodes, nodeRowIds, edges, PrepareNames(nodes));
 
     /// <summary>
     /// Starts the order-independent part of the name index (most of its cost) for nodes by load position on
@@ -75,21 +108,70 @@ internal sealed class GraphIndex
     public static Task<PreparedNames> PrepareNames(Node[] nodes) =>
         Task.Run(() => NameIndex.Prepare(nodes.Length, position => [nodes[position].Id, nodes[position].Name, .. nodes[position].Aliases]));
 
-    public static GraphIndex Build(Node[] nodes, long[] nodeRowIds, EdgeRow[] edges, Task<PreparedNames> names)
+    public static GraphIndex Build(Node[] nodes, EdgeRow[] edges) => Build(nodes, edges, PrepareNames(nodes));
+
+    /// <summary>Builds an index from nodes by load position and edges over those positions (edge ordinals keep their order).</summary>
+    public static GraphIndex Build(Node[] nodes, EdgeRow[] edges, Task<PreparedNames> names)
     {
         var sources = new int[edges.Length];
         var targets = new int[edges.Length];
         var types = new byte[edges.Length];
+        var rowIds = new long[edges.Length];
         for (var i = 0; i < edges.Length; i++)
         {
             sources[i] = edges[i].Source;
             targets[i] = edges[i].Target;
             types[i] = edges[i].Type;
+            rowIds[i] = edges[i].RowId;
         }
 
         var kinds = nodes.Select(n => (byte)n.Kind).ToArray();
         var graph = CsrGraph.Build(nodes.Length, sources, targets, types, kinds, relabel: true, out var order);
-        return new GraphIndex(nodes, nodeRowIds, edges, graph, order, names.GetAwaiter().GetResult());
+        var byOrdinal = new Node[order.Length];
+        var ordinalById = new Dictionary<string, int>(order.Length, StringComparer.Ordinal);
+        for (var ordinal = 0; ordinal < order.Length; ordinal++)
+        {
+            var node = nodes[order[ordinal]];
+            byOrdinal[ordinal] = node;
+            ordinalById[node.Id] = ordinal;
+        }
+
+        var nameIndex = NameIndex.Build(names.GetAwaiter().GetResult(), order, ordinal => byOrdinal[ordinal].Kind, ordinal => byOrdinal[ordinal].Name);
+        return new GraphIndex(new BuiltParts(nameIndex, ordinalById, nodes.Length, edges.Length), graph, byOrdinal, rowIds, NameOverlay.Empty);
+    }
+
+    /// <summary>
+    /// A freshly built index with the same content as <paramref name="view"/>: live nodes in ordinal order,
+    /// live edges by row id. Pure: safe to run beside the writer.
+    /// </summary>
+    public static GraphIndex Compact(GraphIndex view)
+    {
+        var graph = view.Graph;
+        var position = new int[graph.NodeCount];
+        var nodes = new List<Node>(view.NodeCount);
+        for (var o = 0; o < graph.NodeCount; o++)
+        {
+            if (graph.IsNodeRemoved(o))
+            {
+                position[o] = -1;
+                continue;
+            }
+
+            position[o] = nodes.Count;
+            nodes.Add(view.Nodes[o]);
+        }
+
+        var edges = new List<EdgeRow>(view.EdgeCount);
+        for (var e = 0; e < graph.EdgeCount; e++)
+        {
+            if (!graph.IsEdgeRemoved(e))
+            {
+                edges.Add(new EdgeRow(view.EdgeRowIds[e], graph.EdgeType[e], position[graph.EdgeSource[e]], position[graph.EdgeTarget[e]]));
+            }
+        }
+
+        edges.Sort((a, b) => a.RowId.CompareTo(b.RowId));
+        return Build([.. nodes], [.. edges]);
     }
 
     /// <summary>
@@ -99,12 +181,13 @@ internal sealed class GraphIndex
     /// Same rows, order and failures as the SqliteDataReader loop it replaces (an unknown type throws
     /// <see cref="GraphWriteException"/>, an endpoint that is not a node <see cref="KeyNotFoundException"/>).
     /// </summary>
-    public static EdgeRow[] ReadEdges(SqliteConnection connection, long[] nodeRowIds)
+    public static EdgeRow[] ReadEdges(SqliteConnection connection, SqliteTransaction? transaction, long[] nodeRowIds)
     {
         var positionOf = new RowPositions(nodeRowIds);
         int capacity;
         using (var count = connection.CreateCommand())
         {
+            count.Transaction = transaction;
             count.CommandText = "SELECT count(*) FROM edges";
             capacity = Convert.ToInt32(count.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
         }
@@ -158,69 +241,83 @@ internal sealed class GraphIndex
         }
     }
 
-    public int? Ordinal(string id) => OrdinalById.TryGetValue(id, out var ordinal) ? ordinal : null;
+    /// <summary>The live node with this id, or null.</summary>
+    public int? Ordinal(string id)
+    {
+        if ((Built.AddedIds.IsEmpty || !Built.AddedIds.TryGetValue(id, out var ordinal)) && !Built.OrdinalById.TryGetValue(id, out ordinal))
+        {
+            return null;
+        }
+
+        return ordinal < Graph.NodeCount && !Graph.IsNodeRemoved(ordinal) ? ordinal : null;
+    }
 
     public string TypeName(int edgeOrdinal) => TypeNames[Graph.EdgeType[edgeOrdinal]];
 
     public IReadOnlyDictionary<string, int> CountsByType(int ordinal)
     {
         var counts = new SortedDictionary<string, int>(StringComparer.Ordinal);
-        for (var i = Graph.Offsets[ordinal]; i < Graph.Offsets[ordinal + 1]; i++)
+        for (var adjacency = Graph.Neighbors(ordinal); adjacency.MoveNext();)
         {
-            var type = TypeName(Graph.AdjacentEdge[i] >> 1);
+            var type = TypeName(adjacency.Entry >> 1);
             counts[type] = counts.GetValueOrDefault(type) + 1;
         }
 
         return counts;
     }
 
-    /// <summary>A new index with the node added (at the end) or replaced (same position).</summary>
-    public GraphIndex WithNode(Node node, long rowId)
+    /// <summary>Node ordinals whose id, name or alias equals the term after normalization.</summary>
+    public IReadOnlyList<int> Resolve(string term)
     {
-        if (Ordinal(node.Id) is { } ordinal)
+        var overlay = Overlay;
+        var found = Built.Names.Resolve(term);
+        if (overlay.IsEmpty)
         {
-            var nodes = (Node[])LoadOrderNodes.Clone();
-            nodes[Order[ordinal]] = node;
-            return Build(nodes, NodeRowIds, Edges);
+            return found;
         }
 
-        return Build([.. LoadOrderNodes, node], [.. NodeRowIds, rowId], Edges);
+        return [.. found.Where(o => !IsStale(overlay, o)), .. overlay.Index.Resolve(term).Select(i => overlay.Ordinals[i])];
     }
 
-    /// <summary>A new index with the edge (by row id) added or replaced.</summary>
-    public GraphIndex WithEdge(long rowId, string type, string source, string target)
+    /// <summary>
+    /// Ranked name search: the built index and the overlay searched alike and merged. The same answers as one
+    /// index over every node (up to the order of hits equal in score and name): tiers never overlap in score,
+    /// so a tier one side skips because the other already filled the limit could not have reached the top.
+    /// </summary>
+    public IReadOnlyList<(int Node, double Score, MatchKind Match)> Search(string text, IReadOnlySet<NodeKind>? kinds, int limit)
     {
-        var row = new EdgeRow(rowId, TypeCode(type), Order[OrdinalById[source]], Order[OrdinalById[target]]);
-        var position = Array.FindIndex(Edges, e => e.RowId == rowId);
-        if (position >= 0)
+        var overlay = Overlay;
+        if (overlay.IsEmpty)
         {
-            var edges = (EdgeRow[])Edges.Clone();
-            edges[position] = row;
-            return Build(LoadOrderNodes, NodeRowIds, edges);
+            return Built.Names.Search(text, kinds, limit);
         }
 
-        return Build(LoadOrderNodes, NodeRowIds, [.. Edges, row]);
-    }
-
-    public GraphIndex WithoutEdge(long rowId) =>
-        Build(LoadOrderNodes, NodeRowIds, [.. Edges.Where(e => e.RowId != rowId)]);
-
-    public GraphIndex WithoutNode(string id)
-    {
-        if (Ordinal(id) is not { } ordinal)
+        // Stale built hits still count towards the built index's own tier cut-offs: ask for that many more.
+        var hits = Built.Names.Search(text, kinds, limit + overlay.StaleCount).Where(h => !IsStale(overlay, h.Node)).ToList();
+        hits.AddRange(overlay.Index.Search(text, kinds, limit).Select(h => (overlay.Ordinals[h.Node], h.Score, h.Match)));
+        hits.Sort((a, b) =>
         {
-            return this;
-        }
+            var byScore = b.Score.CompareTo(a.Score);
+            if (byScore != 0)
+            {
+                return byScore;
+            }
 
-        var position = Order[ordinal];
-        var nodes = LoadOrderNodes.Where((_, i) => i != position).ToArray();
-        var rowIds = NodeRowIds.Where((_, i) => i != position).ToArray();
-        var edges = Edges
-            .Where(e => e.Source != position && e.Target != position)
-            .Select(e => e with { Source = e.Source > position ? e.Source - 1 : e.Source, Target = e.Target > position ? e.Target - 1 : e.Target })
-            .ToArray();
-        return Build(nodes, rowIds, edges);
+            var (nameA, nameB) = (Nodes[a.Item1].Name, Nodes[b.Item1].Name);
+            var byLength = nameA.Length.CompareTo(nameB.Length);
+            if (byLength != 0)
+            {
+                return byLength;
+            }
+
+            var byName = string.CompareOrdinal(nameA, nameB);
+            return byName != 0 ? byName : a.Item1.CompareTo(b.Item1);
+        });
+        return hits.Count > limit ? hits.GetRange(0, limit) : hits;
     }
+
+    private bool IsStale(NameOverlay overlay, int ordinal) =>
+        overlay.StaleAt is { } stamps && ordinal < stamps.Length && stamps[ordinal] is var at && at != 0 && at <= Graph.Version;
 
     /// <summary>Load position of a node row id: a dense table when row ids are compact (the usual case), else a dictionary.</summary>
     private sealed class RowPositions

@@ -129,6 +129,12 @@ internal static class SqliteSchema
         """
         ALTER TABLE users ADD COLUMN security_stamp TEXT NOT NULL DEFAULT '';
         """,
+
+        // 5: the row id of the node or edge a change touched, so another process can apply an edge removal
+        // to its in-memory index (the row, and with it the id's row, is gone by then).
+        """
+        ALTER TABLE changes ADD COLUMN row_id INTEGER;
+        """,
     ];
 
     public static int Version => s_migrations.Length;

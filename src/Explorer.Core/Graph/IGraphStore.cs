@@ -66,6 +66,13 @@ public interface IGraphStore : IAsyncDisposable
     /// <summary>Removes a node and its edges; null when it did not exist.</summary>
     Task<Change?> RemoveNodeAsync(string id, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Brings what the store keeps in memory up to date with changes other processes committed (the embedded
+    /// store's index after a CLI import); the live channel calls it before publishing. Nothing to do for a
+    /// store that keeps nothing in memory.
+    /// </summary>
+    Task RefreshAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
+
     /// <summary>The sequence number of the newest committed change (0 when there is none).</summary>
     Task<long> GetLastSeqAsync(CancellationToken cancellationToken = default);
 

@@ -8,7 +8,7 @@ namespace Explorer.Server.Live;
 /// <summary>
 /// Pushes every committed change to connected browsers exactly once, in sequence order, after its commit.
 /// It reads the store's change log: writers in this process call <see cref="Signal"/> once their write has
-/// committed; a slow poll picks up writers in other processes (the CLI's import). Starts at the newest
+/// committed; a poll every quarter second picks up writers in other processes (the CLI's import). Starts at the newest
 /// change, so history is not replayed; clients catch up through /api/changes.
 /// With a Redis backplane (several instances over one store), only the instance holding the publisher lease
 /// publishes, continuing from the last seq the deployment sent; the others follow that seq for
@@ -17,7 +17,7 @@ namespace Explorer.Server.Live;
 /// </summary>
 public sealed partial class ChangePublisher(IGraphStore store, IHubContext<GraphHub, IGraphClient> hub, Explorer.Server.Telemetry.LiveMetrics metrics, ILogger<ChangePublisher> logger, LiveBackplane? backplane = null) : BackgroundService
 {
-    public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
     private const int Batch = 500;
 
     private readonly SemaphoreSlim _signal = new(0, int.MaxValue);
@@ -68,6 +68,9 @@ public sealed partial class ChangePublisher(IGraphStore store, IHubContext<Graph
                 await _signal.WaitAsync(PollInterval, stoppingToken);
                 try
                 {
+                    // Other processes' writes reach this instance's index first, then its browsers (every
+                    // instance refreshes its own index; only the leading one publishes).
+                    await store.RefreshAsync(stoppingToken);
                     if (backplane is not null && !await FollowDeploymentAsync())
                     {
                         continue;

@@ -24,10 +24,10 @@ public sealed record PresenceEvent(int Viewers, IReadOnlyList<string> Users)
 /// they call <see cref="LastSeq"/> and fetch <c>/api/changes?after=</c> for anything they missed.
 /// Presence goes to two groups: signed-in clients see who is viewing, anonymous ones only how many.
 /// </summary>
-public sealed class GraphHub(PresenceTracker presence, ChangePublisher publisher, Explorer.Server.Telemetry.LiveMetrics metrics) : Hub<IGraphClient>
+public sealed class GraphHub(PresenceTracker presence, ChangePublisher publisher, Explorer.Server.Telemetry.LiveMetrics metrics, LiveConnections connections) : Hub<IGraphClient>
 {
-    private const string SignedInGroup = "presence:signed-in";
-    private const string AnonymousGroup = "presence:anonymous";
+    internal const string SignedInGroup = "presence:signed-in";
+    internal const string AnonymousGroup = "presence:anonymous";
 
     /// <summary>The sequence number of the last change pushed to clients.</summary>
     public long LastSeq() => publisher.LastPublished;
@@ -35,6 +35,7 @@ public sealed class GraphHub(PresenceTracker presence, ChangePublisher publisher
     public override async Task OnConnectedAsync()
     {
         metrics.Connected();
+        connections.Opened(Context);
         var signedIn = Context.User?.Identity?.IsAuthenticated == true;
         presence.Join(Context.ConnectionId, signedIn ? Context.User!.Identity!.Name : null);
         await Groups.AddToGroupAsync(Context.ConnectionId, signedIn ? SignedInGroup : AnonymousGroup);
@@ -45,6 +46,7 @@ public sealed class GraphHub(PresenceTracker presence, ChangePublisher publisher
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
         metrics.Disconnected();
+        connections.Closed(Context);
         presence.Leave(Context.ConnectionId);
         await AnnouncePresenceAsync();
         await base.OnDisconnectedAsync(exception);

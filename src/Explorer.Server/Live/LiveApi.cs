@@ -31,12 +31,43 @@ internal static class LiveApi
             signalR.AddStackExchangeRedis(redis.ConnectionString, options => options.Configuration.ChannelPrefix = StackExchange.Redis.RedisChannel.Literal(redis.ChannelPrefix));
             services.AddSingleton(redis);
             services.AddSingleton<LiveBackplane>();
+            services.AddHostedService<PresenceSync>();
         }
 
+        // A graceful stop waits at most this long for requests in flight; hub connections are closed at its start.
+        services.Configure<HostOptions>(options => options.ShutdownTimeout = ShutdownTimeout);
         services.AddSingleton<PresenceTracker>();
+        services.AddSingleton<LiveConnections>();
         services.AddSingleton<ChangePublisher>();
         services.AddHostedService(sp => sp.GetRequiredService<ChangePublisher>());
         return services;
+    }
+
+    /// <summary>How long a graceful stop may wait for requests in flight.</summary>
+    public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Fast, graceful shutdown of the live channel. When the host starts stopping, SignalR closes every hub
+    /// connection (clients switch to "Reconnecting" at once) — but clients reconnect immediately, and a
+    /// connection accepted after that close would hold the stop open until <see cref="ShutdownTimeout"/>. So
+    /// from then on the hub answers 503 with Retry-After: reconnecting clients keep retrying (another
+    /// instance, or this one once restarted) and the process exits as soon as the requests in flight finish.
+    /// </summary>
+    public static IApplicationBuilder UseLiveShutdown(this IApplicationBuilder app)
+    {
+        var stopping = app.ApplicationServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+        return app.Use(async (context, next) =>
+        {
+            if (stopping.IsCancellationRequested && context.Request.Path.StartsWithSegments(HubPath, StringComparison.OrdinalIgnoreCase))
+            {
+                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                context.Response.Headers.RetryAfter = "1";
+                context.Response.Headers.Connection = "close";
+                return;
+            }
+
+            await next(context);
+        });
     }
 
     public static IEndpointRouteBuilder MapLive(this IEndpointRouteBuilder app)

@@ -33,6 +33,9 @@ public sealed partial class LiveBackplane(RedisSettings settings, ILogger<LiveBa
 {
     public static readonly TimeSpan Lease = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long an instance's presence entry lives without renewal (it renews every <see cref="PresenceSync.Interval"/>).</summary>
+    public static readonly TimeSpan PresenceLease = TimeSpan.FromSeconds(8);
+
     private readonly string _instance = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
     private readonly SemaphoreSlim _connect = new(1, 1);
     private ConnectionMultiplexer? _redis;
@@ -41,6 +44,10 @@ public sealed partial class LiveBackplane(RedisSettings settings, ILogger<LiveBa
     private RedisKey LeaseKey => $"{settings.ChannelPrefix}:live:publisher";
 
     private RedisKey MarkerKey => $"{settings.ChannelPrefix}:live:published";
+
+    private RedisKey PresenceInstancesKey => $"{settings.ChannelPrefix}:presence:instances";
+
+    private RedisKey PresenceKey(string instance) => $"{settings.ChannelPrefix}:presence:{instance}";
 
     private RedisChannel WakeChannel => RedisChannel.Literal($"{settings.ChannelPrefix}:live:wake");
 
@@ -99,6 +106,64 @@ public sealed partial class LiveBackplane(RedisSettings settings, ILogger<LiveBa
         if (_redis is { IsConnected: true } redis)
         {
             redis.GetSubscriber().Publish(WakeChannel, "1", CommandFlags.FireAndForget);
+        }
+    }
+
+    /// <summary>
+    /// Renews this instance's presence lease, replacing its entry with <paramref name="viewers"/> (connection id →
+    /// user, "" for anonymous) when given. The entry is a hash that expires with the lease; a sorted set lists
+    /// the instances by lease end, so readers skip and prune the dead.
+    /// </summary>
+    public async Task WritePresenceAsync(IReadOnlyDictionary<string, string?>? viewers)
+    {
+        var db = (await ConnectAsync()).GetDatabase();
+        var key = PresenceKey(_instance);
+        var transaction = db.CreateTransaction();
+        if (viewers is not null)
+        {
+            _ = transaction.KeyDeleteAsync(key);
+            if (viewers.Count > 0)
+            {
+                _ = transaction.HashSetAsync(key, [.. viewers.Select(v => new HashEntry(v.Key, v.Value ?? ""))]);
+            }
+        }
+
+        _ = transaction.KeyExpireAsync(key, PresenceLease);
+        _ = transaction.SortedSetAddAsync(PresenceInstancesKey, _instance, DateTimeOffset.UtcNow.Add(PresenceLease).ToUnixTimeMilliseconds());
+        await transaction.ExecuteAsync();
+    }
+
+    /// <summary>The viewers of every other live instance: one entry per connection, its user name or null.</summary>
+    public async Task<IReadOnlyList<string?>> ReadPresenceAsync()
+    {
+        var db = (await ConnectAsync()).GetDatabase();
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        await db.SortedSetRemoveRangeByScoreAsync(PresenceInstancesKey, double.NegativeInfinity, now);
+        var viewers = new List<string?>();
+        foreach (var instance in await db.SortedSetRangeByScoreAsync(PresenceInstancesKey, now, double.PositiveInfinity))
+        {
+            if (instance.ToString() == _instance)
+            {
+                continue;
+            }
+
+            foreach (var entry in await db.HashGetAllAsync(PresenceKey(instance.ToString())))
+            {
+                viewers.Add(entry.Value.IsNullOrEmpty ? null : entry.Value.ToString());
+            }
+        }
+
+        return viewers;
+    }
+
+    /// <summary>Withdraws this instance's viewers (on shutdown), so the others stop counting them at once.</summary>
+    public async Task RemovePresenceAsync()
+    {
+        if (_redis is { IsConnected: true } redis)
+        {
+            var db = redis.GetDatabase();
+            await db.SortedSetRemoveAsync(PresenceInstancesKey, _instance);
+            await db.KeyDeleteAsync(PresenceKey(_instance));
         }
     }
 

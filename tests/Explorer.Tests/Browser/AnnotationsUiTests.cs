@@ -23,7 +23,7 @@ public sealed class AnnotationsUiTests(BrowserFixture fixture) : IClassFixture<B
     public async Task AnAnnotatedEdgeListsItsAnnotationsAsTextAndSendsEditsWithTheContractsHeaders()
     {
         var requests = new ConcurrentQueue<(string Method, string Url, string? Body, IReadOnlyDictionary<string, string> Headers)>();
-        await using var explorer = await ExplorerPage.OpenAsync(fixture, "/?from=nato&to=balkans", beforeNavigate: async page =>
+        await using var explorer = await ExplorerPage.OpenAsync(fixture, "/?from=nato&to=balkans&types=CONDUCTED,DEPLOYED_TO", beforeNavigate: async page =>
         {
             await page.RouteAsync("**/api/auth/me", route => route.FulfillAsync(new() { Json = new { authenticated = true, userName = "alice", role = "analyst" } }));
             await page.RouteAsync("**/api/auth/antiforgery", route => route.FulfillAsync(new() { Json = new { token = "tok", headerName = "X-XSRF-TOKEN" } }));

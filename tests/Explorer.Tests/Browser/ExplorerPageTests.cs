@@ -85,7 +85,7 @@ public sealed class ExplorerPageTests(BrowserFixture fixture) : IClassFixture<Br
     [Fact]
     public async Task ClickingAnEdgeShowsItsRelationAndEvidence()
     {
-        await using var explorer = await ExplorerPage.OpenAsync(fixture, "/?from=nato&to=balkans");
+        await using var explorer = await ExplorerPage.OpenAsync(fixture, "/?from=nato&to=balkans&types=CONDUCTED,DEPLOYED_TO");
         await explorer.WaitAsync("window.__explorer.highlighted().length === 5");
 
         await explorer.Panel.GetByRole(AriaRole.Button, new() { Name = "Edge CONDUCTED details" }).ClickAsync();
@@ -134,14 +134,14 @@ public sealed class ExplorerPageTests(BrowserFixture fixture) : IClassFixture<Br
         Assert.Equal(26, first);
 
         var more = explorer.Panel.GetByRole(AriaRole.Button, new() { Name = "hidden neighbors" });
-        await Expect(more).ToHaveTextAsync("19 more");
+        await Expect(more).ToHaveTextAsync("21 more");
         await more.ClickAsync();
-        await explorer.WaitAsync("window.__explorer.nodes().length === 45");
+        await explorer.WaitAsync("window.__explorer.nodes().length === 47");
         Assert.Contains("x=nato~~2", Uri.UnescapeDataString(explorer.Page.Url));
 
         // Paging by type: only NATO's CONDUCTED neighbors.
-        await explorer.Panel.GetByRole(AriaRole.Button, new() { Name = "Show CONDUCTED neighbors (6)" }).ClickAsync();
-        await explorer.WaitAsync("window.__explorer.nodes().length === 7");
+        await explorer.Panel.GetByRole(AriaRole.Button, new() { Name = "Show CONDUCTED neighbors (7)" }).ClickAsync();
+        await explorer.WaitAsync("window.__explorer.nodes().length === 8");
     }
 
     [Fact]
@@ -235,7 +235,7 @@ public sealed class ExplorerPageTests(BrowserFixture fixture) : IClassFixture<Br
     [Fact]
     public async Task TheViewExportsAsGraphologyJsonAndGraphMl()
     {
-        await using var explorer = await ExplorerPage.OpenAsync(fixture, "/?from=nato&to=balkans");
+        await using var explorer = await ExplorerPage.OpenAsync(fixture, "/?from=nato&to=balkans&types=CONDUCTED,DEPLOYED_TO");
         await explorer.WaitAsync("window.__explorer.highlighted().length === 5");
 
         using var json = JsonDocument.Parse(await explorer.Page.EvaluateAsync<string>("window.__explorer.exportJson()"));

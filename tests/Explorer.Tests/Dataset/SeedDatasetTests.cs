@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Explorer.Graph;
 using Explorer.Search;
 using Explorer.Seed;
@@ -94,6 +95,128 @@ public sealed class SeedDatasetTests
 
         Assert.Equal(32, Dataset.Edges.Count(e => e.Type == "MEMBER_OF" && e.Target == "nato"));
         Assert.All(Dataset.Edges, e => Assert.True(Vocabulary.IsEdgeType(e.Type)));
+    }
+
+    [Fact]
+    public void TheBalkansHoldEveryBalkanCountryNatoMembersIncluded()
+    {
+        var inBalkans = Dataset.Edges.Where(e => e.Type == "LOCATED_IN" && e.Target == "balkans").Select(e => e.Source).ToHashSet();
+        string[] expected = ["albania", "bosnia-and-herzegovina", "bulgaria", "croatia", "greece", "kosovo", "montenegro", "north-macedonia", "romania", "serbia", "slovenia"];
+
+        Assert.Equal(expected, inBalkans.Order(StringComparer.Ordinal));
+        Assert.Contains(Dataset.Edges, e => e is { Type: "MEMBER_OF", Source: "croatia", Target: "nato" });
+        Assert.Contains(Dataset.Edges, e => e is { Type: "LOCATED_IN", Source: "darfur", Target: "sudan" });
+        Assert.Contains(Dataset.Edges, e => e is { Type: "LOCATED_IN", Source: "kosovo", Target: "serbia", ValidTo: "2008-02-17" });
+    }
+
+    [Fact]
+    public void EveryNationButTheSahrawiRepublicIsADatedMemberOfTheUnitedNations()
+    {
+        var members = Dataset.Edges.Where(e => e is { Type: "MEMBER_OF", Target: "un" }).ToList();
+        var nations = Dataset.Nodes.Where(n => n.Kind == NodeKind.Nation).Select(n => n.Id);
+
+        Assert.Equal(["sahrawi-arab-democratic-republic"], nations.Except(members.Select(e => e.Source)));
+        Assert.All(members, e => Assert.NotNull(e.ValidFrom));
+        Assert.Equal("1955-12-14", members.Single(e => e.Source == "albania").ValidFrom);
+        Assert.Equal("2006-06-28", members.Single(e => e.Source == "montenegro").ValidFrom);
+    }
+
+    [Fact]
+    public void SuspendedMembersOfTheAfricanUnionDoNotHoldWhileSuspended()
+    {
+        var mali = Dataset.Edges.Single(e => e.Id == "mali-member-of-african-union");
+        var gabon = Dataset.Edges.Single(e => e.Id == "gabon-member-of-african-union");
+        var morocco = Dataset.Edges.Single(e => e.Id == "morocco-member-of-african-union");
+
+        Assert.True(mali.HoldsOn(new DateOnly(2019, 1, 1)));
+        Assert.False(mali.HoldsOn(new DateOnly(2012, 6, 1)));
+        Assert.False(mali.HoldsOn(new DateOnly(2024, 1, 1)));
+        Assert.False(gabon.HoldsOn(new DateOnly(2024, 1, 1)));
+        Assert.True(gabon.HoldsOn(new DateOnly(2025, 6, 1)));
+        Assert.False(morocco.HoldsOn(new DateOnly(2010, 1, 1)));
+        Assert.All(Dataset.Edges.Where(e => e.Suspensions.Count > 0), e => Assert.Contains(e.Evidence, q => q.Quote.Contains("suspended", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void TheBalkanOperationsArePartOfNatosInterventionAndDated()
+    {
+        string[] operations = ["ifor", "kfor", "operation-allied-force", "operation-deliberate-force", "operation-deny-flight", "sfor"];
+        var parts = Dataset.Edges.Where(e => e is { Type: "PART_OF", Target: "nato-balkans-intervention" }).Select(e => e.Source);
+
+        Assert.Equal(operations, parts.Order(StringComparer.Ordinal));
+        Assert.All(operations, id => Assert.NotNull(Dataset.Nodes.Single(n => n.Id == id).ValidFrom));
+        var kfor = Dataset.Nodes.Single(n => n.Id == "kfor");
+        Assert.False(kfor.HoldsOn(new DateOnly(1995, 1, 1)));
+        Assert.True(kfor.HoldsOn(new DateOnly(2010, 1, 1)));
+    }
+
+    [Fact]
+    public void WhatHasEndedIsDescribedInThePastTense()
+    {
+        var ended = Dataset.Nodes.Where(n => n.ValidTo is not null).ToList();
+
+        Assert.NotEmpty(ended);
+        Assert.All(ended, n => Assert.DoesNotMatch(@"\b(is|are|leads|conducts|operates|supports)\b", n.Description));
+    }
+
+    [Fact]
+    public void EveryPublicRecordQuoteIsAWholeLine()
+    {
+        var lines = Dataset.Sources.Single(s => s.Id == "public-record").Text.Split('\n').ToHashSet(StringComparer.Ordinal);
+
+        Assert.All(Dataset.Edges.SelectMany(e => e.Evidence).Where(q => q.SourceId == "public-record"), q => Assert.Contains(q.Quote, lines));
+    }
+
+    [Fact]
+    public void TheGraphIsOneConnectedComponent()
+    {
+        var neighbours = Dataset.Edges.SelectMany(e => new[] { (e.Source, e.Target), (e.Target, e.Source) }).ToLookup(p => p.Item1, p => p.Item2);
+        var seen = new HashSet<string> { "nato" };
+        var queue = new Queue<string>(seen);
+        while (queue.TryDequeue(out var id))
+        {
+            foreach (var next in neighbours[id].Where(seen.Add))
+            {
+                queue.Enqueue(next);
+            }
+        }
+
+        Assert.Equal(Dataset.Nodes.Count, seen.Count);
+    }
+
+    [Fact]
+    public void OnlyTheSentencesTheReadmeListsAsUncitedAreUncited()
+    {
+        var essay = Dataset.Sources.Single(s => s.Id == "military-engagement-in-global-diplomacy").Text;
+        var quotes = Dataset.Edges.SelectMany(e => e.Evidence).Where(q => q.SourceId == "military-engagement-in-global-diplomacy").Select(q => q.Quote).ToList();
+        var sentences = essay.Split('\n')
+            .Select(line => line.StartsWith("- ", StringComparison.Ordinal) ? line[2..] : line)
+            .SelectMany(line => Regex.Split(line.Trim(), @"(?<=[.!?])\s+(?=[A-Z])"))
+            .Where(s => s.EndsWith('.') || s.EndsWith(':'))
+            .ToList();
+        var uncited = sentences.Where(s => !quotes.Any(q => q.Contains(s, StringComparison.Ordinal) || s.Contains(q, StringComparison.Ordinal))).ToList();
+
+        Assert.Equal(139, sentences.Count);
+        Assert.True(uncited.Count <= 13, "uncited: " + string.Join(" | ", uncited));
+    }
+
+    [Fact]
+    public void TheReadmeCountsMatchTheFiles()
+    {
+        var readme = File.ReadAllText(Path.Combine(Seeded.SeedDirectory, "README.md"));
+
+        Assert.Contains($"| **Total** | **{Dataset.Nodes.Count}** |", readme, StringComparison.Ordinal);
+        Assert.Contains($"| **Total** | | **{Dataset.Edges.Count}** |", readme, StringComparison.Ordinal);
+        foreach (var kind in Enum.GetValues<NodeKind>())
+        {
+            Assert.Contains($"| {kind} | {Dataset.Nodes.Count(n => n.Kind == kind)} |", readme, StringComparison.Ordinal);
+        }
+
+        foreach (var type in Vocabulary.EdgeTypes.Values)
+        {
+            var cls = type.Class.ToString().ToLowerInvariant();
+            Assert.Contains($"| `{type.Name}` | {cls} | {Dataset.Edges.Count(e => e.Type == type.Name)} |", readme, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

@@ -1,0 +1,280 @@
+using System.Globalization;
+using Explorer.Graph;
+using Microsoft.Data.Sqlite;
+
+namespace Explorer.Embedded;
+
+/// <summary>
+/// The in-memory index's life: loaded at start, updated incrementally after each committed write (this
+/// process's own, and other processes' read from the change log), compacted in the background when the delta
+/// grows, reloaded whole after a seed. <see cref="_indexSeq"/> is the change-log sequence it reflects.
+/// Everything here that changes the index runs under the write lock.
+/// </summary>
+internal sealed partial class EmbeddedGraphStore
+{
+    /// <summary>More changes than this from other processes at once: reload instead of applying them one by one.</summary>
+    private const int CatchUpLimit = 100_000;
+
+    private volatile GraphIndex? _index;
+    private IndexWriter? _writer;
+    private long _indexSeq;
+    private Task? _compaction;
+
+    /// <summary>Delta size that starts a compaction (tests set it low to exercise compaction on small graphs).</summary>
+    internal int CompactionFloor { get; init; } = IndexWriter.CompactionFloor;
+
+    /// <summary>Name-overlay size that starts a compaction.</summary>
+    internal int NameOverlayLimit { get; init; } = IndexWriter.NameOverlayLimit;
+
+    /// <summary>
+    /// Applies what other processes (the CLI's import, another server on the same file) committed since the
+    /// index was last brought up to date. Cheap when nothing changed: one indexed read of the newest sequence.
+    /// </summary>
+    public async Task RefreshAsync(CancellationToken cancellationToken = default)
+    {
+        if (_index is null || _disposed)
+        {
+            return;
+        }
+
+        using (var probe = Open())
+        using (var newest = Command(probe, null, "SELECT coalesce(max(seq), 0) FROM changes"))
+        {
+            if (Convert.ToInt64(newest.ExecuteScalar(), CultureInfo.InvariantCulture) <= Interlocked.Read(ref _indexSeq))
+            {
+                return;
+            }
+        }
+
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            using var connection = Open();
+            using var snapshot = connection.BeginTransaction(deferred: true);
+            CatchUp(connection, snapshot);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>Loads the whole index from the database (in one read transaction, with the sequence it reflects).</summary>
+    private void Reload(SqliteConnection connection, string reason)
+    {
+        using var snapshot = connection.BeginTransaction(deferred: true);
+        using var newest = Command(connection, snapshot, "SELECT coalesce(max(seq), 0) FROM changes");
+        var seq = Convert.ToInt64(newest.ExecuteScalar(), CultureInfo.InvariantCulture);
+        var built = LoadIndex(connection, snapshot, reason);
+        _writer = new IndexWriter(built, CompactionFloor, NameOverlayLimit);
+        _index = built;
+        Interlocked.Exchange(ref _indexSeq, seq);
+    }
+
+    /// <summary>After this process's own commit at <paramref name="seq"/>: applies the write and publishes.</summary>
+    private void ApplyCommitted(long seq, Action<IndexWriter> apply)
+    {
+        var writer = _writer!;
+        writer.Begin();
+        apply(writer);
+        _index = writer.Publish();
+        Interlocked.Exchange(ref _indexSeq, seq);
+        CompactIfDue();
+    }
+
+    /// <summary>
+    /// Brings the index up to date with every change after <see cref="_indexSeq"/> visible in the transaction
+    /// (other processes' writes): each touched node and edge is set to its state in the database, all in one
+    /// published version. A seed, or very many changes, reloads the index instead.
+    /// </summary>
+    private void CatchUp(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        var after = Interlocked.Read(ref _indexSeq);
+        var removedNodes = new HashSet<string>(StringComparer.Ordinal);
+        var nodes = new HashSet<string>(StringComparer.Ordinal);
+        var edges = new HashSet<string>(StringComparer.Ordinal);
+        var removedEdgeRows = new List<long>();
+        long last = after;
+        var reload = false;
+        using (var read = Command(connection, transaction, "SELECT seq, kind, entity_id, row_id FROM changes WHERE seq > $after ORDER BY seq"))
+        {
+            Bind(read, ("$after", after));
+            using var reader = read.ExecuteReader();
+            var count = 0;
+            while (reader.Read())
+            {
+                last = reader.GetInt64(0);
+                if (++count > CatchUpLimit)
+                {
+                    reload = true;
+                    continue;
+                }
+
+                var id = reader.GetString(2);
+                switch (Enum.Parse<ChangeKind>(reader.GetString(1)))
+                {
+                    case ChangeKind.NodeUpserted:
+                        nodes.Add(id);
+                        break;
+                    case ChangeKind.NodeRemoved:
+                        removedNodes.Add(id);
+                        nodes.Add(id);
+                        break;
+                    case ChangeKind.EdgeUpserted:
+                        edges.Add(id);
+                        break;
+                    case ChangeKind.EdgeRemoved:
+                        edges.Add(id);
+                        if (!reader.IsDBNull(3))
+                        {
+                            removedEdgeRows.Add(reader.GetInt64(3));
+                        }
+                        else
+                        {
+                            // Written before changes carried row ids: the edge's row cannot be found any more.
+                            reload = true;
+                        }
+
+                        break;
+                    case ChangeKind.GraphReloaded:
+                        reload = true;
+                        break;
+                }
+            }
+        }
+
+        if (last == after)
+        {
+            return;
+        }
+
+        if (reload)
+        {
+            var built = LoadIndex(connection, transaction, "changes");
+            _writer = new IndexWriter(built, CompactionFloor, NameOverlayLimit);
+            _index = built;
+            _edgeRecords.Clear();
+            Interlocked.Exchange(ref _indexSeq, last);
+            return;
+        }
+
+        if (nodes.Count + edges.Count == 0)
+        {
+            Interlocked.Exchange(ref _indexSeq, last);
+            return;
+        }
+
+        // Cached edge records those changes made stale.
+        if (removedNodes.Count > 0)
+        {
+            _edgeRecords.Clear();
+        }
+
+        foreach (var id in edges)
+        {
+            _edgeRecords.Invalidate(id);
+        }
+
+        var writer = _writer!;
+        writer.Begin();
+
+        // Removed first (a node removed and added again lost its edges in the database too), then each node
+        // and edge as the database has it now; edges after nodes, so their endpoints are there.
+        foreach (var id in removedNodes)
+        {
+            writer.RemoveNode(id);
+        }
+
+        foreach (var row in removedEdgeRows)
+        {
+            writer.RemoveEdge(row);
+        }
+
+        using (var node = Command(connection, transaction, "SELECT id, kind, name, aliases, description, valid_from, valid_to FROM nodes WHERE id = $id"))
+        {
+            foreach (var id in nodes)
+            {
+                Bind(node, ("$id", id));
+                using var reader = node.ExecuteReader();
+                if (reader.Read())
+                {
+                    writer.UpsertNode(ReadNode(reader, 0));
+                }
+                else
+                {
+                    writer.RemoveNode(id);
+                }
+            }
+        }
+
+        using (var edge = Command(connection, transaction, "SELECT e.eid, e.type, s.id, t.id FROM edges e JOIN nodes s ON s.nid = e.source_nid JOIN nodes t ON t.nid = e.target_nid WHERE e.id = $id"))
+        {
+            foreach (var id in edges)
+            {
+                Bind(edge, ("$id", id));
+                using var reader = edge.ExecuteReader();
+                if (reader.Read())
+                {
+                    writer.UpsertEdge(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3));
+                }
+            }
+        }
+
+        _index = writer.Publish();
+        Interlocked.Exchange(ref _indexSeq, last);
+        CompactIfDue();
+    }
+
+    /// <summary>
+    /// Once the delta is large, rebuilds a compact index from the current view on the thread pool; readers and
+    /// writers go on meanwhile, and the writes made during the rebuild are replayed onto it before it is swapped in.
+    /// </summary>
+    private void CompactIfDue()
+    {
+        var writer = _writer!;
+        if (_compaction is not null || !writer.NeedsCompaction || _disposed)
+        {
+            return;
+        }
+
+        var view = writer.Current;
+        var version = writer.Version;
+        _compaction = Task.Run(async () =>
+        {
+            GraphIndex? compacted = null;
+            try
+            {
+                compacted = GraphIndex.Compact(view);
+            }
+            finally
+            {
+                // Disposal waits for this task, so the lock is still there (and nothing else is waiting for it).
+                await _writeLock.WaitAsync();
+                try
+                {
+                    // A reload meanwhile replaced the writer: its index is newer than this one.
+                    if (compacted is not null && ReferenceEquals(_writer, writer) && !_disposed)
+                    {
+                        _writer = writer.Rebase(compacted, version);
+                        _index = _writer.Current;
+                    }
+
+                    _compaction = null;
+                }
+                finally
+                {
+                    _writeLock.Release();
+                }
+            }
+        });
+    }
+
+    /// <summary>Waits for a running compaction (tests and shutdown).</summary>
+    internal async Task WaitForCompactionAsync()
+    {
+        if (_compaction is { } running)
+        {
+            await running;
+        }
+    }
+}

@@ -1,0 +1,178 @@
+using Explorer.Embedded;
+using Explorer.Graph;
+using Explorer.Seed;
+using Explorer.Tests.TestSupport;
+
+namespace Explorer.Tests.Living;
+
+/// <summary>
+/// The index a store updates write by write answers like an index rebuilt from the database: random write
+/// sequences (fixed seeds) on one store, compared after every few writes with a second store opened on the
+/// same file (a full load). Paths, neighborhoods, search, resolution, node details and counts. Hits and
+/// paths that tie (same score and name, same length) may come in another order, so those are compared as sets.
+/// </summary>
+public sealed class IncrementalIndexTests : IDisposable
+{
+    private static readonly string[] s_words = ["Alpha", "Alpine", "Beta", "Bravo", "Union", "Mission", "Force", "Council", "Gamma", "Delta"];
+    private static readonly string[] s_types = [.. Vocabulary.EdgeTypes.Keys.Order(StringComparer.Ordinal)];
+    private static readonly Evidence[] s_evidence = [new("src", "quote")];
+
+    private readonly TempDirectory _directory = new();
+
+    public static TheoryData<int, int, int> Runs => new()
+    {
+        { 1, 240, int.MaxValue },
+        { 2, 240, int.MaxValue },
+        { 3, 240, 24 },
+        { 4, 240, 24 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Runs))]
+    public async Task RandomWriteSequencesAnswerLikeAFullRebuild(int seed, int writes, int compactionFloor)
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var path = _directory.File($"incremental-{seed}.db");
+        await using var store = new EmbeddedGraphStore(path) { CompactionFloor = compactionFloor, NameOverlayLimit = compactionFloor };
+        await store.InitializeAsync(cancellationToken);
+        var random = new Random(seed);
+        var nodes = Enumerable.Range(0, 12).Select(i => RandomNode(random, $"n{i}")).ToList();
+        var edges = Enumerable.Range(0, 16).Select(i => new Edge($"e{i}", Pick(random, s_types), nodes[random.Next(nodes.Count)].Id, nodes[random.Next(nodes.Count)].Id, s_evidence)).ToList();
+        await store.SeedAsync(new GraphSeed([new SourceDocument("src", "Source", "essay", "", "quote")], nodes, edges), null, cancellationToken);
+        var nextNode = nodes.Count;
+        var nextEdge = edges.Count;
+
+        for (var step = 1; step <= writes; step++)
+        {
+            var live = await LiveNodeIds(store, path, cancellationToken);
+            var action = random.Next(10);
+            if (action < 3 || live.Count < 2)
+            {
+                // A new node, or an existing one renamed, given other aliases or another kind.
+                var id = random.Next(3) == 0 && live.Count > 0 ? Pick(random, live) : $"n{nextNode++}";
+                await store.UpsertNodeAsync(RandomNode(random, id), cancellationToken);
+            }
+            else if (action < 7)
+            {
+                // A new edge, or an existing one moved or retyped.
+                var id = random.Next(3) == 0 && nextEdge > 0 ? $"e{random.Next(nextEdge)}" : $"e{nextEdge++}";
+                await store.UpsertEdgeAsync(new Edge(id, Pick(random, s_types), Pick(random, live), Pick(random, live), s_evidence), cancellationToken);
+            }
+            else if (action < 9)
+            {
+                await store.RemoveEdgeAsync($"e{random.Next(Math.Max(1, nextEdge))}", cancellationToken);
+            }
+            else
+            {
+                await store.RemoveNodeAsync(Pick(random, live), cancellationToken);
+            }
+
+            if (step % 12 == 0 || step == writes)
+            {
+                await store.WaitForCompactionAsync();
+                await CompareWithRebuildAsync(store, path, random, cancellationToken);
+            }
+        }
+    }
+
+    private static async Task CompareWithRebuildAsync(EmbeddedGraphStore store, string path, Random random, CancellationToken cancellationToken)
+    {
+        await using var rebuilt = new EmbeddedGraphStore(path);
+        await rebuilt.InitializeAsync(cancellationToken);
+        Assert.Equal(await rebuilt.CountAsync(cancellationToken), await store.CountAsync(cancellationToken));
+        var ids = await LiveNodeIds(rebuilt, path, cancellationToken);
+        Assert.Equal(ids, await LiveNodeIds(store, path, cancellationToken));
+
+        foreach (var id in ids)
+        {
+            var (expected, actual) = (await rebuilt.GetNodeAsync(id, cancellationToken), await store.GetNodeAsync(id, cancellationToken));
+            Assert.Equal(Describe(expected!.Node), Describe(actual!.Node));
+            Assert.Equal(expected.Degree, actual.Degree);
+            Assert.Equal(expected.CountsByType, actual.CountsByType);
+
+            var depth = 1 + random.Next(2);
+            var (around, aroundActual) = (
+                await rebuilt.GetNeighborhoodAsync(new NeighborhoodQuery(id, depth, Limit: 2000), cancellationToken),
+                await store.GetNeighborhoodAsync(new NeighborhoodQuery(id, depth, Limit: 2000), cancellationToken));
+            Assert.Equal(around!.Nodes.Select(n => n.Id).Order(), aroundActual!.Nodes.Select(n => n.Id).Order());
+            Assert.Equal(around.Edges.Select(e => e.Id).Order(), aroundActual.Edges.Select(e => e.Id).Order());
+        }
+
+        Assert.Null(await store.GetNodeAsync("n-never", cancellationToken));
+        for (var i = 0; i < 12 && ids.Count > 0; i++)
+        {
+            var (from, to) = (Pick(random, ids), Pick(random, ids));
+            var maxHops = 1 + random.Next(5);
+            var direction = (Direction)random.Next(3);
+            IReadOnlySet<string>? types = random.Next(3) == 0 ? new HashSet<string>(s_types.Where(_ => random.Next(2) == 0)) : null;
+            foreach (var mode in new[] { PathMode.Shortest, PathMode.All, PathMode.K })
+            {
+                var query = new PathQuery(from, to, mode, K: 3, MaxHops: maxHops, Types: types, Direction: direction);
+                var (expected, actual) = (await rebuilt.FindPathsAsync(query, cancellationToken), await store.FindPathsAsync(query, cancellationToken));
+                var context = $"{mode} {from}->{to} hops {maxHops} {direction}";
+                Assert.True(expected.Reason == actual.Reason, $"{context}: {expected.Reason} vs {actual.Reason}");
+                Assert.True(expected.Paths.Count == actual.Paths.Count, context);
+                switch (mode)
+                {
+                    case PathMode.Shortest:
+                        Assert.Equal(expected.Paths.Select(p => p.Length), actual.Paths.Select(p => p.Length));
+                        break;
+                    case PathMode.All:
+                        Assert.Equal(Keys(expected), Keys(actual));
+                        break;
+                    default:
+                        Assert.Equal(expected.Paths.Select(p => p.Cost), actual.Paths.Select(p => p.Cost));
+                        break;
+                }
+            }
+        }
+
+        foreach (var text in s_words.Concat(["alp", "Misson", "brav", "union force", "n1", "Delta Council", "zzz"]))
+        {
+            var query = new SearchQuery(text, null, 100);
+            var (expected, actual) = (await rebuilt.SearchAsync(query, cancellationToken), await store.SearchAsync(query, cancellationToken));
+            Assert.Equal(expected.Select(h => (h.Id, h.Score, h.Match)).Order(), actual.Select(h => (h.Id, h.Score, h.Match)).Order());
+            Assert.Equal(expected.Select(h => (h.Score, h.Name)), actual.Select(h => (h.Score, h.Name)));
+            var few = query with { Limit = 3 };
+            (expected, actual) = (await rebuilt.SearchAsync(few, cancellationToken), await store.SearchAsync(few, cancellationToken));
+            Assert.Equal(expected.Select(h => (h.Score, h.Name)), actual.Select(h => (h.Score, h.Name)));
+            Assert.Equal(
+                (await rebuilt.ResolveAsync(text, cancellationToken)).Select(n => n.Id),
+                (await store.ResolveAsync(text, cancellationToken)).Select(n => n.Id));
+        }
+    }
+
+    /// <summary>Ids of the live nodes, from the database file (the truth both stores are checked against).</summary>
+    private static async Task<List<string>> LiveNodeIds(EmbeddedGraphStore store, string path, CancellationToken cancellationToken)
+    {
+        var ids = new List<string>();
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path}");
+        await connection.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id FROM nodes ORDER BY id";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var id = reader.GetString(0);
+            Assert.NotNull(await store.GetNodeAsync(id, cancellationToken));
+            ids.Add(id);
+        }
+
+        return ids;
+    }
+
+    private static List<string> Keys(PathSet set) => [.. set.Paths.Select(p => string.Join(' ', p.Nodes) + "|" + string.Join(' ', p.Edges)).Order(StringComparer.Ordinal)];
+
+    private static Node RandomNode(Random random, string id)
+    {
+        var words = Enumerable.Range(0, 1 + random.Next(2)).Select(_ => Pick(random, s_words));
+        var aliases = random.Next(3) == 0 ? new[] { Pick(random, s_words) + " " + Pick(random, s_words) } : [];
+        return new Node(id, (NodeKind)random.Next(Enum.GetValues<NodeKind>().Length), string.Join(' ', words), aliases, "");
+    }
+
+    private static string Describe(Node node) => $"{node.Id} {node.Kind} {node.Name} [{string.Join('|', node.Aliases)}] {node.Description}";
+
+    private static T Pick<T>(Random random, IReadOnlyList<T> items) => items[random.Next(items.Count)];
+
+    public void Dispose() => _directory.Dispose();
+}
