@@ -24,6 +24,12 @@ if (args is ["annotations", .. var rest])
     return await Explorer.Benchmarks.Annotations.AnnotationBenchmark.RunAsync(rest);
 }
 
+// A live delta from a write to a second browser's canvas (issue 3): a mode of its own.
+if (args is ["live", .. var liveArgs])
+{
+    return await Explorer.Benchmarks.Web.LiveLatencyBenchmark.RunAsync(liveArgs);
+}
+
 // Child modes (the start-up measurements run in fresh processes).
 if (args.Length == 2 && args[0] == "--startup-child")
 {

@@ -142,6 +142,10 @@ async function run(): Promise<Record<string, number>> {
       layoutFrames.push(now - previous);
       previous = now;
     }
+    // The last positions are written as the layout stops; they are drawn on the next frame. Without waiting
+    // for it, a layout whose only write was its last one recorded no render at all (the NaN median).
+    await frame();
+    await frame();
     observer.disconnect();
     results["layoutSeconds"] = (performance.now() - started) / 1000;
     results["layoutFrameMedianMs"] = median(layoutFrames);

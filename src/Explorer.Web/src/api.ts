@@ -1,6 +1,11 @@
-import type {
-  ChangesResponse, EdgeRecord, Neighborhood, NodeDetails, PathsResponse, Problem, QueryResponse, SearchHit, SourceDocument,
-} from "./types";
+import createClient, { type Middleware } from "openapi-fetch";
+import type { paths } from "./generated/api";
+import type { Annotation, AnnotationRequest, AnnotationVersion, Me, Problem, QueryResponse } from "./types";
+
+// The one way this page talks HTTP: a client typed by the server's OpenAPI document (openapi-fetch over the
+// generated `paths`), so every path, parameter and answer is checked against what the server declares.
+// Failures become ApiError carrying the problem+json body. State-changing requests carry the antiforgery
+// header (fetched once, refreshed after a sign-in or a 400).
 
 /** A non-2xx answer: the problem+json body when there was one. */
 export class ApiError extends Error {
@@ -9,50 +14,118 @@ export class ApiError extends Error {
   }
 }
 
-export type Query = Record<string, string | number | undefined | null | readonly string[]>;
+let antiforgery: { token: string; headerName: string } | null = null;
 
-export function url(path: string, query: Query = {}): string {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) {
-    if (value === undefined || value === null || value === "") continue;
-    if (Array.isArray(value)) {
-      if (value.length > 0) params.set(key, value.join(","));
-    } else {
-      params.set(key, String(value));
+const antiforgeryHeader: Middleware = {
+  async onRequest({ request }) {
+    if (request.method === "GET" || request.method === "HEAD") return request;
+    if (!antiforgery) {
+      const response = await fetch("/api/auth/antiforgery", { credentials: "same-origin" });
+      if (response.ok) antiforgery = (await response.json()) as { token: string; headerName: string };
     }
-  }
-  const qs = params.toString();
-  return qs ? `${path}?${qs}` : path;
+    if (antiforgery) request.headers.set(antiforgery.headerName, antiforgery.token);
+    return request;
+  },
+  onResponse({ response }) {
+    if (response.status === 400) antiforgery = null; // perhaps a stale token: fetch a new one next time
+    return response;
+  },
+};
+
+const http = createClient<paths>({
+  baseUrl: typeof location === "undefined" ? "http://localhost" : location.origin,
+  credentials: "same-origin",
+  headers: { Accept: "application/json" },
+});
+http.use(antiforgeryHeader);
+
+interface Answer<T> {
+  data?: T;
+  error?: unknown;
+  response: Response;
 }
 
-export async function getJson<T>(path: string, query: Query = {}, signal?: AbortSignal): Promise<T> {
-  const response = await fetch(url(path, query), { headers: { Accept: "application/json" }, signal: signal ?? null });
-  if (!response.ok) throw new ApiError(response.status, await problemOf(response));
-  return (await response.json()) as T;
+/** The answer's body, or an ApiError with its problem. */
+async function ok<T>(call: Promise<Answer<T>>): Promise<T> {
+  const { data, error, response } = await call;
+  if (!response.ok) throw new ApiError(response.status, asProblem(error, response));
+  return data as T;
 }
 
-export async function problemOf(response: Response): Promise<Problem> {
-  try {
-    return (await response.json()) as Problem;
-  } catch {
-    return { status: response.status, title: response.statusText };
-  }
+function asProblem(error: unknown, response: Response): Problem {
+  return error !== null && typeof error === "object" ? (error as Problem) : { status: response.status, title: response.statusText };
+}
+
+const list = (values: readonly string[] | undefined) => (values && values.length > 0 ? values.join(",") : undefined);
+
+export interface PathQuery {
+  from: string;
+  to: string;
+  mode: string;
+  k?: number | undefined;
+  maxHops: number;
+  types: readonly string[];
+  kinds: readonly string[];
+  avoid: readonly string[];
 }
 
 export const api = {
   search: (q: string, limit = 8, signal?: AbortSignal) =>
-    getJson<{ results: SearchHit[] }>("/api/search", { q, limit }, signal).then((r) => r.results),
-  query: (q: string, signal?: AbortSignal) => getJson<QueryResponse>("/api/query", { q }, signal),
-  node: (id: string) => getJson<NodeDetails>(`/api/nodes/${encodeURIComponent(id)}`),
+    ok(http.GET("/api/search", { params: { query: { q, limit } }, signal: signal ?? null })).then((r) => r.results),
+  query: (q: string, signal?: AbortSignal) =>
+    ok(http.GET("/api/query", { params: { query: { q } }, signal: signal ?? null })) as Promise<QueryResponse>,
+  node: (id: string) => ok(http.GET("/api/nodes/{id}", { params: { path: { id } } })),
   neighborhood: (id: string, options: { types?: readonly string[]; kinds?: readonly string[]; limit?: number; offset?: number; depth?: number }) =>
-    getJson<Neighborhood>(`/api/nodes/${encodeURIComponent(id)}/neighborhood`, {
-      types: options.types, kinds: options.kinds, limit: options.limit, offset: options.offset, depth: options.depth,
-    }),
-  edge: (id: string) => getJson<EdgeRecord>(`/api/edges/${encodeURIComponent(id)}`),
-  paths: (query: Query) => getJson<PathsResponse>("/api/paths", query),
-  sources: () => getJson<{ id: string; title: string }[]>("/api/sources"),
-  source: (id: string) => getJson<SourceDocument>(`/api/sources/${encodeURIComponent(id)}`),
-  changes: (after: number, limit: number) => getJson<ChangesResponse>("/api/changes", { after, limit }),
+    ok(http.GET("/api/nodes/{id}/neighborhood", {
+      params: { path: { id }, query: { types: list(options.types), kinds: list(options.kinds), limit: options.limit, offset: options.offset, depth: options.depth } },
+    })),
+  edge: (id: string) => ok(http.GET("/api/edges/{id}", { params: { path: { id } } })),
+  paths: (q: PathQuery) => ok(http.GET("/api/paths", {
+    params: { query: { from: q.from, to: q.to, mode: q.mode, k: q.k, maxHops: q.maxHops, types: list(q.types), kinds: list(q.kinds), avoid: list(q.avoid) } },
+  })),
+  sources: () => ok(http.GET("/api/sources")),
+  source: (id: string) => ok(http.GET("/api/sources/{id}", { params: { path: { id } } })),
+  changes: (after: number, limit: number) => ok(http.GET("/api/changes", { params: { query: { after, limit } } })),
+
+  // ----- accounts -----
+
+  /** Who is signed in; null when the server has no accounts (404). */
+  me: async (): Promise<Me | null> => {
+    const { data, response } = await http.GET("/api/auth/me");
+    if (response.status === 404) return null;
+    if (response.status === 401) return { authenticated: false, userName: null, role: null };
+    if (!response.ok || !data) throw new ApiError(response.status, { status: response.status, title: response.statusText });
+    return data;
+  },
+  login: async (userName: string, password: string) => {
+    antiforgery = null;
+    try {
+      return await ok(http.POST("/api/auth/login", { body: { userName, password } }));
+    } finally {
+      antiforgery = null;
+    }
+  },
+  logout: async () => {
+    await ok(http.POST("/api/auth/logout"));
+    antiforgery = null;
+  },
+
+  // ----- annotations -----
+
+  annotations: (edgeId: string) =>
+    ok(http.GET("/api/edges/{id}/annotations", { params: { path: { id: edgeId } } })).then((r) => r.annotations),
+  annotation: (id: string) => ok(http.GET("/api/annotations/{id}", { params: { path: { id } } })),
+  annotationCounts: (targets: readonly string[]) =>
+    ok(http.GET("/api/annotations/counts", { params: { query: { targets: targets.join(",") } } })).then((r) => r.counts),
+  annotationHistory: (id: string): Promise<AnnotationVersion[]> =>
+    ok(http.GET("/api/annotations/{id}/history", { params: { path: { id } } })).then((r) => r.versions),
+  annotate: (edgeId: string, body: AnnotationRequest): Promise<Annotation> =>
+    ok(http.POST("/api/edges/{id}/annotations", { params: { path: { id: edgeId } }, body })),
+  /** PUT with If-Match: the version the edit was made against (412 when someone else changed it first). */
+  editAnnotation: (id: string, version: number, body: AnnotationRequest): Promise<Annotation> =>
+    ok(http.PUT("/api/annotations/{id}", { params: { path: { id } }, body, headers: { "If-Match": `"${version}"` } })),
+  deleteAnnotation: (id: string, version: number): Promise<Annotation> =>
+    ok(http.DELETE("/api/annotations/{id}", { params: { path: { id } }, headers: { "If-Match": `"${version}"` } })),
 };
 
 /** Tolerates a missing record (deleted meanwhile): null instead of an error. */

@@ -1,5 +1,5 @@
 import type Sigma from "sigma";
-import type { EdgeAttributes, ExplorerGraph, NodeAttributes } from "./model";
+import { KIND_COLORS, type EdgeAttributes, type ExplorerGraph, type NodeAttributes } from "./model";
 import type { EdgeRecord, NodeRecord } from "./types";
 
 // Exports of the current view. Images come from what sigma draws (PNG: its canvases composited; SVG: the
@@ -53,21 +53,46 @@ export function toSvg(sigma: Sigma<NodeAttributes, EdgeAttributes>, graph: Explo
     return element;
   };
   svg.appendChild(el("rect", { width, height, fill: "#ffffff" }));
+  // One arrowhead marker per edge color, so each head matches its line.
+  const defs = el("defs", {});
+  const markers = new Map<string, string>();
+  const marker = (color: string) => {
+    let id = markers.get(color);
+    if (!id) {
+      id = `arrow-${markers.size}`;
+      markers.set(color, id);
+      const m = el("marker", { id, viewBox: "0 0 10 10", refX: 10, refY: 5, markerWidth: 6, markerHeight: 6, orient: "auto-start-reverse", markerUnits: "strokeWidth" });
+      m.appendChild(el("path", { d: "M 0 0 L 10 5 L 0 10 z", fill: color }));
+      defs.appendChild(m);
+    }
+    return id;
+  };
   const edges = el("g", { "stroke-linecap": "round" });
+  const edgeLabels = el("g", { "font-size": 10, fill: "#34495e", "text-anchor": "middle" });
   const nodes = el("g", {});
   const labels = el("g", { "font-size": 12, fill: "#1b2631" });
-  svg.append(edges, nodes, labels);
+  svg.append(defs, edges, edgeLabels, nodes, labels);
   const position = (id: string) => {
     const display = sigma.getNodeDisplayData(id)!;
     const point = sigma.framedGraphToViewport(display);
     return { ...point, size: sigma.scaleSize(display.size), display };
   };
-  graph.forEachEdge((id, _attributes, source, target) => {
+  graph.forEachEdge((id, attributes, source, target) => {
     const display = sigma.getEdgeDisplayData(id);
     if (!display || display.hidden) return;
     const a = position(source);
     const b = position(target);
-    edges.appendChild(el("line", { x1: a.x, y1: a.y, x2: b.x, y2: b.y, stroke: display.color, "stroke-width": Math.max(1, sigma.scaleSize(display.size)) }));
+    // End the line at the target's rim, where the arrowhead points.
+    const dx = b.x - a.x, dy = b.y - a.y;
+    const length = Math.hypot(dx, dy) || 1;
+    const end = { x: b.x - (dx / length) * b.size, y: b.y - (dy / length) * b.size };
+    edges.appendChild(el("line", {
+      x1: a.x, y1: a.y, x2: end.x, y2: end.y, stroke: display.color, "stroke-width": Math.max(1, sigma.scaleSize(display.size)),
+      "marker-end": `url(#${marker(display.color)})`,
+    }));
+    const label = el("text", { x: (a.x + end.x) / 2, y: (a.y + end.y) / 2 - 3 });
+    label.textContent = attributes.type;
+    edgeLabels.appendChild(label);
   });
   graph.forEachNode((id) => {
     const p = position(id);
@@ -79,6 +104,15 @@ export function toSvg(sigma: Sigma<NodeAttributes, EdgeAttributes>, graph: Explo
       labels.appendChild(text);
     }
   });
+  // The legend: node kinds by color.
+  const legend = el("g", { "font-size": 11, fill: "#1b2631", transform: `translate(10, ${height - 10 - 16 * Object.keys(KIND_COLORS).length})` });
+  Object.entries(KIND_COLORS).forEach(([kind, color], i) => {
+    legend.appendChild(el("circle", { cx: 6, cy: i * 16 + 6, r: 5, fill: color }));
+    const text = el("text", { x: 16, y: i * 16 + 10 });
+    text.textContent = kind;
+    legend.appendChild(text);
+  });
+  svg.appendChild(legend);
   return new XMLSerializer().serializeToString(doc);
 }
 

@@ -24,7 +24,11 @@ export class Layout {
 
   /** (Re)starts the layout on the current graph for the time budget. */
   start(budgetMs = this.budgetMs): void {
-    if (this.graph.order < 2) return;
+    if (this.graph.order < 2) {
+      // Nothing to lay out (perhaps the graph emptied while a run was going): settle now.
+      this.stop();
+      return;
+    }
     this.worker ??= this.spawn();
     this.generation++;
     this.settings = { ...defaults, ...inferSettings(this.graph), barnesHutOptimize: this.graph.order > 300, adjustSizes: false, slowDown: 5 };

@@ -56,6 +56,15 @@ export class LiveChannel {
     }
   }
 
+  /** Connects again, e.g. after signing in or out, so the server sees who is viewing now. */
+  async restart(): Promise<void> {
+    this.stopped = true;
+    await this.connection.stop().catch(() => {});
+    this.stopped = false;
+    await this.start();
+    this.handlers.reconnected();
+  }
+
   lastSeq(): Promise<number> {
     return this.connection.invoke<number>("LastSeq");
   }

@@ -30,6 +30,9 @@ annotations.onChange = () => {
   live.scheduleAnnotationCounts();
 };
 
+// The hub learns who is viewing when it connects: connect again after signing in or out.
+annotations.onSession = () => void live.channel.restart();
+
 let ready = false;
 window.__explorer = createHook({ view, live, ready: () => ready });
 

@@ -32,7 +32,7 @@ export const KIND_COLORS: Record<NodeKind, string> = {
   Organization: "#c0392b",
   Mission: "#1e8449",
   Region: "#7d3c98",
-  Theme: "#b9770e",
+  Theme: "#935f00",
 };
 
 export const EDGE_COLOR = "#9aa5b1";

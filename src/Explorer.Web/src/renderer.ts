@@ -7,11 +7,11 @@ import type { EdgeAttributes, ExplorerGraph, NodeAttributes } from "./model";
 // visible with refresh(). Nothing here changes the graph except dragging (positions and pins).
 
 const DIM_NODE = "#dfe3e8";
-const DIM_LABEL = "#7b8794";
+const DIM_LABEL = "#5f6b7a";
 const DIM_EDGE = "#eceff2";
 const PATH_EDGE = "#17202a";
 const FOCUS_EDGE = "#d35400";
-const ANNOTATED_EDGE = "#9a7d0a";
+const ANNOTATED_EDGE = "#7a6308";
 const NEW_NODE_RING = "#f1c40f";
 /** Below this camera ratio (zoomed in) every edge shows its type. */
 const EDGE_LABEL_ZOOM = 0.45;
@@ -38,6 +38,7 @@ export class Renderer {
   private selectedEdge: string | null = null;
   private highlight: Highlight | null = null;
   private annotationCounts = new Map<string, number>();
+  private more = new Map<string, number>();
   private fresh = new Map<string, number>();
   private zoomedIn = false;
   private dragged: string | null = null;
@@ -100,6 +101,12 @@ export class Renderer {
     this.sigma.refresh({ skipIndexation: true });
   }
 
+  /** Nodes with more neighbors than drawn: their labels say "N more". */
+  setMore(more: Map<string, number>): void {
+    this.more = more;
+    this.sigma.refresh({ skipIndexation: true });
+  }
+
   annotationCount(edge: string): number {
     return this.annotationCounts.get(edge) ?? 0;
   }
@@ -138,7 +145,7 @@ export class Renderer {
   private reduceNode(node: string, data: NodeAttributes): Partial<NodeDisplayData> {
     const degree = this.graph.degree(node);
     const res: Partial<NodeDisplayData> = {
-      x: data.x, y: data.y, label: data.fixed ? `${data.label} (pinned)` : data.label,
+      x: data.x, y: data.y, label: `${data.label}${data.fixed ? " (pinned)" : ""}${this.more.has(node) ? ` · ${this.more.get(node)} more` : ""}`,
       color: data.color, size: 5 + Math.min(14, 2.2 * Math.sqrt(degree)), zIndex: 1,
     };
     const h = this.highlight;

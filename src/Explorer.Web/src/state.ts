@@ -1,13 +1,28 @@
 // The view as a value, and its URL form: a copied link restores the same view for anyone.
 // Pure functions only (unit-tested in test/state.test.ts).
 
-export type PathMode = "shortest" | "all" | "k";
+/** ranked (the server's default): up to k paths ordered by how well they explain; k: k cheapest. */
+export type PathMode = "ranked" | "shortest" | "all" | "k";
 
 /** One expanded node: its neighborhood, optionally only some edge types, `pages` pages deep. */
 export interface Expansion {
   id: string;
   types: string[];
   pages: number;
+}
+
+/** A node the analyst dragged and pinned, at its graph coordinates. */
+export interface Pin {
+  id: string;
+  x: number;
+  y: number;
+}
+
+/** Sigma's camera: center in normalized coordinates and zoom ratio. */
+export interface CameraState {
+  x: number;
+  y: number;
+  ratio: number;
 }
 
 export interface ViewState {
@@ -27,17 +42,20 @@ export interface ViewState {
   hidden: string[];
   /** "n:<node id>" or "e:<edge id>". */
   selected: string;
+  pins: Pin[];
+  /** Where the analyst moved the camera; null: fitted to the graph. */
+  camera: CameraState | null;
 }
 
 export const DEFAULTS: Readonly<ViewState> = Object.freeze({
-  q: "", from: "", to: "", mode: "shortest", k: 3, maxHops: 6,
-  types: [], kinds: [], avoid: [], expanded: [], hidden: [], selected: "",
+  q: "", from: "", to: "", mode: "ranked", k: 3, maxHops: 6,
+  types: [], kinds: [], avoid: [], expanded: [], hidden: [], selected: "", pins: [], camera: null,
 });
 
 export const LIMITS = { k: [1, 10], maxHops: [1, 10], pages: [1, 50], expanded: 100 } as const;
 
 export function emptyView(): ViewState {
-  return { ...DEFAULTS, types: [], kinds: [], avoid: [], expanded: [], hidden: [] };
+  return { ...DEFAULTS, types: [], kinds: [], avoid: [], expanded: [], hidden: [], pins: [] };
 }
 
 const clamp = (value: number, [min, max]: readonly [number, number], fallback: number) =>
@@ -46,7 +64,10 @@ const clamp = (value: number, [min, max]: readonly [number, number], fallback: n
 const list = (value: string | null): string[] =>
   value ? [...new Set(value.split(",").map((s) => s.trim()).filter((s) => s.length > 0))] : [];
 
-const isMode = (value: string | null): value is PathMode => value === "shortest" || value === "all" || value === "k";
+const isMode = (value: string | null): value is PathMode => value === "ranked" || value === "shortest" || value === "all" || value === "k";
+
+/** Modes that return up to k paths. */
+export const takesK = (mode: PathMode): boolean => mode === "ranked" || mode === "k";
 
 /** `id`, or `id~TYPE.TYPE~pages` when the expansion is filtered or paged. */
 export function encodeExpansion(expansion: Expansion): string {
@@ -70,7 +91,7 @@ export function encodeView(view: ViewState): string {
   if (view.from) params.set("from", view.from);
   if (view.to) params.set("to", view.to);
   if (view.mode !== DEFAULTS.mode) params.set("mode", view.mode);
-  if (view.mode === "k" && view.k !== DEFAULTS.k) params.set("k", String(view.k));
+  if (takesK(view.mode) && view.k !== DEFAULTS.k) params.set("k", String(view.k));
   if (view.maxHops !== DEFAULTS.maxHops) params.set("hops", String(view.maxHops));
   if (view.types.length) params.set("types", view.types.join(","));
   if (view.kinds.length) params.set("kinds", view.kinds.join(","));
@@ -78,6 +99,8 @@ export function encodeView(view: ViewState): string {
   for (const expansion of view.expanded) params.append("x", encodeExpansion(expansion));
   if (view.hidden.length) params.set("hide", view.hidden.join(","));
   if (view.selected) params.set("sel", view.selected);
+  for (const pin of view.pins) params.append("pin", `${pin.id}~${round(pin.x)}~${round(pin.y)}`);
+  if (view.camera) params.set("cam", `${round(view.camera.x)}~${round(view.camera.y)}~${round(view.camera.ratio)}`);
   return params.toString();
 }
 
@@ -104,7 +127,25 @@ export function decodeView(search: string): ViewState {
   view.hidden = list(params.get("hide"));
   const selected = params.get("sel") ?? "";
   view.selected = /^[ne]:./.test(selected) ? selected : "";
+  const pinned = new Set<string>();
+  for (const raw of params.getAll("pin")) {
+    const [id = "", x = "", y = ""] = raw.split("~");
+    const px = Number(x), py = Number(y);
+    if (id.trim() === "" || x === "" || y === "" || !Number.isFinite(px) || !Number.isFinite(py) || pinned.has(id) || pinned.size >= LIMITS.expanded) continue;
+    pinned.add(id);
+    view.pins.push({ id: id.trim(), x: px, y: py });
+  }
+  const [cx = "", cy = "", ratio = ""] = (params.get("cam") ?? "").split("~");
+  const camera = { x: Number(cx), y: Number(cy), ratio: Number(ratio) };
+  if (cx !== "" && cy !== "" && ratio !== "" && Number.isFinite(camera.x) && Number.isFinite(camera.y) && Number.isFinite(camera.ratio) && camera.ratio > 0) {
+    view.camera = { x: camera.x, y: camera.y, ratio: Math.min(10, Math.max(0.05, camera.ratio)) };
+  }
   return view;
+}
+
+/** Coordinates in the URL: 4 decimals is well below a pixel. */
+function round(value: number): number {
+  return Math.round(value * 10000) / 10000;
 }
 
 /** Adds an expansion or raises its page count; returns a new list. */

@@ -1,134 +1,63 @@
-// Wire types of the Explorer HTTP API and live channel (camelCase JSON, enums as names).
+import type { components } from "./generated/api";
 
-export const NODE_KINDS = ["Nation", "Organization", "Mission", "Region", "Theme"] as const;
-export type NodeKind = (typeof NODE_KINDS)[number];
+// The page's names for the server's shapes. Every HTTP shape comes from src/generated/api.ts, which the build
+// generates from openapi/v1.json (the server's OpenAPI document, kept equal to it by a test), so a change on
+// the server shows up here as a type error instead of a silent undefined. Only the live channel's messages
+// (SignalR, not in the OpenAPI document) are declared here, in terms of the generated records.
 
+type Schemas = components["schemas"];
+
+export type NodeKind = Schemas["NodeKind"];
+export type NodeRecord = Schemas["Node"];
+export type EdgeRecord = Schemas["Edge"];
+export type Evidence = Schemas["Evidence"];
+export type NodeRef = Schemas["NodeRef"];
+export type NodeDetails = Schemas["NodeResponse"];
+export type SearchHit = Schemas["SearchHit"];
+export type Neighborhood = Schemas["Neighborhood"];
+export type GraphPath = Schemas["GraphPath"];
+export type PathsResponse = Schemas["PathsResponse"];
+/** The document marks the discriminator optional; the server always sends it. */
+type WithKind<T> = T extends { kind?: infer K } ? Omit<T, "kind"> & { kind: Exclude<K, undefined> } : never;
+export type QueryResponse = WithKind<Schemas["QueryResponse"]>;
+export type SourceDocument = Schemas["SourceDocument"];
+export type SourceInfo = Schemas["SourceInfo"];
+export type Change = Schemas["Change"];
+export type ChangeKind = Schemas["ChangeKind"];
+export type ChangesResponse = Schemas["ChangesResponse"];
+export type Annotation = Schemas["AnnotationResponse"];
+export type AnnotationRequest = Schemas["AnnotationRequest"];
+export type AnnotationVersion = Schemas["AnnotationVersionResponse"];
+export type Me = Schemas["MeResponse"];
+
+export const NODE_KINDS = ["Nation", "Organization", "Mission", "Region", "Theme"] as const satisfies readonly NodeKind[];
+
+/** The edge vocabulary (Explorer.Graph.Vocabulary.EdgeTypes); the document types an edge's type as a string. */
 export const EDGE_TYPES = [
   "CONDUCTED", "AUTHORIZED", "DEPLOYED_TO", "PROVIDED_AID_TO", "PARTNERED_WITH",
   "MEMBER_OF", "LOCATED_IN", "PART_OF", "SUCCEEDED_BY",
   "EXEMPLIFIES", "FOCUSES_ON", "ADDRESSES", "SUPPORTS", "CONSTRAINS", "LEADS_TO", "TRANSFORMS", "COMPLEMENTS", "ASPECT_OF",
 ] as const;
 
-export interface NodeRecord {
-  id: string;
-  kind: NodeKind;
-  name: string;
-  aliases: string[];
-  description: string;
-  validFrom?: string | null;
-  validTo?: string | null;
-}
-
-export interface Evidence {
-  sourceId: string;
-  quote: string;
-}
-
-export interface EdgeRecord {
-  id: string;
-  type: string;
-  source: string;
-  target: string;
-  evidence: Evidence[];
-  validFrom?: string | null;
-  validTo?: string | null;
-  suspensions?: { from: string; to?: string | null }[];
-}
-
-export interface NodeRef {
-  id: string;
-  kind: NodeKind;
-  name: string;
-}
-
-export interface NodeDetails extends NodeRecord {
-  degree: number;
-  countsByType: Record<string, number>;
-}
-
-export interface SearchHit {
-  id: string;
-  kind: NodeKind;
-  name: string;
-  aliases: string[];
-  score: number;
-  match: "Exact" | "Prefix" | "Token" | "Fuzzy";
-}
-
-export interface Neighborhood {
-  center: NodeRecord;
-  nodes: NodeRecord[];
-  edges: EdgeRecord[];
-  truncated: boolean;
-  countsByType: Record<string, number>;
-}
-
-export interface GraphPath {
-  nodes: string[];
-  edges: string[];
-  length: number;
-  cost: number;
-  /** Ranked mode: one line saying why the path ranks where it does. */
-  why?: string | null;
-}
-
-export interface PathsResponse {
-  from: NodeRef;
-  to: NodeRef;
-  mode: string;
-  paths: GraphPath[];
-  nodes: NodeRecord[];
-  edges: EdgeRecord[];
-  reason: string | null;
-}
-
-export type QueryResponse =
-  | ({ kind: "path"; interpretation: string } & PathsResponse)
-  | ({ kind: "neighborhood"; interpretation: string } & Neighborhood)
-  | { kind: "search"; interpretation: string; results: SearchHit[] };
-
-export interface SourceDocument {
-  id: string;
-  title: string;
-  kind: string;
-  description: string;
-  text: string;
-}
-
-export type ChangeKind =
-  | "NodeUpserted" | "NodeRemoved" | "EdgeUpserted" | "EdgeRemoved" | "GraphReloaded"
-  | "AnnotationAdded" | "AnnotationChanged" | "AnnotationRemoved";
-
-export interface Change {
-  seq: number;
-  at: string;
-  kind: ChangeKind | string;
-  entityId: string;
-}
-
-export interface ChangesResponse {
-  changes: Change[];
-  last: number;
-}
-
+/** Explorer.Server.Live.ChangeEvent: a committed change as the hub pushes it. */
 export interface ChangeEvent extends Change {
   node?: NodeRecord | null;
   edge?: EdgeRecord | null;
-  annotation?: unknown;
+  annotation?: Annotation | null;
 }
 
+/** Explorer.Server.Live.PresenceEvent. */
 export interface PresenceEvent {
   viewers: number;
   users: string[];
 }
 
-/** RFC 9457 problem+json as the API sends it (extensions flattened). */
-export interface Problem {
-  type?: string;
-  title?: string;
-  status?: number;
-  detail?: string;
+/**
+ * RFC 9457 problem+json as the API sends it. The document declares the standard members; `candidates`
+ * (422, ambiguous name), `suggestions` (404, unknown name) and `field` are extensions the server adds.
+ */
+export type Problem = Schemas["ProblemDetails"] & {
   field?: string;
   candidates?: NodeRef[];
   suggestions?: NodeRef[];
-}
+};

@@ -9,6 +9,7 @@ describe("view state in the URL", () => {
       types: ["CONDUCTED", "DEPLOYED_TO"], kinds: ["Mission"], avoid: ["nato-balkans-intervention"],
       expanded: [{ id: "nato", types: [], pages: 1 }, { id: "mali", types: ["DEPLOYED_TO"], pages: 3 }],
       hidden: ["france"], selected: "e:nato-conducted-nato-balkans-intervention",
+      pins: [{ id: "mali", x: 12.5, y: -3.25 }], camera: { x: 0.4, y: 0.6, ratio: 0.5 },
     };
     expect(decodeView(encodeView(view))).toEqual(view);
   });
@@ -25,10 +26,17 @@ describe("view state in the URL", () => {
 
   it("clamps out-of-range numbers and ignores unknown modes", () => {
     const view = decodeView("?mode=bogus&k=99&hops=-3");
-    expect(view.mode).toBe("shortest");
+    expect(view.mode).toBe("ranked");
     expect(view.k).toBe(10);
     expect(view.maxHops).toBe(1);
     expect(decodeView("?hops=abc").maxHops).toBe(6);
+  });
+
+  it("ignores malformed pins and cameras", () => {
+    const view = decodeView("?pin=mali~1~x&pin=~1~2&pin=chad~1~2&pin=chad~3~4&cam=1~2~0&sel=n:chad");
+    expect(view.pins).toEqual([{ id: "chad", x: 1, y: 2 }]);
+    expect(view.camera).toBeNull();
+    expect(decodeView("?cam=0.5~0.5~99").camera).toEqual({ x: 0.5, y: 0.5, ratio: 10 });
   });
 
   it("drops duplicate and empty expansions, and bad selections", () => {

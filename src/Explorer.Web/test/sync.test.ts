@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { QUERY_PART, ViewModel } from "../src/model";
 import { CATCH_UP_LIMIT, LiveSync, planCatchUp, type SyncDeps } from "../src/sync";
-import type { Change, ChangeEvent, ChangesResponse, EdgeRecord, NodeRecord } from "../src/types";
+import type { Change, ChangeEvent, ChangeKind, ChangesResponse, EdgeRecord, NodeRecord } from "../src/types";
 
 const node = (id: string, name = id): NodeRecord => ({ id, kind: "Nation", name, aliases: [], description: "" });
 const edge = (id: string, source: string, target: string, type = "MEMBER_OF"): EdgeRecord => ({
@@ -36,7 +36,7 @@ function fixture(seed: { nodes: NodeRecord[]; edges: EdgeRecord[] }) {
     },
     applied: () => {},
   };
-  const write = (kind: string, entityId: string, record?: NodeRecord | EdgeRecord | null): ChangeEvent => {
+  const write = (kind: ChangeKind, entityId: string, record?: NodeRecord | EdgeRecord | null): ChangeEvent => {
     const seq = ++server.last;
     if (kind === "NodeUpserted") server.nodes.set(entityId, record as NodeRecord);
     if (kind === "EdgeUpserted") server.edges.set(entityId, record as EdgeRecord);

@@ -1,101 +1,190 @@
-using System.Collections.Concurrent;
-using System.Text.Json;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
 namespace Explorer.Tests.Browser;
 
 /// <summary>
-/// The annotations UI against the server's contract, with Playwright routes standing in for a signed-in analyst
-/// and for conflicts that are hard to time against the real server (ExplorerPageTests covers the real one).
+/// Annotating together, in two browsers against the real server: history, drafts that survive a concurrent post
+/// and a reload, an edit form that stays open when someone else changes the same annotation (seen live, or as a
+/// 412 when the live channel is down), and a viewer who is offered no form. Each test uses its own edge.
 /// </summary>
 public sealed class AnnotationsUiTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
-    private const string Edge = "nato-conducted-nato-balkans-intervention";
-
-    private static object Annotation(int version, string text) => new
+    /// <summary>Opens an edge's panel (by URL, as a copied link would) signed in as <paramref name="user"/>.</summary>
+    private async Task<(ExplorerPage Page, ILocator Section)> OpenEdgeAsync(string user, string edge, string from, string to, Func<IPage, Task>? beforeNavigate = null)
     {
-        id = "a1", targetKind = "edge", targetId = Edge, text, tags = new[] { "check" }, confidence = "high", citation = (string?)null,
-        status = "proposed", author = "alice", createdAt = "2026-11-01T10:00:00Z", updatedAt = "2026-11-01T10:00:00Z", version, deleted = false,
-    };
+        var explorer = await ExplorerPage.OpenAsync(fixture, $"/?from={from}&to={to}&mode=shortest&types=CONDUCTED,DEPLOYED_TO&sel=e:{edge}", beforeNavigate: beforeNavigate);
+        await explorer.SignInAsync(user);
+        var section = explorer.Page.Locator("#annotations");
+        await Expect(section.GetByRole(AriaRole.Heading, new() { NameRegex = new("^Annotations \\(") })).ToBeVisibleAsync();
+        return (explorer, section);
+    }
+
+    private static ILocator Text(ILocator form) => form.GetByRole(AriaRole.Textbox, new() { Name = "Annotation text" });
+
+    private static ILocator Tags(ILocator form) => form.GetByRole(AriaRole.Textbox, new() { Name = "Tags (comma-separated)" });
 
     [Fact]
-    public async Task AnAnnotatedEdgeListsItsAnnotationsAsTextAndSendsEditsWithTheContractsHeaders()
+    public async Task HistoryListsEachVersionWithWhoChangedWhichFields()
     {
-        var requests = new ConcurrentQueue<(string Method, string Url, string? Body, IReadOnlyDictionary<string, string> Headers)>();
-        await using var explorer = await ExplorerPage.OpenAsync(fixture, "/?from=nato&to=balkans&types=CONDUCTED,DEPLOYED_TO", beforeNavigate: async page =>
-        {
-            await page.RouteAsync("**/api/auth/me", route => route.FulfillAsync(new() { Json = new { authenticated = true, userName = "alice", role = "analyst" } }));
-            await page.RouteAsync("**/api/auth/antiforgery", route => route.FulfillAsync(new() { Json = new { token = "tok", headerName = "X-XSRF-TOKEN" } }));
-            await page.RouteAsync("**/api/annotations/counts**", route => route.FulfillAsync(new() { Json = new { counts = new Dictionary<string, int> { [Edge] = 1 } } }));
-            await page.RouteAsync("**/api/annotations/a1/history", route => route.FulfillAsync(new()
-            {
-                Json = new { versions = new[] { new { version = 1, action = "created", actor = "alice", at = "2026-11-01T10:00:00Z", annotation = Annotation(1, "Line one\n<b>line two</b>"), changedFields = Array.Empty<string>() } } },
-            }));
-            await page.RouteAsync("**/api/annotations/a1", async route =>
-            {
-                requests.Enqueue((route.Request.Method, route.Request.Url, route.Request.PostData, await route.Request.AllHeadersAsync()));
-                await route.FulfillAsync(new() { Status = 412, ContentType = "application/problem+json", Body = "{\"title\":\"Precondition failed\",\"status\":412}" });
-            });
-            await page.RouteAsync($"**/api/edges/{Edge}/annotations", async route =>
-            {
-                if (route.Request.Method == "POST")
-                {
-                    requests.Enqueue((route.Request.Method, route.Request.Url, route.Request.PostData, await route.Request.AllHeadersAsync()));
-                    await route.FulfillAsync(new() { Status = 201, Headers = new Dictionary<string, string> { ["ETag"] = "\"1\"" }, Json = Annotation(1, "new") });
-                    return;
-                }
+        const string edge = "nato-conducted-nato-balkans-intervention";
+        var (explorer, section) = await OpenEdgeAsync("ana", edge, "nato", "balkans");
+        await using var _ = explorer;
 
-                await route.FulfillAsync(new() { Json = new { annotations = new[] { Annotation(1, "Line one\n<b>line two</b>") } } });
-            });
-        });
-        await explorer.WaitAsync("window.__explorer.highlighted().length === 5");
-        await Expect(explorer.Page.Locator("#account")).ToContainTextAsync("Signed in as alice");
-        await explorer.WaitAsync($"window.__explorer.annotationCount('{Edge}') === 1");
-
-        await explorer.Panel.GetByRole(AriaRole.Button, new() { Name = "Edge CONDUCTED details" }).ClickAsync();
-        var section = explorer.Page.Locator("#annotations");
-        await Expect(section.GetByRole(AriaRole.Heading, new() { Name = "Annotations (1)" })).ToBeVisibleAsync();
-        var card = section.GetByRole(AriaRole.Article, new() { Name = "Annotation by alice" });
-        Assert.Equal("Line one\n<b>line two</b>", await card.Locator(".pre").First.InnerTextAsync());
+        var add = section.GetByRole(AriaRole.Form, new() { Name = "Add annotation" });
+        await Text(add).FillAsync("Line one\n<b>line two</b>");
+        await Tags(add).FillAsync("check");
+        await add.GetByRole(AriaRole.Button, new() { Name = "Add" }).ClickAsync();
+        var card = section.GetByRole(AriaRole.Article, new() { Name = "Annotation by ana" });
+        await Expect(card.Locator(".pre").First).ToHaveTextAsync("Line one\n<b>line two</b>");
         Assert.Equal(0, await section.Locator("b").CountAsync());
-        await card.GetByRole(AriaRole.Button, new() { Name = "History of the annotation by alice" }).ClickAsync();
-        await Expect(card).ToContainTextAsync("v1 created by alice");
-        await explorer.ScreenshotAsync("08-edge-annotations");
 
-        // Add: POST with the antiforgery header and the contract's body.
-        var form = section.GetByRole(AriaRole.Form, new() { Name = "Add annotation" });
-        await form.GetByRole(AriaRole.Textbox, new() { Name = "Annotation text" }).FillAsync("Checked against the\nmission mandate.");
-        await form.GetByRole(AriaRole.Textbox, new() { Name = "Tags (comma-separated)" }).FillAsync("mandate, verified");
-        await form.GetByRole(AriaRole.Button, new() { Name = "Add" }).ClickAsync();
-        await Poll(() => requests.Any(r => r.Method == "POST"));
-        var post = requests.First(r => r.Method == "POST");
-        Assert.Equal("tok", post.Headers["x-xsrf-token"]);
-        using (var body = JsonDocument.Parse(post.Body!))
-        {
-            Assert.Equal("Checked against the\nmission mandate.", body.RootElement.GetProperty("text").GetString());
-            Assert.Equal(["mandate", "verified"], body.RootElement.GetProperty("tags").EnumerateArray().Select(t => t.GetString()));
-            Assert.Equal("proposed", body.RootElement.GetProperty("status").GetString());
-            Assert.Equal("medium", body.RootElement.GetProperty("confidence").GetString());
-        }
-
-        // Edit: PUT with If-Match of the version; a 412 says someone else changed it and shows the current one.
-        await section.GetByRole(AriaRole.Article, new() { Name = "Annotation by alice" }).GetByRole(AriaRole.Button, new() { Name = "Edit" }).ClickAsync();
+        await card.GetByRole(AriaRole.Button, new() { Name = "Edit" }).ClickAsync();
         var edit = section.GetByRole(AriaRole.Form, new() { Name = "Edit annotation" });
-        await edit.GetByRole(AriaRole.Textbox, new() { Name = "Annotation text" }).FillAsync("Edited");
+        await Text(edit).FillAsync("Checked against the mandate.");
+        await Tags(edit).FillAsync("check, mandate");
         await edit.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
-        await Expect(section.GetByRole(AriaRole.Alert).Filter(new() { HasText = "Someone else changed this annotation" })).ToBeVisibleAsync();
-        var put = requests.First(r => r.Method == "PUT");
-        Assert.Equal("\"1\"", put.Headers["if-match"]);
+        await Expect(card).ToContainTextAsync("v2");
+
+        await card.GetByRole(AriaRole.Button, new() { Name = "History of the annotation by ana" }).ClickAsync();
+        var history = card.GetByRole(AriaRole.List, new() { Name = "History" });
+        await Expect(history.GetByRole(AriaRole.Listitem)).ToHaveCountAsync(2);
+        await Expect(history.GetByRole(AriaRole.Listitem).Nth(0)).ToContainTextAsync("v1 created by ana");
+        await Expect(history.GetByRole(AriaRole.Listitem).Nth(1)).ToContainTextAsync("v2 updated by ana");
+        await Expect(history.GetByRole(AriaRole.Listitem).Nth(1)).ToContainTextAsync("(text, tags)");
+        await explorer.ScreenshotAsync("08-annotation-history");
         Assert.Empty(explorer.Errors);
     }
 
-    private static async Task Poll(Func<bool> condition)
+    [Fact]
+    public async Task ADraftIsKeptWhileSomeoneElsePostsOnTheSameEdgeAndAfterAReload()
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        while (!condition())
-        {
-            await Task.Delay(50, timeout.Token);
-        }
+        const string edge = "nato-balkans-intervention-deployed-to-balkans";
+        var (alice, aliceSection) = await OpenEdgeAsync("ana", edge, "nato", "balkans");
+        await using var _ = alice;
+        var (bob, bobSection) = await OpenEdgeAsync("bo", edge, "nato", "balkans");
+        await using var __ = bob;
+
+        var draft = Text(aliceSection.GetByRole(AriaRole.Form, new() { Name = "Add annotation" }));
+        await draft.PressSequentiallyAsync("Deployed under UN mandate");
+
+        var bobForm = bobSection.GetByRole(AriaRole.Form, new() { Name = "Add annotation" });
+        await Text(bobForm).FillAsync("Bob's note");
+        await bobForm.GetByRole(AriaRole.Button, new() { Name = "Add" }).ClickAsync();
+
+        // Bob's annotation arrives live in Alice's panel; her form, its text and her focus stay.
+        await Expect(aliceSection.GetByRole(AriaRole.Heading, new() { Name = "Annotations (1)" })).ToBeVisibleAsync();
+        await Expect(aliceSection.GetByRole(AriaRole.Article, new() { Name = "Annotation by bo" })).ToBeVisibleAsync();
+        await Expect(draft).ToHaveValueAsync("Deployed under UN mandate");
+        await Expect(draft).ToBeFocusedAsync();
+        await draft.PressSequentiallyAsync(" 1244");
+        await Expect(draft).ToHaveValueAsync("Deployed under UN mandate 1244");
+
+        // A reload keeps it too (sessionStorage, per target).
+        await alice.Page.ReloadAsync();
+        await alice.WaitAsync("window.__explorer && window.__explorer.ready");
+        await Expect(Text(alice.Page.Locator("#annotations").GetByRole(AriaRole.Form, new() { Name = "Add annotation" }))).ToHaveValueAsync("Deployed under UN mandate 1244");
+        await alice.ScreenshotAsync("09-draft-kept");
+        Assert.Empty(alice.Errors);
+    }
+
+    [Fact]
+    public async Task AnEditFormStaysOpenWithItsDraftAndSaysWhoChangedTheAnnotationMeanwhile()
+    {
+        const string edge = "un-conducted-minusma";
+        var (alice, aliceSection) = await OpenEdgeAsync("ana", edge, "un", "minusma");
+        await using var _ = alice;
+        var add = aliceSection.GetByRole(AriaRole.Form, new() { Name = "Add annotation" });
+        await Text(add).FillAsync("Mandate renewed in 2013.");
+        await add.GetByRole(AriaRole.Button, new() { Name = "Add" }).ClickAsync();
+        await aliceSection.GetByRole(AriaRole.Article, new() { Name = "Annotation by ana" }).GetByRole(AriaRole.Button, new() { Name = "Edit" }).ClickAsync();
+        var edit = aliceSection.GetByRole(AriaRole.Form, new() { Name = "Edit annotation" });
+        await Text(edit).FillAsync("Mandate renewed in 2013 by resolution 2100.");
+
+        // The admin changes the tags of the same annotation in another browser.
+        var (admin, adminSection) = await OpenEdgeAsync("admin", edge, "un", "minusma");
+        await using var __ = admin;
+        await adminSection.GetByRole(AriaRole.Article, new() { Name = "Annotation by ana" }).GetByRole(AriaRole.Button, new() { Name = "Edit" }).ClickAsync();
+        var adminEdit = adminSection.GetByRole(AriaRole.Form, new() { Name = "Edit annotation" });
+        await Tags(adminEdit).FillAsync("reviewed");
+        await adminEdit.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Expect(adminSection.GetByRole(AriaRole.Article, new() { Name = "Annotation by ana" })).ToContainTextAsync("v2");
+
+        // Alice's form stays open with her draft and says who changed what.
+        await Expect(edit.GetByRole(AriaRole.Alert).Filter(new() { HasText = "changed this annotation" })).ToContainTextAsync("admin changed this annotation while you were editing it (v1 → v2: tags)");
+        await Expect(Text(edit)).ToHaveValueAsync("Mandate renewed in 2013 by resolution 2100.");
+        await alice.ScreenshotAsync("10-edit-conflict-live");
+
+        await edit.GetByRole(AriaRole.Button, new() { Name = "Reload and merge" }).ClickAsync();
+        await Expect(Tags(edit)).ToHaveValueAsync("reviewed");
+        await Expect(Text(edit)).ToHaveValueAsync("Mandate renewed in 2013 by resolution 2100.");
+        await edit.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        var card = aliceSection.GetByRole(AriaRole.Article, new() { Name = "Annotation by ana" });
+        await Expect(card).ToContainTextAsync("v3");
+        await Expect(card).ToContainTextAsync("Mandate renewed in 2013 by resolution 2100.");
+        await Expect(card.Locator(".tag")).ToHaveTextAsync(["reviewed"]);
+        Assert.Empty(alice.Errors);
+    }
+
+    [Fact]
+    public async Task ASaveThatLosesTheRaceGetsA412KeepsTheDraftAndCanOverwrite()
+    {
+        const string edge = "african-union-conducted-amisom";
+        // Alice's live channel is down (its negotiation refused), so she learns of the other edit only from the
+        // server's 412: the one thing a real server cannot be made to do on demand is drop a connection.
+        var (alice, aliceSection) = await OpenEdgeAsync("ana", edge, "african-union", "amisom", page => page.RouteAsync("**/hubs/graph/negotiate**", route => route.AbortAsync()));
+        await using var _ = alice;
+        var add = aliceSection.GetByRole(AriaRole.Form, new() { Name = "Add annotation" });
+        await Text(add).FillAsync("First version.");
+        await add.GetByRole(AriaRole.Button, new() { Name = "Add" }).ClickAsync();
+        await aliceSection.GetByRole(AriaRole.Article, new() { Name = "Annotation by ana" }).GetByRole(AriaRole.Button, new() { Name = "Edit" }).ClickAsync();
+        var edit = aliceSection.GetByRole(AriaRole.Form, new() { Name = "Edit annotation" });
+        await Text(edit).FillAsync("Alice's version.");
+
+        var (admin, adminSection) = await OpenEdgeAsync("admin", edge, "african-union", "amisom");
+        await using var __ = admin;
+        await adminSection.GetByRole(AriaRole.Article, new() { Name = "Annotation by ana" }).GetByRole(AriaRole.Button, new() { Name = "Edit" }).ClickAsync();
+        var adminEdit = adminSection.GetByRole(AriaRole.Form, new() { Name = "Edit annotation" });
+        await Text(adminEdit).FillAsync("Admin's version.");
+        await adminEdit.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Expect(adminSection.GetByRole(AriaRole.Article, new() { Name = "Annotation by ana" })).ToContainTextAsync("v2");
+
+        await edit.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Expect(edit.GetByRole(AriaRole.Alert).First).ToContainTextAsync("Not saved: admin changed this annotation while you were editing it (v1 → v2: text)");
+        await Expect(Text(edit)).ToHaveValueAsync("Alice's version.");
+        await Expect(edit.Locator(".theirs")).ToContainTextAsync("Admin's version.");
+
+        await edit.GetByRole(AriaRole.Button, new() { Name = "Overwrite with mine" }).ClickAsync();
+        var card = aliceSection.GetByRole(AriaRole.Article, new() { Name = "Annotation by ana" });
+        await Expect(card).ToContainTextAsync("v3");
+        await Expect(card.Locator(".pre").First).ToHaveTextAsync("Alice's version.");
+    }
+
+    [Fact]
+    public async Task AViewerIsOfferedNoAnnotationFormButToldWhy()
+    {
+        var (viewer, section) = await OpenEdgeAsync("vic", "nato-conducted-nato-balkans-intervention", "nato", "balkans");
+        await using var _ = viewer;
+
+        await Expect(section.GetByRole(AriaRole.Form)).ToHaveCountAsync(0);
+        await Expect(section).ToContainTextAsync("You are signed in as vic, a viewer: you can read annotations; analysts and admins write them.");
+    }
+
+    [Fact]
+    public async Task PresenceNamesWhoIsSignedInInEveryTab()
+    {
+        var (alice, _) = await OpenEdgeAsync("ana", "un-conducted-minusma", "un", "minusma");
+        await using var aliceTab = alice;
+        var (bob, _) = await OpenEdgeAsync("bo", "un-conducted-minusma", "un", "minusma");
+        await using var bobTab = bob;
+
+        await Expect(alice.Page.Locator("#presence")).ToHaveTextAsync("Viewing: ana, bo");
+        await Expect(bob.Page.Locator("#presence")).ToHaveTextAsync("Viewing: ana, bo");
+
+        // A reload is the same tab again, with the same name.
+        await bob.Page.ReloadAsync();
+        await bob.WaitAsync("window.__explorer && window.__explorer.ready");
+        await Expect(bob.Page.Locator("#presence")).ToHaveTextAsync("Viewing: ana, bo");
+        await Expect(alice.Page.Locator("#presence")).ToHaveTextAsync("Viewing: ana, bo");
     }
 }

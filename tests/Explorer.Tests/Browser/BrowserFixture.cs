@@ -1,3 +1,5 @@
+using Explorer.Accounts;
+using Explorer.Server.Auth;
 using Explorer.Tests.Http;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -25,6 +27,15 @@ public sealed class BrowserFixture : ExplorerFactory
 
     public string BaseUrl { get; private set; } = "";
 
+    /// <summary>Everyone's password. Users: admin, analysts ana and bo, viewer vic.</summary>
+    public const string Password = "a long test password";
+
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["Explorer:RateLimit:WritesPerMinute"] = "1000000",
+        ["Explorer:RateLimit:WriteBurst"] = "1000000",
+    };
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
@@ -43,6 +54,12 @@ public sealed class BrowserFixture : ExplorerFactory
         StartServer();
         var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
         BaseUrl = addresses.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/');
+        var hash = Passwords.Hash(Password);
+        await Store.UpdateUserAsync("admin", new UserChange(PasswordHash: hash));
+        foreach (var (name, role) in new[] { ("ana", Role.Analyst), ("bo", Role.Analyst), ("vic", Role.Viewer) })
+        {
+            await Store.AddUserAsync(new User(name, role, hash, false, DateTimeOffset.UtcNow));
+        }
 
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions

@@ -63,6 +63,16 @@ public sealed class ExplorerPage(IBrowserContext context, IPage page) : IAsyncDi
 
     public ILocator SearchBox => Page.GetByRole(AriaRole.Combobox, new() { Name = "Search nodes" });
 
+    /// <summary>Signs in through the page's own form and waits until the page says so.</summary>
+    public async Task SignInAsync(string user)
+    {
+        var form = Page.GetByRole(AriaRole.Form, new() { Name = "Sign in" });
+        await form.GetByRole(AriaRole.Textbox, new() { Name = "User name" }).FillAsync(user);
+        await form.GetByLabel("Password").FillAsync(BrowserFixture.Password);
+        await form.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Assertions.Expect(Page.Locator("#account")).ToContainTextAsync($"Signed in as {user}");
+    }
+
     public async Task ScreenshotAsync(string name)
     {
         // Let the layout settle first (bounded), so the picture shows the final drawing.

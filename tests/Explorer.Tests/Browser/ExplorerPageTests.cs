@@ -11,14 +11,20 @@ namespace Explorer.Tests.Browser;
 public sealed class ExplorerPageTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
     [Fact]
-    public async Task TheSeedViewDrawsTheStartNeighborhoodUnderTheContentSecurityPolicy()
+    public async Task TheFirstViewShowsTheEssaysActorsAndTheirMissionsUnderTheContentSecurityPolicy()
     {
         await using var explorer = await ExplorerPage.OpenAsync(fixture);
 
         var nodes = await explorer.NodesAsync();
         Assert.Contains("nato", nodes);
-        Assert.InRange(nodes.Length, 10, 26);
-        await Expect(explorer.Panel.GetByRole(AriaRole.Heading, new() { Name = "NATO" })).ToBeVisibleAsync();
+        Assert.Contains("african-union", nodes);
+        Assert.Contains("un", nodes);
+        Assert.Contains("nato-balkans-intervention", nodes);
+        Assert.Contains("minusma", nodes);
+        Assert.All(await explorer.EdgesAsync(), edge => Assert.Contains("-conducted-", edge));
+        await Expect(explorer.Panel.GetByRole(AriaRole.Heading, new() { Name = "Who conducted which missions" })).ToBeVisibleAsync();
+        // NATO has more relations than drawn: its label says how many more.
+        Assert.Matches(@"^NATO · \d+ more$", await explorer.Page.EvaluateAsync<string>("window.__explorer.displayedLabel('nato')"));
         await Expect(explorer.Page.Locator("#connection")).ToHaveTextAsync("Live");
         Assert.Empty(await explorer.CspViolationsAsync());
         Assert.Empty(explorer.Errors);
@@ -59,8 +65,8 @@ public sealed class ExplorerPageTests(BrowserFixture fixture) : IClassFixture<Br
         // The phrase gets ranked paths; the intervention leads them and says why.
         string[] path = ["nato", "nato-balkans-intervention", "balkans", "nato-conducted-nato-balkans-intervention", "nato-balkans-intervention-deployed-to-balkans"];
         Assert.Subset((await explorer.HighlightedAsync()).ToHashSet(), path.ToHashSet());
-        // The rest of the view stays, dimmed: more is drawn than the path.
-        Assert.True((await explorer.NodesAsync()).Length > 3);
+        // The answer replaces the last view (the start view is gone): what is drawn is the answer's paths.
+        Assert.Subset((await explorer.HighlightedAsync()).ToHashSet(), (await explorer.NodesAsync()).ToHashSet());
 
         var hops = explorer.Panel.GetByRole(AriaRole.Listitem, new() { Name = "Path 1" });
         await Expect(hops.GetByRole(AriaRole.Button, new() { Name = "NATO", Exact = true })).ToBeVisibleAsync();
@@ -85,7 +91,7 @@ public sealed class ExplorerPageTests(BrowserFixture fixture) : IClassFixture<Br
     [Fact]
     public async Task ClickingAnEdgeShowsItsRelationAndEvidence()
     {
-        await using var explorer = await ExplorerPage.OpenAsync(fixture, "/?from=nato&to=balkans&types=CONDUCTED,DEPLOYED_TO");
+        await using var explorer = await ExplorerPage.OpenAsync(fixture, "/?from=nato&to=balkans&mode=shortest&types=CONDUCTED,DEPLOYED_TO");
         await explorer.WaitAsync("window.__explorer.highlighted().length === 5");
 
         await explorer.Panel.GetByRole(AriaRole.Button, new() { Name = "Edge CONDUCTED details" }).ClickAsync();
@@ -97,14 +103,14 @@ public sealed class ExplorerPageTests(BrowserFixture fixture) : IClassFixture<Br
         // Anonymous (reads are allowed from loopback): the edge's annotations show, editing asks to sign in.
         var annotations = explorer.Page.GetByRole(AriaRole.Region, new() { Name = "Annotations" });
         await Expect(annotations.GetByRole(AriaRole.Heading, new() { Name = "Annotations (0)" })).ToBeVisibleAsync();
-        await Expect(annotations).ToContainTextAsync("Sign in to add annotations.");
+        await Expect(annotations).ToContainTextAsync("Sign in as an analyst to add annotations.");
         await explorer.ScreenshotAsync("05-edge-evidence");
     }
 
     [Fact]
     public async Task ExpandingANodeAddsItsNeighborhoodAndCollapsingTakesItAway()
     {
-        await using var explorer = await ExplorerPage.OpenAsync(fixture, "/?from=nato&to=balkans");
+        await using var explorer = await ExplorerPage.OpenAsync(fixture, "/?from=nato&to=balkans&mode=shortest");
         await explorer.WaitAsync("window.__explorer.highlighted().length === 5");
         var before = await explorer.NodesAsync();
 
@@ -169,7 +175,7 @@ public sealed class ExplorerPageTests(BrowserFixture fixture) : IClassFixture<Br
     {
         await using var alice = await ExplorerPage.OpenAsync(fixture);
         await using var bob = await ExplorerPage.OpenAsync(fixture);
-        await Expect(bob.Page.Locator("#presence")).ToContainTextAsync("viewing");
+        await Expect(bob.Page.Locator("#presence")).ToContainTextAsync("Viewing: 2 anonymous");
         var publisher = fixture.Services.GetRequiredService<ChangePublisher>();
 
         await fixture.Store.UpsertNodeAsync(new Node("live-browser-mission", NodeKind.Mission, "Live browser mission", [], "Added while two analysts watch."), TestContext.Current.CancellationToken);
@@ -235,7 +241,7 @@ public sealed class ExplorerPageTests(BrowserFixture fixture) : IClassFixture<Br
     [Fact]
     public async Task TheViewExportsAsGraphologyJsonAndGraphMl()
     {
-        await using var explorer = await ExplorerPage.OpenAsync(fixture, "/?from=nato&to=balkans&types=CONDUCTED,DEPLOYED_TO");
+        await using var explorer = await ExplorerPage.OpenAsync(fixture, "/?from=nato&to=balkans&mode=shortest&types=CONDUCTED,DEPLOYED_TO");
         await explorer.WaitAsync("window.__explorer.highlighted().length === 5");
 
         using var json = JsonDocument.Parse(await explorer.Page.EvaluateAsync<string>("window.__explorer.exportJson()"));

@@ -33,7 +33,7 @@ public sealed class FrontEndUnitTests
         Assert.DoesNotMatch(@"\d+ failed", summary);
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         var directory = AppContext.BaseDirectory;
         while (directory is not null && !File.Exists(Path.Combine(directory, "Explorer.sln")))

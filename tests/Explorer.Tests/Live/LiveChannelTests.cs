@@ -14,9 +14,12 @@ public sealed class LiveChannelTests(ExplorerFactory factory) : IClassFixture<Ex
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
-    private async Task<(HubConnection Connection, ChannelReader<ChangeEvent> Changes)> ConnectAsync()
+    private Task<(HubConnection Connection, ChannelReader<ChangeEvent> Changes)> ConnectAsync() => ConnectAsync<ChangeEvent>();
+
+    /// <summary>A hub client reading changes as <typeparamref name="T"/>: our record, or JsonElement for the wire format.</summary>
+    private async Task<(HubConnection Connection, ChannelReader<T> Changes)> ConnectAsync<T>()
     {
-        var changes = Channel.CreateUnbounded<ChangeEvent>();
+        var changes = Channel.CreateUnbounded<T>();
         var connection = new HubConnectionBuilder()
             .WithUrl(new Uri(factory.Server.BaseAddress, LiveApi.HubPath), options =>
             {
@@ -25,7 +28,7 @@ public sealed class LiveChannelTests(ExplorerFactory factory) : IClassFixture<Ex
             })
             .AddJsonProtocol(options => options.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()))
             .Build();
-        connection.On<ChangeEvent>(nameof(IGraphClient.Changed), change => changes.Writer.TryWrite(change));
+        connection.On<T>(nameof(IGraphClient.Changed), change => changes.Writer.TryWrite(change));
         await connection.StartAsync();
         return (connection, changes.Reader);
     }
@@ -51,16 +54,8 @@ public sealed class LiveChannelTests(ExplorerFactory factory) : IClassFixture<Ex
     [Fact]
     public async Task ChangeKindsAndNodeKindsTravelAsTheirNamesAsInTheChangesApi()
     {
-        var raw = Channel.CreateUnbounded<JsonElement>();
-        await using var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(factory.Server.BaseAddress, LiveApi.HubPath), options =>
-            {
-                options.HttpMessageHandlerFactory = _ => factory.Server.CreateHandler();
-                options.Transports = HttpTransportType.LongPolling;
-            })
-            .Build();
-        connection.On<JsonElement>(nameof(IGraphClient.Changed), change => raw.Writer.TryWrite(change));
-        await connection.StartAsync();
+        var (connection, raw) = await ConnectAsync<JsonElement>();
+        await using var _ = connection;
 
         var written = await factory.Store.UpsertNodeAsync(new Node("wire-kind-node", NodeKind.Mission, "Wire kind mission", [], ""));
         factory.Services.GetRequiredService<ChangePublisher>().Signal();
@@ -69,7 +64,7 @@ public sealed class LiveChannelTests(ExplorerFactory factory) : IClassFixture<Ex
         JsonElement change;
         do
         {
-            change = await raw.Reader.ReadAsync(timeout.Token);
+            change = await raw.ReadAsync(timeout.Token);
         }
         while (change.GetProperty("seq").GetInt64() != written.Seq);
 

@@ -1,133 +1,81 @@
-import { problemOf } from "../api";
+import { api, ApiError } from "../api";
+import type { Annotation, AnnotationRequest, AnnotationVersion, Me } from "../types";
 
-// The annotation and account endpoints over HTTP. State changes carry the antiforgery header (fetched once,
-// refreshed after a 400 or a sign-in); edits carry If-Match with the version they were made against.
+// Annotations and accounts through the typed API client, in the terms the annotations view needs: a save
+// ends "ok", "conflict" (412: someone else changed it first; nothing was written) or with the reason.
+
+export type { Annotation, AnnotationVersion, Me };
 
 /** The server's vocabularies (Explorer.Annotations: AnnotationStatus, Confidence). */
 export const ANNOTATION_STATUSES = ["proposed", "confirmed", "disputed"] as const;
 export const ANNOTATION_CONFIDENCES = ["low", "medium", "high"] as const;
 
-export interface Me {
-  authenticated: boolean;
-  userName: string | null;
-  role: string | null;
-}
+export type Draft = AnnotationRequest;
 
-export interface Annotation {
-  id: string;
-  targetKind: string;
-  targetId: string;
-  text: string;
-  tags: string[];
-  confidence: string | null;
-  citation: string | null;
-  status: string;
-  author: string;
-  createdAt: string;
-  updatedAt: string;
-  version: number;
-  deleted: boolean;
-}
-
-export interface AnnotationVersion {
-  version: number;
-  action: string;
-  actor: string;
-  at: string;
-  annotation: Annotation;
-  changedFields: string[];
-}
-
-export interface Draft {
-  text: string;
-  tags: string[];
-  confidence: string | null;
-  citation: string | null;
-  status: string;
-}
-
-/** "ok", "conflict" (412: someone else changed it first), or the problem's detail. */
 export type SaveResult = "ok" | "conflict" | string;
 
+function reason(error: unknown): string {
+  if (error instanceof ApiError) return error.problem.detail ?? error.problem.title ?? `The server answered ${error.status}.`;
+  return `The request failed: ${String(error)}`;
+}
+
 export class AnnotationClient {
-  private antiforgery: { token: string; headerName: string } | null = null;
-
-  /** Who is signed in; "absent" when the server has no accounts (404), "unauthorized" on 401. */
-  async me(): Promise<Me | "absent" | "unauthorized" | "error"> {
-    const response = await fetch("/api/auth/me", { headers: { Accept: "application/json" }, credentials: "same-origin" });
-    if (response.status === 404) return "absent";
-    if (response.status === 401) return "unauthorized";
-    if (!response.ok) return "error";
-    return (await response.json()) as Me;
-  }
-
-  private async token(): Promise<Record<string, string>> {
-    if (!this.antiforgery) {
-      const response = await fetch("/api/auth/antiforgery", { credentials: "same-origin" });
-      if (!response.ok) return {};
-      this.antiforgery = (await response.json()) as { token: string; headerName: string };
+  /** Who is signed in; "absent" when the server has no accounts. */
+  async me(): Promise<Me | "absent" | "error"> {
+    try {
+      return (await api.me()) ?? "absent";
+    } catch {
+      return "error";
     }
-    return { [this.antiforgery.headerName]: this.antiforgery.token };
-  }
-
-  private async send(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
-    const response = await fetch(path, {
-      method,
-      credentials: "same-origin",
-      headers: { Accept: "application/json", ...(body !== undefined ? { "Content-Type": "application/json" } : {}), ...(await this.token()), ...headers },
-      body: body !== undefined ? JSON.stringify(body) : null,
-    });
-    if (response.status === 400 && this.antiforgery) this.antiforgery = null; // a stale token: fetch a new one next time
-    return response;
   }
 
   /** Signs in; null on success, else why not. */
   async login(userName: string, password: string): Promise<string | null> {
-    this.antiforgery = null;
-    const response = await this.send("POST", "/api/auth/login", { userName, password });
-    this.antiforgery = null;
-    return response.ok ? null : (await problemOf(response)).detail ?? "Sign-in failed.";
+    try {
+      await api.login(userName, password);
+      return null;
+    } catch (error) {
+      return error instanceof ApiError ? error.problem.detail ?? "Sign-in failed." : reason(error);
+    }
   }
 
   async logout(): Promise<void> {
-    await this.send("POST", "/api/auth/logout");
-    this.antiforgery = null;
+    await api.logout().catch(() => {});
   }
 
   async list(edgeId: string): Promise<Annotation[]> {
-    const response = await fetch(`/api/edges/${encodeURIComponent(edgeId)}/annotations`, { credentials: "same-origin" });
-    if (!response.ok) return [];
-    return ((await response.json()) as { annotations: Annotation[] }).annotations.filter((a) => !a.deleted);
+    const annotations = await api.annotations(edgeId).catch(() => []);
+    return annotations.filter((a) => !a.deleted);
   }
 
   async counts(targets: readonly string[]): Promise<Map<string, number>> {
     const counts = new Map<string, number>();
     // Batches keep each query string well under the server's limit.
     for (let i = 0; i < targets.length; i += 100) {
-      const batch = targets.slice(i, i + 100);
-      const response = await fetch(`/api/annotations/counts?targets=${encodeURIComponent(batch.join(","))}`, { credentials: "same-origin" });
-      if (!response.ok) continue;
-      const body = (await response.json()) as { counts: Record<string, number> };
-      for (const [id, n] of Object.entries(body.counts)) if (n > 0) counts.set(id, n);
+      const batch = await api.annotationCounts(targets.slice(i, i + 100)).catch(() => ({}));
+      for (const [id, n] of Object.entries(batch)) if (n > 0) counts.set(id, n);
     }
     return counts;
   }
 
-  async history(id: string): Promise<AnnotationVersion[]> {
-    const response = await fetch(`/api/annotations/${encodeURIComponent(id)}/history`, { credentials: "same-origin" });
-    if (!response.ok) return [];
-    return ((await response.json()) as { versions: AnnotationVersion[] }).versions;
+  history(id: string): Promise<AnnotationVersion[]> {
+    return api.annotationHistory(id);
+  }
+
+  current(id: string): Promise<Annotation> {
+    return api.annotation(id);
   }
 
   /** Adds (no existing), updates (a draft) or deletes (no draft). */
   async save(edgeId: string, existing: Annotation | null, draft: Draft | null): Promise<SaveResult> {
-    const response = existing === null
-      ? await this.send("POST", `/api/edges/${encodeURIComponent(edgeId)}/annotations`, draft)
-      : await this.send(draft === null ? "DELETE" : "PUT", `/api/annotations/${encodeURIComponent(existing.id)}`, draft ?? undefined, {
-          "If-Match": `"${existing.version}"`,
-        });
-    if (response.status === 412) return "conflict";
-    if (!response.ok) return (await problemOf(response)).detail ?? `The server answered ${response.status}.`;
-    return "ok";
+    try {
+      if (existing === null) await api.annotate(edgeId, draft!);
+      else if (draft === null) await api.deleteAnnotation(existing.id, existing.version);
+      else await api.editAnnotation(existing.id, existing.version, draft);
+      return "ok";
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 412) return "conflict";
+      return reason(error);
+    }
   }
 }

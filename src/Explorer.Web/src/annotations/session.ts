@@ -14,7 +14,6 @@ export class Session {
     try {
       const me = await this.client.me();
       if (me === "absent" || me === "error") this.available = false;
-      else if (me === "unauthorized") this.available = true;
       else {
         this.me = me;
         this.available = true;
@@ -25,12 +24,23 @@ export class Session {
     return this.available === true;
   }
 
+  /** Analysts and admins write annotations; viewers read them. */
   get canEdit(): boolean {
-    return this.available === true && this.me.authenticated;
+    return this.available === true && this.me.authenticated && (this.role === "analyst" || this.role === "admin");
   }
 
+  /** Signed in with a role that only reads. */
+  get readsOnly(): boolean {
+    return this.available === true && this.me.authenticated && !this.canEdit;
+  }
+
+  /** Analysts change their own annotations; admins change any. */
   canChange(annotation: Annotation): boolean {
-    return this.canEdit && (annotation.author === this.me.userName || this.me.role === "admin" || this.me.role === "Admin");
+    return this.canEdit && (annotation.author === this.me.userName || this.role === "admin");
+  }
+
+  private get role(): string {
+    return (this.me.role ?? "").toLowerCase();
   }
 
   /** Signs in and re-reads who is signed in; null on success, else why not. */

@@ -1,5 +1,5 @@
 import { download, toGraphMl, toJson, toPng, toSvg } from "../export";
-import type { PathMode, ViewState } from "../state";
+import { takesK, type PathMode, type ViewState } from "../state";
 import { EDGE_TYPES, NODE_KINDS } from "../types";
 import { byId, h, replace } from "../ui/dom";
 import { SearchBox } from "../ui/search";
@@ -16,7 +16,10 @@ export class Controls {
   constructor(private readonly view: ExplorerView) {
     this.search = new SearchBox(byId<HTMLInputElement>("search"), byId<HTMLUListElement>("suggestions"), byId<HTMLFormElement>("search-form"), {
       pickNode: (hit) => void view.showNode(hit.id),
-      ask: (phrase) => void view.ask(phrase),
+      ask: (phrase) => {
+        const { maxHops, avoid, types, kinds } = this.readPathForm();
+        void view.ask(phrase, { maxHops, avoid, types, kinds });
+      },
     });
     this.wire();
     this.renderLegend();
@@ -35,9 +38,15 @@ export class Controls {
       [from.value, to.value] = [to.value, from.value];
     });
     byId<HTMLSelectElement>("path-mode").addEventListener("change", () => this.syncModeField());
-    byId("fit").addEventListener("click", () => view.renderer.fit());
-    byId("zoom-in").addEventListener("click", () => view.renderer.zoom(1.5));
-    byId("zoom-out").addEventListener("click", () => view.renderer.zoom(1 / 1.5));
+    byId("fit").addEventListener("click", () => view.fit());
+    byId("zoom-in").addEventListener("click", () => {
+      view.cameraMovedByUser();
+      view.renderer.zoom(1.5);
+    });
+    byId("zoom-out").addEventListener("click", () => {
+      view.cameraMovedByUser();
+      view.renderer.zoom(1 / 1.5);
+    });
     byId("relayout").addEventListener("click", () => view.layout.start());
     for (const button of document.querySelectorAll<HTMLButtonElement>("[data-export]")) {
       button.addEventListener("click", () => {
@@ -104,7 +113,7 @@ export class Controls {
   }
 
   private syncModeField(): void {
-    byId("path-k-label").hidden = byId<HTMLSelectElement>("path-mode").value !== "k";
+    byId("path-k-label").hidden = !takesK(byId<HTMLSelectElement>("path-mode").value as PathMode);
   }
 
   private updateFilterBadge(): void {
@@ -121,6 +130,12 @@ export class Controls {
     const { model } = this.view;
     const names = [...model.nodes.values()].filter((n) => model.graph.hasNode(n.id)).slice(0, 500);
     replace(byId("node-names"), ...names.map((n) => h("option", { attrs: { value: n.id }, text: n.name })));
+    // The keyboard's way to every node on the canvas: a list whose buttons select on Enter.
+    byId("node-list-summary").textContent = `Nodes in view (${model.graph.order})`;
+    const sorted = [...names].sort((a, b) => a.name.localeCompare(b.name));
+    replace(byId("node-list"), ...sorted.map((n) => h("li", {},
+      h("span", { class: `kind-tag kind-${n.kind}`, text: n.kind }), " ",
+      h("button", { class: "link", text: n.name, attrs: { type: "button" }, on: { click: () => { this.view.selectNode(n.id); this.view.renderer.focusNode(n.id); } } }))));
   }
 
   private renderLegend(): void {

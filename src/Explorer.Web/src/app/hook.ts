@@ -31,8 +31,12 @@ export function createHook({ view, live, ready }: HookSources) {
     lastSeq: () => live.sync.lastSeq,
     firstGraphPaint: () => firstGraphPaint,
     drawnAt: (seq: number) => live.drawn(seq),
+    /** The label as drawn (after the reducers: pins, "N more"). */
+    displayedLabel: (id: string) => renderer.sigma.getNodeDisplayData(id)?.label ?? null,
     label: (id: string) => (model.graph.hasNode(id) ? model.graph.getNodeAttribute(id, "label") : null),
     selected: () => view.state.selected,
+    loadsDone: () => view.loadsDone,
+    pathCount: () => view.path?.response.paths.length ?? -1,
     cspViolations: () => [...cspViolations],
     layoutRunning: () => layout.isRunning,
     annotationCount: (id: string) => renderer.annotationCount(id),

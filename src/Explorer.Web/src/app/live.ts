@@ -2,7 +2,8 @@ import { api, orNull } from "../api";
 import type { AnnotationsView } from "../annotations/view";
 import { LiveChannel, type ConnectionState } from "../live";
 import { LiveSync } from "../sync";
-import type { ChangeEvent, PresenceEvent } from "../types";
+import type { ViewModel } from "../model";
+import type { Change, ChangeEvent, PresenceEvent } from "../types";
 import { byId, h } from "../ui/dom";
 import type { ExplorerView } from "./view";
 
@@ -16,6 +17,8 @@ export class LiveView {
   /** When each applied live change was first drawn (epoch ms), for the latency benchmark. */
   private readonly drawnAt = new Map<number, number>();
   private pendingDrawn: number[] = [];
+  private state: ConnectionState = "connecting";
+  private lastPresence: PresenceEvent | null = null;
 
   constructor(private readonly view: ExplorerView, private readonly annotations: AnnotationsView) {
     this.sync = new LiveSync({
@@ -48,7 +51,7 @@ export class LiveView {
     return this.drawnAt.get(seq) ?? 0;
   }
 
-  private afterLiveChange(changes: { seq: number; kind: string; entityId: string }[], added: string[]): void {
+  private afterLiveChange(changes: (Change | ChangeEvent)[], added: string[]): void {
     // The graph already holds the change (sync.ts applied it); add it to the feed and redraw what depends on it.
     const view = this.view;
     const { model, renderer } = view;
@@ -57,8 +60,8 @@ export class LiveView {
     const feed = byId("feed");
     byId("feed-empty").hidden = true;
     for (const change of changes.slice(-20)) {
-      const name = model.nodes.get(change.entityId)?.name ?? model.edges.get(change.entityId)?.type ?? change.entityId;
-      feed.prepend(h("li", { text: `#${change.seq} ${describe(change.kind)}: ${name}` }));
+      const time = new Date(change.at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+      feed.prepend(h("li", { attrs: { title: `change #${change.seq}` } }, h("span", { class: "feed-time", text: time }), " ", describe(change, model)));
     }
     while (feed.childElementCount > 50) feed.lastElementChild?.remove();
     if (added.length > 0) {
@@ -94,15 +97,33 @@ export class LiveView {
   }
 
   private presence(presence: PresenceEvent): void {
-    const others = Math.max(0, presence.viewers - 1);
-    const names = presence.users.length ? ` — ${presence.users.join(", ")}` : "";
+    this.lastPresence = presence;
+    this.renderPresence();
+  }
+
+  /**
+   * Who is viewing: the signed-in names and a count of the rest. Only while live: when the channel is down the
+   * header says Offline or Reconnecting and no count, since any count would be stale.
+   */
+  private renderPresence(): void {
+    const element = byId("presence");
+    const presence = this.lastPresence;
+    if (this.state !== "live" || !presence) {
+      element.textContent = "";
+      element.title = "";
+      return;
+    }
     const anonymous = Math.max(0, presence.viewers - presence.users.length);
-    byId("presence").textContent = others === 0
+    const names = presence.users.join(", ");
+    element.textContent = presence.viewers <= 1
       ? "Only you are viewing"
-      : `${presence.viewers} viewing${names}${presence.users.length && anonymous ? ` + ${anonymous} anonymous` : ""}`;
+      : `Viewing: ${names}${names && anonymous ? " + " : ""}${anonymous ? `${anonymous} anonymous` : ""}`;
+    element.title = `${presence.viewers} open view${presence.viewers === 1 ? "" : "s"}`;
   }
 
   private connection(state: ConnectionState): void {
+    this.state = state;
+    this.renderPresence();
     const element = byId("connection");
     element.className = `conn conn-${state}`;
     element.textContent = { connecting: "Connecting…", live: "Live", reconnecting: "Reconnecting…", offline: "Offline" }[state];
@@ -110,6 +131,24 @@ export class LiveView {
   }
 }
 
-function describe(kind: string): string {
-  return ({ NodeUpserted: "node saved", NodeRemoved: "node removed", EdgeUpserted: "edge saved", EdgeRemoved: "edge removed", GraphReloaded: "graph reloaded" } as Record<string, string>)[kind] ?? kind;
+/** A change as a sentence: "ana annotated NATO → NATO intervention in the Balkans". */
+export function describe(change: Change | ChangeEvent, model: ViewModel): string {
+  const name = (id: string) => model.nodes.get(id)?.name ?? id;
+  const relation = (id: string) => {
+    const edge = ("edge" in change ? change.edge : null) ?? model.edges.get(id);
+    return edge ? `${name(edge.source)} → ${name(edge.target)}` : "a relation";
+  };
+  const annotation = "annotation" in change ? change.annotation : null;
+  const target = annotation ? (annotation.targetKind === "edge" ? relation(annotation.targetId) : name(annotation.targetId)) : null;
+  switch (change.kind) {
+    case "NodeUpserted": return `${name(change.entityId)} added or updated`;
+    case "NodeRemoved": return `${name(change.entityId)} removed`;
+    case "EdgeUpserted": return `Relation ${relation(change.entityId)} added or updated`;
+    case "EdgeRemoved": return `Relation ${relation(change.entityId)} removed`;
+    case "GraphReloaded": return "The graph was reloaded";
+    case "AnnotationAdded": return annotation ? `${annotation.author} annotated ${target}` : "An annotation was added";
+    case "AnnotationChanged": return annotation ? `${annotation.author}’s annotation on ${target} was edited` : "An annotation was edited";
+    case "AnnotationRemoved": return annotation ? `${annotation.author}’s annotation on ${target} was deleted` : "An annotation was deleted";
+    default: return String(change.kind);
+  }
 }

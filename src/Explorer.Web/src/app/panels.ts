@@ -1,9 +1,9 @@
-import { api, orNull } from "../api";
+import { api, ApiError, orNull } from "../api";
 import type { AnnotationsView } from "../annotations/view";
 import type { EdgeRecord, GraphPath, NodeRecord, SearchHit } from "../types";
 import { byId, h, replace } from "../ui/dom";
 import { evidenceList, kindTag, relationLine } from "../ui/panel";
-import { PAGE, type ExplorerView, type PathResult } from "./view";
+import { isStartView, PAGE, type ExplorerView, type PathResult } from "./view";
 
 // The side panel: help, search results, paths hop by hop, a node's details, an edge's evidence and
 // annotations. It shows the view's state; every button calls an action on the view.
@@ -28,6 +28,8 @@ export class Panels {
       void this.renderNodePanel(selected.slice(2));
     } else if (selected.startsWith("e:") && model.graph.hasEdge(selected.slice(2))) {
       void this.renderEdgePanel(selected.slice(2));
+    } else if (this.view.error) {
+      this.renderErrorPanel(this.view.error);
     } else if (path) {
       this.renderPathPanel(path);
     } else if (searchResults) {
@@ -39,11 +41,26 @@ export class Panels {
 
   private renderHelpPanel(): void {
     const graph = this.view.model.graph;
-    replace(this.panel, h("section", {},
-      h("h2", { text: "Explore" }),
+    const start = isStartView(this.view.state);
+    replace(this.panel, h("section", { attrs: { "aria-label": "Help" } },
+      h("h2", { text: start ? "Who conducted which missions" : "Explore" }),
+      start ? h("p", { text: "The essay’s actors (NATO, the African Union, the UN, the United States) and the missions they conducted. A label’s “N more” counts the relations not drawn yet: click the node, then Expand." }) : null,
       h("p", { text: "Type a name in the search box (press / to get there), or ask a question like “NATO to Balkans” or “neighbors of NATO”." }),
       h("p", { text: "Click a node for its details and to expand its neighborhood; click an edge for its evidence. Drag a node to pin it." }),
       h("p", { class: "muted", text: `${graph.order} nodes and ${graph.size} edges in view.` })));
+  }
+
+  /** A question that failed: what went wrong, and the names the server suggests, one click each. */
+  private renderErrorPanel(error: unknown): void {
+    const problem = error instanceof ApiError ? error.problem : null;
+    const names = [...(problem?.candidates ?? []), ...(problem?.suggestions ?? [])];
+    replace(this.panel, h("section", { attrs: { "aria-label": "Error" } },
+      h("h2", { text: problem?.title ?? "Something went wrong" }),
+      h("p", { text: problem?.detail ?? String(error) }),
+      names.length ? h("h3", { text: problem?.candidates?.length ? "Which one did you mean?" : "Did you mean" }) : null,
+      names.length ? h("ul", { class: "results", attrs: { "aria-label": "Suggestions" } }, ...names.map((n) => h("li", {},
+        kindTag(n.kind), " ",
+        h("button", { class: "link", text: n.name, attrs: { type: "button" }, on: { click: () => this.view.pickSuggestion(n.id, problem?.field) } })))) : null));
   }
 
   private renderSearchPanel(interpretation: string, hits: SearchHit[]): void {
@@ -58,9 +75,18 @@ export class Panels {
 
   private renderPathPanel(result: PathResult): void {
     const response = result.response;
+    const state = this.view.state;
     const section = h("section", { attrs: { "aria-label": "Paths" } },
       h("h2", { text: result.interpretation }),
-      h("p", { class: "muted", text: response.paths.length === 0 ? response.reason ?? "No path found." : `${response.paths.length} path${response.paths.length > 1 ? "s" : ""} (${response.mode})` }));
+      h("p", { class: response.paths.length === 0 ? "notice" : "muted", text: response.paths.length === 0 ? response.reason ?? "No path found." : `${response.paths.length} path${response.paths.length > 1 ? "s" : ""} (${response.mode})` }));
+    if (response.paths.length === 0) {
+      const filtered = state.types.length + state.kinds.length + state.avoid.length > 0;
+      section.appendChild(h("p", { class: "muted", text: `Searched within ${state.maxHops} hop${state.maxHops === 1 ? "" : "s"}${filtered ? ", with filters on" : ""}.` }));
+      section.appendChild(h("div", { class: "actions" },
+        state.maxHops < 6 ? h("button", { class: "primary", text: "Try 6 hops", attrs: { type: "button" }, on: { click: () => this.view.retryWith({ maxHops: 6 }) } })
+          : state.maxHops < 10 ? h("button", { class: "primary", text: "Try 10 hops", attrs: { type: "button" }, on: { click: () => this.view.retryWith({ maxHops: 10 }) } }) : null,
+        filtered ? h("button", { text: "Without filters", attrs: { type: "button" }, on: { click: () => this.view.retryWith({ types: [], kinds: [], avoid: [] }) } }) : null));
+    }
     const nodes = new Map(response.nodes.map((n) => [n.id, n] as const));
     for (const [id, record] of this.view.model.nodes) if (!nodes.has(id)) nodes.set(id, record);
     const edges = new Map(response.edges.map((e) => [e.id, e] as const));
@@ -120,7 +146,7 @@ export class Panels {
           h("button", { text: expanded ? "Expand again" : "Expand", class: "primary", attrs: { type: "button" }, on: { click: () => void view.expandNode(id, expanded?.types ?? []) } }),
           expanded || view.model.graph.hasNode(id) ? h("button", { text: expanded ? "Collapse" : "Hide", attrs: { type: "button" }, on: { click: () => view.collapseNode(id) } }) : null,
           more > 0 ? h("button", { text: `${more} more`, attrs: { type: "button", "aria-label": `Show ${Math.min(PAGE, more)} more of ${more} hidden neighbors` }, on: { click: () => void view.expandNode(id, expanded?.types ?? [], true) } }) : null,
-          h("button", { text: pinned ? "Unpin" : "Pin", attrs: { type: "button" }, on: { click: () => { view.renderer.setPinned(id, !pinned); void this.renderNodePanel(id); } } }),
+          h("button", { text: pinned ? "Unpin" : "Pin", attrs: { type: "button" }, on: { click: () => view.setPinned(id, !pinned) } }),
           h("button", { text: "Path from here", attrs: { type: "button" }, on: { click: () => { byId<HTMLInputElement>("path-from").value = node.id; byId<HTMLInputElement>("path-to").focus(); } } }),
           h("button", { text: "Path to here", attrs: { type: "button" }, on: { click: () => { byId<HTMLInputElement>("path-to").value = node.id; byId<HTMLInputElement>("path-from").focus(); } } })),
         Object.keys(counts).length ? h("h3", { text: "Edges by type" }) : null,

@@ -3,7 +3,7 @@ import { Layout } from "../layout";
 import { QUERY_PART, ViewModel } from "../model";
 import { Renderer } from "../renderer";
 import {
-  collapse, decodeView, emptyView, encodeView, expand, hasPathQuestion, morePages, type Expansion, type ViewState,
+  collapse, decodeView, DEFAULTS, emptyView, encodeView, expand, hasPathQuestion, morePages, takesK, type Expansion, type PathMode, type ViewState,
 } from "../state";
 import type { EdgeRecord, NodeRecord, PathsResponse, SearchHit } from "../types";
 import { byId } from "../ui/dom";
@@ -13,8 +13,12 @@ import { byId } from "../ui/dom";
 
 /** Neighbors per page when expanding; a supernode shows "N more" instead of flooding the canvas. */
 export const PAGE = 25;
-/** What an empty URL shows: the seed's best-connected actor and its first page of neighbors. */
-const START: Expansion = { id: "nato", types: [], pages: 1 };
+/**
+ * What an empty URL shows: the story of the essay, its actors and the missions they conducted (NATO, the
+ * African Union, the UN, the United States), rather than one organization's member list. An actor missing
+ * from the dataset is simply left out.
+ */
+const START: Expansion[] = ["nato", "african-union", "un", "united-states"].map((id) => ({ id, types: ["CONDUCTED"], pages: 1 }));
 
 export function isStartView(state: ViewState): boolean {
   return !state.q && !hasPathQuestion(state) && state.expanded.length === 0;
@@ -53,9 +57,16 @@ export class ExplorerView {
   state: ViewState = emptyView();
   path: PathResult | null = null;
   searchResults: { interpretation: string; hits: SearchHit[] } | null = null;
+  /** The last question's failure (shown in the panel until the next answer). */
+  error: unknown = null;
   readonly expansionInfo = new Map<string, ExpansionInfo>();
   peers!: ViewPeers;
   private viewLoads = 0;
+  /** How many view loads have finished (with a view or an error): for tests waiting on an answer. */
+  loadsDone = 0;
+  /** The analyst moved the camera since the view was loaded (so it is not fitted automatically). */
+  private userCamera = false;
+  private cameraTimer = 0;
   private readonly message = byId("canvas-message");
 
   constructor() {
@@ -65,10 +76,68 @@ export class ExplorerView {
       clickStage: () => this.clearSelection(),
       pinned: (id) => {
         this.layout.stop();
-        if (this.state.selected === `n:${id}`) void this.peers.renderNodePanel(id);
+        this.setPinned(id, true);
       },
     });
     this.layout = new Layout(this.model.graph);
+    // The view is fitted whenever the layout settles, unless the analyst has moved the camera since.
+    this.layout.onStop = () => this.settled();
+    const container = byId("graph");
+    let pressing = false;
+    container.addEventListener("wheel", () => this.cameraMovedByUser(), { passive: true });
+    container.addEventListener("pointerdown", () => (pressing = true), { passive: true });
+    window.addEventListener("pointerup", () => (pressing = false), { passive: true });
+    this.renderer.sigma.getCamera().on("updated", () => {
+      if (pressing) this.cameraMovedByUser();
+      if (!this.userCamera) return;
+      window.clearTimeout(this.cameraTimer);
+      this.cameraTimer = window.setTimeout(() => {
+        const { x, y, ratio } = this.renderer.sigma.getCamera().getState();
+        this.state.camera = { x, y, ratio };
+        this.pushUrl(true);
+      }, 300);
+    });
+  }
+
+  /** The analyst moved the camera (wheel, drag, zoom buttons): stop fitting automatically. */
+  cameraMovedByUser(): void {
+    this.userCamera = true;
+  }
+
+  /** Back to automatic fitting (the Fit button). */
+  fit(): void {
+    this.userCamera = false;
+    this.state.camera = null;
+    this.renderer.fit();
+    this.pushUrl(true);
+  }
+
+  private settled(): void {
+    if (this.state.camera && !this.userCamera) {
+      // A link's camera: applied once the layout has placed the nodes it frames.
+      this.userCamera = true;
+      this.renderer.sigma.getCamera().setState(this.state.camera);
+    } else if (!this.userCamera) {
+      this.renderer.fit();
+    }
+  }
+
+  setPinned(id: string, pinned: boolean): void {
+    this.renderer.setPinned(id, pinned);
+    this.state.pins = this.state.pins.filter((p) => p.id !== id);
+    if (pinned && this.model.graph.hasNode(id)) {
+      const { x, y } = this.model.graph.getNodeAttributes(id);
+      this.state.pins.push({ id, x, y });
+    }
+    this.pushUrl(true);
+    if (this.state.selected === `n:${id}`) void this.peers.renderNodePanel(id);
+  }
+
+  private applyPins(): void {
+    for (const pin of this.state.pins) {
+      if (!this.model.graph.hasNode(pin.id)) continue;
+      this.model.graph.mergeNodeAttributes(pin.id, { x: pin.x, y: pin.y, fixed: true });
+    }
   }
 
   // ----- loading -----
@@ -80,14 +149,13 @@ export class ExplorerView {
     this.peers.fillForms();
     this.setMessage("Loading…");
     const isEmpty = isStartView(state);
-    const expansions = isEmpty ? [START] : state.expanded;
-    if (isEmpty && !state.selected) this.state.selected = `n:${START.id}`;
     try {
-      const [question, pages] = await Promise.all([
-        this.fetchQuestion(state),
-        Promise.all(expansions.map((e) => this.fetchExpansion(e).catch(() => null))),
-      ]);
+      // The question first: a "neighbors of X" phrase becomes an expansion of X, paged like Expand.
+      const question = await this.fetchQuestion(state);
+      const expansions = isEmpty ? START : this.state.expanded;
+      const pages = await Promise.all(expansions.map((e) => this.fetchExpansion(e).catch(() => null)));
       if (load !== this.viewLoads) return;
+      this.error = null;
       for (const key of this.model.partKeys()) this.model.dropPart(key);
       this.model.hidden.clear();
       for (const id of state.hidden) this.model.hidden.add(id);
@@ -96,13 +164,30 @@ export class ExplorerView {
         if (!result) return;
         result.forEach((page, p) => this.model.addToPart(`x:${expansions[i]!.id}#${p}`, page.nodes, page.edges));
       });
+      this.applyPins();
       this.applyGraph();
-      this.setMessage(this.model.graph.order === 0 ? "Nothing to show yet: search for a name, or ask “NATO to Balkans”." : "");
-      if (!options.keepCamera) this.renderer.fit();
+      const noPath = this.path && this.path.response.paths.length === 0 ? this.path.response.reason ?? "No path within these bounds." : null;
+      this.setMessage(noPath ?? (this.model.graph.order === 0 ? "Nothing to show yet: search for a name, or ask “NATO to Balkans”." : ""), noPath !== null);
+      if (!options.keepCamera) {
+        this.userCamera = false;
+        if (this.state.camera) {
+          if (!this.layout.isRunning) this.settled();
+        } else this.renderer.fit();
+      }
       this.restoreSelection();
     } catch (error) {
       if (load !== this.viewLoads) return;
+      // An answer that failed replaces the last one too: no stale results under an error.
+      this.path = null;
+      this.searchResults = null;
+      this.error = error;
+      this.model.dropPart(QUERY_PART);
+      this.state.selected = "";
+      this.renderer.select(null);
+      this.applyGraph();
       this.showError(error);
+    } finally {
+      if (load === this.viewLoads) this.loadsDone++;
     }
   }
 
@@ -115,33 +200,49 @@ export class ExplorerView {
   private async fetchQuestion(state: ViewState): Promise<{ nodes: NodeRecord[]; edges: EdgeRecord[] } | null> {
     this.path = null;
     this.searchResults = null;
-    if (hasPathQuestion(state)) {
-      const response = await api.paths({
-        from: state.from, to: state.to, mode: state.mode, k: state.mode === "k" ? state.k : undefined,
-        maxHops: state.maxHops, types: state.types, kinds: state.kinds, avoid: state.avoid,
-      });
+    if (hasPathQuestion(state) && !state.q) {
+      const response = await this.fetchPaths(state);
       this.path = { response, focus: 0, interpretation: `Paths from ${response.from.name} to ${response.to.name}` };
       return response;
     }
     if (state.q) {
       const answer = await api.query(state.q);
       if (answer.kind === "path") {
-        this.path = { response: answer, focus: 0, interpretation: answer.interpretation };
-        // The phrase named the ends: the path bar now holds them, so mode and filters apply to it.
+        // The phrase named the ends and chose the mode ("how is X related to Y" ranks k paths, with the
+        // server's default k): the path bar now holds them, so the controls show what produced the view, the
+        // link restores it, and mode, hops and filters apply to it from here on.
         this.state.from = answer.from.id;
         this.state.to = answer.to.id;
+        this.state.mode = answer.mode as PathMode;
+        this.state.k = DEFAULTS.k;
         this.peers.fillForms();
-        return answer;
+        const narrowed = state.types.length + state.kinds.length + state.avoid.length > 0 || state.maxHops !== DEFAULTS.maxHops;
+        const response = narrowed ? await this.fetchPaths(this.state) : answer;
+        this.path = { response, focus: 0, interpretation: answer.interpretation };
+        return response;
       }
       if (answer.kind === "neighborhood") {
-        this.state.expanded = expand(this.state.expanded, answer.center.id);
-        this.expansionInfo.set(answer.center.id, { total: sum(answer.countsByType), shown: answer.nodes.length - 1, countsByType: answer.countsByType });
-        return { nodes: answer.nodes, edges: answer.edges };
+        // Paged like Expand (its first page, then "N more"), with the center selected to show the count.
+        if (!this.state.expanded.some((e) => e.id === answer.center.id)) this.state.expanded = expand(this.state.expanded, answer.center.id);
+        if (!this.state.selected) this.state.selected = `n:${answer.center.id}`;
+        return { nodes: [answer.center], edges: [] };
       }
       this.searchResults = { interpretation: answer.interpretation, hits: answer.results };
+      // A name that matches one node exactly shows that node and its neighbors; the panel lists the rest.
+      const top = answer.results[0];
+      if (top && top.match === "Exact" && answer.results[1]?.match !== "Exact") {
+        if (!this.state.expanded.some((e) => e.id === top.id)) this.state.expanded = expand(this.state.expanded, top.id);
+      }
       return null;
     }
     return null;
+  }
+
+  private fetchPaths(state: ViewState) {
+    return api.paths({
+      from: state.from, to: state.to, mode: state.mode, k: takesK(state.mode) ? state.k : undefined,
+      maxHops: state.maxHops, types: state.types, kinds: state.kinds, avoid: state.avoid,
+    });
   }
 
   /** Every loaded page of one expansion. */
@@ -162,12 +263,28 @@ export class ExplorerView {
   /** Graph changed structurally: sync, highlight, lay out, redraw what depends on it. */
   applyGraph(): void {
     const added = this.model.sync();
+    this.renderer.setMore(this.hiddenNeighbors());
     this.renderer.sigma.setCustomBBox(null);
     this.updateHighlight();
     if (added.length > 0) this.layout.start();
     this.peers.renderPanel();
     this.peers.scheduleAnnotationCounts();
     this.peers.updateNames();
+  }
+
+  /** Expanded nodes with more neighbors than drawn, and how many more ("N more" on the canvas and panel). */
+  hiddenNeighbors(): Map<string, number> {
+    const more = new Map<string, number>();
+    const graph = this.model.graph;
+    const expanded = isStartView(this.state) ? START : this.state.expanded;
+    for (const { id } of expanded) {
+      const info = this.expansionInfo.get(id);
+      if (!info || !graph.hasNode(id)) continue;
+      // Edges the node has in the store, less the edges drawn at it.
+      const n = Math.max(0, sum(info.countsByType) - graph.degree(id));
+      if (n > 0) more.set(id, n);
+    }
+    return more;
   }
 
   updateHighlight(): void {
@@ -196,10 +313,9 @@ export class ExplorerView {
 
   // ----- actions -----
 
-  async ask(phrase: string): Promise<void> {
-    // The neighborhoods already open stay as context: a path shows highlighted, the rest dimmed.
-    const expanded = isStartView(this.state) ? [START] : this.state.expanded;
-    const state: ViewState = { ...this.state, q: phrase, from: "", to: "", expanded, hidden: [], selected: "" };
+  async ask(phrase: string, bounds: Partial<Pick<ViewState, "maxHops" | "avoid" | "types" | "kinds">> = {}): Promise<void> {
+    // Each answer replaces the last: a new question starts from an empty canvas, within the path bar's bounds.
+    const state: ViewState = { ...this.state, ...bounds, q: phrase, from: "", to: "", expanded: [], hidden: [], selected: "", camera: null, pins: [] };
     await this.loadView(state, { keepCamera: false });
     this.pushUrl();
   }
@@ -209,8 +325,9 @@ export class ExplorerView {
       this.setMessage("Give both ends of the path: From and To.", true);
       return;
     }
-    const expanded = isStartView(this.state) ? [START] : this.state.expanded;
-    const state: ViewState = { ...this.state, ...form, q: "", expanded, selected: "" };
+    // Asking the same ends again (other mode, hops, filters) keeps the analyst's expansions; new ends replace them.
+    const same = form.from === this.state.from && form.to === this.state.to;
+    const state: ViewState = { ...this.state, ...form, q: "", expanded: same ? this.state.expanded : [], hidden: same ? this.state.hidden : [], selected: same ? this.state.selected : "", camera: null };
     await this.loadView(state, { keepCamera: false });
     this.pushUrl();
   }
@@ -223,6 +340,20 @@ export class ExplorerView {
     this.peers.fillForms();
     this.applyGraph();
     this.pushUrl();
+  }
+
+  /** Re-asks the current question with other bounds (the no-path panel's "Try 6 hops"). */
+  retryWith(change: Partial<Pick<ViewState, "maxHops" | "types" | "kinds" | "avoid">>): void {
+    void this.loadView({ ...this.state, ...change }, { keepCamera: false }).then(() => this.pushUrl());
+  }
+
+  /** A suggested name picked after an unknown or ambiguous one: it replaces the end that failed, or is shown. */
+  pickSuggestion(id: string, field: string | undefined): void {
+    if (!this.state.q && (field === "from" || field === "to") && hasPathQuestion(this.state)) {
+      void this.findPath({ ...this.state, [field]: id });
+    } else {
+      void this.loadView({ ...emptyView(), types: this.state.types, kinds: this.state.kinds, expanded: [{ id, types: [], pages: 1 }], selected: `n:${id}` }, { keepCamera: false }).then(() => this.pushUrl());
+    }
   }
 
   /** Filters changed: re-run the question and the expansions. */

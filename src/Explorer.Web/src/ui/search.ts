@@ -56,6 +56,8 @@ export class SearchBox {
   }
 
   private schedule(): void {
+    // What was suggested for the old text no longer applies: hide it until the new suggestions arrive.
+    this.close();
     window.clearTimeout(this.timer);
     this.timer = window.setTimeout(() => void this.suggest(), 120);
   }
