@@ -30,7 +30,7 @@ public sealed class MentionFinder(IGraphStore store)
     private readonly Dictionary<string, Node?> _resolved = new(StringComparer.Ordinal);
 
     /// <summary>The mentions in <paramref name="sentence"/>, in text order, none overlapping.</summary>
-    public async Task<IReadOnlyList<Mention>> FindAsync(Sentence sentence, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<Mention>> FindAsync(SentenceSpan sentence, CancellationToken cancellationToken = default)
     {
         var words = Words(sentence);
         var candidates = new List<(int First, int Count, int End, Node Node)>();
@@ -103,7 +103,7 @@ public sealed class MentionFinder(IGraphStore store)
     }
 
     /// <summary>The node is named (not only id'd) by this key, and an acronym key is written in capitals.</summary>
-    private static bool Admissible(Node node, string key, Sentence sentence, int start, int end)
+    private static bool Admissible(Node node, string key, SentenceSpan sentence, int start, int end)
     {
         var named = false;
         var acronymOnly = true;
@@ -158,7 +158,7 @@ public sealed class MentionFinder(IGraphStore store)
     /// </summary>
     private readonly record struct Word(int Start, int End, string Normalized, string? Stripped, int Possessive);
 
-    private static List<Word> Words(Sentence sentence)
+    private static List<Word> Words(SentenceSpan sentence)
     {
         var text = sentence.Text;
         var words = new List<Word>();

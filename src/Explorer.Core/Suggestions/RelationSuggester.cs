@@ -49,7 +49,7 @@ public static class RelationSuggester
     }
 
     /// <summary>The suggestions of one sentence given its mentions (in text order, not overlapping).</summary>
-    internal static IEnumerable<Suggestion> Suggest(Sentence sentence, IReadOnlyList<Mention> mentions)
+    internal static IEnumerable<Suggestion> Suggest(SentenceSpan sentence, IReadOnlyList<Mention> mentions)
     {
         // Each node once, at its first mention.
         var firsts = new List<Mention>();
@@ -94,7 +94,7 @@ public static class RelationSuggester
     }
 
     /// <summary>The normalized words strictly between two mentions that lie in no mention.</summary>
-    private static List<string> Between(Sentence sentence, IReadOnlyList<Mention> mentions, Mention a, Mention b)
+    private static List<string> Between(SentenceSpan sentence, IReadOnlyList<Mention> mentions, Mention a, Mention b)
     {
         var from = a.Start + a.Length - sentence.Start;
         var to = b.Start - sentence.Start;
@@ -118,7 +118,7 @@ public static class RelationSuggester
         return words;
     }
 
-    private static string IdOf(Sentence sentence, string a, string b)
+    private static string IdOf(SentenceSpan sentence, string a, string b)
     {
         var (first, second) = string.CompareOrdinal(a, b) <= 0 ? (a, b) : (b, a);
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{sentence.Start}\n{sentence.Text}\n{first}\n{second}"));

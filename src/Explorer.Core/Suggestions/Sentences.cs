@@ -3,7 +3,7 @@ using System.Collections.Frozen;
 namespace Explorer.Suggestions;
 
 /// <summary>One sentence of a document: where it starts, how long it is, and its text (a verbatim substring).</summary>
-public sealed record Sentence(int Start, int Length, string Text);
+public sealed record SentenceSpan(int Start, int Length, string Text);
 
 /// <summary>
 /// Splits a document into sentences, each a verbatim substring of the text (so it can be quoted as evidence).
@@ -42,9 +42,9 @@ public static class SentenceSplitter
         "Yet", "As", "After", "Before", "Since", "While", "When", "Although", "Many", "Some", "Other", "Each",
     ], StringComparer.Ordinal);
 
-    public static IReadOnlyList<Sentence> Split(string text)
+    public static IReadOnlyList<SentenceSpan> Split(string text)
     {
-        var sentences = new List<Sentence>();
+        var sentences = new List<SentenceSpan>();
         var lineStart = 0;
         var blockStart = 0;
         while (lineStart <= text.Length)
@@ -67,7 +67,7 @@ public static class SentenceSplitter
         return sentences;
     }
 
-    private static void SplitBlock(string text, int start, int end, List<Sentence> sentences)
+    private static void SplitBlock(string text, int start, int end, List<SentenceSpan> sentences)
     {
         start = SkipMarkers(text, start, end, out var markdownHeading);
         if (markdownHeading || start >= end || IsHeadingLine(text, start, end))
@@ -168,7 +168,7 @@ public static class SentenceSplitter
         return s_sentenceOpeners.Contains(text[nextWord..nextEnd]);
     }
 
-    private static void Add(string text, int start, int end, List<Sentence> sentences)
+    private static void Add(string text, int start, int end, List<SentenceSpan> sentences)
     {
         while (start < end && char.IsWhiteSpace(text[start]))
         {
@@ -188,7 +188,7 @@ public static class SentenceSplitter
 
         if (hasLetter)
         {
-            sentences.Add(new Sentence(start, end - start, text[start..end]));
+            sentences.Add(new SentenceSpan(start, end - start, text[start..end]));
         }
     }
 

@@ -78,7 +78,7 @@ internal static class SuggestionBenchmark
                 foreach (var quote in edge.Evidence.Where(v => v.SourceId == EssayId).Select(v => v.Quote))
                 {
                     var at = essayText.IndexOf(quote, StringComparison.Ordinal);
-                    var mentions = await finder.FindAsync(new Sentence(Math.Max(at, 0), quote.Length, quote));
+                    var mentions = await finder.FindAsync(new SentenceSpan(Math.Max(at, 0), quote.Length, quote));
                     var ends = (mentions.Any(m => m.NodeId == edge.Source) ? 1 : 0) + (mentions.Any(m => m.NodeId == edge.Target) ? 1 : 0);
                     best = Math.Max(best, ends);
                 }
