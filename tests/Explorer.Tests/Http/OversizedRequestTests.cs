@@ -74,11 +74,11 @@ public sealed class OversizedRequestTests(KestrelExplorerFactory factory) : ICla
     [InlineData("GET /api/nodes/nato%00 HTTP/1.1")]
     [InlineData("GET * HTTP/1.1")]
     [InlineData("GET /api/search?q=nato HTTP/9.9")]
-    public async Task WhatKestrelRefusesItselfIsAnEmptyBadRequest(string requestLine)
+    public async Task WhatKestrelRefusesItselfGetsItsEmptyAnswer(string requestLine)
     {
         var (status, _, body) = await SendAsync($"{requestLine}\r\nHost: localhost\r\n\r\n");
 
-        Assert.True(status is 400 or 505, $"{status}: {body}");
+        Assert.True(status is 400 or 405 or 505, $"{status}: {body}");
         Assert.Equal("", body);
     }
 
