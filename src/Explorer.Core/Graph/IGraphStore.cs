@@ -40,7 +40,8 @@ public interface IGraphStore : IAsyncDisposable
     /// <summary>How many nodes and edges the store holds. Cheap: health checks and startup banners call it.</summary>
     Task<GraphCounts> CountAsync(CancellationToken cancellationToken = default);
 
-    Task<IReadOnlyList<SearchHit>> SearchAsync(SearchQuery query, CancellationToken cancellationToken = default);
+    /// <summary>Nodes matching a name, ranked (exact, prefix, tokens, typo-tolerant), and whether the candidates were cut.</summary>
+    Task<SearchResults> SearchAsync(SearchQuery query, CancellationToken cancellationToken = default);
 
     /// <summary>Nodes whose id, name or alias equals the term after normalization (case, accents, punctuation).</summary>
     Task<IReadOnlyList<Node>> ResolveAsync(string term, CancellationToken cancellationToken = default);
