@@ -10,6 +10,7 @@ using Explorer.Server.Query;
 using Explorer.Server.Search;
 using Explorer.Server.Sources;
 using Explorer.Server.Telemetry;
+using Explorer.Server.Timeline;
 using Explorer.Server.Web;
 using Scalar.AspNetCore;
 
@@ -68,6 +69,7 @@ public static class ExplorerApp
         reads.MapSources();
         reads.MapPaths();
         reads.MapQuery();
+        reads.MapTimeline();
         reads.MapChanges();
         reads.MapLive();
 

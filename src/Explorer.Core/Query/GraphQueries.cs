@@ -72,6 +72,13 @@ public sealed class GraphQueries(IGraphStore store)
     public Task<IReadOnlyList<SourceInfo>> SourcesAsync(CancellationToken cancellationToken = default) =>
         store.ListSourcesAsync(cancellationToken);
 
+    /// <summary>The dates the graph spans (see <see cref="Timeline"/>).</summary>
+    public async Task<Timeline> TimelineAsync(CancellationToken cancellationToken = default)
+    {
+        var range = store.SupportsAsOf ? await store.GetDateRangeAsync(cancellationToken) : null;
+        return new Timeline(store.SupportsAsOf, range?.Earliest, range?.Latest);
+    }
+
     /// <summary>A source document with its full text, by id.</summary>
     public async Task<Outcome<SourceDocument>> SourceAsync(string id, CancellationToken cancellationToken = default) =>
         await store.GetSourceAsync(id, cancellationToken) is { } source
@@ -355,7 +362,7 @@ public sealed class GraphQueries(IGraphStore store)
                     var answer = await PathsAsync(new PathRequest { From = from, To = to, AsOf = asOf }, cancellationToken);
                     if (answer.Value is not null)
                     {
-                        return new QueryAnswer.Paths($"paths from '{from}' to '{to}'{AsOfText(asOf)}", answer.Value);
+                        return new QueryAnswer.Paths($"paths from '{from}' to '{to}'{AsOfText(asOf)}", answer.Value) { AsOf = Trimmed(asOf) };
                     }
 
                     firstProblem ??= answer.Problem;
@@ -366,20 +373,22 @@ public sealed class GraphQueries(IGraphStore store)
             case NeighborsPhrase neighbors:
                 var neighborhood = await NeighborhoodAsync(new NeighborhoodRequest { Id = neighbors.Node, Types = neighbors.Types, AsOf = asOf }, cancellationToken);
                 return neighborhood.Value is not null
-                    ? new QueryAnswer.Neighbors($"{(neighbors.Types == "MEMBER_OF" ? "members" : "neighbors")} of '{neighbors.Node}'{AsOfText(asOf)}", neighborhood.Value)
+                    ? new QueryAnswer.Neighbors($"{(neighbors.Types == "MEMBER_OF" ? "members" : "neighbors")} of '{neighbors.Node}'{AsOfText(asOf)}", neighborhood.Value) { AsOf = Trimmed(asOf) }
                     : neighborhood.Problem!;
 
             default:
                 var search = await SearchAsync(new SearchRequest { Q = phrase.Trim(), AsOf = asOf }, cancellationToken);
                 return search.Value is not null
-                    ? new QueryAnswer.Search($"search for '{phrase.Trim()}'{AsOfText(asOf)}", search.Value)
+                    ? new QueryAnswer.Search($"search for '{phrase.Trim()}'{AsOfText(asOf)}", search.Value) { AsOf = Trimmed(asOf) }
                     : search.Problem!;
         }
     }
 
     private static NodeRef Ref(Node node) => new(node.Id, node.Kind, node.Name);
 
-    private static string AsOfText(string? asOf) => asOf is null ? "" : $" as of {asOf.Trim()}";
+    private static string AsOfText(string? asOf) => Trimmed(asOf) is { } date ? $" as of {date}" : "";
+
+    private static string? Trimmed(string? asOf) => string.IsNullOrWhiteSpace(asOf) ? null : asOf.Trim();
 
     /// <summary>An as-of date: YYYY, YYYY-MM or YYYY-MM-DD (a whole year, month or day); null when not given.</summary>
     private bool TryParseAsOf(string? text, out PartialDate? asOf, out QueryProblem? problem)
