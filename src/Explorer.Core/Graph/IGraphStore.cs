@@ -43,7 +43,8 @@ public interface IGraphStore : IAsyncDisposable
     /// <summary>The earliest and latest date any node or edge carries (what a time slider spans); null when nothing is dated, or the store cannot answer as-of queries.</summary>
     Task<DateRange?> GetDateRangeAsync(CancellationToken cancellationToken = default) => Task.FromResult<DateRange?>(null);
 
-    Task<IReadOnlyList<SearchHit>> SearchAsync(SearchQuery query, CancellationToken cancellationToken = default);
+    /// <summary>Nodes matching a name, ranked (exact, prefix, tokens, typo-tolerant), and whether the candidates were cut.</summary>
+    Task<SearchResults> SearchAsync(SearchQuery query, CancellationToken cancellationToken = default);
 
     /// <summary>Nodes whose id, name or alias equals the term after normalization (case, accents, punctuation).</summary>
     Task<IReadOnlyList<Node>> ResolveAsync(string term, CancellationToken cancellationToken = default);

@@ -32,7 +32,7 @@ public abstract record QueryAnswer
     public sealed record Neighbors(string Interpretation, Neighborhood Neighborhood) : QueryAnswer(Interpretation);
 
     /// <summary>Anything else: a search.</summary>
-    public sealed record Search(string Interpretation, IReadOnlyList<SearchHit> Hits) : QueryAnswer(Interpretation);
+    public sealed record Search(string Interpretation, SearchResults Hits) : QueryAnswer(Interpretation);
 }
 
 /// <summary>The dates the graph spans, for a time slider: whether the store answers as-of queries, and the earliest and latest date any record carries (null when none is dated).</summary>
