@@ -9,6 +9,7 @@ using Explorer.Server.Paths;
 using Explorer.Server.Query;
 using Explorer.Server.Search;
 using Explorer.Server.Sources;
+using Explorer.Server.Suggestions;
 using Explorer.Server.Telemetry;
 using Explorer.Server.Web;
 using Scalar.AspNetCore;
@@ -73,6 +74,7 @@ public static class ExplorerApp
 
         // Each of these sets its own policies: annotations read as above and write as analysts or admins.
         app.MapAnnotations();
+        app.MapSuggestions();
         app.MapAuth();
         app.MapTokens();
         app.MapUsers();
