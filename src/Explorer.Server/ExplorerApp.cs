@@ -11,6 +11,7 @@ using Explorer.Server.Search;
 using Explorer.Server.Sources;
 using Explorer.Server.Suggestions;
 using Explorer.Server.Telemetry;
+using Explorer.Server.Timeline;
 using Explorer.Server.Web;
 using Scalar.AspNetCore;
 
@@ -69,6 +70,7 @@ public static class ExplorerApp
         reads.MapSources();
         reads.MapPaths();
         reads.MapQuery();
+        reads.MapTimeline();
         reads.MapChanges();
         reads.MapLive();
 
