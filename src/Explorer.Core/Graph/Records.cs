@@ -181,13 +181,13 @@ public sealed record EvidenceRecord(string? SourceId, string? Quote)
             return null;
         }
 
-        if (!text.Contains(item.Quote!, StringComparison.Ordinal))
+        if (Quotes.Find(text, item.Quote!) is not { } passage)
         {
-            errors.Add(field + ".quote", $"the quote does not occur verbatim in source '{item.SourceId}': \"{RecordRules.Clip(item.Quote!)}\"");
+            errors.Add(field + ".quote", $"the quote does not occur in source '{item.SourceId}' (whitespace and typographic quotes aside): \"{RecordRules.Clip(item.Quote!)}\"");
             return null;
         }
 
-        return new Evidence(item.SourceId, item.Quote!);
+        return new Evidence(item.SourceId, passage);
     }
 }
 

@@ -439,7 +439,11 @@ internal sealed partial class Neo4jGraphStore : IGraphStore
                 {
                     edges.Add(new Edge(
                         row.String("edge"), row.String("type"), row.String("source"), row.String("target"), Evidence(row.StringOrNull("evidence")),
-                        row.StringOrNull("edgeValidFrom"), row.StringOrNull("edgeValidTo"), Suspensions(row.StringOrNull("suspensions"))));
+                        row.StringOrNull("edgeValidFrom"), row.StringOrNull("edgeValidTo"), Suspensions(row.StringOrNull("suspensions")))
+                    {
+                        Status = Status(row.StringIfAny("edgeStatus")),
+                        Version = row.LongOr("edgeVersion", 1),
+                    });
                 }
             }
 
@@ -468,7 +472,11 @@ internal sealed partial class Neo4jGraphStore : IGraphStore
 
     public async Task<IReadOnlyList<SourceInfo>> ListSourcesAsync(CancellationToken cancellationToken = default) =>
         [.. (await ReadAsync(Cypher.ListSources, Params(("limit", SourceLimit)), cancellationToken)).Records
-            .Select(r => new SourceInfo(r.String("id"), r.String("title"), r.String("kind"), r.StringOrNull("description") ?? ""))];
+            .Select(r => new SourceInfo(r.String("id"), r.String("title"), r.String("kind"), r.StringOrNull("description") ?? "")
+            {
+                Url = r.StringIfAny("url"),
+                Version = r.LongOr("version", 1),
+            })];
 
     // ---- Paths -----------------------------------------------------------------------------------------
 
@@ -865,14 +873,29 @@ internal sealed partial class Neo4jGraphStore : IGraphStore
 
     private static Node ReadNode(QueryRecord r) =>
         new(r.String("id"), Enum.Parse<NodeKind>(r.String("kind")), r.String("name"), r.Strings("aliases"), r.StringOrNull("description") ?? "",
-            r.StringOrNull("validFrom"), r.StringOrNull("validTo"));
+            r.StringOrNull("validFrom"), r.StringOrNull("validTo"))
+        {
+            Version = r.LongOr("version", 1),
+        };
 
     private static Edge ReadEdge(QueryRecord r) =>
         new(r.String("id"), r.String("type"), r.String("source"), r.String("target"), Evidence(r.StringOrNull("evidence")),
-            r.StringOrNull("validFrom"), r.StringOrNull("validTo"), Suspensions(r.StringOrNull("suspensions")));
+            r.StringOrNull("validFrom"), r.StringOrNull("validTo"), Suspensions(r.StringOrNull("suspensions")))
+        {
+            Status = Status(r.StringIfAny("status")),
+            Version = r.LongOr("version", 1),
+        };
+
+    /// <summary>A stored review status; none (edges written before statuses existed, seeded ones) is confirmed.</summary>
+    private static EdgeStatus Status(string? stored) =>
+        stored is not null && Enum.TryParse<EdgeStatus>(stored, out var status) ? status : EdgeStatus.Confirmed;
 
     private static SourceDocument ReadSource(QueryRecord r) =>
-        new(r.String("id"), r.String("title"), r.String("kind"), r.StringOrNull("description") ?? "", r.StringOrNull("text") ?? "");
+        new(r.String("id"), r.String("title"), r.String("kind"), r.StringOrNull("description") ?? "", r.StringOrNull("text") ?? "")
+        {
+            Url = r.StringIfAny("url"),
+            Version = r.LongOr("version", 1),
+        };
 
     private static List<Evidence> Evidence(string? json) =>
         string.IsNullOrEmpty(json) ? [] : JsonSerializer.Deserialize<List<Evidence>>(json, s_json) ?? [];

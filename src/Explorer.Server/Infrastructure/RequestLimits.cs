@@ -26,8 +26,13 @@ internal static class RequestLimits
         {
             // Room for the longest query an endpoint accepts; the middleware below enforces each endpoint's own limit.
             options.Limits.MaxRequestLineSize = MaxCountsQueryStringLength + 8 * 1024;
-            options.Limits.MaxRequestBodySize = 1024 * 1024;
+            // Source documents (up to 5 MB of text) are the largest bodies; the middleware below enforces each endpoint's own limit.
+            options.Limits.MaxRequestBodySize = Sources.SourcesApi.MaxBodyBytes;
         });
+
+    /// <summary>Lets one endpoint accept a larger body than <see cref="MaxRequestBodyBytes"/> (source documents).</summary>
+    public static TBuilder WithBodyLimit<TBuilder>(this TBuilder builder, int maxBytes)
+        where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(new BodyLimit(maxBytes));
 
     /// <summary>Lets one endpoint accept a longer query string than <see cref="MaxQueryStringLength"/>.</summary>
     public static TBuilder WithQueryStringLimit<TBuilder>(this TBuilder builder, int maxLength)
@@ -45,24 +50,25 @@ internal static class RequestLimits
             return;
         }
 
-        if (context.Request.Path.StartsWithSegments("/api") && !await BodyWithinLimitAsync(context))
+        var bodyLimit = context.GetEndpoint()?.Metadata.GetMetadata<BodyLimit>()?.MaxBytes ?? MaxRequestBodyBytes;
+        if (context.Request.Path.StartsWithSegments("/api") && !await BodyWithinLimitAsync(context, bodyLimit))
         {
             await context.WriteProblemAsync(
                 StatusCodes.Status413PayloadTooLarge,
                 "Request body too large",
-                $"The request body is over {MaxRequestBodyBytes / 1024} KB; at most {MaxRequestBodyBytes / 1024} KB are accepted.");
+                $"The request body is over {bodyLimit / 1024} KB; at most {bodyLimit / 1024} KB are accepted.");
             return;
         }
 
         await next(context);
     });
 
-    private static async Task<bool> BodyWithinLimitAsync(HttpContext context)
+    private static async Task<bool> BodyWithinLimitAsync(HttpContext context, int limit)
     {
         var request = context.Request;
         if (request.ContentLength is { } length)
         {
-            return length <= MaxRequestBodyBytes;
+            return length <= limit;
         }
 
         if (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method)
@@ -77,7 +83,7 @@ internal static class RequestLimits
         int read;
         while ((read = await request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
         {
-            if (buffer.Length + read > MaxRequestBodyBytes)
+            if (buffer.Length + read > limit)
             {
                 return false;
             }
@@ -93,4 +99,6 @@ internal static class RequestLimits
     }
 
     private sealed record QueryStringLimit(int MaxLength);
+
+    private sealed record BodyLimit(int MaxBytes);
 }
