@@ -366,6 +366,20 @@ internal sealed partial class EmbeddedGraphStore
         }
     }
 
+    /// <summary>The records analysts have written (they have history): seeding leaves them alone.</summary>
+    private static HashSet<(RecordKind Kind, string Id)> TakenOver(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        var taken = new HashSet<(RecordKind, string)>();
+        using var command = Command(connection, transaction, "SELECT DISTINCT record_kind, id FROM history");
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            taken.Add((Enum.Parse<RecordKind>(reader.GetString(0)), reader.GetString(1)));
+        }
+
+        return taken;
+    }
+
     private static RecordWrite? Refusal(long? currentVersion, long expectedVersion) => currentVersion switch
     {
         null => RecordWrite.Missing,

@@ -85,9 +85,10 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
         {
             using var connection = Open();
             using var transaction = connection.BeginTransaction();
-            var sources = SeedSources(connection, transaction, seed.Sources, progress);
-            var nodes = SeedNodes(connection, transaction, seed.Nodes, progress, cancellationToken);
-            var edges = SeedEdges(connection, transaction, seed.Edges, progress, cancellationToken);
+            var kept = seed.Without(TakenOver(connection, transaction));
+            var sources = SeedSources(connection, transaction, kept.Sources, progress);
+            var nodes = SeedNodes(connection, transaction, kept.Nodes, progress, cancellationToken);
+            var edges = SeedEdges(connection, transaction, kept.Edges, progress, cancellationToken);
             var changed = sources.Added + sources.Updated + nodes.Added + nodes.Updated + edges.Added + edges.Updated > 0;
             if (changed)
             {
@@ -104,7 +105,7 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
                 progress?.Report(new SeedProgress("index", 1, 1));
             }
 
-            return new SeedReport(sources, nodes, edges);
+            return seed.Report(kept, new SeedReport(sources, nodes, edges));
         }
         finally
         {

@@ -279,7 +279,7 @@ internal static class Cypher
     public const string UpsertSources = """
         UNWIND $rows AS row
         MERGE (s:Source {id: row.id})
-        SET s.title = row.title, s.kind = row.kind, s.description = row.description, s.text = row.text
+        SET s.title = row.title, s.kind = row.kind, s.description = row.description, s.text = row.text, s.version = coalesce(s.version, 0) + 1
         """;
 
     public const string SourcesByIds = """
@@ -419,6 +419,12 @@ internal static class Cypher
     public const string LastHistoryVersion = """
         OPTIONAL MATCH (h:History {recordKind: $recordKind, recordId: $id})
         RETURN coalesce(max(h.version), 0) AS version
+        """;
+
+    /// <summary>Every record analysts have written (has history): seeding leaves them alone.</summary>
+    public const string TakenOver = """
+        MATCH (h:History)
+        RETURN DISTINCT h.recordKind AS recordKind, h.recordId AS recordId
         """;
 
     public const string History = """
@@ -809,6 +815,7 @@ internal static class Cypher
         yield return (nameof(CitingEdges), CitingEdges);
         yield return (nameof(LastHistoryVersion), LastHistoryVersion);
         yield return (nameof(History), History);
+        yield return (nameof(TakenOver), TakenOver);
         yield return (nameof(UpsertSources), UpsertSources);
         yield return (nameof(SourcesByIds), SourcesByIds);
         yield return (nameof(ListSources), ListSources);

@@ -210,6 +210,10 @@ internal sealed partial class Neo4jGraphStore : IGraphStore
             throw new GraphWriteException($"unknown edge type '{edge.Type}'");
         }
 
+        var full = seed;
+        var taken = (await ReadAsync(Cypher.TakenOver, Params(), cancellationToken)).Records
+            .Select(r => (Enum.Parse<RecordKind>(r.String("recordKind")), r.String("recordId"))).ToHashSet();
+        seed = seed.Without(taken);
         var sources = await SeedSourcesAsync(seed.Sources, progress, cancellationToken);
         var nodes = await SeedNodesAsync(seed.Nodes, progress, cancellationToken);
         var edges = await SeedEdgesAsync(seed.Edges, progress, cancellationToken);
@@ -218,7 +222,7 @@ internal sealed partial class Neo4jGraphStore : IGraphStore
             await WriteAsync(Cypher.AppendChange, [], ChangeKind.GraphReloaded, "seed", DateTimeOffset.UtcNow, cancellationToken);
         }
 
-        return new SeedReport(sources, nodes, edges);
+        return full.Report(seed, new SeedReport(sources, nodes, edges));
     }
 
     /// <summary>The records of <paramref name="items"/> that are new or differ from what the store holds, with the stored ones.</summary>
@@ -253,7 +257,7 @@ internal sealed partial class Neo4jGraphStore : IGraphStore
 
     private async Task<SeedCounts> SeedSourcesAsync(IReadOnlyList<SourceDocument> sources, IProgress<SeedProgress>? progress, CancellationToken cancellationToken)
     {
-        var (changed, _, counts) = await DiffAsync(sources, s => s.Id, Cypher.SourcesByIds, ReadSource, (a, b) => a == b, cancellationToken);
+        var (changed, _, counts) = await DiffAsync(sources, s => s.Id, Cypher.SourcesByIds, ReadSource, (a, b) => a.SameAs(b), cancellationToken);
         foreach (var batch in changed.Chunk(WriteBatch))
         {
             await _client.RunAsync(Cypher.UpsertSources, Params(("rows", batch.Select(SourceRow).ToList())), QueryAccess.IdempotentWrite, cancellationToken);

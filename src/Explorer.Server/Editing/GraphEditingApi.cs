@@ -11,28 +11,28 @@ namespace Explorer.Server.Editing;
 
 /// <summary>A node to create, or the fields of one to change (fields left out keep their value).</summary>
 public sealed record NodeRequest(
-    string? Id,
-    string? Kind,
-    string? Name,
-    IReadOnlyList<string?>? Aliases,
-    string? Description,
-    string? ValidFrom,
-    string? ValidTo);
+    string? Id = null,
+    string? Kind = null,
+    string? Name = null,
+    IReadOnlyList<string?>? Aliases = null,
+    string? Description = null,
+    string? ValidFrom = null,
+    string? ValidTo = null);
 
 /// <summary>One piece of evidence: a quote from a source Explorer holds.</summary>
-public sealed record EvidenceRequest(string? SourceId, string? Quote);
+public sealed record EvidenceRequest(string? SourceId = null, string? Quote = null);
 
 /// <summary>An edge to create, or the fields of one to change (fields left out keep their value; status only on a change).</summary>
 public sealed record EdgeRequest(
-    string? Id,
-    string? Type,
-    string? Source,
-    string? Target,
-    IReadOnlyList<EvidenceRequest?>? Evidence,
-    string? ValidFrom,
-    string? ValidTo,
-    IReadOnlyList<Suspension?>? Suspensions,
-    string? Status);
+    string? Id = null,
+    string? Type = null,
+    string? Source = null,
+    string? Target = null,
+    IReadOnlyList<EvidenceRequest?>? Evidence = null,
+    string? ValidFrom = null,
+    string? ValidTo = null,
+    IReadOnlyList<Suspension?>? Suspensions = null,
+    string? Status = null);
 
 /// <summary>
 /// Analysts grow the graph: create, change and delete nodes and edges, and add evidence to edges. Writes need

@@ -12,7 +12,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace Explorer.Server.Sources;
 
 /// <summary>A source document as JSON: its text in <see cref="Format"/> (text, markdown or html; default text).</summary>
-public sealed record SourceRequest(string? Id, string? Title, string? Kind, string? Description, string? Url, string? Text, string? Format);
+public sealed record SourceRequest(string? Id = null, string? Title = null, string? Kind = null, string? Description = null, string? Url = null, string? Text = null, string? Format = null);
 
 internal static class SourcesApi
 {

@@ -158,4 +158,21 @@ public abstract partial class GraphStoreContract
         Assert.Equal(["title", "text"], (await Store.GetHistoryAsync(RecordKind.Source, "memo"))![^1].Changed);
         Assert.Contains(await Store.ListSourcesAsync(), s => s is { Id: "memo", Title: "The memo", Version: 2 });
     }
+    [Fact]
+    public async Task SeedingAgainLeavesWhatAnalystsChangedOrDeletedAlone()
+    {
+        var edge = (await Store.GetEdgeAsync(AnnotatedEdge))!;
+        Assert.IsType<RecordWrite.Written>(await Store.UpdateEdgeAsync(edge with { Status = EdgeStatus.Disputed }, edge.Version, "bo"));
+        var nato = (await Store.GetNodeAsync("nato"))!.Node;
+        Assert.IsType<RecordWrite.Written>(await Store.UpdateNodeAsync(nato with { Description = "Edited by an analyst" }, nato.Version, "ana"));
+        var other = (await Store.GetEdgeAsync(Dataset.Edges.First(e => e.Id != AnnotatedEdge).Id))!;
+        Assert.IsType<RecordWrite.Written>(await Store.DeleteEdgeAsync(other.Id, other.Version, "admin"));
+
+        var report = await Store.SeedAsync(Dataset);
+
+        Assert.Equal(EdgeStatus.Disputed, (await Store.GetEdgeAsync(AnnotatedEdge))!.Status);
+        Assert.Equal("Edited by an analyst", (await Store.GetNodeAsync("nato"))!.Node.Description);
+        Assert.Null(await Store.GetEdgeAsync(other.Id));
+        Assert.Equal((0, 0), (report.Edges.Added, report.Edges.Updated));
+    }
 }
