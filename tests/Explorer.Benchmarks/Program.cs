@@ -30,6 +30,12 @@ if (args is ["live", .. var liveArgs])
     return await Explorer.Benchmarks.Web.LiveLatencyBenchmark.RunAsync(liveArgs);
 }
 
+// Suggested relations: precision and recall on the essay (issue 10): a mode of its own.
+if (args is ["suggestions", .. var suggestionArgs])
+{
+    return await Explorer.Benchmarks.Suggestions.SuggestionBenchmark.RunAsync(suggestionArgs);
+}
+
 // Child modes (the start-up measurements run in fresh processes).
 if (args.Length == 2 && args[0] == "--startup-child")
 {

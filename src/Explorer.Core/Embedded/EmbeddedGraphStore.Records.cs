@@ -200,7 +200,7 @@ internal sealed partial class EmbeddedGraphStore
             if (current!.Text != source.Text)
             {
                 var broken = CitingEdges(connection, transaction, source.Id)
-                    .Where(e => e.Edge.Evidence.Any(ev => ev.SourceId == source.Id && Quotes.Find(source.Text, ev.Quote) is null))
+                    .Where(e => e.Edge.Evidence.Any(ev => ev.SourceId == source.Id && !source.Text.Contains(ev.Quote, StringComparison.Ordinal)))
                     .Select(e => e.Edge.Id).ToList();
                 if (broken.Count > 0)
                 {

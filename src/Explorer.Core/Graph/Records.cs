@@ -181,13 +181,15 @@ public sealed record EvidenceRecord(string? SourceId, string? Quote)
             return null;
         }
 
-        if (Quotes.Find(text, item.Quote!) is not { } passage)
+        if (!text.Contains(item.Quote!, StringComparison.Ordinal))
         {
-            errors.Add(field + ".quote", $"the quote does not occur in source '{item.SourceId}' (whitespace and typographic quotes aside): \"{RecordRules.Clip(item.Quote!)}\"");
+            errors.Add(field + ".quote", QuoteText.FindLoosely(text, item.Quote!) is { } exact
+                ? $"the quote does not occur verbatim in source '{item.SourceId}', only with other spaces or quotation marks; the source reads: \"{RecordRules.Clip(exact)}\""
+                : $"the quote does not occur verbatim in source '{item.SourceId}': \"{RecordRules.Clip(item.Quote!)}\"");
             return null;
         }
 
-        return new Evidence(item.SourceId, passage);
+        return new Evidence(item.SourceId, item.Quote!);
     }
 }
 
@@ -213,6 +215,9 @@ public sealed class RecordErrors
 
     /// <summary>The first problem found (the dataset loader reports one at a time).</summary>
     public (string Field, string Message) First => _byField.Select(p => (p.Key, p.Value[0])).First();
+
+    /// <summary>Every problem, by field in the order the fields were first found.</summary>
+    public IEnumerable<(string Field, string Message)> All => _byField.SelectMany(p => p.Value.Select(m => (p.Key, m)));
 
     public void Add(string field, string message)
     {

@@ -131,7 +131,7 @@ internal sealed partial class Neo4jGraphStore
         if (current!.Text != source.Text)
         {
             var broken = (await CitingEdgesAsync(source.Id, cancellationToken))
-                .Where(e => e.Evidence.Any(ev => ev.SourceId == source.Id && Quotes.Find(source.Text, ev.Quote) is null))
+                .Where(e => e.Evidence.Any(ev => ev.SourceId == source.Id && !source.Text.Contains(ev.Quote, StringComparison.Ordinal)))
                 .Select(e => e.Id).ToList();
             if (broken.Count > 0)
             {

@@ -17,6 +17,7 @@ public sealed class GraphQueries(IGraphStore store)
     public const int MaxNeighborhoodLimit = 2000;
     public const int MaxDepth = 3;
     public const int MaxQueryLength = 500;
+    public const int MaxSuggestions = 5;
 
     public async Task<Outcome<IReadOnlyList<SearchHit>>> SearchAsync(SearchRequest request, CancellationToken cancellationToken = default)
     {
@@ -182,7 +183,12 @@ public sealed class GraphQueries(IGraphStore store)
                 return avoided.Problem;
             }
 
-            avoid.Add(avoided.Value!.Id);
+            if (avoided.Value!.Id == from.Value!.Id || avoided.Value.Id == to.Value!.Id)
+            {
+                return QueryProblem.Invalid("avoid", $"'{term}' is {(avoided.Value.Id == from.Value!.Id ? "the start" : "the end")} of the path ({avoided.Value.Name}); a path cannot avoid its own ends");
+            }
+
+            avoid.Add(avoided.Value.Id);
         }
 
         var query = new PathQuery(from.Value!.Id, to.Value!.Id, mode, request.K ?? 3, request.MaxHops ?? 6, types, kinds, direction.Value, avoid, asOf);
@@ -190,10 +196,6 @@ public sealed class GraphQueries(IGraphStore store)
         return new PathAnswer(from.Value, to.Value, mode, result);
     }
 
-    /// <summary>
-    /// Resolves what a user typed to one node: an exact id, name or alias (case, accents and punctuation
-    /// ignored). Several matches give a 422 listing candidates; none gives a 404 with suggestions.
-    /// </summary>
     /// <summary>Runs one store query and records its time on <c>explorer.query.duration</c> (see <see cref="Explorer.Telemetry.ExplorerMetrics"/>).</summary>
     private static async Task<T> Timed<T>(string query, PathMode? mode, Func<Task<T>> run)
     {
@@ -216,7 +218,27 @@ public sealed class GraphQueries(IGraphStore store)
         }
     }
 
+    /// <summary>
+    /// Resolves what a user typed where a node is expected (a node id, a path's ends, <c>avoid</c>, the CLI's
+    /// arguments) to one node: an id, a name or an alias, compared after <see cref="Search.TextNormalizer"/>
+    /// (case, accents and punctuation ignored), with a leading "the" dropped when nothing matches with it.
+    /// Nothing else: several exact matches give a 422 listing candidates, none a 404 with suggestions ("did
+    /// you mean"). A confident answer for a name the user did not write is worse than a 404.
+    /// </summary>
     public async Task<Outcome<NodeRef>> ResolveAsync(string term, string field = "id", CancellationToken cancellationToken = default)
+    {
+        var resolved = await ResolveAsync(term, field, lenient: false, cancellationToken);
+        return resolved.Problem ?? (Outcome<NodeRef>)resolved.Value!.Node;
+    }
+
+    /// <summary>A node resolved from a term; <see cref="Exact"/> is false when a phrase's term was read leniently.</summary>
+    private sealed record Resolved(NodeRef Node, bool Exact)
+    {
+        /// <summary>How the term reads in an interpretation: "'NATO'", or "'Shanghai Coop' (read as Shanghai Cooperation Organisation)".</summary>
+        public string Reading(string term) => Exact ? $"'{term.Trim()}'" : $"'{term.Trim()}' (read as {Node.Name})";
+    }
+
+    private async Task<Outcome<Resolved>> ResolveAsync(string term, string field, bool lenient, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(term))
         {
@@ -229,21 +251,27 @@ public sealed class GraphQueries(IGraphStore store)
         }
 
         var trimmed = term.Trim();
-        var outcome = await ResolveOnceAsync(trimmed, field, cancellationToken);
+        var outcome = await ResolveExactAsync(trimmed, field, cancellationToken);
         if (outcome.Problem is { Status: 404 } && StripArticle(trimmed) is { } withoutArticle)
         {
             // "the Balkans", "the United States": try again without the article.
-            var retry = await ResolveOnceAsync(withoutArticle, field, cancellationToken);
+            var retry = await ResolveExactAsync(withoutArticle, field, cancellationToken);
             if (retry.Problem is null or { Status: 422 })
             {
-                return retry;
+                outcome = retry;
             }
         }
 
-        return outcome;
+        if (outcome.Problem is { Status: 404 } && lenient)
+        {
+            var read = await ResolveLenientAsync(trimmed, field, cancellationToken);
+            return read.Problem ?? (Outcome<Resolved>)new Resolved(read.Value!, Exact: false);
+        }
+
+        return outcome.Problem ?? (Outcome<Resolved>)new Resolved(outcome.Value!, Exact: true);
     }
 
-    private async Task<Outcome<NodeRef>> ResolveOnceAsync(string trimmed, string field, CancellationToken cancellationToken)
+    private async Task<Outcome<NodeRef>> ResolveExactAsync(string trimmed, string field, CancellationToken cancellationToken)
     {
         if (await store.GetNodeAsync(trimmed, cancellationToken) is { } exact)
         {
@@ -261,10 +289,24 @@ public sealed class GraphQueries(IGraphStore store)
             return Ambiguous(field, trimmed, matches.Select(Ref).ToList());
         }
 
-        // No exact name: take the best tier of search hits. A prefix or all-tokens match that only one node
-        // has is what the user meant ("Shanghai Coop"); a typo counts only against a whole name or alias
-        // ("Somala"), never against one word inside a longer name ("Atlantis" is not "North Atlantic ...").
-        var hits = await store.SearchAsync(new SearchQuery(trimmed, null, 10), cancellationToken);
+        return NotFound(field, trimmed, await SuggestionsAsync(trimmed, cancellationToken));
+    }
+
+    /// <summary>"Did you mean": the best search hits for a name that matched nothing exactly.</summary>
+    private async Task<IReadOnlyList<SearchHit>> SuggestionsAsync(string trimmed, CancellationToken cancellationToken) =>
+        Search.TextNormalizer.Normalize(trimmed).Length == 0
+            ? []
+            : await store.SearchAsync(new SearchQuery(trimmed, null, MaxSuggestions), cancellationToken);
+
+    /// <summary>
+    /// Phrases only ("Shanghai Coop to Mali"): after no exact match, the best tier of search hits. A prefix or
+    /// all-tokens match that only one node has is what the user meant; a typo counts only against a whole
+    /// name or alias ("Somala"), never against one word inside a longer name. The phrase's interpretation
+    /// says what was read (see <see cref="Reading"/>).
+    /// </summary>
+    private async Task<Outcome<NodeRef>> ResolveLenientAsync(string trimmed, string field, CancellationToken cancellationToken)
+    {
+        var hits = await SuggestionsAsync(trimmed, cancellationToken);
         if (hits.Count == 0)
         {
             return NotFound(field, trimmed, hits);
@@ -352,10 +394,19 @@ public sealed class GraphQueries(IGraphStore store)
                 QueryProblem? firstProblem = null;
                 foreach (var (from, to) in path.Splits)
                 {
-                    var answer = await PathsAsync(new PathRequest { From = from, To = to, AsOf = asOf }, cancellationToken);
+                    var fromNode = await ResolveAsync(from, "from", lenient: true, cancellationToken);
+                    var toNode = fromNode.Problem is null ? await ResolveAsync(to, "to", lenient: true, cancellationToken) : null;
+                    if ((fromNode.Problem ?? toNode!.Problem) is { } resolveProblem)
+                    {
+                        firstProblem ??= resolveProblem;
+                        continue;
+                    }
+
+                    var answer = await PathsAsync(new PathRequest { From = fromNode.Value!.Node.Id, To = toNode!.Value!.Node.Id, AsOf = asOf }, cancellationToken);
                     if (answer.Value is not null)
                     {
-                        return new QueryAnswer.Paths($"paths from '{from}' to '{to}'{AsOfText(asOf)}", answer.Value);
+                        var interpretation = $"paths from {fromNode.Value.Reading(from)} to {toNode.Value.Reading(to)}{AsOfText(asOf)}";
+                        return new QueryAnswer.Paths(interpretation, answer.Value);
                     }
 
                     firstProblem ??= answer.Problem;
@@ -364,9 +415,15 @@ public sealed class GraphQueries(IGraphStore store)
                 return firstProblem!;
 
             case NeighborsPhrase neighbors:
-                var neighborhood = await NeighborhoodAsync(new NeighborhoodRequest { Id = neighbors.Node, Types = neighbors.Types, AsOf = asOf }, cancellationToken);
+                var center = await ResolveAsync(neighbors.Node, "id", lenient: true, cancellationToken);
+                if (center.Problem is not null)
+                {
+                    return center.Problem;
+                }
+
+                var neighborhood = await NeighborhoodAsync(new NeighborhoodRequest { Id = center.Value!.Node.Id, Types = neighbors.Types, AsOf = asOf }, cancellationToken);
                 return neighborhood.Value is not null
-                    ? new QueryAnswer.Neighbors($"{(neighbors.Types == "MEMBER_OF" ? "members" : "neighbors")} of '{neighbors.Node}'{AsOfText(asOf)}", neighborhood.Value)
+                    ? new QueryAnswer.Neighbors($"{(neighbors.Types == "MEMBER_OF" ? "members" : "neighbors")} of {center.Value.Reading(neighbors.Node)}{AsOfText(asOf)}", neighborhood.Value)
                     : neighborhood.Problem!;
 
             default:

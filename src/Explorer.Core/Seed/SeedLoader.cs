@@ -36,20 +36,50 @@ public static class SeedLoader
         return null;
     }
 
-    public static GraphSeed Load(string directory)
+    public static GraphSeed Load(string directory) => Read(directory, problems: null);
+
+    /// <summary>
+    /// Reads the dataset. With <paramref name="problems"/> null the first problem is thrown; otherwise every
+    /// problem is added to it, a record with problems is left out, and reading goes on (what <c>seed --check</c> uses).
+    /// </summary>
+    internal static GraphSeed Read(string directory, List<SeedValidationException>? problems)
     {
-        var sources = LoadSources(directory);
-        var nodes = LoadNodes(directory);
-        var edges = LoadEdges(directory, nodes, sources);
+        var sources = LoadSources(directory, problems);
+        var nodes = LoadNodes(directory, problems, out var kinds);
+        var broken = kinds.Keys.Except(nodes.Select(n => n.Id), StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal);
+        var edges = LoadEdges(directory, kinds, broken, sources, problems);
         return new GraphSeed(sources, nodes, edges);
     }
 
-    private static List<SourceDocument> LoadSources(string directory)
+    /// <summary>Runs <paramref name="read"/> over a file's records; a problem is thrown, or with a list collected (a whole-file problem ends the file).</summary>
+    private static void EachRecord(string directory, string file, List<SeedValidationException>? problems, Action<string, JsonElement> read)
+    {
+        try
+        {
+            foreach (var (record, element) in ReadArray(directory, file))
+            {
+                try
+                {
+                    read(record, element);
+                }
+                catch (SeedValidationException ex) when (problems is not null)
+                {
+                    problems.Add(ex);
+                }
+            }
+        }
+        catch (SeedValidationException ex) when (problems is not null)
+        {
+            problems.Add(ex);
+        }
+    }
+
+    private static List<SourceDocument> LoadSources(string directory, List<SeedValidationException>? problems)
     {
         var file = SourcesFile;
         var result = new List<SourceDocument>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (record, element) in ReadArray(directory, file))
+        EachRecord(directory, file, problems, (record, element) =>
         {
             var id = RequiredId(file, record, element);
             var where = id;
@@ -69,18 +99,19 @@ public static class SeedLoader
             }
 
             result.Add(new SourceDocument(id, title, kind, description, File.ReadAllText(fullPath)));
-        }
+        });
 
         return result;
     }
 
-    private static List<Node> LoadNodes(string directory)
+    private static List<Node> LoadNodes(string directory, List<SeedValidationException>? problems, out Dictionary<string, NodeKind?> kinds)
     {
         var file = NodesFile;
         var result = new List<Node>();
         var ids = new HashSet<string>(StringComparer.Ordinal);
         var keys = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (record, element) in ReadArray(directory, file))
+        var kindsById = kinds = new Dictionary<string, NodeKind?>(StringComparer.Ordinal);
+        EachRecord(directory, file, problems, (record, element) =>
         {
             var where = RecordName(record, element);
             var errors = new RecordErrors();
@@ -92,7 +123,14 @@ public static class SeedLoader
                 OptionalString(element, "description"),
                 OptionalDate(file, where, element, "validFrom"),
                 OptionalDate(file, where, element, "validTo"));
-            var node = candidate.ToNode(errors) ?? throw Invalid(file, where, errors);
+            if (candidate.Id is { } givenId && RecordRules.IsValidId(givenId))
+            {
+                // Known even when the record has problems (its kind too, when that is right), so that its edges
+                // are not reported as dangling as well.
+                kindsById.TryAdd(givenId, candidate.Kind is { } givenKind && Vocabulary.TryParseKind(givenKind, out var kind) ? kind : null);
+            }
+
+            var node = candidate.ToNode(errors) ?? throw Invalid(file, where, errors, problems);
             if (!ids.Add(node.Id))
             {
                 throw new SeedValidationException(file, where, "id", $"duplicate id '{node.Id}'");
@@ -110,7 +148,7 @@ public static class SeedLoader
             }
 
             result.Add(node);
-        }
+        });
 
         return result;
     }
@@ -125,14 +163,14 @@ public static class SeedLoader
         }
     }
 
-    private static List<Edge> LoadEdges(string directory, List<Node> nodes, List<SourceDocument> sources)
+    /// <param name="broken">Ids of node records that have problems (reported there): an edge's problems at such an end are not reported again.</param>
+    private static List<Edge> LoadEdges(string directory, Dictionary<string, NodeKind?> kinds, HashSet<string> broken, List<SourceDocument> sources, List<SeedValidationException>? problems)
     {
         var file = EdgesFile;
-        var kinds = nodes.ToDictionary(n => n.Id, n => n.Kind, StringComparer.Ordinal);
         var texts = sources.ToDictionary(s => s.Id, s => s.Text, StringComparer.Ordinal);
         var ids = new HashSet<string>(StringComparer.Ordinal);
         var result = new List<Edge>();
-        foreach (var (record, element) in ReadArray(directory, file))
+        EachRecord(directory, file, problems, (record, element) =>
         {
             var where = RecordName(record, element);
             var errors = new RecordErrors();
@@ -145,15 +183,27 @@ public static class SeedLoader
                 OptionalDate(file, where, element, "validFrom"),
                 OptionalDate(file, where, element, "validTo"),
                 OptionalSuspensions(file, where, element));
-            var edge = candidate.ToEdge(errors, id => kinds.TryGetValue(id, out var kind) ? kind : null, texts.GetValueOrDefault)
-                ?? throw Invalid(file, where, errors);
+            var edge = candidate.ToEdge(errors, id => kinds.GetValueOrDefault(id), texts.GetValueOrDefault);
+            if (edge is null)
+            {
+                var own = errors.All
+                    .Where(e => !(e.Field == "source" && broken.Contains(candidate.Source ?? "")) && !(e.Field == "target" && broken.Contains(candidate.Target ?? "")))
+                    .ToList();
+                if (own.Count > 0)
+                {
+                    throw Invalid(file, where, own, problems);
+                }
+
+                return;
+            }
+
             if (!ids.Add(edge.Id))
             {
                 throw new SeedValidationException(file, where, "id", $"duplicate id '{edge.Id}'");
             }
 
             result.Add(edge);
-        }
+        });
 
         return result;
     }
@@ -162,10 +212,18 @@ public static class SeedLoader
     private static string RecordName(string position, JsonElement element) =>
         OptionalString(element, "id") is { } id && RecordRules.IsValidId(id) ? id : position;
 
-    private static SeedValidationException Invalid(string file, string record, RecordErrors errors)
+    /// <summary>The record's first problem, to throw; when collecting, the others are added to <paramref name="problems"/> first.</summary>
+    private static SeedValidationException Invalid(string file, string record, RecordErrors errors, List<SeedValidationException>? problems) =>
+        Invalid(file, record, errors.All.ToList(), problems);
+
+    private static SeedValidationException Invalid(string file, string record, List<(string Field, string Message)> all, List<SeedValidationException>? problems)
     {
-        var (field, message) = errors.First;
-        return new SeedValidationException(file, record, field, message);
+        if (problems is not null)
+        {
+            problems.AddRange(all.Skip(1).Select(p => new SeedValidationException(file, record, p.Field, p.Message)));
+        }
+
+        return new SeedValidationException(file, record, all[0].Field, all[0].Message);
     }
 
     /// <summary>The evidence array; an item that is not an object is kept as null, for the record rules to name.</summary>

@@ -254,8 +254,8 @@ internal static class GraphEditingApi
         var validator = new RecordValidator(store);
         for (var attempt = 1; ; attempt++)
         {
-            var record = new EdgeRecord(attempt == 1 ? id : $"{id}-{attempt}", request.Type, request.Source, request.Target,
-                Evidence(request.Evidence), request.ValidFrom, request.ValidTo, request.Suspensions);
+            var record = await validator.WithSourceWordingAsync(new EdgeRecord(attempt == 1 ? id : $"{id}-{attempt}", request.Type, request.Source, request.Target,
+                Evidence(request.Evidence), request.ValidFrom, request.ValidTo, request.Suspensions), cancellationToken);
             var validated = await validator.ValidateEdgeAsync(record, cancellationToken);
             if (validated.Value is not { } edge)
             {
@@ -331,7 +331,8 @@ internal static class GraphEditingApi
     private static async Task<Results<Ok<Edge>, ProblemHttpResult>> SaveEdgeAsync(
         EdgeRecord record, EdgeStatus status, long expected, HttpContext http, IGraphStore store, ChangePublisher publisher, CancellationToken cancellationToken, bool duplicateCheck = false)
     {
-        var validated = await new RecordValidator(store).ValidateEdgeAsync(record, cancellationToken);
+        var validator = new RecordValidator(store);
+        var validated = await validator.ValidateEdgeAsync(await validator.WithSourceWordingAsync(record, cancellationToken), cancellationToken);
         if (validated.Value is not { } edge)
         {
             return validated.Problem!.ToHttp();

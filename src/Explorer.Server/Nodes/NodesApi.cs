@@ -31,8 +31,8 @@ internal static class NodesApi
         nodes.MapGet("/{id}", GetNode)
             .WithName("GetNode")
             .WithSummary("A node with its degree and edge counts by type")
-            .WithDescription("id is a node id; a name or alias that names exactly one node is accepted too (the response carries the id). " +
-                "An ambiguous name gives 422 with candidates, an unknown one 404 with suggestions.")
+            .WithDescription("id is a node id, or exactly a node's name or alias (case, accents and punctuation ignored; the response carries the id). " +
+                "A name several nodes share gives 422 with candidates, any other text 404 with suggestions (did you mean).")
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity);
 
         nodes.MapGet("/{id}/neighborhood", GetNeighborhood)

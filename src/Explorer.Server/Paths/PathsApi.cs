@@ -39,12 +39,12 @@ internal static class PathsApi
             .MapGet("", FindPaths)
             .WithName("FindPaths")
             .WithSummary("How two nodes connect")
-            .WithDescription("from and to take an id, name or alias. mode: ranked (default: up to k paths ordered by how well they explain the " +
+            .WithDescription("from, to and avoid take an id, a name or an alias, exactly (case, accents and punctuation ignored). mode: ranked (default: up to k paths ordered by how well they explain the " +
                 "connection, each with a one-line why), shortest (one path, fewest hops), all (every shortest path, capped) " +
                 $"or k (up to k simple paths ranked by cost, thematic hops cost more); k is 1..{PathQuery.MaxK}, default 3. " +
                 $"maxHops is 1..{PathQuery.MaxMaxHops} (default 6); types and kinds filter edges and nodes; direction is any, out or in; " +
-                "avoid is a comma-separated list of nodes to route around. No path gives 200 with paths [] and a reason; " +
-                "an ambiguous name gives 422 with candidates, an unknown one 404 with suggestions.")
+                "avoid is a comma-separated list of nodes to route around (naming an end of the path is a 400). No path gives 200 with paths [] and a reason; " +
+                "a name several nodes share gives 422 with candidates, any other text 404 with suggestions (did you mean).")
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity);
         return app;
     }

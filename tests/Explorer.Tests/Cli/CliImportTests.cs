@@ -43,7 +43,7 @@ public sealed partial class CliImportTests : IDisposable
         Assert.Contains("name: a non-empty string is required", errors[0]);
         Assert.StartsWith("error line 3: invalid JSON", errors[1], StringComparison.Ordinal);
         Assert.StartsWith("error line 5: ", errors[2], StringComparison.Ordinal);
-        Assert.Contains("evidence[0].quote: the quote does not occur in source 'public-record'", errors[2]);
+        Assert.Contains("evidence[0].quote: the quote does not occur verbatim in source 'public-record'", errors[2]);
         Assert.Equal("error line 8: removeNode: no node with id 'no-such-node'", errors[3]);
         Assert.StartsWith("error line 9: node: unknown field 'alias'", errors[4], StringComparison.Ordinal);
         Assert.Contains("target: no node with id 'nowhere'", errors[5]);

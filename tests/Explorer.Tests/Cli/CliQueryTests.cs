@@ -121,9 +121,20 @@ public sealed class CliQueryTests(SeededCliDatabase database) : IClassFixture<Se
     }
 
     [Fact]
-    public async Task AnAmbiguousNameExitsWithTwoAndListsCandidates()
+    public async Task ANameThatIsNotExactlyANodesExitsWithOneAndSuggestsWhatItMightMean()
     {
-        var result = await Cli.RunAsync("node", "African");
+        var result = await Cli.RunAsync("node", "Union");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("", result.Stdout);
+        Assert.Contains("id: no node is called 'Union'.", result.Stderr);
+        Assert.Contains("Did you mean: ", result.Stderr);
+    }
+
+    [Fact]
+    public async Task AnAmbiguousNameInAPhraseExitsWithTwoAndListsCandidates()
+    {
+        var result = await Cli.RunAsync("query", "African to Mali");
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("'African'", result.Stderr);
@@ -134,7 +145,7 @@ public sealed class CliQueryTests(SeededCliDatabase database) : IClassFixture<Se
     [Fact]
     public async Task AProblemWithJsonIsAlsoWrittenAsProblemDetails()
     {
-        var result = await Cli.RunAsync("--json", "node", "African");
+        var result = await Cli.RunAsync("--json", "query", "African to Mali");
 
         Assert.Equal(2, result.ExitCode);
         using var json = JsonDocument.Parse(result.Stdout);

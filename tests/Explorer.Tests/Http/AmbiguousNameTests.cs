@@ -57,10 +57,10 @@ public sealed class AmbiguousNameTests(TwinsFactory factory) : IClassFixture<Twi
     }
 
     [Fact]
-    public async Task APrefixSharedByNodesOfTheDatasetIsAmbiguous()
+    public async Task APrefixSharedByNodesOfTheDatasetIsAmbiguousInAPhrase()
     {
         // "United" starts United States, United Kingdom and United Nations, none better than the others.
-        var problem = await _client.GetProblemAsync("/api/paths?from=United&to=mali", HttpStatusCode.UnprocessableEntity);
+        var problem = await _client.GetProblemAsync($"/api/query?q={Q("United to Mali")}", HttpStatusCode.UnprocessableEntity);
 
         var candidates = problem.GetProperty("candidates").Ids();
         Assert.Contains("united-states", candidates);

@@ -4,67 +4,52 @@ using Explorer.Graph;
 using Explorer.Server.Auth;
 using Explorer.Server.Live;
 using Explorer.Tests.TestSupport;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Connections;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.SignalR.Client;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Explorer.Tests.Live;
 
 /// <summary>
-/// Presence across a deployment: two Explorer instances on real ports over one store and a real redis-server
-/// of the test's own. Viewers on either instance are counted and named on both; an instance that stops
-/// renewing its entry (as a dead one does) drops out by itself.
+/// Presence across a deployment: two Explorer instances over one store and a redis-server of the test's own
+/// (<see cref="BackplaneCluster"/>). Viewers on either instance are counted and named on both; an instance that
+/// stops renewing its entry (as a dead one does) drops out by itself.
 /// </summary>
 public sealed class ClusterPresenceTests : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
-    private readonly TempDirectory _directory = new();
-    private readonly string _prefix = $"explorer-presence-{Guid.NewGuid():N}";
-    private RedisServer? _redis;
-    private Instance? _a;
-    private Instance? _b;
+    private BackplaneCluster? _cluster;
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
-    public async ValueTask InitializeAsync()
-    {
-        _redis = await RedisServer.StartAsync(Cancellation);
-        if (_redis is null)
-        {
-            Assert.Skip("redis-server is not installed (apt-get install redis-server); .ci/run installs it");
-        }
+    private BackplaneCluster.Instance A => _cluster!.A;
 
-        _a = new Instance(_directory.File("explorer.db"), _redis.Endpoint, _prefix, seed: true);
-        _a.Start();
-        _b = new Instance(_directory.File("explorer.db"), _redis.Endpoint, _prefix, seed: false);
-        _b.Start();
-    }
+    private BackplaneCluster.Instance B => _cluster!.B;
+
+    private string Prefix => _cluster!.Prefix;
+
+    public async ValueTask InitializeAsync() => _cluster = await BackplaneCluster.StartAsync("presence");
 
     [Fact]
     public async Task ViewersOnBothInstancesAreCountedAndNamedOnEachAndADeadInstanceDropsOut()
     {
         var ana = await TokenForAsync("ana");
         var bo = await TokenForAsync("bo");
-        var (onA, seenOnA) = await ConnectAsync(_a!, ana);
+        var (onA, seenOnA) = await ConnectAsync(A, ana);
         await using var a = onA;
-        var (onB, seenOnB) = await ConnectAsync(_b!, bo);
+        var (onB, seenOnB) = await ConnectAsync(B, bo);
         await using var b = onB;
 
         await UntilAsync(seenOnA, p => p.Viewers == 2 && p.Users.SequenceEqual(["ana", "bo"]));
         await UntilAsync(seenOnB, p => p.Viewers == 2 && p.Users.SequenceEqual(["ana", "bo"]));
 
         // A third instance reports a viewer once and then dies: it never renews, never says goodbye.
-        var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(_redis!.Endpoint);
+        var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(_cluster!.Redis);
         await using (redis)
         {
             var db = redis.GetDatabase();
-            await db.HashSetAsync($"{_prefix}:presence:dead-instance", [new StackExchange.Redis.HashEntry("ghost-connection", "ghost")]);
-            await db.KeyExpireAsync($"{_prefix}:presence:dead-instance", LiveBackplane.PresenceLease);
-            await db.SortedSetAddAsync($"{_prefix}:presence:instances", "dead-instance", DateTimeOffset.UtcNow.Add(LiveBackplane.PresenceLease).ToUnixTimeMilliseconds());
+            await db.HashSetAsync($"{Prefix}:presence:dead-instance", [new StackExchange.Redis.HashEntry("ghost-connection", "ghost")]);
+            await db.KeyExpireAsync($"{Prefix}:presence:dead-instance", LiveBackplane.PresenceLease);
+            await db.SortedSetAddAsync($"{Prefix}:presence:instances", "dead-instance", DateTimeOffset.UtcNow.Add(LiveBackplane.PresenceLease).ToUnixTimeMilliseconds());
         }
 
         await UntilAsync(seenOnA, p => p.Viewers == 3 && p.Users.Contains("ghost"));
@@ -78,11 +63,11 @@ public sealed class ClusterPresenceTests : IAsyncLifetime
 
     private async Task<string> TokenForAsync(string name)
     {
-        Assert.True(await _a!.Store.AddUserAsync(new User(name, Role.Analyst, Passwords.Hash("a long test password"), false, DateTimeOffset.UtcNow), Cancellation));
-        return (await AccountRules.IssueTokenAsync(_a.Store, name, "tests", DateTimeOffset.UtcNow, Cancellation))!.Token;
+        Assert.True(await A.Store.AddUserAsync(new User(name, Role.Analyst, Passwords.Hash("a long test password"), false, DateTimeOffset.UtcNow), Cancellation));
+        return (await AccountRules.IssueTokenAsync(A.Store, name, "tests", DateTimeOffset.UtcNow, Cancellation))!.Token;
     }
 
-    private static async Task<(HubConnection Connection, ChannelReader<PresenceEvent> Presence)> ConnectAsync(Instance instance, string token)
+    private static async Task<(HubConnection Connection, ChannelReader<PresenceEvent> Presence)> ConnectAsync(BackplaneCluster.Instance instance, string token)
     {
         var presence = Channel.CreateUnbounded<PresenceEvent>();
         var connection = new HubConnectionBuilder()
@@ -122,40 +107,9 @@ public sealed class ClusterPresenceTests : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
-        if (_b is not null)
+        if (_cluster is not null)
         {
-            await _b.DisposeAsync();
-        }
-
-        if (_a is not null)
-        {
-            await _a.DisposeAsync();
-        }
-
-        _redis?.Dispose();
-        _directory.Dispose();
-    }
-
-    /// <summary>One Explorer on a real Kestrel port.</summary>
-    private sealed class Instance(string databasePath, string redis, string prefix, bool seed) : WebApplicationFactory<Program>
-    {
-        public Uri Address => new(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-
-        public IGraphStore Store => Services.GetRequiredService<IGraphStore>();
-
-        public void Start()
-        {
-            UseKestrel(0);
-            StartServer();
-        }
-
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseEnvironment("Testing");
-            builder.UseSetting("Explorer:DatabasePath", databasePath);
-            builder.UseSetting("Explorer:SeedOnStart", seed ? "true" : "false");
-            builder.UseSetting("Explorer:Redis:ConnectionString", redis);
-            builder.UseSetting("Explorer:Redis:ChannelPrefix", prefix);
+            await _cluster.DisposeAsync();
         }
     }
 }

@@ -42,11 +42,22 @@ public sealed class GraphQueriesTests : IAsyncLifetime
     [Theory]
     [InlineData("United Nations", "un")]
     [InlineData("U.S.", "united-states")]
-    [InlineData("Somala", "somalia")]
     [InlineData("  mali ", "mali")]
-    [InlineData("Shanghai Cooperation", "sco")]
-    public async Task NamesAliasesAndTyposResolve(string term, string id) =>
+    [InlineData("Shanghai Cooperation Organisation", "sco")]
+    public async Task NamesAndAliasesResolve(string term, string id) =>
         Assert.Equal(id, (await Queries.ResolveAsync(term)).Value?.Id);
+
+    [Theory]
+    [InlineData("Somala to Mali", "somalia", "'Somala' (read as Somalia)")]
+    [InlineData("Shanghai Coop to Mali", "sco", "'Shanghai Coop' (read as Shanghai Cooperation Organization)")]
+    [InlineData("NATO to Mali", "nato", "'NATO'")]
+    public async Task APhraseReadsTyposAndPrefixesAndSaysSo(string phrase, string from, string reading)
+    {
+        var paths = Assert.IsType<QueryAnswer.Paths>((await Queries.AnswerAsync(phrase)).Value);
+
+        Assert.Equal(from, paths.Answer.From.Id);
+        Assert.StartsWith($"paths from {reading} to 'Mali'", paths.Interpretation, StringComparison.Ordinal);
+    }
 
     [Fact]
     public async Task AnAmbiguousNameIsA422ListingCandidates()
