@@ -30,6 +30,9 @@ const functions = [
   fn('relationships', [arg('input', 'PATH')], 'LIST<RELATIONSHIP>'),
   fn('size', [arg('input', 'LIST<ANY>')], 'INTEGER'),
   fn('range', [arg('start', 'INTEGER'), arg('end', 'INTEGER')], 'LIST<INTEGER>'),
+  fn('coalesce', [arg('input', 'ANY')], 'ANY'),
+  fn('head', [arg('list', 'LIST<ANY>')], 'ANY'),
+  fn('max', [arg('input', 'ANY')], 'ANY', true),
 ];
 
 const procedures = [
