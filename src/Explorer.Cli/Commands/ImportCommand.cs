@@ -1,248 +1,211 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
-using Explorer.Cli.Output;
-using Explorer.Graph;
+using System.Text;
+using Explorer.Import;
 
 namespace Explorer.Cli.Commands;
 
 /// <summary>
-/// <c>explorer import [&lt;file&gt;|-]</c>: applies JSON Lines records one by one, each in its own transaction,
-/// and acknowledges each on stdout ("ok &lt;seq&gt; &lt;kind&gt; &lt;id&gt;") only after it committed, so a caller
-/// knows exactly which records survive a crash. Bad lines are reported on stderr and skipped.
+/// <c>explorer import FILE... [--format jsonl|csv|graph-seed] [--dry-run] [--batch N] [--evidence-source ID]
+/// [--all-or-nothing]</c>: the import pipeline (<see cref="GraphImport"/>) from the command line. Files are
+/// validated whole first, then written in batches; stdin is validated and written a batch at a time as it
+/// arrives. Each committed record is acknowledged on stdout ("ok &lt;seq&gt; &lt;kind&gt; &lt;id&gt;") after its
+/// batch commits; progress (rate, time left), errors (file:line:column) and the summary go to stderr.
 /// </summary>
 internal static class ImportCommand
 {
-    public const int ProgressEvery = 1000;
-
-    private static readonly string[] s_recordKinds = ["node", "edge", "removeEdge", "removeNode"];
-    private static readonly string[] s_nodeFields = ["id", "kind", "name", "aliases", "description"];
-    private static readonly string[] s_edgeFields = ["id", "type", "source", "target", "evidence"];
-    private static readonly string[] s_evidenceFields = ["sourceId", "quote"];
-    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
+    private static readonly TimeSpan s_progressEvery = TimeSpan.FromSeconds(1);
 
     public static Command Create(Cli cli)
     {
-        var file = new Argument<string?>("file")
+        var files = new Argument<string[]>("files")
         {
-            Description = "A JSON Lines file, or - for stdin [default: -].",
-            Arity = ArgumentArity.ZeroOrOne,
+            Description = "Files to import (JSON Lines, nodes.csv and edges.csv, or a graph-seed folder or its .json files); - or nothing for stdin (JSON Lines).",
+            Arity = ArgumentArity.ZeroOrMore,
         };
-        var command = new Command("import", "Add, update or remove nodes and edges from JSON Lines (a file or stdin), acknowledging each commit.")
+        var format = new Option<string?>("--format") { Description = "jsonl, csv or graph-seed [default: from the file names]." };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Validate and count new/changed/unchanged only; write nothing." };
+        var batch = new Option<int>("--batch")
         {
-            file,
+            Description = $"Writes per transaction; each batch commits whole or not at all [default: {ImportOptions.DefaultBatchSize}].",
+            DefaultValueFactory = _ => ImportOptions.DefaultBatchSize,
+        };
+        var evidenceSource = new Option<string?>("--evidence-source") { Description = "A source document id that describes this import: edges without evidence cite the first line of its text." };
+        var allOrNothing = new Option<bool>("--all-or-nothing") { Description = "Write nothing if any record is invalid (files only)." };
+        var command = new Command("import", "Add, update or remove nodes and edges from JSON Lines, CSV or the graph-seed layout, in batches.")
+        {
+            files, format, dryRun, batch, evidenceSource, allOrNothing,
         };
         cli.HelpNotes[command] = """
-            Records, one per line:
-              {"node":{"id","kind","name","aliases":[...],"description"}}
-              {"edge":{"id","type","source","target","evidence":[{"sourceId","quote"}]}}
+            JSON Lines, one record per line:
+              {"node":{"id","kind","name","aliases":[...],"description","validFrom","validTo"}}
+              {"edge":{"id","type","source","target","evidence":[{"sourceId","quote"}],"validFrom","validTo","suspensions"}}
               {"removeEdge":"<id>"}   {"removeNode":"<id>"}
-            Each record is validated and written in its own transaction; after the commit one line
-            "ok <seq> <kind> <id>" is printed to stdout. A bad line prints "error line N: <message>" to
-            stderr and the import goes on; the exit code is 1 if any line failed. Progress goes to stderr
-            every 1000 records.
+            CSV (header rows after neo4j-admin import; the header tells nodes from edges):
+              nodes.csv  :ID,:LABEL,name,aliases,description,validFrom,validTo   (aliases separated by ;)
+              edges.csv  :START_ID,:END_ID,:TYPE,id,sourceId,quote,validFrom,validTo   (id defaults to start-type-end)
+            graph-seed: a folder (or its sources.json, nodes.json, edges.json).
+            Files are checked whole before anything is written; only new and changed records are written,
+            so importing the same data again writes nothing. Each batch is one transaction: a crash keeps whole
+            batches only. After a batch commits, each of its records is acknowledged on stdout with
+            "ok <seq> <kind> <id>". Errors go to stderr as "error: <file>:<line>:<column>: <reason>" (a CSV
+            column is a field number); the valid records are still written unless --all-or-nothing. Exit
+            code 1 if any record failed.
             """;
         command.SetAction(cli.Action(async (session, parse, cancellationToken) =>
         {
-            var path = parse.GetValue(file);
-            using var reader = OpenInput(session, path);
-            var store = await session.OpenStoreAsync(seedIfEmpty: true, cancellationToken);
-            var validator = new RecordValidator(store);
-            long lineNumber = 0, records = 0, ok = 0, failed = 0;
-            while (await reader.ReadLineAsync(cancellationToken) is { } line)
+            var batchSize = parse.GetValue(batch);
+            if (batchSize is < 1 or > ImportOptions.MaxBatchSize)
             {
-                lineNumber++;
-                if (string.IsNullOrWhiteSpace(line))
-                {
-                    continue;
-                }
-
-                records++;
-                var (ack, error) = await ApplyAsync(store, validator, line, cancellationToken);
-                if (ack is not null)
-                {
-                    ok++;
-                    await session.Out.WriteLineAsync(ack);
-                    await session.Out.FlushAsync(cancellationToken);
-                }
-                else
-                {
-                    failed++;
-                    await session.Error.WriteLineAsync($"error line {lineNumber.ToString(CultureInfo.InvariantCulture)}: {error}");
-                }
-
-                if (records % ProgressEvery == 0)
-                {
-                    await session.Error.WriteLineAsync($"import: {Counts(records, ok, failed)}");
-                    await session.Error.FlushAsync(cancellationToken);
-                }
+                throw new CliException(ExitCodes.InvalidInput, $"--batch must be between 1 and {ImportOptions.MaxBatchSize}");
             }
 
-            await session.Error.WriteLineAsync($"import: done, {Counts(records, ok, failed)}");
-            return failed > 0 ? ExitCodes.NotFound : ExitCodes.Ok;
+            var paths = parse.GetValue(files) is { Length: > 0 } given ? given : ["-"];
+            var importFormat = ParseFormat(parse.GetValue(format), paths);
+            var inputs = Inputs(session, paths, importFormat);
+            if (parse.GetValue(allOrNothing) && inputs.Any(i => !i.CanReopen))
+            {
+                throw new CliException(ExitCodes.InvalidInput, "--all-or-nothing needs files (stdin is written as it arrives)");
+            }
+
+            var store = await session.OpenStoreAsync(seedIfEmpty: true, cancellationToken);
+            var json = session.Json;
+            var options = new ImportOptions
+            {
+                DryRun = parse.GetValue(dryRun),
+                BatchSize = batchSize,
+                EvidenceSource = parse.GetValue(evidenceSource),
+                AllOrNothing = parse.GetValue(allOrNothing),
+                Committed = json ? null : async (records, token) =>
+                {
+                    var acks = new StringBuilder();
+                    foreach (var record in records)
+                    {
+                        acks.Append(CultureInfo.InvariantCulture, $"ok {record.Seq} {record.Kind} {record.Id}\n");
+                    }
+
+                    await session.Out.WriteAsync(acks, token);
+                    await session.Out.FlushAsync(token);
+                },
+            };
+
+            var report = await GraphImport.RunAsync(store, inputs, importFormat, options, new ProgressWriter(session.Error), cancellationToken);
+            foreach (var error in report.Errors)
+            {
+                await session.Error.WriteLineAsync($"error: {error}");
+            }
+
+            if (report.ErrorCount > report.Errors.Count)
+            {
+                await session.Error.WriteLineAsync($"error: ... and {report.ErrorCount - report.Errors.Count} more");
+            }
+
+            if (json)
+            {
+                session.WriteJson(report);
+            }
+
+            await session.Error.WriteLineAsync(Summary(report));
+            return report.ErrorCount > 0 ? ExitCodes.NotFound : ExitCodes.Ok;
         }));
         return command;
     }
 
-    private static TextReader OpenInput(Session session, string? path)
+    public static string Summary(ImportReport report)
     {
-        if (string.IsNullOrEmpty(path) || path == "-")
-        {
-            return new NonDisposingReader(session.In);
-        }
-
-        try
-        {
-            return File.OpenText(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new CliException(ExitCodes.InvalidInput, $"cannot read '{path}': {ex.Message}");
-        }
+        static string Counts(string what, ImportCounts c) =>
+            string.Create(CultureInfo.InvariantCulture, $"{what} {c.New} new, {c.Changed} changed, {c.Unchanged} unchanged, {c.Removed} removed");
+        var head = report.DryRun ? "import: dry run, nothing written:" : "import: done:";
+        var sources = report.Sources.New + report.Sources.Changed + report.Sources.Unchanged > 0 ? Counts("sources", report.Sources) + "; " : "";
+        var tail = report.DryRun ? "" : string.Create(CultureInfo.InvariantCulture, $"; {report.Batches} batches committed");
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{head} {report.Records} records; {sources}{Counts("nodes", report.Nodes)}; {Counts("edges", report.Edges)}; {report.ErrorCount} errors{tail} in {report.Elapsed.TotalSeconds:0.0} s");
     }
 
-    private static string Counts(long records, long ok, long failed) =>
-        string.Create(CultureInfo.InvariantCulture, $"{records} records ({ok} ok, {failed} failed)");
-
-    /// <summary>Validates and writes one line; returns the acknowledgement or an error message.</summary>
-    private static async Task<(string? Ack, string? Error)> ApplyAsync(IGraphStore store, RecordValidator validator, string line, CancellationToken cancellationToken)
+    private static ImportFormat ParseFormat(string? given, string[] paths)
     {
-        JsonDocument document;
-        try
+        switch (given?.ToLowerInvariant())
         {
-            document = JsonDocument.Parse(line);
-        }
-        catch (JsonException ex)
-        {
-            return (null, $"invalid JSON: {FirstSentence(ex.Message)}");
+            case "jsonl" or "json-lines" or "ndjson":
+                return ImportFormat.JsonLines;
+            case "csv":
+                return ImportFormat.Csv;
+            case "graph-seed" or "seed":
+                return ImportFormat.GraphSeed;
+            case null:
+                break;
+            default:
+                throw new CliException(ExitCodes.InvalidInput, $"unknown format '{given}': use jsonl, csv or graph-seed");
         }
 
-        using (document)
-        {
-            var root = document.RootElement;
-            var properties = root.ValueKind == JsonValueKind.Object ? root.EnumerateObject().ToList() : [];
-            if (properties.Count != 1 || !s_recordKinds.Contains(properties[0].Name, StringComparer.Ordinal))
+        var path = paths[0];
+        return path == "-" ? ImportFormat.JsonLines
+            : Directory.Exists(path) ? (File.Exists(Path.Combine(path, "nodes.csv")) ? ImportFormat.Csv : ImportFormat.GraphSeed)
+            : Path.GetExtension(path).ToLowerInvariant() switch
             {
-                return (null, "expected one object with a single key: node, edge, removeEdge or removeNode");
+                ".csv" => ImportFormat.Csv,
+                ".json" => ImportFormat.GraphSeed,
+                _ => ImportFormat.JsonLines,
+            };
+    }
+
+    private static List<ImportInput> Inputs(Session session, string[] paths, ImportFormat format)
+    {
+        var inputs = new List<ImportInput>();
+        foreach (var path in paths)
+        {
+            if (path == "-")
+            {
+                inputs.Add(ImportInput.FromReader("stdin", session.In));
+                continue;
             }
 
-            var kind = properties[0].Name;
-            var value = properties[0].Value;
-            try
+            if (Directory.Exists(path))
             {
-                return kind switch
+                var names = format == ImportFormat.Csv ? new[] { "nodes.csv", "edges.csv" } : ["sources.json", "nodes.json", "edges.json"];
+                var found = names.Select(n => Path.Combine(path, n)).Where(File.Exists).ToList();
+                if (found.Count == 0)
                 {
-                    "node" => await UpsertNodeAsync(store, value, cancellationToken),
-                    "edge" => await UpsertEdgeAsync(store, validator, value, cancellationToken),
-                    _ => await RemoveAsync(store, kind, value, cancellationToken),
-                };
-            }
-            catch (JsonException ex)
-            {
-                var field = ex.Path is { Length: > 2 } jsonPath ? jsonPath[2..] : "?";
-                return (null, $"{kind}: field '{field}' has the wrong type");
-            }
-            catch (GraphWriteException ex)
-            {
-                return (null, $"{kind}: {ex.Message}");
-            }
-        }
-    }
-
-    private static async Task<(string?, string?)> UpsertNodeAsync(IGraphStore store, JsonElement value, CancellationToken cancellationToken)
-    {
-        if (UnknownField("node", value, s_nodeFields) is { } unknown)
-        {
-            return (null, unknown);
-        }
-
-        var validated = RecordValidator.ValidateNode(value.Deserialize<NodeRecord>(s_json));
-        if (validated.Problem is not null)
-        {
-            return (null, validated.Problem.Detail);
-        }
-
-        var change = await store.UpsertNodeAsync(validated.Value!, cancellationToken);
-        return (Ack(change.Seq, "node", change.EntityId), null);
-    }
-
-    private static async Task<(string?, string?)> UpsertEdgeAsync(IGraphStore store, RecordValidator validator, JsonElement value, CancellationToken cancellationToken)
-    {
-        if (UnknownField("edge", value, s_edgeFields) is { } unknown)
-        {
-            return (null, unknown);
-        }
-
-        if (value.TryGetProperty("evidence", out var evidence) && evidence.ValueKind == JsonValueKind.Array)
-        {
-            var index = 0;
-            foreach (var item in evidence.EnumerateArray())
-            {
-                if (UnknownField($"edge evidence[{index++}]", item, s_evidenceFields) is { } unknownEvidence)
-                {
-                    return (null, unknownEvidence);
+                    throw new CliException(ExitCodes.InvalidInput, $"'{path}' holds none of {string.Join(", ", names)}");
                 }
+
+                inputs.AddRange(found.Select(ImportInput.FromFile));
+                continue;
             }
-        }
 
-        var validated = await validator.ValidateEdgeAsync(value.Deserialize<EdgeRecord>(s_json), cancellationToken);
-        if (validated.Problem is not null)
-        {
-            return (null, validated.Problem.Detail);
-        }
-
-        var change = await store.UpsertEdgeAsync(validated.Value!, cancellationToken);
-        return (Ack(change.Seq, "edge", change.EntityId), null);
-    }
-
-    private static async Task<(string?, string?)> RemoveAsync(IGraphStore store, string kind, JsonElement value, CancellationToken cancellationToken)
-    {
-        var what = kind == "removeNode" ? "node" : "edge";
-        if (value.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(value.GetString()))
-        {
-            return (null, $"{kind}: expected the {what}'s id as a string");
-        }
-
-        var id = value.GetString()!;
-        var change = kind == "removeNode"
-            ? await store.RemoveNodeAsync(id, cancellationToken)
-            : await store.RemoveEdgeAsync(id, cancellationToken);
-        return change is null
-            ? (null, $"{kind}: no {what} with id '{id}'")
-            : (Ack(change.Seq, kind, change.EntityId), null);
-    }
-
-    private static string? UnknownField(string record, JsonElement value, string[] fields)
-    {
-        if (value.ValueKind != JsonValueKind.Object)
-        {
-            return $"{record}: expected an object";
-        }
-
-        foreach (var property in value.EnumerateObject())
-        {
-            if (!fields.Contains(property.Name, StringComparer.Ordinal))
+            if (!File.Exists(path))
             {
-                return $"{record}: unknown field '{property.Name}' (expected {string.Join(", ", fields)})";
+                throw new CliException(ExitCodes.InvalidInput, $"cannot read '{path}': no such file");
             }
+
+            inputs.Add(ImportInput.FromFile(path));
         }
 
-        return null;
+        return inputs;
     }
 
-    private static string Ack(long seq, string kind, string id) => string.Create(CultureInfo.InvariantCulture, $"ok {seq} {kind} {id}");
-
-    private static string FirstSentence(string message) => message.Split(" Path:", 2)[0].Split(" LineNumber:", 2)[0].TrimEnd('.', ' ');
-
-    /// <summary>Lets <c>using</c> close a file without closing the process's stdin.</summary>
-    private sealed class NonDisposingReader(TextReader inner) : TextReader
+    /// <summary>Progress on stderr at most once a second: phase, records, rate and time left.</summary>
+    private sealed class ProgressWriter(TextWriter error) : IProgress<ImportProgress>
     {
-        public override string? ReadLine() => inner.ReadLine();
+        private DateTime _last = DateTime.MinValue;
 
-        public override ValueTask<string?> ReadLineAsync(CancellationToken cancellationToken) => inner.ReadLineAsync(cancellationToken);
+        public void Report(ImportProgress value)
+        {
+            var now = DateTime.UtcNow;
+            if (now - _last < s_progressEvery)
+            {
+                return;
+            }
 
-        public override int Read() => inner.Read();
-
-        public override int Peek() => inner.Peek();
+            _last = now;
+            var phase = value.Phase == ImportPhase.Validating ? "validating" : "writing";
+            var of = value.Total is { } total ? string.Create(CultureInfo.InvariantCulture, $"/{total:N0}") : "";
+            var left = value.Remaining is { } remaining ? string.Create(CultureInfo.InvariantCulture, $", about {Math.Ceiling(remaining.TotalSeconds):N0} s left") : "";
+            lock (error)
+            {
+                error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"import: {phase} {value.Done:N0}{of} records, {value.PerSecond:N0} records/s{left}, {value.Errors} errors"));
+                error.Flush();
+            }
+        }
     }
 }

@@ -33,7 +33,7 @@ internal static class SearchCommand
 
             if (session.Json)
             {
-                session.WriteJson(new SearchResponse(outcome.Value!));
+                session.WriteJson(new SearchResponse(outcome.Value!.Hits, outcome.Value.Truncated));
             }
             else
             {

@@ -26,7 +26,7 @@ internal static class PathText
         }
 
         var count = result.Paths.Count == 1 ? "1 path" : $"{result.Paths.Count.ToString(CultureInfo.InvariantCulture)} paths";
-        writer.WriteLine($"{count} from {heading}{(showMode ? $" ({answer.ModeName})" : "")}");
+        writer.WriteLine($"{count} from {heading}{(showMode ? $" ({answer.ModeName})" : "")}{(result.Truncated ? " (there are more; only these are listed)" : "")}");
 
         var nodes = result.Nodes.ToDictionary(n => n.Id, StringComparer.Ordinal);
         var edges = result.Edges.ToDictionary(e => e.Id, StringComparer.Ordinal);

@@ -6,7 +6,7 @@ namespace Explorer.Cli.Output;
 /// <summary>Search hits as a table: score, kind, id, name, aliases.</summary>
 internal static class SearchText
 {
-    public static void Write(TextWriter writer, IReadOnlyList<SearchHit> hits)
+    public static void Write(TextWriter writer, SearchResults hits)
     {
         if (hits.Count == 0)
         {
@@ -22,5 +22,9 @@ internal static class SearchText
             h.Name,
             string.Join(", ", h.Aliases),
         ]));
+        if (hits.Truncated)
+        {
+            writer.WriteLine("The store cut the candidates before ranking: a better match may be missing; search with more words.");
+        }
     }
 }

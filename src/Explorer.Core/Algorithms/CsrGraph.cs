@@ -17,6 +17,7 @@ internal sealed class CsrGraph
 {
     private readonly int[]? _edgeRemovedAt;
     private readonly int[]? _nodeRemovedAt;
+    private readonly int[]? _builtRowChangedAt;
     private readonly int[]? _head;
     private readonly int[]? _next;
     private readonly int[]? _chainNode;
@@ -61,6 +62,7 @@ internal sealed class CsrGraph
         Component = delta.Component;
         _edgeRemovedAt = delta.EdgeRemovedAt;
         _nodeRemovedAt = delta.NodeRemovedAt;
+        _builtRowChangedAt = delta.BuiltRowChangedAt;
         _head = delta.Head;
         _next = delta.Next;
         _chainNode = delta.ChainNode;
@@ -128,6 +130,25 @@ internal sealed class CsrGraph
         if (_head is null && !HasRemovals && node < BaseNodeCount)
         {
             return Offsets[node + 1] - Offsets[node];
+        }
+
+        // The built row still counts whole unless one of its edges was removed at or before this version:
+        // then only the entries added since are walked (a hub's row is never walked one entry at a time).
+        if (node < BaseNodeCount && (_builtRowChangedAt is not { } changed || node >= changed.Length || changed[node] == 0 || changed[node] > Version))
+        {
+            var added = 0;
+            if (_head is not null)
+            {
+                for (var chain = FirstAdded(node); chain >= 0; chain = NextAdded(chain))
+                {
+                    if (!IsEdgeRemoved(_chainEntry![chain] >> 1))
+                    {
+                        added++;
+                    }
+                }
+            }
+
+            return Offsets[node + 1] - Offsets[node] + added;
         }
 
         var degree = 0;

@@ -55,6 +55,12 @@ internal sealed class GraphDelta
 
     public int[]? NodeRemovedAt { get; private set; }
 
+    /// <summary>
+    /// By built node: the version at which one of the edges in its built adjacency row was first removed (0:
+    /// never), so <see cref="CsrGraph.Degree"/> can count an untouched row by its length.
+    /// </summary>
+    public int[]? BuiltRowChangedAt { get; private set; }
+
     /// <summary>Newest added adjacency entry of each node (-1: none); entries chain through <see cref="Next"/>.</summary>
     public int[]? Head { get; private set; }
 
@@ -136,6 +142,17 @@ internal sealed class GraphDelta
         EdgeRemovedAt ??= new int[EdgeSource.Length];
         EdgeRemovedAt[edge] = Version;
         RemovedEdges++;
+        if (edge < Base.EdgeCount)
+        {
+            BuiltRowChangedAt ??= new int[Base.NodeCount];
+            foreach (var end in new[] { EdgeSource[edge], EdgeTarget[edge] })
+            {
+                if (BuiltRowChangedAt[end] == 0)
+                {
+                    BuiltRowChangedAt[end] = Version;
+                }
+            }
+        }
     }
 
     /// <summary>Removes the node and every edge it has.</summary>

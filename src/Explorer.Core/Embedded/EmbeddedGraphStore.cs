@@ -232,11 +232,11 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
 
     // ---- Reads ---------------------------------------------------------------------------------------
 
-    public Task<IReadOnlyList<SearchHit>> SearchAsync(SearchQuery query, CancellationToken cancellationToken = default)
+    public Task<SearchResults> SearchAsync(SearchQuery query, CancellationToken cancellationToken = default)
     {
         var index = Index;
         var found = index.Search(query.Text, query.Kinds, query.AsOf is null ? query.Limit : Math.Min(query.Limit * 4, 400));
-        IReadOnlyList<SearchHit> hits = [.. found
+        List<SearchHit> hits = [.. found
             .Where(h => query.AsOf is not { } period || index.Nodes[h.Node].Holds(period))
             .Take(query.Limit)
             .Select(h =>
@@ -244,7 +244,7 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
                 var node = index.Nodes[h.Node];
                 return new SearchHit(node.Id, node.Kind, node.Name, node.Aliases, Math.Round(h.Score, 3), h.Match);
             })];
-        return Task.FromResult(hits);
+        return Task.FromResult(new SearchResults(hits, Truncated: false)); // every node is a candidate
     }
 
     public Task<GraphCounts> CountAsync(CancellationToken cancellationToken = default)
@@ -345,7 +345,7 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
             {
                 if (!index.Nodes[end].Holds(period))
                 {
-                    return Task.FromResult(new PathSet([], [], [], $"'{index.Nodes[end].Name}' did not exist in {period} ({AsOfPeriod.Span(index.Nodes[end])})."));
+                    return Task.FromResult(new PathSet([], [], [], NoPath.DidNotExist(index.Nodes[end], period)));
                 }
             }
         }
@@ -356,17 +356,20 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
             return Task.FromResult(RankedPaths(index, query, source, target, filter));
         }
 
+        if (query.Mode == PathMode.All)
+        {
+            return Task.FromResult(AllShortestPaths(index, query, source, target, filter));
+        }
+
         var found = query.Mode switch
         {
-            PathMode.All => PathSearch.AllShortest(index.Graph, source, target, query.MaxHops, filter, PathQuery.MaxAllPaths)
-                .Select(p => (Path: p, Cost: Cost(index, p))).ToList(),
             PathMode.K => PathSearch.KShortest(index.Graph, source, target, query.K, query.MaxHops, filter, e => Vocabulary.Cost(index.TypeName(e))),
             _ => ShortestPath.Find(index.Graph, source, target, query.MaxHops, filter) is { } path ? [(path, Cost(index, path))] : [],
         };
 
         if (found.Count == 0)
         {
-            return Task.FromResult(new PathSet([], [], [], NoPathReason(index, query, source, target)));
+            return Task.FromResult(new PathSet([], [], [], NoPathReason(index, query, source, target, filter)));
         }
 
         var edgeOrdinals = found.SelectMany(p => p.Path.Edges).Distinct().ToList();
@@ -382,6 +385,44 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
     }
 
     /// <summary>
+    /// Every shortest path, the first <see cref="PathQuery.MaxAllPaths"/> by node ids then edge ids (the order
+    /// Neo4j's ORDER BY gives), <see cref="PathSet.Truncated"/> when there were more. Up to
+    /// <see cref="PathQuery.AllPathsScan"/> paths are enumerated and sorted, so the first ones are the same in both
+    /// stores whenever there are no more than that; edge ids are read only where node sequences tie.
+    /// </summary>
+    private PathSet AllShortestPaths(GraphIndex index, PathQuery query, int source, int target, TraversalFilter filter)
+    {
+        var all = PathSearch.AllShortest(index.Graph, source, target, query.MaxHops, filter, PathQuery.AllPathsScan);
+        if (all.Count == 0)
+        {
+            return new PathSet([], [], [], NoPathReason(index, query, source, target, filter));
+        }
+
+        var byNodes = all.Select(p => (Path: p, Nodes: (IReadOnlyList<string>)[.. p.Nodes.Select(o => index.Nodes[o].Id)]))
+            .OrderBy(p => p.Nodes, IdSequenceComparer.Instance)
+            .ToList();
+        var last = byNodes[Math.Min(PathQuery.MaxAllPaths, byNodes.Count) - 1].Nodes;
+        var kept = byNodes.TakeWhile((p, i) => i < PathQuery.MaxAllPaths || IdSequenceComparer.Instance.Compare(p.Nodes, last) == 0).ToList();
+        var edgeOrdinals = kept.SelectMany(p => p.Path.Edges).Distinct().ToList();
+        var edges = MaterializeEdges(index, edgeOrdinals);
+        var edgeIds = edgeOrdinals.Zip(edges, (ordinal, edge) => (ordinal, edge.Id)).ToDictionary(p => p.ordinal, p => p.Id);
+        var paths = kept
+            .Select(p => new GraphPath(p.Nodes, [.. p.Path.Edges.Select(e => edgeIds[e])], p.Path.Edges.Length, Cost(index, p.Path)))
+            .OrderBy(p => p.Nodes, IdSequenceComparer.Instance)
+            .ThenBy(p => p.Edges, IdSequenceComparer.Instance)
+            .Take(PathQuery.MaxAllPaths)
+            .ToList();
+        var usedEdges = paths.SelectMany(p => p.Edges).ToHashSet(StringComparer.Ordinal);
+        var usedNodes = paths.SelectMany(p => p.Nodes).ToHashSet(StringComparer.Ordinal);
+        return new PathSet(
+            paths,
+            [.. kept.SelectMany(p => p.Path.Nodes).Distinct().Select(o => index.Nodes[o]).Where(n => usedNodes.Contains(n.Id))],
+            [.. edges.Where(e => usedEdges.Contains(e.Id))],
+            null,
+            all.Count > PathQuery.MaxAllPaths);
+    }
+
+    /// <summary>
     /// Ranked mode: the cheapest candidates by hop meaning and hub penalty (<see cref="CheapestPaths"/>), then
     /// <see cref="PathRanking"/> with their evidence for the final order, diversity and reasons.
     /// </summary>
@@ -392,7 +433,7 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
             e => ExplanationScore.HopCost(index.TypeName(e)), v => ExplanationScore.HubCost(graph.Degree(v)), PathRanking.PoolSize(query.K));
         if (pool.Count == 0)
         {
-            return new PathSet([], [], [], NoPathReason(index, query, source, target));
+            return new PathSet([], [], [], NoPathReason(index, query, source, target, filter));
         }
 
         var edgeOrdinals = pool.SelectMany(p => p.Path.Edges).Distinct().ToList();
@@ -413,11 +454,12 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
         return new PathSet(paths, nodes, [.. edges.Where(e => used.Contains(e.Id))], null);
     }
 
-    private static string NoPathReason(GraphIndex index, PathQuery query, int source, int target) =>
-        !index.Graph.MayConnect(source, target)
-            || (index.Graph.HasRemovals && ShortestPath.Find(index.Graph, source, target, int.MaxValue, TraversalFilter.None) is null)
-            ? $"'{index.Nodes[source].Name}' and '{index.Nodes[target].Name}' are not connected in the graph."
-            : $"No path of at most {query.MaxHops} hops joins '{index.Nodes[source].Name}' and '{index.Nodes[target].Name}' with the given direction and filters{(query.AsOf is { } period ? $", as of {period}" : "")}.";
+    /// <summary>Why nothing was found: the same search under the same filter with the hop bound at its maximum (see <see cref="NoPath"/>).</summary>
+    private static string NoPathReason(GraphIndex index, PathQuery query, int source, int target, TraversalFilter filter)
+    {
+        var shortest = NoPath.NeedsCheck(query) ? ShortestPath.Find(index.Graph, source, target, PathQuery.MaxMaxHops, filter)?.Edges.Length : null;
+        return NoPath.Reason(index.Nodes[source].Name, index.Nodes[target].Name, query, shortest);
+    }
 
     /// <summary>Source id to kind (essay, reference, ...): what the ranking weighs evidence by.</summary>
     private Dictionary<string, string> SourceKinds()

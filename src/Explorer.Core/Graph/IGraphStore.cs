@@ -40,7 +40,8 @@ public interface IGraphStore : IAsyncDisposable
     /// <summary>How many nodes and edges the store holds. Cheap: health checks and startup banners call it.</summary>
     Task<GraphCounts> CountAsync(CancellationToken cancellationToken = default);
 
-    Task<IReadOnlyList<SearchHit>> SearchAsync(SearchQuery query, CancellationToken cancellationToken = default);
+    /// <summary>Nodes matching a name, ranked (exact, prefix, tokens, typo-tolerant), and whether the candidates were cut.</summary>
+    Task<SearchResults> SearchAsync(SearchQuery query, CancellationToken cancellationToken = default);
 
     /// <summary>Nodes whose id, name or alias equals the term after normalization (case, accents, punctuation).</summary>
     Task<IReadOnlyList<Node>> ResolveAsync(string term, CancellationToken cancellationToken = default);
@@ -68,6 +69,62 @@ public interface IGraphStore : IAsyncDisposable
 
     /// <summary>Removes a node and its edges; null when it did not exist.</summary>
     Task<Change?> RemoveNodeAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Applies the writes in order as one unit: all of them commit together (each with its own change-log entry,
+    /// so readers and other processes apply them incrementally), or, when one is refused
+    /// (<see cref="GraphWriteException"/>), none does. The result holds each write's change, null for a removal
+    /// that found nothing. The embedded store commits one transaction; the default (Neo4j today) writes one at a
+    /// time, so there a failure part-way leaves the earlier writes of the batch committed (an import is
+    /// idempotent: running it again completes it).
+    /// </summary>
+    async Task<IReadOnlyList<Change?>> ApplyBatchAsync(IReadOnlyList<GraphWrite> writes, CancellationToken cancellationToken = default)
+    {
+        var changes = new List<Change?>(writes.Count);
+        foreach (var write in writes)
+        {
+            changes.Add(write switch
+            {
+                GraphWrite.UpsertNode(var node) => await UpsertNodeAsync(node, cancellationToken),
+                GraphWrite.UpsertEdge(var edge) => await UpsertEdgeAsync(edge, cancellationToken),
+                GraphWrite.RemoveNode(var id) => await RemoveNodeAsync(id, cancellationToken),
+                GraphWrite.RemoveEdge(var id) => await RemoveEdgeAsync(id, cancellationToken),
+                _ => throw new ArgumentException($"unknown write {write}", nameof(writes)),
+            });
+        }
+
+        return changes;
+    }
+
+    /// <summary>The nodes with these ids that exist, by id (bulk checks: an import compares its records with them).</summary>
+    async Task<IReadOnlyDictionary<string, Node>> GetNodesAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)
+    {
+        var found = new Dictionary<string, Node>(StringComparer.Ordinal);
+        foreach (var id in ids)
+        {
+            if (await GetNodeAsync(id, cancellationToken) is { } details)
+            {
+                found[id] = details.Node;
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>The edges with these ids that exist, by id, evidence included.</summary>
+    async Task<IReadOnlyDictionary<string, Edge>> GetEdgesAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)
+    {
+        var found = new Dictionary<string, Edge>(StringComparer.Ordinal);
+        foreach (var id in ids)
+        {
+            if (await GetEdgeAsync(id, cancellationToken) is { } edge)
+            {
+                found[id] = edge;
+            }
+        }
+
+        return found;
+    }
 
     /// <summary>
     /// Brings what the store keeps in memory up to date with changes other processes committed (the embedded

@@ -16,6 +16,24 @@ public sealed record SearchQuery(string Text, IReadOnlySet<NodeKind>? Kinds = nu
 
 public sealed record SearchHit(string Id, NodeKind Kind, string Name, IReadOnlyList<string> Aliases, double Score, MatchKind Match);
 
+/// <summary>
+/// Search hits, best first, and whether the candidates they were ranked from were cut before ranking
+/// (<see cref="Truncated"/>: Neo4j's full-text index returns at most a few thousand candidates per kind of match,
+/// by its own score; with more, a better match by our ranking may be missing). Reads as the list of hits.
+/// </summary>
+public sealed record SearchResults(IReadOnlyList<SearchHit> Hits, bool Truncated) : IReadOnlyList<SearchHit>
+{
+    public static readonly SearchResults Empty = new([], false);
+
+    public SearchHit this[int index] => Hits[index];
+
+    public int Count => Hits.Count;
+
+    public IEnumerator<SearchHit> GetEnumerator() => Hits.GetEnumerator();
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+}
+
 public sealed record NeighborhoodQuery(
     string NodeId,
     int Depth = 1,
@@ -77,6 +95,9 @@ public sealed record PathQuery(
     public const int MaxK = 10;
     public const int MaxMaxHops = 10;
     public const int MaxAllPaths = 50;
+
+    /// <summary>How many shortest paths <c>mode=all</c> looks at to pick the first <see cref="MaxAllPaths"/> in id order.</summary>
+    public const int AllPathsScan = 5000;
 }
 
 /// <summary>
@@ -85,5 +106,9 @@ public sealed record PathQuery(
 /// </summary>
 public sealed record GraphPath(IReadOnlyList<string> Nodes, IReadOnlyList<string> Edges, int Length, double Cost, string? Why = null);
 
-/// <summary>Paths plus every node and edge (with evidence) they touch. <see cref="Reason"/> explains an empty result.</summary>
-public sealed record PathSet(IReadOnlyList<GraphPath> Paths, IReadOnlyList<Node> Nodes, IReadOnlyList<Edge> Edges, string? Reason);
+/// <summary>
+/// Paths plus every node and edge (with evidence) they touch. <see cref="Reason"/> explains an empty result;
+/// <see cref="Truncated"/> says there were more paths than the answer holds (<c>mode=all</c> beyond
+/// <see cref="PathQuery.MaxAllPaths"/>).
+/// </summary>
+public sealed record PathSet(IReadOnlyList<GraphPath> Paths, IReadOnlyList<Node> Nodes, IReadOnlyList<Edge> Edges, string? Reason, bool Truncated = false);

@@ -28,7 +28,7 @@ internal static class Cypher
     [
         "id", "kind", "name", "aliases", "description", "keys", "searchText",
         "evidence", "title", "text", "seq", "at", "entityId", "changeId", "source", "target",
-        "validFrom", "validTo", "suspensions", "url",
+        "validFrom", "validTo", "suspensions", "suspensionSpans", "datedSpans", "url",
 
         // :History (an analyst's write to a node, edge or source)
         "recordKind", "recordId", "note", "state",
@@ -89,7 +89,32 @@ internal static class Cypher
 
     public const string IndexPrefix = "explorer_";
 
-    public const string EnsureChangeLog = "MERGE (log:ChangeLog {id: $log}) ON CREATE SET log.seq = 0 RETURN log.seq AS seq";
+    /// <summary>
+    /// The change-log counter, created once; <c>datedSpans</c> says every edge's suspensions are also stored as
+    /// <c>suspensionSpans</c> (set on a new database; an older one is migrated by <see cref="EdgesMissingSpans"/>).
+    /// </summary>
+    public const string EnsureChangeLog = """
+        MERGE (log:ChangeLog {id: $log}) ON CREATE SET log.seq = 0, log.datedSpans = true
+        RETURN log.seq AS seq, log.datedSpans AS datedSpans
+        """;
+
+    /// <summary>Edges written before suspensions were stored as spans (a one-time migration at start-up), a batch at a time.</summary>
+    public const string EdgesMissingSpans = """
+        MATCH ()-[r]->()
+        WHERE r.suspensions IS NOT NULL AND r.suspensionSpans IS NULL
+        RETURN r.id AS id, type(r) AS type, r.suspensions AS suspensions
+        ORDER BY id
+        LIMIT $limit
+        """;
+
+    /// <summary>Stores the spans of a batch of edges of one type (idempotent).</summary>
+    public static readonly FrozenDictionary<string, string> SetSpans = EdgeTypes.ToFrozenDictionary(type => type, type => $$"""
+        UNWIND $rows AS row
+        MATCH ()-[r:{{type}} {id: row.id}]->()
+        SET r.suspensionSpans = row.spans
+        """, StringComparer.Ordinal);
+
+    public const string MarkSpansDone = "MATCH (log:ChangeLog {id: $log}) SET log.datedSpans = true";
 
     public const string Components = "CALL dbms.components() YIELD name, versions, edition RETURN name, versions, edition";
 
@@ -288,8 +313,10 @@ internal static class Cypher
         RETURN s.id AS id, s.title AS title, s.kind AS kind, s.description AS description, s.text AS text, s.url AS url, s.version AS version
         """;
 
+    /// <summary>A page of sources by id after <c>$after</c> (null: from the start): the caller reads on until a short page.</summary>
     public const string ListSources = """
         MATCH (s:Source)
+        WHERE $after IS NULL OR s.id > $after
         RETURN s.id AS id, s.title AS title, s.kind AS kind, s.description AS description, s.url AS url, s.version AS version
         ORDER BY s.id LIMIT $limit
         """;
@@ -436,11 +463,16 @@ internal static class Cypher
 
     // ---- Search: candidates from the full-text index over normalized keys, ranked in process ------------
 
+    /// <summary>
+    /// One kind of candidate, at most <c>$limit</c> by the index's score; <c>branch</c> names it, so the caller can
+    /// tell a branch that filled its limit (the store asks for one row more than it keeps as a cap, and reports
+    /// truncated when a branch returns it).
+    /// </summary>
     private static string SearchBranch(string query, string extraFilter, string limit) => $"""
         CALL db.index.fulltext.queryNodes('{SearchIndex}', ${query}) YIELD node
         WITH node AS n
         WHERE ($kinds IS NULL OR n.kind IN $kinds){extraFilter}
-        RETURN {NodeFields}
+        RETURN {NodeFields}, '{query}' AS branch
         LIMIT ${limit}
         """;
 
@@ -460,6 +492,28 @@ internal static class Cypher
         ORDER BY n.id LIMIT $limit
         """;
 
+    // ---- As of a date ----------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Whether node or relationship <paramref name="v"/> held at some time in the period <c>$first</c>..<c>$last</c>
+    /// (full ISO dates; both null: no date asked, everything holds), as <see cref="AsOfPeriod.Holds(string?, string?, IReadOnlyList{Suspension}, PartialDate)"/>
+    /// decides: its span overlaps the period. Stored dates are canonical YYYY, YYYY-MM or YYYY-MM-DD
+    /// (<see cref="PartialDate.TryParse"/>), so plain string comparison decides it: a partial date compares with a
+    /// full date as its first day does (<c>validFrom &lt;= $last</c>), and its last day is on or after a full date
+    /// exactly when it is not below that date's prefix of the same length (<c>left($first, size(validTo)) &lt;= validTo</c>).
+    /// </summary>
+    private static string Holds(string v) =>
+        $"($first IS NULL OR (({v}.validFrom IS NULL OR {v}.validFrom <= $last) AND ({v}.validTo IS NULL OR left($first, size({v}.validTo)) <= {v}.validTo)))";
+
+    /// <summary>
+    /// As <see cref="Holds"/> for a relationship, and no suspension covers the whole period. Suspensions are
+    /// stored twice: as JSON (<c>suspensions</c>, read back into the model) and as <c>suspensionSpans</c>, a list of
+    /// <c>"from|to"</c> strings (<c>to</c> empty while open) that Cypher can test without a JSON parser.
+    /// </summary>
+    private static string HoldsEdge(string r) =>
+        $"({Holds(r)} AND ($first IS NULL OR none(span IN coalesce({r}.suspensionSpans, []) WHERE split(span, '|')[0] <= $first " +
+        $"AND (split(span, '|')[1] = '' OR left($last, size(split(span, '|')[1])) <= split(span, '|')[1]))))";
+
     // ---- Traversals ------------------------------------------------------------------------------------
 
     /// <summary>One breadth-first level of a neighborhood (any direction): the frontier's edges with the far node, capped.</summary>
@@ -467,11 +521,11 @@ internal static class Cypher
     /// Ordered before the cap (frontier position, then edge id: the order the embedded store walks), so a
     /// capped level holds the same rows on every run and the caller reports the cap as truncated.
     /// </remarks>
-    public const string NeighborhoodLevel = """
+    public static readonly string NeighborhoodLevel = $$"""
         UNWIND range(0, size($frontier) - 1) AS rank
         WITH rank, $frontier[rank] AS nodeId
         MATCH (x:Node {id: nodeId})-[r]-(y:Node)
-        WHERE type(r) IN $types AND (y.id = $center OR y.kind IN $kinds)
+        WHERE type(r) IN $types AND (y.id = $center OR y.kind IN $kinds) AND {{Holds("x")}} AND {{Holds("y")}} AND {{HoldsEdge("r")}}
         RETURN nodeId AS from, r.id AS edge, type(r) AS type, startNode(r).id AS source, endNode(r).id AS target, r.evidence AS evidence,
                r.validFrom AS edgeValidFrom, r.validTo AS edgeValidTo, r.suspensions AS suspensions,
                r.status AS edgeStatus, r.version AS edgeVersion,
@@ -485,16 +539,16 @@ internal static class Cypher
     public static readonly FrozenDictionary<Direction, string> ExpandLevel = Enum.GetValues<Direction>().ToFrozenDictionary(direction => direction, direction => $"""
         UNWIND $frontier AS nodeId
         MATCH (x:Node {"{"}id: nodeId{"}"}){Arrow(direction, "[r]")}(y:Node)
-        WHERE type(r) IN $types AND (y.id = $from OR y.id = $to OR (y.kind IN $kinds AND NOT y.id IN $avoid))
+        WHERE type(r) IN $types AND (y.id = $from OR y.id = $to OR (y.kind IN $kinds AND NOT y.id IN $avoid)) AND {Holds("y")} AND {HoldsEdge("r")}
         RETURN DISTINCT y.id AS id, y.kind AS kind
         ORDER BY id
         LIMIT $rows
         """);
 
     /// <summary>Edges among a candidate node set (the subgraph a ranked path search runs on).</summary>
-    public const string EdgesAmong = """
+    public static readonly string EdgesAmong = $$"""
         MATCH (x:Node)-[r]->(y:Node)
-        WHERE x.id IN $ids AND y.id IN $ids AND type(r) IN $types
+        WHERE x.id IN $ids AND y.id IN $ids AND type(r) IN $types AND {{HoldsEdge("r")}}
         RETURN r.id AS id, type(r) AS type, x.id AS source, y.id AS target
         ORDER BY id
         LIMIT $rows
@@ -513,7 +567,7 @@ internal static class Cypher
     /// </summary>
     public static readonly FrozenDictionary<(Direction, int), string> AllShortestModern = PathVariants((direction, hops) => $$"""
         MATCH p = ALL SHORTEST (a:Node {id: $from})
-          ((x:Node){{Arrow(direction, "[r]")}}(y:Node) WHERE type(r) IN $types AND (y.id = $from OR y.id = $to OR (y.kind IN $kinds AND NOT y.id IN $avoid))){1,{{hops}}}
+          ({{Step(direction)}}){1,{{hops}}}
           (b:Node {id: $to})
         RETURN [n IN nodes(p) | n.id] AS nodes, [e IN relationships(p) | e.id] AS edges
         ORDER BY nodes, edges
@@ -525,12 +579,45 @@ internal static class Cypher
         MATCH (a:Node {id: $from})
         MATCH (b:Node {id: $to})
         MATCH p = allShortestPaths((a){{Arrow(direction, $"[*..{hops}]")}}(b))
-        WHERE all(r IN relationships(p) WHERE type(r) IN $types)
-          AND all(n IN nodes(p)[1..-1] WHERE n.kind IN $kinds AND NOT n.id IN $avoid)
+        WHERE {{LegacyFilter}}
         RETURN [n IN nodes(p) | n.id] AS nodes, [e IN relationships(p) | e.id] AS edges
         ORDER BY nodes, edges
         LIMIT $limit
         """);
+
+    /// <summary>
+    /// The length of one shortest path within <see cref="PathQuery.MaxMaxHops"/> under the same filters as the
+    /// path statements (direction, types, kinds, avoid, as of): the "no path" answer says whether a longer path
+    /// exists or none at all. SHORTEST 1 (5.21+) stops at the first; no ORDER BY is needed for a length.
+    /// </summary>
+    public static readonly FrozenDictionary<Direction, string> ShortestHopsModern = Enum.GetValues<Direction>().ToFrozenDictionary(direction => direction, direction => $$"""
+        MATCH p = SHORTEST 1 (a:Node {id: $from})
+          ({{Step(direction)}}){1,{{PathQuery.MaxMaxHops}}}
+          (b:Node {id: $to})
+        RETURN length(p) AS hops
+        LIMIT 1
+        """);
+
+    /// <summary>The same with shortestPath() for servers before 5.21.</summary>
+    public static readonly FrozenDictionary<Direction, string> ShortestHopsLegacy = Enum.GetValues<Direction>().ToFrozenDictionary(direction => direction, direction => $$"""
+        MATCH (a:Node {id: $from})
+        MATCH (b:Node {id: $to})
+        MATCH p = shortestPath((a){{Arrow(direction, $"[*..{PathQuery.MaxMaxHops}]")}}(b))
+        WHERE {{LegacyFilter}}
+        RETURN length(p) AS hops
+        LIMIT 1
+        """);
+
+    /// <summary>One step of a quantified path pattern under the path filters, checked on every step (5.21+).</summary>
+    private static string Step(Direction direction) =>
+        $"(x:Node){Arrow(direction, "[r]")}(y:Node) WHERE type(r) IN $types AND (y.id = $from OR y.id = $to OR (y.kind IN $kinds AND NOT y.id IN $avoid)) " +
+        $"AND {Holds("y")} AND {HoldsEdge("r")}";
+
+    /// <summary>The path filters over a whole path p (allShortestPaths and shortestPath, before 5.21).</summary>
+    private static string LegacyFilter =>
+        $"all(r IN relationships(p) WHERE type(r) IN $types AND {HoldsEdge("r")})\n" +
+        $"          AND all(n IN nodes(p)[1..-1] WHERE n.kind IN $kinds AND NOT n.id IN $avoid)\n" +
+        $"          AND all(n IN nodes(p) WHERE {Holds("n")})";
 
     private static FrozenDictionary<(Direction, int), string> PathVariants(Func<Direction, int, string> statement) =>
         Enum.GetValues<Direction>()
@@ -748,6 +835,13 @@ internal static class Cypher
 
         yield return (nameof(IndexStates), IndexStates);
         yield return (nameof(EnsureChangeLog), EnsureChangeLog);
+        yield return (nameof(EdgesMissingSpans), EdgesMissingSpans);
+        foreach (var (type, statement) in SetSpans)
+        {
+            yield return ($"{nameof(SetSpans)}[{type}]", statement);
+        }
+
+        yield return (nameof(MarkSpansDone), MarkSpansDone);
         yield return (nameof(Components), Components);
         yield return (nameof(AppendChange), AppendChange);
         yield return (nameof(ChangeById), ChangeById);
@@ -840,6 +934,16 @@ internal static class Cypher
             yield return ($"{nameof(AllShortestLegacy)}[{direction},{hops}]", statement);
         }
 
+        foreach (var (direction, statement) in ShortestHopsModern)
+        {
+            yield return ($"{nameof(ShortestHopsModern)}[{direction}]", statement);
+        }
+
+        foreach (var (direction, statement) in ShortestHopsLegacy)
+        {
+            yield return ($"{nameof(ShortestHopsLegacy)}[{direction}]", statement);
+        }
+
         yield return (nameof(AddNodeAnnotation), AddNodeAnnotation);
         yield return (nameof(AddEdgeAnnotation), AddEdgeAnnotation);
         yield return (nameof(UpdateAnnotation), UpdateAnnotation);
@@ -869,6 +973,7 @@ internal static class Cypher
     [
         "log", "changeId", "props", "at", "kind", "entityId", "after", "limit", "rows", "ids", "id", "source", "target",
         "exact", "tokens", "fuzzy", "key", "prefix", "kinds", "frontier", "center", "types", "from", "to", "avoid",
+        "first", "last",
 
         // annotations
         "targetKind", "targetId", "text", "tags", "tagKeys", "confidence", "citation", "status", "author", "authorKey",

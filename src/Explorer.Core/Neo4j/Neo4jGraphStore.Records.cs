@@ -12,6 +12,9 @@ namespace Explorer.Neo4j;
 /// </summary>
 internal sealed partial class Neo4jGraphStore
 {
+    /// <summary>At most this many dependent edges (a node's, a source's citing ones) are read for a refusal, cascade or force.</summary>
+    private const int DependentLimit = 10_000;
+
     public async Task<RecordWrite> CreateNodeAsync(Node node, string by, CancellationToken cancellationToken = default)
     {
         var written = node with { Version = await NextVersionAsync(RecordKind.Node, node.Id, cancellationToken) };
@@ -47,7 +50,7 @@ internal sealed partial class Neo4jGraphStore
             return refusal;
         }
 
-        var edges = (await ReadAsync(Cypher.EdgesOfNode, Params(("id", id), ("limit", SourceLimit)), cancellationToken)).Records.Select(ReadEdge)
+        var edges = (await ReadAsync(Cypher.EdgesOfNode, Params(("id", id), ("limit", DependentLimit)), cancellationToken)).Records.Select(ReadEdge)
             .DistinctBy(e => e.Id).ToList();
         if (edges.Count > 0 && !cascade)
         {
@@ -243,7 +246,7 @@ internal sealed partial class Neo4jGraphStore
     }
 
     private async Task<List<Edge>> CitingEdgesAsync(string sourceId, CancellationToken cancellationToken) =>
-        [.. (await ReadAsync(Cypher.CitingEdges, Params(("needle", Needle(sourceId)), ("limit", SourceLimit)), cancellationToken)).Records.Select(ReadEdge)
+        [.. (await ReadAsync(Cypher.CitingEdges, Params(("needle", Needle(sourceId)), ("limit", DependentLimit)), cancellationToken)).Records.Select(ReadEdge)
             .Where(e => e.Evidence.Any(ev => ev.SourceId == sourceId))];
 
     private async Task<string?> MissingEndAsync(Edge edge, CancellationToken cancellationToken)

@@ -33,7 +33,7 @@ internal sealed partial class Neo4jGraphStore : IGraphStore
     private const int WriteBatch = 5000;
     private const int SearchCandidateLimit = 2000;
     private const int ResolveLimit = 1000;
-    private const int SourceLimit = 10_000;
+    private const int SourcePage = 10_000;
     private const int EdgeRowBudget = 200_000;
     private const string ConstraintViolation = "Neo.ClientError.Schema.ConstraintValidationFailed";
     private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
@@ -57,6 +57,8 @@ internal sealed partial class Neo4jGraphStore : IGraphStore
     }
 
     public string Name => "neo4j";
+
+    public bool SupportsAsOf => true;
 
     /// <summary>"5.26.0 community" once initialized.</summary>
     public string? ServerVersion { get; private set; }
@@ -170,17 +172,62 @@ internal sealed partial class Neo4jGraphStore : IGraphStore
         }
     }
 
-    /// <summary>The change-log counter, created once (MERGE on a unique key: concurrent instances end with one).</summary>
+    /// <summary>
+    /// The change-log counter, created once (MERGE on a unique key: concurrent instances end with one); on a
+    /// database written before suspensions were also stored as spans, adds the spans first.
+    /// </summary>
     private async Task EnsureChangeLogAsync(CancellationToken cancellationToken)
     {
+        QueryResult log;
         try
         {
-            await _client.RunAsync(Cypher.EnsureChangeLog, Params(("log", Cypher.ChangeLogId)), QueryAccess.IdempotentWrite, cancellationToken);
+            log = await _client.RunAsync(Cypher.EnsureChangeLog, Params(("log", Cypher.ChangeLogId)), QueryAccess.IdempotentWrite, cancellationToken);
         }
         catch (Neo4jException ex) when (ex.Code == ConstraintViolation)
         {
             // Another instance created it between our MERGE's match and create: it is there now.
-            await _client.RunAsync(Cypher.EnsureChangeLog, Params(("log", Cypher.ChangeLogId)), QueryAccess.IdempotentWrite, cancellationToken);
+            log = await _client.RunAsync(Cypher.EnsureChangeLog, Params(("log", Cypher.ChangeLogId)), QueryAccess.IdempotentWrite, cancellationToken);
+        }
+
+        if (First(log.Records)?["datedSpans"] is not true)
+        {
+            await AddSuspensionSpansAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// The one-time migration behind as-of queries: every edge with suspensions gets them as
+    /// <c>suspensionSpans</c> too (see Cypher.HoldsEdge), in batches (idempotent: two instances doing it at once
+    /// write the same values), then the change log is marked so later starts skip the scan.
+    /// </summary>
+    private async Task AddSuspensionSpansAsync(CancellationToken cancellationToken)
+    {
+        var migrated = 0;
+        while (true)
+        {
+            var rows = (await ReadAsync(Cypher.EdgesMissingSpans, Params(("limit", WriteBatch)), cancellationToken)).Records;
+            if (rows.Count == 0)
+            {
+                break;
+            }
+
+            foreach (var group in rows.GroupBy(r => r.String("type")).Where(g => Vocabulary.IsEdgeType(g.Key)))
+            {
+                var batch = group.Select(r => Params(("id", r.String("id")), ("spans", Spans(Suspensions(r.StringOrNull("suspensions")))))).ToList();
+                await _client.RunAsync(Cypher.SetSpans[group.Key], Params(("rows", batch)), QueryAccess.IdempotentWrite, cancellationToken);
+            }
+
+            migrated += rows.Count;
+            if (rows.Count < WriteBatch)
+            {
+                break;
+            }
+        }
+
+        await _client.RunAsync(Cypher.MarkSpansDone, Params(("log", Cypher.ChangeLogId)), QueryAccess.IdempotentWrite, cancellationToken);
+        if (migrated > 0)
+        {
+            LogSpansMigrated(_logger, migrated);
         }
     }
 
@@ -344,13 +391,13 @@ internal sealed partial class Neo4jGraphStore : IGraphStore
     /// the embedded store would look for typos; then the embedded store's own <see cref="NameIndex"/> ranks
     /// them, so tiers and scores are the same.
     /// </summary>
-    public async Task<IReadOnlyList<SearchHit>> SearchAsync(SearchQuery query, CancellationToken cancellationToken = default)
+    public async Task<SearchResults> SearchAsync(SearchQuery query, CancellationToken cancellationToken = default)
     {
         var key = TextNormalizer.Normalize(query.Text);
         var tokens = TextNormalizer.Tokens(key);
         if (key.Length == 0 || tokens.Length == 0 || query.Limit <= 0)
         {
-            return [];
+            return SearchResults.Empty;
         }
 
         var budget = Math.Min(2, TextNormalizer.FuzzyBudget(key.Length));
@@ -360,15 +407,26 @@ internal sealed partial class Neo4jGraphStore : IGraphStore
             ("tokens", string.Join(' ', tokens.Select((t, i) => $"+{t}{(i == tokens.Length - 1 ? "*" : "")}"))),
             ("fuzzy", budget > 0 ? string.Join(' ', tokens.Select(t => $"+{t}~{budget}")) : null),
             ("kinds", query.Kinds is { Count: > 0 } ? query.Kinds.Select(k => k.ToString()).ToList() : null),
-            ("limit", SearchCandidateLimit));
+            ("limit", SearchCandidateLimit + 1));
         var result = await ReadAsync(budget > 0 ? Cypher.SearchCandidatesWithFuzzy : Cypher.SearchCandidates, parameters, cancellationToken);
         var candidates = result.Records.Select(ReadNode).DistinctBy(n => n.Id).OrderBy(n => n.Id, StringComparer.Ordinal).ToArray();
         var names = NameIndex.Build(candidates.Length, i => [candidates[i].Id, candidates[i].Name, .. candidates[i].Aliases], i => candidates[i].Kind, i => candidates[i].Name);
-        return [.. names.Search(query.Text, query.Kinds, query.Limit).Select(h =>
-        {
-            var node = candidates[h.Node];
-            return new SearchHit(node.Id, node.Kind, node.Name, node.Aliases, Math.Round(h.Score, 3), h.Match);
-        })];
+
+        // As the embedded store: with a date, the best limit × 4 (at most 400) are ranked, then those that held are kept.
+        var found = names.Search(query.Text, query.Kinds, query.AsOf is null ? query.Limit : Math.Min(query.Limit * 4, 400));
+        var hits = found
+            .Where(h => query.AsOf is not { } period || candidates[h.Node].Holds(period))
+            .Take(query.Limit)
+            .Select(h =>
+            {
+                var node = candidates[h.Node];
+                return new SearchHit(node.Id, node.Kind, node.Name, node.Aliases, Math.Round(h.Score, 3), h.Match);
+            })
+            .ToList();
+
+        // A branch with more rows than the cap was cut by the full-text index's own score before our ranking saw it.
+        var truncated = result.Records.GroupBy(r => r.String("branch")).Any(g => g.Count() > SearchCandidateLimit);
+        return new SearchResults(hits, truncated);
     }
 
     public async Task<IReadOnlyList<Node>> ResolveAsync(string term, CancellationToken cancellationToken = default)
@@ -424,7 +482,7 @@ internal sealed partial class Neo4jGraphStore : IGraphStore
         var partial = false;
         for (var level = 0; level < query.Depth && frontier.Count > 0; level++)
         {
-            var rows = (await ReadAsync(Cypher.NeighborhoodLevel, Params(
+            var rows = (await ReadAsync(Cypher.NeighborhoodLevel, Dated(query.AsOf,
                 ("frontier", frontier), ("center", center.Id), ("types", types), ("kinds", kinds), ("rows", PathSearch.CandidateBudget)), cancellationToken)).Records;
             partial |= rows.Count >= PathSearch.CandidateBudget;
             var rank = frontier.Select((id, i) => (id, i)).ToDictionary(p => p.id, p => p.i, StringComparer.Ordinal);
@@ -474,13 +532,24 @@ internal sealed partial class Neo4jGraphStore : IGraphStore
     public async Task<SourceDocument?> GetSourceAsync(string id, CancellationToken cancellationToken = default) =>
         (await ReadAsync(Cypher.SourcesByIds, Params(("ids", new List<string> { id })), cancellationToken)).Records.Select(ReadSource).FirstOrDefault();
 
-    public async Task<IReadOnlyList<SourceInfo>> ListSourcesAsync(CancellationToken cancellationToken = default) =>
-        [.. (await ReadAsync(Cypher.ListSources, Params(("limit", SourceLimit)), cancellationToken)).Records
-            .Select(r => new SourceInfo(r.String("id"), r.String("title"), r.String("kind"), r.StringOrNull("description") ?? "")
+    /// <summary>Every source, by id: read a page of <see cref="SourcePage"/> at a time after the last id seen, so none is left out.</summary>
+    public async Task<IReadOnlyList<SourceInfo>> ListSourcesAsync(CancellationToken cancellationToken = default)
+    {
+        var sources = new List<SourceInfo>();
+        while (true)
+        {
+            var page = (await ReadAsync(Cypher.ListSources, Params(("after", sources.Count == 0 ? null : sources[^1].Id), ("limit", SourcePage)), cancellationToken)).Records;
+            sources.AddRange(page.Select(r => new SourceInfo(r.String("id"), r.String("title"), r.String("kind"), r.StringOrNull("description") ?? "")
             {
                 Url = r.StringIfAny("url"),
                 Version = r.LongOr("version", 1),
-            })];
+            }));
+            if (page.Count < SourcePage)
+            {
+                return sources;
+            }
+        }
+    }
 
     // ---- Paths -----------------------------------------------------------------------------------------
 
@@ -505,6 +574,11 @@ internal sealed partial class Neo4jGraphStore : IGraphStore
             return new PathSet([], [], [], $"No node with id '{query.To}'.");
         }
 
+        if (query.AsOf is { } period && new[] { from, to }.FirstOrDefault(n => !n.Holds(period)) is { } gone)
+        {
+            return new PathSet([], [], [], NoPath.DidNotExist(gone, period));
+        }
+
         if (from.Id == to.Id)
         {
             return new PathSet([new GraphPath([from.Id], [], 0, 0)], [from], [], null);
@@ -524,11 +598,11 @@ internal sealed partial class Neo4jGraphStore : IGraphStore
             : await ShortestPathsAsync(query, cancellationToken);
         if (found.Count == 0)
         {
-            var connected = await ConnectedAsync(from.Id, to.Id, cancellationToken);
-            return new PathSet([], [], [], connected
-                ? $"No path of at most {query.MaxHops} hops joins '{from.Name}' and '{to.Name}' with the given direction and filters."
-                : $"'{from.Name}' and '{to.Name}' are not connected in the graph (within {PathQuery.MaxMaxHops} hops).");
+            return new PathSet([], [], [], await NoPathReasonAsync(query, from, to, cancellationToken));
         }
+
+        var truncated = found.Count > PathQuery.MaxAllPaths;
+        found = [.. found.Take(PathQuery.MaxAllPaths)];
 
         var edgeIds = found.SelectMany(p => p.Edges).Distinct(StringComparer.Ordinal).ToList();
         var edgesById = (await EdgesAsync(edgeIds, cancellationToken)).ToDictionary(e => e.Id, StringComparer.Ordinal);
@@ -537,14 +611,15 @@ internal sealed partial class Neo4jGraphStore : IGraphStore
         // An edge removed between the path query and this read drops the paths through it (never a KeyNotFoundException).
         var paths = found.Where(p => p.Edges.All(edgesById.ContainsKey))
             .Select(p => new GraphPath(p.Nodes, p.Edges, p.Edges.Count, p.Edges.Sum(e => Vocabulary.Cost(edgesById[e].Type)))).ToList();
-        return new PathSet(paths, [.. nodeIds.Where(nodesById.ContainsKey).Select(id => nodesById[id])], [.. edgeIds.Where(edgesById.ContainsKey).Select(id => edgesById[id])], null);
+        return new PathSet(paths, [.. nodeIds.Where(nodesById.ContainsKey).Select(id => nodesById[id])], [.. edgeIds.Where(edgesById.ContainsKey).Select(id => edgesById[id])], null, truncated);
     }
 
     private sealed record FoundPath(IReadOnlyList<string> Nodes, IReadOnlyList<string> Edges);
 
     private async Task<List<FoundPath>> ShortestPathsAsync(PathQuery query, CancellationToken cancellationToken)
     {
-        var rows = await AllShortestAsync(query.From, query.To, Math.Min(query.MaxHops, PathQuery.MaxMaxHops), query.Direction, TypeList(query.Types), KindList(query.Kinds), [.. query.Avoid ?? new HashSet<string>()], PathQuery.MaxAllPaths, cancellationToken);
+        // One row more than an answer holds, so a cut is known (FindPathsAsync keeps the first MaxAllPaths and says truncated).
+        var rows = await AllShortestAsync(query, Math.Min(query.MaxHops, PathQuery.MaxMaxHops), PathQuery.MaxAllPaths + 1, cancellationToken);
         var paths = rows
             .Select(r => new FoundPath(r.Strings("nodes"), r.Strings("edges")))
             .DistinctBy(p => string.Join('\u001f', p.Edges))
@@ -554,15 +629,41 @@ internal sealed partial class Neo4jGraphStore : IGraphStore
         return query.Mode == PathMode.Shortest ? [.. paths.Take(1)] : paths;
     }
 
-    private async Task<IReadOnlyList<QueryRecord>> AllShortestAsync(string from, string to, int hops, Direction direction, List<string> types, List<string> kinds, List<string> avoid, int limit, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<QueryRecord>> AllShortestAsync(PathQuery query, int hops, int limit, CancellationToken cancellationToken)
     {
-        var statement = (ModernPathSyntax ? Cypher.AllShortestModern : Cypher.AllShortestLegacy)[(direction, hops)];
-        return (await ReadAsync(statement, Params(("from", from), ("to", to), ("types", types), ("kinds", kinds), ("avoid", avoid), ("limit", limit)), cancellationToken)).Records;
+        var statement = (ModernPathSyntax ? Cypher.AllShortestModern : Cypher.AllShortestLegacy)[(query.Direction, hops)];
+        return (await ReadAsync(statement, PathParams(query, ("limit", limit)), cancellationToken)).Records;
     }
 
-    /// <summary>Whether any path of at most <see cref="PathQuery.MaxMaxHops"/> hops joins the two, ignoring direction and filters.</summary>
-    private async Task<bool> ConnectedAsync(string from, string to, CancellationToken cancellationToken) =>
-        (await AllShortestAsync(from, to, PathQuery.MaxMaxHops, Direction.Any, [.. Cypher.EdgeTypes], [.. s_allKinds], [], 1, cancellationToken)).Count > 0;
+    /// <summary>
+    /// Why nothing was found (<see cref="NoPath"/>): the length of a shortest path within
+    /// <see cref="PathQuery.MaxMaxHops"/> under the query's own direction, types, kinds, avoid and date, as the
+    /// embedded store checks it.
+    /// </summary>
+    private async Task<string> NoPathReasonAsync(PathQuery query, Node from, Node to, CancellationToken cancellationToken)
+    {
+        int? shortest = null;
+        if (NoPath.NeedsCheck(query))
+        {
+            var statement = (ModernPathSyntax ? Cypher.ShortestHopsModern : Cypher.ShortestHopsLegacy)[query.Direction];
+            shortest = First((await ReadAsync(statement, PathParams(query), cancellationToken)).Records) is { } row ? (int)row.Long("hops") : null;
+        }
+
+        return NoPath.Reason(from.Name, to.Name, query, shortest);
+    }
+
+    /// <summary>The parameters every path statement takes: ends, filters and the date.</summary>
+    private static Dictionary<string, object?> PathParams(PathQuery query, params (string Name, object? Value)[] more) =>
+        Dated(query.AsOf, [("from", query.From), ("to", query.To), ("types", TypeList(query.Types)), ("kinds", KindList(query.Kinds)), ("avoid", (query.Avoid ?? new HashSet<string>()).Order(StringComparer.Ordinal).ToList()), .. more]);
+
+    /// <summary>Parameters plus the period a statement's as-of test (Cypher.Holds) reads: <c>$first</c>, <c>$last</c>; both null without a date.</summary>
+    private static Dictionary<string, object?> Dated(PartialDate? asOf, params (string Name, object? Value)[] values)
+    {
+        var parameters = Params(values);
+        parameters["first"] = asOf?.First.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        parameters["last"] = asOf?.Last.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        return parameters;
+    }
 
     private async Task<List<FoundPath>> RankedPathsAsync(PathQuery query, Node from, Node to, CancellationToken cancellationToken)
     {
@@ -638,7 +739,7 @@ internal sealed partial class Neo4jGraphStore : IGraphStore
             .Select(p => p.Key)
             .Order(StringComparer.Ordinal)
             .ToList();
-        var edgeRows = (await ReadAsync(Cypher.EdgesAmong, Params(("ids", candidates), ("types", types), ("rows", EdgeRowBudget)), cancellationToken)).Records;
+        var edgeRows = (await ReadAsync(Cypher.EdgesAmong, Dated(query.AsOf, ("ids", candidates), ("types", types), ("rows", EdgeRowBudget)), cancellationToken)).Records;
         var edges = edgeRows
             .Select(r => new Edge(r.String("id"), r.String("type"), r.String("source"), r.String("target"), []))
             .OrderBy(e => e.Id, StringComparer.Ordinal)
@@ -661,7 +762,7 @@ internal sealed partial class Neo4jGraphStore : IGraphStore
                 break;
             }
 
-            var rows = (await ReadAsync(Cypher.ExpandLevel[direction], Params(
+            var rows = (await ReadAsync(Cypher.ExpandLevel[direction], Dated(query.AsOf,
                 ("frontier", expand), ("from", query.From), ("to", query.To), ("types", types), ("kinds", kinds), ("avoid", avoid), ("rows", PathSearch.CandidateBudget)), cancellationToken)).Records;
             var next = new List<string>();
             foreach (var row in rows.OrderBy(r => r.String("id"), StringComparer.Ordinal))
@@ -865,7 +966,11 @@ internal sealed partial class Neo4jGraphStore : IGraphStore
         Params(
             ("id", edge.Id), ("evidence", JsonSerializer.Serialize(edge.Evidence, s_json)),
             ("validFrom", edge.ValidFrom), ("validTo", edge.ValidTo),
-            ("suspensions", edge.Suspensions.Count == 0 ? null : JsonSerializer.Serialize(edge.Suspensions, s_json)));
+            ("suspensions", edge.Suspensions.Count == 0 ? null : JsonSerializer.Serialize(edge.Suspensions, s_json)),
+            ("suspensionSpans", edge.Suspensions.Count == 0 ? null : Spans(edge.Suspensions)));
+
+    /// <summary>Suspensions as Cypher.HoldsEdge reads them: "from|to", to empty while open.</summary>
+    internal static List<string> Spans(IReadOnlyList<Suspension> suspensions) => [.. suspensions.Select(s => $"{s.From}|{s.To}")];
 
     private static Dictionary<string, object?> NodeRow(Node node) => Params(("id", node.Id), ("props", NodeProperties(node)));
 
@@ -907,29 +1012,8 @@ internal sealed partial class Neo4jGraphStore : IGraphStore
     private static List<Suspension> Suspensions(string? json) =>
         string.IsNullOrEmpty(json) ? [] : JsonSerializer.Deserialize<List<Suspension>>(json, s_json) ?? [];
 
-    private sealed class IdSequenceComparer : IComparer<IReadOnlyList<string>>
-    {
-        public static readonly IdSequenceComparer Instance = new();
-
-        public int Compare(IReadOnlyList<string>? x, IReadOnlyList<string>? y)
-        {
-            if (x is null || y is null)
-            {
-                return (x is null).CompareTo(y is null);
-            }
-
-            for (var i = 0; i < Math.Min(x.Count, y.Count); i++)
-            {
-                var order = string.CompareOrdinal(x[i], y[i]);
-                if (order != 0)
-                {
-                    return order;
-                }
-            }
-
-            return x.Count.CompareTo(y.Count);
-        }
-    }
+    [LoggerMessage(EventId = 1214, Level = LogLevel.Information, Message = "Stored the suspensions of {Edges} edges as spans for as-of queries (a one-time migration)")]
+    private static partial void LogSpansMigrated(ILogger logger, int edges);
 
     [LoggerMessage(EventId = 1211, Level = LogLevel.Information, Message = "Another instance created the same schema rule first ({Code}); it is in place")]
     private static partial void LogSchemaRace(ILogger logger, string code);

@@ -29,5 +29,5 @@ public abstract record QueryAnswer
     public sealed record Neighbors(string Interpretation, Neighborhood Neighborhood) : QueryAnswer(Interpretation);
 
     /// <summary>Anything else: a search.</summary>
-    public sealed record Search(string Interpretation, IReadOnlyList<SearchHit> Hits) : QueryAnswer(Interpretation);
+    public sealed record Search(string Interpretation, SearchResults Hits) : QueryAnswer(Interpretation);
 }

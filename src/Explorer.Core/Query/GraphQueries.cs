@@ -19,7 +19,7 @@ public sealed class GraphQueries(IGraphStore store)
     public const int MaxQueryLength = 500;
     public const int MaxSuggestions = 5;
 
-    public async Task<Outcome<IReadOnlyList<SearchHit>>> SearchAsync(SearchRequest request, CancellationToken cancellationToken = default)
+    public async Task<Outcome<SearchResults>> SearchAsync(SearchRequest request, CancellationToken cancellationToken = default)
     {
         if (string.IsNullOrWhiteSpace(request.Q))
         {
@@ -47,7 +47,7 @@ public sealed class GraphQueries(IGraphStore store)
         }
 
         var hits = await Timed("search", null, () => store.SearchAsync(new SearchQuery(request.Q, kinds, request.Limit ?? DefaultSearchLimit, asOf), cancellationToken));
-        return new List<SearchHit>(hits);
+        return hits;
     }
 
     /// <summary>A node with its degree and edge counts by type, named by an id, a name or an alias.</summary>

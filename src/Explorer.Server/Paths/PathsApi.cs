@@ -7,7 +7,8 @@ namespace Explorer.Server.Paths;
 
 /// <summary>
 /// Paths between two resolved nodes, plus every node and edge (with evidence) they touch.
-/// <paramref name="Reason"/> is null unless <paramref name="Paths"/> is empty.
+/// <paramref name="Reason"/> is null unless <paramref name="Paths"/> is empty; <paramref name="Truncated"/> says there
+/// were more paths than listed (mode=all lists at most 50, the first by node ids then edge ids).
 /// </summary>
 public sealed record PathsResponse(
     NodeRef From,
@@ -16,7 +17,8 @@ public sealed record PathsResponse(
     IReadOnlyList<GraphPath> Paths,
     IReadOnlyList<Node> Nodes,
     IReadOnlyList<Edge> Edges,
-    string? Reason)
+    string? Reason,
+    bool Truncated)
 {
     public static PathsResponse Of(PathAnswer answer) => new(
         answer.From,
@@ -25,7 +27,8 @@ public sealed record PathsResponse(
         answer.Result.Paths,
         answer.Result.Nodes,
         answer.Result.Edges,
-        ReasonOf(answer.Result));
+        ReasonOf(answer.Result),
+        answer.Result.Truncated);
 
     /// <summary>Why there is no path (null when there are paths).</summary>
     public static string? ReasonOf(PathSet result) => result.Paths.Count == 0 ? result.Reason ?? "No path found." : null;

@@ -19,9 +19,9 @@ public abstract record QueryResponse([property: JsonPropertyOrder(-1)] string In
     public static QueryResponse Of(QueryAnswer answer) => answer switch
     {
         QueryAnswer.Paths { Answer: var path } => new PathQueryResponse(
-            answer.Interpretation, path.From, path.To, path.ModeName, path.Result.Paths, path.Result.Nodes, path.Result.Edges, PathsResponse.ReasonOf(path.Result)),
+            answer.Interpretation, path.From, path.To, path.ModeName, path.Result.Paths, path.Result.Nodes, path.Result.Edges, PathsResponse.ReasonOf(path.Result), path.Result.Truncated),
         QueryAnswer.Neighbors { Neighborhood: var n } => new NeighborhoodQueryResponse(answer.Interpretation, n.Center, n.Nodes, n.Edges, n.Truncated, n.CountsByType),
-        QueryAnswer.Search search => new SearchQueryResponse(answer.Interpretation, search.Hits),
+        QueryAnswer.Search search => new SearchQueryResponse(answer.Interpretation, search.Hits.Hits, search.Hits.Truncated),
         _ => throw new UnreachableException($"Unknown answer {answer.GetType().Name}."),
     };
 }
@@ -35,7 +35,8 @@ public sealed record PathQueryResponse(
     IReadOnlyList<GraphPath> Paths,
     IReadOnlyList<Node> Nodes,
     IReadOnlyList<Edge> Edges,
-    string? Reason) : QueryResponse(Interpretation);
+    string? Reason,
+    bool Truncated) : QueryResponse(Interpretation);
 
 /// <summary>A neighborhood question: the /api/nodes/{id}/neighborhood fields.</summary>
 public sealed record NeighborhoodQueryResponse(
@@ -47,7 +48,7 @@ public sealed record NeighborhoodQueryResponse(
     IReadOnlyDictionary<string, int> CountsByType) : QueryResponse(Interpretation);
 
 /// <summary>Anything else: search results.</summary>
-public sealed record SearchQueryResponse(string Interpretation, IReadOnlyList<SearchHit> Results) : QueryResponse(Interpretation);
+public sealed record SearchQueryResponse(string Interpretation, IReadOnlyList<SearchHit> Results, bool Truncated) : QueryResponse(Interpretation);
 
 internal static class QueryApi
 {

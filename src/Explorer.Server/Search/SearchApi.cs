@@ -5,7 +5,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Explorer.Server.Search;
 
-public sealed record SearchResponse(IReadOnlyList<SearchHit> Results);
+/// <summary>Hits, best first; <paramref name="Truncated"/> says the candidates were cut before ranking, so a better match may be missing.</summary>
+public sealed record SearchResponse(IReadOnlyList<SearchHit> Results, bool Truncated);
 
 internal static class SearchApi
 {
@@ -25,6 +26,6 @@ internal static class SearchApi
         GraphQueries queries, [AsParameters] SearchRequest request, CancellationToken cancellationToken)
     {
         var outcome = await queries.SearchAsync(request, cancellationToken);
-        return outcome.Value is { } hits ? TypedResults.Ok(new SearchResponse(hits)) : outcome.Problem!.ToHttp();
+        return outcome.Value is { } hits ? TypedResults.Ok(new SearchResponse(hits.Hits, hits.Truncated)) : outcome.Problem!.ToHttp();
     }
 }

@@ -36,19 +36,20 @@ public sealed partial class CliImportTests : IDisposable
         var seqs = acks.Select(m => long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
         Assert.Equal(seqs.Order(), seqs);
 
-        var errors = result.Stderr.Split('\n').Where(l => l.StartsWith("error line ", StringComparison.Ordinal)).ToList();
+        var errors = result.Stderr.Split('\n').Where(l => l.StartsWith("error: ", StringComparison.Ordinal)).ToList();
         Assert.Equal(6, errors.Count);
-        Assert.StartsWith("error line 2: invalid node: id: 'Bad Id' is not a URL-safe id", errors[0], StringComparison.Ordinal);
+        Assert.StartsWith("error: stdin:2:15: invalid node: id: 'Bad Id' is not a URL-safe id", errors[0], StringComparison.Ordinal);
         Assert.Contains("kind: unknown kind 'Alliance'", errors[0]);
         Assert.Contains("name: a non-empty string is required", errors[0]);
-        Assert.StartsWith("error line 3: invalid JSON", errors[1], StringComparison.Ordinal);
-        Assert.StartsWith("error line 5: ", errors[2], StringComparison.Ordinal);
+        Assert.StartsWith("error: stdin:3:2: invalid JSON", errors[1], StringComparison.Ordinal);
+        Assert.StartsWith("error: stdin:5:", errors[2], StringComparison.Ordinal);
         Assert.Contains("evidence[0].quote: the quote does not occur verbatim in source 'public-record'", errors[2]);
-        Assert.Equal("error line 8: removeNode: no node with id 'no-such-node'", errors[3]);
-        Assert.StartsWith("error line 9: node: unknown field 'alias'", errors[4], StringComparison.Ordinal);
+        Assert.Equal("error: stdin:8:1: removeNode: no node with id 'no-such-node'", errors[3]);
+        Assert.StartsWith("error: stdin:9:", errors[4], StringComparison.Ordinal);
+        Assert.Contains("node: unknown field 'alias'", errors[4]);
         Assert.Contains("target: no node with id 'nowhere'", errors[5]);
         Assert.Contains("evidence: at least one {sourceId, quote} is required", errors[5]);
-        Assert.Contains("import: done, 9 records (3 ok, 6 failed)", result.Stderr);
+        Assert.Contains("import: done: 9 records; nodes 1 new, 0 changed, 0 unchanged, 0 removed; edges 1 new, 0 changed, 0 unchanged, 1 removed; 6 errors", result.Stderr);
 
         var node = await _cli.RunAsync("node", "Analysts' theme");
         Assert.True(node.ExitCode == 0, node.ToString());
@@ -76,7 +77,7 @@ public sealed partial class CliImportTests : IDisposable
     }
 
     [Fact]
-    public async Task ImportReportsProgressEveryThousandRecords()
+    public async Task ImportReportsProgressWithTheRate()
     {
         var lines = Enumerable.Range(0, 1001).Select(i => $$$"""{"node":{"id":"bulk-{{{i}}}","kind":"Theme","name":"Bulk theme {{{i}}}"}}""");
 
@@ -84,7 +85,8 @@ public sealed partial class CliImportTests : IDisposable
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal(1001, result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
-        Assert.Contains("import: 1000 records (1000 ok, 0 failed)", result.Stderr);
+        Assert.Matches(@"import: writing [\d,]+ records, [\d,]+ records/s", result.Stderr);
+        Assert.Contains("import: done: 1001 records; nodes 1001 new", result.Stderr);
     }
 
     [Fact]

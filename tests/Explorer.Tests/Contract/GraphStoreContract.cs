@@ -417,6 +417,112 @@ public abstract partial class GraphStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task NoPathWithinTheHopBoundSaysHowLongTheShortestIs()
+    {
+        var result = await Store.FindPathsAsync(new PathQuery("nato", "balkans", MaxHops: 1));
+
+        Assert.Equal("No path of at most 1 hops joins 'NATO' and 'Balkans'; the shortest has 2 hops.", result.Reason);
+    }
+
+    [Fact]
+    public async Task TheNoPathCheckUsesTheQuerysOwnFilters()
+    {
+        // Connected in the graph, but not over memberships alone: the check must not fall back to any edge.
+        var conducted = new HashSet<string> { "CONDUCTED" };
+        var result = await Store.FindPathsAsync(new PathQuery("nato", "balkans", MaxHops: 3, Types: conducted));
+        Assert.Empty(result.Paths);
+        Assert.Equal("'NATO' and 'Balkans' are not connected within 10 hops with the given direction and filters.", result.Reason);
+
+        // NATO to Haiti is 2 hops through a member nation; with no nation on the way it is 3, and the reason says 3.
+        var noNations = new HashSet<NodeKind> { NodeKind.Mission, NodeKind.Organization, NodeKind.Region, NodeKind.Theme };
+        var around = await Store.FindPathsAsync(new PathQuery("nato", "haiti", MaxHops: 2, Kinds: noNations));
+        Assert.Single((await Store.FindPathsAsync(new PathQuery("nato", "haiti", MaxHops: 2))).Paths);
+        Assert.Empty(around.Paths);
+        Assert.Equal("No path of at most 2 hops joins 'NATO' and 'Haiti' with the given direction and filters; the shortest has 3 hops.", around.Reason);
+    }
+
+    [Fact]
+    public async Task AllShortestPathsBeyondTheCapAreTheFirstByIdsAndSayTruncated()
+    {
+        // 54 nations are members of both the UN and the African Union: 54 two-hop membership paths.
+        var result = await Store.FindPathsAsync(new PathQuery("un", "african-union", PathMode.All, Types: new HashSet<string> { "MEMBER_OF" }));
+
+        Assert.True(result.Truncated);
+        Assert.Equal(PathQuery.MaxAllPaths, result.Paths.Count);
+        Assert.Equal(result.Paths.Select(p => p.Nodes[1]).Order(StringComparer.Ordinal), result.Paths.Select(p => p.Nodes[1]));
+        var all = Dataset.Edges.Where(e => e.Type == "MEMBER_OF" && e.Target == "un").Select(e => e.Source)
+            .Intersect(Dataset.Edges.Where(e => e.Type == "MEMBER_OF" && e.Target == "african-union").Select(e => e.Source))
+            .Order(StringComparer.Ordinal).Take(PathQuery.MaxAllPaths);
+        Assert.Equal(all, result.Paths.Select(p => p.Nodes[1]));
+        Assert.False((await Store.FindPathsAsync(new PathQuery("nato", "balkans", PathMode.All))).Truncated);
+    }
+
+    // ---- As of a date (the seed's dated memberships, suspensions and missions) ----
+
+    [Theory]
+    [InlineData("2010", false)]
+    [InlineData("2017-06", true)]
+    [InlineData("2017-06-08", false)]
+    [InlineData("2017-06-09", true)]
+    public async Task AMembershipHoldsFromItsAccession(string asOf, bool indiaIsAMember)
+    {
+        var members = await Store.GetNeighborhoodAsync(new NeighborhoodQuery("sco", Types: new HashSet<string> { "MEMBER_OF" }, AsOf: PartialDate.Parse(asOf)));
+
+        Assert.Contains(members!.Nodes, n => n.Id == "china");
+        Assert.Equal(indiaIsAMember, members.Nodes.Any(n => n.Id == "india"));
+        Assert.Equal(indiaIsAMember, members.Edges.Any(e => e.Id == "india-member-of-sco"));
+    }
+
+    [Theory]
+    [InlineData("2011", true)]
+    [InlineData("2012", true)] // suspended March to October 2012: not the whole year
+    [InlineData("2012-05", false)]
+    [InlineData("2012-10", false)]
+    [InlineData("2012-11", true)]
+    [InlineData("2023", false)] // suspended from June 2021, with no end yet
+    public async Task ASuspensionThatCoversThePeriodSuspendsTheMembership(string asOf, bool maliIsAMember)
+    {
+        var path = await Store.FindPathsAsync(new PathQuery("mali", "african-union", MaxHops: 1, Types: new HashSet<string> { "MEMBER_OF" }, AsOf: PartialDate.Parse(asOf)));
+
+        Assert.Equal(maliIsAMember, path.Paths.Count == 1);
+    }
+
+    [Fact]
+    public async Task ANodeThatDidNotExistIsNoEndAndNoSearchHit()
+    {
+        var path = await Store.FindPathsAsync(new PathQuery("nato", "ifor", AsOf: PartialDate.Parse("1990")));
+        Assert.Empty(path.Paths);
+        Assert.Equal("'Implementation Force' did not exist in 1990 (1995-12-20 to 1996-12-20).", path.Reason);
+
+        Assert.DoesNotContain(await Store.SearchAsync(new SearchQuery("Implementation Force", AsOf: PartialDate.Parse("1990"))), h => h.Id == "ifor");
+        Assert.Equal("ifor", (await Store.SearchAsync(new SearchQuery("Implementation Force", AsOf: PartialDate.Parse("1996"))))[0].Id);
+        Assert.Empty((await Store.GetNeighborhoodAsync(new NeighborhoodQuery("ifor", AsOf: PartialDate.Parse("1990"))))!.Nodes.Skip(1));
+        Assert.DoesNotContain((await Store.GetNeighborhoodAsync(new NeighborhoodQuery("nato", Limit: 2000, AsOf: PartialDate.Parse("1990"))))!.Nodes, n => n.Id == "ifor");
+    }
+
+    [Fact]
+    public async Task ThePathAsOfADateUsesOnlyWhatHeldThen()
+    {
+        var then = PartialDate.Parse("1999");
+        var result = await Store.FindPathsAsync(new PathQuery("nato", "balkans", PathMode.K, K: 5, AsOf: then));
+
+        Assert.NotEmpty(result.Paths);
+        Assert.All(result.Nodes, n => Assert.True(n.Holds(then), n.Id));
+        Assert.All(result.Edges, e => Assert.True(e.Holds(then), e.Id));
+        var none = await Store.FindPathsAsync(new PathQuery("nato", "kfor", MaxHops: 1, AsOf: PartialDate.Parse("1990")));
+        Assert.Contains("did not exist in 1990", none.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task APathAsOfADateSaysWhenNothingHeldThen()
+    {
+        var result = await Store.FindPathsAsync(new PathQuery("india", "sco", MaxHops: 1, Types: new HashSet<string> { "MEMBER_OF" }, AsOf: PartialDate.Parse("2010")));
+
+        Assert.Empty(result.Paths);
+        Assert.StartsWith("No path of at most 1 hops joins 'India' and 'Shanghai Cooperation Organization' with the given direction and filters, as of 2010", result.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task APathFromANodeToItselfHasNoHops()
     {
         var result = await Store.FindPathsAsync(new PathQuery("nato", "nato"));

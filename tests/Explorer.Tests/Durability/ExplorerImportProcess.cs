@@ -28,7 +28,10 @@ public sealed class ExplorerImportProcess : IDisposable
         _process.BeginErrorReadLine();
     }
 
-    public static ExplorerImportProcess Start(string databasePath)
+    public static ExplorerImportProcess Start(string databasePath) => Start(databasePath, "-");
+
+    /// <summary>Runs <c>explorer import &lt;importArgs&gt;</c> on the database.</summary>
+    public static ExplorerImportProcess Start(string databasePath, params string[] importArgs)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "explorer.dll");
         Assert.True(File.Exists(dll), $"explorer.dll not found next to the tests in {AppContext.BaseDirectory}");
@@ -40,7 +43,7 @@ public sealed class ExplorerImportProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { dll, "import", "-", "--db", databasePath, "--seed", Seeded.SeedDirectory })
+        foreach (var arg in (string[])[dll, "import", .. importArgs, "--db", databasePath, "--seed", Seeded.SeedDirectory])
         {
             start.ArgumentList.Add(arg);
         }

@@ -81,7 +81,7 @@ public sealed class Neo4jStoreStartupTests
         }
 
         handler.Then(HttpStatusCode.Accepted, Indexes(("explorer_node_id", "ONLINE", 100)))
-            .Then(HttpStatusCode.Accepted, """{"data":{"fields":["seq"],"values":[[{"$type":"Integer","_value":"0"}]]}}""");
+            .Then(HttpStatusCode.Accepted, """{"data":{"fields":["seq","datedSpans"],"values":[[{"$type":"Integer","_value":"0"},{"$type":"Boolean","_value":true}]]}}""");
         var store = Store(handler);
 
         await store.InitializeAsync();
@@ -104,11 +104,39 @@ public sealed class Neo4jStoreStartupTests
 
         handler.Then(HttpStatusCode.Accepted, Indexes(("explorer_node_id", "ONLINE", 100)))
             .Then(HttpStatusCode.BadRequest, """{"errors":[{"code":"Neo.ClientError.Schema.ConstraintValidationFailed","message":"Node already exists with label `ChangeLog`"}]}""")
-            .Then(HttpStatusCode.Accepted, """{"data":{"fields":["seq"],"values":[[{"$type":"Integer","_value":"3"}]]}}""");
+            .Then(HttpStatusCode.Accepted, """{"data":{"fields":["seq","datedSpans"],"values":[[{"$type":"Integer","_value":"3"},{"$type":"Boolean","_value":true}]]}}""");
 
         await Store(handler).InitializeAsync();
 
         Assert.Equal(Cypher.Schema.Length + 5, handler.Requests.Count);
+    }
+
+    [Fact]
+    public async Task ADatabaseWrittenBeforeSuspensionSpansGetsThemOnceAtStartup()
+    {
+        var handler = Started(new FakeHandler());
+        foreach (var _ in Cypher.Schema)
+        {
+            handler.Then(HttpStatusCode.Accepted, Empty);
+        }
+
+        handler.Then(HttpStatusCode.Accepted, Indexes(("explorer_node_id", "ONLINE", 100)))
+            .Then(HttpStatusCode.Accepted, """{"data":{"fields":["seq","datedSpans"],"values":[[{"$type":"Integer","_value":"12"},{"$type":"Null","_value":null}]]}}""")
+            .Then(HttpStatusCode.Accepted, """
+                {"data":{"fields":["id","type","suspensions"],"values":[
+                  [{"$type":"String","_value":"mali-member-of-african-union"},{"$type":"String","_value":"MEMBER_OF"},{"$type":"String","_value":"[{\"from\":\"2012-03\",\"to\":\"2012-10\"},{\"from\":\"2021-06\",\"to\":null}]"}]]}}
+                """)
+            .Then(HttpStatusCode.Accepted, Empty)
+            .Then(HttpStatusCode.Accepted, Empty);
+
+        await Store(handler).InitializeAsync();
+
+        var set = handler.Requests[^2].Body;
+        Assert.Contains("SET r.suspensionSpans = row.spans", set, StringComparison.Ordinal);
+        Assert.Contains("MEMBER_OF", set, StringComparison.Ordinal);
+        Assert.Contains("\"2012-03|2012-10\"", set, StringComparison.Ordinal);
+        Assert.Contains("\"2021-06|\"", set, StringComparison.Ordinal);
+        Assert.Contains("SET log.datedSpans = true", handler.Requests[^1].Body, StringComparison.Ordinal);
     }
 
     [Fact]

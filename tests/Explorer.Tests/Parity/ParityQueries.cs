@@ -13,7 +13,8 @@ public sealed record ParityQuery(string Name, Func<IGraphStore, CancellationToke
 /// <summary>
 /// The queries the parity suite asks both stores: generated from a graph with a fixed seed, so a run is
 /// repeatable and a failure names its query. Paths in every mode and direction with and without filters,
-/// neighborhoods paged through (offset 0, limit, 2 × limit), search by names, prefixes and typos.
+/// neighborhoods paged through (offset 0, limit, 2 × limit), search by names, prefixes and typos; about a third
+/// of each as of a date (a year, month or day drawn from the dates the graph holds, so answers change with it).
 /// </summary>
 public static class ParityQueries
 {
@@ -24,6 +25,22 @@ public static class ParityQueries
         var random = new Random(seed);
         var nodes = graph.Nodes.OrderBy(n => n.Id, StringComparer.Ordinal).ToArray();
         var types = Vocabulary.EdgeTypes.Keys.Order(StringComparer.Ordinal).ToArray();
+        var dates = graph.Nodes.SelectMany(n => new[] { n.ValidFrom, n.ValidTo })
+            .Concat(graph.Edges.SelectMany(e => new[] { e.ValidFrom, e.ValidTo }.Concat(e.Suspensions.SelectMany(x => new[] { x.From, x.To }))))
+            .OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        PartialDate? AsOf()
+        {
+            if (dates.Length == 0 || random.Next(3) != 0)
+            {
+                return null;
+            }
+
+            // The date itself, or its year: a period that begins or ends with a fact, and one around it.
+            var date = PartialDate.Parse(dates[random.Next(dates.Length)]);
+            return random.Next(2) == 0 ? date : PartialDate.Parse(date.Year.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        static string Dated(PartialDate? asOf) => asOf is { } d ? $" as of {d}" : "";
         var queries = new List<ParityQuery>();
         for (var i = 0; queries.Count < count; i++)
         {
@@ -39,8 +56,8 @@ public static class ParityQueries
                     var filtered = random.Next(3) == 0;
                     var query = new PathQuery(node.Id, to.Id, mode, K: 1 + random.Next(4), MaxHops: 2 + random.Next(5),
                         Types: filtered ? types.Where(_ => random.Next(2) == 0).ToHashSet() : null,
-                        Direction: direction);
-                    queries.Add(new($"path {node.Id} -> {to.Id} {mode} {direction} hops {query.MaxHops}{(filtered ? " filtered" : "")}",
+                        Direction: direction, AsOf: AsOf());
+                    queries.Add(new($"path {node.Id} -> {to.Id} {mode} {direction} hops {query.MaxHops}{(filtered ? " filtered" : "")}{Dated(query.AsOf)}",
                         async (store, token) => Answer(await store.FindPathsAsync(query, token))));
                     break;
                 }
@@ -49,10 +66,11 @@ public static class ParityQueries
                 {
                     var depth = 1 + random.Next(2);
                     var limit = 1 + random.Next(25);
+                    var asOf = AsOf();
                     foreach (var page in new[] { 0, limit, 2 * limit })
                     {
-                        var query = new NeighborhoodQuery(node.Id, depth, Limit: limit, Offset: page);
-                        queries.Add(new($"neighborhood {node.Id} depth {depth} limit {limit} offset {page}",
+                        var query = new NeighborhoodQuery(node.Id, depth, Limit: limit, Offset: page, AsOf: asOf);
+                        queries.Add(new($"neighborhood {node.Id} depth {depth} limit {limit} offset {page}{Dated(asOf)}",
                             async (store, token) => Answer(await store.GetNeighborhoodAsync(query, token))));
                     }
 
@@ -67,8 +85,8 @@ public static class ParityQueries
                         1 => node.Name[..Math.Max(1, node.Name.Length / 2)],
                         _ => Typo(node.Name, random),
                     };
-                    var query = new SearchQuery(text, Limit: 1 + random.Next(20));
-                    queries.Add(new($"search '{text}' limit {query.Limit}", async (store, token) => Answer(await store.SearchAsync(query, token))));
+                    var query = new SearchQuery(text, Limit: 1 + random.Next(20), AsOf: AsOf());
+                    queries.Add(new($"search '{text}' limit {query.Limit}{Dated(query.AsOf)}", async (store, token) => Answer(await store.SearchAsync(query, token))));
                     break;
                 }
             }
@@ -77,13 +95,14 @@ public static class ParityQueries
         return queries;
     }
 
-    /// <summary>What two stores must agree on in a path answer: every path (nodes, edges, length, cost, why), the reason.</summary>
+    /// <summary>What two stores must agree on in a path answer: every path (nodes, edges, length, cost, why), the reason, truncated.</summary>
     public static string Answer(PathSet answer) => JsonSerializer.Serialize(new
     {
         paths = answer.Paths.Select(p => new { p.Nodes, p.Edges, p.Length, Cost = Math.Round(p.Cost, 6), p.Why }),
         nodes = answer.Nodes.Select(n => n.Id).Order(StringComparer.Ordinal),
         edges = answer.Edges.Select(e => e.Id).Order(StringComparer.Ordinal),
         answer.Reason,
+        answer.Truncated,
     }, s_json);
 
     /// <summary>A neighborhood page: the nodes and edges in order, truncated, counts.</summary>
@@ -96,9 +115,9 @@ public static class ParityQueries
         answer.CountsByType,
     }, s_json);
 
-    /// <summary>Search: the ranked ids with their scores and match kinds.</summary>
-    public static string Answer(IReadOnlyList<SearchHit> hits) =>
-        JsonSerializer.Serialize(hits.Select(h => new { h.Id, h.Score, Match = h.Match.ToString() }), s_json);
+    /// <summary>Search: the ranked ids with their scores and match kinds (truncated is the store's own: only Neo4j cuts candidates).</summary>
+    public static string Answer(SearchResults hits) =>
+        JsonSerializer.Serialize(hits.Hits.Select(h => new { h.Id, h.Score, Match = h.Match.ToString() }), s_json);
 
     private static string Typo(string name, Random random)
     {
@@ -120,7 +139,12 @@ public static class RandomGraph
         var random = new Random(seed);
         var kinds = Enum.GetValues<NodeKind>();
         var nodes = Enumerable.Range(0, nodeCount)
-            .Select(i => new Node($"n{i:D5}", kinds[random.Next(kinds.Length)], $"{Syllables(random)} {Syllables(random)} {i}", [], ""))
+            .Select(i => new Node($"n{i:D5}", kinds[random.Next(kinds.Length)], $"{Syllables(random)} {Syllables(random)} {i}", [], "")
+            {
+                // One node in 20 existed only for a while (as missions do), so as-of queries lose some.
+                ValidFrom = i % 20 == 7 ? Year(1950 + random.Next(40)) : null,
+                ValidTo = i % 20 == 7 ? Year(1995 + random.Next(30)) : null,
+            })
             .ToList();
         var byKind = nodes.GroupBy(n => n.Kind).ToDictionary(g => g.Key, g => g.ToArray());
         var types = Vocabulary.EdgeTypes.Values.OrderBy(t => t.Name, StringComparer.Ordinal).ToArray();
@@ -136,11 +160,34 @@ public static class RandomGraph
                 continue;
             }
 
-            edges.Add(new Edge($"e{edges.Count:D6}", type.Name, from.Id, to.Id, [new Evidence(source.Id, "Generated for the parity suite.")]));
+            var edge = new Edge($"e{edges.Count:D6}", type.Name, from.Id, to.Id, [new Evidence(source.Id, "Generated for the parity suite.")]);
+            if (random.Next(8) == 0)
+            {
+                // Dated at year, month or day precision; one dated edge in four has a suspension inside its span.
+                var start = 1950 + random.Next(50);
+                var end = start + 3 + random.Next(30);
+                edge = edge with
+                {
+                    ValidFrom = Precise(start, random),
+                    ValidTo = random.Next(3) == 0 ? null : Precise(end, random),
+                    Suspensions = random.Next(4) == 0 ? [new Suspension(Year(start + 1), random.Next(3) == 0 ? null : Precise(start + 2, random))] : [],
+                };
+            }
+
+            edges.Add(edge);
         }
 
         return new GraphSeed([source], nodes, edges);
     }
+
+    private static string Year(int year) => year.ToString("D4", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string Precise(int year, Random random) => random.Next(3) switch
+    {
+        0 => Year(year),
+        1 => $"{Year(year)}-{1 + random.Next(12):D2}",
+        _ => $"{Year(year)}-{1 + random.Next(12):D2}-{1 + random.Next(28):D2}",
+    };
 
     private static Node? Pick(Dictionary<NodeKind, Node[]> byKind, IReadOnlyList<NodeKind> allowed, Random random)
     {

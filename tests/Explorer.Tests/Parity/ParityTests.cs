@@ -58,6 +58,27 @@ public sealed class EmbeddedParityTests : IDisposable
         Assert.Contains(first, n => n.StartsWith("neighborhood ", StringComparison.Ordinal) && !n.EndsWith("offset 0", StringComparison.Ordinal));
         Assert.All(Enum.GetValues<PathMode>(), mode => Assert.Contains(first, n => n.StartsWith("path ", StringComparison.Ordinal) && n.Contains($" {mode} ", StringComparison.Ordinal)));
         Assert.All(Enum.GetValues<Direction>(), direction => Assert.Contains(first, n => n.Contains($" {direction} hops", StringComparison.Ordinal)));
+        Assert.All(["path ", "neighborhood ", "search "], kind => Assert.Contains(first, n => n.StartsWith(kind, StringComparison.Ordinal) && n.Contains(" as of ", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task AsOfQueriesOverTheRandomGraphGiveOtherAnswersThanUndated()
+    {
+        // The dated queries are worth comparing only when a date changes answers: their undated twins differ.
+        var graph = Parity.RandomTenThousand.Value;
+        await using var store = await Parity.EmbeddedAsync(_directory, "dated.db", graph);
+        var token = TestContext.Current.CancellationToken;
+        var differ = 0;
+        foreach (var edge in graph.Edges.Where(e => e.Suspensions.Count > 0).Take(20))
+        {
+            var suspended = PartialDate.Parse(edge.Suspensions[0].From);
+            var during = await store.FindPathsAsync(new PathQuery(edge.Source, edge.Target, MaxHops: 1, AsOf: suspended), token);
+            var undated = await store.FindPathsAsync(new PathQuery(edge.Source, edge.Target, MaxHops: 1), token);
+            differ += during.Paths.Any(p => p.Edges.Contains(edge.Id)) == undated.Paths.Any(p => p.Edges.Contains(edge.Id)) ? 0 : 1;
+        }
+
+        Assert.True(graph.Nodes.Count(n => n.ValidFrom is not null) > 100);
+        Assert.True(differ > 0, "no suspension changed an answer");
     }
 
     [Fact]

@@ -30,7 +30,11 @@ const functions = [
   fn('relationships', [arg('input', 'PATH')], 'LIST<RELATIONSHIP>'),
   fn('size', [arg('input', 'LIST<ANY>')], 'INTEGER'),
   fn('range', [arg('start', 'INTEGER'), arg('end', 'INTEGER')], 'LIST<INTEGER>'),
+  // The as-of tests (Cypher.Holds, HoldsEdge) and the "no path" check (ShortestHops*).
+  fn('left', [arg('original', 'STRING'), arg('length', 'INTEGER')], 'STRING'),
+  fn('split', [arg('original', 'STRING'), arg('splitDelimiter', 'STRING')], 'LIST<STRING>'),
   fn('coalesce', [arg('input', 'ANY')], 'ANY'),
+  fn('length', [arg('input', 'PATH')], 'INTEGER'),
   fn('head', [arg('list', 'LIST<ANY>')], 'ANY'),
   fn('max', [arg('input', 'ANY')], 'ANY', true),
 ];

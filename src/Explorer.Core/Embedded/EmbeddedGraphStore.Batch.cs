@@ -1,0 +1,239 @@
+using System.Globalization;
+using System.Text.Json;
+using Explorer.Graph;
+using Explorer.Telemetry;
+using Microsoft.Data.Sqlite;
+
+namespace Explorer.Embedded;
+
+/// <summary>
+/// Bulk writes and lookups for imports: a batch of writes commits in one transaction, each write with its own
+/// change-log row (so the index, this process's and every other's, applies them incrementally), and the
+/// index publishes the whole batch as one version after the commit: a reader sees all of it or none of it,
+/// and a crash before the commit leaves none of it in the file.
+/// </summary>
+internal sealed partial class EmbeddedGraphStore
+{
+    /// <summary>Ids per lookup statement (SQLite reads them from one JSON array parameter).</summary>
+    private const int LookupChunk = 5000;
+
+    public Task<IReadOnlyDictionary<string, Node>> GetNodesAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)
+    {
+        var index = Index;
+        var found = new Dictionary<string, Node>(ids.Count, StringComparer.Ordinal);
+        foreach (var id in ids)
+        {
+            if (index.Ordinal(id) is { } ordinal)
+            {
+                found[id] = index.Nodes[ordinal];
+            }
+        }
+
+        return Task.FromResult<IReadOnlyDictionary<string, Node>>(found);
+    }
+
+    public Task<IReadOnlyDictionary<string, Edge>> GetEdgesAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)
+    {
+        var found = new Dictionary<string, Edge>(ids.Count, StringComparer.Ordinal);
+        if (ids.Count == 0)
+        {
+            return Task.FromResult<IReadOnlyDictionary<string, Edge>>(found);
+        }
+
+        using var connection = Open();
+        using var command = Command(connection, null, EdgeSelectSql + " WHERE e.id IN (SELECT value FROM json_each($ids))");
+        var parameter = command.Parameters.Add("$ids", SqliteType.Text);
+        foreach (var chunk in ids.Chunk(LookupChunk))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            parameter.Value = JsonSerializer.Serialize(chunk);
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                var edge = ReadEdge(reader);
+                found[edge.Id] = edge;
+            }
+        }
+
+        return Task.FromResult<IReadOnlyDictionary<string, Edge>>(found);
+    }
+
+    public async Task<IReadOnlyList<Change?>> ApplyBatchAsync(IReadOnlyList<GraphWrite> writes, CancellationToken cancellationToken = default)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            _ = Index;
+            using var connection = Open();
+            using var transaction = connection.BeginTransaction();
+            CatchUp(connection, transaction);
+            using var batch = new BatchCommands(connection, transaction);
+            var at = DateTimeOffset.UtcNow;
+            var changes = new Change?[writes.Count];
+            var apply = new List<Action<IndexWriter>>(writes.Count);
+            for (var i = 0; i < writes.Count; i++)
+            {
+                if ((i & 1023) == 0)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+
+                var (kind, rowId, update) = batch.Write(writes[i]);
+                if (update is null)
+                {
+                    continue;
+                }
+
+                changes[i] = batch.AppendChange(at, kind, writes[i].Id, rowId);
+                apply.Add(update);
+            }
+
+            transaction.Commit();
+            ExplorerMetrics.CommitDuration.RecordSince(started, new("explorer.write", "batch"));
+            if (apply.Count > 0)
+            {
+                var building = System.Diagnostics.Stopwatch.GetTimestamp();
+                var last = changes.Last(c => c is not null)!.Seq;
+                ApplyCommitted(last, writer =>
+                {
+                    foreach (var update in apply)
+                    {
+                        update(writer);
+                    }
+                });
+                ExplorerMetrics.IndexBuildDuration.RecordSince(building, new("explorer.index.reason", "batch"));
+                foreach (var change in changes)
+                {
+                    if (change is not null)
+                    {
+                        _edgeRecords.Apply(change);
+                    }
+                }
+            }
+
+            return changes;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>The statements of one batch, prepared once and reused for every write in it.</summary>
+    private sealed class BatchCommands : IDisposable
+    {
+        private readonly SqliteConnection _connection;
+        private readonly SqliteTransaction _transaction;
+        private readonly SqliteCommand _upsertNode;
+        private readonly SqliteCommand _upsertEdge;
+        private readonly SqliteCommand _removeNode;
+        private readonly SqliteCommand _removeEdge;
+        private readonly SqliteCommand _change;
+
+        public BatchCommands(SqliteConnection connection, SqliteTransaction transaction)
+        {
+            (_connection, _transaction) = (connection, transaction);
+            _upsertNode = Prepare(NodeUpsertSql + " RETURNING nid", "$id", "$kind", "$name", "$aliases", "$description", "$validFrom", "$validTo");
+            _upsertEdge = Prepare(EdgeUpsertSql, "$id", "$type", "$source", "$target", "$evidence", "$validFrom", "$validTo", "$suspensions");
+            _removeNode = Prepare("DELETE FROM nodes WHERE id = $id RETURNING nid", "$id");
+            _removeEdge = Prepare("DELETE FROM edges WHERE id = $id RETURNING eid", "$id");
+            _change = Prepare("INSERT INTO changes (at, kind, entity_id, row_id) VALUES ($at, $kind, $entity, $row) RETURNING seq", "$at", "$kind", "$entity", "$row");
+        }
+
+        /// <summary>Runs one write: its change kind, the row it touched and its index update (null: nothing to do).</summary>
+        public (ChangeKind Kind, long RowId, Action<IndexWriter>? Update) Write(GraphWrite write)
+        {
+            switch (write)
+            {
+                case GraphWrite.UpsertNode(var node):
+                {
+                    Set(_upsertNode, node.Id, node.Kind.ToString(), node.Name, string.Join(AliasSeparator, node.Aliases), node.Description, node.ValidFrom, node.ValidTo);
+                    var rowId = Convert.ToInt64(_upsertNode.ExecuteScalar(), CultureInfo.InvariantCulture);
+                    return (ChangeKind.NodeUpserted, rowId, writer => writer.UpsertNode(node));
+                }
+
+                case GraphWrite.UpsertEdge(var edge):
+                {
+                    if (!Vocabulary.IsEdgeType(edge.Type))
+                    {
+                        throw new GraphWriteException($"edge '{edge.Id}': unknown edge type '{edge.Type}'");
+                    }
+
+                    Set(_upsertEdge, edge.Id, edge.Type, edge.Source, edge.Target, JsonSerializer.Serialize(edge.Evidence, s_json), edge.ValidFrom, edge.ValidTo,
+                        edge.Suspensions.Count == 0 ? null : JsonSerializer.Serialize(edge.Suspensions, s_json));
+                    if (_upsertEdge.ExecuteScalar() is not { } row)
+                    {
+                        throw new GraphWriteException($"edge '{edge.Id}': no node with id '{MissingEndpoint(edge)}'");
+                    }
+
+                    var rowId = Convert.ToInt64(row, CultureInfo.InvariantCulture);
+                    return (ChangeKind.EdgeUpserted, rowId, writer => writer.UpsertEdge(rowId, edge.Type, edge.Source, edge.Target));
+                }
+
+                case GraphWrite.RemoveNode(var id):
+                {
+                    Set(_removeNode, id);
+                    return _removeNode.ExecuteScalar() is { } row
+                        ? (ChangeKind.NodeRemoved, Convert.ToInt64(row, CultureInfo.InvariantCulture), writer => writer.RemoveNode(id))
+                        : (ChangeKind.NodeRemoved, 0, null);
+                }
+
+                case GraphWrite.RemoveEdge(var id):
+                {
+                    Set(_removeEdge, id);
+                    if (_removeEdge.ExecuteScalar() is not { } row)
+                    {
+                        return (ChangeKind.EdgeRemoved, 0, null);
+                    }
+
+                    var rowId = Convert.ToInt64(row, CultureInfo.InvariantCulture);
+                    return (ChangeKind.EdgeRemoved, rowId, writer => writer.RemoveEdge(rowId));
+                }
+
+                default:
+                    throw new ArgumentException($"unknown write {write}", nameof(write));
+            }
+        }
+
+        public Change AppendChange(DateTimeOffset at, ChangeKind kind, string entityId, long rowId)
+        {
+            Set(_change, at.ToString("O", CultureInfo.InvariantCulture), kind.ToString(), entityId, rowId);
+            return new Change(Convert.ToInt64(_change.ExecuteScalar(), CultureInfo.InvariantCulture), at, kind, entityId);
+        }
+
+        public void Dispose()
+        {
+            foreach (var command in new[] { _upsertNode, _upsertEdge, _removeNode, _removeEdge, _change })
+            {
+                command.Dispose();
+            }
+        }
+
+        private string MissingEndpoint(Edge edge)
+        {
+            using var exists = Command(_connection, _transaction, "SELECT count(*) FROM nodes WHERE id = $id");
+            Bind(exists, ("$id", edge.Source));
+            return Convert.ToInt64(exists.ExecuteScalar(), CultureInfo.InvariantCulture) == 0 ? edge.Source : edge.Target;
+        }
+
+        private SqliteCommand Prepare(string sql, params string[] names)
+        {
+            var command = Command(_connection, _transaction, sql);
+            foreach (var name in names)
+            {
+                command.Parameters.Add(new SqliteParameter(name, DBNull.Value));
+            }
+
+            return command;
+        }
+
+        private static void Set(SqliteCommand command, params object?[] values)
+        {
+            for (var i = 0; i < values.Length; i++)
+            {
+                command.Parameters[i].Value = values[i] ?? DBNull.Value;
+            }
+        }
+    }
+}

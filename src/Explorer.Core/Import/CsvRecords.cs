@@ -1,0 +1,348 @@
+using System.Text;
+using Explorer.Graph;
+using nietras.SeparatedValues;
+
+namespace Explorer.Import;
+
+/// <summary>
+/// Reads <c>nodes.csv</c> and <c>edges.csv</c> (RFC 4180: comma-separated, fields with commas, quotes or line
+/// breaks in double quotes, a quote inside doubled; UTF-8 with or without a BOM; LF or CRLF) with Sep, after
+/// the neo4j-admin import header conventions. The header row says which file is which: <c>:ID</c> makes a
+/// nodes file, <c>:START_ID</c>/<c>:END_ID</c> an edges file. Columns (a <c>:type</c> suffix such as
+/// <c>:string</c> is allowed, <c>:IGNORE</c> skips a column):
+/// <list type="bullet">
+/// <item>nodes: <c>:ID</c> (or <c>id</c>, <c>name:ID</c>, <c>:ID(space)</c>), <c>:LABEL</c> or <c>kind</c>, <c>name</c>,
+/// <c>aliases</c> (separated by <c>;</c>, as neo4j's <c>string[]</c>), <c>description</c>, <c>validFrom</c>, <c>validTo</c>;</item>
+/// <item>edges: <c>:START_ID</c> (or <c>source</c>), <c>:END_ID</c> (or <c>target</c>), <c>:TYPE</c> (or <c>type</c>), <c>id</c>
+/// (default: <c>source-type-target</c>), <c>sourceId</c> and <c>quote</c> (one piece of evidence), <c>validFrom</c>, <c>validTo</c>.</item>
+/// </list>
+/// Errors name the line and the column as a field number (1 for the first field).
+/// </summary>
+internal static class CsvRecords
+{
+    private static readonly string[] s_nodeColumns = [":ID", ":LABEL", "name", "aliases", "description", "validFrom", "validTo"];
+    private static readonly string[] s_edgeColumns = [":START_ID", ":END_ID", ":TYPE", "id", "sourceId", "quote", "validFrom", "validTo"];
+
+    /// <summary>What a CSV file holds, from its header: <see cref="RecordKind.Node"/>, <see cref="RecordKind.Edge"/>, or null.</summary>
+    public static RecordKind? KindOf(TextReader text)
+    {
+        string? header;
+        try
+        {
+            header = text.ReadLine();
+        }
+        catch (DecoderFallbackException)
+        {
+            // Not text at all: read it as a nodes file, whose reader reports the bytes at their line.
+            return RecordKind.Node;
+        }
+
+        if (header is null)
+        {
+            return null;
+        }
+
+        var names = header.Split(',').Select(n => Role(n.Trim('"', ' ')).Name).ToHashSet(StringComparer.Ordinal);
+        return names.Contains(":START_ID") || names.Contains(":END_ID") || (names.Contains("source") && names.Contains("target")) ? RecordKind.Edge
+            : names.Contains(":ID") || names.Contains("id") ? RecordKind.Node
+            : null;
+    }
+
+    public static IEnumerable<ImportItem> Read(string file, TextReader text)
+    {
+        using var reader = Sep.Reader(o => o with
+        {
+            Sep = new Sep(','),
+            HasHeader = false,
+            DisableColCountCheck = true,
+            Unescape = false,
+        }).From(text);
+        var enumerator = reader.GetEnumerator();
+        var header = new Header();
+        var values = new List<string?>();
+        while (true)
+        {
+            ImportItem? item;
+            try
+            {
+                if (!enumerator.MoveNext())
+                {
+                    break;
+                }
+
+                item = Row(file, enumerator.Current, header, values);
+            }
+            catch (DecoderFallbackException ex)
+            {
+                item = ImportItem.Failed(file, new Position(1, 1), $"not UTF-8 text: {ex.Message.Split('.')[0]} (save the file as UTF-8)", fatal: true);
+            }
+
+            if (item is null)
+            {
+                continue;
+            }
+
+            yield return item;
+            if (item.Fatal)
+            {
+                yield break;
+            }
+        }
+
+        if (header.Columns is null)
+        {
+            yield return ImportItem.Failed(file, new Position(1, 1), "the file is empty: expected a header row", fatal: true);
+        }
+    }
+
+    /// <summary>One row: the header (null result), a record, or an error.</summary>
+    private static ImportItem? Row(string file, SepReader.Row row, Header header, List<string?> values)
+    {
+        var line = row.LineNumberFrom;
+        if (row.ColCount == 1 && row[0].Span.Length == 0)
+        {
+            return null;
+        }
+
+        values.Clear();
+        for (var i = 0; i < row.ColCount; i++)
+        {
+            if (Unquote(row[i].Span, out var value) is { } problem)
+            {
+                // A quote left open swallows the rest of the file: nothing after it can be trusted.
+                return ImportItem.Failed(file, new Position(line, i + 1), problem, fatal: problem.StartsWith("a quoted field is not closed", StringComparison.Ordinal));
+            }
+
+            values.Add(value);
+        }
+
+        if (header.Columns is not { } columns)
+        {
+            var (read, error) = Columns.FromHeader(values);
+            if (error is not null)
+            {
+                return ImportItem.Failed(file, new Position(1, error.Value.Column), error.Value.Message, fatal: true);
+            }
+
+            header.Columns = read;
+            return null;
+        }
+
+        if (values.Count != columns.Count)
+        {
+            return ImportItem.Failed(file, new Position(line, Math.Min(values.Count, columns.Count) + 1), $"expected {columns.Count} fields (as in the header), found {values.Count}");
+        }
+
+        return columns.Record(file, line, values);
+    }
+
+    /// <summary>The field's text (null when empty), or what is wrong with its quotes.</summary>
+    private static string? Unquote(ReadOnlySpan<char> raw, out string? value)
+    {
+        value = null;
+        if (raw.Length == 0)
+        {
+            return null;
+        }
+
+        if (raw[0] != '"')
+        {
+            if (raw.Contains('"'))
+            {
+                return "a quote inside an unquoted field (quote the whole field and double the quotes inside it)";
+            }
+
+            value = raw.ToString();
+            return null;
+        }
+
+        var builder = new StringBuilder(raw.Length);
+        var i = 1;
+        while (true)
+        {
+            if (i >= raw.Length)
+            {
+                return "a quoted field is not closed (a quote is missing, so the rest of the file would be one field)";
+            }
+
+            if (raw[i] == '"')
+            {
+                if (i + 1 < raw.Length && raw[i + 1] == '"')
+                {
+                    builder.Append('"');
+                    i += 2;
+                    continue;
+                }
+
+                if (i + 1 != raw.Length)
+                {
+                    return "text after the closing quote of a quoted field (double a quote inside a quoted field)";
+                }
+
+                break;
+            }
+
+            builder.Append(raw[i++]);
+        }
+
+        value = builder.Length == 0 ? null : builder.ToString();
+        return null;
+    }
+
+    private sealed class Header
+    {
+        public Columns? Columns { get; set; }
+    }
+
+    /// <summary>A column name's role (<c>name:ID(space)</c> → <c>:ID</c>; <c>aliases:string[]</c> → <c>aliases</c>) and whether it is skipped.</summary>
+    private static (string Name, bool Ignore) Role(string header)
+    {
+        var colon = header.IndexOf(':', StringComparison.Ordinal);
+        if (colon < 0)
+        {
+            return (header, false);
+        }
+
+        var type = header[(colon + 1)..];
+        var paren = type.IndexOf('(', StringComparison.Ordinal);
+        if (paren >= 0)
+        {
+            type = type[..paren];
+        }
+
+        return type.ToUpperInvariant() switch
+        {
+            "ID" or "START_ID" or "END_ID" or "TYPE" or "LABEL" => (":" + type.ToUpperInvariant(), false),
+            "IGNORE" => (header, true),
+            _ => (header[..colon], false),
+        };
+    }
+
+    /// <summary>The header's columns: which field holds what.</summary>
+    private sealed class Columns
+    {
+        private readonly Dictionary<string, int> _at = new(StringComparer.Ordinal);
+
+        private Columns(RecordKind kind, int count) => (Kind, Count) = (kind, count);
+
+        public RecordKind Kind { get; }
+
+        public int Count { get; }
+
+        public static (Columns? Columns, (int Column, string Message)? Error) FromHeader(List<string?> names)
+        {
+            var roles = names.Select(n => Role(n ?? "")).ToList();
+            var kind = roles.Any(r => r.Name is ":START_ID" or ":END_ID") || (roles.Any(r => r.Name == "source") && roles.Any(r => r.Name == "target")) ? RecordKind.Edge : RecordKind.Node;
+            var known = kind == RecordKind.Edge ? s_edgeColumns : s_nodeColumns;
+            var columns = new Columns(kind, names.Count);
+            for (var i = 0; i < roles.Count; i++)
+            {
+                var (name, ignore) = roles[i];
+                if (ignore)
+                {
+                    continue;
+                }
+
+                var canonical = Canonical(kind, name);
+                if (!known.Contains(canonical, StringComparer.Ordinal))
+                {
+                    return (null, (i + 1, $"unknown column '{names[i]}' in a {(kind == RecordKind.Edge ? "edges" : "nodes")} file (expected {string.Join(", ", known)}; see the README)"));
+                }
+
+                if (!columns._at.TryAdd(canonical, i))
+                {
+                    return (null, (i + 1, $"column '{names[i]}' repeats column {columns._at[canonical] + 1}"));
+                }
+            }
+
+            var required = kind == RecordKind.Edge ? new[] { ":START_ID", ":END_ID", ":TYPE" } : [":ID", ":LABEL", "name"];
+            foreach (var column in required)
+            {
+                if (!columns._at.ContainsKey(column))
+                {
+                    return (null, (1, $"the header has no {column} column (a {(kind == RecordKind.Edge ? "edges" : "nodes")} file needs {string.Join(", ", required)}; {Alternatives(column)})"));
+                }
+            }
+
+            return (columns, null);
+        }
+
+        private static string Canonical(RecordKind kind, string name) => (kind, name) switch
+        {
+            (RecordKind.Node, "id") => ":ID",
+            (RecordKind.Node, "kind") => ":LABEL",
+            (RecordKind.Edge, "source") => ":START_ID",
+            (RecordKind.Edge, "target") => ":END_ID",
+            (RecordKind.Edge, "type") => ":TYPE",
+            _ => name,
+        };
+
+        private static string Alternatives(string column) => column switch
+        {
+            ":ID" => "'id' works too",
+            ":LABEL" => "'kind' works too",
+            ":START_ID" => "'source' works too",
+            ":END_ID" => "'target' works too",
+            ":TYPE" => "'type' works too",
+            _ => "it is required",
+        };
+
+        public ImportItem Record(string file, int line, List<string?> values)
+        {
+            string? Get(string column) => _at.TryGetValue(column, out var i) ? values[i] : null;
+            Position? Locate(string field) => Field(field) is { } column && _at.TryGetValue(column, out var i) ? new Position(line, i + 1) : null;
+            var at = new Position(line, 1);
+            if (Kind == RecordKind.Node)
+            {
+                var label = Get(":LABEL");
+                if (label is not null && label.Contains(';', StringComparison.Ordinal))
+                {
+                    return ImportItem.Failed(file, Locate("kind") ?? at, $"one kind per node, not several labels ('{label}')");
+                }
+
+                var aliases = Get("aliases") is { } list ? list.Split(';') : null;
+                return new ImportItem
+                {
+                    File = file,
+                    At = at,
+                    Kind = RecordKind.Node,
+                    Node = new NodeRecord(Get(":ID"), label, Get("name"), aliases, Get("description"), Get("validFrom"), Get("validTo")),
+                    Locate = Locate,
+                };
+            }
+
+            var (source, type, target) = (Get(":START_ID"), Get(":TYPE"), Get(":END_ID"));
+            var id = Get("id") ?? (source is not null && type is not null && target is not null ? DerivedId(source, type, target) : null);
+            var (sourceId, quote) = (Get("sourceId"), Get("quote"));
+            IReadOnlyList<EvidenceRecord?>? evidence = sourceId is null && quote is null ? null : [new EvidenceRecord(sourceId, quote)];
+            return new ImportItem
+            {
+                File = file,
+                At = at,
+                Kind = RecordKind.Edge,
+                Edge = new EdgeRecord(id, type, source, target, evidence, Get("validFrom"), Get("validTo")),
+                Locate = Locate,
+            };
+        }
+
+        /// <summary>The column a record-rule field comes from.</summary>
+        private string? Field(string field)
+        {
+            var name = field.Split('[', '.')[0];
+            return name switch
+            {
+                "id" => Kind == RecordKind.Node || _at.ContainsKey("id") ? (Kind == RecordKind.Node ? ":ID" : "id") : ":START_ID",
+                "kind" => ":LABEL",
+                "source" => ":START_ID",
+                "target" => ":END_ID",
+                "type" => ":TYPE",
+                "evidence" => field.EndsWith(".quote", StringComparison.Ordinal) ? "quote" : "sourceId",
+                _ => name,
+            };
+        }
+    }
+
+    /// <summary>An edge id from its ends and type when the file gives none: <c>nato-member-of-x</c> style.</summary>
+    public static string DerivedId(string source, string type, string target) =>
+        $"{source}-{type.ToLowerInvariant().Replace('_', '-')}-{target}";
+}

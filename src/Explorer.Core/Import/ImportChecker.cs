@@ -1,0 +1,303 @@
+using System.IO.Hashing;
+using System.Runtime.InteropServices;
+using Explorer.Graph;
+using Explorer.Search;
+
+namespace Explorer.Import;
+
+/// <summary>What becomes of one record.</summary>
+internal abstract record Outcome
+{
+    public sealed record Failed(ImportError Error) : Outcome;
+
+    public sealed record Write(GraphWrite GraphWrite) : Outcome;
+
+    public sealed record WriteSource(SourceDocument Source) : Outcome;
+
+    public sealed record Unchanged : Outcome
+    {
+        public static readonly Unchanged Instance = new();
+    }
+}
+
+/// <summary>New, changed, unchanged and removed, as they are counted.</summary>
+internal sealed class CountsBuilder
+{
+    public long New { get; set; }
+
+    public long Changed { get; set; }
+
+    public long Unchanged { get; set; }
+
+    public long Removed { get; set; }
+
+    public ImportCounts Counts => new(New, Changed, Unchanged, Removed);
+}
+
+/// <summary>
+/// Checks records in file order against the record rules, the store and what the import itself has done so
+/// far (a node it added, an edge it removed), and decides each one's outcome: an error (with where), a write,
+/// or nothing because the store already holds exactly that. Ids may appear once per import (a removal after
+/// an upsert aside). Records are checked a chunk at a time, so the store is asked about a chunk's ids at once.
+/// </summary>
+internal sealed class ImportChecker(IGraphStore store, ImportOptions options)
+{
+    /// <summary>Nodes the import has written so far: their kind, or null once removed; and where they were.</summary>
+    private readonly Dictionary<string, (NodeKind? Kind, string File, long Line)> _nodes = new(StringComparer.Ordinal);
+
+    /// <summary>Edges the import has written so far, by a 128-bit hash of the id (millions of ids, no strings kept): removed or not, and the line.</summary>
+    private readonly Dictionary<UInt128, (bool Removed, long Line)> _edges = [];
+
+    /// <summary>Source texts by id (null: no such source), from the import and the store.</summary>
+    private readonly Dictionary<string, string?> _sourceTexts = new(StringComparer.Ordinal);
+
+    private readonly Dictionary<string, string> _sourceOrigins = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _removedByImport = new(StringComparer.Ordinal);
+    private string? _evidenceQuote;
+
+    public CountsBuilder Sources { get; } = new();
+
+    public CountsBuilder Nodes { get; } = new();
+
+    public CountsBuilder Edges { get; } = new();
+
+    public async Task<Outcome[]> CheckAsync(List<ImportItem> chunk, CancellationToken cancellationToken)
+    {
+        // What the store holds for the ids this chunk touches (those the import has not already decided).
+        var nodeIds = new HashSet<string>(StringComparer.Ordinal);
+        var edgeIds = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var item in chunk)
+        {
+            switch (item.Kind)
+            {
+                case RecordKind.Node when item.Node?.Id is { } id:
+                    AddNode(nodeIds, id);
+                    break;
+                case RecordKind.Edge when item.Edge is { } edge:
+                    AddNode(nodeIds, edge.Source);
+                    AddNode(nodeIds, edge.Target);
+                    if (edge.Id is { } edgeId && !_edges.ContainsKey(Hash(edgeId)))
+                    {
+                        edgeIds.Add(edgeId);
+                    }
+
+                    foreach (var evidence in edge.Evidence ?? [])
+                    {
+                        await SourceTextAsync(evidence?.SourceId, cancellationToken);
+                    }
+
+                    break;
+                case RecordKind.RemoveNode when item.Id is { } id:
+                    AddNode(nodeIds, id);
+                    break;
+                case RecordKind.RemoveEdge when item.Id is { } id && !_edges.ContainsKey(Hash(id)):
+                    edgeIds.Add(id);
+                    break;
+            }
+        }
+
+        if (options.EvidenceSource is { } evidenceSource && _evidenceQuote is null)
+        {
+            _evidenceQuote = FirstLine(await SourceTextAsync(evidenceSource, cancellationToken));
+        }
+
+        var storeNodes = nodeIds.Count == 0 ? new Dictionary<string, Node>() : await store.GetNodesAsync(nodeIds, cancellationToken);
+        var storeEdges = edgeIds.Count == 0 ? new Dictionary<string, Edge>() : await store.GetEdgesAsync(edgeIds, cancellationToken);
+
+        var outcomes = new Outcome[chunk.Count];
+        for (var i = 0; i < chunk.Count; i++)
+        {
+            var item = chunk[i];
+            outcomes[i] = item.Error is { } error
+                ? new Outcome.Failed(item.ToError(error))
+                : item.Kind switch
+                {
+                    RecordKind.Source => await CheckSourceAsync(item, cancellationToken),
+                    RecordKind.Node => CheckNode(item, storeNodes),
+                    RecordKind.Edge => CheckEdge(item, storeNodes, storeEdges),
+                    RecordKind.RemoveNode => RemoveNode(item, storeNodes),
+                    _ => RemoveEdge(item, storeEdges),
+                };
+        }
+
+        return outcomes;
+    }
+
+    private void AddNode(HashSet<string> ids, string? id)
+    {
+        if (!string.IsNullOrWhiteSpace(id) && !_nodes.ContainsKey(id))
+        {
+            ids.Add(id);
+        }
+    }
+
+    private async Task<Outcome> CheckSourceAsync(ImportItem item, CancellationToken cancellationToken)
+    {
+        var record = item.Source!;
+        var problems = new List<(string Field, string Message)>();
+        if (string.IsNullOrWhiteSpace(record.Id) || !RecordRules.IsValidId(record.Id))
+        {
+            problems.Add(("id", string.IsNullOrWhiteSpace(record.Id) ? "an id is required" : $"'{record.Id}' is not a URL-safe id (lowercase letters, digits and single dashes)"));
+        }
+
+        if (string.IsNullOrWhiteSpace(record.Title))
+        {
+            problems.Add(("title", "a non-empty string is required"));
+        }
+
+        if (string.IsNullOrWhiteSpace(record.Text))
+        {
+            problems.Add(("text", "the source needs its text ('text', or 'file' next to sources.json)"));
+        }
+
+        if (problems.Count > 0)
+        {
+            return Fail(item, problems[0].Field, $"invalid source: {string.Join("; ", problems.Select(p => $"{p.Field}: {p.Message}"))}");
+        }
+
+        if (_sourceOrigins.TryGetValue(record.Id!, out var first))
+        {
+            return Fail(item, "id", $"source '{record.Id}' appears twice in this import (first at {first})");
+        }
+
+        _sourceOrigins[record.Id!] = $"{item.File} line {item.At.Line}";
+        var source = new SourceDocument(record.Id!, record.Title!, record.Kind ?? "document", record.Description ?? "", record.Text!);
+        var existing = await store.GetSourceAsync(source.Id, cancellationToken);
+        _sourceTexts[source.Id] = source.Text;
+        if (existing == source)
+        {
+            Sources.Unchanged++;
+            return Outcome.Unchanged.Instance;
+        }
+
+        _ = existing is null ? Sources.New++ : Sources.Changed++;
+        return new Outcome.WriteSource(source);
+    }
+
+    private Outcome CheckNode(ImportItem item, IReadOnlyDictionary<string, Node> storeNodes)
+    {
+        var errors = new RecordErrors();
+        if (item.Node!.ToNode(errors) is not { } node)
+        {
+            return Invalid(item, "node", errors);
+        }
+
+        if (_nodes.TryGetValue(node.Id, out var seen) && seen.Kind is not null)
+        {
+            return Fail(item, "id", $"node '{node.Id}' appears twice in this import (first at {seen.File} line {seen.Line})");
+        }
+
+        // Removed earlier in this import: new again. Otherwise compared with the store.
+        var existing = seen.File is null && storeNodes.TryGetValue(node.Id, out var stored) ? stored : null;
+        _nodes[node.Id] = (node.Kind, item.File, item.At.Line);
+        if (existing is not null && existing.SameAs(node))
+        {
+            Nodes.Unchanged++;
+            return Outcome.Unchanged.Instance;
+        }
+
+        _ = existing is null ? Nodes.New++ : Nodes.Changed++;
+        return new Outcome.Write(new GraphWrite.UpsertNode(node));
+    }
+
+    private Outcome CheckEdge(ImportItem item, IReadOnlyDictionary<string, Node> storeNodes, IReadOnlyDictionary<string, Edge> storeEdges)
+    {
+        var record = item.Edge!;
+        if (options.EvidenceSource is { } evidenceSource && record.Evidence is not { Count: > 0 } && _evidenceQuote is { } quote)
+        {
+            record = record with { Evidence = [new EvidenceRecord(evidenceSource, quote)] };
+        }
+
+        var errors = new RecordErrors();
+        var edge = record.ToEdge(errors, id => KindOf(id, storeNodes), id => _sourceTexts.GetValueOrDefault(id));
+        if (edge is null)
+        {
+            if (record.Evidence is not { Count: > 0 } && options.EvidenceSource is null)
+            {
+                errors.Add("evidence", "(an import may cite one source document for edges without evidence: --evidence-source <source id>)");
+            }
+
+            return Invalid(item, "edge", errors);
+        }
+
+        var hash = Hash(edge.Id);
+        var known = _edges.TryGetValue(hash, out var seen);
+        if (known && !seen.Removed)
+        {
+            return Fail(item, "id", $"edge '{edge.Id}' appears twice in this import (first at line {seen.Line})");
+        }
+
+        var existing = !known && storeEdges.TryGetValue(edge.Id, out var stored) && !_removedByImport.Contains(stored.Source) && !_removedByImport.Contains(stored.Target) ? stored : null;
+        _edges[hash] = (false, item.At.Line);
+        if (existing is not null && existing.SameAs(edge))
+        {
+            Edges.Unchanged++;
+            return Outcome.Unchanged.Instance;
+        }
+
+        _ = existing is null ? Edges.New++ : Edges.Changed++;
+        return new Outcome.Write(new GraphWrite.UpsertEdge(edge));
+    }
+
+    private Outcome RemoveNode(ImportItem item, IReadOnlyDictionary<string, Node> storeNodes)
+    {
+        var id = item.Id!;
+        if (KindOf(id, storeNodes) is null)
+        {
+            return Fail(item, null, $"removeNode: no node with id '{id}'");
+        }
+
+        _nodes[id] = (null, item.File, item.At.Line);
+        _removedByImport.Add(id);
+        Nodes.Removed++;
+        return new Outcome.Write(new GraphWrite.RemoveNode(id));
+    }
+
+    private Outcome RemoveEdge(ImportItem item, IReadOnlyDictionary<string, Edge> storeEdges)
+    {
+        var id = item.Id!;
+        var hash = Hash(id);
+        var exists = _edges.TryGetValue(hash, out var seen)
+            ? !seen.Removed
+            : storeEdges.TryGetValue(id, out var stored) && !_removedByImport.Contains(stored.Source) && !_removedByImport.Contains(stored.Target);
+        if (!exists)
+        {
+            return Fail(item, null, $"removeEdge: no edge with id '{id}'");
+        }
+
+        _edges[hash] = (true, item.At.Line);
+        Edges.Removed++;
+        return new Outcome.Write(new GraphWrite.RemoveEdge(id));
+    }
+
+    private NodeKind? KindOf(string id, IReadOnlyDictionary<string, Node> storeNodes) =>
+        _nodes.TryGetValue(id, out var seen) ? seen.Kind : storeNodes.TryGetValue(id, out var node) ? node.Kind : null;
+
+    private async Task<string?> SourceTextAsync(string? id, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(id))
+        {
+            return null;
+        }
+
+        if (!_sourceTexts.TryGetValue(id, out var text))
+        {
+            _sourceTexts[id] = text = (await store.GetSourceAsync(id, cancellationToken))?.Text;
+        }
+
+        return text;
+    }
+
+    /// <summary>The first non-blank line of a source's text (at most a quote's length): what an edge without evidence cites.</summary>
+    private static string? FirstLine(string? text) =>
+        text?.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0) is { } line
+            ? line[..Math.Min(line.Length, RecordLimits.MaxQuoteLength)]
+            : null;
+
+    private static Outcome.Failed Invalid(ImportItem item, string kind, RecordErrors errors) =>
+        new Outcome.Failed(item.ToError(errors.ToProblem(kind).Detail!, errors.First.Field));
+
+    private static Outcome.Failed Fail(ImportItem item, string? field, string reason) => new Outcome.Failed(item.ToError(reason, field));
+
+    private static UInt128 Hash(string id) => XxHash128.HashToUInt128(MemoryMarshal.AsBytes(id.AsSpan()));
+}
