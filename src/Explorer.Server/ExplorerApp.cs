@@ -10,6 +10,7 @@ using Explorer.Server.Paths;
 using Explorer.Server.Query;
 using Explorer.Server.Search;
 using Explorer.Server.Sources;
+using Explorer.Server.Suggestions;
 using Explorer.Server.Telemetry;
 using Explorer.Server.Web;
 using Scalar.AspNetCore;
@@ -76,6 +77,7 @@ public static class ExplorerApp
         app.MapAnnotations();
         app.MapGraphEditing();
         app.MapSourceWrites();
+        app.MapSuggestions();
         app.MapAuth();
         app.MapTokens();
         app.MapUsers();

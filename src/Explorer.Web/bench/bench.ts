@@ -45,6 +45,11 @@ async function run(): Promise<Record<string, number>> {
   const nodeCount = Number(params.get("nodes") ?? 10000);
   const edgeCount = Number(params.get("edges") ?? 50000);
   const frames = Number(params.get("frames") ?? 120);
+  // profile=1 (run.mjs PROFILE=1): each phase is a console.profile section the runner prints.
+  const profiling = params.get("profile") === "1";
+  const devtools = console as Console & { profile(name: string): void; profileEnd(name: string): void };
+  const profile = (name: string) => profiling && devtools.profile(name);
+  const profileEnd = (name: string) => profiling && devtools.profileEnd(name);
   const results: Record<string, number> = { nodes: nodeCount, edges: edgeCount };
 
   const model = new ViewModel(undefined, rng(7));
@@ -77,9 +82,11 @@ async function run(): Promise<Record<string, number>> {
   let renderStart = 0;
   sigma.on("beforeRender", () => (renderStart = performance.now()));
   sigma.on("afterRender", () => renderTimes.push(performance.now() - renderStart));
+  const segments = params.get("breakdown") === "1" ? timeSegments(sigma) : null;
   const camera = sigma.getCamera();
   const frameTimes: number[] = [];
   let last = await frame();
+  profile("pan");
   for (let i = 0; i < frames; i++) {
     const phase = (i / frames) * Math.PI * 2;
     camera.setState({ x: 0.5 + 0.2 * Math.cos(phase), y: 0.5 + 0.2 * Math.sin(phase), ratio: 0.6 + 0.4 * Math.sin(phase * 2) ** 2 });
@@ -88,10 +95,12 @@ async function run(): Promise<Record<string, number>> {
     last = now;
   }
   await frame();
+  profileEnd("pan");
   results["panZoomJsMedianMs"] = median(renderTimes);
   results["panZoomJsP95Ms"] = p95(renderTimes);
   results["frameMedianMs"] = median(frameTimes);
   results["frameP95Ms"] = p95(frameTimes);
+  if (segments) Object.assign(results, segments.report(renderTimes));
 
   // One live delta: LiveSync.receive applying a change that carries its record (rename, then a new node
   // linked to a shown one), plus the partial refresh sigma does for it on the next frame.
@@ -99,26 +108,41 @@ async function run(): Promise<Record<string, number>> {
     model,
     fetchNode: async () => null, fetchEdge: async () => null,
     fetchChanges: async (after) => ({ changes: [], last: after }), latestSeq: async () => 0,
-    refetchView: async () => {}, applied: () => {},
+    // What the page does with the canvas after a live change (app/live.ts): ring new nodes, release the frame.
+    refetchView: async () => {}, applied: (info) => {
+      renderer.flash(info.added);
+      sigma.setCustomBBox(null);
+    },
   });
   sync.baseline(0);
   const applyTimes: number[] = [];
-  const renameRender: number[] = [];
-  const addRender: number[] = [];
-  for (let i = 1; i <= 40; i++) {
-    const change: ChangeEvent = i % 2
+  const renders = { rename: [] as number[], node: [] as number[], edge: [] as number[] };
+  profile("delta");
+  // Renames of shown nodes, new nodes, and new edges linking a new node to a shown one, in turn.
+  for (let i = 1; i <= 60; i++) {
+    const kind = (["edge", "rename", "node"] as const)[i % 3]!;
+    const change: ChangeEvent = kind === "rename"
       ? { seq: i, at: "", kind: "NodeUpserted", entityId: `n${i}`, node: { ...data.nodes[i]!, name: `Renamed ${i}` } }
-      : { seq: i, at: "", kind: "NodeUpserted", entityId: `live${i}`, node: { id: `live${i}`, kind: "Theme", name: `Live ${i}`, aliases: [], description: "" } };
+      : kind === "node"
+        ? { seq: i, at: "", kind: "NodeUpserted", entityId: `live${i}`, node: { id: `live${i}`, kind: "Theme", name: `Live ${i}`, aliases: [], description: "" } }
+        : { seq: i, at: "", kind: "EdgeUpserted", entityId: `le${i}`, edge: { id: `le${i}`, type: "PARTNERED_WITH", source: `live${i - 1}`, target: `n${(i * 97) % nodeCount}`, evidence: [] } };
     renderTimes.length = 0;
     const start = performance.now();
     await sync.receive(change);
     applyTimes.push(performance.now() - start);
     await frame();
-    (i % 2 ? renameRender : addRender).push(renderTimes[0] ?? 0);
+    renders[kind].push(renderTimes[0] ?? 0);
   }
+  profileEnd("delta");
   results["deltaApplyMedianMs"] = median(applyTimes);
-  results["deltaRenameNextRenderMs"] = median(renameRender);
-  results["deltaAddNextRenderMs"] = median(addRender);
+  results["deltaRenameNextRenderMs"] = median(renders.rename);
+  results["deltaAddNextRenderMs"] = median(renders.node);
+  results["deltaEdgeNextRenderMs"] = median(renders.edge);
+  results["deltaMaxNextRenderMs"] = Math.max(...renders.rename, ...renders.node, ...renders.edge);
+  Object.assign(results, checkSlots(sigma));
+
+  // Let the new nodes' rings expire (a redraw of their own) so the layout's figures are the layout's.
+  await new Promise((resolve) => setTimeout(resolve, 4200));
 
   // ForceAtlas2 in its worker: main-thread work per batch it sends back, and long tasks meanwhile.
   if (params.get("layout") !== "0") {
@@ -156,6 +180,75 @@ async function run(): Promise<Record<string, number>> {
   }
   renderer.kill();
   return results;
+}
+
+/**
+ * breakdown=1: times the parts of each sigma render (re-index, clearing, WebGL programs, picking textures,
+ * labels, hover layer) and reports, for renders over 8 ms, where their time went.
+ */
+function timeSegments(sigma: Renderer["sigma"]) {
+  const perRender: Record<string, number>[] = [];
+  let current: Record<string, number> = {};
+  const wrap = (target: Record<string, unknown>, name: string, label: string) => {
+    const original = target[name] as (...args: unknown[]) => unknown;
+    target[name] = function (this: unknown, ...args: unknown[]) {
+      const start = performance.now();
+      try {
+        return original.apply(this, args);
+      } finally {
+        current[label] = (current[label] ?? 0) + performance.now() - start;
+      }
+    };
+  };
+  const internals = sigma as unknown as Record<string, unknown> & { nodePrograms: Record<string, Record<string, unknown>>; edgePrograms: Record<string, Record<string, unknown>> };
+  for (const name of ["process", "clear", "renderLabels", "renderEdgeLabels", "renderHighlightedNodes", "resetWebGLTexture", "resize"]) wrap(internals, name, name);
+  for (const [type, program] of Object.entries(internals.nodePrograms)) wrap(program, "render", `nodes:${type}`);
+  for (const [type, program] of Object.entries(internals.edgePrograms)) wrap(program, "render", `edges:${type}`);
+  sigma.on("beforeRender", () => (current = {}));
+  sigma.on("afterRender", () => perRender.push(current));
+  return {
+    report(renderTimes: number[]): Record<string, number> {
+      const out: Record<string, number> = {};
+      const spikes = renderTimes.map((t, i) => [t, perRender[perRender.length - renderTimes.length + i]] as const).filter(([t]) => t > 8);
+      out["spikeRenders"] = spikes.length;
+      for (const [t, parts] of spikes) {
+        out["spikeTotalMs"] = (out["spikeTotalMs"] ?? 0) + t;
+        for (const [k, v] of Object.entries(parts ?? {})) out[`spike.${k}`] = (out[`spike.${k}`] ?? 0) + v;
+      }
+      return out;
+    },
+  };
+}
+
+/**
+ * After the live changes: does every node's and edge's slot in sigma's WebGL buffers hold what sigma's own
+ * writer puts there from its current display data, and is that display data what the reducers give now?
+ * (Partial refreshes and appended slots must leave the canvas exactly as a full re-index would.)
+ */
+function checkSlots(sigma: Renderer["sigma"]): Record<string, number> {
+  type Program = { array?: Float32Array; programs?: { array: Float32Array }[] };
+  const internals = sigma as unknown as {
+    nodePrograms: Record<string, Program>; edgePrograms: Record<string, Program>;
+    nodeIndices: Record<string, number>; edgeIndices: Record<string, number>;
+    nodeProgramIndex: Record<string, number>; edgeProgramIndex: Record<string, number>;
+    addNodeToProgram(key: string, id: number, slot: number): void; addEdgeToProgram(key: string, id: number, slot: number): void;
+  };
+  const arrays = () => [...Object.values(internals.nodePrograms), ...Object.values(internals.edgePrograms)]
+    .flatMap((p) => (p.programs ? p.programs.map((q) => q.array) : [p.array!]));
+  const before = arrays().map((a) => a.slice());
+  const graph = sigma.getGraph();
+  graph.forEachNode((n) => internals.addNodeToProgram(n, internals.nodeIndices[n]!, internals.nodeProgramIndex[n]!));
+  graph.forEachEdge((e) => internals.addEdgeToProgram(e, internals.edgeIndices[e]!, internals.edgeProgramIndex[e]!));
+  let staleFloats = 0;
+  arrays().forEach((array, i) => array.forEach((v, j) => (staleFloats += v === before[i]![j] || (Number.isNaN(v) && Number.isNaN(before[i]![j]!)) ? 0 : 1)));
+  const look = (d: { size?: number; color?: string; label?: string | null; hidden?: boolean; zIndex?: number } | undefined) =>
+    JSON.stringify([d?.size, d?.color, d?.label, d?.hidden, d?.zIndex]);
+  const nodesLook = new Map(graph.mapNodes((n) => [n, look(sigma.getNodeDisplayData(n))] as const));
+  const edgesLook = new Map(graph.mapEdges((e) => [e, look(sigma.getEdgeDisplayData(e))] as const));
+  sigma.refresh();
+  const staleLooks = graph.filterNodes((n) => nodesLook.get(n) !== look(sigma.getNodeDisplayData(n))).length
+    + graph.filterEdges((e) => edgesLook.get(e) !== look(sigma.getEdgeDisplayData(e))).length;
+  return { checkStaleSlotFloats: staleFloats, checkStaleDisplayData: staleLooks };
 }
 
 declare global {

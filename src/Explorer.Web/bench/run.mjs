@@ -42,13 +42,38 @@ const browser = await chromium.launch({
   executablePath,
   args: ["--no-sandbox", "--use-gl=swiftshader", "--enable-unsafe-swiftshader", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
 });
+// PROFILE=1: the page wraps each phase in console.profile(name); Chromium's sampling profiler records it and
+// this prints the functions with the most self time per phase (where a frame's main-thread time goes).
+async function profileConsoleSections(page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Profiler.enable");
+  await cdp.send("Profiler.setSamplingInterval", { interval: 100 });
+  cdp.on("Profiler.consoleProfileFinished", ({ title, profile }) => {
+    const self = new Map();
+    const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+    const deltas = profile.timeDeltas;
+    let total = 0;
+    profile.samples.forEach((id, i) => {
+      const f = byId.get(id).callFrame;
+      const key = `${f.functionName || "(anonymous)"} ${f.url.split("/").pop()}:${f.lineNumber + 1}`;
+      const ms = (deltas[i + 1] ?? 0) / 1000;
+      self.set(key, (self.get(key) ?? 0) + ms);
+      total += ms;
+    });
+    const top = [...self].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.PROFILE_TOP ?? 25));
+    console.log(`profile ${title}: ${total.toFixed(0)} ms sampled`);
+    for (const [key, ms] of top) console.log(`  ${ms.toFixed(1).padStart(8)} ms  ${key}`);
+  });
+}
+
 const fmt = (n) => (Number.isInteger(n) ? String(n) : n.toFixed(2));
 const results = [];
 try {
   for (const [nodes, edges] of sizes) {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.on("pageerror", (e) => console.error("page error:", e.message));
-    await page.goto(`${base}/index.html?nodes=${nodes}&edges=${edges}&layout=${nodes <= 20000 && !process.env.NO_LAYOUT ? 1 : 0}&frames=${process.env.FRAMES ?? 120}${process.env.EXTRA ?? ""}`);
+    if (process.env.PROFILE) await profileConsoleSections(page);
+    await page.goto(`${base}/index.html?nodes=${nodes}&edges=${edges}&layout=${nodes <= 20000 && !process.env.NO_LAYOUT ? 1 : 0}&frames=${process.env.FRAMES ?? 120}${process.env.PROFILE ? "&profile=1" : ""}${process.env.EXTRA ?? ""}`);
     const r = await page.evaluate(() => window.__bench);
     results.push(r);
     console.log(`graph ${nodes} nodes / ${edges} edges: ` + Object.entries(r).filter(([k]) => k !== "nodes" && k !== "edges").map(([k, v]) => `${k}=${fmt(v)}`).join(" "));

@@ -1,10 +1,14 @@
 import Sigma from "sigma";
 import type { EdgeDisplayData, NodeDisplayData } from "sigma/types";
 import { STATUS_COLORS, type EdgeAttributes, type ExplorerGraph, type NodeAttributes } from "./model";
+import { PartialRefresh } from "./partial";
+import { edgeArrowProgram, NodeDiscProgram } from "./programs";
 
 // The canvas. Data lives in the graph; everything transient (hover, selection, the highlighted path,
 // annotation markers, nodes that just arrived live) is state here, applied by sigma's reducers and made
-// visible with refresh(). Nothing here changes the graph except dragging (positions and pins).
+// visible with a partial refresh of the nodes and edges whose look changed (partial.ts): on a large graph a
+// hover, a selection or a live rename costs what changed, not a re-index of the whole graph.
+// Nothing here changes the graph except dragging (positions and pins).
 
 const DIM_NODE = "#dfe3e8";
 const DIM_LABEL = "#5f6b7a";
@@ -32,6 +36,7 @@ export interface RendererEvents {
 
 export class Renderer {
   readonly sigma: Sigma<NodeAttributes, EdgeAttributes>;
+  private readonly partial: PartialRefresh;
   private hoveredNode: string | null = null;
   private hoveredEdge: string | null = null;
   private selectedNode: string | null = null;
@@ -48,6 +53,9 @@ export class Renderer {
     const large = graph.size > 5000;
     this.sigma = new Sigma<NodeAttributes, EdgeAttributes>(graph, container, {
       defaultEdgeType: "arrow",
+      // sigma's own programs, uploading their buffers only when they changed (programs.ts).
+      nodeProgramClasses: { circle: NodeDiscProgram },
+      edgeProgramClasses: { arrow: edgeArrowProgram<NodeAttributes, EdgeAttributes, object>() },
       // Turned on only while an edge label can show (see edgeLabelsWanted): drawing the edge-label layer
       // walks the edges of every labelled node, which costs most of a frame on large graphs.
       renderEdgeLabels: false,
@@ -68,6 +76,7 @@ export class Renderer {
       nodeReducer: (node, data) => this.reduceNode(node, data),
       edgeReducer: (edge, data) => this.reduceEdge(edge, data),
     });
+    this.partial = new PartialRefresh(this.sigma, graph);
     this.wireEvents();
   }
 
@@ -76,13 +85,15 @@ export class Renderer {
   /** Edge labels show on hover, selection, a highlighted path, or zoomed in on a small graph. */
   private edgeLabelsWanted(): void {
     const wanted = this.highlight !== null || this.hoveredEdge !== null || this.hoveredNode !== null || this.selectedEdge !== null || this.zoomedIn;
-    if (this.sigma.getSetting("renderEdgeLabels") !== wanted) this.sigma.setSetting("renderEdgeLabels", wanted);
+    this.partial.setDrawSetting("renderEdgeLabels", wanted);
   }
 
   setHighlight(highlight: Highlight | null): void {
+    if (highlight === null && this.highlight === null) return;
     this.highlight = highlight;
     this.edgeLabelsWanted();
-    this.sigma.refresh({ skipIndexation: true });
+    // Dims or undims everything: every reducer runs (no re-index unless z-order changes, which it does).
+    this.partial.all();
   }
 
   getHighlight(): Highlight | null {
@@ -90,21 +101,41 @@ export class Renderer {
   }
 
   select(kind: "node" | "edge" | null, id: string | null = null): void {
+    const nodes = [this.selectedNode, kind === "node" ? id : null];
+    const edges = [this.selectedEdge, kind === "edge" ? id : null];
     this.selectedNode = kind === "node" ? id : null;
     this.selectedEdge = kind === "edge" ? id : null;
     this.edgeLabelsWanted();
-    this.sigma.refresh({ skipIndexation: true });
+    // Around a highlighted path, the selected node's neighborhood is not dimmed: it changes with the selection.
+    this.refreshAround(nodes, edges, this.highlight !== null);
   }
 
   setAnnotationCounts(counts: Map<string, number>): void {
+    const changed = [...this.annotationCounts.keys(), ...counts.keys()].filter((e) => this.annotationCounts.get(e) !== counts.get(e));
     this.annotationCounts = counts;
-    this.sigma.refresh({ skipIndexation: true });
+    this.partial.items([], changed);
   }
 
   /** Nodes with more neighbors than drawn: their labels say "N more". */
   setMore(more: Map<string, number>): void {
+    const changed = [...this.more.keys(), ...more.keys()].filter((n) => this.more.get(n) !== more.get(n));
     this.more = more;
-    this.sigma.refresh({ skipIndexation: true });
+    this.partial.items(changed, []);
+  }
+
+  /** Refreshes these nodes and edges, and with `neighborhoods` also the nodes' neighbors and edges. */
+  private refreshAround(nodes: (string | null)[], edges: (string | null)[], neighborhoods: boolean): void {
+    const nodeIds = new Set<string>();
+    const edgeIds = new Set<string>();
+    for (const id of nodes) {
+      if (id === null || !this.graph.hasNode(id)) continue;
+      nodeIds.add(id);
+      if (!neighborhoods) continue;
+      this.graph.forEachNeighbor(id, (n) => nodeIds.add(n));
+      this.graph.forEachEdge(id, (e) => edgeIds.add(e));
+    }
+    for (const id of edges) if (id !== null) edgeIds.add(id);
+    this.partial.items(nodeIds, edgeIds);
   }
 
   annotationCount(edge: string): number {
@@ -116,16 +147,19 @@ export class Renderer {
     if (ids.length === 0) return;
     const until = performance.now() + ms;
     for (const id of ids) this.fresh.set(id, until);
+    this.partial.items(ids, []);
     window.setTimeout(() => {
       const now = performance.now();
-      for (const [id, end] of this.fresh) if (end <= now) this.fresh.delete(id);
-      this.sigma.refresh({ skipIndexation: true });
+      const expired = [...this.fresh].filter(([, end]) => end <= now).map(([id]) => id);
+      for (const id of expired) this.fresh.delete(id);
+      this.partial.items(expired, []);
     }, ms + 50);
   }
 
   // ----- camera -----
 
   fit(): void {
+    this.partial.settle();
     void this.sigma.getCamera().animatedReset({ duration: 300 });
   }
 
@@ -160,16 +194,16 @@ export class Renderer {
       res.zIndex = 2;
       res.forceLabel = true;
     }
+    // Highlighted nodes are drawn again on sigma's hover layer, above every node and label, so they keep their
+    // z-order here: a changed zIndex would make sigma re-index the whole graph for a hover.
     if (this.fresh.has(node)) {
       res.highlighted = true;
       res.forceLabel = true;
-      res.zIndex = 3;
       res.color = data.color ?? NEW_NODE_RING;
     }
     if (node === this.hoveredNode || node === this.selectedNode) {
       res.highlighted = true;
       res.forceLabel = true;
-      res.zIndex = 3;
       res.color = data.color;
       res.label = res.label || data.label;
     }
@@ -220,30 +254,26 @@ export class Renderer {
 
   private wireEvents(): void {
     const sigma = this.sigma;
-    sigma.on("enterNode", ({ node }) => {
+    // Hovering a node labels its edges; hovering an edge restyles that edge.
+    const hoverNode = (node: string | null) => {
+      const previous = this.hoveredNode;
       this.hoveredNode = node;
-      sigma.getContainer().classList.add("pointer");
+      sigma.getContainer().classList.toggle("pointer", node !== null);
       this.edgeLabelsWanted();
-      sigma.refresh({ skipIndexation: true });
-    });
-    sigma.on("leaveNode", () => {
-      this.hoveredNode = null;
-      sigma.getContainer().classList.remove("pointer");
-      this.edgeLabelsWanted();
-      sigma.refresh({ skipIndexation: true });
-    });
-    sigma.on("enterEdge", ({ edge }) => {
+      this.refreshAround([previous, node], [], false);
+      for (const id of [previous, node]) if (id !== null && this.graph.hasNode(id)) this.partial.items([], this.graph.edges(id));
+    };
+    const hoverEdge = (edge: string | null) => {
+      const previous = this.hoveredEdge;
       this.hoveredEdge = edge;
-      sigma.getContainer().classList.add("pointer");
+      sigma.getContainer().classList.toggle("pointer", edge !== null);
       this.edgeLabelsWanted();
-      sigma.refresh({ skipIndexation: true });
-    });
-    sigma.on("leaveEdge", () => {
-      this.hoveredEdge = null;
-      sigma.getContainer().classList.remove("pointer");
-      this.edgeLabelsWanted();
-      sigma.refresh({ skipIndexation: true });
-    });
+      this.refreshAround([], [previous, edge], false);
+    };
+    sigma.on("enterNode", ({ node }) => hoverNode(node));
+    sigma.on("leaveNode", () => hoverNode(null));
+    sigma.on("enterEdge", ({ edge }) => hoverEdge(edge));
+    sigma.on("leaveEdge", () => hoverEdge(null));
     sigma.on("clickNode", ({ node }) => this.events.clickNode(node));
     sigma.on("clickEdge", ({ edge }) => this.events.clickEdge(edge));
     sigma.on("clickStage", () => this.events.clickStage());

@@ -57,6 +57,7 @@ public sealed class AuthorizationMatrixTests(AccountsFactory factory) : IClassFi
         Read("/api/edges/{id}", $"/api/edges/{Edge}"),
         Read("/api/sources", "/api/sources"),
         Read("/api/sources/{id}", "/api/sources/public-record"),
+        Read("/api/sources/{id}/suggestions", "/api/sources/public-record/suggestions"),
         Read("/api/paths", "/api/paths?from=nato&to=mali"),
         Read("/api/query", "/api/query?q=nato"),
         Read("/api/changes", "/api/changes"),

@@ -66,6 +66,7 @@ public sealed class FuzzTests(ExplorerFactory factory) : IClassFixture<ExplorerF
         "/api/nodes/nato/neighborhood?offset={0}",
         "/api/edges/{0}",
         "/api/sources/{0}",
+        "/api/sources/{0}/suggestions",
         "/api/paths?from={0}&to=mali",
         "/api/paths?from=nato&to={0}",
         "/api/paths?from=nato&to=mali&mode={0}",

@@ -10,6 +10,9 @@ import type { ExplorerView } from "./view";
 // The page's side of the live channel: changes applied to the model (sync.ts), then the canvas, the feed,
 // the open panel and annotation markers brought up to date; connection state and presence in the header.
 
+/** Up to this many nodes on the canvas, nodes that arrive live re-run the layout for a moment. */
+const LIVE_LAYOUT_MAX_NODES = 2000;
+
 export class LiveView {
   readonly sync: LiveSync;
   readonly channel: LiveChannel;
@@ -66,7 +69,9 @@ export class LiveView {
     while (feed.childElementCount > 50) feed.lastElementChild?.remove();
     if (added.length > 0) {
       renderer.flash(added);
-      view.layout.start(1200);
+      // On a large graph an arrival stays where the model placed it (next to a neighbor): re-running the layout
+      // would move every node the analyst is looking at, and re-index the canvas on each of its writes.
+      if (model.graph.order <= LIVE_LAYOUT_MAX_NODES) view.layout.start(1200);
     }
     renderer.sigma.setCustomBBox(null);
     if (view.state.selected.startsWith("n:")) {

@@ -1,0 +1,235 @@
+import type Sigma from "sigma";
+import type { Settings } from "sigma/settings";
+import type { EdgeDisplayData, NodeDisplayData } from "sigma/types";
+import type { EdgeAttributes, ExplorerGraph, NodeAttributes } from "./model";
+
+// Redrawing only what changed. sigma re-indexes the whole graph (every node and edge through the reducers and
+// into the WebGL buffers, ~100 ms at 10k nodes / 50k edges) on any refresh() without a partialGraph, on every
+// setSetting(), on every node or edge attribute update (even a rename) and on every node or edge added.
+// sigma's own partial refresh (`refresh({ partialGraph, skipIndexation: true })`) re-runs the reducers of the
+// given nodes and edges and rewrites only their slots in the buffers. This class uses it:
+// - for one node's or edge's attribute update, and for the renderer's transient state (hover, selection...);
+// - when a node moves or changes size (a drag, a live node placed next to its neighbor, a degree change), it
+//   also rewrites the node's edges and moves its label-grid entry (sigma's index of labels by screen cell);
+// - a node or edge added takes a free slot at the end of its program's buffer (programs.ts keeps some).
+// A node placed outside the box sigma normalized the graph to is drawn where it is (as sigma does with a custom
+// bounding box); the box is recomputed on the next re-index, or before fitting the view (settle()).
+// What still re-indexes, as sigma would: a change of z-order or program type, no free slot left, removals, and
+// whole-graph writes (the layout).
+
+/** sigma 3.0.3's members this relies on (not in its public types; the package is pinned). */
+interface SigmaInternals {
+  activeListeners: Record<string, (payload: { key: string }) => void>;
+  settings: Settings;
+  needToProcess: boolean;
+  customBBox: unknown;
+  nodeDataCache: Record<string, NodeDisplayData>;
+  edgeDataCache: Record<string, EdgeDisplayData>;
+  nodePrograms: Record<string, SlotProgram>;
+  edgePrograms: Record<string, SlotProgram>;
+  nodeIndices: Record<string, number>;
+  edgeIndices: Record<string, number>;
+  nodeProgramIndex: Record<string, number>;
+  edgeProgramIndex: Record<string, number>;
+  itemIDsIndex: Record<number, { type: "node" | "edge"; id: string }>;
+  nodeZExtent: [number, number];
+  edgeZExtent: [number, number];
+  labelGrid: {
+    cells: Record<number, { key: string; size: number }[]>;
+    getIndex(position: { x: number; y: number }): number;
+    add(key: string, size: number, position: { x: number; y: number }): void;
+  };
+  addNode(key: string): void;
+  updateNode(key: string): void;
+  addEdge(key: string): void;
+  addNodeToProgram(key: string, fingerprint: number, slot: number): void;
+  addEdgeToProgram(key: string, fingerprint: number, slot: number): void;
+}
+
+/** A program, or a compound of programs (an arrow is a line plus a head) sharing one slot layout. */
+interface SlotProgram {
+  capacity?: number;
+  programs?: { capacity: number }[];
+}
+
+/** The camera the label grid is built with (sigma's process() uses a fresh Camera's state). */
+const GRID_CAMERA = { x: 0.5, y: 0.5, ratio: 1, angle: 0 };
+
+export class PartialRefresh {
+  private readonly internals: SigmaInternals;
+  /** Slots in use per program type since the last re-index, and the next free picking id. */
+  private readonly usedSlots = { node: new Map<string, number>(), edge: new Map<string, number>() };
+  private nextId = 1;
+  /** Something was drawn outside the normalized box since the last re-index. */
+  private outOfFrame = false;
+
+  constructor(private readonly sigma: Sigma<NodeAttributes, EdgeAttributes>, private readonly graph: ExplorerGraph) {
+    this.internals = sigma as unknown as SigmaInternals;
+    sigma.on("afterProcess", () => this.countSlots());
+    if (!this.internals.needToProcess) this.countSlots();
+    // Replace sigma's handlers for one node or edge added or updated (they re-index everything).
+    const listeners = this.internals.activeListeners;
+    const replace = (event: "nodeAdded" | "edgeAdded" | "nodeAttributesUpdated" | "edgeAttributesUpdated", name: string, handler: (key: string) => void) => {
+      graph.removeListener(event, listeners[name]!);
+      listeners[name] = ({ key }) => handler(key);
+      graph.on(event, listeners[name]);
+    };
+    replace("nodeAttributesUpdated", "updateNodeGraphUpdate", (key) => this.items([key], []));
+    replace("edgeAttributesUpdated", "updateEdgeGraphUpdate", (key) => this.items([], [key]));
+    replace("nodeAdded", "addNodeGraphUpdate", (key) => this.addNode(key));
+    replace("edgeAdded", "addEdgeGraphUpdate", (key) => this.addEdge(key));
+  }
+
+  /** Re-runs the reducers of these nodes and edges and redraws them on the next frame. */
+  items(nodes: Iterable<string>, edges: Iterable<string>): void {
+    const sigma = this.sigma;
+    const nodeIds = [...new Set(nodes)].filter((id) => this.graph.hasNode(id));
+    const edgeIds = new Set([...edges].filter((id) => this.graph.hasEdge(id)));
+    if (this.internals.needToProcess) {
+      // A re-index is due anyway: it writes every slot.
+      sigma.refresh({ partialGraph: { nodes: nodeIds, edges: [...edgeIds] }, skipIndexation: false, schedule: true });
+      return;
+    }
+    const nodesBefore = nodeIds.map((id) => sigma.getNodeDisplayData(id));
+    const edgesBefore = [...edgeIds].map((id) => sigma.getEdgeDisplayData(id));
+    try {
+      sigma.refresh({ partialGraph: { nodes: nodeIds, edges: [...edgeIds] }, skipIndexation: true, schedule: true });
+    } catch {
+      // An item without a slot yet (sigma throws "can't be repaint"): only a re-index can place it.
+      this.reindex();
+      return;
+    }
+    const reordered = (before: { zIndex?: number; type?: string } | undefined, after: { zIndex?: number; type?: string } | undefined) =>
+      !before || !after || before.zIndex !== after.zIndex || before.type !== after.type;
+    if ([...edgeIds].some((id, i) => reordered(edgesBefore[i], sigma.getEdgeDisplayData(id)))) return this.reindex();
+    // Nodes that moved or changed size: their edges' slots hold their old position and size.
+    const moved: string[] = [];
+    for (let i = 0; i < nodeIds.length; i++) {
+      const id = nodeIds[i]!;
+      const before = nodesBefore[i];
+      const after = this.internals.nodeDataCache[id];
+      if (reordered(before, after)) return this.reindex();
+      if (before!.x === after!.x && before!.y === after!.y && before!.size === after!.size) continue;
+      this.checkFrame(id);
+      this.moveLabel(id, before!, after!);
+      moved.push(id);
+    }
+    const edgesOfMoved: string[] = [];
+    for (const id of moved) this.graph.forEachEdge(id, (edge) => {
+      if (!edgeIds.has(edge)) edgesOfMoved.push(edge);
+    });
+    if (edgesOfMoved.length > 0) sigma.refresh({ partialGraph: { edges: edgesOfMoved }, skipIndexation: true, schedule: true });
+  }
+
+  /** Every node and edge (a new highlight dims them all); a re-index only if z-order changes. */
+  all(): void {
+    this.items(this.graph.nodes(), this.graph.edges());
+  }
+
+  /** Changes a setting that only affects drawing (sigma's setSetting re-indexes the whole graph). */
+  setDrawSetting<K extends "renderEdgeLabels" | "renderLabels">(key: K, value: Settings[K]): void {
+    if (this.internals.settings[key] === value) return;
+    this.internals.settings[key] = value;
+    this.sigma.scheduleRender();
+  }
+
+  // ----- additions -----
+
+  private addNode(key: string): void {
+    const internals = this.internals;
+    // sigma's own handler: the node's display data (its reducer's output); a re-index does the rest.
+    internals.addNode(key);
+    if (internals.needToProcess) return this.reindex();
+    internals.updateNode(key);
+    const data = internals.nodeDataCache[key]!;
+    const slot = this.freeSlot("node", data.type, internals.nodePrograms[data.type]);
+    // A node drawn below others needs sigma to re-sort the graph.
+    if (slot === null || (internals.settings.zIndex && data.zIndex < internals.nodeZExtent[1])) return this.reindex();
+    this.checkFrame(key);
+    const id = this.nextId++;
+    internals.nodeIndices[key] = id;
+    internals.itemIDsIndex[id] = { type: "node", id: key };
+    internals.addNodeToProgram(key, id, slot);
+    this.usedSlots.node.set(data.type, slot + 1);
+    this.addLabel(key, data);
+    this.sigma.scheduleRender();
+  }
+
+  private addEdge(key: string): void {
+    const internals = this.internals;
+    internals.addEdge(key);
+    if (internals.needToProcess) return this.reindex();
+    const [source, target] = this.graph.extremities(key);
+    if (internals.nodeProgramIndex[source] === undefined || internals.nodeProgramIndex[target] === undefined) return this.reindex();
+    const data = internals.edgeDataCache[key]!;
+    const slot = this.freeSlot("edge", data.type, internals.edgePrograms[data.type]);
+    if (slot === null || (internals.settings.zIndex && data.zIndex < internals.edgeZExtent[1])) return this.reindex();
+    const id = this.nextId++;
+    internals.edgeIndices[key] = id;
+    internals.itemIDsIndex[id] = { type: "edge", id: key };
+    internals.addEdgeToProgram(key, id, slot);
+    this.usedSlots.edge.set(data.type, slot + 1);
+    // The ends' sizes follow their degree.
+    this.items([source, target], []);
+    this.sigma.scheduleRender();
+  }
+
+  private freeSlot(kind: "node" | "edge", type: string, program: SlotProgram | undefined): number | null {
+    if (!program) return null;
+    const capacity = program.capacity ?? program.programs?.[0]?.capacity ?? 0;
+    const slot = this.usedSlots[kind].get(type) ?? 0;
+    return slot < capacity ? slot : null;
+  }
+
+  /** After sigma's re-index: slots 0..n-1 of each program hold its n items, picking ids run 1..order+size. */
+  private countSlots(): void {
+    this.outOfFrame = false;
+    const { nodeDataCache, edgeDataCache, nodeProgramIndex, edgeProgramIndex } = this.internals;
+    const count = (used: Map<string, number>, type: string, slot: number | undefined) => {
+      if (slot !== undefined) used.set(type, Math.max(used.get(type) ?? 0, slot + 1));
+    };
+    this.usedSlots.node.clear();
+    this.usedSlots.edge.clear();
+    this.graph.forEachNode((id) => count(this.usedSlots.node, nodeDataCache[id]!.type, nodeProgramIndex[id]));
+    this.graph.forEachEdge((id) => count(this.usedSlots.edge, edgeDataCache[id]!.type, edgeProgramIndex[id]));
+    this.nextId = this.graph.order + this.graph.size + 1;
+  }
+
+  // ----- the label grid -----
+
+  private gridCell(data: { x: number; y: number }): number {
+    return this.internals.labelGrid.getIndex(this.sigma.framedGraphToViewport(data, { cameraState: GRID_CAMERA }));
+  }
+
+  private addLabel(key: string, data: NodeDisplayData): void {
+    if (typeof data.label !== "string" || data.hidden) return;
+    const grid = this.internals.labelGrid;
+    grid.add(key, data.size, this.sigma.framedGraphToViewport(data, { cameraState: GRID_CAMERA }));
+    // Keep the cell in sigma's order (biggest first, then by key).
+    grid.cells[this.gridCell(data)]?.sort((a, b) => b.size - a.size || (a.key > b.key ? 1 : a.key < b.key ? -1 : 0));
+  }
+
+  private moveLabel(key: string, before: NodeDisplayData, after: NodeDisplayData): void {
+    const cell = this.internals.labelGrid.cells[this.gridCell(before)];
+    const index = cell?.findIndex((candidate) => candidate.key === key) ?? -1;
+    if (index >= 0) cell!.splice(index, 1);
+    this.addLabel(key, after);
+  }
+
+  /** Notes a node outside the box sigma normalized the graph to (sigma's bounding box of the graph). */
+  private checkFrame(key: string): void {
+    if (this.internals.customBBox) return;
+    const { x, y } = this.graph.getNodeAttributes(key);
+    const box = this.sigma.getBBox();
+    if (x < box.x[0] || x > box.x[1] || y < box.y[0] || y > box.y[1]) this.outOfFrame = true;
+  }
+
+  /** Before fitting the view: re-normalizes if something lies outside the box, so the fit includes it. */
+  settle(): void {
+    if (this.outOfFrame) this.sigma.refresh({ partialGraph: { nodes: [], edges: [] }, skipIndexation: false });
+  }
+
+  private reindex(): void {
+    this.sigma.refresh({ partialGraph: { nodes: [], edges: [] }, skipIndexation: false, schedule: true });
+  }
+}
