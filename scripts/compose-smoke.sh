@@ -4,9 +4,12 @@
 # 1. builds and starts Neo4j, Redis and two Explorer instances (the scale profile) under a throwaway project
 #    name, ports and password, and waits until Neo4j is healthy and both instances answer /healthz;
 # 2. asks "NATO to Balkans" over HTTP through both instances (anonymous reads are allowed for this run only);
-# 3. backs Neo4j up with scripts/neo4j-backup.sh and waits until it is healthy again;
-# 4. runs the Neo4j contract suite and the parity suite against the stack's Neo4j (they wipe its data);
-# 5. removes everything (docker compose down -v), also on failure.
+# 3. writes: adds an analyst and an API token with the CLI (straight into the stack's Neo4j), annotates an edge
+#    through the first instance, reads it back through the second (read-your-writes across instances), edits
+#    it there, deletes it through the first with the ETag and sees it gone from the edge through the second;
+# 4. backs Neo4j up with scripts/neo4j-backup.sh and waits until it is healthy again;
+# 5. runs the Neo4j contract suite and the parity suite against the stack's Neo4j (they wipe its data);
+# 6. removes everything (docker compose down -v), also on failure.
 # Needs docker (compose v2, or docker-compose 1.29+), curl and the .NET SDK. Exit code 0 means every step passed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -59,6 +62,38 @@ for port in "$EXPLORER_PORT" "$EXPLORER_2_PORT"; do
   echo "$answer" | grep -q '"paths":\[{' || { echo "instance :$port found no path: $answer" >&2; exit 1; }
   echo ":$port answers with a path"
 done
+
+step "writes: annotate an edge through one instance, read, edit and delete it through both"
+cli() { Neo4j__Password="$password" dotnet run --project src/Explorer.Cli -- "$@" --store neo4j --neo4j-uri "http://localhost:$NEO4J_HTTP_PORT" --neo4j-user neo4j; }
+printf '%s\n' "smoke-$password" | cli users add smoke-analyst --role analyst --password-stdin
+token=$(cli tokens create smoke-analyst --name "compose smoke")
+auth=(-H "Authorization: Bearer $token")
+edge=$(curl -fsS "http://localhost:$EXPLORER_PORT/api/query?q=NATO%20to%20Balkans" | grep -o '"edges":\["[^"]*"' | head -1 | sed 's/.*\["//; s/"$//')
+[ -n "$edge" ] || { echo "no edge id in the path answer" >&2; exit 1; }
+headers=$(mktemp)
+created=$(curl -fsS -D "$headers" "${auth[@]}" -H 'Content-Type: application/json' \
+  -d '{"text":"compose smoke: written through the first instance","tags":["smoke"],"confidence":"high","status":"proposed"}' \
+  "http://localhost:$EXPLORER_PORT/api/edges/$edge/annotations")
+id=$(echo "$created" | grep -o '"id":"[^"]*"' | head -1 | sed 's/"id":"//; s/"$//')
+[ -n "$id" ] || { echo "the annotation was not created: $created" >&2; exit 1; }
+echo "annotation $id on edge $edge (through :$EXPLORER_PORT)"
+read_back=$(curl -fsS "${auth[@]}" "http://localhost:$EXPLORER_2_PORT/api/annotations/$id")
+echo "$read_back" | grep -q 'written through the first instance' || { echo "the second instance does not see it: $read_back" >&2; exit 1; }
+echo "read back through :$EXPLORER_2_PORT"
+etag=$(curl -fsS -o /dev/null -D - "${auth[@]}" "http://localhost:$EXPLORER_2_PORT/api/annotations/$id" | tr -d '\r' | sed -n 's/^[Ee][Tt][Aa][Gg]: //p')
+edited=$(curl -fsS -D "$headers" -X PUT "${auth[@]}" -H "If-Match: $etag" -H 'Content-Type: application/json' \
+  -d '{"text":"compose smoke: edited through the second instance","tags":["smoke"],"confidence":"high","status":"confirmed"}' \
+  "http://localhost:$EXPLORER_2_PORT/api/annotations/$id")
+echo "$edited" | grep -q 'edited through the second instance' || { echo "the edit through the second instance failed: $edited" >&2; exit 1; }
+etag=$(tr -d '\r' < "$headers" | sed -n 's/^[Ee][Tt][Aa][Gg]: //p')
+echo "edited through :$EXPLORER_2_PORT"
+status=$(curl -sS -o /dev/null -w '%{http_code}' -X DELETE "${auth[@]}" -H "If-Match: $etag" "http://localhost:$EXPLORER_PORT/api/annotations/$id")
+[ "$status" = 200 ] || { echo "deleting it through the first instance answered $status" >&2; exit 1; }
+if curl -fsS "${auth[@]}" "http://localhost:$EXPLORER_2_PORT/api/edges/$edge/annotations" | grep -q "\"$id\""; then
+  echo "the second instance still lists the deleted annotation" >&2; exit 1
+fi
+rm -f "$headers"
+echo "deleted through :$EXPLORER_PORT, gone through :$EXPLORER_2_PORT"
 
 step "backup"
 scripts/neo4j-backup.sh "$backups"

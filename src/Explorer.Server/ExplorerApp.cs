@@ -12,6 +12,7 @@ using Explorer.Server.Search;
 using Explorer.Server.Sources;
 using Explorer.Server.Suggestions;
 using Explorer.Server.Telemetry;
+using Explorer.Server.Timeline;
 using Explorer.Server.Web;
 using Scalar.AspNetCore;
 
@@ -70,6 +71,7 @@ public static class ExplorerApp
         reads.MapSources();
         reads.MapPaths();
         reads.MapQuery();
+        reads.MapTimeline();
         reads.MapChanges();
         reads.MapLive();
 

@@ -36,6 +36,12 @@ if (args is ["suggestions", .. var suggestionArgs])
     return await Explorer.Benchmarks.Suggestions.SuggestionBenchmark.RunAsync(suggestionArgs);
 }
 
+// The living graph at scale (issue 9): import, write-to-queryable, search vs FTS5, k paths vs networkx.
+if (args is ["scale", .. var scaleArgs])
+{
+    return await Explorer.Benchmarks.Scale.ScaleBenchmark.RunAsync(scaleArgs);
+}
+
 // Child modes (the start-up measurements run in fresh processes).
 if (args.Length == 2 && args[0] == "--startup-child")
 {

@@ -9,6 +9,7 @@ stdout (progress goes to stderr). Launched by the benchmark program; runnable by
 """
 import argparse
 import gc
+import itertools
 import json
 import math
 import resource
@@ -45,6 +46,8 @@ def main():
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--warmup", type=int, default=1)
     parser.add_argument("--max-hops", type=int, default=8)
+    parser.add_argument("--k", type=int, default=0,
+                        help="time the first k of nx.shortest_simple_paths instead of one shortest path")
     parser.add_argument("--tracemalloc", action="store_true",
                         help="also measure the graph's Python allocations exactly (slows loading)")
     args = parser.parse_args()
@@ -81,6 +84,9 @@ def main():
 
     def run(s, t):
         try:
+            if args.k > 0:
+                paths = list(itertools.islice(nx.shortest_simple_paths(graph, s, t), args.k))
+                return len(paths[0]) - 1 if paths else None
             return len(nx.bidirectional_shortest_path(graph, s, t)) - 1
         except nx.NetworkXNoPath:
             return None

@@ -22,6 +22,11 @@ internal sealed class DatedRecords
 
     public GraphIndex Index { get; }
 
+    /// <summary>The earliest and the latest date any of these records carries (suspensions included); null when none is dated.</summary>
+    public DateRange? Range => DateRange.Of(
+        _nodes.SelectMany(n => new[] { n.Node.ValidFrom, n.Node.ValidTo })
+            .Concat(_edges.SelectMany(e => e.Suspensions.SelectMany(s => new[] { s.From, s.To }).Prepend(e.From).Prepend(e.To))));
+
     public static DatedRecords Load(GraphIndex index, SqliteConnection connection, JsonSerializerOptions json)
     {
         var nodes = index.Nodes.Select((node, ordinal) => (ordinal, node)).Where(p => p.node is not null && (p.node.ValidFrom is not null || p.node.ValidTo is not null)).ToArray();

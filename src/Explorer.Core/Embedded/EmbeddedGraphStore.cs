@@ -287,7 +287,7 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
             [.. found.Nodes.Select(o => index.Nodes[o])],
             edges,
             found.Truncated,
-            index.CountsByType(center)));
+            index.CountsByType(center, query.AsOf is null ? null : filter.BlockedEdges)));
     }
 
     public Task<Edge?> GetEdgeAsync(string id, CancellationToken cancellationToken = default)
@@ -515,19 +515,28 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
         HashSet<int>? blocked = null;
         if (asOf is { } period)
         {
-            var dated = _dated;
-            if (dated is null || dated.Index != index)
-            {
-                using var connection = Open();
-                _dated = dated = DatedRecords.Load(index, connection, s_json);
-            }
-
-            (var gone, blocked) = dated.NotHolding(period);
+            (var gone, blocked) = Dated(index).NotHolding(period);
             avoided.UnionWith(gone);
         }
 
         return new TraversalFilter(typeMask, kindMask, direction, avoided, blocked);
     }
+
+    /// <summary>The dated records of this index, loaded on first use after it changed.</summary>
+    private DatedRecords Dated(GraphIndex index)
+    {
+        var dated = _dated;
+        if (dated is null || dated.Index != index)
+        {
+            using var connection = Open();
+            _dated = dated = DatedRecords.Load(index, connection, s_json);
+        }
+
+        return dated;
+    }
+
+    public Task<DateRange?> GetDateRangeAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult(Dated(Index).Range);
 
     /// <summary>Full edge records (with evidence) for edge ordinals, in the same order.</summary>
     private List<Edge> MaterializeEdges(GraphIndex index, List<int> ordinals)

@@ -254,11 +254,17 @@ internal sealed class GraphIndex
 
     public string TypeName(int edgeOrdinal) => TypeNames[Graph.EdgeType[edgeOrdinal]];
 
-    public IReadOnlyDictionary<string, int> CountsByType(int ordinal)
+    /// <param name="blocked">Edge ordinals not to count (facts that did not hold at an as-of query's date).</param>
+    public IReadOnlyDictionary<string, int> CountsByType(int ordinal, IReadOnlySet<int>? blocked = null)
     {
         var counts = new SortedDictionary<string, int>(StringComparer.Ordinal);
         for (var adjacency = Graph.Neighbors(ordinal); adjacency.MoveNext();)
         {
+            if (blocked is not null && blocked.Contains(adjacency.Entry >> 1))
+            {
+                continue;
+            }
+
             var type = TypeName(adjacency.Entry >> 1);
             counts[type] = counts.GetValueOrDefault(type) + 1;
         }

@@ -40,6 +40,9 @@ public interface IGraphStore : IAsyncDisposable
     /// <summary>How many nodes and edges the store holds. Cheap: health checks and startup banners call it.</summary>
     Task<GraphCounts> CountAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>The earliest and latest date any node or edge carries (what a time slider spans); null when nothing is dated, or the store cannot answer as-of queries.</summary>
+    Task<DateRange?> GetDateRangeAsync(CancellationToken cancellationToken = default) => Task.FromResult<DateRange?>(null);
+
     /// <summary>Nodes matching a name, ranked (exact, prefix, tokens, typo-tolerant), and whether the candidates were cut.</summary>
     Task<SearchResults> SearchAsync(SearchQuery query, CancellationToken cancellationToken = default);
 

@@ -165,6 +165,35 @@ public sealed record NodeDetails(Node Node, int Degree, IReadOnlyDictionary<stri
 /// <summary>The size of a graph.</summary>
 public sealed record GraphCounts(int Nodes, int Edges);
 
+/// <summary>The earliest and the latest date the records carry (each as written: YYYY, YYYY-MM or YYYY-MM-DD).</summary>
+public sealed record DateRange(string Earliest, string Latest)
+{
+    /// <summary>The range of these dates (nulls and malformed ones ignored), or null when there is none.</summary>
+    public static DateRange? Of(IEnumerable<string?> dates)
+    {
+        PartialDate? earliest = null, latest = null;
+        foreach (var text in dates)
+        {
+            if (!PartialDate.TryParse(text, out var date))
+            {
+                continue;
+            }
+
+            if (earliest is not { } e || date.First < e.First)
+            {
+                earliest = date;
+            }
+
+            if (latest is not { } l || date.Last > l.Last)
+            {
+                latest = date;
+            }
+        }
+
+        return earliest is { } first && latest is { } last ? new DateRange(first.ToString(), last.ToString()) : null;
+    }
+}
+
 /// <summary>What one committed write changed; the sequence number orders changes across the store.</summary>
 public sealed record Change(long Seq, DateTimeOffset At, ChangeKind Kind, string EntityId);
 

@@ -254,18 +254,18 @@ internal sealed partial class QueryApiClient
 
         using (response)
         {
-            JsonElement root = default;
+            (QueryResult Result, IReadOnlyList<(string? Code, string Message)> Errors)? answer = null;
             var parsed = false;
             var empty = response.Content.Headers.ContentLength == 0;
             try
             {
                 if (!empty)
                 {
-                    // Parsed from the stream as it arrives: no copy of the body as one string.
+                    // Read from the stream as it arrives, row by row: the body is never held whole (QueryResponseReader).
                     await using var body = await response.Content.ReadAsStreamAsync(timeout.Token);
-                    using var document = await JsonDocument.ParseAsync(body, cancellationToken: timeout.Token);
-                    root = document.RootElement.Clone();
-                    parsed = true;
+                    answer = await QueryResponseReader.ReadAsync(body, timeout.Token);
+                    parsed = answer is not null;
+                    empty = answer is null;
                 }
             }
             catch (JsonException)
@@ -281,7 +281,7 @@ internal sealed partial class QueryApiClient
                 throw new Neo4jException(Neo4jErrorKind.Unavailable, $"the connection to Neo4j at {ServerUri} broke during the answer: {ex.Message}", inner: ex);
             }
 
-            var errors = parsed ? QueryValues.ReadErrors(root) : [];
+            var errors = answer?.Errors ?? [];
             var status = response.StatusCode;
             if (status is HttpStatusCode.OK or HttpStatusCode.Accepted && errors.Count == 0)
             {
@@ -290,7 +290,7 @@ internal sealed partial class QueryApiClient
                     throw new Neo4jException(Neo4jErrorKind.Protocol, $"the Query API answered {(int)status} with a body that is not JSON", status: status);
                 }
 
-                var result = parsed ? QueryValues.ReadResult(root) : QueryResult.Empty;
+                var result = answer?.Result ?? QueryResult.Empty;
                 Bookmarks.Advance(sent, result.Bookmarks);
                 return result;
             }

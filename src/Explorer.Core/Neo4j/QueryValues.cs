@@ -108,24 +108,13 @@ internal static class QueryValues
     {
         var fields = new List<string>();
         var rows = new List<IReadOnlyList<object?>>();
-        if (root.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Object)
-        {
-            if (data.TryGetProperty("fields", out var fieldList) && fieldList.ValueKind == JsonValueKind.Array)
-            {
-                fields.AddRange(fieldList.EnumerateArray().Select(f => f.GetString() ?? ""));
-            }
+        ReadData(root, fields, rows);
+        return ReadResult(root, fields, rows);
+    }
 
-            if (data.TryGetProperty("values", out var values) && values.ValueKind == JsonValueKind.Array)
-            {
-                foreach (var row in values.EnumerateArray())
-                {
-                    rows.Add(row.ValueKind == JsonValueKind.Array
-                        ? [.. row.EnumerateArray().Select(Read)]
-                        : [Read(row)]); // A single-field row written without its array.
-                }
-            }
-        }
-
+    /// <summary>The result from rows already read (<see cref="QueryResponseReader"/>) and the rest of the body in <paramref name="root"/>.</summary>
+    public static QueryResult ReadResult(JsonElement root, List<string> fields, List<IReadOnlyList<object?>> rows)
+    {
         var bookmarks = root.TryGetProperty("bookmarks", out var marks) && marks.ValueKind == JsonValueKind.Array
             ? marks.EnumerateArray().Select(b => b.GetString()).OfType<string>().ToList()
             : [];
@@ -145,6 +134,27 @@ internal static class QueryValues
         }
 
         return new QueryResult(fields, rows, bookmarks, counters, notifications);
+    }
+
+    private static void ReadData(JsonElement root, List<string> fields, List<IReadOnlyList<object?>> rows)
+    {
+        if (root.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Object)
+        {
+            if (data.TryGetProperty("fields", out var fieldList) && fieldList.ValueKind == JsonValueKind.Array)
+            {
+                fields.AddRange(fieldList.EnumerateArray().Select(f => f.GetString() ?? ""));
+            }
+
+            if (data.TryGetProperty("values", out var values) && values.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var row in values.EnumerateArray())
+                {
+                    rows.Add(row.ValueKind == JsonValueKind.Array
+                        ? [.. row.EnumerateArray().Select(Read)]
+                        : [Read(row)]); // A single-field row written without its array.
+                }
+            }
+        }
     }
 
     /// <summary>The errors of an error body: <c>{"errors":[{"code","message"}]}</c>, older servers' <c>error</c> key, or none.</summary>

@@ -22,6 +22,9 @@ public abstract record QueryAnswer
 
     public string Interpretation { get; }
 
+    /// <summary>The date the answer holds as of (the <c>asOf</c> parameter or the phrase's own date), or null for all time.</summary>
+    public string? AsOf { get; init; }
+
     /// <summary>A path question ("NATO to Balkans", "how is X related to Y").</summary>
     public sealed record Paths(string Interpretation, PathAnswer Answer) : QueryAnswer(Interpretation);
 
@@ -31,3 +34,6 @@ public abstract record QueryAnswer
     /// <summary>Anything else: a search.</summary>
     public sealed record Search(string Interpretation, SearchResults Hits) : QueryAnswer(Interpretation);
 }
+
+/// <summary>The dates the graph spans, for a time slider: whether the store answers as-of queries, and the earliest and latest date any record carries (null when none is dated).</summary>
+public sealed record Timeline(bool AsOf, string? Earliest, string? Latest);

@@ -73,6 +73,13 @@ public sealed class GraphQueries(IGraphStore store)
     public Task<IReadOnlyList<SourceInfo>> SourcesAsync(CancellationToken cancellationToken = default) =>
         store.ListSourcesAsync(cancellationToken);
 
+    /// <summary>The dates the graph spans (see <see cref="Timeline"/>).</summary>
+    public async Task<Timeline> TimelineAsync(CancellationToken cancellationToken = default)
+    {
+        var range = store.SupportsAsOf ? await store.GetDateRangeAsync(cancellationToken) : null;
+        return new Timeline(store.SupportsAsOf, range?.Earliest, range?.Latest);
+    }
+
     /// <summary>A source document with its full text, by id.</summary>
     public async Task<Outcome<SourceDocument>> SourceAsync(string id, CancellationToken cancellationToken = default) =>
         await store.GetSourceAsync(id, cancellationToken) is { } source
@@ -406,7 +413,7 @@ public sealed class GraphQueries(IGraphStore store)
                     if (answer.Value is not null)
                     {
                         var interpretation = $"paths from {fromNode.Value.Reading(from)} to {toNode.Value.Reading(to)}{AsOfText(asOf)}";
-                        return new QueryAnswer.Paths(interpretation, answer.Value);
+                        return new QueryAnswer.Paths(interpretation, answer.Value) { AsOf = Trimmed(asOf) };
                     }
 
                     firstProblem ??= answer.Problem;
@@ -423,20 +430,22 @@ public sealed class GraphQueries(IGraphStore store)
 
                 var neighborhood = await NeighborhoodAsync(new NeighborhoodRequest { Id = center.Value!.Node.Id, Types = neighbors.Types, AsOf = asOf }, cancellationToken);
                 return neighborhood.Value is not null
-                    ? new QueryAnswer.Neighbors($"{(neighbors.Types == "MEMBER_OF" ? "members" : "neighbors")} of {center.Value.Reading(neighbors.Node)}{AsOfText(asOf)}", neighborhood.Value)
+                    ? new QueryAnswer.Neighbors($"{(neighbors.Types == "MEMBER_OF" ? "members" : "neighbors")} of {center.Value.Reading(neighbors.Node)}{AsOfText(asOf)}", neighborhood.Value) { AsOf = Trimmed(asOf) }
                     : neighborhood.Problem!;
 
             default:
                 var search = await SearchAsync(new SearchRequest { Q = phrase.Trim(), AsOf = asOf }, cancellationToken);
                 return search.Value is not null
-                    ? new QueryAnswer.Search($"search for '{phrase.Trim()}'{AsOfText(asOf)}", search.Value)
+                    ? new QueryAnswer.Search($"search for '{phrase.Trim()}'{AsOfText(asOf)}", search.Value) { AsOf = Trimmed(asOf) }
                     : search.Problem!;
         }
     }
 
     private static NodeRef Ref(Node node) => new(node.Id, node.Kind, node.Name);
 
-    private static string AsOfText(string? asOf) => asOf is null ? "" : $" as of {asOf.Trim()}";
+    private static string AsOfText(string? asOf) => Trimmed(asOf) is { } date ? $" as of {date}" : "";
+
+    private static string? Trimmed(string? asOf) => string.IsNullOrWhiteSpace(asOf) ? null : asOf.Trim();
 
     /// <summary>An as-of date: YYYY, YYYY-MM or YYYY-MM-DD (a whole year, month or day); null when not given.</summary>
     private bool TryParseAsOf(string? text, out PartialDate? asOf, out QueryProblem? problem)

@@ -20,10 +20,9 @@ internal static class LiveApi
         if (redisSettings is null && configuration.GetValue<bool>("Explorer:Redis:Required"))
         {
             // A scaled-out instance (compose's scale profile) without its backplane would serve browsers that
-            // never hear about other instances' writes: refuse to start, saying what to set.
-            throw new InvalidOperationException(
-                "Explorer:Redis:Required is set (this instance is one of several) but no Redis is configured: set Explorer__Redis__ConnectionString " +
-                "(with docker compose: EXPLORER_REDIS=redis:6379 docker compose --profile scale up).");
+            // never hear about other instances' writes: refuse to start, saying what to set, in one line (the
+            // first thing the host starts, before the store is opened or seeded; see RedisRequired).
+            services.Insert(0, ServiceDescriptor.Singleton<IHostedService, RedisRequired>());
         }
 
         if (redisSettings is { } redis)
@@ -75,4 +74,18 @@ internal static class LiveApi
         app.MapHub<GraphHub>(HubPath, options => options.AllowStatefulReconnects = true);
         return app;
     }
+}
+
+/// <summary>
+/// Stops the start of an instance that must have a Redis backplane and has none, with one line saying what to
+/// set (through <see cref="Infrastructure.StartupFailures"/>: exit code 1, no stack trace).
+/// </summary>
+internal sealed class RedisRequired(Infrastructure.StartupFailures failures, ILogger<RedisRequired> logger) : IHostedService
+{
+    public const string Reason = "Explorer:Redis:Required is set (this instance is one of several) but no Redis is configured: set Explorer__Redis__ConnectionString " +
+        "(with docker compose: EXPLORER_REDIS=redis:6379 docker compose --profile scale up)";
+
+    public Task StartAsync(CancellationToken cancellationToken) => throw failures.Fail(logger, Reason);
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -15,8 +15,14 @@ namespace Explorer.Server.Query;
 [JsonDerivedType(typeof(SearchQueryResponse), "search")]
 public abstract record QueryResponse([property: JsonPropertyOrder(-1)] string Interpretation)
 {
+    /// <summary>The date the answer holds as of (asOf=, or the phrase's own "as of 1995"); null for all time.</summary>
+    [JsonPropertyOrder(-1)]
+    public string? AsOf { get; init; }
+
     /// <summary>The response for the engine's answer: one case per kind of answer.</summary>
-    public static QueryResponse Of(QueryAnswer answer) => answer switch
+    public static QueryResponse Of(QueryAnswer answer) => Kind(answer) with { AsOf = answer.AsOf };
+
+    private static QueryResponse Kind(QueryAnswer answer) => answer switch
     {
         QueryAnswer.Paths { Answer: var path } => new PathQueryResponse(
             answer.Interpretation, path.From, path.To, path.ModeName, path.Result.Paths, path.Result.Nodes, path.Result.Edges, PathsResponse.ReasonOf(path.Result), path.Result.Truncated),

@@ -67,21 +67,26 @@ export interface PathQuery {
   types: readonly string[];
   kinds: readonly string[];
   avoid: readonly string[];
+  /** YYYY, YYYY-MM or YYYY-MM-DD; empty or absent: all dates. */
+  asOf?: string | undefined;
 }
 
+const date = (asOf: string | undefined) => (asOf ? asOf : undefined);
+
 export const api = {
-  search: (q: string, limit = 8, signal?: AbortSignal) =>
-    ok(http.GET("/api/search", { params: { query: { q, limit } }, signal: signal ?? null })).then((r) => r.results),
-  query: (q: string, signal?: AbortSignal) =>
-    ok(http.GET("/api/query", { params: { query: { q } }, signal: signal ?? null })) as Promise<QueryResponse>,
+  search: (q: string, limit = 8, signal?: AbortSignal, asOf?: string) =>
+    ok(http.GET("/api/search", { params: { query: { q, limit, asOf: date(asOf) } }, signal: signal ?? null })).then((r) => r.results),
+  query: (q: string, asOf?: string, signal?: AbortSignal) =>
+    ok(http.GET("/api/query", { params: { query: { q, asOf: date(asOf) } }, signal: signal ?? null })) as Promise<QueryResponse>,
+  timeline: () => ok(http.GET("/api/timeline")),
   node: (id: string) => ok(http.GET("/api/nodes/{id}", { params: { path: { id } } })),
-  neighborhood: (id: string, options: { types?: readonly string[]; kinds?: readonly string[]; limit?: number; offset?: number; depth?: number }) =>
+  neighborhood: (id: string, options: { types?: readonly string[]; kinds?: readonly string[]; limit?: number; offset?: number; depth?: number; asOf?: string }) =>
     ok(http.GET("/api/nodes/{id}/neighborhood", {
-      params: { path: { id }, query: { types: list(options.types), kinds: list(options.kinds), limit: options.limit, offset: options.offset, depth: options.depth } },
+      params: { path: { id }, query: { types: list(options.types), kinds: list(options.kinds), limit: options.limit, offset: options.offset, depth: options.depth, asOf: date(options.asOf) } },
     })),
   edge: (id: string) => ok(http.GET("/api/edges/{id}", { params: { path: { id } } })),
   paths: (q: PathQuery) => ok(http.GET("/api/paths", {
-    params: { query: { from: q.from, to: q.to, mode: q.mode, k: q.k, maxHops: q.maxHops, types: list(q.types), kinds: list(q.kinds), avoid: list(q.avoid) } },
+    params: { query: { from: q.from, to: q.to, mode: q.mode, k: q.k, maxHops: q.maxHops, types: list(q.types), kinds: list(q.kinds), avoid: list(q.avoid), asOf: date(q.asOf) } },
   })),
   sources: () => ok(http.GET("/api/sources")),
   source: (id: string) => ok(http.GET("/api/sources/{id}", { params: { path: { id } } })),

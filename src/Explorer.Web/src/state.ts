@@ -45,11 +45,13 @@ export interface ViewState {
   pins: Pin[];
   /** Where the analyst moved the camera; null: fitted to the graph. */
   camera: CameraState | null;
+  /** The date the view holds as of (YYYY, YYYY-MM or YYYY-MM-DD); "": all dates. */
+  asOf: string;
 }
 
 export const DEFAULTS: Readonly<ViewState> = Object.freeze({
   q: "", from: "", to: "", mode: "ranked", k: 3, maxHops: 6,
-  types: [], kinds: [], avoid: [], expanded: [], hidden: [], selected: "", pins: [], camera: null,
+  types: [], kinds: [], avoid: [], expanded: [], hidden: [], selected: "", pins: [], camera: null, asOf: "",
 });
 
 export const LIMITS = { k: [1, 10], maxHops: [1, 10], pages: [1, 50], expanded: 100 } as const;
@@ -63,6 +65,15 @@ const clamp = (value: number, [min, max]: readonly [number, number], fallback: n
 
 const list = (value: string | null): string[] =>
   value ? [...new Set(value.split(",").map((s) => s.trim()).filter((s) => s.length > 0))] : [];
+
+/** A date the API takes as asOf: a year, a year-month or a day. */
+export const isAsOf = (value: string | null): value is string => value !== null && /^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$/.test(value);
+
+/** A phrase's own trailing date ("NATO to Balkans as of 1995", "members of the SCO in 2010"), which the server reads as asOf (the same pattern as PhraseParser.TrailingDate). */
+const PHRASE_DATE = /\s*,?\s+(?:as\s+of|in|on|at|during)\s+\d{4}(?:-\d{2}(?:-\d{2})?)?\s*\??\s*$/i;
+
+/** The phrase without its own date, so that another date (the time slider's) can apply to it. */
+export const withoutDate = (phrase: string): string => phrase.replace(PHRASE_DATE, "");
 
 const isMode = (value: string | null): value is PathMode => value === "ranked" || value === "shortest" || value === "all" || value === "k";
 
@@ -100,6 +111,7 @@ export function encodeView(view: ViewState): string {
   if (view.hidden.length) params.set("hide", view.hidden.join(","));
   if (view.selected) params.set("sel", view.selected);
   for (const pin of view.pins) params.append("pin", `${pin.id}~${round(pin.x)}~${round(pin.y)}`);
+  if (view.asOf) params.set("asof", view.asOf);
   if (view.camera) params.set("cam", `${round(view.camera.x)}~${round(view.camera.y)}~${round(view.camera.ratio)}`);
   return params.toString();
 }
@@ -135,6 +147,8 @@ export function decodeView(search: string): ViewState {
     pinned.add(id);
     view.pins.push({ id: id.trim(), x: px, y: py });
   }
+  const asOf = params.get("asof");
+  view.asOf = isAsOf(asOf) ? asOf : "";
   const [cx = "", cy = "", ratio = ""] = (params.get("cam") ?? "").split("~");
   const camera = { x: Number(cx), y: Number(cy), ratio: Number(ratio) };
   if (cx !== "" && cy !== "" && ratio !== "" && Number.isFinite(camera.x) && Number.isFinite(camera.y) && Number.isFinite(camera.ratio) && camera.ratio > 0) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { collapse, decodeExpansion, decodeView, emptyView, encodeView, expand, morePages, type ViewState } from "../src/state";
+import { collapse, decodeExpansion, decodeView, emptyView, encodeView, expand, morePages, withoutDate, type ViewState } from "../src/state";
 
 describe("view state in the URL", () => {
   it("round-trips a full view", () => {
@@ -9,7 +9,7 @@ describe("view state in the URL", () => {
       types: ["CONDUCTED", "DEPLOYED_TO"], kinds: ["Mission"], avoid: ["nato-balkans-intervention"],
       expanded: [{ id: "nato", types: [], pages: 1 }, { id: "mali", types: ["DEPLOYED_TO"], pages: 3 }],
       hidden: ["france"], selected: "e:nato-conducted-nato-balkans-intervention",
-      pins: [{ id: "mali", x: 12.5, y: -3.25 }], camera: { x: 0.4, y: 0.6, ratio: 0.5 },
+      pins: [{ id: "mali", x: 12.5, y: -3.25 }], camera: { x: 0.4, y: 0.6, ratio: 0.5 }, asOf: "1999-03",
     };
     expect(decodeView(encodeView(view))).toEqual(view);
   });
@@ -17,6 +17,22 @@ describe("view state in the URL", () => {
   it("leaves defaults out of the URL", () => {
     expect(encodeView(emptyView())).toBe("");
     expect(encodeView({ ...emptyView(), q: "neighbors of NATO" })).toBe("q=neighbors+of+NATO");
+  });
+
+  it("keeps an as-of date of a year, a month or a day, and drops anything else", () => {
+    expect(decodeView("?asof=1995").asOf).toBe("1995");
+    expect(decodeView("?asof=2010-06").asOf).toBe("2010-06");
+    expect(decodeView("?asof=1999-03-24").asOf).toBe("1999-03-24");
+    for (const bad of ["95", "1995-13", "1995-1", "1995-02-32", "soon", "1995-01-01T00:00"]) expect(decodeView(`?asof=${bad}`).asOf).toBe("");
+    expect(encodeView({ ...emptyView(), asOf: "1995" })).toBe("asof=1995");
+  });
+
+  it("takes a phrase's own date off so that the slider's can apply", () => {
+    expect(withoutDate("NATO to Balkans as of 1995")).toBe("NATO to Balkans");
+    expect(withoutDate("members of the SCO in 2010-06")).toBe("members of the SCO");
+    expect(withoutDate("NATO to Balkans")).toBe("NATO to Balkans");
+    expect(withoutDate("peacekeeping in Africa")).toBe("peacekeeping in Africa");
+    expect(withoutDate("how is NATO related to Mali, during 2013?")).toBe("how is NATO related to Mali");
   });
 
   it("keeps text exactly, whatever characters it holds", () => {

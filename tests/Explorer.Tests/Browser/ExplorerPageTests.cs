@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json;
 using Explorer.Graph;
 using Explorer.Server.Live;
@@ -135,20 +136,58 @@ public sealed class ExplorerPageTests(BrowserFixture fixture) : IClassFixture<Br
     [Fact]
     public async Task ASupernodeShowsHowManyMoreInsteadOfFloodingTheCanvas()
     {
+        // The counts come from the data (the server's own answer), the page size from the page (25 per page).
+        const int page = 25;
+        using var http = new HttpClient { BaseAddress = new Uri(fixture.BaseUrl) };
+        var all = await http.GetFromJsonAsync<JsonElement>("/api/nodes/nato/neighborhood?limit=2000", TestContext.Current.CancellationToken);
+        var conducted = await http.GetFromJsonAsync<JsonElement>("/api/nodes/nato/neighborhood?limit=2000&types=CONDUCTED", TestContext.Current.CancellationToken);
+        // The answer's nodes include the center.
+        var neighbors = all.GetProperty("nodes").GetArrayLength() - 1;
+        var conductedEdges = all.GetProperty("countsByType").GetProperty("CONDUCTED").GetInt32();
+        var conductedNeighbors = conducted.GetProperty("nodes").GetArrayLength() - 1;
+        Assert.True(neighbors > page, $"NATO has {neighbors} neighbors: too few for this test to page");
+
         await using var explorer = await ExplorerPage.OpenAsync(fixture, "/?x=nato&sel=n%3Anato");
-        var first = (await explorer.NodesAsync()).Length;
-        Assert.Equal(26, first);
+        Assert.Equal(1 + page, (await explorer.NodesAsync()).Length);
 
         var more = explorer.Panel.GetByRole(AriaRole.Button, new() { Name = "hidden neighbors" });
-        await Expect(more).ToHaveTextAsync("21 more");
+        await Expect(more).ToHaveTextAsync($"{neighbors - page} more");
         await more.ClickAsync();
-        await explorer.WaitAsync("window.__explorer.nodes().length === 47");
+        await explorer.WaitAsync($"window.__explorer.nodes().length === {1 + Math.Min(2 * page, neighbors)}");
         Assert.Contains("x=nato~~2", Uri.UnescapeDataString(explorer.Page.Url));
 
         // Paging by type: only NATO's CONDUCTED neighbors.
-        await explorer.Panel.GetByRole(AriaRole.Button, new() { Name = "Show CONDUCTED neighbors (7)" }).ClickAsync();
-        await explorer.WaitAsync("window.__explorer.nodes().length === 8");
+        await explorer.Panel.GetByRole(AriaRole.Button, new() { Name = $"Show CONDUCTED neighbors ({conductedEdges})" }).ClickAsync();
+        await explorer.WaitAsync($"window.__explorer.nodes().length === {1 + conductedNeighbors}");
     }
+
+    [Fact]
+    public async Task EveryDrawnNodeWithUndrawnRelationsSaysHowManyMoreNotOnlyExpandedOnes()
+    {
+        await using var explorer = await ExplorerPage.OpenAsync(fixture, "/?from=nato&to=mali&mode=shortest");
+        await explorer.WaitAsync("window.__explorer.pathCount() > 0");
+        using var http = new HttpClient { BaseAddress = new Uri(fixture.BaseUrl) };
+        var nodes = await explorer.NodesAsync();
+        var edges = await explorer.EdgesAsync();
+        foreach (var id in nodes)
+        {
+            // What the node has in the store, less what is drawn at it.
+            var details = await http.GetFromJsonAsync<JsonElement>($"/api/nodes/{id}", TestContext.Current.CancellationToken);
+            var hidden = details.GetProperty("degree").GetInt32() - await DrawnDegreeAsync(explorer, id);
+            var name = details.GetProperty("name").GetString()!;
+            var expected = hidden > 0 ? $"{name} · {hidden} more" : name;
+            await explorer.WaitAsync($"window.__explorer.displayedLabel({JsonSerializer.Serialize(id)}) === {JsonSerializer.Serialize(expected)}");
+        }
+
+        Assert.NotEmpty(edges);
+        // The panel offers them too, on a node that is not expanded.
+        var hop = nodes.First(id => id is not "nato" and not "mali");
+        await explorer.Page.EvaluateAsync($"window.__explorer.select({JsonSerializer.Serialize(hop)})");
+        await Expect(explorer.Panel.GetByRole(AriaRole.Button, new() { NameRegex = new("^Show \\d+ more of \\d+ hidden neighbors$") })).ToBeVisibleAsync();
+    }
+
+    private static Task<int> DrawnDegreeAsync(ExplorerPage explorer, string id) =>
+        explorer.Page.EvaluateAsync<int>($"window.__explorer.degree({JsonSerializer.Serialize(id)})");
 
     [Fact]
     public async Task ACopiedLinkRestoresTheSameView()

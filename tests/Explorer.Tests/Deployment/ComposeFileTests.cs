@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
-using Explorer.Server;
+using Explorer.Tests.TestSupport;
 
 namespace Explorer.Tests.Deployment;
 
@@ -71,9 +71,44 @@ public sealed partial class ComposeFileTests
     {
         Assert.Contains("Explorer__Redis__Required: \"true\"", Section(Compose(), "  explorer-2:", "  redis:"), StringComparison.Ordinal);
 
-        var error = Assert.Throws<InvalidOperationException>(() => ExplorerApp.Create(["--Explorer:Redis:Required=true", "--Explorer:OpenBrowser=false"]));
+    }
 
-        Assert.Contains("EXPLORER_REDIS=redis:6379", error.Message, StringComparison.Ordinal);
+    [Fact]
+    public async Task AnInstanceThatRequiresRedisAndHasNoneSaysSoInOneLineAndExitsWithCode1()
+    {
+        using var directory = new TempDirectory();
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = directory.Path,
+        };
+        foreach (var arg in new[]
+        {
+            Path.Combine(AppContext.BaseDirectory, "Explorer.Server.dll"), "--urls", "http://127.0.0.1:0", "--Explorer:Redis:Required=true",
+            $"--Explorer:DatabasePath={directory.File("explorer.db")}", "--Explorer:SeedOnStart=false", "--Explorer:OpenBrowser=false",
+        })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment.Remove("Explorer__Redis__ConnectionString");
+        start.Environment.Remove("Redis__ConnectionString");
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var errors = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(120));
+        await process.WaitForExitAsync(timeout.Token);
+        var text = await output + await errors;
+
+        Assert.True(process.ExitCode == 1, $"exit code {process.ExitCode}:\n{text}");
+        var reason = Assert.Single(text.Split('\n'), line => line.Contains("Explorer:Redis:Required is set", StringComparison.Ordinal));
+        Assert.Contains("EXPLORER_REDIS=redis:6379", reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", text, StringComparison.Ordinal);
+        Assert.False(File.Exists(directory.File("explorer.db")), "the store was opened before the check");
     }
 
     [Fact]

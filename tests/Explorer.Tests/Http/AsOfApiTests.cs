@@ -1,4 +1,6 @@
 using System.Net;
+using Explorer.Graph;
+using Explorer.Tests.TestSupport;
 using static Explorer.Tests.Http.Api;
 
 namespace Explorer.Tests.Http;
@@ -39,6 +41,48 @@ public sealed class AsOfApiTests(ExplorerFactory factory) : IClassFixture<Explor
 
         Assert.Equal(0, body.GetProperty("paths").GetArrayLength());
         Assert.Contains("did not exist in 1990", body.GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task TheTimelineSpansTheFirstAndLastDateOfTheData()
+    {
+        var dates = Seeded.Dataset.Nodes.SelectMany(n => new[] { n.ValidFrom, n.ValidTo })
+            .Concat(Seeded.Dataset.Edges.SelectMany(e => e.Suspensions.SelectMany(s => new[] { s.From, s.To }).Append(e.ValidFrom).Append(e.ValidTo)))
+            .OfType<string>()
+            .Select(PartialDate.Parse)
+            .ToList();
+
+        var body = await _client.GetOkAsync("/api/timeline");
+
+        Assert.True(body.GetProperty("asOf").GetBoolean());
+        Assert.Equal(dates.MinBy(d => d.First).ToString(), body.GetProperty("earliest").GetString());
+        Assert.Equal(dates.MaxBy(d => d.Last).ToString(), body.GetProperty("latest").GetString());
+    }
+
+    [Fact]
+    public async Task ANeighborhoodAsOfADateCountsOnlyTheRelationsThatHeldThen()
+    {
+        var today = await _client.GetOkAsync("/api/nodes/sco/neighborhood?limit=1");
+        var in2010 = await _client.GetOkAsync("/api/nodes/sco/neighborhood?limit=1&asOf=2010");
+        var members2010 = await _client.GetOkAsync("/api/nodes/sco/neighborhood?types=MEMBER_OF&limit=200&asOf=2010");
+
+        // India and Pakistan joined in 2017: two MEMBER_OF edges fewer, and the count is the members drawn.
+        var countToday = today.GetProperty("countsByType").GetProperty("MEMBER_OF").GetInt32();
+        var count2010 = in2010.GetProperty("countsByType").GetProperty("MEMBER_OF").GetInt32();
+        Assert.True(count2010 <= countToday - 2, $"{count2010} members in 2010, {countToday} today");
+        Assert.Equal(members2010.GetProperty("nodes").GetArrayLength() - 1, count2010);
+    }
+
+    [Fact]
+    public async Task AQueryAnswerSaysWhichDateItHoldsAsOf()
+    {
+        var phrase = await _client.GetOkAsync($"/api/query?q={Q("NATO to Balkans as of 1995")}");
+        var parameter = await _client.GetOkAsync($"/api/query?q={Q("neighbors of NATO")}&asOf=2010-06");
+        var none = await _client.GetOkAsync($"/api/query?q={Q("NATO")}");
+
+        Assert.Equal("1995", phrase.GetProperty("asOf").GetString());
+        Assert.Equal("2010-06", parameter.GetProperty("asOf").GetString());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, none.GetProperty("asOf").ValueKind);
     }
 
     [Theory]

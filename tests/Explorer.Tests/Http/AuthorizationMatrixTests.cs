@@ -61,6 +61,7 @@ public sealed class AuthorizationMatrixTests(AccountsFactory factory) : IClassFi
         Read("/api/paths", "/api/paths?from=nato&to=mali"),
         Read("/api/query", "/api/query?q=nato"),
         Read("/api/changes", "/api/changes"),
+        Read("/api/timeline", "/api/timeline"),
         Read("/api/edges/{id}/annotations", $"/api/edges/{Edge}/annotations"),
         Read("/api/nodes/{id}/annotations", "/api/nodes/nato/annotations"),
         Read("/api/annotations", "/api/annotations"),

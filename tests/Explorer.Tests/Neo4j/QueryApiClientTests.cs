@@ -424,6 +424,13 @@ public sealed class QueryApiClientTests
             return this;
         }
 
+        /// <summary>A response whose body stream hands out at most a few bytes per read, as a slow network does.</summary>
+        public FakeHandler ThenTrickle(HttpStatusCode status, byte[] body, int seed)
+        {
+            _script.Enqueue(_ => Task.FromResult(new HttpResponseMessage(status) { Content = new StreamContent(new TrickleStream(body, seed)) }));
+            return this;
+        }
+
         public FakeHandler ThenThrow(Exception exception)
         {
             _script.Enqueue(_ => Task.FromException<HttpResponseMessage>(exception));

@@ -1,5 +1,6 @@
 import { download, toGraphMl, toJson, toPng, toSvg } from "../export";
-import { takesK, type PathMode, type ViewState } from "../state";
+import { api } from "../api";
+import { isAsOf, takesK, type PathMode, type ViewState } from "../state";
 import { EDGE_TYPES, NODE_KINDS } from "../types";
 import { byId, h, replace } from "../ui/dom";
 import { SearchBox } from "../ui/search";
@@ -23,6 +24,43 @@ export class Controls {
     });
     this.wire();
     this.renderLegend();
+    void this.setUpTimeline();
+  }
+
+  /** The time slider spans the years the data's dates span, plus a last stop for "All dates"; hidden when the store cannot answer as-of queries. */
+  private async setUpTimeline(): Promise<void> {
+    const timeline = await api.timeline().catch(() => null);
+    if (!timeline?.asOf || !timeline.earliest || !timeline.latest) return;
+    const slider = byId<HTMLInputElement>("path-asof");
+    slider.min = timeline.earliest.slice(0, 4);
+    slider.max = String(Number(timeline.latest.slice(0, 4)) + 1);
+    slider.addEventListener("input", () => this.showAsOf(this.sliderDate()));
+    slider.addEventListener("change", () => void this.view.setAsOf(this.sliderDate()));
+    const label = byId("asof-label");
+    label.title = `Show the graph as it stood in a year from ${slider.min} to ${timeline.latest.slice(0, 4)} (the data's dates); the last stop shows all dates. Undated relations always show.`;
+    label.hidden = false;
+    this.fillAsOf();
+  }
+
+  /** The slider's date: a year, or "" at its last stop (all dates). */
+  private sliderDate(): string {
+    const slider = byId<HTMLInputElement>("path-asof");
+    return slider.value === slider.max ? "" : slider.value;
+  }
+
+  private showAsOf(asOf: string): void {
+    const text = asOf || "All dates";
+    byId("path-asof-value").textContent = text;
+    byId<HTMLInputElement>("path-asof").setAttribute("aria-valuetext", text);
+  }
+
+  private fillAsOf(): void {
+    const slider = byId<HTMLInputElement>("path-asof");
+    if (!slider.max) return;
+    const asOf = this.view.state.asOf;
+    // A link's date may be a month or a day: the slider shows its year, the label the date itself.
+    slider.value = isAsOf(asOf) ? String(Math.min(Math.max(Number(asOf.slice(0, 4)), Number(slider.min)), Number(slider.max) - 1)) : slider.max;
+    this.showAsOf(asOf);
   }
 
   private wire(): void {
@@ -108,6 +146,7 @@ export class Controls {
     for (const input of document.querySelectorAll<HTMLInputElement>('input[name="type"]')) input.checked = s.types.includes(input.value);
     for (const input of document.querySelectorAll<HTMLInputElement>('input[name="kind"]')) input.checked = s.kinds.includes(input.value);
     if (s.q && document.activeElement !== byId("search")) this.search.value = s.q;
+    this.fillAsOf();
     this.syncModeField();
     this.updateFilterBadge();
   }

@@ -40,6 +40,9 @@ export function createHook({ view, live, ready }: HookSources) {
     cspViolations: () => [...cspViolations],
     layoutRunning: () => layout.isRunning,
     annotationCount: (id: string) => renderer.annotationCount(id),
+    asOf: () => view.state.asOf,
+    /** Edges drawn at a node. */
+    degree: (id: string) => (model.graph.hasNode(id) ? model.graph.degree(id) : 0),
     select: (id: string) => view.selectNode(id),
     selectEdge: (id: string) => view.selectEdge(id),
     idle: () => live.sync.idle(),

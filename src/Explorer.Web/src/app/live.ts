@@ -73,6 +73,12 @@ export class LiveView {
       // would move every node the analyst is looking at, and re-index the canvas on each of its writes.
       if (model.graph.order <= LIVE_LAYOUT_MAX_NODES) view.layout.start(1200);
     }
+    // Relation counts ("N more") change with the topology: an upserted edge's ends are counted again, anything else recounts all.
+    const topology = changes.filter((c) => c.kind.startsWith("Node") || c.kind.startsWith("Edge") || c.kind === "GraphReloaded");
+    if (topology.length > 0) {
+      const ends = topology.map((c) => ("edge" in c && c.edge ? [c.edge.source, c.edge.target] : null));
+      view.forgetCounts(ends.every((e) => e !== null) ? ends.flat() : null);
+    }
     renderer.sigma.setCustomBBox(null);
     if (view.state.selected.startsWith("n:")) {
       const id = view.state.selected.slice(2);

@@ -135,7 +135,8 @@ export class Panels {
       const info = view.expansionInfo.get(id);
       const pinned = view.model.graph.hasNode(id) && view.model.graph.getNodeAttribute(id, "fixed") === true;
       const counts = details?.countsByType ?? info?.countsByType ?? {};
-      const more = expanded && info ? Math.max(0, info.total - info.shown) : 0;
+      // Expanded: the neighbors not paged in yet; otherwise the relations not drawn (as the canvas label says).
+      const more = expanded && info ? Math.max(0, info.total - info.shown) : expanded ? 0 : view.hiddenNeighbors().get(id) ?? 0;
       replace(container,
         h("h2", {}, node.name),
         h("dl", {},
@@ -148,7 +149,7 @@ export class Panels {
         h("div", { class: "actions" },
           h("button", { text: expanded ? "Expand again" : "Expand", class: "primary", attrs: { type: "button" }, on: { click: () => void view.expandNode(id, expanded?.types ?? []) } }),
           expanded || view.model.graph.hasNode(id) ? h("button", { text: expanded ? "Collapse" : "Hide", attrs: { type: "button" }, on: { click: () => view.collapseNode(id) } }) : null,
-          more > 0 ? h("button", { text: `${more} more`, attrs: { type: "button", "aria-label": `Show ${Math.min(PAGE, more)} more of ${more} hidden neighbors` }, on: { click: () => void view.expandNode(id, expanded?.types ?? [], true) } }) : null,
+          more > 0 ? h("button", { text: `${more} more`, attrs: { type: "button", "aria-label": `Show ${Math.min(PAGE, more)} more of ${more} hidden neighbors` }, on: { click: () => void view.expandNode(id, expanded?.types ?? [], expanded !== undefined) } }) : null,
           h("button", { text: pinned ? "Unpin" : "Pin", attrs: { type: "button" }, on: { click: () => view.setPinned(id, !pinned) } }),
           h("button", { text: "Path from here", attrs: { type: "button" }, on: { click: () => { byId<HTMLInputElement>("path-from").value = node.id; byId<HTMLInputElement>("path-to").focus(); } } }),
           h("button", { text: "Path to here", attrs: { type: "button" }, on: { click: () => { byId<HTMLInputElement>("path-to").value = node.id; byId<HTMLInputElement>("path-from").focus(); } } })),

@@ -3,7 +3,7 @@ import { Layout } from "../layout";
 import { QUERY_PART, ViewModel } from "../model";
 import { Renderer } from "../renderer";
 import {
-  collapse, decodeView, DEFAULTS, emptyView, encodeView, expand, hasPathQuestion, morePages, takesK, type Expansion, type PathMode, type ViewState,
+  collapse, decodeView, DEFAULTS, emptyView, encodeView, expand, hasPathQuestion, morePages, takesK, withoutDate, type Expansion, type PathMode, type ViewState,
 } from "../state";
 import type { EdgeRecord, NodeRecord, PathsResponse, SearchHit } from "../types";
 import { byId } from "../ui/dom";
@@ -60,6 +60,10 @@ export class ExplorerView {
   /** The last question's failure (shown in the panel until the next answer). */
   error: unknown = null;
   readonly expansionInfo = new Map<string, ExpansionInfo>();
+  /** Relations per drawn node that is not expanded (as of countsAsOf): for "N more". */
+  private readonly edgeCounts = new Map<string, number>();
+  private readonly counting = new Set<string>();
+  private countsAsOf = "";
   peers!: ViewPeers;
   private viewLoads = 0;
   /** How many view loads have finished (with a view or an error): for tests waiting on an answer. */
@@ -206,7 +210,10 @@ export class ExplorerView {
       return response;
     }
     if (state.q) {
-      const answer = await api.query(state.q);
+      // A phrase with its own date ("NATO to Balkans as of 1995") sets the date; otherwise the view's date applies.
+      const ownDate = withoutDate(state.q) !== state.q;
+      const answer = await api.query(state.q, ownDate ? undefined : state.asOf);
+      this.state.asOf = answer.asOf ?? "";
       if (answer.kind === "path") {
         // The phrase named the ends and chose the mode ("how is X related to Y" ranks k paths, with the
         // server's default k): the path bar now holds them, so the controls show what produced the view, the
@@ -241,7 +248,7 @@ export class ExplorerView {
   private fetchPaths(state: ViewState) {
     return api.paths({
       from: state.from, to: state.to, mode: state.mode, k: takesK(state.mode) ? state.k : undefined,
-      maxHops: state.maxHops, types: state.types, kinds: state.kinds, avoid: state.avoid,
+      maxHops: state.maxHops, types: state.types, kinds: state.kinds, avoid: state.avoid, asOf: state.asOf,
     });
   }
 
@@ -249,7 +256,7 @@ export class ExplorerView {
   private async fetchExpansion(expansion: Expansion): Promise<{ nodes: NodeRecord[]; edges: EdgeRecord[] }[]> {
     const types = expansion.types.length ? expansion.types : this.state.types;
     const pages = await Promise.all(Array.from({ length: expansion.pages }, (_, page) =>
-      api.neighborhood(expansion.id, { types, kinds: this.state.kinds, limit: PAGE, offset: page * PAGE })));
+      api.neighborhood(expansion.id, { types, kinds: this.state.kinds, limit: PAGE, offset: page * PAGE, asOf: this.state.asOf })));
     const first = pages[0];
     if (first) {
       const total = types.length ? types.reduce((n, t) => n + (first.countsByType[t] ?? 0), 0) : sum(first.countsByType);
@@ -264,6 +271,7 @@ export class ExplorerView {
   applyGraph(): void {
     const added = this.model.sync();
     this.renderer.setMore(this.hiddenNeighbors());
+    void this.countEdges();
     this.renderer.sigma.setCustomBBox(null);
     this.updateHighlight();
     if (added.length > 0) this.layout.start();
@@ -272,19 +280,68 @@ export class ExplorerView {
     this.peers.updateNames();
   }
 
-  /** Expanded nodes with more neighbors than drawn, and how many more ("N more" on the canvas and panel). */
+  /** Every drawn node with more relations than drawn, and how many more ("N more" on the canvas and panel). */
   hiddenNeighbors(): Map<string, number> {
     const more = new Map<string, number>();
     const graph = this.model.graph;
-    const expanded = isStartView(this.state) ? START : this.state.expanded;
-    for (const { id } of expanded) {
-      const info = this.expansionInfo.get(id);
-      if (!info || !graph.hasNode(id)) continue;
-      // Edges the node has in the store, less the edges drawn at it.
-      const n = Math.max(0, sum(info.countsByType) - graph.degree(id));
+    const expanded = this.expandedIds();
+    for (const id of graph.nodes()) {
+      const info = expanded.has(id) ? this.expansionInfo.get(id) : undefined;
+      const total = info ? sum(info.countsByType) : this.edgeCounts.get(id);
+      if (total === undefined) continue;
+      // Edges the node has in the store (as of the view's date), less the edges drawn at it.
+      const n = Math.max(0, total - graph.degree(id));
       if (n > 0) more.set(id, n);
     }
     return more;
+  }
+
+  /**
+   * Learns how many relations each drawn node has (as of the view's date), a few requests at a time, so that
+   * every node, not only expanded ones, says "N more" when some are not drawn. Counts are kept per date and
+   * forgotten for a node when a live change touches it.
+   */
+  private async countEdges(): Promise<void> {
+    const asOf = this.state.asOf;
+    if (asOf !== this.countsAsOf) {
+      this.edgeCounts.clear();
+      this.countsAsOf = asOf;
+    }
+    const expanded = this.expandedIds();
+    const wanted = this.model.graph.nodes().filter((id) => !expanded.has(id) && !this.edgeCounts.has(id) && !this.counting.has(id));
+    if (wanted.length === 0) return;
+    for (const id of wanted) this.counting.add(id);
+    const queue = [...wanted];
+    const worker = async () => {
+      for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+        try {
+          const answer = await api.neighborhood(id, { limit: 1, asOf });
+          if (this.countsAsOf === asOf) this.edgeCounts.set(id, sum(answer.countsByType));
+        } catch {
+          // A node removed meanwhile, or the server unreachable: no count, no "N more".
+        } finally {
+          this.counting.delete(id);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(6, wanted.length) }, worker));
+    if (this.countsAsOf !== asOf) return;
+    this.renderer.setMore(this.hiddenNeighbors());
+    const selected = this.state.selected;
+    if (selected.startsWith("n:") && wanted.includes(selected.slice(2))) void this.peers.renderNodePanel(selected.slice(2));
+  }
+
+  /** The nodes whose neighborhoods the view shows (their counts come with the expansion). */
+  private expandedIds(): Set<string> {
+    return new Set((isStartView(this.state) ? START : this.state.expanded).map((e) => e.id));
+  }
+
+  /** A live change touched these nodes (null: any node): their relation counts are asked again. */
+  forgetCounts(ids: Iterable<string> | null): void {
+    if (ids === null) this.edgeCounts.clear();
+    else for (const id of ids) this.edgeCounts.delete(id);
+    this.renderer.setMore(this.hiddenNeighbors());
+    void this.countEdges();
   }
 
   updateHighlight(): void {
@@ -329,6 +386,15 @@ export class ExplorerView {
     const same = form.from === this.state.from && form.to === this.state.to;
     const state: ViewState = { ...this.state, ...form, q: "", expanded: same ? this.state.expanded : [], hidden: same ? this.state.hidden : [], selected: same ? this.state.selected : "", camera: null };
     await this.loadView(state, { keepCamera: false });
+    this.pushUrl();
+  }
+
+  /** The time slider: the same question and expansions as of another date ("" for all dates). */
+  async setAsOf(asOf: string): Promise<void> {
+    if (asOf === this.state.asOf) return;
+    // A phrase's own date gives way to the slider's.
+    const state: ViewState = { ...this.state, asOf, q: withoutDate(this.state.q) };
+    await this.loadView(state, { keepCamera: this.userCamera });
     this.pushUrl();
   }
 
