@@ -30,6 +30,12 @@ if (args is ["live", .. var liveArgs])
     return await Explorer.Benchmarks.Web.LiveLatencyBenchmark.RunAsync(liveArgs);
 }
 
+// Graceful shutdown with 1,000 live clients (issue 15): a mode of its own.
+if (args is ["shutdown", .. var shutdownArgs])
+{
+    return await Explorer.Benchmarks.Live.ShutdownBenchmark.RunAsync(shutdownArgs);
+}
+
 // Suggested relations: precision and recall on the essay (issue 10): a mode of its own.
 if (args is ["suggestions", .. var suggestionArgs])
 {

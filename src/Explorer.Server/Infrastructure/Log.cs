@@ -43,8 +43,10 @@ internal static partial class Log
     [LoggerMessage(EventId = 1201, Level = LogLevel.Warning, Message = "No admin has a password yet: a one-time sign-in link for '{User}' (single use, valid until {Expires}) is printed on the console")]
     public static partial void FirstRunLink(this ILogger logger, string user, string expires);
 
-    [LoggerMessage(EventId = 1202, Level = LogLevel.Warning, Message = "No enabled admin exists; add one with 'explorer users add <name> --role admin'")]
-    public static partial void NoAdmin(this ILogger logger);
+    [LoggerMessage(EventId = 1202, Level = LogLevel.Warning, Message = "No enabled admin exists; add one with '{Command}'")]
+    private static partial void NoAdmin(this ILogger logger, string command);
+
+    public static void NoAdmin(this ILogger logger) => logger.NoAdmin(StartupAnnouncer.CliCommand("users add <name> --role admin"));
 
     [LoggerMessage(EventId = 1030, Level = LogLevel.Error, Message = "Unhandled error on {Method} {Path}")]
     public static partial void UnhandledError(this ILogger logger, Exception exception, string method, string path);

@@ -4,9 +4,17 @@ namespace Explorer.Server.Infrastructure;
 
 /// <summary>
 /// Refuses requests larger than any real request needs, with a problem: query strings over 4096 characters
-/// (414; an endpoint may allow more, see <see cref="WithQueryStringLimit"/>) and API request bodies over
-/// 128 KB (413). Bodies without a Content-Length are read up to the limit before the endpoint sees them.
+/// (414; an endpoint may allow more, see <see cref="WithQueryStringLimit"/>), headers over 32 KB or 100 fields
+/// (431) and API request bodies over 128 KB (413). Bodies without a Content-Length are read up to the limit
+/// before the endpoint sees them.
 /// </summary>
+/// <remarks>
+/// Kestrel rejects some requests before any middleware runs, with an empty body that no hook can change
+/// (a request line or headers beyond its own limits, a malformed request line, <c>%00</c> in the path, an
+/// <c>*</c> target on anything but OPTIONS). So its limits sit well above the app's: every request up to
+/// twice the app's limits reaches this middleware and gets a problem+json. What still gets Kestrel's empty
+/// answer is listed in the README (Errors).
+/// </remarks>
 internal static class RequestLimits
 {
     /// <summary>Raw (percent-encoded) characters; GraphQueries caps each text at 500 characters on top.</summary>
@@ -21,11 +29,23 @@ internal static class RequestLimits
     /// </summary>
     public const int MaxRequestBodyBytes = 128 * 1024;
 
+    /// <summary>Header names and values together (Kestrel's own default is 32 KB too).</summary>
+    public const int MaxRequestHeadersBytes = 32 * 1024;
+
+    /// <summary>Header fields (Kestrel's own default is 100 too).</summary>
+    public const int MaxRequestHeaderCount = 100;
+
+    /// <summary>Kestrel's request-line limit: room for the longest query an endpoint accepts, and then some.</summary>
+    public const int KestrelMaxRequestLineBytes = 64 * 1024;
+
     public static IServiceCollection AddRequestLimits(this IServiceCollection services) =>
         services.Configure<KestrelServerOptions>(options =>
         {
-            // Room for the longest query an endpoint accepts; the middleware below enforces each endpoint's own limit.
-            options.Limits.MaxRequestLineSize = MaxCountsQueryStringLength + 8 * 1024;
+            // Kestrel's limits above the app's, so that the middleware below answers (with a problem) instead
+            // of Kestrel (with an empty 400, 414 or 431).
+            options.Limits.MaxRequestLineSize = KestrelMaxRequestLineBytes;
+            options.Limits.MaxRequestHeadersTotalSize = 2 * MaxRequestHeadersBytes;
+            options.Limits.MaxRequestHeaderCount = 2 * MaxRequestHeaderCount;
             // Source documents (up to 5 MB of text) are the largest bodies; the middleware below enforces each endpoint's own limit.
             options.Limits.MaxRequestBodySize = Sources.SourcesApi.MaxBodyBytes;
         });
@@ -40,6 +60,15 @@ internal static class RequestLimits
 
     public static IApplicationBuilder UseRequestLimits(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
+        if (HeadersTooLarge(context.Request.Headers) is { } headers)
+        {
+            await context.WriteProblemAsync(
+                StatusCodes.Status431RequestHeaderFieldsTooLarge,
+                "Request headers too large",
+                $"The request has {headers}; at most {MaxRequestHeaderCount} header fields of {MaxRequestHeadersBytes / 1024} KB together are accepted.");
+            return;
+        }
+
         var limit = context.GetEndpoint()?.Metadata.GetMetadata<QueryStringLimit>()?.MaxLength ?? MaxQueryStringLength;
         if (context.Request.QueryString.Value is { } query && query.Length > limit)
         {
@@ -62,6 +91,26 @@ internal static class RequestLimits
 
         await next(context);
     });
+
+    /// <summary>What is too large about the headers ("120 header fields", "40,000 bytes of headers"), or null.</summary>
+    private static string? HeadersTooLarge(IHeaderDictionary headers)
+    {
+        if (headers.Count > MaxRequestHeaderCount)
+        {
+            return $"{headers.Count} header fields";
+        }
+
+        long bytes = 0;
+        foreach (var (name, values) in headers)
+        {
+            foreach (var value in values)
+            {
+                bytes += name.Length + (value?.Length ?? 0) + 4; // "name: value\r\n"
+            }
+        }
+
+        return bytes > MaxRequestHeadersBytes ? $"{bytes:N0} bytes of headers" : null;
+    }
 
     private static async Task<bool> BodyWithinLimitAsync(HttpContext context, int limit)
     {

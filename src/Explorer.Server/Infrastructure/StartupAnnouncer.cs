@@ -54,10 +54,22 @@ internal sealed class StartupAnnouncer(
 
             ==> Explorer has no admin password yet. Sign in as '{user}' with this one-time link (valid until {expires}):
                 {url}
-                Then set a password (PATCH /api/users/{user}) or add users with 'explorer users add'.
+                Then set a password (PATCH /api/users/{user}) or add users with '{CliCommand("users add <name> --role analyst")}'.
 
             """);
         Console.Out.Flush();
+    }
+
+    /// <summary>
+    /// A CLI command as it works here: <c>dotnet run --project .../src/Explorer.Cli -- ...</c> in a checkout,
+    /// <c>explorer ...</c> (the .NET tool, see README "Command line") elsewhere.
+    /// </summary>
+    internal static string CliCommand(string arguments)
+    {
+        var project = Path.Combine(Explorer.Embedded.DefaultLocations.BaseDirectory(), "src", "Explorer.Cli");
+        return File.Exists(Path.Combine(project, "Explorer.Cli.csproj"))
+            ? $"dotnet run --project {project} -- {arguments}"
+            : $"explorer {arguments}";
     }
 
     /// <summary>Wildcard hosts (0.0.0.0, [::], +, *) become localhost so the URL can be clicked.</summary>

@@ -54,6 +54,11 @@ public sealed class GraphHub(PresenceTracker presence, ChangePublisher publisher
 
     private async Task AnnouncePresenceAsync()
     {
+        if (connections.Stopping)
+        {
+            return;
+        }
+
         var snapshot = presence.Snapshot();
         await Clients.Group(SignedInGroup).Presence(snapshot);
         await Clients.Group(AnonymousGroup).Presence(snapshot.Anonymized());

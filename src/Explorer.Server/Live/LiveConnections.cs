@@ -12,11 +12,18 @@ namespace Explorer.Server.Live;
 public sealed class LiveConnections
 {
     private readonly ConcurrentDictionary<string, HubCallerContext> _open = new();
+    private volatile bool _stopping;
 
     public LiveConnections(IHostApplicationLifetime lifetime) =>
         lifetime.ApplicationStopping.Register(AbortAll);
 
     public int Count => _open.Count;
+
+    /// <summary>
+    /// True once the server stops: the connections are being dropped, so nobody is told who left (each of
+    /// a thousand disconnects would otherwise send presence to every remaining client, a million messages).
+    /// </summary>
+    public bool Stopping => _stopping;
 
     public void Opened(HubCallerContext context) => _open[context.ConnectionId] = context;
 
@@ -24,6 +31,7 @@ public sealed class LiveConnections
 
     private void AbortAll()
     {
+        _stopping = true;
         foreach (var context in _open.Values)
         {
             context.Abort();

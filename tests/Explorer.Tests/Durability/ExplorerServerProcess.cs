@@ -75,6 +75,21 @@ public sealed class ExplorerServerProcess : IDisposable
         await _process.WaitForExitAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// SIGTERM, as a process manager sends it for a graceful stop; waits for the exit and returns its code.
+    /// </summary>
+    public async Task<int> TerminateAsync(CancellationToken cancellationToken)
+    {
+        using (var kill = Process.Start(new ProcessStartInfo("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false }))
+        {
+            await kill!.WaitForExitAsync(cancellationToken);
+            Assert.True(kill.ExitCode == 0, $"kill -TERM {_process.Id} failed ({kill.ExitCode})");
+        }
+
+        await _process.WaitForExitAsync(cancellationToken);
+        return _process.ExitCode;
+    }
+
     public void Dispose()
     {
         if (!_process.HasExited)
