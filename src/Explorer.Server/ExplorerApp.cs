@@ -1,6 +1,7 @@
 using Explorer.Server.Annotations;
 using Explorer.Server.Auth;
 using Explorer.Server.Changes;
+using Explorer.Server.Editing;
 using Explorer.Server.Health;
 using Explorer.Server.Infrastructure;
 using Explorer.Server.Live;
@@ -74,8 +75,10 @@ public static class ExplorerApp
         reads.MapChanges();
         reads.MapLive();
 
-        // Each of these sets its own policies: annotations read as above and write as analysts or admins.
+        // Each of these sets its own policies: annotations, graph edits and sources read as above and write as analysts or admins.
         app.MapAnnotations();
+        app.MapGraphEditing();
+        app.MapSourceWrites();
         app.MapSuggestions();
         app.MapAuth();
         app.MapTokens();

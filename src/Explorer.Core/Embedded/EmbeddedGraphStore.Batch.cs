@@ -134,8 +134,8 @@ internal sealed partial class EmbeddedGraphStore
         public BatchCommands(SqliteConnection connection, SqliteTransaction transaction)
         {
             (_connection, _transaction) = (connection, transaction);
-            _upsertNode = Prepare(NodeUpsertSql + " RETURNING nid", "$id", "$kind", "$name", "$aliases", "$description", "$validFrom", "$validTo");
-            _upsertEdge = Prepare(EdgeUpsertSql, "$id", "$type", "$source", "$target", "$evidence", "$validFrom", "$validTo", "$suspensions");
+            _upsertNode = Prepare(NodeUpsertSql + " RETURNING nid, version", "$id", "$kind", "$name", "$aliases", "$description", "$validFrom", "$validTo");
+            _upsertEdge = Prepare(EdgeUpsertSql, "$id", "$type", "$source", "$target", "$evidence", "$validFrom", "$validTo", "$suspensions", "$status");
             _removeNode = Prepare("DELETE FROM nodes WHERE id = $id RETURNING nid", "$id");
             _removeEdge = Prepare("DELETE FROM edges WHERE id = $id RETURNING eid", "$id");
             _change = Prepare("INSERT INTO changes (at, kind, entity_id, row_id) VALUES ($at, $kind, $entity, $row) RETURNING seq", "$at", "$kind", "$entity", "$row");
@@ -149,8 +149,16 @@ internal sealed partial class EmbeddedGraphStore
                 case GraphWrite.UpsertNode(var node):
                 {
                     Set(_upsertNode, node.Id, node.Kind.ToString(), node.Name, string.Join(AliasSeparator, node.Aliases), node.Description, node.ValidFrom, node.ValidTo);
-                    var rowId = Convert.ToInt64(_upsertNode.ExecuteScalar(), CultureInfo.InvariantCulture);
-                    return (ChangeKind.NodeUpserted, rowId, writer => writer.UpsertNode(node));
+                    long rowId;
+                    Node written;
+                    using (var reader = _upsertNode.ExecuteReader())
+                    {
+                        reader.Read();
+                        rowId = reader.GetInt64(0);
+                        written = node with { Version = reader.GetInt64(1) };
+                    }
+
+                    return (ChangeKind.NodeUpserted, rowId, writer => writer.UpsertNode(written));
                 }
 
                 case GraphWrite.UpsertEdge(var edge):
@@ -161,7 +169,7 @@ internal sealed partial class EmbeddedGraphStore
                     }
 
                     Set(_upsertEdge, edge.Id, edge.Type, edge.Source, edge.Target, JsonSerializer.Serialize(edge.Evidence, s_json), edge.ValidFrom, edge.ValidTo,
-                        edge.Suspensions.Count == 0 ? null : JsonSerializer.Serialize(edge.Suspensions, s_json));
+                        edge.Suspensions.Count == 0 ? null : JsonSerializer.Serialize(edge.Suspensions, s_json), edge.Status.ToString());
                     if (_upsertEdge.ExecuteScalar() is not { } row)
                     {
                         throw new GraphWriteException($"edge '{edge.Id}': no node with id '{MissingEndpoint(edge)}'");

@@ -190,7 +190,7 @@ internal sealed partial class EmbeddedGraphStore
             writer.RemoveEdge(row);
         }
 
-        using (var node = Command(connection, transaction, "SELECT id, kind, name, aliases, description, valid_from, valid_to FROM nodes WHERE id = $id"))
+        using (var node = Command(connection, transaction, "SELECT id, kind, name, aliases, description, valid_from, valid_to, version FROM nodes WHERE id = $id"))
         {
             foreach (var id in nodes)
             {

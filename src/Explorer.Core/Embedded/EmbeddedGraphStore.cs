@@ -85,9 +85,10 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
         {
             using var connection = Open();
             using var transaction = connection.BeginTransaction();
-            var sources = SeedSources(connection, transaction, seed.Sources, progress);
-            var nodes = SeedNodes(connection, transaction, seed.Nodes, progress, cancellationToken);
-            var edges = SeedEdges(connection, transaction, seed.Edges, progress, cancellationToken);
+            var kept = seed.Without(TakenOver(connection, transaction));
+            var sources = SeedSources(connection, transaction, kept.Sources, progress);
+            var nodes = SeedNodes(connection, transaction, kept.Nodes, progress, cancellationToken);
+            var edges = SeedEdges(connection, transaction, kept.Edges, progress, cancellationToken);
             var changed = sources.Added + sources.Updated + nodes.Added + nodes.Updated + edges.Added + edges.Updated > 0;
             if (changed)
             {
@@ -104,7 +105,7 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
                 progress?.Report(new SeedProgress("index", 1, 1));
             }
 
-            return new SeedReport(sources, nodes, edges);
+            return seed.Report(kept, new SeedReport(sources, nodes, edges));
         }
         finally
         {
@@ -115,30 +116,32 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
     private static SeedCounts SeedSources(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<SourceDocument> sources, IProgress<SeedProgress>? progress)
     {
         var existing = new Dictionary<string, SourceDocument>(StringComparer.Ordinal);
-        using (var read = Command(connection, transaction, "SELECT id, title, kind, description, text FROM sources"))
+        using (var read = Command(connection, transaction, SourceSelectSql))
         using (var reader = read.ExecuteReader())
         {
             while (reader.Read())
             {
-                existing[reader.GetString(0)] = new SourceDocument(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4));
+                var source = ReadSource(reader);
+                existing[source.Id] = source;
             }
         }
 
         using var upsert = Command(connection, transaction, """
-            INSERT INTO sources (id, title, kind, description, text) VALUES ($id, $title, $kind, $description, $text)
-            ON CONFLICT(id) DO UPDATE SET title = excluded.title, kind = excluded.kind, description = excluded.description, text = excluded.text
+            INSERT INTO sources (id, title, kind, description, text, url) VALUES ($id, $title, $kind, $description, $text, $url)
+            ON CONFLICT(id) DO UPDATE SET title = excluded.title, kind = excluded.kind, description = excluded.description, text = excluded.text,
+                url = excluded.url, version = sources.version + 1
             """);
         int added = 0, updated = 0, unchanged = 0;
         foreach (var source in sources)
         {
-            if (existing.TryGetValue(source.Id, out var current) && current == source)
+            if (existing.TryGetValue(source.Id, out var current) && current.SameAs(source))
             {
                 unchanged++;
                 continue;
             }
 
             _ = current is null ? added++ : updated++;
-            Bind(upsert, ("$id", source.Id), ("$title", source.Title), ("$kind", source.Kind), ("$description", source.Description), ("$text", source.Text));
+            BindSource(upsert, source);
             upsert.ExecuteNonQuery();
         }
 
@@ -149,7 +152,7 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
     private static SeedCounts SeedNodes(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<Node> nodes, IProgress<SeedProgress>? progress, CancellationToken cancellationToken)
     {
         var existing = new Dictionary<string, Node>(StringComparer.Ordinal);
-        using (var read = Command(connection, transaction, "SELECT id, kind, name, aliases, description, valid_from, valid_to FROM nodes"))
+        using (var read = Command(connection, transaction, "SELECT id, kind, name, aliases, description, valid_from, valid_to, version FROM nodes"))
         using (var reader = read.ExecuteReader())
         {
             while (reader.Read())
@@ -299,23 +302,25 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
     public Task<SourceDocument?> GetSourceAsync(string id, CancellationToken cancellationToken = default)
     {
         using var connection = Open();
-        using var command = Command(connection, null, "SELECT id, title, kind, description, text FROM sources WHERE id = $id");
+        using var command = Command(connection, null, SourceSelectSql + " WHERE id = $id");
         Bind(command, ("$id", id));
         using var reader = command.ExecuteReader();
-        return Task.FromResult(reader.Read()
-            ? new SourceDocument(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4))
-            : null);
+        return Task.FromResult(reader.Read() ? ReadSource(reader) : null);
     }
 
     public Task<IReadOnlyList<SourceInfo>> ListSourcesAsync(CancellationToken cancellationToken = default)
     {
         using var connection = Open();
-        using var command = Command(connection, null, "SELECT id, title, kind, description FROM sources ORDER BY id");
+        using var command = Command(connection, null, "SELECT id, title, kind, description, url, version FROM sources ORDER BY id");
         using var reader = command.ExecuteReader();
         var result = new List<SourceInfo>();
         while (reader.Read())
         {
-            result.Add(new SourceInfo(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)));
+            result.Add(new SourceInfo(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3))
+            {
+                Url = reader.IsDBNull(4) ? null : reader.GetString(4),
+                Version = reader.GetInt64(5),
+            });
         }
 
         return Task.FromResult<IReadOnlyList<SourceInfo>>(result);
@@ -591,10 +596,13 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
     public Task<Change> UpsertNodeAsync(Node node, CancellationToken cancellationToken = default) =>
         WriteAsync(ChangeKind.NodeUpserted, node.Id, (connection, transaction) =>
         {
-            using var upsert = Command(connection, transaction, NodeUpsertSql + " RETURNING nid");
+            using var upsert = Command(connection, transaction, NodeUpsertSql + " RETURNING nid, version");
             BindNode(upsert, node);
-            var rowId = Convert.ToInt64(upsert.ExecuteScalar(), CultureInfo.InvariantCulture);
-            return (rowId, writer => writer.UpsertNode(node));
+            using var reader = upsert.ExecuteReader();
+            reader.Read();
+            var rowId = reader.GetInt64(0);
+            var written = node with { Version = reader.GetInt64(1) };
+            return (rowId, writer => writer.UpsertNode(written));
         }, cancellationToken)!;
 
     public Task<Change> UpsertEdgeAsync(Edge edge, CancellationToken cancellationToken = default) =>
@@ -726,19 +734,19 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
     private const string NodeUpsertSql = """
         INSERT INTO nodes (id, kind, name, aliases, description, valid_from, valid_to) VALUES ($id, $kind, $name, $aliases, $description, $validFrom, $validTo)
         ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, name = excluded.name, aliases = excluded.aliases, description = excluded.description,
-            valid_from = excluded.valid_from, valid_to = excluded.valid_to
+            valid_from = excluded.valid_from, valid_to = excluded.valid_to, version = nodes.version + 1
         """;
 
     private const string EdgeUpsertSql = """
-        INSERT INTO edges (id, type, source_nid, target_nid, evidence, valid_from, valid_to, suspensions)
-        SELECT $id, $type, s.nid, t.nid, $evidence, $validFrom, $validTo, $suspensions FROM nodes s, nodes t WHERE s.id = $source AND t.id = $target
+        INSERT INTO edges (id, type, source_nid, target_nid, evidence, valid_from, valid_to, suspensions, status)
+        SELECT $id, $type, s.nid, t.nid, $evidence, $validFrom, $validTo, $suspensions, $status FROM nodes s, nodes t WHERE s.id = $source AND t.id = $target
         ON CONFLICT(id) DO UPDATE SET type = excluded.type, source_nid = excluded.source_nid, target_nid = excluded.target_nid, evidence = excluded.evidence,
-            valid_from = excluded.valid_from, valid_to = excluded.valid_to, suspensions = excluded.suspensions
+            valid_from = excluded.valid_from, valid_to = excluded.valid_to, suspensions = excluded.suspensions, version = edges.version + 1
         RETURNING eid
         """;
 
     private const string EdgeSelectSql = """
-        SELECT e.id, e.type, s.id, t.id, e.evidence, e.eid, e.valid_from, e.valid_to, e.suspensions
+        SELECT e.id, e.type, s.id, t.id, e.evidence, e.eid, e.valid_from, e.valid_to, e.suspensions, e.status, e.version
         FROM edges e JOIN nodes s ON s.nid = e.source_nid JOIN nodes t ON t.nid = e.target_nid
         """;
 
@@ -778,7 +786,7 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
     {
         var nodes = new List<Node>();
         var rowIds = new List<long>();
-        using (var command = Command(connection, transaction, "SELECT nid, id, kind, name, aliases, description, valid_from, valid_to FROM nodes ORDER BY nid"))
+        using (var command = Command(connection, transaction, "SELECT nid, id, kind, name, aliases, description, valid_from, valid_to, version FROM nodes ORDER BY nid"))
         using (var reader = command.ExecuteReader())
         {
             while (reader.Read())
@@ -794,6 +802,24 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
         return GraphIndex.Build(nodeArray, GraphIndex.ReadEdges(connection, transaction, nodeRowIds), names);
     }
 
+    private const string SourceSelectSql = "SELECT id, title, kind, description, text, url, version FROM sources";
+
+    private static SourceDocument ReadSource(SqliteDataReader reader) =>
+        new(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4))
+        {
+            Url = reader.IsDBNull(5) ? null : reader.GetString(5),
+            Version = reader.GetInt64(6),
+        };
+
+    private static void BindSource(SqliteCommand command, SourceDocument source) => Bind(
+        command,
+        ("$id", source.Id),
+        ("$title", source.Title),
+        ("$kind", source.Kind),
+        ("$description", source.Description),
+        ("$text", source.Text),
+        ("$url", (object?)source.Url ?? DBNull.Value));
+
     private static Node ReadNode(SqliteDataReader reader, int first)
     {
         var aliases = reader.GetString(first + 3);
@@ -804,7 +830,10 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
             aliases.Length == 0 ? [] : aliases.Split(AliasSeparator),
             reader.GetString(first + 4),
             reader.IsDBNull(first + 5) ? null : reader.GetString(first + 5),
-            reader.IsDBNull(first + 6) ? null : reader.GetString(first + 6));
+            reader.IsDBNull(first + 6) ? null : reader.GetString(first + 6))
+        {
+            Version = reader.GetInt64(first + 7),
+        };
     }
 
     private static Edge ReadEdge(SqliteDataReader reader) => new(
@@ -815,7 +844,11 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
         JsonSerializer.Deserialize<List<Evidence>>(reader.GetString(4), s_json) ?? [],
         reader.IsDBNull(6) ? null : reader.GetString(6),
         reader.IsDBNull(7) ? null : reader.GetString(7),
-        reader.IsDBNull(8) ? null : JsonSerializer.Deserialize<List<Suspension>>(reader.GetString(8), s_json));
+        reader.IsDBNull(8) ? null : JsonSerializer.Deserialize<List<Suspension>>(reader.GetString(8), s_json))
+    {
+        Status = Enum.Parse<EdgeStatus>(reader.GetString(9)),
+        Version = reader.GetInt64(10),
+    };
 
     private static void BindNode(SqliteCommand command, Node node) => Bind(
         command,
@@ -836,7 +869,8 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
         ("$evidence", JsonSerializer.Serialize(edge.Evidence, s_json)),
         ("$validFrom", (object?)edge.ValidFrom ?? DBNull.Value),
         ("$validTo", (object?)edge.ValidTo ?? DBNull.Value),
-        ("$suspensions", edge.Suspensions.Count == 0 ? DBNull.Value : JsonSerializer.Serialize(edge.Suspensions, s_json)));
+        ("$suspensions", edge.Suspensions.Count == 0 ? DBNull.Value : JsonSerializer.Serialize(edge.Suspensions, s_json)),
+        ("$status", edge.Status.ToString()));
 
 
     private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql)

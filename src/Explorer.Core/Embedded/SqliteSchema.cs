@@ -135,6 +135,31 @@ internal static class SqliteSchema
         """
         ALTER TABLE changes ADD COLUMN row_id INTEGER;
         """,
+
+        // 6: analysts grow the graph. Nodes, edges and sources get a version (their ETag), edges a review status
+        // (existing edges come from the dataset: confirmed), sources a URL. history is the append-only record of
+        // analysts' writes to nodes, edges and sources: one row per version with the state after it (a deleted
+        // record's last state stays here).
+        """
+        ALTER TABLE nodes ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE edges ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE edges ADD COLUMN status TEXT NOT NULL DEFAULT 'Confirmed';
+        ALTER TABLE sources ADD COLUMN url TEXT;
+        ALTER TABLE sources ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+        CREATE TABLE history (
+            record_kind TEXT NOT NULL,
+            id TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            at TEXT NOT NULL,
+            by TEXT NOT NULL,
+            action TEXT NOT NULL,
+            changed TEXT NOT NULL,
+            note TEXT,
+            state TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            PRIMARY KEY (record_kind, id, version)
+        ) WITHOUT ROWID;
+        """,
     ];
 
     public static int Version => s_migrations.Length;

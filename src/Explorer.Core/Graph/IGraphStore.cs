@@ -142,6 +142,51 @@ public interface IGraphStore : IAsyncDisposable
     /// <summary>Committed changes with a sequence number greater than <paramref name="after"/>, oldest first.</summary>
     Task<IReadOnlyList<Change>> GetChangesAsync(long after, int limit, CancellationToken cancellationToken = default);
 
+    // ---- Analysts' writes to nodes, edges and sources ----------------------------------------------------
+    // Each commits the record, its history entry (who, when, which fields, the state after) and its change-log
+    // entry together; a refusal (RecordWrite's NotFound, AlreadyExists, VersionConflict, InUse, MissingNode)
+    // writes nothing. Content is validated by the caller (RecordValidator: vocabulary, ends, quotes in their
+    // sources); the store checks existence, versions and dependents atomically with the write. Deletion keeps
+    // the record's last state in its history (a soft delete: GET .../history still shows it); the id may be
+    // created again, and its versions then continue from the history's.
+
+    /// <summary>Creates a node at the version after its history's last (1 for a new id); AlreadyExists when live.</summary>
+    Task<RecordWrite> CreateNodeAsync(Node node, string by, CancellationToken cancellationToken = default);
+
+    /// <summary>Replaces a node's content if it is at <paramref name="expectedVersion"/>.</summary>
+    Task<RecordWrite> UpdateNodeAsync(Node node, long expectedVersion, string by, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Deletes a node at <paramref name="expectedVersion"/>. While edges touch it: InUse, unless
+    /// <paramref name="cascade"/>, which deletes them too (each with its own history entry and change).
+    /// </summary>
+    Task<RecordWrite> DeleteNodeAsync(string id, long expectedVersion, string by, bool cascade, CancellationToken cancellationToken = default);
+
+    /// <summary>Creates an edge (its status as given); MissingNode when an end does not exist, AlreadyExists when the id is live.</summary>
+    Task<RecordWrite> CreateEdgeAsync(Edge edge, string by, CancellationToken cancellationToken = default);
+
+    /// <summary>Replaces an edge's content and status if it is at <paramref name="expectedVersion"/>.</summary>
+    Task<RecordWrite> UpdateEdgeAsync(Edge edge, long expectedVersion, string by, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes an edge at <paramref name="expectedVersion"/>.</summary>
+    Task<RecordWrite> DeleteEdgeAsync(string id, long expectedVersion, string by, CancellationToken cancellationToken = default);
+
+    /// <summary>Adds a source document; AlreadyExists when the id is taken.</summary>
+    Task<RecordWrite> CreateSourceAsync(SourceDocument source, string by, CancellationToken cancellationToken = default);
+
+    /// <summary>Replaces a source's metadata and text if it is at <paramref name="expectedVersion"/>.</summary>
+    Task<RecordWrite> UpdateSourceAsync(SourceDocument source, long expectedVersion, string by, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Deletes a source at <paramref name="expectedVersion"/>. While edges cite it: InUse, unless
+    /// <paramref name="force"/>, which removes those citations (an edge left with no evidence is deleted),
+    /// each recorded in the edge's history with a note naming the source.
+    /// </summary>
+    Task<RecordWrite> DeleteSourceAsync(string id, long expectedVersion, string by, bool force, CancellationToken cancellationToken = default);
+
+    /// <summary>Every recorded version of a node, edge or source, oldest first; null when there is none and no live record.</summary>
+    Task<IReadOnlyList<RecordVersion>?> GetHistoryAsync(RecordKind kind, string id, CancellationToken cancellationToken = default);
+
     // ---- Annotations ----------------------------------------------------------------------------------
     // Each write commits the annotation, its version row and its change row together (one transaction or
     // equivalent), so an acknowledged write is durable with its history. Annotation writes leave the

@@ -17,10 +17,37 @@ public enum NodeKind
 /// </summary>
 public sealed record Node(string Id, NodeKind Kind, string Name, IReadOnlyList<string> Aliases, string Description, string? ValidFrom = null, string? ValidTo = null)
 {
-    /// <summary>Same content, field by field (a record's own equality compares lists by reference).</summary>
+    /// <summary>Grows by one with every committed change to the node (its ETag over HTTP); the store sets it.</summary>
+    public long Version { get; init; } = 1;
+
+    /// <summary>Same content, field by field (a record's own equality compares lists by reference); the version is the store's.</summary>
     public bool SameAs(Node other) =>
         Id == other.Id && Kind == other.Kind && Name == other.Name && Description == other.Description
         && Aliases.SequenceEqual(other.Aliases) && ValidFrom == other.ValidFrom && ValidTo == other.ValidTo;
+
+    /// <summary>The fields whose value differs from <paramref name="before"/>, in a fixed order (what history records).</summary>
+    public List<string> ChangedFrom(Node before)
+    {
+        var changed = new List<string>();
+        Changes.Add(changed, "kind", before.Kind != Kind);
+        Changes.Add(changed, "name", before.Name != Name);
+        Changes.Add(changed, "aliases", !before.Aliases.SequenceEqual(Aliases));
+        Changes.Add(changed, "description", before.Description != Description);
+        Changes.Add(changed, "validFrom", before.ValidFrom != ValidFrom);
+        Changes.Add(changed, "validTo", before.ValidTo != ValidTo);
+        return changed;
+    }
+}
+
+/// <summary>
+/// Where an edge stands in review. Edges an analyst adds start <see cref="Proposed"/>; the dataset's (seeded)
+/// edges are <see cref="Confirmed"/>; an analyst may mark any edge <see cref="Disputed"/>.
+/// </summary>
+public enum EdgeStatus
+{
+    Proposed,
+    Confirmed,
+    Disputed,
 }
 
 /// <summary>One piece of evidence: a verbatim quote from a source document.</summary>
@@ -45,21 +72,92 @@ public sealed record Edge(
     /// <summary>Suspension periods, in order; empty when there are none.</summary>
     public IReadOnlyList<Suspension> Suspensions { get; init; } = Suspensions ?? [];
 
-    /// <summary>Same content, field by field (a record's own equality compares lists by reference).</summary>
+    /// <summary>The review status (seeded and imported edges are confirmed; edges analysts add start proposed).</summary>
+    public EdgeStatus Status { get; init; } = EdgeStatus.Confirmed;
+
+    /// <summary>Grows by one with every committed change to the edge (its ETag over HTTP); the store sets it.</summary>
+    public long Version { get; init; } = 1;
+
+    /// <summary>
+    /// Same content, field by field (a record's own equality compares lists by reference). The review status
+    /// and version are left out: they belong to the store's life of the edge, so a re-seed never resets a review.
+    /// </summary>
     public bool SameAs(Edge other) =>
         Id == other.Id && Type == other.Type && Source == other.Source && Target == other.Target
         && Evidence.SequenceEqual(other.Evidence) && ValidFrom == other.ValidFrom && ValidTo == other.ValidTo
         && Suspensions.SequenceEqual(other.Suspensions);
+
+    /// <summary>The fields whose value differs from <paramref name="before"/>, in a fixed order (what history records).</summary>
+    public List<string> ChangedFrom(Edge before)
+    {
+        var changed = new List<string>();
+        Changes.Add(changed, "type", before.Type != Type);
+        Changes.Add(changed, "source", before.Source != Source);
+        Changes.Add(changed, "target", before.Target != Target);
+        Changes.Add(changed, "evidence", !before.Evidence.SequenceEqual(Evidence));
+        Changes.Add(changed, "validFrom", before.ValidFrom != ValidFrom);
+        Changes.Add(changed, "validTo", before.ValidTo != ValidTo);
+        Changes.Add(changed, "suspensions", !before.Suspensions.SequenceEqual(Suspensions));
+        Changes.Add(changed, "status", before.Status != Status);
+        return changed;
+    }
+
+    /// <summary>This edge without the evidence <paramref name="sourceId"/> gave (a source being deleted by force).</summary>
+    public Edge WithoutSource(string sourceId) => this with { Evidence = [.. Evidence.Where(e => e.SourceId != sourceId)] };
 }
 
 /// <summary>A period when an edge did not hold: from <see cref="From"/> through <see cref="To"/> (null: not ended).</summary>
 public sealed record Suspension(string From, string? To = null);
 
 /// <summary>Metadata of a source document (without its text).</summary>
-public sealed record SourceInfo(string Id, string Title, string Kind, string Description);
+public sealed record SourceInfo(string Id, string Title, string Kind, string Description)
+{
+    /// <summary>Where the document can be found outside Explorer (optional).</summary>
+    public string? Url { get; init; }
+
+    /// <summary>Grows by one with every committed change to the document (its ETag over HTTP).</summary>
+    public long Version { get; init; } = 1;
+}
 
 /// <summary>A source document with its full text, so evidence can link into it.</summary>
-public sealed record SourceDocument(string Id, string Title, string Kind, string Description, string Text);
+public sealed record SourceDocument(string Id, string Title, string Kind, string Description, string Text)
+{
+    /// <summary>Where the document can be found outside Explorer (optional).</summary>
+    public string? Url { get; init; }
+
+    /// <summary>Grows by one with every committed change to the document (its ETag over HTTP); the store sets it.</summary>
+    public long Version { get; init; } = 1;
+
+    /// <summary>Its metadata, without the text.</summary>
+    public SourceInfo Info => new(Id, Title, Kind, Description) { Url = Url, Version = Version };
+
+    /// <summary>Same content, field by field; the version is the store's.</summary>
+    public bool SameAs(SourceDocument other) =>
+        Id == other.Id && Title == other.Title && Kind == other.Kind && Description == other.Description && Text == other.Text && Url == other.Url;
+
+    /// <summary>The fields whose value differs from <paramref name="before"/>, in a fixed order (what history records).</summary>
+    public List<string> ChangedFrom(SourceDocument before)
+    {
+        var changed = new List<string>();
+        Changes.Add(changed, "title", before.Title != Title);
+        Changes.Add(changed, "kind", before.Kind != Kind);
+        Changes.Add(changed, "description", before.Description != Description);
+        Changes.Add(changed, "url", before.Url != Url);
+        Changes.Add(changed, "text", before.Text != Text);
+        return changed;
+    }
+}
+
+internal static class Changes
+{
+    public static void Add(List<string> changed, string field, bool differs)
+    {
+        if (differs)
+        {
+            changed.Add(field);
+        }
+    }
+}
 
 /// <summary>A node with its degree and the number of incident edges by type.</summary>
 public sealed record NodeDetails(Node Node, int Degree, IReadOnlyDictionary<string, int> CountsByType);
@@ -117,4 +215,10 @@ public enum ChangeKind
 
     /// <summary>An annotation was (soft) deleted.</summary>
     AnnotationRemoved,
+
+    /// <summary>A source document was added or changed; the entity id is the source's id.</summary>
+    SourceUpserted,
+
+    /// <summary>A source document was deleted.</summary>
+    SourceRemoved,
 }

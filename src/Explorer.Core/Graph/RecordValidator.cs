@@ -26,6 +26,48 @@ public sealed class RecordValidator(IGraphStore store)
         return record.ToNode(errors) is { } node ? node : errors.ToProblem("node");
     }
 
+    /// <summary>
+    /// The record with each quote as its source has it, where the quote differs only in whitespace runs or in
+    /// typographic quotation marks (<see cref="QuoteText.FindLoosely"/>): what an analyst copies from a page
+    /// or a PDF keeps its words but not always its line breaks or quote marks. API writes accept that and
+    /// store the source's own words, so every stored quote still occurs verbatim. Other quotes are left as
+    /// given, for <see cref="ValidateEdgeAsync"/> to refuse naming them.
+    /// </summary>
+    public async Task<EdgeRecord> WithSourceWordingAsync(EdgeRecord record, CancellationToken cancellationToken = default)
+    {
+        if (record.Evidence is not { Count: > 0 } evidence)
+        {
+            return record;
+        }
+
+        var worded = new List<EvidenceRecord?>(evidence.Count);
+        foreach (var item in evidence)
+        {
+            if (item is { SourceId: { Length: > 0 } sourceId, Quote: { Length: > 0 } quote } && quote.Length <= RecordLimits.MaxQuoteLength
+                && await SourceTextAsync(sourceId, cancellationToken) is { } text && !text.Contains(quote, StringComparison.Ordinal)
+                && QuoteText.FindLoosely(text, quote) is { } exact)
+            {
+                worded.Add(item with { Quote = exact });
+            }
+            else
+            {
+                worded.Add(item);
+            }
+        }
+
+        return record with { Evidence = worded };
+    }
+
+    private async Task<string?> SourceTextAsync(string sourceId, CancellationToken cancellationToken)
+    {
+        if (!_sourceTexts.TryGetValue(sourceId, out var text))
+        {
+            _sourceTexts[sourceId] = text = (await store.GetSourceAsync(sourceId, cancellationToken))?.Text;
+        }
+
+        return text;
+    }
+
     /// <summary>Validates an edge against the store: its endpoints and evidence sources must exist.</summary>
     public async Task<Outcome<Edge>> ValidateEdgeAsync(EdgeRecord? record, CancellationToken cancellationToken = default)
     {

@@ -18,7 +18,7 @@ internal static class Cypher
     public const string SearchIndex = "explorer_node_search";
 
     public static readonly string[] Labels = ["Node", .. Enum.GetNames<NodeKind>(), "Source", "Change", "ChangeLog",
-        "Annotation", "AnnotationVersion", "User", "ApiToken", "OneTimeToken",
+        "Annotation", "AnnotationVersion", "User", "ApiToken", "OneTimeToken", "History",
     ];
 
     public static readonly string[] EdgeTypes = [.. Vocabulary.EdgeTypes.Keys.Order(StringComparer.Ordinal)];
@@ -28,7 +28,10 @@ internal static class Cypher
     [
         "id", "kind", "name", "aliases", "description", "keys", "searchText",
         "evidence", "title", "text", "seq", "at", "entityId", "changeId", "source", "target",
-        "validFrom", "validTo", "suspensions", "suspensionSpans", "datedSpans",
+        "validFrom", "validTo", "suspensions", "suspensionSpans", "datedSpans", "url",
+
+        // :History (an analyst's write to a node, edge or source)
+        "recordKind", "recordId", "note", "state",
 
         // :Annotation and :AnnotationVersion (authorKey and tagKeys: ASCII case-folded, for the feed's filters)
         "targetKind", "targetId", "tags", "tagKeys", "confidence", "citation", "status", "author", "authorKey",
@@ -68,6 +71,7 @@ internal static class Cypher
         "CREATE CONSTRAINT explorer_api_token_hash IF NOT EXISTS FOR (t:ApiToken) REQUIRE t.hash IS UNIQUE",
         "CREATE INDEX explorer_api_token_owner IF NOT EXISTS FOR (t:ApiToken) ON (t.ownerKey)",
         "CREATE CONSTRAINT explorer_one_time_token_hash IF NOT EXISTS FOR (t:OneTimeToken) REQUIRE t.hash IS UNIQUE",
+        "CREATE INDEX explorer_history_record IF NOT EXISTS FOR (h:History) ON (h.recordKind, h.recordId)",
     ];
 
     /// <summary>
@@ -178,7 +182,7 @@ internal static class Cypher
     // ---- Nodes -----------------------------------------------------------------------------------------
 
     private const string NodeFields = "n.id AS id, n.kind AS kind, n.name AS name, n.aliases AS aliases, n.description AS description, " +
-        "n.validFrom AS validFrom, n.validTo AS validTo";
+        "n.validFrom AS validFrom, n.validTo AS validTo, n.version AS version";
 
     /// <summary>
     /// A seed batch of nodes of one kind (idempotent: MERGE and SET). Properties arrive as one map per row
@@ -198,7 +202,7 @@ internal static class Cypher
     /// <summary>One node upserted with its change-log entry, in one statement.</summary>
     public static readonly FrozenDictionary<NodeKind, string> UpsertNode = Enum.GetValues<NodeKind>().ToFrozenDictionary(kind => kind, kind => Write($"""
         MERGE (n:Node {"{"}id: $id{"}"})
-        SET n += $props
+        SET n += $props, n.version = coalesce(n.version, 0) + 1
         REMOVE n:{string.Join(':', Enum.GetNames<NodeKind>())}
         SET n:{kind}
         """));
@@ -233,7 +237,7 @@ internal static class Cypher
         UNWIND $ids AS edgeId
         MATCH (s:Node)-[r:{{type}} {id: edgeId}]->(t:Node)
         RETURN r.id AS id, type(r) AS type, s.id AS source, t.id AS target, r.evidence AS evidence,
-               r.validFrom AS validFrom, r.validTo AS validTo, r.suspensions AS suspensions
+               r.validFrom AS validFrom, r.validTo AS validTo, r.suspensions AS suspensions, r.status AS status, r.version AS version
         """));
 
     /// <summary>A seed batch: deletes edges of one (known) type by id (idempotent).</summary>
@@ -276,9 +280,10 @@ internal static class Cypher
         MATCH (s:Node {id: $source})
         MATCH (t:Node {id: $target})
         {{EdgeById("$id", "log, seq, s, t")}}
+        WITH log, seq, s, t, olds, head([o IN olds | o.version]) AS oldVersion, head([o IN olds | o.status]) AS oldStatus
         FOREACH (old IN olds | DELETE old)
         CREATE (s)-[r:{{type}}]->(t)
-        SET r += $props
+        SET r += $props, r.version = coalesce(oldVersion, 0) + 1, r.status = oldStatus
         """), StringComparer.Ordinal);
 
     /// <summary>One edge removed with its change-log entry; no row when there was no such edge.</summary>
@@ -299,21 +304,161 @@ internal static class Cypher
     public const string UpsertSources = """
         UNWIND $rows AS row
         MERGE (s:Source {id: row.id})
-        SET s.title = row.title, s.kind = row.kind, s.description = row.description, s.text = row.text
+        SET s.title = row.title, s.kind = row.kind, s.description = row.description, s.text = row.text, s.version = coalesce(s.version, 0) + 1
         """;
 
     public const string SourcesByIds = """
         UNWIND $ids AS sourceId
         MATCH (s:Source {id: sourceId})
-        RETURN s.id AS id, s.title AS title, s.kind AS kind, s.description AS description, s.text AS text
+        RETURN s.id AS id, s.title AS title, s.kind AS kind, s.description AS description, s.text AS text, s.url AS url, s.version AS version
         """;
 
     /// <summary>A page of sources by id after <c>$after</c> (null: from the start): the caller reads on until a short page.</summary>
     public const string ListSources = """
         MATCH (s:Source)
         WHERE $after IS NULL OR s.id > $after
-        RETURN s.id AS id, s.title AS title, s.kind AS kind, s.description AS description
+        RETURN s.id AS id, s.title AS title, s.kind AS kind, s.description AS description, s.url AS url, s.version AS version
         ORDER BY s.id LIMIT $limit
+        """;
+
+    // ---- Analysts' writes: version-guarded, each with a :History node and its change, in one statement ----
+
+    /// <summary>
+    /// The history entry every analyst's write creates with its change (the state after it, as JSON, computed by
+    /// the caller). <c>$recordKind</c> is Node, Edge or Source.
+    /// </summary>
+    private const string HistoryClause = """
+        CREATE (h:History {recordKind: $recordKind, recordId: $id, version: $version, at: $at, actor: $actor, action: $action,
+                           changedFields: $changed, note: $note, state: $state, seq: seq})
+        """;
+
+    private static readonly string KindLabels = string.Join(':', Enum.GetNames<NodeKind>());
+
+    /// <summary>Creates a node unless one with the id exists (no row: nothing written).</summary>
+    public static readonly FrozenDictionary<NodeKind, string> CreateNode = Enum.GetValues<NodeKind>().ToFrozenDictionary(kind => kind, kind => Write($"""
+        OPTIONAL MATCH (existing:Node {"{"}id: $id{"}"})
+        WITH log, seq, existing
+        WHERE existing IS NULL
+        CREATE (n:Node:{kind} {"{"}id: $id{"}"})
+        SET n += $props, n.version = $version
+        {HistoryClause}
+        """));
+
+    /// <summary>Replaces a node's content at the expected version (no row: missing or another version).</summary>
+    public static readonly FrozenDictionary<NodeKind, string> UpdateNode = Enum.GetValues<NodeKind>().ToFrozenDictionary(kind => kind, kind => Write($"""
+        MATCH (n:Node {"{"}id: $id{"}"})
+        WHERE coalesce(n.version, 1) = $expected
+        SET n += $props, n.version = $version
+        REMOVE n:{KindLabels}
+        SET n:{kind}
+        {HistoryClause}
+        """));
+
+    /// <summary>Deletes a node at the expected version that has no edges (a cascade deletes them first, one write each).</summary>
+    public static readonly string DeleteNode = Write($"""
+        MATCH (n:Node {"{"}id: $id{"}"})
+        WHERE coalesce(n.version, 1) = $expected AND COUNT {"{"} (n)--() {"}"} = 0
+        DELETE n
+        {HistoryClause}
+        """);
+
+    /// <summary>The edges touching a node, with their versions (what a cascade deletes, or a refusal names).</summary>
+    public const string EdgesOfNode = """
+        MATCH (n:Node {id: $id})-[r]-(m:Node)
+        RETURN r.id AS id, type(r) AS type, startNode(r).id AS source, endNode(r).id AS target, r.evidence AS evidence,
+               r.validFrom AS validFrom, r.validTo AS validTo, r.suspensions AS suspensions, r.status AS status, r.version AS version
+        ORDER BY id
+        LIMIT $limit
+        """;
+
+    /// <summary>Creates an edge between existing nodes unless its id is taken (no row: nothing written).</summary>
+    public static readonly FrozenDictionary<string, string> CreateEdge = EdgeTypes.ToFrozenDictionary(type => type, type => Write($$"""
+        MATCH (s:Node {id: $source})
+        MATCH (t:Node {id: $target})
+        {{EdgeById("$id", "log, seq, s, t")}}
+        WHERE size(olds) = 0
+        CREATE (s)-[r:{{type}}]->(t)
+        SET r += $props, r.version = $version, r.status = $status
+        {{HistoryClause}}
+        """), StringComparer.Ordinal);
+
+    /// <summary>Replaces an edge at the expected version (re-created when its type or ends change; no row: nothing written).</summary>
+    public static readonly FrozenDictionary<string, string> UpdateEdge = EdgeTypes.ToFrozenDictionary(type => type, type => Write($$"""
+        MATCH (s:Node {id: $source})
+        MATCH (t:Node {id: $target})
+        {{EdgeById("$id", "log, seq, s, t")}}
+        WHERE size(olds) = 1 AND coalesce(olds[0].version, 1) = $expected
+        FOREACH (old IN olds | DELETE old)
+        CREATE (s)-[r:{{type}}]->(t)
+        SET r += $props, r.version = $version, r.status = $status
+        {{HistoryClause}}
+        """), StringComparer.Ordinal);
+
+    /// <summary>Deletes an edge at the expected version (no row: nothing written).</summary>
+    public static readonly string DeleteEdge = Write($"""
+        {EdgeById("$id", "log, seq")}
+        WHERE size(olds) = 1 AND coalesce(olds[0].version, 1) = $expected
+        UNWIND olds AS old
+        DELETE old
+        {HistoryClause}
+        """);
+
+    /// <summary>Adds a source unless the id is taken (no row: nothing written).</summary>
+    public static readonly string CreateSource = Write($"""
+        OPTIONAL MATCH (existing:Source {"{"}id: $id{"}"})
+        WITH log, seq, existing
+        WHERE existing IS NULL
+        CREATE (s:Source {"{"}id: $id, title: $title, kind: $sourceKind, description: $description, text: $text, url: $url, version: $version{"}"})
+        {HistoryClause}
+        """);
+
+    /// <summary>Replaces a source at the expected version (no row: nothing written).</summary>
+    public static readonly string UpdateSource = Write($"""
+        MATCH (s:Source {"{"}id: $id{"}"})
+        WHERE coalesce(s.version, 1) = $expected
+        SET s.title = $title, s.kind = $sourceKind, s.description = $description, s.text = $text, s.url = $url, s.version = $version
+        {HistoryClause}
+        """);
+
+    /// <summary>Deletes a source at the expected version that no edge cites any more (a force removes citations first).</summary>
+    public static readonly string DeleteSource = Write($"""
+        MATCH (s:Source {"{"}id: $id{"}"})
+        WHERE coalesce(s.version, 1) = $expected AND NOT EXISTS {"{"} MATCH ()-[r]->() WHERE r.evidence CONTAINS $needle {"}"}
+        DELETE s
+        {HistoryClause}
+        """);
+
+    /// <summary>
+    /// Edges whose evidence cites a source: <c>$needle</c> is <c>"sourceId":"id"</c> as the evidence JSON has it
+    /// (ids are URL-safe, so nothing in them is escaped). A scan of every relationship: deleting or re-texting a
+    /// source is rare.
+    /// </summary>
+    public const string CitingEdges = """
+        MATCH (s:Node)-[r]->(t:Node)
+        WHERE r.evidence CONTAINS $needle
+        RETURN r.id AS id, type(r) AS type, s.id AS source, t.id AS target, r.evidence AS evidence,
+               r.validFrom AS validFrom, r.validTo AS validTo, r.suspensions AS suspensions, r.status AS status, r.version AS version
+        ORDER BY id
+        LIMIT $limit
+        """;
+
+    /// <summary>The highest version a record's history holds (0 when none): a re-created record continues from it.</summary>
+    public const string LastHistoryVersion = """
+        OPTIONAL MATCH (h:History {recordKind: $recordKind, recordId: $id})
+        RETURN coalesce(max(h.version), 0) AS version
+        """;
+
+    /// <summary>Every record analysts have written (has history): seeding leaves them alone.</summary>
+    public const string TakenOver = """
+        MATCH (h:History)
+        RETURN DISTINCT h.recordKind AS recordKind, h.recordId AS recordId
+        """;
+
+    public const string History = """
+        MATCH (h:History {recordKind: $recordKind, recordId: $id})
+        RETURN h.version AS version, h.at AS at, h.actor AS actor, h.action AS action, h.changedFields AS changedFields,
+               h.seq AS seq, h.note AS note, h.state AS state
+        ORDER BY h.version
         """;
 
     // ---- Search: candidates from the full-text index over normalized keys, ranked in process ------------
@@ -383,8 +528,9 @@ internal static class Cypher
         WHERE type(r) IN $types AND (y.id = $center OR y.kind IN $kinds) AND {{Holds("x")}} AND {{Holds("y")}} AND {{HoldsEdge("r")}}
         RETURN nodeId AS from, r.id AS edge, type(r) AS type, startNode(r).id AS source, endNode(r).id AS target, r.evidence AS evidence,
                r.validFrom AS edgeValidFrom, r.validTo AS edgeValidTo, r.suspensions AS suspensions,
+               r.status AS edgeStatus, r.version AS edgeVersion,
                y.id AS id, y.kind AS kind, y.name AS name, y.aliases AS aliases, y.description AS description,
-               y.validFrom AS validFrom, y.validTo AS validTo
+               y.validFrom AS validFrom, y.validTo AS validTo, y.version AS version
         ORDER BY rank, r.id
         LIMIT $rows
         """;
@@ -734,6 +880,36 @@ internal static class Cypher
 
         yield return (nameof(RemoveEdge), RemoveEdge);
         yield return (nameof(EndpointsExist), EndpointsExist);
+        foreach (var (kind, statement) in CreateNode)
+        {
+            yield return ($"{nameof(CreateNode)}[{kind}]", statement);
+        }
+
+        foreach (var (kind, statement) in UpdateNode)
+        {
+            yield return ($"{nameof(UpdateNode)}[{kind}]", statement);
+        }
+
+        yield return (nameof(DeleteNode), DeleteNode);
+        yield return (nameof(EdgesOfNode), EdgesOfNode);
+        foreach (var (type, statement) in CreateEdge)
+        {
+            yield return ($"{nameof(CreateEdge)}[{type}]", statement);
+        }
+
+        foreach (var (type, statement) in UpdateEdge)
+        {
+            yield return ($"{nameof(UpdateEdge)}[{type}]", statement);
+        }
+
+        yield return (nameof(DeleteEdge), DeleteEdge);
+        yield return (nameof(CreateSource), CreateSource);
+        yield return (nameof(UpdateSource), UpdateSource);
+        yield return (nameof(DeleteSource), DeleteSource);
+        yield return (nameof(CitingEdges), CitingEdges);
+        yield return (nameof(LastHistoryVersion), LastHistoryVersion);
+        yield return (nameof(History), History);
+        yield return (nameof(TakenOver), TakenOver);
         yield return (nameof(UpsertSources), UpsertSources);
         yield return (nameof(SourcesByIds), SourcesByIds);
         yield return (nameof(ListSources), ListSources);
@@ -802,6 +978,9 @@ internal static class Cypher
         // annotations
         "targetKind", "targetId", "text", "tags", "tagKeys", "confidence", "citation", "status", "author", "authorKey",
         "version", "expected", "action", "actor", "changed", "snapshot",
+
+        // analysts' writes to nodes, edges and sources
+        "recordKind", "note", "state", "title", "description", "url", "needle", "sourceKind",
         "includeDeleted", "since", "tagKey",
 
         // accounts

@@ -257,6 +257,10 @@ internal sealed partial class Neo4jGraphStore : IGraphStore
             throw new GraphWriteException($"unknown edge type '{edge.Type}'");
         }
 
+        var full = seed;
+        var taken = (await ReadAsync(Cypher.TakenOver, Params(), cancellationToken)).Records
+            .Select(r => (Enum.Parse<RecordKind>(r.String("recordKind")), r.String("recordId"))).ToHashSet();
+        seed = seed.Without(taken);
         var sources = await SeedSourcesAsync(seed.Sources, progress, cancellationToken);
         var nodes = await SeedNodesAsync(seed.Nodes, progress, cancellationToken);
         var edges = await SeedEdgesAsync(seed.Edges, progress, cancellationToken);
@@ -265,7 +269,7 @@ internal sealed partial class Neo4jGraphStore : IGraphStore
             await WriteAsync(Cypher.AppendChange, [], ChangeKind.GraphReloaded, "seed", DateTimeOffset.UtcNow, cancellationToken);
         }
 
-        return new SeedReport(sources, nodes, edges);
+        return full.Report(seed, new SeedReport(sources, nodes, edges));
     }
 
     /// <summary>The records of <paramref name="items"/> that are new or differ from what the store holds, with the stored ones.</summary>
@@ -300,7 +304,7 @@ internal sealed partial class Neo4jGraphStore : IGraphStore
 
     private async Task<SeedCounts> SeedSourcesAsync(IReadOnlyList<SourceDocument> sources, IProgress<SeedProgress>? progress, CancellationToken cancellationToken)
     {
-        var (changed, _, counts) = await DiffAsync(sources, s => s.Id, Cypher.SourcesByIds, ReadSource, (a, b) => a == b, cancellationToken);
+        var (changed, _, counts) = await DiffAsync(sources, s => s.Id, Cypher.SourcesByIds, ReadSource, (a, b) => a.SameAs(b), cancellationToken);
         foreach (var batch in changed.Chunk(WriteBatch))
         {
             await _client.RunAsync(Cypher.UpsertSources, Params(("rows", batch.Select(SourceRow).ToList())), QueryAccess.IdempotentWrite, cancellationToken);
@@ -497,7 +501,11 @@ internal sealed partial class Neo4jGraphStore : IGraphStore
                 {
                     edges.Add(new Edge(
                         row.String("edge"), row.String("type"), row.String("source"), row.String("target"), Evidence(row.StringOrNull("evidence")),
-                        row.StringOrNull("edgeValidFrom"), row.StringOrNull("edgeValidTo"), Suspensions(row.StringOrNull("suspensions"))));
+                        row.StringOrNull("edgeValidFrom"), row.StringOrNull("edgeValidTo"), Suspensions(row.StringOrNull("suspensions")))
+                    {
+                        Status = Status(row.StringIfAny("edgeStatus")),
+                        Version = row.LongOr("edgeVersion", 1),
+                    });
                 }
             }
 
@@ -531,7 +539,11 @@ internal sealed partial class Neo4jGraphStore : IGraphStore
         while (true)
         {
             var page = (await ReadAsync(Cypher.ListSources, Params(("after", sources.Count == 0 ? null : sources[^1].Id), ("limit", SourcePage)), cancellationToken)).Records;
-            sources.AddRange(page.Select(r => new SourceInfo(r.String("id"), r.String("title"), r.String("kind"), r.StringOrNull("description") ?? "")));
+            sources.AddRange(page.Select(r => new SourceInfo(r.String("id"), r.String("title"), r.String("kind"), r.StringOrNull("description") ?? "")
+            {
+                Url = r.StringIfAny("url"),
+                Version = r.LongOr("version", 1),
+            }));
             if (page.Count < SourcePage)
             {
                 return sources;
@@ -970,14 +982,29 @@ internal sealed partial class Neo4jGraphStore : IGraphStore
 
     private static Node ReadNode(QueryRecord r) =>
         new(r.String("id"), Enum.Parse<NodeKind>(r.String("kind")), r.String("name"), r.Strings("aliases"), r.StringOrNull("description") ?? "",
-            r.StringOrNull("validFrom"), r.StringOrNull("validTo"));
+            r.StringOrNull("validFrom"), r.StringOrNull("validTo"))
+        {
+            Version = r.LongOr("version", 1),
+        };
 
     private static Edge ReadEdge(QueryRecord r) =>
         new(r.String("id"), r.String("type"), r.String("source"), r.String("target"), Evidence(r.StringOrNull("evidence")),
-            r.StringOrNull("validFrom"), r.StringOrNull("validTo"), Suspensions(r.StringOrNull("suspensions")));
+            r.StringOrNull("validFrom"), r.StringOrNull("validTo"), Suspensions(r.StringOrNull("suspensions")))
+        {
+            Status = Status(r.StringIfAny("status")),
+            Version = r.LongOr("version", 1),
+        };
+
+    /// <summary>A stored review status; none (edges written before statuses existed, seeded ones) is confirmed.</summary>
+    private static EdgeStatus Status(string? stored) =>
+        stored is not null && Enum.TryParse<EdgeStatus>(stored, out var status) ? status : EdgeStatus.Confirmed;
 
     private static SourceDocument ReadSource(QueryRecord r) =>
-        new(r.String("id"), r.String("title"), r.String("kind"), r.StringOrNull("description") ?? "", r.StringOrNull("text") ?? "");
+        new(r.String("id"), r.String("title"), r.String("kind"), r.StringOrNull("description") ?? "", r.StringOrNull("text") ?? "")
+        {
+            Url = r.StringIfAny("url"),
+            Version = r.LongOr("version", 1),
+        };
 
     private static List<Evidence> Evidence(string? json) =>
         string.IsNullOrEmpty(json) ? [] : JsonSerializer.Deserialize<List<Evidence>>(json, s_json) ?? [];

@@ -39,6 +39,12 @@ internal sealed class QueryRecord(IReadOnlyDictionary<string, int> fields, IRead
 
     public bool Bool(string field) => this[field] as bool? ?? throw Shape(field, "a boolean");
 
+    /// <summary>An integer field, or <paramref name="fallback"/> when the result has no such field or it is null (a property older records lack).</summary>
+    public long LongOr(string field, long fallback) => fields.TryGetValue(field, out var i) && Values[i] is not null ? Long(field) : fallback;
+
+    /// <summary>A string field, or null when the result has no such field.</summary>
+    public string? StringIfAny(string field) => fields.TryGetValue(field, out var i) ? Values[i] as string : null;
+
     public IReadOnlyList<string> Strings(string field) => this[field] switch
     {
         null => [],

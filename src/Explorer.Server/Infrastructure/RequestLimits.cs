@@ -46,8 +46,13 @@ internal static class RequestLimits
             options.Limits.MaxRequestLineSize = KestrelMaxRequestLineBytes;
             options.Limits.MaxRequestHeadersTotalSize = 2 * MaxRequestHeadersBytes;
             options.Limits.MaxRequestHeaderCount = 2 * MaxRequestHeaderCount;
-            options.Limits.MaxRequestBodySize = 1024 * 1024;
+            // Source documents (up to 5 MB of text) are the largest bodies; the middleware below enforces each endpoint's own limit.
+            options.Limits.MaxRequestBodySize = Sources.SourcesApi.MaxBodyBytes;
         });
+
+    /// <summary>Lets one endpoint accept a larger body than <see cref="MaxRequestBodyBytes"/> (source documents).</summary>
+    public static TBuilder WithBodyLimit<TBuilder>(this TBuilder builder, int maxBytes)
+        where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(new BodyLimit(maxBytes));
 
     /// <summary>Lets one endpoint accept a longer query string than <see cref="MaxQueryStringLength"/>.</summary>
     public static TBuilder WithQueryStringLimit<TBuilder>(this TBuilder builder, int maxLength)
@@ -74,12 +79,13 @@ internal static class RequestLimits
             return;
         }
 
-        if (context.Request.Path.StartsWithSegments("/api") && !await BodyWithinLimitAsync(context))
+        var bodyLimit = context.GetEndpoint()?.Metadata.GetMetadata<BodyLimit>()?.MaxBytes ?? MaxRequestBodyBytes;
+        if (context.Request.Path.StartsWithSegments("/api") && !await BodyWithinLimitAsync(context, bodyLimit))
         {
             await context.WriteProblemAsync(
                 StatusCodes.Status413PayloadTooLarge,
                 "Request body too large",
-                $"The request body is over {MaxRequestBodyBytes / 1024} KB; at most {MaxRequestBodyBytes / 1024} KB are accepted.");
+                $"The request body is over {bodyLimit / 1024} KB; at most {bodyLimit / 1024} KB are accepted.");
             return;
         }
 
@@ -106,12 +112,12 @@ internal static class RequestLimits
         return bytes > MaxRequestHeadersBytes ? $"{bytes:N0} bytes of headers" : null;
     }
 
-    private static async Task<bool> BodyWithinLimitAsync(HttpContext context)
+    private static async Task<bool> BodyWithinLimitAsync(HttpContext context, int limit)
     {
         var request = context.Request;
         if (request.ContentLength is { } length)
         {
-            return length <= MaxRequestBodyBytes;
+            return length <= limit;
         }
 
         if (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method)
@@ -126,7 +132,7 @@ internal static class RequestLimits
         int read;
         while ((read = await request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
         {
-            if (buffer.Length + read > MaxRequestBodyBytes)
+            if (buffer.Length + read > limit)
             {
                 return false;
             }
@@ -142,4 +148,6 @@ internal static class RequestLimits
     }
 
     private sealed record QueryStringLimit(int MaxLength);
+
+    private sealed record BodyLimit(int MaxBytes);
 }

@@ -12,15 +12,21 @@ internal static class EdgesApi
         app.MapGroup("/api/edges").WithTags("Edges")
             .MapGet("/{id}", GetEdge)
             .WithName("GetEdge")
-            .WithSummary("An edge with its evidence")
+            .WithSummary("An edge with its evidence, review status and version (its ETag)")
             .WithDescription("Each evidence item is a verbatim quote from the source document sourceId (GET /api/sources/{sourceId}).")
             .ProducesProblems(StatusCodes.Status404NotFound);
         return app;
     }
 
-    private static async Task<Results<Ok<Edge>, ProblemHttpResult>> GetEdge(GraphQueries queries, string id, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<Edge>, ProblemHttpResult>> GetEdge(GraphQueries queries, string id, HttpContext http, CancellationToken cancellationToken)
     {
         var outcome = await queries.EdgeAsync(id, cancellationToken);
-        return outcome.Value is { } edge ? TypedResults.Ok(edge) : outcome.Problem!.ToHttp();
+        if (outcome.Value is not { } edge)
+        {
+            return outcome.Problem!.ToHttp();
+        }
+
+        http.Response.Headers.ETag = $"\"{edge.Version.ToString(System.Globalization.CultureInfo.InvariantCulture)}\"";
+        return TypedResults.Ok(edge);
     }
 }

@@ -12,10 +12,14 @@ public sealed record NodeResponse(
     IReadOnlyList<string> Aliases,
     string Description,
     int Degree,
-    IReadOnlyDictionary<string, int> CountsByType)
+    IReadOnlyDictionary<string, int> CountsByType,
+    string? ValidFrom,
+    string? ValidTo,
+    long Version)
 {
     public static NodeResponse Of(NodeDetails details) => new(
-        details.Node.Id, details.Node.Kind, details.Node.Name, details.Node.Aliases, details.Node.Description, details.Degree, details.CountsByType);
+        details.Node.Id, details.Node.Kind, details.Node.Name, details.Node.Aliases, details.Node.Description, details.Degree, details.CountsByType,
+        details.Node.ValidFrom, details.Node.ValidTo, details.Node.Version);
 }
 
 internal static class NodesApi
@@ -43,10 +47,16 @@ internal static class NodesApi
     }
 
     private static async Task<Results<Ok<NodeResponse>, ProblemHttpResult>> GetNode(
-        GraphQueries queries, [AsParameters] NodeRequest request, CancellationToken cancellationToken)
+        GraphQueries queries, [AsParameters] NodeRequest request, HttpContext http, CancellationToken cancellationToken)
     {
         var outcome = await queries.NodeAsync(request, cancellationToken);
-        return outcome.Value is { } details ? TypedResults.Ok(NodeResponse.Of(details)) : outcome.Problem!.ToHttp();
+        if (outcome.Value is not { } details)
+        {
+            return outcome.Problem!.ToHttp();
+        }
+
+        http.Response.Headers.ETag = $"\"{details.Node.Version.ToString(System.Globalization.CultureInfo.InvariantCulture)}\"";
+        return TypedResults.Ok(NodeResponse.Of(details));
     }
 
     private static async Task<Results<Ok<Neighborhood>, ProblemHttpResult>> GetNeighborhood(

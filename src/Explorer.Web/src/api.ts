@@ -1,6 +1,6 @@
 import createClient, { type Middleware } from "openapi-fetch";
 import type { paths } from "./generated/api";
-import type { Annotation, AnnotationRequest, AnnotationVersion, Me, Problem, QueryResponse } from "./types";
+import type { Annotation, AnnotationRequest, AnnotationVersion, EdgeRequest, Me, NodeRequest, Problem, QueryResponse } from "./types";
 
 // The one way this page talks HTTP: a client typed by the server's OpenAPI document (openapi-fetch over the
 // generated `paths`), so every path, parameter and answer is checked against what the server declares.
@@ -131,7 +131,32 @@ export const api = {
     ok(http.PUT("/api/annotations/{id}", { params: { path: { id } }, body, headers: { "If-Match": `"${version}"` } })),
   deleteAnnotation: (id: string, version: number): Promise<Annotation> =>
     ok(http.DELETE("/api/annotations/{id}", { params: { path: { id } }, headers: { "If-Match": `"${version}"` } })),
+
+  // ----- growing the graph -----
+
+  createNode: (fields: Partial<NodeRequest>) => ok(http.POST("/api/nodes", { body: nodeRequest(fields) })),
+  createEdge: (fields: Partial<EdgeRequest>) => ok(http.POST("/api/edges", { body: edgeRequest(fields) })),
+  /** PUT with If-Match: the node's version; fields left out keep their value. */
+  editNode: (id: string, version: number, fields: Partial<NodeRequest>) =>
+    ok(http.PUT("/api/nodes/{id}", { params: { path: { id } }, body: nodeRequest(fields), headers: { "If-Match": `"${version}"` } })),
+  /** PUT with If-Match: the edge's version (412 when someone else changed it first); fields left out keep their value. */
+  editEdge: (id: string, version: number, fields: Partial<EdgeRequest>) =>
+    ok(http.PUT("/api/edges/{id}", { params: { path: { id } }, body: edgeRequest(fields), headers: { "If-Match": `"${version}"` } })),
+  deleteEdge: (id: string, version: number) =>
+    ok(http.DELETE("/api/edges/{id}", { params: { path: { id } }, headers: { "If-Match": `"${version}"` } })),
+  deleteNode: (id: string, version: number, cascade = false) =>
+    ok(http.DELETE("/api/nodes/{id}", { params: { path: { id }, query: { cascade } }, headers: { "If-Match": `"${version}"` } })),
 };
+
+/** A node request: what is given, null (keep, or the server's default) for the rest. */
+function nodeRequest(fields: Partial<NodeRequest>): NodeRequest {
+  return { id: null, kind: null, name: null, aliases: null, description: null, validFrom: null, validTo: null, ...fields };
+}
+
+/** An edge request: what is given, null (keep, or the server's default) for the rest. */
+function edgeRequest(fields: Partial<EdgeRequest>): EdgeRequest {
+  return { id: null, type: null, source: null, target: null, evidence: null, validFrom: null, validTo: null, suspensions: null, status: null, ...fields };
+}
 
 /** Tolerates a missing record (deleted meanwhile): null instead of an error. */
 export async function orNull<T>(promise: Promise<T>): Promise<T | null> {

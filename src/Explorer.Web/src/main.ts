@@ -24,6 +24,7 @@ view.peers = {
   updateNames: () => controls.updateNames(),
   scheduleAnnotationCounts: () => live.scheduleAnnotationCounts(),
 };
+byId("new-node").addEventListener("click", () => panels.renderNewNode());
 annotations.onChange = () => {
   annotations.renderAccount(byId("account"));
   if (view.state.selected.startsWith("e:")) void panels.renderEdgePanel(view.state.selected.slice(2));

@@ -23,6 +23,8 @@ export interface EdgeAttributes {
   label: string;
   size: number;
   color: string;
+  /** The review status: Confirmed, Proposed or Disputed. */
+  status?: string;
 }
 
 export type ExplorerGraph = Graph<NodeAttributes, EdgeAttributes>;
@@ -36,6 +38,9 @@ export const KIND_COLORS: Record<NodeKind, string> = {
 };
 
 export const EDGE_COLOR = "#9aa5b1";
+
+/** Edges not (yet) confirmed by review are drawn apart: proposed amber, disputed red. */
+export const STATUS_COLORS: Record<string, string> = { Proposed: "#d48806", Disputed: "#c0392b" };
 
 export function createGraph(): ExplorerGraph {
   return new Graph<NodeAttributes, EdgeAttributes>({ multi: true, type: "directed", allowSelfLoops: true });
@@ -152,9 +157,10 @@ export class ViewModel {
     }
     this.graph.mergeEdgeWithKey(record.id, record.source, record.target, {
       type: record.type,
-      label: record.type,
+      label: record.status && record.status !== "Confirmed" ? `${record.type} (${record.status.toLowerCase()})` : record.type,
       size: 1.5,
-      color: EDGE_COLOR,
+      color: STATUS_COLORS[record.status ?? ""] ?? EDGE_COLOR,
+      status: record.status ?? "Confirmed",
     });
     return true;
   }

@@ -1,6 +1,6 @@
 import Sigma from "sigma";
 import type { EdgeDisplayData, NodeDisplayData } from "sigma/types";
-import type { EdgeAttributes, ExplorerGraph, NodeAttributes } from "./model";
+import { STATUS_COLORS, type EdgeAttributes, type ExplorerGraph, type NodeAttributes } from "./model";
 import { PartialRefresh } from "./partial";
 import { edgeArrowProgram, NodeDiscProgram } from "./programs";
 
@@ -213,7 +213,8 @@ export class Renderer {
   private reduceEdge(edge: string, data: EdgeAttributes): Partial<EdgeDisplayData> {
     const res: Partial<EdgeDisplayData> = { color: data.color, size: data.size, label: null, zIndex: 0 };
     const annotations = this.annotationCounts.get(edge) ?? 0;
-    const typeLabel = annotations > 0 ? `${data.type} ✎${annotations}` : data.type;
+    const review = data.status && data.status !== "Confirmed" ? ` (${data.status.toLowerCase()})` : "";
+    const typeLabel = annotations > 0 ? `${data.type}${review} ✎${annotations}` : `${data.type}${review}`;
     if (annotations > 0) {
       res.color = ANNOTATED_EDGE;
       res.size = 2.5;
@@ -221,7 +222,8 @@ export class Renderer {
     const h = this.highlight;
     if (h) {
       if (h.edges.has(edge)) {
-        res.color = h.focusEdges.has(edge) ? FOCUS_EDGE : PATH_EDGE;
+        // A hop not confirmed by review keeps its status colour on a path (proposed amber, disputed red).
+        res.color = h.focusEdges.has(edge) ? FOCUS_EDGE : (STATUS_COLORS[data.status ?? ""] ?? PATH_EDGE);
         res.size = h.focusEdges.has(edge) ? 5 : 3.5;
         res.zIndex = 2;
         res.label = typeLabel;

@@ -29,6 +29,9 @@ export type Annotation = Schemas["AnnotationResponse"];
 export type AnnotationRequest = Schemas["AnnotationRequest"];
 export type AnnotationVersion = Schemas["AnnotationVersionResponse"];
 export type Me = Schemas["MeResponse"];
+export type NodeRequest = Schemas["NodeRequest"];
+export type EdgeRequest = Schemas["EdgeRequest"];
+export type EdgeStatus = Schemas["EdgeStatus"];
 
 export const NODE_KINDS = ["Nation", "Organization", "Mission", "Region", "Theme"] as const satisfies readonly NodeKind[];
 

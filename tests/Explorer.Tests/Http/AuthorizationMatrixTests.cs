@@ -39,6 +39,12 @@ public sealed class AuthorizationMatrixTests(AccountsFactory factory) : IClassFi
 
     private const string Password = AccountsFactory.Password;
 
+    private const string Essay = "military-engagement-in-global-diplomacy";
+
+    private const string Quote = "Military presence can deter aggression and ensure compliance with international norms";
+
+    private const string OtherQuote = "These efforts enhance diplomatic interactions by establishing trust";
+
     private static Case Read(string route, string url, string method = "GET") => new(method, route, url, null, [200, 401, 200, 200, 200, 200]);
 
     private static Case Public(string method, string route, string url, int status, string? body = null) => new(method, route, url, body, [status, status, status, status, status, status]);
@@ -68,6 +74,21 @@ public sealed class AuthorizationMatrixTests(AccountsFactory factory) : IClassFi
         new("POST", "/api/nodes/{id}/annotations", "/api/nodes/nato/annotations", """{"text":"matrix"}""", [401, 401, 403, 201, 201, 201]),
         new("PUT", "/api/annotations/{id}", "/api/annotations/{note}", """{"text":"changed"}""", [401, 401, 403, 200, 403, 200], "\"1\""),
         new("DELETE", "/api/annotations/{id}", "/api/annotations/{note}", null, [401, 401, 403, 200, 403, 200], "\"1\""),
+
+        // Growing the graph: any analyst creates, edits and reviews; deleting is for the record's creator and admins.
+        Read("/api/nodes/{id}/history", "/api/nodes/{anode}/history"),
+        Read("/api/edges/{id}/history", "/api/edges/{aedge}/history"),
+        Read("/api/sources/{id}/history", "/api/sources/{asource}/history"),
+        new("POST", "/api/nodes", "/api/nodes", """{"kind":"Theme","name":"Matrix theme"}""", [401, 401, 403, 201, 201, 201]),
+        new("PUT", "/api/nodes/{id}", "/api/nodes/{anode}", """{"description":"changed"}""", [401, 401, 403, 200, 200, 200], "\"1\""),
+        new("DELETE", "/api/nodes/{id}", "/api/nodes/{anode}", null, [401, 401, 403, 200, 403, 200], "\"1\""),
+        new("POST", "/api/edges", "/api/edges", $$"""{"type":"LEADS_TO","source":"{anode}","target":"{anode2}","evidence":[{"sourceId":"{{Essay}}","quote":"{{Quote}}"}]}""", [401, 401, 403, 201, 201, 201]),
+        new("PUT", "/api/edges/{id}", "/api/edges/{aedge}", """{"status":"Confirmed"}""", [401, 401, 403, 200, 200, 200], "\"1\""),
+        new("DELETE", "/api/edges/{id}", "/api/edges/{aedge}", null, [401, 401, 403, 200, 403, 200], "\"1\""),
+        new("POST", "/api/edges/{id}/evidence", "/api/edges/{aedge}/evidence", $$"""{"sourceId":"{{Essay}}","quote":"{{OtherQuote}}"}""", [401, 401, 403, 200, 200, 200], "\"1\""),
+        new("POST", "/api/sources", "/api/sources", """{"title":"Matrix source","text":"Some text to quote."}""", [401, 401, 403, 201, 201, 201]),
+        new("PUT", "/api/sources/{id}", "/api/sources/{asource}", """{"description":"changed"}""", [401, 401, 403, 200, 200, 200], "\"1\""),
+        new("DELETE", "/api/sources/{id}", "/api/sources/{asource}", null, [401, 401, 403, 200, 403, 200], "\"1\""),
 
         new("GET", "/api/tokens", "/api/tokens", null, [401, 401, 200, 200, 200, 200]),
         new("POST", "/api/tokens", "/api/tokens", """{"name":"matrix"}""", [401, 401, 201, 201, 201, 201]),
@@ -202,6 +223,13 @@ public sealed class AuthorizationMatrixTests(AccountsFactory factory) : IClassFi
 
     private HttpClient Client(Caller caller) => factory.ClientFor(UserOf(caller), remote: caller != Caller.AnonymousLocal);
 
+    private async Task<string> NewThemeAsync()
+    {
+        var id = "t" + Guid.NewGuid().ToString("N")[..12];
+        Assert.IsType<Explorer.Graph.RecordWrite.Written>(await factory.Store.CreateNodeAsync(new Explorer.Graph.Node(id, Explorer.Graph.NodeKind.Theme, "Theme " + id, [], ""), AccountsFactory.Ana));
+        return id;
+    }
+
     /// <summary>Fresh objects for the placeholders, made straight in the store.</summary>
     private async Task<string> FillAsync(string template)
     {
@@ -217,6 +245,30 @@ public sealed class AuthorizationMatrixTests(AccountsFactory factory) : IClassFi
         {
             var token = await Explorer.Server.Auth.AccountRules.IssueTokenAsync(factory.Store, AccountsFactory.Ana, "matrix", DateTimeOffset.UtcNow, default);
             text = text.Replace("{token}", token!.Id, StringComparison.Ordinal);
+        }
+
+        // Records ana created: two theme nodes, an edge between two more, a source.
+        foreach (var placeholder in new[] { "{anode}", "{anode2}" })
+        {
+            if (text.Contains(placeholder, StringComparison.Ordinal))
+            {
+                text = text.Replace(placeholder, await NewThemeAsync(), StringComparison.Ordinal);
+            }
+        }
+
+        if (text.Contains("{aedge}", StringComparison.Ordinal))
+        {
+            var id = "e" + Guid.NewGuid().ToString("N")[..12];
+            var edge = new Explorer.Graph.Edge(id, "LEADS_TO", await NewThemeAsync(), await NewThemeAsync(), [new Explorer.Graph.Evidence(Essay, Quote)]) { Status = Explorer.Graph.EdgeStatus.Proposed };
+            Assert.IsType<Explorer.Graph.RecordWrite.Written>(await factory.Store.CreateEdgeAsync(edge, AccountsFactory.Ana));
+            text = text.Replace("{aedge}", id, StringComparison.Ordinal);
+        }
+
+        if (text.Contains("{asource}", StringComparison.Ordinal))
+        {
+            var id = "s" + Guid.NewGuid().ToString("N")[..12];
+            Assert.IsType<Explorer.Graph.RecordWrite.Written>(await factory.Store.CreateSourceAsync(new Explorer.Graph.SourceDocument(id, "Ana's source", "document", "", "Text."), AccountsFactory.Ana));
+            text = text.Replace("{asource}", id, StringComparison.Ordinal);
         }
 
         if (text.Contains("{user}", StringComparison.Ordinal))

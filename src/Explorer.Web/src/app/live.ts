@@ -157,6 +157,8 @@ export function describe(change: Change | ChangeEvent, model: ViewModel): string
     case "EdgeUpserted": return `Relation ${relation(change.entityId)} added or updated`;
     case "EdgeRemoved": return `Relation ${relation(change.entityId)} removed`;
     case "GraphReloaded": return "The graph was reloaded";
+    case "SourceUpserted": return `Source document ${change.entityId} added or updated`;
+    case "SourceRemoved": return `Source document ${change.entityId} removed`;
     case "AnnotationAdded": return annotation ? `${annotation.author} annotated ${target}` : "An annotation was added";
     case "AnnotationChanged": return annotation ? `${annotation.author}’s annotation on ${target} was edited` : "An annotation was edited";
     case "AnnotationRemoved": return annotation ? `${annotation.author}’s annotation on ${target} was deleted` : "An annotation was deleted";

@@ -1,6 +1,6 @@
 import { api, ApiError, orNull } from "../api";
 import type { AnnotationsView } from "../annotations/view";
-import type { EdgeRecord, GraphPath, NodeRecord, SearchHit } from "../types";
+import { NODE_KINDS, type EdgeRecord, type GraphPath, type NodeRecord, type SearchHit } from "../types";
 import { byId, h, replace } from "../ui/dom";
 import { evidenceList, kindTag, relationLine } from "../ui/panel";
 import { isStartView, PAGE, type ExplorerView, type PathResult } from "./view";
@@ -106,8 +106,10 @@ export class Panels {
       const edgeId = path.edges[i];
       const edge = edgeId ? edges.get(edgeId) : undefined;
       if (edge) {
-        hops.appendChild(h("li", { class: "hop-edge", attrs: { "aria-label": `Relation ${edge.type}` } },
+        const review = edge.status && edge.status !== "Confirmed" ? edge.status.toLowerCase() : null;
+        hops.appendChild(h("li", { class: `hop-edge${review ? ` hop-${review}` : ""}`, attrs: { "aria-label": `Relation ${edge.type}${review ? ` (${review})` : ""}` } },
           h("button", { class: "link relation", text: edge.source === id ? `${edge.type} →` : `← ${edge.type}`, attrs: { type: "button", "aria-label": `Edge ${edge.type} details` }, on: { click: () => this.view.selectEdge(edge.id) } }),
+          review ? h("span", { class: `edge-status edge-status-${review}`, text: ` ${review}` }) : null,
           evidenceList(edge, this.sourceTitles)));
       }
     });
@@ -143,6 +145,7 @@ export class Panels {
           node.aliases.length ? h("dt", { text: "Aliases" }) : null, node.aliases.length ? h("dd", { text: node.aliases.join("; ") }) : null,
           details ? h("dt", { text: "Degree" }) : null, details ? h("dd", { text: String(details.degree) }) : null),
         node.description ? h("p", { text: node.description }) : null,
+        this.nodeEditing(id),
         h("div", { class: "actions" },
           h("button", { text: expanded ? "Expand again" : "Expand", class: "primary", attrs: { type: "button" }, on: { click: () => void view.expandNode(id, expanded?.types ?? []) } }),
           expanded || view.model.graph.hasNode(id) ? h("button", { text: expanded ? "Collapse" : "Hide", attrs: { type: "button" }, on: { click: () => view.collapseNode(id) } }) : null,
@@ -180,11 +183,118 @@ export class Panels {
           h("button", { class: "link", text: source?.name ?? edge.source, attrs: { type: "button" }, on: { click: () => view.selectNode(edge.source) } }),
           h("span", { text: "→" }),
           h("button", { class: "link", text: target?.name ?? edge.target, attrs: { type: "button" }, on: { click: () => view.selectNode(edge.target) } })),
+        this.reviewLine(edge),
         h("h3", { text: "Evidence" }),
         evidenceList(edge, this.sourceTitles)),
       annotationSection,
       this.backToPath());
     await this.annotations.renderEdgeSection(annotationSection, id).catch(() => {});
+  }
+
+  /** "New node": a small form in the panel (analysts and admins; others are told why not). */
+  renderNewNode(): void {
+    if (!this.annotations.session.canEdit) {
+      replace(this.panel, h("section", { attrs: { "aria-label": "New node" } },
+        h("h2", { text: "New node" }), h("p", { text: "Sign in as an analyst or admin to add nodes." })));
+      return;
+    }
+    const name = h("input", { attrs: { type: "text", "aria-label": "Name", required: true } });
+    const kind = h("select", { attrs: { "aria-label": "Kind" } }, ...NODE_KINDS.map((k) => h("option", { attrs: { value: k }, text: k })));
+    const description = h("textarea", { attrs: { "aria-label": "Description", rows: 3 } });
+    const message = h("p", { class: "muted", attrs: { role: "status" } });
+    const form = h("form", { attrs: { "aria-label": "New node" } },
+      h("h2", { text: "New node" }),
+      h("label", {}, "Name ", name), h("label", {}, "Kind ", kind), h("label", {}, "Description ", description),
+      h("button", { class: "primary", attrs: { type: "submit" }, text: "Create node" }), message);
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      void (async () => {
+        try {
+          const node = await api.createNode({ name: name.value, kind: kind.value, description: description.value });
+          message.textContent = `Created ${node.name}.`;
+          void this.view.showNode(node.id);
+        } catch (error) {
+          message.textContent = error instanceof ApiError ? (error.problem.detail ?? error.message) : String(error);
+        }
+      })();
+    });
+    replace(this.panel, form);
+    name.focus();
+  }
+
+  /** Analysts and admins: edit a node's name and description, or delete it (the server says who may). */
+  private nodeEditing(id: string): HTMLElement | null {
+    if (!this.annotations.session.canEdit) return null;
+    const message = h("p", { class: "muted", attrs: { role: "status" } });
+    const name = h("input", { attrs: { type: "text", "aria-label": "Node name" } });
+    const description = h("textarea", { attrs: { "aria-label": "Node description", rows: 3 } });
+    const form = h("form", { class: "node-edit", attrs: { "aria-label": "Edit node", hidden: true } },
+      h("label", {}, "Name ", name), h("label", {}, "Description ", description),
+      h("button", { attrs: { type: "submit" }, text: "Save node" }));
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      void (async () => {
+        try {
+          const current = await api.node(id);
+          const saved = await api.editNode(id, current.version, { name: name.value, description: description.value });
+          message.textContent = `Saved: ${saved.name} (version ${saved.version}).`;
+          form.hidden = true;
+        } catch (error) {
+          message.textContent = error instanceof ApiError ? (error.problem.detail ?? error.message) : String(error);
+        }
+      })();
+    });
+    const edit = h("button", { attrs: { type: "button" }, text: "Edit", on: { click: () => void (async () => {
+      const current = await api.node(id);
+      name.value = current.name;
+      description.value = current.description;
+      form.hidden = !form.hidden;
+    })() } });
+    const remove = h("button", { attrs: { type: "button" }, text: "Delete", on: { click: () => void (async () => {
+      try {
+        const current = await api.node(id);
+        const cascade = current.degree > 0 && window.confirm(`Delete ${current.name} and its ${current.degree} relation(s)?`);
+        if (current.degree > 0 && !cascade) return;
+        await api.deleteNode(id, current.version, cascade);
+        message.textContent = `Deleted ${current.name}.`;
+      } catch (error) {
+        message.textContent = error instanceof ApiError ? (error.problem.detail ?? error.message) : String(error);
+      }
+    })() } });
+    return h("div", { class: "editing" }, h("div", { class: "actions" }, edit, remove), form, message);
+  }
+
+  /** The edge's review status; analysts and admins change it here (PUT with If-Match: its version). */
+  private reviewLine(edge: EdgeRecord): HTMLElement {
+    const status = edge.status ?? "Confirmed";
+    const line = h("p", { class: "review" }, "Review: ", h("span", { class: `edge-status edge-status-${status.toLowerCase()}`, text: status }));
+    if (!this.annotations.session.canEdit) return line;
+    const message = h("span", { class: "muted", attrs: { role: "status" } });
+    const select = h("select", { attrs: { "aria-label": "Review status" } },
+      ...["Proposed", "Confirmed", "Disputed"].map((s) => h("option", { attrs: { value: s, selected: s === status }, text: s })));
+    select.addEventListener("change", () => {
+      void (async () => {
+        try {
+          const current = await api.edge(edge.id);
+          const saved = await api.editEdge(edge.id, current.version ?? 1, { status: select.value });
+          this.view.model.mergeEdge(saved);
+          message.textContent = `Saved: ${saved.status ?? select.value}.`;
+        } catch (error) {
+          message.textContent = error instanceof ApiError ? (error.problem.detail ?? error.message) : String(error);
+        }
+      })();
+    });
+    const remove = h("button", { attrs: { type: "button" }, text: "Delete relation", on: { click: () => void (async () => {
+      try {
+        const current = await api.edge(edge.id);
+        await api.deleteEdge(edge.id, current.version ?? 1);
+        message.textContent = "Deleted.";
+      } catch (error) {
+        message.textContent = error instanceof ApiError ? (error.problem.detail ?? error.message) : String(error);
+      }
+    })() } });
+    line.append(" ", select, " ", remove, " ", message);
+    return line;
   }
 
   private backToPath(): HTMLElement | null {

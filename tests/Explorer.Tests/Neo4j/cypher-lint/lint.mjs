@@ -35,6 +35,8 @@ const functions = [
   fn('split', [arg('original', 'STRING'), arg('splitDelimiter', 'STRING')], 'LIST<STRING>'),
   fn('coalesce', [arg('input', 'ANY')], 'ANY'),
   fn('length', [arg('input', 'PATH')], 'INTEGER'),
+  fn('head', [arg('list', 'LIST<ANY>')], 'ANY'),
+  fn('max', [arg('input', 'ANY')], 'ANY', true),
 ];
 
 const procedures = [
