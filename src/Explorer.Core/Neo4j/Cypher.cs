@@ -825,6 +825,147 @@ internal static class Cypher
         RETURN t.userName AS userName
         """;
 
+    // ---- Several changes in one statement: an import batch, a cascade, a force ---------------------------
+    // One auto-commit request, so all of it commits or none of it does (a batch of writes is atomic on Neo4j as
+    // in the embedded store's one transaction). The caller plans the changes from what it read and sends them
+    // as $changes (kind, entityId, a client-generated changeId, and the :History entry of an analyst's write);
+    // the statement takes the change-log lock, stops when the first change id is already committed (a retry),
+    // checks under the lock that what the plan relied on still holds (no row otherwise: the caller reads again
+    // and plans again), makes the writes, then numbers the changes base + 1, base + 2 ... in order.
+
+    /// <summary>The head: the change-log lock, then nothing when this plan's first change is already committed.</summary>
+    private const string ManyHead = $$"""
+        MATCH (log:ChangeLog {id: $log})
+        SET log.{{LockProperty}} = true
+        REMOVE log.{{LockProperty}}
+        WITH log
+        WHERE NOT EXISTS { MATCH (done:Change {changeId: $changes[0].changeId}) }
+        """;
+
+    /// <summary>The tail: one :Change per planned change (and its :History when it has one), numbered in order.</summary>
+    private const string ManyTail = """
+        WITH log, log.seq AS base
+        SET log.seq = base + size($changes)
+        WITH base
+        UNWIND range(0, size($changes) - 1) AS k
+        WITH base, k, $changes[k] AS change
+        CREATE (c:Change {seq: base + 1 + k, at: $at, kind: change.kind, entityId: change.entityId, changeId: change.changeId})
+        FOREACH (h IN CASE WHEN change.history IS NULL THEN [] ELSE [change.history] END |
+          CREATE (:History {recordKind: h.recordKind, recordId: change.entityId, version: h.version, at: $at, actor: h.actor,
+                            action: h.action, changedFields: h.changed, note: h.note, state: h.state, seq: base + 1 + k}))
+        WITH base, count(c) AS written
+        RETURN base, written
+        """;
+
+    /// <summary>Whether an edge with id <paramref name="id"/> exists, whatever its type (one index seek per type).</summary>
+    private static string EdgeExists(string id) =>
+        "(" + string.Join(" OR ", EdgeTypes.Select(type => $"EXISTS {{ MATCH ()-[:{type} {{id: {id}}}]->() }}")) + ")";
+
+    /// <summary>
+    /// What an import batch's plan read: nodes present or absent, edges present between the same ends or absent.
+    /// The writes it plans are exactly right while these hold (every writer takes the same lock first).
+    /// </summary>
+    private static readonly string BatchGuard = $$"""
+        WITH log
+        WHERE all(x IN $nodesPresent WHERE EXISTS { MATCH (:Node {id: x}) })
+          AND none(x IN $nodesAbsent WHERE EXISTS { MATCH (:Node {id: x}) })
+          AND all(e IN $edgesPresent WHERE EXISTS { MATCH (:Node {id: e.source})-[r]->(:Node {id: e.target}) WHERE r.id = e.id })
+          AND none(x IN $edgesAbsent WHERE {{EdgeExists("x")}})
+        """;
+
+    /// <summary>One run of a batch: writes of one kind with distinct ids, which commute, so each is a single clause pair.</summary>
+    public enum BatchOp
+    {
+        UpsertNodes,
+        UpsertEdges,
+        RemoveNodes,
+        RemoveEdges,
+    }
+
+    /// <summary>
+    /// An import batch (<see cref="IGraphStore.ApplyBatchAsync"/>) as one statement: the runs in order, each over
+    /// <c>$runs[i]</c>. A run reads what it needs (COLLECT) and then writes (FOREACH), and each clause sees the
+    /// ones before it, so runs apply in order; the caller puts a write in a later run than every write it must
+    /// follow. Labels and relationship types come from the vocabulary: a row picks its own with FOREACH over
+    /// CASE (one branch per name), so the text depends only on the sequence of run kinds.
+    /// </summary>
+    public static string Batch(IReadOnlyList<BatchOp> runs) =>
+        string.Join("\n", [ManyHead, BatchGuard, .. runs.Select((op, i) => BatchRun(op, i)), ManyTail]);
+
+    private static string BatchRun(BatchOp op, int run) => op switch
+    {
+        BatchOp.UpsertNodes => $$"""
+            FOREACH (row IN $runs[{{run}}] |
+              MERGE (n:Node {id: row.id})
+              SET n += row.props, n.version = coalesce(n.version, 0) + 1
+              REMOVE n:{{KindLabels}}
+            {{string.Join("\n", Enum.GetNames<NodeKind>().Select(kind => $"  FOREACH (_ IN CASE WHEN row.kind = '{kind}' THEN [1] ELSE [] END | SET n:{kind})"))}}
+            )
+            """,
+        BatchOp.UpsertEdges => $$"""
+            WITH log, COLLECT {
+              UNWIND $runs[{{run}}] AS row
+              MATCH (s:Node {id: row.source})
+              MATCH (t:Node {id: row.target})
+              {{EdgeById("row.id", "row, s, t")}}
+              RETURN {row: row, s: s, t: t, olds: olds, version: coalesce(head([o IN olds | o.version]), 0) + 1} AS upsert
+            } AS upserts
+            FOREACH (u IN upserts |
+              FOREACH (old IN u.olds | DELETE old)
+              FOREACH (s IN [u.s] | FOREACH (t IN [u.t] |
+            {{string.Join("\n", EdgeTypes.Select(type => $"    FOREACH (_ IN CASE WHEN u.row.type = '{type}' THEN [1] ELSE [] END | CREATE (s)-[r:{type}]->(t) SET r += u.row.props, r.version = u.version, r.status = u.row.status)"))}}
+              ))
+            )
+            """,
+        BatchOp.RemoveNodes => $$"""
+            WITH log, COLLECT { UNWIND $runs[{{run}}] AS row MATCH (n:Node {id: row.id}) RETURN n } AS doomed
+            FOREACH (n IN doomed | DETACH DELETE n)
+            """,
+        _ => $$"""
+            WITH log, COLLECT {
+              UNWIND $runs[{{run}}] AS row
+              {{EdgeById("row.id", "row")}}
+              UNWIND olds AS old
+              RETURN old
+            } AS gone
+            FOREACH (old IN gone | DELETE old)
+            """,
+    };
+
+    /// <summary>
+    /// Deletes a node at the expected version with exactly the edges the caller read (<c>$edges</c>: id and
+    /// version each), all in one transaction: a :History entry and a change per edge, then the node's.
+    /// No row: the node or its edges changed since the read (or a retry found it committed).
+    /// </summary>
+    public static readonly string CascadeDeleteNode = $$"""
+        {{ManyHead}}
+        MATCH (n:Node {id: $id})
+        WHERE coalesce(n.version, 1) = $expected
+        WITH log, n, COLLECT { MATCH (n)-[r]-() RETURN DISTINCT r } AS rels
+        WHERE size(rels) = size($edges) AND all(e IN $edges WHERE any(r IN rels WHERE r.id = e.id AND coalesce(r.version, 1) = e.version))
+        DETACH DELETE n
+        {{ManyTail}}
+        """;
+
+    /// <summary>
+    /// Deletes a source at the expected version and removes its citations from exactly the edges the caller read
+    /// (<c>$edges</c>: id, version, and the evidence left, null when none is and the edge goes), in one
+    /// transaction, each edge with its :History entry and change, then the source's.
+    /// </summary>
+    public static readonly string ForceDeleteSource = $$"""
+        {{ManyHead}}
+        MATCH (s:Source {id: $id})
+        WHERE coalesce(s.version, 1) = $expected
+        WITH log, s, COLLECT { MATCH ()-[r]->() WHERE r.evidence CONTAINS $needle RETURN r } AS citing
+        WHERE size(citing) = size($edges) AND all(e IN $edges WHERE any(r IN citing WHERE r.id = e.id AND coalesce(r.version, 1) = e.version))
+        WITH log, s, [r IN citing WHERE any(e IN $edges WHERE e.id = r.id AND e.evidence IS NULL)] AS doomed,
+             [r IN citing WHERE any(e IN $edges WHERE e.id = r.id AND e.evidence IS NOT NULL)] AS kept
+        FOREACH (r IN kept | FOREACH (e IN [e IN $edges WHERE e.id = r.id] | SET r.evidence = e.evidence, r.version = e.version + 1))
+        FOREACH (r IN doomed | DELETE r)
+        DELETE s
+        {{ManyTail}}
+        """;
+
     /// <summary>Every statement above, named, for the lint test.</summary>
     public static IEnumerable<(string Name, string Statement)> All()
     {
@@ -903,6 +1044,10 @@ internal static class Cypher
         }
 
         yield return (nameof(DeleteEdge), DeleteEdge);
+        yield return (nameof(CascadeDeleteNode), CascadeDeleteNode);
+        yield return (nameof(ForceDeleteSource), ForceDeleteSource);
+        yield return ($"{nameof(Batch)}[every run kind]", Batch([BatchOp.UpsertNodes, BatchOp.UpsertEdges, BatchOp.RemoveEdges, BatchOp.RemoveNodes, BatchOp.UpsertNodes]));
+        yield return ($"{nameof(Batch)}[one run]", Batch([BatchOp.RemoveEdges]));
         yield return (nameof(CreateSource), CreateSource);
         yield return (nameof(UpdateSource), UpdateSource);
         yield return (nameof(DeleteSource), DeleteSource);
@@ -981,6 +1126,9 @@ internal static class Cypher
 
         // analysts' writes to nodes, edges and sources
         "recordKind", "note", "state", "title", "description", "url", "needle", "sourceKind",
+
+        // several changes in one statement (a batch, a cascade, a force)
+        "changes", "runs", "nodesPresent", "nodesAbsent", "edgesPresent", "edgesAbsent", "edges",
         "includeDeleted", "since", "tagKey",
 
         // accounts

@@ -7,8 +7,8 @@ namespace Explorer.Neo4j;
 /// <see cref="WriteAsync"/> statement that takes the change-log lock, checks the expected version (and that
 /// nothing depends on a record it deletes) in its WHERE, and writes the record, a <c>:History</c> node and the
 /// change together; when a check fails nothing is written and a read tells which refusal it was. A cascade (a
-/// node's edges) or a force (a source's citations) runs as one such write per edge, then the deletion, which
-/// itself still refuses if a dependent appeared meanwhile: each step is atomic, the whole is not.
+/// node's edges) or a force (a source's citations) is one statement too, with a history entry and a change per
+/// edge (Neo4jGraphStore.Batch.cs): all of it commits or none of it does.
 /// </summary>
 internal sealed partial class Neo4jGraphStore
 {
@@ -50,29 +50,27 @@ internal sealed partial class Neo4jGraphStore
             return refusal;
         }
 
-        var edges = (await ReadAsync(Cypher.EdgesOfNode, Params(("id", id), ("limit", DependentLimit)), cancellationToken)).Records.Select(ReadEdge)
-            .DistinctBy(e => e.Id).ToList();
+        var edges = await EdgesOfNodeAsync(id, cancellationToken);
         if (edges.Count > 0 && !cascade)
         {
             return new RecordWrite.InUse([.. edges.Take(RecordWrites.MaxListedEdges).Select(e => e.Id)], edges.Count);
         }
 
-        var changes = new List<Change>();
-        foreach (var edge in edges)
-        {
-            if (await DeleteEdgeAsync(edge, by, $"its end '{id}' was deleted", cancellationToken) is RecordWrite.Written done)
-            {
-                changes.AddRange(done.Changes);
-            }
-        }
+        return edges.Count > 0
+            ? await CascadeDeleteAsync(current!, expectedVersion, edges, by, cancellationToken)
+            : await DeleteLoneNodeAsync(current!, expectedVersion, by, cancellationToken);
+    }
 
-        var gone = current! with { Version = expectedVersion + 1 };
-        var parameters = RecordParameters(RecordKind.Node, id, gone.Version, RecordAction.Deleted, by, RecordWrites.DeletionFields,
-            edges.Count > 0 ? $"deleted with its {edges.Count} edge(s)" : null, RecordWrites.Snapshot(gone));
+    /// <summary>Deletes a node that had no edges when read; InUse when one appeared meanwhile.</summary>
+    private async Task<RecordWrite> DeleteLoneNodeAsync(Node current, long expectedVersion, string by, CancellationToken cancellationToken)
+    {
+        var id = current.Id;
+        var gone = current with { Version = expectedVersion + 1 };
+        var parameters = RecordParameters(RecordKind.Node, id, gone.Version, RecordAction.Deleted, by, RecordWrites.DeletionFields, null, RecordWrites.Snapshot(gone));
         parameters["expected"] = expectedVersion;
         if (await WriteAsync(Cypher.DeleteNode, parameters, ChangeKind.NodeRemoved, id, DateTimeOffset.UtcNow, cancellationToken) is { } change)
         {
-            return new RecordWrite.Written(gone.Version, [.. changes, change]);
+            return new RecordWrite.Written(gone.Version, [change]);
         }
 
         return Refusal((await GetNodeAsync(id, cancellationToken))?.Node.Version, expectedVersion)
@@ -164,28 +162,18 @@ internal sealed partial class Neo4jGraphStore
             return new RecordWrite.InUse([.. citing.Take(RecordWrites.MaxListedEdges).Select(e => e.Id)], citing.Count);
         }
 
-        var changes = new List<Change>();
-        var note = $"source '{id}' was deleted";
-        foreach (var edge in citing)
+        if (citing.Count > 0)
         {
-            var remaining = edge.WithoutSource(id);
-            var done = remaining.Evidence.Count == 0
-                ? await DeleteEdgeAsync(edge, by, note + ": it was the edge's only evidence", cancellationToken)
-                : await UpdateEdgeAsync(remaining with { Version = edge.Version + 1 }, edge, by, note + ": its citations removed", cancellationToken);
-            if (done is RecordWrite.Written written)
-            {
-                changes.AddRange(written.Changes);
-            }
+            return await ForceDeleteSourceAsync(current!, expectedVersion, citing, by, cancellationToken);
         }
 
         var gone = current! with { Version = expectedVersion + 1 };
-        var parameters = SourceParameters(gone, RecordAction.Deleted, by, RecordWrites.DeletionFields,
-            citing.Count > 0 ? $"its citations removed from {citing.Count} edge(s)" : null);
+        var parameters = SourceParameters(gone, RecordAction.Deleted, by, RecordWrites.DeletionFields, null);
         parameters["expected"] = expectedVersion;
         parameters["needle"] = Needle(id);
         if (await WriteAsync(Cypher.DeleteSource, parameters, ChangeKind.SourceRemoved, id, DateTimeOffset.UtcNow, cancellationToken) is { } change)
         {
-            return new RecordWrite.Written(gone.Version, [.. changes, change]);
+            return new RecordWrite.Written(gone.Version, [change]);
         }
 
         var still = await CitingEdgesAsync(id, cancellationToken);

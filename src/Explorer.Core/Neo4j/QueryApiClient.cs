@@ -55,14 +55,28 @@ internal sealed record QueryApiPolicy(
 /// (<c>POST /db/{db}/query/v2</c>). No explicit transactions: the Query API documents them as working only on
 /// Aura and single-instance servers (https://neo4j.com/docs/query-api/current/transactions/, "Run
 /// transactions": "Explicit transactions are only available on Aura and on single-instance self-managed
-/// servers"), and a cancelled request can leave no transaction open behind it. Bodies are typed JSON
-/// (<c>application/vnd.neo4j.query</c>) both ways so 64-bit integers survive. Retries follow the drivers (see
+/// servers"), and a cancelled request can leave no transaction open behind it. Bodies are typed JSON both ways
+/// (<see cref="TypedJson"/>, with a fallback) so 64-bit integers survive. Retries follow the drivers (see
 /// <see cref="MayRepeat"/>); bookmarks chain every request after the ones this process made or observed, and
 /// after the current caller's (<see cref="BookmarkScope"/>).
 /// </summary>
 internal sealed partial class QueryApiClient
 {
+    /// <summary>
+    /// Typed JSON as Neo4j 5.19+ knows it, the media type this client sends and prefers. Neo4j 2025.11 added a
+    /// version 1.1 (<c>application/vnd.neo4j.query.v1.1</c>, which the current docs show) that only adds the
+    /// Vector and Unsupported types (https://neo4j.com/docs/query-api/current/changelog/, and "Typed JSON"):
+    /// Explorer stores neither, and Neo4j 5.26 (the compose file's) does not know v1.1. So: requests are sent as
+    /// the first version; answers are accepted as it, as v1.1, or as plain JSON (q-values, in that order), and the
+    /// reader takes all three; a server that refuses the first version's requests (415) gets v1.1 from then on.
+    /// </summary>
     public const string TypedJson = "application/vnd.neo4j.query";
+
+    /// <summary>Typed JSON version 1.1 (Neo4j 2025.11+).</summary>
+    public const string TypedJsonV11 = "application/vnd.neo4j.query.v1.1";
+
+    private static readonly string[] s_requestMediaTypes = [TypedJson, TypedJsonV11];
+    private int _requestMediaType;
 
     private readonly HttpClient _http;
     private readonly Uri _queryUri;
@@ -92,6 +106,9 @@ internal sealed partial class QueryApiClient
 
     /// <summary>The bookmarks the next request waits for (what this process wrote, read or observed last).</summary>
     public Bookmarks Bookmarks { get; } = new();
+
+    /// <summary>The media type of request bodies: <see cref="TypedJson"/> until a server refuses it with 415.</summary>
+    public string RequestMediaType => s_requestMediaTypes[Volatile.Read(ref _requestMediaType)];
 
     /// <summary>Reads send accessMode: READ (older servers may not accept the field; the probe decides).</summary>
     public bool SendAccessMode { get; set; } = true;
@@ -232,12 +249,14 @@ internal sealed partial class QueryApiClient
         // this request carries the caller's, and only its answer advances them.
         var scope = BookmarkScope.Current;
         var sent = scope is null ? Bookmarks.Current : [.. Bookmarks.Current.Union(scope.Bookmarks.Current, StringComparer.Ordinal)];
+        var mediaType = Volatile.Read(ref _requestMediaType);
         using var request = new HttpRequestMessage(HttpMethod.Post, _queryUri);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(TypedJson));
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(TypedJsonV11, 0.9));
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json", 0.5));
         request.Headers.Authorization = _authorization;
         request.Content = new StringContent(Body(statement, parameters, access, sent), Encoding.UTF8);
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue(TypedJson);
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue(s_requestMediaTypes[mediaType]);
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Policy.RequestTimeout);
@@ -259,6 +278,14 @@ internal sealed partial class QueryApiClient
 
         using (response)
         {
+            if (response.StatusCode == HttpStatusCode.UnsupportedMediaType && mediaType + 1 < s_requestMediaTypes.Length)
+            {
+                // Refused before running anything: send it again in the next version, and keep that one.
+                Interlocked.CompareExchange(ref _requestMediaType, mediaType + 1, mediaType);
+                LogMediaTypeRefused(_logger, s_requestMediaTypes[mediaType], RequestMediaType);
+                return await SendAsync(statement, parameters, access, cancellationToken);
+            }
+
             (QueryResult Result, IReadOnlyList<(string? Code, string Message)> Errors)? answer = null;
             var parsed = false;
             var empty = response.Content.Headers.ContentLength == 0;
@@ -364,6 +391,9 @@ internal sealed partial class QueryApiClient
 
     [LoggerMessage(EventId = 1200, Level = LogLevel.Warning, Message = "Neo4j request failed ({Reason}); retry {Retry} after {ElapsedSeconds:0.0} s of failures, in {DelayMs:0} ms")]
     private static partial void LogRetry(ILogger logger, string reason, int retry, double elapsedSeconds, double delayMs);
+
+    [LoggerMessage(EventId = 1203, Level = LogLevel.Information, Message = "Neo4j refused request bodies as {Refused} (415); sending {Next} from now on")]
+    private static partial void LogMediaTypeRefused(ILogger logger, string refused, string next);
 
     [LoggerMessage(EventId = 1201, Level = LogLevel.Information, Message = "Neo4j refused optional request fields ({Fields}): {Detail}; sending fewer")]
     private static partial void LogFieldRefused(ILogger logger, string fields, string detail);

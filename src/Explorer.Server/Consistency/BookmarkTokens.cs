@@ -72,7 +72,7 @@ public sealed partial class BookmarkTokens(IDataProtectionProvider protection, T
         return [.. bookmarks.Distinct(StringComparer.Ordinal).TakeLast(Bookmarks.Cap)];
     }
 
-    [LoggerMessage(EventId = 1300, Level = LogLevel.Information, Message = "Ignored a bookmark token the browser sent ({Reason}); its request reads without waiting for it")]
+    [LoggerMessage(EventId = 1150, Level = LogLevel.Information, Message = "Ignored a bookmark token the browser sent ({Reason}); its request reads without waiting for it")]
     private static partial void LogIgnored(ILogger logger, string reason);
 }
 

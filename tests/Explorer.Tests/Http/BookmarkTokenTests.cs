@@ -69,7 +69,7 @@ public sealed class BookmarkTokenTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, read.StatusCode);
         Assert.DoesNotContain(written, _neo4j.Last("b").Sent);
-        Assert.Equal(1, _logs.Count(1300));
+        Assert.Equal(1, _logs.Count(1150));
         Assert.DoesNotContain(_logs.Lines, l => l.Message.Contains(tampered, StringComparison.Ordinal));
     }
 
@@ -83,7 +83,7 @@ public sealed class BookmarkTokenTests : IAsyncLifetime
 
         await Read(_b, expired);
         Assert.DoesNotContain("FB:old-write", _neo4j.Last("b").Sent);
-        Assert.Contains(_logs.Lines, l => l.Event.Id == 1300 && l.Message.Contains("expired", StringComparison.OrdinalIgnoreCase));
+        Assert.Contains(_logs.Lines, l => l.Event.Id == 1150 && l.Message.Contains("expired", StringComparison.OrdinalIgnoreCase));
 
         await Read(_b, $"{expired},{fresh}");
         Assert.Contains("FB:recent-write", _neo4j.Last("b").Sent);

@@ -118,6 +118,54 @@ public sealed class QueryApiClientTests
     }
 
     [Fact]
+    public async Task RequestsAreTheFirstTypedJsonVersionAndAnswersMayBeItVersion11OrPlainJsonInThatOrder()
+    {
+        var handler = new FakeHandler().Then(HttpStatusCode.Accepted, """{"data":{"fields":[],"values":[]}}""");
+
+        await Client(handler).RunAsync("RETURN 1", access: QueryAccess.Read);
+
+        var request = Assert.Single(handler.Requests);
+        Assert.Equal("application/vnd.neo4j.query", request.ContentType);
+        Assert.Equal("application/vnd.neo4j.query, application/vnd.neo4j.query.v1.1; q=0.9, application/json; q=0.5", request.Accept);
+    }
+
+    [Fact]
+    public async Task AServerThatRefusesTheFirstVersionWith415GetsVersion11FromThenOnEvenForAWrite()
+    {
+        var handler = new FakeHandler()
+            .Then(HttpStatusCode.UnsupportedMediaType, "")
+            .Then(HttpStatusCode.Accepted, """{"data":{"fields":["ok"],"values":[[{"$type":"Integer","_value":"1"}]]}}""")
+            .Then(HttpStatusCode.Accepted, """{"data":{"fields":[],"values":[]}}""");
+        var client = Client(handler);
+
+        var first = await client.RunAsync("CREATE (n:Node) RETURN 1 AS ok", access: QueryAccess.Write);
+        await client.RunAsync("RETURN 1", access: QueryAccess.Read);
+
+        Assert.Equal(1L, Assert.Single(first.Records).Long("ok"));
+        Assert.Equal(["application/vnd.neo4j.query", "application/vnd.neo4j.query.v1.1", "application/vnd.neo4j.query.v1.1"], handler.Requests.Select(r => r.ContentType));
+        Assert.Equal(handler.Requests[0].Body, handler.Requests[1].Body);
+        Assert.Equal(QueryApiClient.TypedJsonV11, client.RequestMediaType);
+    }
+
+    [Fact]
+    public async Task AVersion11AnswerWithItsNewTypesIsRead()
+    {
+        var handler = new FakeHandler().Then(HttpStatusCode.Accepted, """
+            {"data":{"fields":["v","u","n"],"values":[[
+              {"$type":"Vector","_value":{"coordinatesType":"FLOAT32","coordinates":[{"$type":"Float","_value":"0.5"}]}},
+              {"$type":"Unsupported","_value":"a value this version cannot show"},
+              {"$type":"Integer","_value":"7"}
+            ]]},"bookmarks":["FB:v11"]}
+            """);
+
+        var row = Assert.Single((await Client(handler).RunAsync("RETURN 1", access: QueryAccess.Read)).Records);
+
+        Assert.Equal("Vector", Assert.IsType<QueryOtherValue>(row["v"]).Type);
+        Assert.Equal(new QueryOtherValue("Unsupported", "a value this version cannot show"), row["u"]);
+        Assert.Equal(7L, row.Long("n"));
+    }
+
+    [Fact]
     public async Task AClientErrorIsNotRetried()
     {
         var handler = new FakeHandler().Then(HttpStatusCode.BadRequest, """{"errors":[{"code":"Neo.ClientError.Statement.SyntaxError","message":"Invalid input 'RETRN'"}]}""");
