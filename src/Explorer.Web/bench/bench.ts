@@ -97,8 +97,8 @@ async function run(): Promise<Record<string, number>> {
       last = now;
     }
   } else {
-    // What a user does: a mouse drag through sigma's own mouse captor (a circle of 150 px, one move per frame),
-    // with a wheel zoom in or out every 8th frame, then the button is released.
+    // What a user does: a mouse drag through sigma's own mouse captor (a circle of 300 px, one move per frame),
+    // with a wheel zoom every other frame (four in, four out, ...), then the button is released.
     const target = (sigma as unknown as { elements: { mouse: HTMLElement } }).elements.mouse;
     const box = target.getBoundingClientRect();
     const at = (x: number, y: number) => ({ clientX: box.left + x, clientY: box.top + y, bubbles: true, cancelable: true, button: 0 });
@@ -106,8 +106,8 @@ async function run(): Promise<Record<string, number>> {
     target.dispatchEvent(new MouseEvent("mousedown", at(10, 10)));
     for (let i = 0; i < frames; i++) {
       const phase = ((i + 1) / frames) * Math.PI * 2;
-      document.dispatchEvent(new MouseEvent("mousemove", at(10 + 150 * Math.sin(phase), 10 + 150 * (1 - Math.cos(phase)))));
-      if (i % 8 === 7) target.dispatchEvent(new WheelEvent("wheel", { ...at(box.width / 2, box.height / 2), deltaY: i % 16 === 7 ? -120 : 120 }));
+      document.dispatchEvent(new MouseEvent("mousemove", at(10 + 300 * Math.sin(phase), 10 + 300 * (1 - Math.cos(phase)))));
+      if (i % 2 === 1) target.dispatchEvent(new WheelEvent("wheel", { ...at(box.width / 2, box.height / 2), deltaY: Math.floor(i / 8) % 2 === 0 ? -120 : 120 }));
       const now = await frame();
       frameTimes.push(now - last);
       last = now;
@@ -175,6 +175,7 @@ async function run(): Promise<Record<string, number>> {
     applyTimes.push(performance.now() - start);
     await frame();
     renders[kind].push(renderTimes[0] ?? 0);
+    if (segments && (renderTimes[0] ?? 0) > 8) segments.addSpike("delta", renderTimes[0]!, results);
   }
   // Removals: the live edges, then the live nodes (each with what is left of its edges), and some of the
   // original nodes with all of theirs.
@@ -191,6 +192,7 @@ async function run(): Promise<Record<string, number>> {
     const applied = performance.now() - start;
     await frame();
     removals.push(applied + (renderTimes[0] ?? 0));
+    if (segments && (renderTimes[0] ?? 0) > 8) segments.addSpike("remove", renderTimes[0]!, results);
   }
   profileEnd("delta");
   results["deltaApplyMedianMs"] = median(applyTimes);
@@ -270,6 +272,12 @@ function timeSegments(sigma: Renderer["sigma"]) {
   sigma.on("beforeRender", () => (current = {}));
   sigma.on("afterRender", () => perRender.push(current));
   return {
+    /** The last render, over 8 ms, split into parts under `prefix`. */
+    addSpike(prefix: string, total: number, out: Record<string, number>): void {
+      out[`${prefix}SpikeRenders`] = (out[`${prefix}SpikeRenders`] ?? 0) + 1;
+      out[`${prefix}SpikeTotalMs`] = (out[`${prefix}SpikeTotalMs`] ?? 0) + total;
+      for (const [k, v] of Object.entries(perRender.at(-1) ?? {})) out[`${prefix}Spike.${k}`] = (out[`${prefix}Spike.${k}`] ?? 0) + v;
+    },
     report(renderTimes: number[]): Record<string, number> {
       const out: Record<string, number> = {};
       const spikes = renderTimes.map((t, i) => [t, perRender[perRender.length - renderTimes.length + i]] as const).filter(([t]) => t > 8);

@@ -30,6 +30,8 @@ export class LabelCache {
   private readonly internals: SigmaInternals;
   /** A copy of each layer's last full drawing, and the camera it was drawn with. */
   private readonly copies = new Map<Layer, HTMLCanvasElement>();
+  /** The canvases the copies are kept in (reused). */
+  private readonly canvases = new Map<Layer, HTMLCanvasElement>();
   private fullCamera: CameraState | null = null;
   /** The layers' canvases hold a full drawing (not a moved copy) made with fullCamera. */
   private canvasFull = false;
@@ -77,13 +79,16 @@ export class LabelCache {
   private beforeClear(): void {
     if (!this.canvasFull || this.copied || !this.moving()) return;
     const internals = this.internals;
-    for (const layer of ["labels", "edgeLabels"] as const) {
+    this.copies.delete("edgeLabels");
+    // The edge-label layer is empty unless edge labels are on (sigma cleared it): nothing to copy or draw then.
+    for (const layer of internals.settings.renderEdgeLabels ? ["labels", "edgeLabels"] as const : ["labels"] as const) {
       const source = internals.canvasContexts[layer].canvas;
-      let copy = this.copies.get(layer);
+      let copy = this.canvases.get(layer);
       if (!copy) {
         copy = document.createElement("canvas");
-        this.copies.set(layer, copy);
+        this.canvases.set(layer, copy);
       }
+      this.copies.set(layer, copy);
       if (copy.width !== source.width || copy.height !== source.height) {
         copy.width = source.width;
         copy.height = source.height;
@@ -125,6 +130,8 @@ export class LabelCache {
       context.setTransform(1, 0, 0, 1, 0, 0);
       const ratio = internals.pixelRatio;
       context.transform(frame.scale, 0, 0, frame.scale, frame.x * ratio, frame.y * ratio);
+      // No smoothing: resampling the whole layer each frame costs more than the labels it stands in for.
+      context.imageSmoothingEnabled = false;
       context.drawImage(copy, 0, 0);
       context.restore();
     }
