@@ -5,7 +5,8 @@
 #    name, ports and password, and waits until Neo4j is healthy and both instances answer /healthz;
 # 2. asks "NATO to Balkans" over HTTP through both instances (anonymous reads are allowed for this run only);
 # 3. writes: adds an analyst and an API token with the CLI (straight into the stack's Neo4j), annotates an edge
-#    through the first instance, reads it back through the second (read-your-writes across instances), edits
+#    through the first instance, reads it back through the second with the write's bookmark token
+#    (read-your-writes across instances, the token accepted by the other instance's keys), edits
 #    it there, deletes it through the first with the ETag and sees it gone from the edge through the second;
 # 4. backs Neo4j up with scripts/neo4j-backup.sh and waits until it is healthy again;
 # 5. runs the Neo4j contract suite and the parity suite against the stack's Neo4j (they wipe its data);
@@ -77,9 +78,16 @@ created=$(curl -fsS -D "$headers" "${auth[@]}" -H 'Content-Type: application/jso
 id=$(echo "$created" | grep -o '"id":"[^"]*"' | head -1 | sed 's/"id":"//; s/"$//')
 [ -n "$id" ] || { echo "the annotation was not created: $created" >&2; exit 1; }
 echo "annotation $id on edge $edge (through :$EXPLORER_PORT)"
-read_back=$(curl -fsS "${auth[@]}" "http://localhost:$EXPLORER_2_PORT/api/annotations/$id")
+# The write's answer carries a bookmark token; the second instance must accept it (shared data protection keys)
+# and read at least that state, before the backplane's event could have reached it.
+bookmark=$(tr -d '\r' < "$headers" | sed -n 's/^[Ee]xplorer-[Bb]ookmark: //p')
+[ -n "$bookmark" ] || { echo "the write's answer carries no Explorer-Bookmark header" >&2; exit 1; }
+read_back=$(curl -fsS "${auth[@]}" -H "Explorer-Bookmark: $bookmark" "http://localhost:$EXPLORER_2_PORT/api/annotations/$id")
 echo "$read_back" | grep -q 'written through the first instance' || { echo "the second instance does not see it: $read_back" >&2; exit 1; }
-echo "read back through :$EXPLORER_2_PORT"
+if "${compose[@]}" --profile scale logs explorer-2 2>&1 | grep -q 'Ignored a bookmark token'; then
+  echo "the second instance refused the first one's bookmark token (are the data protection keys shared?)" >&2; exit 1
+fi
+echo "read back through :$EXPLORER_2_PORT with the write's bookmark token"
 etag=$(curl -fsS -o /dev/null -D - "${auth[@]}" "http://localhost:$EXPLORER_2_PORT/api/annotations/$id" | tr -d '\r' | sed -n 's/^[Ee][Tt][Aa][Gg]: //p')
 edited=$(curl -fsS -D "$headers" -X PUT "${auth[@]}" -H "If-Match: $etag" -H 'Content-Type: application/json' \
   -d '{"text":"compose smoke: edited through the second instance","tags":["smoke"],"confidence":"high","status":"confirmed"}' \
