@@ -48,6 +48,12 @@ if (args is ["scale", .. var scaleArgs])
     return await Explorer.Benchmarks.Scale.ScaleBenchmark.RunAsync(scaleArgs);
 }
 
+// k shortest paths on the engine alone, against the old Yen search (issue 9 item 7).
+if (args is ["kpaths", .. var kpathArgs])
+{
+    return Explorer.Benchmarks.Scale.KPathsBenchmark.Run(kpathArgs);
+}
+
 // Child modes (the start-up measurements run in fresh processes).
 if (args.Length == 2 && args[0] == "--startup-child")
 {
