@@ -42,7 +42,7 @@ internal static class SuggestionsApi
             .WithSummary("Accepts a suggestion: creates a proposed edge quoting its sentence, and records who accepted it")
             .WithDescription("Body {type, reverse}: type is required when the suggestion has none (and may replace its cue's type); reverse " +
                 "swaps the ends. The edge follows every rule of POST /api/edges (vocabulary, the kinds the type joins); its evidence is the " +
-                "suggestion's sentence. The edge and the verdict commit together. If-Match (optional): the source's ETag, 412 when the text changed. " +
+                "suggestion's sentence. The edge and the verdict commit together. 409 when an edge of that type already joins the ends that way (add the sentence to it as evidence instead). If-Match (optional): the source's ETag, 412 when the text changed. " +
                 "404 when the current text has no such suggestion, 409 when it was reviewed already (naming who and when). 201 with the edge's Location and ETag.")
             .RequireAuthorization(AuthPolicies.Analyst)
             .RequireRateLimiting(WriteLimits.Policy)
@@ -93,6 +93,15 @@ internal static class SuggestionsApi
         }
 
         var (source, target) = request?.Reverse == true ? (suggestion!.Target, suggestion.Source) : (suggestion!.Source, suggestion.Target);
+        if (suggestion.ExistingEdges.FirstOrDefault(e => e.Type == type && e.Source == source && e.Target == target) is { } same)
+        {
+            return TypedResults.Problem(
+                $"Edge '{same.Id}' already states {source} {type} {target}: add this sentence to it as evidence (POST /api/edges/{same.Id}/evidence), or dismiss the suggestion.",
+                statusCode: StatusCodes.Status409Conflict,
+                title: "Relation exists",
+                extensions: new Dictionary<string, object?> { ["edge"] = same.Id });
+        }
+
         var baseId = DocumentText.Slug($"{source} {type} {target}");
         var validator = new RecordValidator(store);
         for (var attempt = 1; ; attempt++)
