@@ -548,7 +548,7 @@ internal sealed partial class Neo4jGraphStore : IGraphStore
 
     /// <summary>The center's edges by type that held as of the date (what "N more" counts on a dated view).</summary>
     private async Task<IReadOnlyDictionary<string, int>> CountsByTypeAsync(string id, PartialDate? asOf, CancellationToken cancellationToken) =>
-        (await ReadAsync(Cypher.CountsByTypeAsOf, Dated(asOf, ("id", id)), cancellationToken)).Records
+        (await ReadAsync(Cypher.CountsByTypeAsOf, Dated(asOf, null, ("id", id)), cancellationToken)).Records
             .ToDictionary(r => r.String("type"), r => (int)r.Long("count"), StringComparer.Ordinal);
 
     public async Task<Edge?> GetEdgeAsync(string id, CancellationToken cancellationToken = default) =>
