@@ -61,6 +61,7 @@ public sealed class AuthorizationMatrixTests(AccountsFactory factory) : IClassFi
         Read("/api/paths", "/api/paths?from=nato&to=mali"),
         Read("/api/query", "/api/query?q=nato"),
         Read("/api/changes", "/api/changes"),
+        Read("/api/export", "/api/export?format=jsonl&ids=nato"),
         Read("/api/timeline", "/api/timeline"),
         Read("/api/edges/{id}/annotations", $"/api/edges/{Edge}/annotations"),
         Read("/api/nodes/{id}/annotations", "/api/nodes/nato/annotations"),
@@ -89,6 +90,9 @@ public sealed class AuthorizationMatrixTests(AccountsFactory factory) : IClassFi
         new("POST", "/api/sources", "/api/sources", """{"title":"Matrix source","text":"Some text to quote."}""", [401, 401, 403, 201, 201, 201]),
         new("PUT", "/api/sources/{id}", "/api/sources/{asource}", """{"description":"changed"}""", [401, 401, 403, 200, 200, 200], "\"1\""),
         new("DELETE", "/api/sources/{id}", "/api/sources/{asource}", null, [401, 401, 403, 200, 403, 200], "\"1\""),
+
+        // Imports write like any other analyst's write (a dry run too: it is a POST and reads what would change).
+        new("POST", "/api/import", "/api/import?dryRun=true", """{"nodes":[],"edges":[]}""", [401, 401, 403, 200, 200, 200]),
 
         new("GET", "/api/tokens", "/api/tokens", null, [401, 401, 200, 200, 200, 200]),
         new("POST", "/api/tokens", "/api/tokens", """{"name":"matrix"}""", [401, 401, 201, 201, 201, 201]),
