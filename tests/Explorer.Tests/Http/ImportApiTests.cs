@@ -204,4 +204,47 @@ public sealed class ImportApiTests(AccountsFactory factory) : IClassFixture<Acco
         Assert.Null(await factory.Store.GetNodeAsync(id, Token));
         Assert.DoesNotContain("top secret", report.ToString());
     }
+
+    [Theory]
+    [InlineData("csv", "application/zip")]
+    [InlineData("graph-seed", "application/zip")]
+    [InlineData("jsonl", "application/x-ndjson")]
+    [InlineData("graphml", "application/graphml+xml")]
+    [InlineData("graphology", "application/json")]
+    public async Task AnExportImportsBackOverHttpWithNothingToChange(string format, string mediaType)
+    {
+        using var response = await Ana.GetAsync($"/api/export?format={format}", Token);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(mediaType, response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("attachment", response.Content.Headers.ContentDisposition?.DispositionType);
+        var bytes = await response.Content.ReadAsByteArrayAsync(Token);
+        using var content = new ByteArrayContent(bytes);
+        content.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
+
+        var (status, report) = await PostAsync(Ana, $"/api/import?dryRun=true&format={format}", content);
+
+        Assert.True(status == HttpStatusCode.OK, report.ToString());
+        Assert.Equal(0, report.GetProperty("errorCount").GetInt64());
+        foreach (var what in new[] { "sources", "nodes", "edges" })
+        {
+            var counts = report.GetProperty(what);
+            Assert.True(counts.GetProperty("new").GetInt64() == 0 && counts.GetProperty("changed").GetInt64() == 0, $"{what}: {counts}");
+            Assert.True(counts.GetProperty("unchanged").GetInt64() > 0, $"{what}: {counts}");
+        }
+    }
+
+    [Fact]
+    public async Task AnExportOfANeighborhoodHoldsItAndBadFiltersAreClearErrors()
+    {
+        using var response = await Ana.GetAsync("/api/export?format=jsonl&ids=nato&hops=1&types=MEMBER_OF", Token);
+        var lines = (await response.Content.ReadAsStringAsync(Token)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains(lines, l => l.StartsWith("{\"edge\":{\"id\":\"belgium-member-of-nato\"", StringComparison.Ordinal));
+        Assert.All(lines.Where(l => l.StartsWith("{\"edge\"", StringComparison.Ordinal)), l => Assert.Contains("\"type\":\"MEMBER_OF\"", l));
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await Ana.GetAsync("/api/export?format=xlsx", Token)).StatusCode);
+        var kind = await Ana.GetProblemAsync("/api/export?format=jsonl&kinds=Planet", HttpStatusCode.BadRequest);
+        Assert.Contains("Planet", kind.GetProperty("detail").GetString());
+        var node = await Ana.GetProblemAsync("/api/export?format=jsonl&ids=atlantis", HttpStatusCode.NotFound);
+        Assert.Contains("atlantis", node.GetProperty("detail").GetString());
+    }
 }
