@@ -42,10 +42,22 @@ if (args is ["suggestions", .. var suggestionArgs])
     return await Explorer.Benchmarks.Suggestions.SuggestionBenchmark.RunAsync(suggestionArgs);
 }
 
+// Ranked paths (the default answer) beside shortest and k paths on the same pairs (issue 11): a mode of its own.
+if (args is ["ranked", .. var rankedArgs])
+{
+    return await Explorer.Benchmarks.Ranking.RankedPathsBenchmark.RunAsync(rankedArgs);
+}
+
 // The living graph at scale (issue 9): import, write-to-queryable, search vs FTS5, k paths vs networkx.
 if (args is ["scale", .. var scaleArgs])
 {
     return await Explorer.Benchmarks.Scale.ScaleBenchmark.RunAsync(scaleArgs);
+}
+
+// k shortest paths on the engine alone, against the old Yen search (issue 9 item 7).
+if (args is ["kpaths", .. var kpathArgs])
+{
+    return Explorer.Benchmarks.Scale.KPathsBenchmark.Run(kpathArgs);
 }
 
 // Child modes (the start-up measurements run in fresh processes).

@@ -279,7 +279,7 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
             return Task.FromResult<Neighborhood?>(null);
         }
 
-        var filter = Filter(index, query.Types, query.Kinds, Direction.Any, null, query.AsOf);
+        var filter = Filter(index, query.Types, query.Kinds, Direction.Any, null, query.AsOf, query.Statuses);
         var found = Neighborhoods.Collect(index.Graph, center, query.Depth, filter, query.Limit, query.Offset);
         var edges = MaterializeEdges(index, found.Edges);
         return Task.FromResult<Neighborhood?>(new Neighborhood(
@@ -287,7 +287,7 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
             [.. found.Nodes.Select(o => index.Nodes[o])],
             edges,
             found.Truncated,
-            index.CountsByType(center, query.AsOf is null ? null : filter.BlockedEdges)));
+            index.CountsByType(center, query.AsOf is null ? null : query.Statuses is null ? filter.BlockedEdges : Filter(index, null, null, Direction.Any, null, query.AsOf).BlockedEdges)));
     }
 
     public Task<Edge?> GetEdgeAsync(string id, CancellationToken cancellationToken = default)
@@ -350,7 +350,7 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
             }
         }
 
-        var filter = Filter(index, query.Types, query.Kinds, query.Direction, query.Avoid, query.AsOf);
+        var filter = Filter(index, query.Types, query.Kinds, query.Direction, query.Avoid, query.AsOf, query.Statuses);
         if (query.Mode == PathMode.Ranked)
         {
             return Task.FromResult(RankedPaths(index, query, source, target, filter));
@@ -363,7 +363,7 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
 
         var found = query.Mode switch
         {
-            PathMode.K => PathSearch.KShortest(index.Graph, source, target, query.K, query.MaxHops, filter, e => Vocabulary.Cost(index.TypeName(e))),
+            PathMode.K => PathSearch.KShortest(index.Graph, source, target, query.K, query.MaxHops, filter, index.TypeCost),
             _ => ShortestPath.Find(index.Graph, source, target, query.MaxHops, filter) is { } path ? [(path, Cost(index, path))] : [],
         };
 
@@ -424,34 +424,45 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
 
     /// <summary>
     /// Ranked mode: the cheapest candidates by hop meaning and hub penalty (<see cref="CheapestPaths"/>), then
-    /// <see cref="PathRanking"/> with their evidence for the final order, diversity and reasons.
+    /// <see cref="PathRanking"/> with their evidence and review status for the final order, diversity and
+    /// reasons; the pool widens until no path outside it could beat a pick (<see cref="PathRanking.IsSettled"/>).
     /// </summary>
     private PathSet RankedPaths(GraphIndex index, PathQuery query, int source, int target, TraversalFilter filter)
     {
         var graph = index.Graph;
-        var pool = CheapestPaths.Find(graph, source, target, query.MaxHops, filter,
-            e => ExplanationScore.HopCost(index.TypeName(e)), v => ExplanationScore.HubCost(graph.Degree(v)), PathRanking.PoolSize(query.K));
-        if (pool.Count == 0)
+        var sourceKinds = SourceKinds();
+        for (var size = PathRanking.PoolSize(query.K); ; size *= 4)
         {
-            return new PathSet([], [], [], NoPathReason(index, query, source, target, filter));
-        }
+            var pool = CheapestPaths.Find(graph, source, target, query.MaxHops, filter,
+                e => ExplanationScore.HopCost(index.TypeName(e)), v => ExplanationScore.HubCost(graph.Degree(v)), size);
+            if (pool.Count == 0)
+            {
+                return new PathSet([], [], [], NoPathReason(index, query, source, target, filter));
+            }
 
-        var edgeOrdinals = pool.SelectMany(p => p.Path.Edges).Distinct().ToList();
-        var edges = MaterializeEdges(index, edgeOrdinals);
-        var edgeIds = edgeOrdinals.Zip(edges, (ordinal, edge) => (ordinal, edge.Id)).ToDictionary(p => p.ordinal, p => p.Id);
-        var candidates = pool.Select(p => new PathCandidate(
-            [.. p.Path.Nodes.Select(o => index.Nodes[o].Id)],
-            [.. p.Path.Edges.Select(e => edgeIds[e])])).ToList();
-        var ordinals = pool.SelectMany(p => p.Path.Nodes).Distinct().ToList();
-        var context = new RankingContext(
-            edges.ToDictionary(e => e.Id, StringComparer.Ordinal),
-            ordinals.ToDictionary(o => index.Nodes[o].Id, o => index.Nodes[o], StringComparer.Ordinal),
-            ordinals.ToDictionary(o => index.Nodes[o].Id, graph.Degree, StringComparer.Ordinal),
-            SourceKinds());
-        var paths = PathRanking.Rank(candidates, context, query.K);
-        var used = paths.SelectMany(p => p.Edges).ToHashSet(StringComparer.Ordinal);
-        var nodes = paths.SelectMany(p => p.Nodes).Distinct(StringComparer.Ordinal).Select(id => context.Nodes[id]).ToList();
-        return new PathSet(paths, nodes, [.. edges.Where(e => used.Contains(e.Id))], null);
+            var seen = new Dictionary<(int, int), List<int>>();
+            var parallels = pool.Select(p => RankedSearch.Parallels(graph, filter, source, target, p.Path, seen)).ToList();
+            var edgeOrdinals = parallels.SelectMany(p => p.SelectMany(hop => hop)).Distinct().ToList();
+            var edges = MaterializeEdges(index, edgeOrdinals);
+            var edgeIds = edgeOrdinals.Zip(edges, (ordinal, edge) => (ordinal, edge.Id)).ToDictionary(p => p.ordinal, p => p.Id);
+            var candidates = pool.Select((p, i) => new PathCandidate(
+                [.. p.Path.Nodes.Select(o => index.Nodes[o].Id)],
+                [.. p.Path.Edges.Select(e => edgeIds[e])],
+                [.. parallels[i].Select(hop => (IReadOnlyList<string>)[.. hop.Select(e => edgeIds[e])])])).ToList();
+            var ordinals = pool.SelectMany(p => p.Path.Nodes).Distinct().ToList();
+            var context = new RankingContext(
+                edges.ToDictionary(e => e.Id, StringComparer.Ordinal),
+                ordinals.ToDictionary(o => index.Nodes[o].Id, o => index.Nodes[o], StringComparer.Ordinal),
+                ordinals.ToDictionary(o => index.Nodes[o].Id, graph.Degree, StringComparer.Ordinal),
+                sourceKinds);
+            var paths = PathRanking.Rank(candidates, context, query.K, out var worstPick);
+            if (PathRanking.IsSettled(pool.Count, size, pool[^1].Cost, worstPick) || size >= PathRanking.MaxPoolSize(query.K))
+            {
+                var used = paths.SelectMany(p => p.Edges).ToHashSet(StringComparer.Ordinal);
+                var nodes = paths.SelectMany(p => p.Nodes).Distinct(StringComparer.Ordinal).Select(id => context.Nodes[id]).ToList();
+                return new PathSet(paths, nodes, [.. edges.Where(e => used.Contains(e.Id))], null);
+            }
+        }
     }
 
     /// <summary>Why nothing was found: the same search under the same filter with the hop bound at its maximum (see <see cref="NoPath"/>).</summary>
@@ -478,7 +489,8 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
 
     private static double Cost(GraphIndex index, OrdinalPath path) => path.Edges.Sum(e => Vocabulary.Cost(index.TypeName(e)));
 
-    private TraversalFilter Filter(GraphIndex index, IReadOnlySet<string>? types, IReadOnlySet<NodeKind>? kinds, Direction direction, IReadOnlySet<string>? avoid, PartialDate? asOf)
+    private TraversalFilter Filter(GraphIndex index, IReadOnlySet<string>? types, IReadOnlySet<NodeKind>? kinds, Direction direction, IReadOnlySet<string>? avoid, PartialDate? asOf,
+        IReadOnlySet<EdgeStatus>? statuses = null)
     {
         var typeMask = ulong.MaxValue;
         if (types is { Count: > 0 })
@@ -519,7 +531,47 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
             avoided.UnionWith(gone);
         }
 
+        if (statuses is not null)
+        {
+            blocked = blocked is null ? WithoutStatus(index, statuses) : [.. blocked, .. WithoutStatus(index, statuses)];
+        }
+
         return new TraversalFilter(typeMask, kindMask, direction, avoided, blocked);
+    }
+
+    /// <summary>
+    /// The ordinals of the index's edges whose review status is not one of <paramref name="statuses"/>: read from
+    /// the edges' status column through its index (edges_status), so keeping confirmed edges reads only the few
+    /// proposed and disputed ones. An edge written after this index version is not in it, and not looked up.
+    /// </summary>
+    private HashSet<int> WithoutStatus(GraphIndex index, IReadOnlySet<EdgeStatus> statuses)
+    {
+        var excluded = Enum.GetValues<EdgeStatus>().Where(s => !statuses.Contains(s)).ToList();
+        var blocked = new HashSet<int>();
+        if (excluded.Count == 0)
+        {
+            return blocked;
+        }
+
+        using var connection = Open();
+        using var command = Command(connection, null,
+            $"SELECT eid FROM edges WHERE status IN ({string.Join(", ", excluded.Select((_, i) => $"$s{i}"))}) ORDER BY eid");
+        for (var i = 0; i < excluded.Count; i++)
+        {
+            command.Parameters.AddWithValue($"$s{i}", excluded[i].ToString());
+        }
+
+        var rowIds = new List<long>();
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                rowIds.Add(reader.GetInt64(0));
+            }
+        }
+
+        blocked.UnionWith(DatedRecords.OrdinalsByRow(index, rowIds).Values);
+        return blocked;
     }
 
     /// <summary>The dated records of this index, loaded on first use after it changed.</summary>
