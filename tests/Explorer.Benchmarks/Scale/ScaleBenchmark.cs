@@ -340,7 +340,7 @@ internal static class ScaleBenchmark
     /// The benchmark's graph (same generator, seed, kinds and edge types as the CSV) built straight into a
     /// <see cref="Algorithms.CsrGraph"/>; <c>rank[generator number]</c> is the node's ordinal.
     /// </summary>
-    internal static (Algorithms.CsrGraph Graph, int[] Rank) BuildCsr(int nodes, int m)
+    internal static (Algorithms.CsrGraph Graph, int[] Rank, int[] Sources, int[] Targets) BuildCsr(int nodes, int m)
     {
         var graph = SyntheticGraph.Generate(nodes, m, 20240601UL, shuffle: true);
         var names = SyntheticNames.Generate(nodes, 20240601UL);
@@ -364,14 +364,15 @@ internal static class ScaleBenchmark
             }
         }
 
-        var csr = Algorithms.CsrGraph.Build(nodes, [.. sources], [.. targets], [.. types], [.. names.Select(n => (byte)n.Kind)], relabel: true, out var order);
+        int[] s0 = [.. sources], t0 = [.. targets];
+        var csr = Algorithms.CsrGraph.Build(nodes, s0, t0, [.. types], [.. names.Select(n => (byte)n.Kind)], relabel: true, out var order);
         var rank = new int[nodes];
         for (var i = 0; i < nodes; i++)
         {
             rank[order[i]] = i;
         }
 
-        return (csr, rank);
+        return (csr, rank, s0, t0);
     }
 
     private static string Csv(string value) => value.Contains(',', StringComparison.Ordinal) || value.Contains('"', StringComparison.Ordinal) ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
