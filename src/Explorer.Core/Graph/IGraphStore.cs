@@ -1,6 +1,7 @@
 using Explorer.Accounts;
 using Explorer.Annotations;
 using Explorer.Seed;
+using Explorer.Suggestions;
 
 namespace Explorer.Graph;
 
@@ -130,6 +131,15 @@ public interface IGraphStore : IAsyncDisposable
     }
 
     /// <summary>
+    /// Every node, ordered by id, read a page at a time (an export streams the whole graph: nothing holds it all,
+    /// and no read transaction stays open between pages, so a concurrent write shows up or not, never half).
+    /// </summary>
+    IAsyncEnumerable<Node> ReadAllNodesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Every edge with its evidence and review status, a page at a time (embedded: by id; Neo4j: by type, then id).</summary>
+    IAsyncEnumerable<Edge> ReadAllEdgesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Brings what the store keeps in memory up to date with changes other processes committed (the embedded
     /// store's index after a CLI import); the live channel calls it before publishing. Nothing to do for a
     /// store that keeps nothing in memory.
@@ -186,6 +196,22 @@ public interface IGraphStore : IAsyncDisposable
 
     /// <summary>Every recorded version of a node, edge or source, oldest first; null when there is none and no live record.</summary>
     Task<IReadOnlyList<RecordVersion>?> GetHistoryAsync(RecordKind kind, string id, CancellationToken cancellationToken = default);
+
+    /// <summary>The live edges whose evidence quotes the source, by id (at most <paramref name="limit"/>): what a source view lists.</summary>
+    Task<IReadOnlyList<Edge>> GetCitingEdgesAsync(string sourceId, int limit, CancellationToken cancellationToken = default);
+
+    // ---- Reviews of suggested relations ------------------------------------------------------------------
+
+    /// <summary>
+    /// Records an analyst's verdict on a suggestion of a source, once: AlreadyReviewed (nothing written) when it
+    /// has one. An acceptance passes the proposed <paramref name="edge"/> it creates, written in the same
+    /// transaction (with its history and change, as <see cref="CreateEdgeAsync"/>), so either both commit or
+    /// neither does (EdgeRefused). A dismissal writes no change-log entry: the graph does not change.
+    /// </summary>
+    Task<ReviewWrite> ReviewSuggestionAsync(string sourceId, string suggestionId, SuggestionVerdict verdict, Edge? edge, string by, CancellationToken cancellationToken = default);
+
+    /// <summary>Every verdict recorded on the source's suggestions, by suggestion id.</summary>
+    Task<IReadOnlyList<SuggestionReview>> ListSuggestionReviewsAsync(string sourceId, CancellationToken cancellationToken = default);
 
     // ---- Annotations ----------------------------------------------------------------------------------
     // Each write commits the annotation, its version row and its change row together (one transaction or
