@@ -48,7 +48,18 @@ if (args is ["scale", .. var scaleArgs])
     return await Explorer.Benchmarks.Scale.ScaleBenchmark.RunAsync(scaleArgs);
 }
 
+// Start-up from the index snapshot against a rebuild from SQLite (issue 9 item 5): a mode of its own.
+if (args is ["startup", .. var startupArgs])
+{
+    return await Explorer.Benchmarks.Startup.StartupBenchmark.RunAsync(startupArgs);
+}
+
 // Child modes (the start-up measurements run in fresh processes).
+if (args is ["--startup-snapshot-child", var snapshotDatabase, var snapshotMode])
+{
+    return await Explorer.Benchmarks.Startup.StartupBenchmark.ChildAsync(snapshotDatabase, snapshotMode);
+}
+
 if (args.Length == 2 && args[0] == "--startup-child")
 {
     return await StoreBench.StartupChildAsync(args[1]);
