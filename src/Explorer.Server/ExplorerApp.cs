@@ -1,6 +1,7 @@
 using Explorer.Server.Annotations;
 using Explorer.Server.Auth;
 using Explorer.Server.Changes;
+using Explorer.Server.Consistency;
 using Explorer.Server.Editing;
 using Explorer.Server.Health;
 using Explorer.Server.Infrastructure;
@@ -33,6 +34,7 @@ public static class ExplorerApp
         builder.Services.AddRequestLimits();
         builder.Services.AddExplorerAuth();
         builder.Services.AddWriteLimits();
+        builder.Services.AddBookmarkTokens();
         builder.Services.AddLive(builder.Configuration);
         builder.Services.AddExplorerHealth(builder.Configuration);
         builder.Services.AddExplorerTelemetry(builder.Configuration);
@@ -48,6 +50,7 @@ public static class ExplorerApp
         app.UseSecurityHeaders();
         app.UseRequestLimits();
         app.UseExplorerAuth();
+        app.UseBookmarkScopes();
 
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference(options => options

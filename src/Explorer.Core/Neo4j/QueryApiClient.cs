@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Explorer.Graph;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -56,7 +57,8 @@ internal sealed record QueryApiPolicy(
 /// transactions": "Explicit transactions are only available on Aura and on single-instance self-managed
 /// servers"), and a cancelled request can leave no transaction open behind it. Bodies are typed JSON
 /// (<c>application/vnd.neo4j.query</c>) both ways so 64-bit integers survive. Retries follow the drivers (see
-/// <see cref="MayRepeat"/>); bookmarks chain every request after the ones this process made or observed.
+/// <see cref="MayRepeat"/>); bookmarks chain every request after the ones this process made or observed, and
+/// after the current caller's (<see cref="BookmarkScope"/>).
 /// </summary>
 internal sealed partial class QueryApiClient
 {
@@ -226,7 +228,10 @@ internal sealed partial class QueryApiClient
     /// <summary>One request, no retry; failures as <see cref="Neo4jException"/>. The answer's bookmarks replace the ones sent.</summary>
     private async Task<QueryResult> SendAsync(string statement, IReadOnlyDictionary<string, object?>? parameters, QueryAccess access, CancellationToken cancellationToken)
     {
-        var sent = Bookmarks.Current;
+        // The process's bookmarks, and the current caller's (its own earlier writes, on whichever instance): only
+        // this request carries the caller's, and only its answer advances them.
+        var scope = BookmarkScope.Current;
+        var sent = scope is null ? Bookmarks.Current : [.. Bookmarks.Current.Union(scope.Bookmarks.Current, StringComparer.Ordinal)];
         using var request = new HttpRequestMessage(HttpMethod.Post, _queryUri);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(TypedJson));
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json", 0.5));
@@ -292,6 +297,7 @@ internal sealed partial class QueryApiClient
 
                 var result = answer?.Result ?? QueryResult.Empty;
                 Bookmarks.Advance(sent, result.Bookmarks);
+                scope?.Advance(sent, result.Bookmarks, write: access != QueryAccess.Read);
                 return result;
             }
 
@@ -361,53 +367,4 @@ internal sealed partial class QueryApiClient
 
     [LoggerMessage(EventId = 1201, Level = LogLevel.Information, Message = "Neo4j refused optional request fields ({Fields}): {Detail}; sending fewer")]
     private static partial void LogFieldRefused(ILogger logger, string fields, string detail);
-}
-
-/// <summary>
-/// The bookmarks a process waits for, as a driver session keeps them: every request sends the current set and
-/// the server runs it only after those transactions are visible; the answer's bookmark then stands for all of
-/// them, so it replaces the ones sent (bookmarks added meanwhile, from other requests or from observed change
-/// events, stay). https://neo4j.com/docs/query-api/current/bookmarks/ ("Coordinate transactions and enforce
-/// causal consistency") and the drivers' manual on bookmarks
-/// (https://neo4j.com/docs/dotnet-manual/current/bookmarks/).
-/// </summary>
-internal sealed class Bookmarks
-{
-    private const int Cap = 16;
-    private readonly Lock _lock = new();
-    private List<string> _current = [];
-
-    public IReadOnlyList<string> Current
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _current;
-            }
-        }
-    }
-
-    /// <summary>After a request sent with <paramref name="sent"/> answered with <paramref name="received"/>.</summary>
-    public void Advance(IReadOnlyList<string> sent, IReadOnlyList<string> received)
-    {
-        if (received.Count == 0)
-        {
-            return;
-        }
-
-        lock (_lock)
-        {
-            _current = [.. _current.Where(b => !sent.Contains(b) && !received.Contains(b)).Concat(received).TakeLast(Cap)];
-        }
-    }
-
-    /// <summary>Adds bookmarks seen elsewhere (a change event from another instance): later requests wait for them too.</summary>
-    public void Observe(IEnumerable<string> bookmarks)
-    {
-        lock (_lock)
-        {
-            _current = [.. _current.Concat(bookmarks.Where(b => b.Length > 0 && !_current.Contains(b))).TakeLast(Cap)];
-        }
-    }
 }

@@ -76,12 +76,17 @@ internal static class AuthRegistration
             options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         });
 
-        // Sign-in cookies and antiforgery tokens are encrypted with data protection keys; kept beside the
-        // database, they survive restarts (and container rebuilds with a data volume), so sessions do too.
+        // Sign-in cookies, antiforgery and bookmark tokens are encrypted with data protection keys; kept in
+        // Explorer:KeysPath or beside the database, they survive restarts (and container rebuilds with a data
+        // volume), so sessions do too, and instances sharing the folder accept each other's.
         services.AddDataProtection().SetApplicationName("Explorer");
         services.AddOptions<KeyManagementOptions>().Configure<IOptions<ExplorerOptions>, ILoggerFactory>((options, explorer, loggers) =>
         {
-            if (explorer.Value.Store == StoreKind.Embedded && Path.GetDirectoryName(explorer.Value.DatabaseFullPath()) is { Length: > 0 } folder)
+            if (explorer.Value.KeysPath is { Length: > 0 } keys)
+            {
+                options.XmlRepository = new FileSystemXmlRepository(KeysFolder(Path.GetFullPath(keys)), loggers);
+            }
+            else if (explorer.Value.Store == StoreKind.Embedded && Path.GetDirectoryName(explorer.Value.DatabaseFullPath()) is { Length: > 0 } folder)
             {
                 options.XmlRepository = new FileSystemXmlRepository(KeysFolder(Path.Combine(folder, "keys")), loggers);
             }

@@ -38,6 +38,14 @@ public sealed class ExplorerOptions
     /// <summary>Upserts the dataset into the store at startup (idempotent: unchanged records are left alone).</summary>
     public bool SeedOnStart { get; set; } = true;
 
+    /// <summary>
+    /// The folder of the data protection keys that encrypt sign-in cookies, antiforgery tokens and bookmark tokens.
+    /// Unset: a <c>keys</c> folder beside the embedded store's database; with Neo4j, ASP.NET Core's default (the
+    /// user profile). Instances behind one load balancer must share it (compose mounts one volume in each), or a
+    /// cookie or bookmark one of them issued is refused by the others.
+    /// </summary>
+    public string? KeysPath { get; set; }
+
     /// <summary>Opens the API reference in a browser once the server listens (interactive sessions only).</summary>
     public bool OpenBrowser { get; set; }
 

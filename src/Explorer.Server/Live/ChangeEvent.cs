@@ -9,10 +9,10 @@ namespace Explorer.Server.Live;
 /// <see cref="Annotation"/> carries the annotation as written by an AnnotationAdded, AnnotationChanged or
 /// AnnotationRemoved change (deleted: true for the last), and is null for every other kind. On the wire
 /// <see cref="Kind"/> is the enum's name ("NodeUpserted"), as in <c>/api/changes</c>.
-/// <see cref="Bookmark"/> is the store's causal-consistency token for a state that includes this change (Neo4j
-/// bookmarks; null with the embedded store): the publishing instance shares it with every instance of the
-/// deployment through the backplane before sending, so a request any of them serves afterwards reads at least
-/// that state.
+/// <see cref="Bookmark"/> is an opaque token for a state that includes this change (the store's bookmarks,
+/// protected by <see cref="Consistency.BookmarkTokens"/>; null with the embedded store): a browser sends it back
+/// in the <c>Explorer-Bookmark</c> header, so its next request reads at least that state on any instance. The
+/// publishing instance also shares the raw bookmarks with the other instances through the backplane.
 /// </summary>
 public sealed record ChangeEvent(
     long Seq,

@@ -15,7 +15,7 @@ namespace Explorer.Server.Live;
 /// <see cref="LastPublished"/> and forward their signals through Redis. So a change is broadcast once
 /// across the deployment, in order; clients also ignore a seq they have already applied.
 /// </summary>
-public sealed partial class ChangePublisher(IGraphStore store, IHubContext<GraphHub, IGraphClient> hub, Explorer.Server.Telemetry.LiveMetrics metrics, ILogger<ChangePublisher> logger, LiveBackplane? backplane = null) : BackgroundService
+public sealed partial class ChangePublisher(IGraphStore store, IHubContext<GraphHub, IGraphClient> hub, Explorer.Server.Telemetry.LiveMetrics metrics, ILogger<ChangePublisher> logger, LiveBackplane? backplane = null, Consistency.BookmarkTokens? tokens = null) : BackgroundService
 {
     public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
     private const int Batch = 500;
@@ -104,6 +104,8 @@ public sealed partial class ChangePublisher(IGraphStore store, IHubContext<Graph
                 await backplane.ShareBookmarkAsync(bookmark);
             }
 
+            // Browsers get the same bookmarks protected: sent back with their next request, it reads at least this state.
+            var token = bookmark is not null && tokens is not null && changes.Count > 0 ? tokens.Issue(bookmark.Split(',')) : null;
             foreach (var change in changes)
             {
                 var node = change.Kind == ChangeKind.NodeUpserted ? (await store.GetNodeAsync(change.EntityId, cancellationToken))?.Node : null;
@@ -112,7 +114,7 @@ public sealed partial class ChangePublisher(IGraphStore store, IHubContext<Graph
                     ? _written.TryRemove(change.Seq, out var written) ? written : await store.GetAnnotationAsync(change.EntityId, cancellationToken)
                     : null;
                 var started = System.Diagnostics.Stopwatch.GetTimestamp();
-                await hub.Clients.All.Changed(ChangeEvent.From(change, node, edge, annotation) with { Bookmark = bookmark });
+                await hub.Clients.All.Changed(ChangeEvent.From(change, node, edge, annotation) with { Bookmark = token });
                 metrics.Broadcast(System.Diagnostics.Stopwatch.GetElapsedTime(started), DateTimeOffset.UtcNow - change.At, change.Kind.ToString());
                 Interlocked.Exchange(ref _lastPublished, change.Seq);
                 if (backplane is not null)

@@ -32,12 +32,41 @@ const antiforgeryHeader: Middleware = {
   },
 };
 
+// Read-your-writes across server instances: a response to a write (and every live change) carries an opaque
+// token in the Explorer-Bookmark header (the change's `bookmark`); each request sends the tokens held, and the
+// instance that serves it, whichever, reads at least that state. A write's answer stands for the tokens its
+// request sent, so it replaces them (as a Neo4j driver keeps bookmarks); tokens that arrived meanwhile stay.
+export const BOOKMARK_HEADER = "Explorer-Bookmark";
+const MAX_BOOKMARKS = 4;
+let bookmarks: string[] = [];
+
+/** The tokens the next request sends (oldest first). */
+export const heldBookmarks = (): readonly string[] => bookmarks;
+
+/** Holds a token seen outside a response (a live change's `bookmark`). */
+export function observeBookmark(token: string | null | undefined, sent: readonly string[] = []): void {
+  if (!token) return;
+  bookmarks = [...bookmarks.filter((b) => b !== token && !sent.includes(b)), token].slice(-MAX_BOOKMARKS);
+}
+
+const bookmarkHeader: Middleware = {
+  onRequest({ request }) {
+    if (bookmarks.length > 0) request.headers.set(BOOKMARK_HEADER, bookmarks.join(","));
+    return request;
+  },
+  onResponse({ request, response }) {
+    const sent = request.headers.get(BOOKMARK_HEADER)?.split(",") ?? [];
+    observeBookmark(response.headers.get(BOOKMARK_HEADER), sent);
+    return response;
+  },
+};
+
 const http = createClient<paths>({
   baseUrl: typeof location === "undefined" ? "http://localhost" : location.origin,
   credentials: "same-origin",
   headers: { Accept: "application/json" },
 });
-http.use(antiforgeryHeader);
+http.use(antiforgeryHeader, bookmarkHeader);
 
 interface Answer<T> {
   data?: T;

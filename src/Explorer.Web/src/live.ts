@@ -1,4 +1,5 @@
 import { HubConnectionBuilder, HubConnectionState, LogLevel, type HubConnection } from "@microsoft/signalr";
+import { observeBookmark } from "./api";
 import type { ChangeEvent, PresenceEvent } from "./types";
 
 // The live channel (/hubs/graph): Changed and Presence pushed by the server, LastSeq on demand.
@@ -26,7 +27,11 @@ export class LiveChannel {
       .withStatefulReconnect({ bufferSize: 1_000_000 })
       .configureLogging(LogLevel.Warning)
       .build();
-    this.connection.on("Changed", (change: ChangeEvent) => handlers.changed(change));
+    this.connection.on("Changed", (change: ChangeEvent) => {
+      // The next request reads at least this state, whichever instance serves it.
+      observeBookmark(change.bookmark);
+      handlers.changed(change);
+    });
     this.connection.on("Presence", (presence: PresenceEvent) => handlers.presence(presence));
     this.connection.onreconnecting(() => handlers.state("reconnecting"));
     this.connection.onreconnected(() => {

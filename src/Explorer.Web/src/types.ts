@@ -47,6 +47,8 @@ export interface ChangeEvent extends Change {
   node?: NodeRecord | null;
   edge?: EdgeRecord | null;
   annotation?: Annotation | null;
+  /** An opaque token for a state that includes this change (null with the embedded store): see api.ts. */
+  bookmark?: string | null;
 }
 
 /** Explorer.Server.Live.PresenceEvent. */
