@@ -337,15 +337,15 @@ internal sealed partial class EmbeddedGraphStore
         }
     }
 
-    [LoggerMessage(EventId = 1300, Level = LogLevel.Information, Message = "Loaded the index from its snapshot {Path} (change {Seq}) and applied {Applied} later changes: {Nodes} nodes, {Edges} edges in {Seconds:0.00} s")]
+    [LoggerMessage(EventId = 1250, Level = LogLevel.Information, Message = "Loaded the index from its snapshot {Path} (change {Seq}) and applied {Applied} later changes: {Nodes} nodes, {Edges} edges in {Seconds:0.00} s")]
     private static partial void LogSnapshotLoaded(ILogger logger, string path, long seq, int applied, int nodes, int edges, double seconds);
 
-    [LoggerMessage(EventId = 1301, Level = LogLevel.Information, Message = "Index snapshot {Path} not used ({Reason}); rebuilt the index from the database: {Nodes} nodes, {Edges} edges in {Seconds:0.00} s")]
+    [LoggerMessage(EventId = 1251, Level = LogLevel.Information, Message = "Index snapshot {Path} not used ({Reason}); rebuilt the index from the database: {Nodes} nodes, {Edges} edges in {Seconds:0.00} s")]
     private static partial void LogSnapshotRebuilt(ILogger logger, string path, string reason, int nodes, int edges, double seconds);
 
-    [LoggerMessage(EventId = 1302, Level = LogLevel.Warning, Message = "Could not write the index snapshot {Path} ({Reason}); start-up replays or rebuilds instead until a write succeeds")]
+    [LoggerMessage(EventId = 1252, Level = LogLevel.Warning, Message = "Could not write the index snapshot {Path} ({Reason}); start-up replays or rebuilds instead until a write succeeds")]
     private static partial void LogSnapshotWriteFailed(ILogger logger, string path, string reason);
 
-    [LoggerMessage(EventId = 1303, Level = LogLevel.Information, Message = "Wrote the index snapshot {Path} again (change {Seq})")]
+    [LoggerMessage(EventId = 1253, Level = LogLevel.Information, Message = "Wrote the index snapshot {Path} again (change {Seq})")]
     private static partial void LogSnapshotWritten(ILogger logger, string path, long seq);
 }
