@@ -54,6 +54,12 @@ if (args is ["startup", .. var startupArgs])
     return await Explorer.Benchmarks.Startup.StartupBenchmark.RunAsync(startupArgs);
 }
 
+// k shortest paths on the engine alone, against the old Yen search (issue 9 item 7).
+if (args is ["kpaths", .. var kpathArgs])
+{
+    return Explorer.Benchmarks.Scale.KPathsBenchmark.Run(kpathArgs);
+}
+
 // Child modes (the start-up measurements run in fresh processes).
 if (args is ["--startup-snapshot-child", var snapshotDatabase, var snapshotMode])
 {

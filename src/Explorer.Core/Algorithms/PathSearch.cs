@@ -1,6 +1,4 @@
 using Explorer.Graph;
-using QuikGraph;
-using QuikGraph.Algorithms.ShortestPath;
 
 namespace Explorer.Algorithms;
 
@@ -9,6 +7,9 @@ internal static class PathSearch
 {
     /// <summary>Most nodes one bounded breadth-first sweep may visit before it stops (and the result is marked partial).</summary>
     public const int VisitBudget = 200_000;
+
+    /// <summary>The vocabulary's cheapest hop (<see cref="Vocabulary.Cost"/>): a lower bound of every edge's cost in <c>mode=k</c>.</summary>
+    public const double CheapestHop = Vocabulary.ConcreteCost < Vocabulary.ThematicCost ? Vocabulary.ConcreteCost : Vocabulary.ThematicCost;
 
     /// <summary>Most nodes the candidate subgraph of a k-shortest search may hold.</summary>
     public const int CandidateBudget = 20_000;
@@ -70,87 +71,12 @@ internal static class PathSearch
 
     /// <summary>
     /// Up to k simple paths of at most <paramref name="maxHops"/> hops, cheapest first, where a hop costs
-    /// <paramref name="edgeCost"/>. Runs QuikGraph's Yen algorithm over the candidate subgraph: nodes whose
-    /// hop distance from the source plus to the target is within the bound. Parallel edges between the same
-    /// pair keep the cheapest (lowest ordinal on ties). Ties in cost break by hops, then node ordinals.
+    /// <paramref name="edgeCost"/>: see <see cref="KShortestPaths"/>. Parallel edges between the same pair keep
+    /// the cheapest (lowest ordinal on ties). Ties in cost break by hops, then node ordinals.
     /// </summary>
-    public static List<(OrdinalPath Path, double Cost)> KShortest(CsrGraph graph, int source, int target, int k, int maxHops, TraversalFilter filter, Func<int, double> edgeCost)
-    {
-        if (source == target)
-        {
-            return [(new OrdinalPath([source], []), 0)];
-        }
-
-        if (ShortestPath.Find(graph, source, target, maxHops, filter) is null)
-        {
-            return [];
-        }
-
-        var fromSource = Distances(graph, source, maxHops, filter, forward: true, source, target, out _, CandidateBudget);
-        var toTarget = Distances(graph, target, maxHops, filter, forward: false, source, target, out _, CandidateBudget);
-        var candidates = fromSource.Where(p => toTarget.TryGetValue(p.Key, out var dt) && p.Value + dt <= maxHops).Select(p => p.Key).ToHashSet();
-
-        var best = new Dictionary<(int From, int To), (int Edge, double Cost)>();
-        foreach (var u in candidates)
-        {
-            foreach (var (v, edge) in Steps(graph, u, filter, forward: true, source, target))
-            {
-                if (!candidates.Contains(v) || v == source || u == target)
-                {
-                    continue;
-                }
-
-                var cost = edgeCost(edge);
-                if (!best.TryGetValue((u, v), out var current) || cost < current.Cost || (cost == current.Cost && edge < current.Edge))
-                {
-                    best[(u, v)] = (edge, cost);
-                }
-            }
-        }
-
-        var quik = new AdjacencyGraph<int, EquatableTaggedEdge<int, double>>(allowParallelEdges: false);
-        quik.AddVertexRange(candidates.Order());
-        foreach (var pair in best.OrderBy(p => p.Key.From).ThenBy(p => p.Key.To))
-        {
-            quik.AddEdge(new EquatableTaggedEdge<int, double>(pair.Key.From, pair.Key.To, pair.Value.Cost));
-        }
-
-        // Ask for more than k: some of Yen's cheapest paths may exceed the hop bound.
-        var yen = new YenShortestPathsAlgorithm<int>(quik, source, target, Math.Min(k * 4, 64), e => e.Tag);
-        IEnumerable<YenShortestPathsAlgorithm<int>.SortedPath> found;
-        try
-        {
-            found = yen.Execute().ToList();
-        }
-        catch (QuikGraph.NoPathFoundException)
-        {
-            return [];
-        }
-
-        return [.. found
-            .Select(p => p.ToArray())
-            .Where(steps => steps.Length <= maxHops)
-            .Select(steps =>
-            {
-                var nodes = new int[steps.Length + 1];
-                var edges = new int[steps.Length];
-                nodes[0] = source;
-                double cost = 0;
-                for (var i = 0; i < steps.Length; i++)
-                {
-                    var chosen = best[(steps[i].Source, steps[i].Target)];
-                    edges[i] = chosen.Edge;
-                    nodes[i + 1] = steps[i].Target;
-                    cost += chosen.Cost;
-                }
-
-                return (Path: new OrdinalPath(nodes, edges), Cost: cost);
-            })
-            .OrderBy(p => p.Cost)
-            .ThenBy(p => p.Path.Edges.Length)
-            .ThenBy(p => p.Path.Nodes, OrdinalSequenceComparer.Instance)
-            .Take(k)];
-    }
+    /// <param name="minEdgeCost">A lower bound of every edge's cost (<see cref="CheapestHop"/> by default).</param>
+    public static List<(OrdinalPath Path, double Cost)> KShortest(CsrGraph graph, int source, int target, int k, int maxHops, TraversalFilter filter, Func<int, double> edgeCost, double minEdgeCost = CheapestHop) =>
+        KShortestPaths.Find(graph, source, target, k, maxHops, filter, edgeCost, minEdgeCost);
 
     /// <summary>Neighbors reachable in one allowed step, in adjacency order.</summary>
     internal static IEnumerable<(int Node, int Edge)> Steps(CsrGraph graph, int u, TraversalFilter filter, bool forward, int source, int target)
@@ -233,28 +159,5 @@ internal static class PathSearch
         }
 
         return distance;
-    }
-
-    private sealed class OrdinalSequenceComparer : IComparer<int[]>
-    {
-        public static readonly OrdinalSequenceComparer Instance = new();
-
-        public int Compare(int[]? x, int[]? y)
-        {
-            if (x is null || y is null)
-            {
-                return (x is null).CompareTo(y is null);
-            }
-
-            for (var i = 0; i < Math.Min(x.Length, y.Length); i++)
-            {
-                if (x[i] != y[i])
-                {
-                    return x[i].CompareTo(y[i]);
-                }
-            }
-
-            return x.Length.CompareTo(y.Length);
-        }
     }
 }

@@ -365,7 +365,7 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
 
         var found = query.Mode switch
         {
-            PathMode.K => PathSearch.KShortest(index.Graph, source, target, query.K, query.MaxHops, filter, e => Vocabulary.Cost(index.TypeName(e))),
+            PathMode.K => PathSearch.KShortest(index.Graph, source, target, query.K, query.MaxHops, filter, index.TypeCost),
             _ => ShortestPath.Find(index.Graph, source, target, query.MaxHops, filter) is { } path ? [(path, Cost(index, path))] : [],
         };
 

@@ -23,6 +23,8 @@ internal sealed class GraphIndex
 
     private static readonly Dictionary<string, byte> s_typeCodes = TypeNames.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => (byte)p.i, StringComparer.Ordinal);
 
+    private static readonly double[] s_typeCosts = [.. TypeNames.Select(Vocabulary.Cost)];
+
     internal GraphIndex(BuiltParts built, CsrGraph graph, Node[] nodes, long[] edgeRowIds, NameOverlay names)
     {
         Built = built;
@@ -253,6 +255,9 @@ internal sealed class GraphIndex
     }
 
     public string TypeName(int edgeOrdinal) => TypeNames[Graph.EdgeType[edgeOrdinal]];
+
+    /// <summary>The hop cost of an edge in <c>mode=k</c> (<see cref="Vocabulary.Cost"/> of its type), without a name look-up.</summary>
+    public double TypeCost(int edgeOrdinal) => s_typeCosts[Graph.EdgeType[edgeOrdinal]];
 
     /// <param name="blocked">Edge ordinals not to count (facts that did not hold at an as-of query's date).</param>
     public IReadOnlyDictionary<string, int> CountsByType(int ordinal, IReadOnlySet<int>? blocked = null)

@@ -12,7 +12,10 @@ public interface IGraphClient
     Task Presence(PresenceEvent presence);
 }
 
-/// <summary>How many are viewing, and who of them is signed in (names are sent to signed-in clients only; anonymous ones get an empty list).</summary>
+/// <summary>
+/// How many people are viewing (tabs of one browser, or of one signed-in user, count once), and who of them is
+/// signed in (names are sent to signed-in clients only; anonymous ones get an empty list).
+/// </summary>
 public sealed record PresenceEvent(int Viewers, IReadOnlyList<string> Users)
 {
     /// <summary>The same count without names.</summary>
@@ -29,6 +32,9 @@ public sealed class GraphHub(PresenceTracker presence, ChangePublisher publisher
     internal const string SignedInGroup = "presence:signed-in";
     internal const string AnonymousGroup = "presence:anonymous";
 
+    /// <summary>The query parameter of the hub URL that carries the page's browser id (see <see cref="Viewer"/>).</summary>
+    public const string BrowserQueryParameter = "browser";
+
     /// <summary>The sequence number of the last change pushed to clients.</summary>
     public long LastSeq() => publisher.LastPublished;
 
@@ -37,7 +43,9 @@ public sealed class GraphHub(PresenceTracker presence, ChangePublisher publisher
         metrics.Connected();
         connections.Opened(Context);
         var signedIn = Context.User?.Identity?.IsAuthenticated == true;
-        presence.Join(Context.ConnectionId, signedIn ? Context.User!.Identity!.Name : null);
+        // The page sends its browser's id (kept in localStorage), so its tabs count as one viewer.
+        var browser = Context.GetHttpContext()?.Request.Query[BrowserQueryParameter].ToString();
+        presence.Join(Context.ConnectionId, signedIn ? Context.User!.Identity!.Name : null, browser);
         await Groups.AddToGroupAsync(Context.ConnectionId, signedIn ? SignedInGroup : AnonymousGroup);
         await AnnouncePresenceAsync();
         await base.OnConnectedAsync();

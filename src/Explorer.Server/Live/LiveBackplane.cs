@@ -110,11 +110,13 @@ public sealed partial class LiveBackplane(RedisSettings settings, ILogger<LiveBa
     }
 
     /// <summary>
-    /// Renews this instance's presence lease, replacing its entry with <paramref name="viewers"/> (connection id →
-    /// user, "" for anonymous) when given. The entry is a hash that expires with the lease; a sorted set lists
-    /// the instances by lease end, so readers skip and prune the dead.
+    /// Renews this instance's presence lease, replacing its entry with <paramref name="viewers"/> when given. The
+    /// entry is a hash that expires with the lease, one field per connection: the field is the connection id, then
+    /// '|' and the browser id when the page sent one; the value is the signed-in user, "" for anonymous. (An
+    /// instance from before browser ids wrote bare connection ids: its pages are counted one by one.) A sorted set
+    /// lists the instances by lease end, so readers skip and prune the dead.
     /// </summary>
-    public async Task WritePresenceAsync(IReadOnlyDictionary<string, string?>? viewers)
+    public async Task WritePresenceAsync(IReadOnlyList<Viewer>? viewers)
     {
         var db = (await ConnectAsync()).GetDatabase();
         var key = PresenceKey(_instance);
@@ -124,7 +126,7 @@ public sealed partial class LiveBackplane(RedisSettings settings, ILogger<LiveBa
             _ = transaction.KeyDeleteAsync(key);
             if (viewers.Count > 0)
             {
-                _ = transaction.HashSetAsync(key, [.. viewers.Select(v => new HashEntry(v.Key, v.Value ?? ""))]);
+                _ = transaction.HashSetAsync(key, [.. viewers.Select(v => new HashEntry(v.Browser is null ? v.Connection : $"{v.Connection}|{v.Browser}", v.User ?? ""))]);
             }
         }
 
@@ -133,13 +135,13 @@ public sealed partial class LiveBackplane(RedisSettings settings, ILogger<LiveBa
         await transaction.ExecuteAsync();
     }
 
-    /// <summary>The viewers of every other live instance: one entry per connection, its user name or null.</summary>
-    public async Task<IReadOnlyList<string?>> ReadPresenceAsync()
+    /// <summary>The viewers of every other live instance, one per connection.</summary>
+    public async Task<IReadOnlyList<Viewer>> ReadPresenceAsync()
     {
         var db = (await ConnectAsync()).GetDatabase();
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         await db.SortedSetRemoveRangeByScoreAsync(PresenceInstancesKey, double.NegativeInfinity, now);
-        var viewers = new List<string?>();
+        var viewers = new List<Viewer>();
         foreach (var instance in await db.SortedSetRangeByScoreAsync(PresenceInstancesKey, now, double.PositiveInfinity))
         {
             if (instance.ToString() == _instance)
@@ -149,7 +151,12 @@ public sealed partial class LiveBackplane(RedisSettings settings, ILogger<LiveBa
 
             foreach (var entry in await db.HashGetAllAsync(PresenceKey(instance.ToString())))
             {
-                viewers.Add(entry.Value.IsNullOrEmpty ? null : entry.Value.ToString());
+                var field = entry.Name.ToString();
+                var bar = field.IndexOf('|', StringComparison.Ordinal);
+                viewers.Add(new Viewer(
+                    bar < 0 ? field : field[..bar],
+                    entry.Value.IsNullOrEmpty ? null : entry.Value.ToString(),
+                    bar < 0 ? null : Viewer.ValidBrowser(field[(bar + 1)..])));
             }
         }
 

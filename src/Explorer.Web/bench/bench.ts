@@ -87,20 +87,63 @@ async function run(): Promise<Record<string, number>> {
   const frameTimes: number[] = [];
   let last = await frame();
   profile("pan");
-  for (let i = 0; i < frames; i++) {
-    const phase = (i / frames) * Math.PI * 2;
-    camera.setState({ x: 0.5 + 0.2 * Math.cos(phase), y: 0.5 + 0.2 * Math.sin(phase), ratio: 0.6 + 0.4 * Math.sin(phase * 2) ** 2 });
-    const now = await frame();
-    frameTimes.push(now - last);
-    last = now;
+  if (params.get("pan") === "setstate") {
+    // The camera set directly each frame, as no user gesture does (sigma does not count it as moving).
+    for (let i = 0; i < frames; i++) {
+      const phase = (i / frames) * Math.PI * 2;
+      camera.setState({ x: 0.5 + 0.2 * Math.cos(phase), y: 0.5 + 0.2 * Math.sin(phase), ratio: 0.6 + 0.4 * Math.sin(phase * 2) ** 2 });
+      const now = await frame();
+      frameTimes.push(now - last);
+      last = now;
+    }
+  } else {
+    // What a user does: a mouse drag through sigma's own mouse captor (a circle of 300 px, one move per frame),
+    // with a wheel zoom every other frame (four in, four out, ...), then the button is released.
+    const target = (sigma as unknown as { elements: { mouse: HTMLElement } }).elements.mouse;
+    const box = target.getBoundingClientRect();
+    const at = (x: number, y: number) => ({ clientX: box.left + x, clientY: box.top + y, bubbles: true, cancelable: true, button: 0 });
+    // A corner, inside the stage padding, so the press lands on no node.
+    target.dispatchEvent(new MouseEvent("mousedown", at(10, 10)));
+    for (let i = 0; i < frames; i++) {
+      const phase = ((i + 1) / frames) * Math.PI * 2;
+      document.dispatchEvent(new MouseEvent("mousemove", at(10 + 300 * Math.sin(phase), 10 + 300 * (1 - Math.cos(phase)))));
+      if (i % 2 === 1) target.dispatchEvent(new WheelEvent("wheel", { ...at(box.width / 2, box.height / 2), deltaY: Math.floor(i / 8) % 2 === 0 ? -120 : 120 }));
+      const now = await frame();
+      frameTimes.push(now - last);
+      last = now;
+    }
+    document.dispatchEvent(new MouseEvent("mouseup", at(10, 10)));
   }
   await frame();
   profileEnd("pan");
-  results["panZoomJsMedianMs"] = median(renderTimes);
-  results["panZoomJsP95Ms"] = p95(renderTimes);
+  const panRenders = [...renderTimes];
+  // Once the camera stops, the next frame draws every label in full (labelcache.ts): its render on its own.
+  renderTimes.length = 0;
+  // (A baseline renderer without the label cache has no `labels`.)
+  const labels = (renderer as { labels?: Renderer["labels"] }).labels;
+  for (let i = 0; i < 20 && (camera.isAnimated() || labels?.moving() || renderTimes.length === 0 || (labels?.cachedFrames ?? 0) > 0); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await frame();
+  }
+  // What the user sees once it settled must be sigma's own full drawing: compare the label layer with a
+  // render forced now (every label drawn by sigma, since nothing moves).
+  const labelPixels = () => {
+    const canvas = (sigma as unknown as { canvasContexts: { labels: CanvasRenderingContext2D } }).canvasContexts.labels;
+    return canvas.getImageData(0, 0, canvas.canvas.width, canvas.canvas.height).data;
+  };
+  const settled = labelPixels();
+  (sigma as unknown as { render(): void }).render();
+  const fresh = labelPixels();
+  let differing = 0;
+  for (let i = 0; i < fresh.length; i += 4) if (fresh[i] !== settled[i] || fresh[i + 1] !== settled[i + 1] || fresh[i + 2] !== settled[i + 2] || fresh[i + 3] !== settled[i + 3]) differing++;
+  results["checkSettledLabelPixelsDiffering"] = differing;
+  results["panZoomJsMedianMs"] = median(panRenders);
+  results["panZoomJsP95Ms"] = p95(panRenders);
+  results["panZoomRenders"] = panRenders.length;
+  results["panSettleRenderMs"] = renderTimes.at(-1) ?? NaN;
   results["frameMedianMs"] = median(frameTimes);
   results["frameP95Ms"] = p95(frameTimes);
-  if (segments) Object.assign(results, segments.report(renderTimes));
+  if (segments) Object.assign(results, segments.report(panRenders));
 
   // One live delta: LiveSync.receive applying a change that carries its record (rename, then a new node
   // linked to a shown one), plus the partial refresh sigma does for it on the next frame.
@@ -132,12 +175,32 @@ async function run(): Promise<Record<string, number>> {
     applyTimes.push(performance.now() - start);
     await frame();
     renders[kind].push(renderTimes[0] ?? 0);
+    if (segments && (renderTimes[0] ?? 0) > 8) segments.addSpike("delta", renderTimes[0]!, results);
+  }
+  // Removals: the live edges, then the live nodes (each with what is left of its edges), and some of the
+  // original nodes with all of theirs.
+  const removals: number[] = [];
+  const removed: ChangeEvent[] = [];
+  for (let i = 1; i <= 60; i++) if (i % 3 === 0) removed.push({ seq: 0, at: "", kind: "EdgeRemoved", entityId: `le${i}` });
+  for (let i = 1; i <= 60; i++) if (i % 3 === 2) removed.push({ seq: 0, at: "", kind: "NodeRemoved", entityId: `live${i}` });
+  for (let i = 0; i < 10; i++) removed.push({ seq: 0, at: "", kind: "NodeRemoved", entityId: `n${500 + i * 37}` });
+  let seq = 60;
+  for (const change of removed) {
+    renderTimes.length = 0;
+    const start = performance.now();
+    await sync.receive({ ...change, seq: ++seq });
+    const applied = performance.now() - start;
+    await frame();
+    removals.push(applied + (renderTimes[0] ?? 0));
+    if (segments && (renderTimes[0] ?? 0) > 8) segments.addSpike("remove", renderTimes[0]!, results);
   }
   profileEnd("delta");
   results["deltaApplyMedianMs"] = median(applyTimes);
   results["deltaRenameNextRenderMs"] = median(renders.rename);
   results["deltaAddNextRenderMs"] = median(renders.node);
   results["deltaEdgeNextRenderMs"] = median(renders.edge);
+  results["deltaRemoveWithRenderMedianMs"] = median(removals);
+  results["deltaRemoveWithRenderMaxMs"] = Math.max(...removals);
   results["deltaMaxNextRenderMs"] = Math.max(...renders.rename, ...renders.node, ...renders.edge);
   Object.assign(results, checkSlots(sigma));
 
@@ -177,6 +240,8 @@ async function run(): Promise<Record<string, number>> {
     results["layoutLongTasks"] = longTasks;
     results["layoutLongTaskMs"] = longTaskMs;
     layout.kill();
+    // Layout writes move nodes in place (partial.ts): every slot must still be what a full re-index writes.
+    for (const [key, value] of Object.entries(checkSlots(sigma, true))) results[`layout.${key}`] = value;
   }
   renderer.kill();
   return results;
@@ -207,6 +272,12 @@ function timeSegments(sigma: Renderer["sigma"]) {
   sigma.on("beforeRender", () => (current = {}));
   sigma.on("afterRender", () => perRender.push(current));
   return {
+    /** The last render, over 8 ms, split into parts under `prefix`. */
+    addSpike(prefix: string, total: number, out: Record<string, number>): void {
+      out[`${prefix}SpikeRenders`] = (out[`${prefix}SpikeRenders`] ?? 0) + 1;
+      out[`${prefix}SpikeTotalMs`] = (out[`${prefix}SpikeTotalMs`] ?? 0) + total;
+      for (const [k, v] of Object.entries(perRender.at(-1) ?? {})) out[`${prefix}Spike.${k}`] = (out[`${prefix}Spike.${k}`] ?? 0) + v;
+    },
     report(renderTimes: number[]): Record<string, number> {
       const out: Record<string, number> = {};
       const spikes = renderTimes.map((t, i) => [t, perRender[perRender.length - renderTimes.length + i]] as const).filter(([t]) => t > 8);
@@ -225,7 +296,7 @@ function timeSegments(sigma: Renderer["sigma"]) {
  * writer puts there from its current display data, and is that display data what the reducers give now?
  * (Partial refreshes and appended slots must leave the canvas exactly as a full re-index would.)
  */
-function checkSlots(sigma: Renderer["sigma"]): Record<string, number> {
+function checkSlots(sigma: Renderer["sigma"], positions = false): Record<string, number> {
   type Program = { array?: Float32Array; programs?: { array: Float32Array }[] };
   const internals = sigma as unknown as {
     nodePrograms: Record<string, Program>; edgePrograms: Record<string, Program>;
@@ -241,8 +312,10 @@ function checkSlots(sigma: Renderer["sigma"]): Record<string, number> {
   graph.forEachEdge((e) => internals.addEdgeToProgram(e, internals.edgeIndices[e]!, internals.edgeProgramIndex[e]!));
   let staleFloats = 0;
   arrays().forEach((array, i) => array.forEach((v, j) => (staleFloats += v === before[i]![j] || (Number.isNaN(v) && Number.isNaN(before[i]![j]!)) ? 0 : 1)));
-  const look = (d: { size?: number; color?: string; label?: string | null; hidden?: boolean; zIndex?: number } | undefined) =>
-    JSON.stringify([d?.size, d?.color, d?.label, d?.hidden, d?.zIndex]);
+  // With positions: also where each node is drawn (after live arrivals placed outside the normalized box, a
+  // re-index legitimately moves everything; after a layout write it must not).
+  const look = (d: { size?: number; color?: string; label?: string | null; hidden?: boolean; zIndex?: number; x?: number; y?: number } | undefined) =>
+    JSON.stringify([d?.size, d?.color, d?.label, d?.hidden, d?.zIndex, positions ? d?.x : 0, positions ? d?.y : 0]);
   const nodesLook = new Map(graph.mapNodes((n) => [n, look(sigma.getNodeDisplayData(n))] as const));
   const edgesLook = new Map(graph.mapEdges((e) => [e, look(sigma.getEdgeDisplayData(e))] as const));
   sigma.refresh();

@@ -1,10 +1,13 @@
 import { inferSettings } from "graphology-layout-forceatlas2";
 import defaults from "graphology-layout-forceatlas2/defaults.js";
-import { assignLayoutChanges, graphToByteArrays } from "graphology-layout-forceatlas2/helpers.js";
+import { graphToByteArrays } from "graphology-layout-forceatlas2/helpers.js";
 import type { ExplorerGraph } from "./model";
 
 // Runs ForceAtlas2 in a web worker for a bounded time after the graph's structure changes, writing
 // positions back into the graph (sigma redraws on attribute changes). Pinned nodes (fixed) stay put.
+
+/** Floats per node in ForceAtlas2's node matrix (x and y first). */
+const NODE_FIELDS = 10;
 
 export class Layout {
   private worker: Worker | null = null;
@@ -79,17 +82,24 @@ export class Layout {
     // An answer to a batch sent before a restart or stop is stale.
     if (!this.running || generation !== this.generation || !this.matrices) return;
     // The structure may have changed since; the matrix then no longer matches the graph.
-    if (nodes.length !== this.graph.order * 10) {
+    if (nodes.length !== this.graph.order * NODE_FIELDS) {
       this.start(Math.max(500, this.deadline - performance.now()));
       return;
     }
     this.matrices.nodes = nodes;
-    // Writing positions makes sigma reprocess the whole graph: on large graphs do it about once a second
-    // (the worker keeps iterating meanwhile), on small ones every batch for a smooth animation.
+    // Writing positions rewrites every node and edge in sigma's buffers: on large graphs do it about once a
+    // second (the worker keeps iterating meanwhile), on small ones every batch for a smooth animation.
     const now = performance.now();
     const done = now >= this.deadline;
     if (done || this.graph.order <= 2000 || now - this.lastAssign >= 1000) {
-      assignLayoutChanges(this.graph, nodes);
+      // Positions only, and said so: the renderer then moves nodes without re-indexing the graph (partial.ts).
+      let i = 0;
+      this.graph.updateEachNodeAttributes((_, attributes) => {
+        attributes.x = nodes[i]!;
+        attributes.y = nodes[i + 1]!;
+        i += NODE_FIELDS;
+        return attributes;
+      }, { attributes: ["x", "y"] });
       this.lastAssign = now;
     }
     if (done) {

@@ -21,8 +21,10 @@ export class LiveChannel {
   private stopped = false;
 
   constructor(private readonly handlers: LiveHandlers, url = "/hubs/graph") {
+    // The browser's id goes with every (re)connect: presence counts this browser's tabs as one viewer.
+    const browser = browserId();
     this.connection = new HubConnectionBuilder()
-      .withUrl(url)
+      .withUrl(browser ? `${url}?browser=${encodeURIComponent(browser)}` : url)
       .withAutomaticReconnect([0, 1000, 2000, 5000, 10000, 15000, 30000])
       .withStatefulReconnect({ bufferSize: 1_000_000 })
       .configureLogging(LogLevel.Warning)
@@ -96,5 +98,26 @@ export class LiveChannel {
         this.retry(Math.min(30000, delay * 2));
       }
     }, delay);
+  }
+}
+
+const BROWSER_KEY = "explorer.browser";
+
+/**
+ * A random id for this browser, kept in localStorage (shared by its tabs, kept across reloads), so presence
+ * counts people rather than tabs. It identifies nothing but "the same browser as before"; null where storage
+ * is unavailable (the tab is then counted on its own).
+ */
+export function browserId(): string | null {
+  try {
+    let id = localStorage.getItem(BROWSER_KEY);
+    if (!id || !/^[A-Za-z0-9_-]{8,64}$/.test(id)) {
+      // getRandomValues, unlike randomUUID, also works on a page served over plain http.
+      id = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+      localStorage.setItem(BROWSER_KEY, id);
+    }
+    return id;
+  } catch {
+    return null;
   }
 }

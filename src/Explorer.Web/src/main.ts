@@ -4,6 +4,7 @@ import { Controls } from "./app/controls";
 import { createHook } from "./app/hook";
 import { LiveView } from "./app/live";
 import { Panels } from "./app/panels";
+import { applyRole } from "./app/roles";
 import { ExplorerView } from "./app/view";
 import { decodeView } from "./state";
 import { byId } from "./ui/dom";
@@ -25,14 +26,22 @@ view.peers = {
   scheduleAnnotationCounts: () => live.scheduleAnnotationCounts(),
 };
 byId("new-node").addEventListener("click", () => panels.renderNewNode());
-annotations.onChange = () => {
+/** Who is signed in shows in the account area and decides which write controls are offered. */
+const showSession = () => {
   annotations.renderAccount(byId("account"));
+  applyRole(annotations.session);
+};
+annotations.onChange = () => {
+  showSession();
   if (view.state.selected.startsWith("e:")) void panels.renderEdgePanel(view.state.selected.slice(2));
   live.scheduleAnnotationCounts();
 };
 
 // The hub learns who is viewing when it connects: connect again after signing in or out.
-annotations.onSession = () => void live.channel.restart();
+annotations.onSession = () => {
+  void live.channel.restart();
+  panels.sessionChanged();
+};
 
 let ready = false;
 window.__explorer = createHook({ view, live, ready: () => ready });
@@ -40,7 +49,7 @@ window.__explorer = createHook({ view, live, ready: () => ready });
 async function start(): Promise<void> {
   const baseline = live.channel.start();
   void annotations.session.detect().then(() => {
-    annotations.renderAccount(byId("account"));
+    showSession();
     live.scheduleAnnotationCounts();
   });
   panels.loadSources();

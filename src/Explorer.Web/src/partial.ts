@@ -1,6 +1,7 @@
 import type Sigma from "sigma";
 import type { Settings } from "sigma/settings";
 import type { EdgeDisplayData, NodeDisplayData } from "sigma/types";
+import { createNormalizationFunction, graphExtent, matrixFromCamera } from "sigma/utils";
 import type { EdgeAttributes, ExplorerGraph, NodeAttributes } from "./model";
 
 // Redrawing only what changed. sigma re-indexes the whole graph (every node and edge through the reducers and
@@ -14,15 +15,21 @@ import type { EdgeAttributes, ExplorerGraph, NodeAttributes } from "./model";
 // - a node or edge added takes a free slot at the end of its program's buffer (programs.ts keeps some).
 // A node placed outside the box sigma normalized the graph to is drawn where it is (as sigma does with a custom
 // bounding box); the box is recomputed on the next re-index, or before fitting the view (settle()).
-// What still re-indexes, as sigma would: a change of z-order or program type, no free slot left, removals, and
-// whole-graph writes (the layout).
+// - a node or edge removed has its slot cleared (as sigma draws a hidden item: zeros) and its label-grid entry
+//   removed; the slot is reclaimed at the next re-index;
+// - a write of every node's position (the layout, which says so in its hints) moves every node and rewrites
+//   every slot in place, as sigma's re-index would, without re-running the reducers, re-sorting or re-allocating.
+// What still re-indexes, as sigma would: a change of z-order or program type, no free slot left, and any other
+// whole-graph write.
 
 /** sigma 3.0.3's members this relies on (not in its public types; the package is pinned). */
 interface SigmaInternals {
   activeListeners: Record<string, (payload: { key: string }) => void>;
   settings: Settings;
   needToProcess: boolean;
-  customBBox: unknown;
+  customBBox: { x: [number, number]; y: [number, number] } | null;
+  nodeExtent: { x: [number, number]; y: [number, number] };
+  normalizationFunction: { applyTo(data: { x: number; y: number }): void };
   nodeDataCache: Record<string, NodeDisplayData>;
   edgeDataCache: Record<string, EdgeDisplayData>;
   nodePrograms: Record<string, SlotProgram>;
@@ -38,10 +45,14 @@ interface SigmaInternals {
     cells: Record<number, { key: string; size: number }[]>;
     getIndex(position: { x: number; y: number }): number;
     add(key: string, size: number, position: { x: number; y: number }): void;
+    resizeAndClear(dimensions: { width: number; height: number }, cellSize: number): void;
+    organize(): void;
   };
   addNode(key: string): void;
   updateNode(key: string): void;
+  removeNode(key: string): void;
   addEdge(key: string): void;
+  removeEdge(key: string): void;
   addNodeToProgram(key: string, fingerprint: number, slot: number): void;
   addEdgeToProgram(key: string, fingerprint: number, slot: number): void;
 }
@@ -50,6 +61,18 @@ interface SigmaInternals {
 interface SlotProgram {
   capacity?: number;
   programs?: { capacity: number }[];
+  /** sigma's writer of one slot; a hidden item is written as zeros (drawn as nothing). */
+  process(id: number, slot: number, ...data: unknown[]): void;
+}
+
+const HIDDEN = { hidden: true };
+
+/** What graphology passes to its event listeners (the fields these handlers read). */
+interface GraphEvent {
+  key?: string;
+  source?: string;
+  target?: string;
+  hints?: { attributes?: string[] };
 }
 
 /** The camera the label grid is built with (sigma's process() uses a fresh Camera's state). */
@@ -63,21 +86,34 @@ export class PartialRefresh {
   /** Something was drawn outside the normalized box since the last re-index. */
   private outOfFrame = false;
 
-  constructor(private readonly sigma: Sigma<NodeAttributes, EdgeAttributes>, private readonly graph: ExplorerGraph) {
+  /**
+   * @param changed called whenever some node or edge is redrawn with new data (the label layer cached during a
+   * camera move is then out of date).
+   */
+  constructor(private readonly sigma: Sigma<NodeAttributes, EdgeAttributes>, private readonly graph: ExplorerGraph, private readonly changed: () => void = () => {}) {
     this.internals = sigma as unknown as SigmaInternals;
     sigma.on("afterProcess", () => this.countSlots());
     if (!this.internals.needToProcess) this.countSlots();
-    // Replace sigma's handlers for one node or edge added or updated (they re-index everything).
-    const listeners = this.internals.activeListeners;
-    const replace = (event: "nodeAdded" | "edgeAdded" | "nodeAttributesUpdated" | "edgeAttributesUpdated", name: string, handler: (key: string) => void) => {
-      graph.removeListener(event, listeners[name]!);
-      listeners[name] = ({ key }) => handler(key);
+    // Replace sigma's handlers for one node or edge added, updated or dropped, and for positions written to
+    // every node (they re-index everything).
+    const listeners = this.internals.activeListeners as unknown as Record<string, (payload: GraphEvent) => void>;
+    const replace = (event: "nodeAdded" | "edgeAdded" | "nodeAttributesUpdated" | "edgeAttributesUpdated" | "nodeDropped" | "edgeDropped" | "eachNodeAttributesUpdated", name: string, handler: (payload: GraphEvent, sigmas: (payload: GraphEvent) => void) => void) => {
+      const sigmas = listeners[name]!;
+      graph.removeListener(event, sigmas);
+      listeners[name] = (payload) => handler(payload, sigmas);
       graph.on(event, listeners[name]);
     };
-    replace("nodeAttributesUpdated", "updateNodeGraphUpdate", (key) => this.items([key], []));
-    replace("edgeAttributesUpdated", "updateEdgeGraphUpdate", (key) => this.items([], [key]));
-    replace("nodeAdded", "addNodeGraphUpdate", (key) => this.addNode(key));
-    replace("edgeAdded", "addEdgeGraphUpdate", (key) => this.addEdge(key));
+    replace("nodeAttributesUpdated", "updateNodeGraphUpdate", ({ key }) => this.items([key!], []));
+    replace("edgeAttributesUpdated", "updateEdgeGraphUpdate", ({ key }) => this.items([], [key!]));
+    replace("nodeAdded", "addNodeGraphUpdate", ({ key }) => this.addNode(key!));
+    replace("edgeAdded", "addEdgeGraphUpdate", ({ key }) => this.addEdge(key!));
+    replace("nodeDropped", "dropNodeGraphUpdate", ({ key }) => this.dropNode(key!));
+    replace("edgeDropped", "dropEdgeGraphUpdate", ({ key, source, target }) => this.dropEdge(key!, source!, target!));
+    replace("eachNodeAttributesUpdated", "eachNodeAttributesUpdatedGraphUpdate", (payload, sigmas) => {
+      const fields = payload.hints?.attributes;
+      if (fields && fields.length > 0 && fields.every((f) => f === "x" || f === "y")) this.moveAll();
+      else sigmas(payload);
+    });
   }
 
   /** Re-runs the reducers of these nodes and edges and redraws them on the next frame. */
@@ -85,6 +121,7 @@ export class PartialRefresh {
     const sigma = this.sigma;
     const nodeIds = [...new Set(nodes)].filter((id) => this.graph.hasNode(id));
     const edgeIds = new Set([...edges].filter((id) => this.graph.hasEdge(id)));
+    if (nodeIds.length + edgeIds.size > 0) this.changed();
     if (this.internals.needToProcess) {
       // A re-index is due anyway: it writes every slot.
       sigma.refresh({ partialGraph: { nodes: nodeIds, edges: [...edgeIds] }, skipIndexation: false, schedule: true });
@@ -130,6 +167,7 @@ export class PartialRefresh {
   setDrawSetting<K extends "renderEdgeLabels" | "renderLabels">(key: K, value: Settings[K]): void {
     if (this.internals.settings[key] === value) return;
     this.internals.settings[key] = value;
+    this.changed();
     this.sigma.scheduleRender();
   }
 
@@ -137,6 +175,7 @@ export class PartialRefresh {
 
   private addNode(key: string): void {
     const internals = this.internals;
+    this.changed();
     // sigma's own handler: the node's display data (its reducer's output); a re-index does the rest.
     internals.addNode(key);
     if (internals.needToProcess) return this.reindex();
@@ -171,6 +210,92 @@ export class PartialRefresh {
     this.usedSlots.edge.set(data.type, slot + 1);
     // The ends' sizes follow their degree.
     this.items([source, target], []);
+    this.sigma.scheduleRender();
+  }
+
+  // ----- removals -----
+
+  /** Nodes whose size follows a degree that removals changed; redrawn together (a hub losing its edges once). */
+  private readonly pendingEnds = new Set<string>();
+
+  private dropEdge(key: string, source: string, target: string): void {
+    const internals = this.internals;
+    this.changed();
+    const data = internals.edgeDataCache[key];
+    const slot = internals.edgeProgramIndex[key];
+    internals.removeEdge(key);
+    if (internals.needToProcess || !data || slot === undefined) return this.reindex();
+    internals.edgePrograms[data.type]?.process(0, slot, HIDDEN, HIDDEN, HIDDEN);
+    this.forget(internals.edgeIndices, key);
+    this.endsChanged(source, target);
+    this.sigma.scheduleRender();
+  }
+
+  private dropNode(key: string): void {
+    const internals = this.internals;
+    this.changed();
+    const data = internals.nodeDataCache[key];
+    const slot = internals.nodeProgramIndex[key];
+    if (internals.needToProcess || !data || slot === undefined) {
+      internals.removeNode(key);
+      return this.reindex();
+    }
+    this.removeLabel(key, data);
+    internals.removeNode(key);
+    internals.nodePrograms[data.type]?.process(0, slot, HIDDEN);
+    this.forget(internals.nodeIndices, key);
+    this.sigma.scheduleRender();
+  }
+
+  private forget(indices: Record<string, number>, key: string): void {
+    const id = indices[key];
+    delete indices[key];
+    if (id !== undefined) delete this.internals.itemIDsIndex[id];
+  }
+
+  private endsChanged(...nodes: string[]): void {
+    if (this.pendingEnds.size === 0) queueMicrotask(() => {
+      const ends = [...this.pendingEnds];
+      this.pendingEnds.clear();
+      // A node dropped with its edges is gone by now; items() skips it.
+      this.items(ends, []);
+    });
+    for (const node of nodes) this.pendingEnds.add(node);
+  }
+
+  // ----- positions -----
+
+  /**
+   * Every node got a new position (and nothing else): what sigma's re-index does with positions (extent,
+   * normalization, label grid, every slot rewritten in place), without reducers, sorting or re-allocation.
+   */
+  private moveAll(): void {
+    const internals = this.internals;
+    this.changed();
+    if (internals.needToProcess || !internals.settings.autoRescale) return this.reindex();
+    const graph = this.graph;
+    const cache = internals.nodeDataCache;
+    internals.nodeExtent = graphExtent(graph);
+    internals.normalizationFunction = createNormalizationFunction(internals.customBBox || internals.nodeExtent);
+    const normalize = internals.normalizationFunction;
+    const dimensions = this.sigma.getDimensions();
+    const grid = internals.labelGrid;
+    grid.resizeAndClear(dimensions, internals.settings.labelGridCellSize);
+    const matrix = matrixFromCamera(GRID_CAMERA, dimensions, this.sigma.getGraphDimensions(), this.sigma.getStagePadding());
+    const missing = graph.someNode((id, attributes) => {
+      const data = cache[id];
+      if (!data || internals.nodeProgramIndex[id] === undefined) return true;
+      data.x = attributes.x;
+      data.y = attributes.y;
+      normalize.applyTo(data);
+      if (typeof data.label === "string" && !data.hidden) grid.add(id, data.size, this.sigma.framedGraphToViewport(data, { matrix }));
+      internals.addNodeToProgram(id, internals.nodeIndices[id]!, internals.nodeProgramIndex[id]!);
+      return false;
+    });
+    if (missing) return this.reindex();
+    grid.organize();
+    graph.forEachEdge((id) => internals.addEdgeToProgram(id, internals.edgeIndices[id]!, internals.edgeProgramIndex[id]!));
+    this.outOfFrame = false;
     this.sigma.scheduleRender();
   }
 
@@ -210,10 +335,14 @@ export class PartialRefresh {
   }
 
   private moveLabel(key: string, before: NodeDisplayData, after: NodeDisplayData): void {
-    const cell = this.internals.labelGrid.cells[this.gridCell(before)];
+    this.removeLabel(key, before);
+    this.addLabel(key, after);
+  }
+
+  private removeLabel(key: string, data: NodeDisplayData): void {
+    const cell = this.internals.labelGrid.cells[this.gridCell(data)];
     const index = cell?.findIndex((candidate) => candidate.key === key) ?? -1;
     if (index >= 0) cell!.splice(index, 1);
-    this.addLabel(key, after);
   }
 
   /** Notes a node outside the box sigma normalized the graph to (sigma's bounding box of the graph). */

@@ -1,5 +1,7 @@
 import Sigma from "sigma";
 import type { EdgeDisplayData, NodeDisplayData } from "sigma/types";
+import { LabelCache } from "./labelcache";
+import { edgeAwareHover, edgeAwareLabel } from "./labels";
 import { STATUS_COLORS, type EdgeAttributes, type ExplorerGraph, type NodeAttributes } from "./model";
 import { PartialRefresh } from "./partial";
 import { edgeArrowProgram, NodeDiscProgram } from "./programs";
@@ -37,6 +39,7 @@ export interface RendererEvents {
 export class Renderer {
   readonly sigma: Sigma<NodeAttributes, EdgeAttributes>;
   private readonly partial: PartialRefresh;
+  readonly labels: LabelCache;
   private hoveredNode: string | null = null;
   private hoveredEdge: string | null = null;
   private selectedNode: string | null = null;
@@ -51,6 +54,10 @@ export class Renderer {
 
   constructor(private readonly graph: ExplorerGraph, container: HTMLElement, private readonly events: RendererEvents) {
     const large = graph.size > 5000;
+    // Labels near the right edge (the side panel) are drawn left of their node instead of being cut off.
+    // (sigma draws once inside its constructor, before this.sigma is set: no edge to mind then.)
+    const canvasWidth = () => (this.sigma as Sigma<NodeAttributes, EdgeAttributes> | undefined)?.getDimensions().width ?? Number.POSITIVE_INFINITY;
+    const drawLabel = edgeAwareLabel(canvasWidth);
     this.sigma = new Sigma<NodeAttributes, EdgeAttributes>(graph, container, {
       defaultEdgeType: "arrow",
       // sigma's own programs, uploading their buffers only when they changed (programs.ts).
@@ -68,6 +75,8 @@ export class Renderer {
       edgeLabelFont: "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
       edgeLabelSize: 11,
       edgeLabelColor: { color: "#34495e" },
+      defaultDrawNodeLabel: drawLabel,
+      defaultDrawNodeHover: edgeAwareHover(canvasWidth, drawLabel),
       labelRenderedSizeThreshold: 7,
       labelDensity: 0.5,
       minCameraRatio: 0.05,
@@ -76,7 +85,9 @@ export class Renderer {
       nodeReducer: (node, data) => this.reduceNode(node, data),
       edgeReducer: (edge, data) => this.reduceEdge(edge, data),
     });
-    this.partial = new PartialRefresh(this.sigma, graph);
+    // While the camera moves, the label layers are the last full drawing moved with it (labelcache.ts).
+    this.labels = new LabelCache(this.sigma as unknown as Sigma);
+    this.partial = new PartialRefresh(this.sigma, graph, () => this.labels.invalidate());
     this.wireEvents();
   }
 
@@ -325,6 +336,7 @@ export class Renderer {
   }
 
   kill(): void {
+    this.labels.kill();
     this.sigma.kill();
   }
 }

@@ -336,9 +336,47 @@ internal static class ScaleBenchmark
         }
     }
 
+    /// <summary>
+    /// The benchmark's graph (same generator, seed, kinds and edge types as the CSV) built straight into a
+    /// <see cref="Algorithms.CsrGraph"/>; <c>rank[generator number]</c> is the node's ordinal.
+    /// </summary>
+    internal static (Algorithms.CsrGraph Graph, int[] Rank) BuildCsr(int nodes, int m)
+    {
+        var graph = SyntheticGraph.Generate(nodes, m, 20240601UL, shuffle: true);
+        var names = SyntheticNames.Generate(nodes, 20240601UL);
+        var codes = GraphIndex.TypeNames.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => (byte)p.i, StringComparer.Ordinal);
+        var (sources, targets, types) = (new List<int>(graph.EdgeCount), new List<int>(graph.EdgeCount), new List<byte>(graph.EdgeCount));
+        for (var e = 0; e < graph.EdgeCount; e++)
+        {
+            var (s, t) = (graph.Sources[e], graph.Targets[e]);
+            var type = TypeFor(names[s].Kind, names[t].Kind, e);
+            if (type is null)
+            {
+                (s, t) = (t, s);
+                type = TypeFor(names[s].Kind, names[t].Kind, e);
+            }
+
+            if (type is not null)
+            {
+                sources.Add(s);
+                targets.Add(t);
+                types.Add(codes[type]);
+            }
+        }
+
+        var csr = Algorithms.CsrGraph.Build(nodes, [.. sources], [.. targets], [.. types], [.. names.Select(n => (byte)n.Kind)], relabel: true, out var order);
+        var rank = new int[nodes];
+        for (var i = 0; i < nodes; i++)
+        {
+            rank[order[i]] = i;
+        }
+
+        return (csr, rank);
+    }
+
     private static string Csv(string value) => value.Contains(',', StringComparison.Ordinal) || value.Contains('"', StringComparison.Ordinal) ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
 
-    private static int ParseSize(string text) =>
+    internal static int ParseSize(string text) =>
         text.EndsWith('m') ? (int)(double.Parse(text[..^1], CultureInfo.InvariantCulture) * 1_000_000)
         : text.EndsWith('k') ? (int)(double.Parse(text[..^1], CultureInfo.InvariantCulture) * 1_000)
         : int.Parse(text, CultureInfo.InvariantCulture);

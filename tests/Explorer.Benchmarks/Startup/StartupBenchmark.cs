@@ -28,6 +28,7 @@ internal static class StartupBenchmark
         var runs = 2;
         var replay = 10_000;
         string? outDir = null;
+        var seedOnly = false;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -37,8 +38,9 @@ internal static class StartupBenchmark
                 case "--runs": runs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--replay": replay = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--out": outDir = args[++i]; break;
+                case "--seed-only": seedOnly = true; break;
                 default:
-                    Console.Error.WriteLine($"unknown option {args[i]}: startup [--size 100k|1m] [--m 5] [--runs 2] [--replay 10000] [--out DIR]");
+                    Console.Error.WriteLine($"unknown option {args[i]}: startup [--size 100k|1m] [--m 5] [--runs 2] [--replay 10000] [--out DIR] [--seed-only]");
                     return 2;
             }
         }
@@ -51,6 +53,10 @@ internal static class StartupBenchmark
         var seedSeconds = Seed(database, nodes, m);
         report["seed_seconds"] = seedSeconds;
         report["database_bytes"] = new FileInfo(database).Length;
+        if (seedOnly)
+        {
+            return 0;
+        }
 
         // 1. Rebuild from SQLite alone (the snapshot deleted first); the child then writes the snapshot and times it.
         var rebuilds = new List<JsonNode>();

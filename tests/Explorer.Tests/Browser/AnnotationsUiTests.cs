@@ -187,4 +187,75 @@ public sealed class AnnotationsUiTests(BrowserFixture fixture) : IClassFixture<B
         await Expect(bob.Page.Locator("#presence")).ToHaveTextAsync("Viewing: ana, bo");
         await Expect(alice.Page.Locator("#presence")).ToHaveTextAsync("Viewing: ana, bo");
     }
+
+    [Fact]
+    public async Task TabsOfOneBrowserCountAsOneViewer()
+    {
+        await using var first = await ExplorerPage.OpenAsync(fixture);
+        await Expect(first.Page.Locator("#presence")).ToHaveTextAsync("Only you are viewing");
+        await using var second = await first.OpenTabAsync(fixture);
+        await Expect(second.Page.Locator("#presence")).ToHaveTextAsync("Only you are viewing");
+
+        // Another browser is another viewer, in every tab; its leaving is seen in every tab too.
+        var other = await ExplorerPage.OpenAsync(fixture);
+        await using (other)
+        {
+            foreach (var tab in new[] { first, second, other })
+            {
+                await Expect(tab.Page.Locator("#presence")).ToHaveTextAsync("Viewing: 2 anonymous");
+            }
+
+            // A reload is the same browser again.
+            await second.Page.ReloadAsync();
+            await second.WaitAsync("window.__explorer && window.__explorer.ready");
+            await Expect(second.Page.Locator("#presence")).ToHaveTextAsync("Viewing: 2 anonymous");
+            await Expect(other.Page.Locator("#presence")).ToHaveTextAsync("Viewing: 2 anonymous");
+        }
+
+        await Expect(first.Page.Locator("#presence")).ToHaveTextAsync("Only you are viewing");
+
+        // Signed in, the browser is its user: one name, no anonymous viewer beside it, in both tabs.
+        await first.SignInAsync("ana");
+        await second.Page.ReloadAsync();
+        await second.WaitAsync("window.__explorer && window.__explorer.ready");
+        await Expect(first.Page.Locator("#presence")).ToHaveTextAsync("Only you are viewing");
+        await Expect(second.Page.Locator("#presence")).ToHaveTextAsync("Only you are viewing");
+        Assert.Empty(first.Errors);
+        Assert.Empty(second.Errors);
+    }
+
+    [Fact]
+    public async Task WriteControlsAreOfferedOnlyToRolesThatWrite()
+    {
+        await using var explorer = await ExplorerPage.OpenAsync(fixture, "/?sel=n:nato");
+        var newNode = explorer.Page.GetByRole(AriaRole.Toolbar, new() { Name = "View" }).GetByRole(AriaRole.Button, new() { Name = "New node" });
+        var panel = explorer.Panel;
+        await Expect(explorer.Page.GetByRole(AriaRole.Form, new() { Name = "Sign in" })).ToBeVisibleAsync();
+        await Expect(panel.GetByRole(AriaRole.Heading, new() { Name = "NATO" })).ToBeVisibleAsync();
+
+        // Signed out: no write control anywhere; the panel says who may write.
+        await Expect(newNode).ToBeHiddenAsync();
+        await Expect(panel.GetByRole(AriaRole.Button, new() { Name = "Edit", Exact = true })).ToHaveCountAsync(0);
+        await Expect(panel.GetByRole(AriaRole.Button, new() { Name = "Delete", Exact = true })).ToHaveCountAsync(0);
+        await Expect(panel).ToContainTextAsync("Sign in as an analyst or admin to edit nodes or add new ones.");
+
+        // A viewer reads only.
+        await explorer.SignInAsync("vic");
+        await Expect(panel).ToContainTextAsync("You are signed in as vic, a viewer: analysts and admins edit nodes.");
+        await Expect(newNode).ToBeHiddenAsync();
+        await Expect(panel.GetByRole(AriaRole.Button, new() { Name = "Edit", Exact = true })).ToHaveCountAsync(0);
+        await explorer.Page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await Expect(explorer.Page.GetByRole(AriaRole.Form, new() { Name = "Sign in" })).ToBeVisibleAsync();
+
+        // An analyst is offered them, without reloading; signing out takes them away again.
+        await explorer.SignInAsync("ana");
+        await Expect(newNode).ToBeVisibleAsync();
+        await Expect(panel.GetByRole(AriaRole.Button, new() { Name = "Edit", Exact = true })).ToBeVisibleAsync();
+        await Expect(panel.GetByRole(AriaRole.Button, new() { Name = "Delete", Exact = true })).ToBeVisibleAsync();
+        await newNode.ClickAsync();
+        await Expect(panel.GetByRole(AriaRole.Form, new() { Name = "New node" })).ToBeVisibleAsync();
+        await explorer.Page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await Expect(newNode).ToBeHiddenAsync();
+        Assert.Empty(explorer.Errors);
+    }
 }

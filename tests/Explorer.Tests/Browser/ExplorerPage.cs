@@ -3,8 +3,11 @@ using Microsoft.Playwright;
 
 namespace Explorer.Tests.Browser;
 
-/// <summary>One browser tab on Explorer, with helpers over the page's test hook (window.__explorer).</summary>
-public sealed class ExplorerPage(IBrowserContext context, IPage page) : IAsyncDisposable
+/// <summary>
+/// One browser tab on Explorer, with helpers over the page's test hook (window.__explorer). Disposing it closes
+/// its browser context (a browser of its own), or only the tab when it was opened with <see cref="OpenTabAsync"/>.
+/// </summary>
+public sealed class ExplorerPage(IBrowserContext context, IPage page, bool ownsContext = true) : IAsyncDisposable
 {
     public IPage Page { get; } = page;
 
@@ -38,6 +41,16 @@ public sealed class ExplorerPage(IBrowserContext context, IPage page) : IAsyncDi
         await page.GotoAsync(fixture.BaseUrl + path);
         await explorer.WaitAsync("window.__explorer && window.__explorer.ready");
         return explorer;
+    }
+
+    /// <summary>Another tab of the same browser (same localStorage and cookies), on <paramref name="path"/>.</summary>
+    public async Task<ExplorerPage> OpenTabAsync(BrowserFixture fixture, string path = "/")
+    {
+        var tab = new ExplorerPage(context, await context.NewPageAsync(), ownsContext: false);
+        tab.Page.PageError += (_, error) => tab.Errors.Add(error);
+        await tab.Page.GotoAsync(fixture.BaseUrl + path);
+        await tab.WaitAsync("window.__explorer && window.__explorer.ready");
+        return tab;
     }
 
     /// <summary>
@@ -80,5 +93,15 @@ public sealed class ExplorerPage(IBrowserContext context, IPage page) : IAsyncDi
         await Page.ScreenshotAsync(new PageScreenshotOptions { Path = BrowserFixture.ScreenshotPath(name), FullPage = true });
     }
 
-    public async ValueTask DisposeAsync() => await context.CloseAsync();
+    public async ValueTask DisposeAsync()
+    {
+        if (ownsContext)
+        {
+            await context.CloseAsync();
+        }
+        else
+        {
+            await Page.CloseAsync();
+        }
+    }
 }

@@ -59,19 +59,43 @@ public sealed class PathSearchPropertyTests
         var c = Case.Draw(seed);
         var k = 1 + (seed % 4);
 
-        var found = PathSearch.KShortest(c.Graph, c.Source, c.Target, k, c.MaxHops, c.Filter, c.Cost);
+        AssertKCheapest(c, KCheapest(c, k), PathSearch.KShortest(c.Graph, c.Source, c.Target, k, c.MaxHops, c.Filter, c.Cost));
+    }
 
-        // Per node sequence, the cheapest parallel edge (lowest ordinal on ties); ranked by cost, hops, nodes.
-        var expected = Reference.SimplePaths(c)
-            .GroupBy(p => string.Join(',', p.Nodes))
-            .Select(g => g.OrderBy(p => c.PathCost(p.Edges)).ThenBy(p => p.Edges, Lexicographic.Instance).First())
-            .OrderBy(p => c.PathCost(p.Edges))
-            .ThenBy(p => p.Edges.Length)
-            .ThenBy(p => p.Nodes, Lexicographic.Instance)
-            .Take(k)
-            .ToList();
+    public static TheoryData<int> LargeSeeds() => [.. Enumerable.Range(0, 150)];
 
-        Assert.Equal(expected.Select(Key).ToList(), found.Select(p => Key((p.Path.Nodes, p.Path.Edges))).ToList());
+    /// <summary>
+    /// Larger graphs, every k up to the API's 10, and the search's work bounds at their extremes: a backward
+    /// label search of one layer (budget 0), a small one and the default, with the cheapest-edge bound exact
+    /// and zero. The answer must not depend on any of them.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(LargeSeeds))]
+    public void KShortestOnLargerGraphsIsTheSameWhateverTheSearchBudgets(int seed)
+    {
+        var c = Case.DrawLarge(seed);
+        var k = 1 + (seed % PathQuery.MaxK);
+        var expected = KCheapest(c, k);
+        foreach (var (budget, minCost) in new[] { (0, 1.0), (40, 1.0), (KShortestPaths.BackwardBudget, 1.0), (40, 0.0) })
+        {
+            AssertKCheapest(c, expected, KShortestPaths.Find(c.Graph, c.Source, c.Target, k, c.MaxHops, c.Filter, c.Cost, minCost, budget), $"budget {budget}, min cost {minCost}");
+        }
+    }
+
+    /// <summary>Per node sequence, the cheapest parallel edge (lowest ordinal on ties); ranked by cost, hops, nodes.</summary>
+    private static List<(int[] Nodes, int[] Edges)> KCheapest(Case c, int k) => Reference.SimplePaths(c)
+        .GroupBy(p => string.Join(',', p.Nodes))
+        .Select(g => g.OrderBy(p => c.PathCost(p.Edges)).ThenBy(p => p.Edges, Lexicographic.Instance).First())
+        .OrderBy(p => c.PathCost(p.Edges))
+        .ThenBy(p => p.Edges.Length)
+        .ThenBy(p => p.Nodes, Lexicographic.Instance)
+        .Take(k)
+        .ToList();
+
+    private static void AssertKCheapest(Case c, List<(int[] Nodes, int[] Edges)> expected, List<(OrdinalPath Path, double Cost)> found, string what = "")
+    {
+        Assert.True(expected.Select(Key).SequenceEqual(found.Select(p => Key((p.Path.Nodes, p.Path.Edges)))),
+            $"{c}, k {expected.Count}+ {what}:\nexpected {string.Join(" | ", expected.Select(Key))}\nfound    {string.Join(" | ", found.Select(p => Key((p.Path.Nodes, p.Path.Edges))))}");
         Assert.Equal(expected.Select(p => c.PathCost(p.Edges)).ToList(), found.Select(p => p.Cost).ToList());
     }
 
@@ -100,11 +124,16 @@ public sealed class PathSearchPropertyTests
     private sealed record Case(int Seed, int NodeCount, int[] From, int[] To, byte[] Types, byte[] Kinds, CsrGraph Graph,
         int Source, int Target, int MaxHops, TraversalFilter Filter, double[] EdgeCosts)
     {
-        public static Case Draw(int seed)
+        public static Case Draw(int seed) => Draw(seed, minNodes: 2, maxNodes: 8, maxMaxHops: 5);
+
+        /// <summary>A larger graph (up to 40 nodes, hop bounds up to 6), where the k-paths search's bounds matter.</summary>
+        public static Case DrawLarge(int seed) => Draw(100_000 + seed, minNodes: 10, maxNodes: 40, maxMaxHops: 6);
+
+        private static Case Draw(int seed, int minNodes, int maxNodes, int maxMaxHops)
         {
             var random = new Random(seed);
-            var n = random.Next(2, 9);
-            var m = random.Next(0, 2 * n + 2);
+            var n = random.Next(minNodes, maxNodes + 1);
+            var m = random.Next(0, (minNodes > 2 ? 3 * n : 2 * n) + 2);
             var from = new int[m];
             var to = new int[m];
             var types = new byte[m];
@@ -124,13 +153,16 @@ public sealed class PathSearchPropertyTests
 
             var source = random.Next(n);
             var target = random.Next(n);
-            var maxHops = random.Next(1, 6);
+            var maxHops = random.Next(1, maxMaxHops + 1);
             var direction = (Direction)random.Next(3);
             var typeMask = random.Next(3) == 0 ? (ulong)random.Next(1, 1 << TypeCount) : ulong.MaxValue;
             var kindMask = random.Next(3) == 0 ? (uint)random.Next(1, 1 << KindCount) : uint.MaxValue;
             var avoid = random.Next(3) == 0 ? Enumerable.Range(0, n).Where(_ => random.Next(4) == 0).ToHashSet() : [];
             var costs = Enumerable.Range(0, m).Select(_ => random.Next(2) == 0 ? 1.0 : 3.0).ToArray();
-            return new Case(seed, n, from, to, types, kinds, graph, source, target, maxHops, new TraversalFilter(typeMask, kindMask, direction, avoid), costs);
+
+            // Edges that did not hold at an as-of date.
+            var blocked = random.Next(4) == 0 ? Enumerable.Range(0, m).Where(_ => random.Next(5) == 0).ToHashSet() : [];
+            return new Case(seed, n, from, to, types, kinds, graph, source, target, maxHops, new TraversalFilter(typeMask, kindMask, direction, avoid, blocked), costs);
         }
 
         public double Cost(int edge) => EdgeCosts[edge];
@@ -140,7 +172,8 @@ public sealed class PathSearchPropertyTests
         public override string ToString() =>
             $"seed {Seed}: {NodeCount} nodes, edges [{string.Join(' ', From.Select((f, e) => $"{f}->{To[e]}:t{Types[e]}"))}], kinds [{string.Join(' ', Kinds)}], " +
             $"{Source} to {Target}, maxHops {MaxHops}, {Filter.Direction}, types {(Filter.AllTypes ? "all" : Filter.TypeMask.ToString(System.Globalization.CultureInfo.InvariantCulture))}, " +
-            $"kinds {(Filter.AllKinds ? "all" : Filter.KindMask.ToString(System.Globalization.CultureInfo.InvariantCulture))}, avoid [{string.Join(' ', Filter.Avoid.Order())}]";
+            $"kinds {(Filter.AllKinds ? "all" : Filter.KindMask.ToString(System.Globalization.CultureInfo.InvariantCulture))}, avoid [{string.Join(' ', Filter.Avoid.Order())}], " +
+            $"blocked edges [{string.Join(' ', Filter.BlockedEdges.Order())}], costs [{string.Join(' ', EdgeCosts)}]";
     }
 
     /// <summary>The plain readings of the filters, written from the documentation, not from the engine.</summary>
@@ -151,7 +184,7 @@ public sealed class PathSearchPropertyTests
         {
             for (var e = 0; e < c.From.Length; e++)
             {
-                if (!c.Filter.AllTypes && (c.Filter.TypeMask & (1UL << c.Types[e])) == 0)
+                if ((!c.Filter.AllTypes && (c.Filter.TypeMask & (1UL << c.Types[e])) == 0) || c.Filter.BlockedEdges.Contains(e))
                 {
                     continue;
                 }

@@ -67,15 +67,49 @@ public sealed class ClusterPresenceTests : IAsyncLifetime
         return (await AccountRules.IssueTokenAsync(A.Store, name, "tests", DateTimeOffset.UtcNow, Cancellation))!.Token;
     }
 
-    private static async Task<(HubConnection Connection, ChannelReader<PresenceEvent> Presence)> ConnectAsync(BackplaneCluster.Instance instance, string token)
+    [Fact]
+    public async Task TabsOfOneBrowserOnBothInstancesCountAsOneViewer()
+    {
+        // bo watches from B (signed in, so he is sent names). One anonymous browser opens a tab on each instance:
+        // 2 viewers on both instances, not 3.
+        var bo = await TokenForAsync("bo");
+        var (observer, seenByBo) = await ConnectAsync(B, bo, browser: "browser-bo-0003");
+        await using var watching = observer;
+        var (tabOnA, seenOnA) = await ConnectAsync(A, token: null, browser: "browser-one-0001");
+        await using var a = tabOnA;
+        var (tabOnB, _) = await ConnectAsync(B, token: null, browser: "browser-one-0001");
+        await using var b = tabOnB;
+        await UntilAsync(seenOnA, p => p.Viewers == 2, never: p => p.Viewers > 2);
+        await UntilAsync(seenByBo, p => p.Viewers == 2 && p.Users.SequenceEqual(["bo"]), never: p => p.Viewers > 2);
+
+        // A second browser has an anonymous tab on B and signs in as ana in a tab on A: it is ana, not also an
+        // anonymous viewer beside her.
+        var (otherOnB, _) = await ConnectAsync(B, token: null, browser: "browser-two-0002");
+        await using var other = otherOnB;
+        var ana = await TokenForAsync("ana");
+        var (signedInOnA, _) = await ConnectAsync(A, ana, browser: "browser-two-0002");
+        await using var signedIn = signedInOnA;
+        await UntilAsync(seenByBo, p => p.Viewers == 3 && p.Users.SequenceEqual(["ana", "bo"]), never: p => p.Viewers > 3);
+
+        // The first browser's tabs close, one on each instance.
+        await tabOnB.StopAsync(Cancellation);
+        await tabOnA.StopAsync(Cancellation);
+        await UntilAsync(seenByBo, p => p.Viewers == 2 && p.Users.SequenceEqual(["ana", "bo"]), never: p => p.Viewers > 3);
+    }
+
+    private static async Task<(HubConnection Connection, ChannelReader<PresenceEvent> Presence)> ConnectAsync(BackplaneCluster.Instance instance, string? token, string? browser = null)
     {
         var presence = Channel.CreateUnbounded<PresenceEvent>();
+        var path = browser is null ? LiveApi.HubPath : $"{LiveApi.HubPath}?{GraphHub.BrowserQueryParameter}={browser}";
         var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(instance.Address, LiveApi.HubPath), options =>
+            .WithUrl(new Uri(instance.Address, path), options =>
             {
                 options.Transports = HttpTransportType.WebSockets;
                 options.SkipNegotiation = true;
-                options.AccessTokenProvider = () => Task.FromResult<string?>(token);
+                if (token is not null)
+                {
+                    options.AccessTokenProvider = () => Task.FromResult<string?>(token);
+                }
             })
             .Build();
         connection.On<PresenceEvent>(nameof(IGraphClient.Presence), p => presence.Writer.TryWrite(p));
@@ -83,7 +117,8 @@ public sealed class ClusterPresenceTests : IAsyncLifetime
         return (connection, presence.Reader);
     }
 
-    private static async Task UntilAsync(ChannelReader<PresenceEvent> presence, Func<PresenceEvent, bool> condition)
+    /// <summary>Reads presence until <paramref name="condition"/> holds; fails on a <paramref name="never"/> on the way.</summary>
+    private static async Task UntilAsync(ChannelReader<PresenceEvent> presence, Func<PresenceEvent, bool> condition, Func<PresenceEvent, bool>? never = null)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Cancellation);
         timeout.CancelAfter(Patience);
@@ -93,6 +128,7 @@ public sealed class ClusterPresenceTests : IAsyncLifetime
             while (true)
             {
                 last = await presence.ReadAsync(timeout.Token);
+                Assert.False(never is not null && never(last), $"presence went where it never should: {last.Viewers} viewers, users [{string.Join(", ", last.Users)}]");
                 if (condition(last))
                 {
                     return;

@@ -191,6 +191,16 @@ export class Panels {
     await this.annotations.renderEdgeSection(annotationSection, id).catch(() => {});
   }
 
+  /** After signing in or out: what the panel offers follows the role (Edit and Delete, the New node form). */
+  sessionChanged(): void {
+    const selected = this.view.state.selected;
+    if (selected.startsWith("n:")) void this.renderNodePanel(selected.slice(2));
+    else if (this.panel.querySelector('[aria-label="New node"]')) {
+      if (this.annotations.session.canEdit) this.renderNewNode();
+      else this.renderPanel();
+    }
+  }
+
   /** "New node": a small form in the panel (analysts and admins; others are told why not). */
   renderNewNode(): void {
     if (!this.annotations.session.canEdit) {
@@ -224,7 +234,10 @@ export class Panels {
 
   /** Analysts and admins: edit a node's name and description, or delete it (the server says who may). */
   private nodeEditing(id: string): HTMLElement | null {
-    if (!this.annotations.session.canEdit) return null;
+    const session = this.annotations.session;
+    if (session.available !== true) return null;
+    if (session.readsOnly) return h("p", { class: "muted role-note", text: `You are signed in as ${session.me.userName ?? "?"}, a ${session.me.role ?? "reader"}: analysts and admins edit nodes.` });
+    if (!session.canEdit) return h("p", { class: "muted role-note", text: "Sign in as an analyst or admin to edit nodes or add new ones." });
     const message = h("p", { class: "muted", attrs: { role: "status" } });
     const name = h("input", { attrs: { type: "text", "aria-label": "Node name" } });
     const description = h("textarea", { attrs: { "aria-label": "Node description", rows: 3 } });

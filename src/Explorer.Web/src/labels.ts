@@ -1,0 +1,79 @@
+import type { NodeHoverDrawingFunction, NodeLabelDrawingFunction } from "sigma/rendering";
+
+// Node labels that stay on the canvas. sigma draws a label to the right of its node; a node near the right
+// edge (next to the side panel) had its label cut off ("African Union–United Nations Hybrid Operation in
+// Darfur"). These draw it on the left instead when it does not fit on the right and fits better there.
+// The hover box (white, shadowed) follows the label to the same side. Otherwise they draw as sigma's own.
+
+const GAP = 3;
+const PADDING = 2;
+
+/** Where a label of this width starts: right of the node, or left of it when the right side is short. */
+function labelX(x: number, size: number, width: number, canvasWidth: number): { start: number; left: boolean } {
+  const right = x + size + GAP;
+  const roomRight = canvasWidth - right;
+  const roomLeft = x - size - GAP;
+  if (width <= roomRight || roomRight >= roomLeft) return { start: right, left: false };
+  return { start: roomLeft - width, left: true };
+}
+
+function font(settings: { labelWeight: string; labelSize: number; labelFont: string }): string {
+  return `${settings.labelWeight} ${settings.labelSize}px ${settings.labelFont}`;
+}
+
+/** A label that flips to the left of its node near the right edge; `width()` is the canvas width in CSS pixels. */
+export function edgeAwareLabel(width: () => number): NodeLabelDrawingFunction {
+  return (context, data, settings) => {
+    if (!data.label) return;
+    const colorSetting = settings.labelColor;
+    const attribute = "attribute" in colorSetting ? colorSetting.attribute : undefined;
+    context.fillStyle = (attribute ? (data as Record<string, unknown>)[attribute] as string | undefined : undefined) || colorSetting.color || "#000";
+    context.font = font(settings);
+    // Measuring costs a little; only a node in the right part of the canvas can overflow it (no character of
+    // a label font is wider than its size).
+    const x = data.x + data.size + GAP;
+    const canvasWidth = width();
+    if (x + settings.labelSize * data.label.length <= canvasWidth) {
+      context.fillText(data.label, x, data.y + settings.labelSize / 3);
+      return;
+    }
+    const { start } = labelX(data.x, data.size, context.measureText(data.label).width, canvasWidth);
+    context.fillText(data.label, start, data.y + settings.labelSize / 3);
+  };
+}
+
+/** sigma's hover box (node disc plus label box, shadowed), on the side the label is drawn. */
+export function edgeAwareHover(width: () => number, label: NodeLabelDrawingFunction): NodeHoverDrawingFunction {
+  return (context, data, settings) => {
+    const size = settings.labelSize;
+    context.font = font(settings);
+    context.fillStyle = "#FFF";
+    context.shadowOffsetX = 0;
+    context.shadowOffsetY = 0;
+    context.shadowBlur = 8;
+    context.shadowColor = "#000";
+    context.beginPath();
+    if (typeof data.label === "string" && data.label) {
+      const textWidth = context.measureText(data.label).width;
+      const boxWidth = Math.round(textWidth + 5);
+      const boxHeight = Math.round(size + 2 * PADDING);
+      const radius = Math.max(data.size, size / 2) + PADDING;
+      const angle = Math.asin(boxHeight / 2 / radius);
+      const dx = Math.sqrt(Math.abs(radius ** 2 - (boxHeight / 2) ** 2));
+      const { left } = labelX(data.x, data.size, textWidth, width());
+      const side = left ? -1 : 1;
+      context.moveTo(data.x + side * dx, data.y + boxHeight / 2);
+      context.lineTo(data.x + side * (radius + boxWidth), data.y + boxHeight / 2);
+      context.lineTo(data.x + side * (radius + boxWidth), data.y - boxHeight / 2);
+      context.lineTo(data.x + side * dx, data.y - boxHeight / 2);
+      if (left) context.arc(data.x, data.y, radius, Math.PI + angle, Math.PI - angle);
+      else context.arc(data.x, data.y, radius, angle, -angle);
+    } else {
+      context.arc(data.x, data.y, data.size + PADDING, 0, Math.PI * 2);
+    }
+    context.closePath();
+    context.fill();
+    context.shadowBlur = 0;
+    label(context, data, settings);
+  };
+}
