@@ -42,6 +42,12 @@ if (args is ["suggestions", .. var suggestionArgs])
     return await Explorer.Benchmarks.Suggestions.SuggestionBenchmark.RunAsync(suggestionArgs);
 }
 
+// Ranked paths (the default answer) beside shortest and k paths on the same pairs (issue 11): a mode of its own.
+if (args is ["ranked", .. var rankedArgs])
+{
+    return await Explorer.Benchmarks.Ranking.RankedPathsBenchmark.RunAsync(rankedArgs);
+}
+
 // The living graph at scale (issue 9): import, write-to-queryable, search vs FTS5, k paths vs networkx.
 if (args is ["scale", .. var scaleArgs])
 {

@@ -426,34 +426,45 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
 
     /// <summary>
     /// Ranked mode: the cheapest candidates by hop meaning and hub penalty (<see cref="CheapestPaths"/>), then
-    /// <see cref="PathRanking"/> with their evidence for the final order, diversity and reasons.
+    /// <see cref="PathRanking"/> with their evidence and review status for the final order, diversity and
+    /// reasons; the pool widens until no path outside it could beat a pick (<see cref="PathRanking.IsSettled"/>).
     /// </summary>
     private PathSet RankedPaths(GraphIndex index, PathQuery query, int source, int target, TraversalFilter filter)
     {
         var graph = index.Graph;
-        var pool = CheapestPaths.Find(graph, source, target, query.MaxHops, filter,
-            e => ExplanationScore.HopCost(index.TypeName(e)), v => ExplanationScore.HubCost(graph.Degree(v)), PathRanking.PoolSize(query.K));
-        if (pool.Count == 0)
+        var sourceKinds = SourceKinds();
+        for (var size = PathRanking.PoolSize(query.K); ; size *= 4)
         {
-            return new PathSet([], [], [], NoPathReason(index, query, source, target, filter));
-        }
+            var pool = CheapestPaths.Find(graph, source, target, query.MaxHops, filter,
+                e => ExplanationScore.HopCost(index.TypeName(e)), v => ExplanationScore.HubCost(graph.Degree(v)), size);
+            if (pool.Count == 0)
+            {
+                return new PathSet([], [], [], NoPathReason(index, query, source, target, filter));
+            }
 
-        var edgeOrdinals = pool.SelectMany(p => p.Path.Edges).Distinct().ToList();
-        var edges = MaterializeEdges(index, edgeOrdinals);
-        var edgeIds = edgeOrdinals.Zip(edges, (ordinal, edge) => (ordinal, edge.Id)).ToDictionary(p => p.ordinal, p => p.Id);
-        var candidates = pool.Select(p => new PathCandidate(
-            [.. p.Path.Nodes.Select(o => index.Nodes[o].Id)],
-            [.. p.Path.Edges.Select(e => edgeIds[e])])).ToList();
-        var ordinals = pool.SelectMany(p => p.Path.Nodes).Distinct().ToList();
-        var context = new RankingContext(
-            edges.ToDictionary(e => e.Id, StringComparer.Ordinal),
-            ordinals.ToDictionary(o => index.Nodes[o].Id, o => index.Nodes[o], StringComparer.Ordinal),
-            ordinals.ToDictionary(o => index.Nodes[o].Id, graph.Degree, StringComparer.Ordinal),
-            SourceKinds());
-        var paths = PathRanking.Rank(candidates, context, query.K);
-        var used = paths.SelectMany(p => p.Edges).ToHashSet(StringComparer.Ordinal);
-        var nodes = paths.SelectMany(p => p.Nodes).Distinct(StringComparer.Ordinal).Select(id => context.Nodes[id]).ToList();
-        return new PathSet(paths, nodes, [.. edges.Where(e => used.Contains(e.Id))], null);
+            var seen = new Dictionary<(int, int), List<int>>();
+            var parallels = pool.Select(p => RankedSearch.Parallels(graph, filter, source, target, p.Path, seen)).ToList();
+            var edgeOrdinals = parallels.SelectMany(p => p.SelectMany(hop => hop)).Distinct().ToList();
+            var edges = MaterializeEdges(index, edgeOrdinals);
+            var edgeIds = edgeOrdinals.Zip(edges, (ordinal, edge) => (ordinal, edge.Id)).ToDictionary(p => p.ordinal, p => p.Id);
+            var candidates = pool.Select((p, i) => new PathCandidate(
+                [.. p.Path.Nodes.Select(o => index.Nodes[o].Id)],
+                [.. p.Path.Edges.Select(e => edgeIds[e])],
+                [.. parallels[i].Select(hop => (IReadOnlyList<string>)[.. hop.Select(e => edgeIds[e])])])).ToList();
+            var ordinals = pool.SelectMany(p => p.Path.Nodes).Distinct().ToList();
+            var context = new RankingContext(
+                edges.ToDictionary(e => e.Id, StringComparer.Ordinal),
+                ordinals.ToDictionary(o => index.Nodes[o].Id, o => index.Nodes[o], StringComparer.Ordinal),
+                ordinals.ToDictionary(o => index.Nodes[o].Id, graph.Degree, StringComparer.Ordinal),
+                sourceKinds);
+            var paths = PathRanking.Rank(candidates, context, query.K, out var worstPick);
+            if (PathRanking.IsSettled(pool.Count, size, pool[^1].Cost, worstPick) || size >= PathRanking.MaxPoolSize(query.K))
+            {
+                var used = paths.SelectMany(p => p.Edges).ToHashSet(StringComparer.Ordinal);
+                var nodes = paths.SelectMany(p => p.Nodes).Distinct(StringComparer.Ordinal).Select(id => context.Nodes[id]).ToList();
+                return new PathSet(paths, nodes, [.. edges.Where(e => used.Contains(e.Id))], null);
+            }
+        }
     }
 
     /// <summary>Why nothing was found: the same search under the same filter with the hop bound at its maximum (see <see cref="NoPath"/>).</summary>

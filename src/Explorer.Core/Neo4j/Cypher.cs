@@ -514,6 +514,37 @@ internal static class Cypher
         $"({Holds(r)} AND ($first IS NULL OR none(span IN coalesce({r}.suspensionSpans, []) WHERE split(span, '|')[0] <= $first " +
         $"AND (split(span, '|')[1] = '' OR left($last, size(split(span, '|')[1])) <= split(span, '|')[1]))))";
 
+    /// <summary>
+    /// The earliest and latest date of each precision (4: year, 7: month, 10: day) that dated nodes carry.
+    /// Dates of one precision compare as strings; <see cref="DateRange.Of"/> combines the precisions.
+    /// </summary>
+    public const string NodeDateRange = """
+        MATCH (n:Node)
+        WHERE n.validFrom IS NOT NULL OR n.validTo IS NOT NULL
+        UNWIND [n.validFrom, n.validTo] AS date
+        WITH date WHERE date IS NOT NULL
+        RETURN size(date) AS precision, min(date) AS earliest, max(date) AS latest
+        ORDER BY precision
+        """;
+
+    /// <summary>As <see cref="NodeDateRange"/> for relationships: their spans and their suspensions' ends (<c>suspensionSpans</c>).</summary>
+    public const string EdgeDateRange = """
+        MATCH ()-[r]->()
+        WHERE r.validFrom IS NOT NULL OR r.validTo IS NOT NULL OR r.suspensionSpans IS NOT NULL
+        UNWIND [r.validFrom, r.validTo] + reduce(ends = [], span IN coalesce(r.suspensionSpans, []) | ends + split(span, '|')) AS date
+        WITH date WHERE date IS NOT NULL AND date <> ''
+        RETURN size(date) AS precision, min(date) AS earliest, max(date) AS latest
+        ORDER BY precision
+        """;
+
+    /// <summary>A node's incident edges by type that held as of the period (with the node at their far end), as the embedded store counts them.</summary>
+    public static readonly string CountsByTypeAsOf = $$"""
+        MATCH (n:Node {id: $id})-[r]-(y:Node)
+        WHERE {{Holds("y")}} AND {{HoldsEdge("r")}}
+        RETURN type(r) AS type, count(r) AS count
+        ORDER BY type
+        """;
+
     // ---- Traversals ------------------------------------------------------------------------------------
 
     /// <summary>One breadth-first level of a neighborhood (any direction): the frontier's edges with the far node, capped.</summary>
@@ -842,6 +873,9 @@ internal static class Cypher
         }
 
         yield return (nameof(MarkSpansDone), MarkSpansDone);
+        yield return (nameof(NodeDateRange), NodeDateRange);
+        yield return (nameof(EdgeDateRange), EdgeDateRange);
+        yield return (nameof(CountsByTypeAsOf), CountsByTypeAsOf);
         yield return (nameof(Components), Components);
         yield return (nameof(AppendChange), AppendChange);
         yield return (nameof(ChangeById), ChangeById);

@@ -386,6 +386,26 @@ internal sealed partial class Neo4jGraphStore : IGraphStore
     }
 
     /// <summary>
+    /// The earliest and latest date any node or edge carries (suspensions included): the extremes of each
+    /// precision from two statements (one scan of the dated nodes, one of the relationships), combined as the
+    /// embedded store combines its dates.
+    /// </summary>
+    public async Task<DateRange?> GetDateRangeAsync(CancellationToken cancellationToken = default)
+    {
+        var dates = new List<string?>();
+        foreach (var statement in new[] { Cypher.NodeDateRange, Cypher.EdgeDateRange })
+        {
+            foreach (var row in (await ReadAsync(statement, [], cancellationToken)).Records)
+            {
+                dates.Add(row.StringOrNull("earliest"));
+                dates.Add(row.StringOrNull("latest"));
+            }
+        }
+
+        return DateRange.Of(dates);
+    }
+
+    /// <summary>
     /// Candidates from the full-text index (whitespace analyzer over keys already normalized by
     /// <see cref="TextNormalizer"/>): exact keys, every token with the last as a prefix, and fuzzy terms when
     /// the embedded store would look for typos; then the embedded store's own <see cref="NameIndex"/> ranks
@@ -523,8 +543,13 @@ internal sealed partial class Neo4jGraphStore : IGraphStore
             [.. found.Nodes.Select(o => order[o])],
             [.. found.Edges.Select(e => edges[e])],
             found.Truncated || partial,
-            details.CountsByType);
+            query.AsOf is null ? details.CountsByType : await CountsByTypeAsync(center.Id, query.AsOf, cancellationToken));
     }
+
+    /// <summary>The center's edges by type that held as of the date (what "N more" counts on a dated view).</summary>
+    private async Task<IReadOnlyDictionary<string, int>> CountsByTypeAsync(string id, PartialDate? asOf, CancellationToken cancellationToken) =>
+        (await ReadAsync(Cypher.CountsByTypeAsOf, Dated(asOf, ("id", id)), cancellationToken)).Records
+            .ToDictionary(r => r.String("type"), r => (int)r.Long("count"), StringComparer.Ordinal);
 
     public async Task<Edge?> GetEdgeAsync(string id, CancellationToken cancellationToken = default) =>
         First(await EdgesAsync([id], cancellationToken));
@@ -694,26 +719,47 @@ internal sealed partial class Neo4jGraphStore : IGraphStore
         var (graph, ids, edges, position, filter, hops) = candidate;
         var degrees = (await ReadAsync(Cypher.Degrees, Params(("ids", ids)), cancellationToken)).Records
             .ToDictionary(r => r.String("id"), r => (int)r.Long("degree"), StringComparer.Ordinal);
-        var pool = CheapestPaths.Find(graph, position[from.Id], position[to.Id], hops, filter,
-            e => ExplanationScore.HopCost(edges[e].Type), v => ExplanationScore.HubCost(degrees.GetValueOrDefault(ids[v])), PathRanking.PoolSize(query.K));
-        if (pool.Count == 0)
-        {
-            return null;
-        }
-
-        var candidates = pool.Select(p => new PathCandidate([.. p.Path.Nodes.Select(o => ids[o])], [.. p.Path.Edges.Select(e => edges[e].Id)])).ToList();
-        var edgeIds = candidates.SelectMany(c => c.Edges).Distinct(StringComparer.Ordinal).ToList();
-        var edgesById = (await EdgesAsync(edgeIds, cancellationToken)).ToDictionary(e => e.Id, StringComparer.Ordinal);
-        var nodeIds = candidates.SelectMany(c => c.Nodes).Distinct(StringComparer.Ordinal).ToList();
-        var nodesById = (await ReadAsync(Cypher.NodesByIds, Params(("ids", nodeIds)), cancellationToken)).Records.Select(ReadNode).ToDictionary(n => n.Id, StringComparer.Ordinal);
         var sourceKinds = (await ListSourcesAsync(cancellationToken)).ToDictionary(s => s.Id, s => s.Kind, StringComparer.Ordinal);
-        var paths = PathRanking.Rank(candidates, new RankingContext(edgesById, nodesById, degrees, sourceKinds), query.K);
-        var used = paths.SelectMany(p => p.Edges).ToHashSet(StringComparer.Ordinal);
-        return new PathSet(
-            paths,
-            [.. paths.SelectMany(p => p.Nodes).Distinct(StringComparer.Ordinal).Where(nodesById.ContainsKey).Select(id => nodesById[id])],
-            [.. edgeIds.Where(used.Contains).Where(edgesById.ContainsKey).Select(id => edgesById[id])],
-            null);
+        var edgesById = new Dictionary<string, Edge>(StringComparer.Ordinal);
+        var nodesById = new Dictionary<string, Node>(StringComparer.Ordinal);
+        var (source, target) = (position[from.Id], position[to.Id]);
+        for (var size = PathRanking.PoolSize(query.K); ; size *= 4)
+        {
+            var pool = CheapestPaths.Find(graph, source, target, hops, filter,
+                e => ExplanationScore.HopCost(edges[e].Type), v => ExplanationScore.HubCost(degrees.GetValueOrDefault(ids[v])), size);
+            if (pool.Count == 0)
+            {
+                return null;
+            }
+
+            var seen = new Dictionary<(int, int), List<int>>();
+            var candidates = pool.Select(p => new PathCandidate(
+                [.. p.Path.Nodes.Select(o => ids[o])],
+                [.. p.Path.Edges.Select(e => edges[e].Id)],
+                [.. RankedSearch.Parallels(graph, filter, source, target, p.Path, seen).Select(hop => (IReadOnlyList<string>)[.. hop.Select(e => edges[e].Id)])])).ToList();
+            var edgeIds = candidates.SelectMany(c => c.Parallels!.SelectMany(hop => hop)).Distinct(StringComparer.Ordinal).Where(id => !edgesById.ContainsKey(id)).ToList();
+            foreach (var edge in await EdgesAsync(edgeIds, cancellationToken))
+            {
+                edgesById[edge.Id] = edge;
+            }
+
+            var nodeIds = candidates.SelectMany(c => c.Nodes).Distinct(StringComparer.Ordinal).Where(id => !nodesById.ContainsKey(id)).ToList();
+            foreach (var node in (await ReadAsync(Cypher.NodesByIds, Params(("ids", nodeIds)), cancellationToken)).Records.Select(ReadNode))
+            {
+                nodesById[node.Id] = node;
+            }
+
+            var paths = PathRanking.Rank(candidates, new RankingContext(edgesById, nodesById, degrees, sourceKinds), query.K, out var worstPick);
+            if (PathRanking.IsSettled(pool.Count, size, pool[^1].Cost, worstPick) || size >= PathRanking.MaxPoolSize(query.K))
+            {
+                var used = paths.SelectMany(p => p.Edges).Distinct(StringComparer.Ordinal).ToList();
+                return new PathSet(
+                    paths,
+                    [.. paths.SelectMany(p => p.Nodes).Distinct(StringComparer.Ordinal).Where(nodesById.ContainsKey).Select(id => nodesById[id])],
+                    [.. used.Where(edgesById.ContainsKey).Select(id => edgesById[id])],
+                    null);
+            }
+        }
     }
 
     private sealed record CandidateSubgraph(CsrGraph Graph, List<string> Ids, List<Edge> Edges, Dictionary<string, int> Position, TraversalFilter Filter, int Hops);

@@ -28,28 +28,24 @@ public enum EvidenceStrength
     None,
 }
 
-/// <summary>An analyst's verdict on a hop, where one exists; unreviewed facts are the baseline.</summary>
-public enum ReviewStatus
-{
-    Unreviewed,
-    Confirmed,
-    Proposed,
-    Disputed,
-}
-
 /// <summary>
 /// The explanation score of a path: a cost, so lower explains better. For a path with hops h and
 /// intermediate nodes v (the two ends are never charged):
 /// <code>cost = Σ_h Meaning(h) × Evidence(h) × Review(h) + Σ_v Hub(degree(v))</code>
+/// Every factor is at least 1, so the cost of a hop by its type alone (<see cref="HopCost(string)"/>, what the
+/// search phase uses) is a lower bound of its full cost: the ranking can tell when no path it has not seen could
+/// still beat the ones it picked (see <see cref="PathRanking.IsSettled"/>).
 /// <list type="bullet">
 /// <item>Meaning (the type's <see cref="EdgeClass"/>): action 1, structural 2, thematic 2.5: an actor's own deed outranks a membership.</item>
 /// <item>Evidence: quoted in a source document 1, public-record reference lines only 1.5, no evidence 2.</item>
-/// <item>Review: confirmed 0.9, unreviewed 1, proposed 1.1, disputed 1.5.</item>
+/// <item>Review (the edge's <see cref="EdgeStatus"/>): confirmed 1, proposed 1.25 (an analyst's claim no one has
+/// reviewed yet), disputed 3 (more than any confirmed hop with the same evidence costs).</item>
 /// <item>Hub: 0 up to degree 8, then log2(degree / 8): a node with 16 links costs 1, with 64 links 3, so a
 /// chain through a hub that touches everything must be much better to win.</item>
 /// </list>
 /// Among the cheapest candidates, the top paths are then chosen greedily for diversity: each intermediate
-/// node a candidate shares with a path already chosen adds <see cref="RepeatCost"/>, and a candidate whose
+/// node a candidate shares with a path already chosen adds <see cref="RepeatCost"/>, and so does each hop that
+/// restates a path above (same type, and a quote a hop of that type above already cites); a candidate whose
 /// intermediate nodes are all already shown is dropped.
 /// </summary>
 public static class ExplanationScore
@@ -62,13 +58,17 @@ public static class ExplanationScore
     public const double ReferenceFactor = 1.5;
     public const double NoEvidenceFactor = 2.0;
 
+    public const double ConfirmedFactor = 1.0;
+    public const double ProposedFactor = 1.25;
+    public const double DisputedFactor = 3.0;
+
     /// <summary>Degree up to which a node passes for free.</summary>
     public const int HubFreeDegree = 8;
 
     /// <summary>Cost per doubling of the degree above <see cref="HubFreeDegree"/>.</summary>
     public const double HubWeight = 1.0;
 
-    /// <summary>Added for each intermediate node a candidate shares with a path ranked above it.</summary>
+    /// <summary>Added for each intermediate node a candidate shares with a path ranked above it, and for each hop that restates one above.</summary>
     public const double RepeatCost = 1.5;
 
     /// <summary>The source kind of public-record reference documents; every other kind counts as a source document.</summary>
@@ -89,7 +89,7 @@ public static class ExplanationScore
         _ => ThematicCost,
     };
 
-    /// <summary>The cost of a hop along this type before its evidence is known (evidence as a source document, unreviewed).</summary>
+    /// <summary>The cost of a hop along this type before its evidence is known (evidence as a source document, confirmed): a lower bound of <see cref="HopCost(Edge, IReadOnlyDictionary{string, string})"/>.</summary>
     public static double HopCost(string type) => MeaningCost(Meaning(type));
 
     public static double EvidenceFactor(EvidenceStrength strength) => strength switch
@@ -99,12 +99,11 @@ public static class ExplanationScore
         _ => NoEvidenceFactor,
     };
 
-    public static double ReviewFactor(ReviewStatus status) => status switch
+    public static double ReviewFactor(EdgeStatus status) => status switch
     {
-        ReviewStatus.Confirmed => 0.9,
-        ReviewStatus.Proposed => 1.1,
-        ReviewStatus.Disputed => 1.5,
-        _ => 1.0,
+        EdgeStatus.Confirmed => ConfirmedFactor,
+        EdgeStatus.Proposed => ProposedFactor,
+        _ => DisputedFactor,
     };
 
     public static double HubCost(int degree) => degree <= HubFreeDegree ? 0 : HubWeight * Math.Log2((double)degree / HubFreeDegree);
@@ -122,7 +121,7 @@ public static class ExplanationScore
             : EvidenceStrength.Reference;
     }
 
-    /// <summary>The full cost of one hop.</summary>
-    public static double HopCost(Edge edge, IReadOnlyDictionary<string, string> sourceKinds, ReviewStatus review = ReviewStatus.Unreviewed) =>
-        HopCost(edge.Type) * EvidenceFactor(Strength(edge, sourceKinds)) * ReviewFactor(review);
+    /// <summary>The full cost of one hop: its meaning, the strength of its evidence and its review status.</summary>
+    public static double HopCost(Edge edge, IReadOnlyDictionary<string, string> sourceKinds) =>
+        HopCost(edge.Type) * EvidenceFactor(Strength(edge, sourceKinds)) * ReviewFactor(edge.Status);
 }

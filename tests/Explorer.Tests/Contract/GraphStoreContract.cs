@@ -1,4 +1,5 @@
 using Explorer.Graph;
+using Explorer.Ranking;
 using Explorer.Seed;
 using Explorer.Tests.TestSupport;
 
@@ -372,6 +373,48 @@ public abstract partial class GraphStoreContract : IAsyncLifetime
         Assert.Equal("united-states", result.Paths[0].Nodes[1]);
         Assert.StartsWith("only through a member: United States acted, as a member of NATO, not NATO itself", result.Paths[0].Why);
         Assert.All(result.Paths.Where(p => p.Nodes.Contains("united-states")), p => Assert.StartsWith("only through a member", p.Why));
+    }
+
+    [Fact]
+    public async Task RankedPathsFromMinusmaToAmisomLeadWithTheEssayAndShowTheUnsDeedsAndPeacekeeping()
+    {
+        var result = await Store.FindPathsAsync(new PathQuery("minusma", "amisom", PathMode.Ranked));
+
+        // The essay relates the two missions in one sentence (both support local governance and humanitarian
+        // efforts; both are its examples of peacekeeping); the UN conducted one and authorized the other.
+        Assert.Equal("2 thematic links; evidence from the essay", result.Paths[0].Why);
+        Assert.Equal(["minusma", "local-governance", "amisom"], result.Paths[0].Nodes);
+        Assert.Equal(["minusma", "un", "amisom"], result.Paths[1].Nodes);
+        Assert.StartsWith("2 actions;", result.Paths[1].Why);
+        Assert.Equal(["minusma", "peacekeeping", "amisom"], result.Paths[2].Nodes);
+        Assert.DoesNotContain(result.Paths, p => p.Nodes.Contains("mali") || p.Nodes.Contains("humanitarian-assistance"));
+    }
+
+    [Fact]
+    public async Task DisputedHopsCostMoreAndSaySoUntilTheInterventionNoLongerLeads()
+    {
+        var before = await Store.FindPathsAsync(new PathQuery("nato", "balkans", PathMode.Ranked));
+        await DisputeAsync("nato-conducted-nato-balkans-intervention");
+        var oneDisputed = await Store.FindPathsAsync(new PathQuery("nato", "balkans", PathMode.Ranked));
+        await DisputeAsync("nato-balkans-intervention-deployed-to-balkans");
+        var bothDisputed = await Store.FindPathsAsync(new PathQuery("nato", "balkans", PathMode.Ranked));
+        var actionsOnly = await Store.FindPathsAsync(new PathQuery("nato", "balkans", PathMode.Ranked, Types: new HashSet<string> { "CONDUCTED", "DEPLOYED_TO" }));
+
+        Assert.Equal(["nato", "nato-balkans-intervention", "balkans"], before.Paths[0].Nodes);
+        Assert.Equal(["nato", "nato-balkans-intervention", "balkans"], oneDisputed.Paths[0].Nodes);
+        Assert.Equal(before.Paths[0].Cost + ExplanationScore.DisputedFactor - 1, oneDisputed.Paths[0].Cost, 3);
+        Assert.Equal("2 actions; evidence from the essay; 1 hop disputed", oneDisputed.Paths[0].Why);
+        Assert.All(bothDisputed.Paths, p => Assert.NotEqual("nato-balkans-intervention", p.Nodes[1]));
+        var intervention = Assert.Single(actionsOnly.Paths, p => p.Nodes.SequenceEqual(["nato", "nato-balkans-intervention", "balkans"]));
+        Assert.Equal(before.Paths[0].Cost + (2 * (ExplanationScore.DisputedFactor - 1)), intervention.Cost, 3);
+        Assert.EndsWith("2 hops disputed", intervention.Why);
+        Assert.True(intervention.Cost > bothDisputed.Paths[^1].Cost, "every path shown costs less than the disputed intervention");
+
+        async Task DisputeAsync(string id)
+        {
+            var edge = (await Store.GetEdgeAsync(id))!;
+            Assert.IsType<RecordWrite.Written>(await Store.UpdateEdgeAsync(edge with { Status = EdgeStatus.Disputed }, edge.Version, "ana"));
+        }
     }
 
     [Fact]

@@ -145,23 +145,159 @@ public sealed class ExplanationRankingTests : IDisposable
         Assert.Equal(2, one.Edges.Count);
     }
 
+    [Fact]
+    public async Task AConfirmedHopOutranksAProposedOneWhichOutranksADisputedOne()
+    {
+        // Three routes alike in every way but the review status of their first hop; ids put the worst first.
+        await using var store = await StoreAsync(
+            ("alliance", "CONDUCTED", "a-op", Essay, EdgeStatus.Disputed),
+            ("a-op", "DEPLOYED_TO", "region", Essay, EdgeStatus.Confirmed),
+            ("alliance", "CONDUCTED", "b-op", Essay, EdgeStatus.Proposed),
+            ("b-op", "DEPLOYED_TO", "region", Essay, EdgeStatus.Confirmed),
+            ("alliance", "CONDUCTED", "c-op", Essay, EdgeStatus.Confirmed),
+            ("c-op", "DEPLOYED_TO", "region", Essay, EdgeStatus.Confirmed));
+
+        var result = await store.FindPathsAsync(new PathQuery("alliance", "region", PathMode.Ranked));
+
+        Assert.Equal(["c-op", "b-op", "a-op"], result.Paths.Select(p => p.Nodes[1]).ToArray());
+        Assert.Equal([2.0, 1 + ExplanationScore.ProposedFactor, 1 + ExplanationScore.DisputedFactor], result.Paths.Select(p => p.Cost).ToArray());
+        Assert.Equal("2 actions; evidence from the essay", result.Paths[0].Why);
+        Assert.Equal("2 actions; evidence from the essay; 1 hop proposed, not yet reviewed", result.Paths[1].Why);
+        Assert.Equal("2 actions; evidence from the essay; 1 hop disputed", result.Paths[2].Why);
+    }
+
+    [Fact]
+    public async Task AnAnalystDisputingAHopMovesItsPathDownAtOnce()
+    {
+        await using var store = await StoreAsync(
+            ("alliance", "CONDUCTED", "a-op", Essay, EdgeStatus.Confirmed),
+            ("a-op", "DEPLOYED_TO", "region", Essay, EdgeStatus.Confirmed),
+            ("alliance", "CONDUCTED", "b-op", Essay, EdgeStatus.Confirmed),
+            ("b-op", "DEPLOYED_TO", "region", Reference, EdgeStatus.Confirmed));
+        var before = await store.FindPathsAsync(new PathQuery("alliance", "region", PathMode.Ranked));
+        var edge = (await store.GetEdgeAsync("alliance-conducted-a-op"))!;
+
+        Assert.IsType<RecordWrite.Written>(await store.UpdateEdgeAsync(edge with { Status = EdgeStatus.Disputed }, edge.Version, "ana"));
+        var after = await store.FindPathsAsync(new PathQuery("alliance", "region", PathMode.Ranked));
+
+        Assert.Equal(["a-op", "b-op"], before.Paths.Select(p => p.Nodes[1]).ToArray());
+        Assert.Equal(["b-op", "a-op"], after.Paths.Select(p => p.Nodes[1]).ToArray());
+        Assert.Contains("1 hop disputed", after.Paths[1].Why);
+    }
+
+    [Fact]
+    public async Task OfTwoParallelEdgesThePathTakesTheConfirmedOne()
+    {
+        // Both actions join the same two nodes; the disputed one comes first by id and by insertion order.
+        await using var store = await StoreAsync(
+            ("alliance", "AUTHORIZED", "operation", Essay, EdgeStatus.Disputed),
+            ("alliance", "CONDUCTED", "operation", Essay, EdgeStatus.Confirmed),
+            ("operation", "DEPLOYED_TO", "region", Essay, EdgeStatus.Confirmed));
+
+        var result = await store.FindPathsAsync(new PathQuery("alliance", "region", PathMode.Ranked));
+
+        var path = Assert.Single(result.Paths);
+        Assert.Equal(["alliance-conducted-operation", "operation-deployed-to-region"], path.Edges);
+        Assert.Equal(2.0, path.Cost);
+        Assert.Equal(path.Edges.Order(StringComparer.Ordinal), result.Edges.Select(e => e.Id).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task OfTwoParallelEdgesThePathTakesTheOneQuotedInTheEssay()
+    {
+        await using var store = await StoreAsync(
+            ("alliance", "AUTHORIZED", "operation", Reference),
+            ("alliance", "CONDUCTED", "operation", Essay),
+            ("operation", "DEPLOYED_TO", "region", Essay));
+
+        var result = await store.FindPathsAsync(new PathQuery("alliance", "region", PathMode.Ranked));
+
+        Assert.Equal(["alliance-conducted-operation", "operation-deployed-to-region"], Assert.Single(result.Paths).Edges);
+        Assert.Equal("2 actions; evidence from the essay", result.Paths[0].Why);
+    }
+
+    [Fact]
+    public async Task ALongerConfirmedPathBeatsMoreDisputedShortcutsThanTheSearchFirstCollects()
+    {
+        // 30 two-hop routes, each with a disputed hop (cost 1 + 3 = 4 by the full score, 2 by type alone), fill the
+        // search's first pool of 24; the three-hop confirmed route (cost 3) lies beyond it.
+        var edges = new List<(string, string, string, string, EdgeStatus)>
+        {
+            ("alliance", "CONDUCTED", "first-op", Essay, EdgeStatus.Confirmed),
+            ("first-op", "PARTNERED_WITH", "next-op", Essay, EdgeStatus.Confirmed),
+        };
+        for (var i = 0; i < 30; i++)
+        {
+            edges.Add(("alliance", "CONDUCTED", $"op-{i:00}", Essay, EdgeStatus.Disputed));
+            edges.Add(($"op-{i:00}", "DEPLOYED_TO", "region", Essay, EdgeStatus.Confirmed));
+        }
+
+        edges.Add(("next-op", "DEPLOYED_TO", "region", Essay, EdgeStatus.Confirmed));
+        await using var store = await StoreAsync([.. edges]);
+
+        var result = await store.FindPathsAsync(new PathQuery("alliance", "region", PathMode.Ranked));
+
+        Assert.True(PathRanking.PoolSize(3) < 30);
+        Assert.Equal(["alliance", "first-op", "next-op", "region"], result.Paths[0].Nodes);
+        Assert.Equal(ExplanationScore.ActionCost * 3, result.Paths[0].Cost);
+        Assert.All(result.Paths.Skip(1), p => Assert.Contains("1 hop disputed", p.Why));
+    }
+
+    [Fact]
+    public async Task APathThatOnlyRestatesTheQuotesOfAPathAboveFallsBehindOneThatSaysSomethingElse()
+    {
+        // One sentence says both missions support two aims; another says both are peacekeeping missions.
+        const string Both = "Both missions support aid and governance.";
+        await using var store = await QuotedStoreAsync(
+            ("first-mission", "SUPPORTS", "aid", Essay, Both),
+            ("second-mission", "SUPPORTS", "aid", Essay, Both),
+            ("first-mission", "SUPPORTS", "governance", Essay, Both),
+            ("second-mission", "SUPPORTS", "governance", Essay, Both),
+            ("first-mission", "EXEMPLIFIES", "peacekeeping", Essay, "Both missions are peacekeeping missions."),
+            ("second-mission", "EXEMPLIFIES", "peacekeeping", Essay, "Both missions are peacekeeping missions."));
+
+        var result = await store.FindPathsAsync(new PathQuery("first-mission", "second-mission", PathMode.Ranked));
+
+        // All three cost the same; by ids "governance" would come second.
+        Assert.Equal(["aid", "peacekeeping", "governance"], result.Paths.Select(p => p.Nodes[1]).ToArray());
+        Assert.Equal(result.Paths[1].Cost, result.Paths[2].Cost);
+        Assert.EndsWith("restates the quotes of a path above", result.Paths[2].Why);
+        Assert.DoesNotContain("restates", result.Paths[1].Why);
+    }
+
     private const string Essay = "essay";
     private const string Reference = "public-record";
 
-    private async Task<IGraphStore> StoreAsync(params (string Source, string Type, string Target, string SourceId)[] edges)
+    private Task<IGraphStore> StoreAsync(params (string Source, string Type, string Target, string SourceId)[] edges) =>
+        StoreAsync([.. edges.Select(e => (e.Source, e.Type, e.Target, e.SourceId, EdgeStatus.Confirmed))]);
+
+    private Task<IGraphStore> StoreAsync(params (string Source, string Type, string Target, string SourceId, EdgeStatus Status)[] edges) =>
+        StoreAsync([.. edges.Select(e => (e.Source, e.Type, e.Target, e.SourceId, $"{e.Source} {e.Type} {e.Target}.", e.Status))]);
+
+    private Task<IGraphStore> QuotedStoreAsync(params (string Source, string Type, string Target, string SourceId, string Quote)[] edges) =>
+        StoreAsync([.. edges.Select(e => (e.Source, e.Type, e.Target, e.SourceId, e.Quote, EdgeStatus.Confirmed))]);
+
+    /// <summary>A store seeded with these edges between organizations, each quoting its own line (unless given one) of one of two sources.</summary>
+    private async Task<IGraphStore> StoreAsync((string Source, string Type, string Target, string SourceId, string Quote, EdgeStatus Status)[] edges)
     {
         var ids = edges.SelectMany(e => new[] { e.Source, e.Target }).Distinct().Order(StringComparer.Ordinal).ToList();
         var nodes = ids.Select(id => new Node(id, NodeKind.Organization, Title(id), [], "")).ToList();
+        string Text(string source) => string.Join('\n', edges.Where(e => e.SourceId == source).Select(e => e.Quote).Distinct());
         var seed = new GraphSeed(
             [
-                new SourceDocument(Essay, "The essay", "essay", "", "text"),
-                new SourceDocument(Reference, "Public record", "reference", "", "text"),
+                new SourceDocument(Essay, "The essay", "essay", "", Text(Essay)),
+                new SourceDocument(Reference, "Public record", "reference", "", Text(Reference)),
             ],
             nodes,
-            [.. edges.Select(e => new Edge($"{e.Source}-{e.Type.ToLowerInvariant().Replace('_', '-')}-{e.Target}", e.Type, e.Source, e.Target, [new Evidence(e.SourceId, "text")]))]);
+            [.. edges.Select(e => new Edge($"{e.Source}-{e.Type.ToLowerInvariant().Replace('_', '-')}-{e.Target}", e.Type, e.Source, e.Target, [new Evidence(e.SourceId, e.Quote)]) { Status = e.Status })]);
         var store = EmbeddedStore.Create(_directory.File($"{Guid.NewGuid():N}.db"));
         await store.InitializeAsync();
         await store.SeedAsync(seed);
+        foreach (var edge in seed.Edges)
+        {
+            Assert.Equal(edge.Status, (await store.GetEdgeAsync(edge.Id))!.Status);
+        }
+
         return store;
     }
 

@@ -37,6 +37,8 @@ const functions = [
   fn('length', [arg('input', 'PATH')], 'INTEGER'),
   fn('head', [arg('list', 'LIST<ANY>')], 'ANY'),
   fn('max', [arg('input', 'ANY')], 'ANY', true),
+  // The date range of the time slider (Cypher.NodeDateRange, EdgeDateRange).
+  fn('min', [arg('input', 'ANY')], 'ANY', true),
 ];
 
 const procedures = [
