@@ -48,7 +48,7 @@ internal static class SuggestCommand
             DocumentSuggestions suggestions;
             if (sourceId is not null)
             {
-                var outcome = await SuggestionQueries.ForSourceAsync(store, sourceId.Trim(), cancellationToken);
+                var outcome = await SuggestionQueries.ForSourceAsync(store, sourceId.Trim(), cancellationToken: cancellationToken);
                 if (outcome.Value is not { } found)
                 {
                     return session.Fail(outcome.Problem!);

@@ -70,7 +70,7 @@ internal sealed class DatedRecords
     }
 
     /// <summary>Edge ordinal by SQLite row id for the given rows: edges are kept in row-id order, so by binary search.</summary>
-    private static Dictionary<long, int> OrdinalsByRow(GraphIndex index, IEnumerable<long> rowIds)
+    internal static Dictionary<long, int> OrdinalsByRow(GraphIndex index, IEnumerable<long> rowIds)
     {
         var edges = index.EdgeRowIds;
         var result = new Dictionary<long, int>();

@@ -101,31 +101,33 @@ internal sealed partial class EmbeddedGraphStore
         }, cancellationToken);
 
     public Task<RecordWrite> CreateEdgeAsync(Edge edge, string by, CancellationToken cancellationToken = default) =>
-        RecordWriteAsync(by, (connection, transaction) =>
+        RecordWriteAsync(by, (connection, transaction) => CreateEdgeRow(connection, transaction, edge), cancellationToken);
+
+    private static Decision CreateEdgeRow(SqliteConnection connection, SqliteTransaction transaction, Edge edge, string? note = null)
+    {
+        if (Exists(connection, transaction, "edges", edge.Id))
         {
-            if (Exists(connection, transaction, "edges", edge.Id))
-            {
-                return RecordWrite.Exists;
-            }
+            return RecordWrite.Exists;
+        }
 
-            if (MissingEnd(connection, transaction, edge) is { } missing)
-            {
-                return new RecordWrite.MissingNode(missing);
-            }
+        if (MissingEnd(connection, transaction, edge) is { } missing)
+        {
+            return new RecordWrite.MissingNode(missing);
+        }
 
-            var written = edge with { Version = NextVersion(connection, transaction, RecordKind.Edge, edge.Id) };
-            using var insert = Command(connection, transaction, """
-                INSERT INTO edges (id, type, source_nid, target_nid, evidence, valid_from, valid_to, suspensions, status, version)
-                SELECT $id, $type, s.nid, t.nid, $evidence, $validFrom, $validTo, $suspensions, $status, $version
-                FROM nodes s, nodes t WHERE s.id = $source AND t.id = $target
-                RETURNING eid
-                """);
-            BindEdge(insert, written);
-            insert.Parameters.AddWithValue("$version", written.Version);
-            var rowId = Convert.ToInt64(insert.ExecuteScalar(), CultureInfo.InvariantCulture);
-            return new Decision(null, written.Version, [new Touched(ChangeKind.EdgeUpserted, edge.Id, rowId, w => w.UpsertEdge(rowId, written.Type, written.Source, written.Target),
-                new HistoryEntry(RecordKind.Edge, edge.Id, written.Version, RecordAction.Created, RecordWrites.AllFields(RecordKind.Edge), null, RecordWrites.Snapshot(written)))]);
-        }, cancellationToken);
+        var written = edge with { Version = NextVersion(connection, transaction, RecordKind.Edge, edge.Id) };
+        using var insert = Command(connection, transaction, """
+            INSERT INTO edges (id, type, source_nid, target_nid, evidence, valid_from, valid_to, suspensions, status, version)
+            SELECT $id, $type, s.nid, t.nid, $evidence, $validFrom, $validTo, $suspensions, $status, $version
+            FROM nodes s, nodes t WHERE s.id = $source AND t.id = $target
+            RETURNING eid
+            """);
+        BindEdge(insert, written);
+        insert.Parameters.AddWithValue("$version", written.Version);
+        var rowId = Convert.ToInt64(insert.ExecuteScalar(), CultureInfo.InvariantCulture);
+        return new Decision(null, written.Version, [new Touched(ChangeKind.EdgeUpserted, edge.Id, rowId, w => w.UpsertEdge(rowId, written.Type, written.Source, written.Target),
+            new HistoryEntry(RecordKind.Edge, edge.Id, written.Version, RecordAction.Created, RecordWrites.AllFields(RecordKind.Edge), note, RecordWrites.Snapshot(written)))]);
+    }
 
     public Task<RecordWrite> UpdateEdgeAsync(Edge edge, long expectedVersion, string by, CancellationToken cancellationToken = default) =>
         RecordWriteAsync(by, (connection, transaction) =>
@@ -346,6 +348,11 @@ internal sealed partial class EmbeddedGraphStore
 
             transaction.Commit();
             ExplorerMetrics.CommitDuration.RecordSince(started, new("explorer.write", "record"));
+            if (changes.Count == 0)
+            {
+                return new RecordWrite.Written(decision.Version, changes);
+            }
+
             ApplyCommitted(changes[^1].Seq, writer =>
             {
                 foreach (var touched in decision.Touched!)
@@ -414,7 +421,7 @@ internal sealed partial class EmbeddedGraphStore
         return reader.Read() ? new NodeRow(ReadNode(reader, 0), reader.GetInt64(8)) : null;
     }
 
-    private static List<EdgeRow> ReadEdgeRows(SqliteConnection connection, SqliteTransaction transaction, string where, params (string Name, object Value)[] parameters)
+    private static List<EdgeRow> ReadEdgeRows(SqliteConnection connection, SqliteTransaction? transaction, string where, params (string Name, object Value)[] parameters)
     {
         using var command = Command(connection, transaction, EdgeSelectSql + " " + where);
         Bind(command, parameters);
@@ -429,7 +436,7 @@ internal sealed partial class EmbeddedGraphStore
     }
 
     /// <summary>Edges with evidence from a source (a scan of the edges' evidence: deleting or re-texting a source is rare).</summary>
-    private static List<EdgeRow> CitingEdges(SqliteConnection connection, SqliteTransaction transaction, string sourceId) =>
+    private static List<EdgeRow> CitingEdges(SqliteConnection connection, SqliteTransaction? transaction, string sourceId) =>
         ReadEdgeRows(connection, transaction,
             "WHERE EXISTS (SELECT 1 FROM json_each(e.evidence) WHERE json_extract(value, '$.sourceId') = $source) ORDER BY e.id",
             ("$source", sourceId));

@@ -281,7 +281,7 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
             return Task.FromResult<Neighborhood?>(null);
         }
 
-        var filter = Filter(index, query.Types, query.Kinds, Direction.Any, null, query.AsOf);
+        var filter = Filter(index, query.Types, query.Kinds, Direction.Any, null, query.AsOf, query.Statuses);
         var found = Neighborhoods.Collect(index.Graph, center, query.Depth, filter, query.Limit, query.Offset);
         var edges = MaterializeEdges(index, found.Edges);
         return Task.FromResult<Neighborhood?>(new Neighborhood(
@@ -289,7 +289,7 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
             [.. found.Nodes.Select(o => index.Nodes[o])],
             edges,
             found.Truncated,
-            index.CountsByType(center, query.AsOf is null ? null : filter.BlockedEdges)));
+            index.CountsByType(center, query.AsOf is null ? null : query.Statuses is null ? filter.BlockedEdges : Filter(index, null, null, Direction.Any, null, query.AsOf).BlockedEdges)));
     }
 
     public Task<Edge?> GetEdgeAsync(string id, CancellationToken cancellationToken = default)
@@ -352,7 +352,7 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
             }
         }
 
-        var filter = Filter(index, query.Types, query.Kinds, query.Direction, query.Avoid, query.AsOf);
+        var filter = Filter(index, query.Types, query.Kinds, query.Direction, query.Avoid, query.AsOf, query.Statuses);
         if (query.Mode == PathMode.Ranked)
         {
             return Task.FromResult(RankedPaths(index, query, source, target, filter));
@@ -491,7 +491,8 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
 
     private static double Cost(GraphIndex index, OrdinalPath path) => path.Edges.Sum(e => Vocabulary.Cost(index.TypeName(e)));
 
-    private TraversalFilter Filter(GraphIndex index, IReadOnlySet<string>? types, IReadOnlySet<NodeKind>? kinds, Direction direction, IReadOnlySet<string>? avoid, PartialDate? asOf)
+    private TraversalFilter Filter(GraphIndex index, IReadOnlySet<string>? types, IReadOnlySet<NodeKind>? kinds, Direction direction, IReadOnlySet<string>? avoid, PartialDate? asOf,
+        IReadOnlySet<EdgeStatus>? statuses = null)
     {
         var typeMask = ulong.MaxValue;
         if (types is { Count: > 0 })
@@ -532,7 +533,47 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
             avoided.UnionWith(gone);
         }
 
+        if (statuses is not null)
+        {
+            blocked = blocked is null ? WithoutStatus(index, statuses) : [.. blocked, .. WithoutStatus(index, statuses)];
+        }
+
         return new TraversalFilter(typeMask, kindMask, direction, avoided, blocked);
+    }
+
+    /// <summary>
+    /// The ordinals of the index's edges whose review status is not one of <paramref name="statuses"/>: read from
+    /// the edges' status column through its index (edges_status), so keeping confirmed edges reads only the few
+    /// proposed and disputed ones. An edge written after this index version is not in it, and not looked up.
+    /// </summary>
+    private HashSet<int> WithoutStatus(GraphIndex index, IReadOnlySet<EdgeStatus> statuses)
+    {
+        var excluded = Enum.GetValues<EdgeStatus>().Where(s => !statuses.Contains(s)).ToList();
+        var blocked = new HashSet<int>();
+        if (excluded.Count == 0)
+        {
+            return blocked;
+        }
+
+        using var connection = Open();
+        using var command = Command(connection, null,
+            $"SELECT eid FROM edges WHERE status IN ({string.Join(", ", excluded.Select((_, i) => $"$s{i}"))}) ORDER BY eid");
+        for (var i = 0; i < excluded.Count; i++)
+        {
+            command.Parameters.AddWithValue($"$s{i}", excluded[i].ToString());
+        }
+
+        var rowIds = new List<long>();
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                rowIds.Add(reader.GetInt64(0));
+            }
+        }
+
+        blocked.UnionWith(DatedRecords.OrdinalsByRow(index, rowIds).Values);
+        return blocked;
     }
 
     /// <summary>The dated records of this index, loaded on first use after it changed.</summary>

@@ -160,6 +160,21 @@ internal static class SqliteSchema
             PRIMARY KEY (record_kind, id, version)
         ) WITHOUT ROWID;
         """,
+
+        // 7: analysts' verdicts on suggested relations (one per suggestion of a source: accepted with the edge it
+        // created, or dismissed), and an index on the edges' review status for paths kept to some statuses.
+        """
+        CREATE TABLE suggestion_reviews (
+            source_id TEXT NOT NULL,
+            suggestion_id TEXT NOT NULL,
+            verdict TEXT NOT NULL,
+            by TEXT NOT NULL,
+            at TEXT NOT NULL,
+            edge_id TEXT,
+            PRIMARY KEY (source_id, suggestion_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX edges_status ON edges(status);
+        """,
     ];
 
     public static int Version => s_migrations.Length;

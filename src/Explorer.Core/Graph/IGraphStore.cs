@@ -1,6 +1,7 @@
 using Explorer.Accounts;
 using Explorer.Annotations;
 using Explorer.Seed;
+using Explorer.Suggestions;
 
 namespace Explorer.Graph;
 
@@ -186,6 +187,22 @@ public interface IGraphStore : IAsyncDisposable
 
     /// <summary>Every recorded version of a node, edge or source, oldest first; null when there is none and no live record.</summary>
     Task<IReadOnlyList<RecordVersion>?> GetHistoryAsync(RecordKind kind, string id, CancellationToken cancellationToken = default);
+
+    /// <summary>The live edges whose evidence quotes the source, by id (at most <paramref name="limit"/>): what a source view lists.</summary>
+    Task<IReadOnlyList<Edge>> GetCitingEdgesAsync(string sourceId, int limit, CancellationToken cancellationToken = default);
+
+    // ---- Reviews of suggested relations ------------------------------------------------------------------
+
+    /// <summary>
+    /// Records an analyst's verdict on a suggestion of a source, once: AlreadyReviewed (nothing written) when it
+    /// has one. An acceptance passes the proposed <paramref name="edge"/> it creates, written in the same
+    /// transaction (with its history and change, as <see cref="CreateEdgeAsync"/>), so either both commit or
+    /// neither does (EdgeRefused). A dismissal writes no change-log entry: the graph does not change.
+    /// </summary>
+    Task<ReviewWrite> ReviewSuggestionAsync(string sourceId, string suggestionId, SuggestionVerdict verdict, Edge? edge, string by, CancellationToken cancellationToken = default);
+
+    /// <summary>Every verdict recorded on the source's suggestions, by suggestion id.</summary>
+    Task<IReadOnlyList<SuggestionReview>> ListSuggestionReviewsAsync(string sourceId, CancellationToken cancellationToken = default);
 
     // ---- Annotations ----------------------------------------------------------------------------------
     // Each write commits the annotation, its version row and its change row together (one transaction or

@@ -18,7 +18,10 @@ public static class NoPath
     public static string Reason(string fromName, string toName, PathQuery query, int? shortest)
     {
         var filtered = query.Direction != Direction.Any || query.Types is { Count: > 0 } || query.Kinds is { Count: > 0 } || query.Avoid is { Count: > 0 };
-        var bounds = (filtered ? " with the given direction and filters" : "") + (query.AsOf is { } period ? $", as of {period}" : "");
+        var statuses = Statuses(query.Statuses);
+        var bounds = (filtered ? " with the given direction and filters" : "") + (statuses is null ? "" : $", using only {statuses} edges") +
+            (query.AsOf is { } period ? $", as of {period}" : "");
+        filtered |= statuses is not null;
         if (shortest is { } hops)
         {
             return $"No path of at most {query.MaxHops} hops joins '{fromName}' and '{toName}'{bounds}" +
@@ -29,6 +32,12 @@ public static class NoPath
             ? $"'{fromName}' and '{toName}' are not connected within {PathQuery.MaxMaxHops} hops{bounds}."
             : $"'{fromName}' and '{toName}' are not connected in the graph within {PathQuery.MaxMaxHops} hops.";
     }
+
+    /// <summary>"confirmed", "confirmed and proposed", ...: the statuses a query keeps, in review order; null when it keeps them all.</summary>
+    public static string? Statuses(IReadOnlySet<EdgeStatus>? statuses) =>
+        statuses is null || Enum.GetValues<EdgeStatus>().All(statuses.Contains)
+            ? null
+            : string.Join(" and ", new[] { EdgeStatus.Confirmed, EdgeStatus.Proposed, EdgeStatus.Disputed }.Where(statuses.Contains).Select(s => s.ToString().ToLowerInvariant()));
 
     /// <summary>Whether the shortest-path check is worth running: with the bound already at its maximum, its answer is known.</summary>
     public static bool NeedsCheck(PathQuery query) => query.MaxHops < PathQuery.MaxMaxHops;

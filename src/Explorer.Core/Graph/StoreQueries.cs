@@ -41,7 +41,8 @@ public sealed record NeighborhoodQuery(
     IReadOnlySet<string>? Types = null,
     int Limit = 200,
     int Offset = 0,
-    PartialDate? AsOf = null);
+    PartialDate? AsOf = null,
+    IReadOnlySet<EdgeStatus>? Statuses = null);
 
 /// <summary>
 /// Nodes and edges around a center. <see cref="Truncated"/> says the cap cut the result;
@@ -90,7 +91,8 @@ public sealed record PathQuery(
     IReadOnlySet<NodeKind>? Kinds = null,
     Direction Direction = Direction.Any,
     IReadOnlySet<string>? Avoid = null,
-    PartialDate? AsOf = null)
+    PartialDate? AsOf = null,
+    IReadOnlySet<EdgeStatus>? Statuses = null)
 {
     public const int MaxK = 10;
     public const int MaxMaxHops = 10;

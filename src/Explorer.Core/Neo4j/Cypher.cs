@@ -18,7 +18,7 @@ internal static class Cypher
     public const string SearchIndex = "explorer_node_search";
 
     public static readonly string[] Labels = ["Node", .. Enum.GetNames<NodeKind>(), "Source", "Change", "ChangeLog",
-        "Annotation", "AnnotationVersion", "User", "ApiToken", "OneTimeToken", "History",
+        "Annotation", "AnnotationVersion", "User", "ApiToken", "OneTimeToken", "History", "SuggestionReview",
     ];
 
     public static readonly string[] EdgeTypes = [.. Vocabulary.EdgeTypes.Keys.Order(StringComparer.Ordinal)];
@@ -32,6 +32,9 @@ internal static class Cypher
 
         // :History (an analyst's write to a node, edge or source)
         "recordKind", "recordId", "note", "state",
+
+        // :SuggestionReview (an analyst's verdict on a suggested relation of a source)
+        "sourceId", "suggestionId", "verdict", "edgeId",
 
         // :Annotation and :AnnotationVersion (authorKey and tagKeys: ASCII case-folded, for the feed's filters)
         "targetKind", "targetId", "tags", "tagKeys", "confidence", "citation", "status", "author", "authorKey",
@@ -72,6 +75,7 @@ internal static class Cypher
         "CREATE INDEX explorer_api_token_owner IF NOT EXISTS FOR (t:ApiToken) ON (t.ownerKey)",
         "CREATE CONSTRAINT explorer_one_time_token_hash IF NOT EXISTS FOR (t:OneTimeToken) REQUIRE t.hash IS UNIQUE",
         "CREATE INDEX explorer_history_record IF NOT EXISTS FOR (h:History) ON (h.recordKind, h.recordId)",
+        "CREATE CONSTRAINT explorer_suggestion_review IF NOT EXISTS FOR (v:SuggestionReview) REQUIRE (v.sourceId, v.suggestionId) IS UNIQUE",
     ];
 
     /// <summary>
@@ -461,6 +465,48 @@ internal static class Cypher
         ORDER BY h.version
         """;
 
+    // ---- Reviews of suggested relations ---------------------------------------------------------------
+
+    /// <summary>
+    /// Accepts a suggestion: creates its proposed edge (as <see cref="CreateEdge"/>) and the verdict, with the edge's
+    /// history and change, in one statement; no row (nothing written) when the suggestion has a verdict already,
+    /// the edge id is taken or an end is missing. Under the change-log lock, so of two acceptances one wins.
+    /// </summary>
+    public static readonly FrozenDictionary<string, string> AcceptSuggestion = EdgeTypes.ToFrozenDictionary(type => type, type => Write($$"""
+        MATCH (s:Node {id: $source})
+        MATCH (t:Node {id: $target})
+        {{EdgeById("$id", "log, seq, s, t")}}
+        WHERE size(olds) = 0
+        OPTIONAL MATCH (done:SuggestionReview {sourceId: $sourceId, suggestionId: $suggestionId})
+        WITH log, seq, s, t, done
+        WHERE done IS NULL
+        CREATE (s)-[r:{{type}}]->(t)
+        SET r += $props, r.version = $version, r.status = $status
+        CREATE (v:SuggestionReview {sourceId: $sourceId, suggestionId: $suggestionId, verdict: 'Accepted', actor: $actor, at: $at, edgeId: $id})
+        {{HistoryClause}}
+        """), StringComparer.Ordinal);
+
+    /// <summary>
+    /// Dismisses a suggestion unless it has a verdict (no row then). Under the change-log lock (serialized with
+    /// acceptances) but numbered nothing: the graph does not change.
+    /// </summary>
+    public const string DismissSuggestion = $$"""
+        {{LockHead}}
+        OPTIONAL MATCH (done:SuggestionReview {sourceId: $sourceId, suggestionId: $suggestionId})
+        WITH done
+        WHERE done IS NULL
+        CREATE (v:SuggestionReview {sourceId: $sourceId, suggestionId: $suggestionId, verdict: 'Dismissed', actor: $actor, at: $at})
+        RETURN v.at AS at
+        """;
+
+    /// <summary>The verdicts on a source's suggestions (one suggestion's when <c>$suggestionId</c> is set).</summary>
+    public const string SuggestionReviews = """
+        MATCH (v:SuggestionReview {sourceId: $sourceId})
+        WHERE $suggestionId IS NULL OR v.suggestionId = $suggestionId
+        RETURN v.sourceId AS sourceId, v.suggestionId AS suggestionId, v.verdict AS verdict, v.actor AS actor, v.at AS at, v.edgeId AS edgeId
+        ORDER BY suggestionId
+        """;
+
     // ---- Search: candidates from the full-text index over normalized keys, ranked in process ------------
 
     /// <summary>
@@ -510,9 +556,14 @@ internal static class Cypher
     /// stored twice: as JSON (<c>suspensions</c>, read back into the model) and as <c>suspensionSpans</c>, a list of
     /// <c>"from|to"</c> strings (<c>to</c> empty while open) that Cypher can test without a JSON parser.
     /// </summary>
+    /// <remarks>
+    /// Every statement that follows edges tests them here, so this is also where a query kept to some review
+    /// statuses (<c>$statuses</c>, null for all) leaves the others out; an edge without a status is a dataset edge: confirmed.
+    /// </remarks>
     private static string HoldsEdge(string r) =>
         $"({Holds(r)} AND ($first IS NULL OR none(span IN coalesce({r}.suspensionSpans, []) WHERE split(span, '|')[0] <= $first " +
-        $"AND (split(span, '|')[1] = '' OR left($last, size(split(span, '|')[1])) <= split(span, '|')[1]))))";
+        $"AND (split(span, '|')[1] = '' OR left($last, size(split(span, '|')[1])) <= split(span, '|')[1]))) " +
+        $"AND ($statuses IS NULL OR coalesce({r}.status, 'Confirmed') IN $statuses))";
 
     /// <summary>
     /// The earliest and latest date of each precision (4: year, 7: month, 10: day) that dated nodes carry.
@@ -941,6 +992,13 @@ internal static class Cypher
         yield return (nameof(UpdateSource), UpdateSource);
         yield return (nameof(DeleteSource), DeleteSource);
         yield return (nameof(CitingEdges), CitingEdges);
+        foreach (var (type, statement) in AcceptSuggestion)
+        {
+            yield return ($"{nameof(AcceptSuggestion)}[{type}]", statement);
+        }
+
+        yield return (nameof(DismissSuggestion), DismissSuggestion);
+        yield return (nameof(SuggestionReviews), SuggestionReviews);
         yield return (nameof(LastHistoryVersion), LastHistoryVersion);
         yield return (nameof(History), History);
         yield return (nameof(TakenOver), TakenOver);
@@ -1007,7 +1065,7 @@ internal static class Cypher
     [
         "log", "changeId", "props", "at", "kind", "entityId", "after", "limit", "rows", "ids", "id", "source", "target",
         "exact", "tokens", "fuzzy", "key", "prefix", "kinds", "frontier", "center", "types", "from", "to", "avoid",
-        "first", "last",
+        "first", "last", "statuses",
 
         // annotations
         "targetKind", "targetId", "text", "tags", "tagKeys", "confidence", "citation", "status", "author", "authorKey",
@@ -1016,6 +1074,9 @@ internal static class Cypher
         // analysts' writes to nodes, edges and sources
         "recordKind", "note", "state", "title", "description", "url", "needle", "sourceKind",
         "includeDeleted", "since", "tagKey",
+
+        // reviews of suggested relations
+        "sourceId", "suggestionId",
 
         // accounts
         "name", "nameKey", "role", "passwordHash", "securityStamp", "disabled", "createdAt", "ownerKey", "hash", "revoked", "expiresAt", "now",

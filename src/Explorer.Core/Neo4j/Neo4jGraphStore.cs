@@ -502,7 +502,7 @@ internal sealed partial class Neo4jGraphStore : IGraphStore
         var partial = false;
         for (var level = 0; level < query.Depth && frontier.Count > 0; level++)
         {
-            var rows = (await ReadAsync(Cypher.NeighborhoodLevel, Dated(query.AsOf,
+            var rows = (await ReadAsync(Cypher.NeighborhoodLevel, Dated(query.AsOf, query.Statuses,
                 ("frontier", frontier), ("center", center.Id), ("types", types), ("kinds", kinds), ("rows", PathSearch.CandidateBudget)), cancellationToken)).Records;
             partial |= rows.Count >= PathSearch.CandidateBudget;
             var rank = frontier.Select((id, i) => (id, i)).ToDictionary(p => p.id, p => p.i, StringComparer.Ordinal);
@@ -548,7 +548,7 @@ internal sealed partial class Neo4jGraphStore : IGraphStore
 
     /// <summary>The center's edges by type that held as of the date (what "N more" counts on a dated view).</summary>
     private async Task<IReadOnlyDictionary<string, int>> CountsByTypeAsync(string id, PartialDate? asOf, CancellationToken cancellationToken) =>
-        (await ReadAsync(Cypher.CountsByTypeAsOf, Dated(asOf, ("id", id)), cancellationToken)).Records
+        (await ReadAsync(Cypher.CountsByTypeAsOf, Dated(asOf, null, ("id", id)), cancellationToken)).Records
             .ToDictionary(r => r.String("type"), r => (int)r.Long("count"), StringComparer.Ordinal);
 
     public async Task<Edge?> GetEdgeAsync(string id, CancellationToken cancellationToken = default) =>
@@ -679,12 +679,16 @@ internal sealed partial class Neo4jGraphStore : IGraphStore
 
     /// <summary>The parameters every path statement takes: ends, filters and the date.</summary>
     private static Dictionary<string, object?> PathParams(PathQuery query, params (string Name, object? Value)[] more) =>
-        Dated(query.AsOf, [("from", query.From), ("to", query.To), ("types", TypeList(query.Types)), ("kinds", KindList(query.Kinds)), ("avoid", (query.Avoid ?? new HashSet<string>()).Order(StringComparer.Ordinal).ToList()), .. more]);
+        Dated(query.AsOf, query.Statuses, [("from", query.From), ("to", query.To), ("types", TypeList(query.Types)), ("kinds", KindList(query.Kinds)), ("avoid", (query.Avoid ?? new HashSet<string>()).Order(StringComparer.Ordinal).ToList()), .. more]);
 
-    /// <summary>Parameters plus the period a statement's as-of test (Cypher.Holds) reads: <c>$first</c>, <c>$last</c>; both null without a date.</summary>
-    private static Dictionary<string, object?> Dated(PartialDate? asOf, params (string Name, object? Value)[] values)
+    /// <summary>
+    /// Parameters plus the period a statement's as-of test (Cypher.Holds) reads: <c>$first</c>, <c>$last</c>; both null
+    /// without a date; and the review statuses its edges must have (<c>$statuses</c>, null for all).
+    /// </summary>
+    private static Dictionary<string, object?> Dated(PartialDate? asOf, IReadOnlySet<EdgeStatus>? statuses, params (string Name, object? Value)[] values)
     {
         var parameters = Params(values);
+        parameters["statuses"] = statuses?.Select(s => s.ToString()).Order(StringComparer.Ordinal).ToList();
         parameters["first"] = asOf?.First.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         parameters["last"] = asOf?.Last.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         return parameters;
@@ -785,7 +789,7 @@ internal sealed partial class Neo4jGraphStore : IGraphStore
             .Select(p => p.Key)
             .Order(StringComparer.Ordinal)
             .ToList();
-        var edgeRows = (await ReadAsync(Cypher.EdgesAmong, Dated(query.AsOf, ("ids", candidates), ("types", types), ("rows", EdgeRowBudget)), cancellationToken)).Records;
+        var edgeRows = (await ReadAsync(Cypher.EdgesAmong, Dated(query.AsOf, query.Statuses, ("ids", candidates), ("types", types), ("rows", EdgeRowBudget)), cancellationToken)).Records;
         var edges = edgeRows
             .Select(r => new Edge(r.String("id"), r.String("type"), r.String("source"), r.String("target"), []))
             .OrderBy(e => e.Id, StringComparer.Ordinal)
@@ -808,7 +812,7 @@ internal sealed partial class Neo4jGraphStore : IGraphStore
                 break;
             }
 
-            var rows = (await ReadAsync(Cypher.ExpandLevel[direction], Dated(query.AsOf,
+            var rows = (await ReadAsync(Cypher.ExpandLevel[direction], Dated(query.AsOf, query.Statuses,
                 ("frontier", expand), ("from", query.From), ("to", query.To), ("types", types), ("kinds", kinds), ("avoid", avoid), ("rows", PathSearch.CandidateBudget)), cancellationToken)).Records;
             var next = new List<string>();
             foreach (var row in rows.OrderBy(r => r.String("id"), StringComparer.Ordinal))

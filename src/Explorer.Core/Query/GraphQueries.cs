@@ -108,13 +108,18 @@ public sealed class GraphQueries(IGraphStore store)
             return asOfProblem!;
         }
 
+        if (!TryParseStatuses(request.Status, out var statuses, out var statusProblem))
+        {
+            return statusProblem!;
+        }
+
         var resolved = await ResolveAsync(request.Id ?? "", "id", cancellationToken);
         if (resolved.Problem is not null)
         {
             return resolved.Problem;
         }
 
-        var query = new NeighborhoodQuery(resolved.Value!.Id, request.Depth ?? 1, kinds, types, request.Limit ?? DefaultNeighborhoodLimit, request.Offset ?? 0, asOf);
+        var query = new NeighborhoodQuery(resolved.Value!.Id, request.Depth ?? 1, kinds, types, request.Limit ?? DefaultNeighborhoodLimit, request.Offset ?? 0, asOf, statuses);
         var neighborhood = await Timed("neighborhood", null, () => store.GetNeighborhoodAsync(query, cancellationToken));
         return neighborhood is null ? NotFound("id", request.Id!, []) : neighborhood;
     }
@@ -169,6 +174,11 @@ public sealed class GraphQueries(IGraphStore store)
             return asOfProblem!;
         }
 
+        if (!TryParseStatuses(request.Status, out var statuses, out var statusProblem))
+        {
+            return statusProblem!;
+        }
+
         var from = await ResolveAsync(request.From, "from", cancellationToken);
         if (from.Problem is not null)
         {
@@ -198,7 +208,7 @@ public sealed class GraphQueries(IGraphStore store)
             avoid.Add(avoided.Value.Id);
         }
 
-        var query = new PathQuery(from.Value!.Id, to.Value!.Id, mode, request.K ?? 3, request.MaxHops ?? 6, types, kinds, direction.Value, avoid, asOf);
+        var query = new PathQuery(from.Value!.Id, to.Value!.Id, mode, request.K ?? 3, request.MaxHops ?? 6, types, kinds, direction.Value, avoid, asOf, statuses);
         var result = await Timed("path", query.Mode, () => store.FindPathsAsync(query, cancellationToken));
         return new PathAnswer(from.Value, to.Value, mode, result);
     }
@@ -366,8 +376,20 @@ public sealed class GraphQueries(IGraphStore store)
     /// Answers a phrase as of a date: <paramref name="asOf"/>, or a date the phrase ends with ("NATO to Balkans
     /// as of 1995", "members of the SCO in 2010"); a parameter and a phrase date together must agree.
     /// </summary>
-    public async Task<Outcome<QueryAnswer>> AnswerAsync(string? phrase, string? asOf, CancellationToken cancellationToken = default)
+    public Task<Outcome<QueryAnswer>> AnswerAsync(string? phrase, string? asOf, CancellationToken cancellationToken = default) =>
+        AnswerAsync(phrase, asOf, null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="AnswerAsync(string?, string?, CancellationToken)"/>, following only edges of the review statuses
+    /// in <paramref name="status"/> (comma-separated; null: all) for paths and neighbors.
+    /// </summary>
+    public async Task<Outcome<QueryAnswer>> AnswerAsync(string? phrase, string? asOf, string? status, CancellationToken cancellationToken = default)
     {
+        if (!TryParseStatuses(status, out _, out var statusProblem))
+        {
+            return statusProblem!;
+        }
+
         if (string.IsNullOrWhiteSpace(phrase))
         {
             return QueryProblem.Invalid("q", "a query is required, e.g. 'NATO to Balkans'");
@@ -409,7 +431,7 @@ public sealed class GraphQueries(IGraphStore store)
                         continue;
                     }
 
-                    var answer = await PathsAsync(new PathRequest { From = fromNode.Value!.Node.Id, To = toNode!.Value!.Node.Id, AsOf = asOf }, cancellationToken);
+                    var answer = await PathsAsync(new PathRequest { From = fromNode.Value!.Node.Id, To = toNode!.Value!.Node.Id, AsOf = asOf, Status = status }, cancellationToken);
                     if (answer.Value is not null)
                     {
                         var interpretation = $"paths from {fromNode.Value.Reading(from)} to {toNode.Value.Reading(to)}{AsOfText(asOf)}";
@@ -428,7 +450,7 @@ public sealed class GraphQueries(IGraphStore store)
                     return center.Problem;
                 }
 
-                var neighborhood = await NeighborhoodAsync(new NeighborhoodRequest { Id = center.Value!.Node.Id, Types = neighbors.Types, AsOf = asOf }, cancellationToken);
+                var neighborhood = await NeighborhoodAsync(new NeighborhoodRequest { Id = center.Value!.Node.Id, Types = neighbors.Types, AsOf = asOf, Status = status }, cancellationToken);
                 return neighborhood.Value is not null
                     ? new QueryAnswer.Neighbors($"{(neighbors.Types == "MEMBER_OF" ? "members" : "neighbors")} of {center.Value.Reading(neighbors.Node)}{AsOfText(asOf)}", neighborhood.Value) { AsOf = Trimmed(asOf) }
                     : neighborhood.Problem!;
@@ -537,6 +559,30 @@ public sealed class GraphQueries(IGraphStore store)
         }
 
         types = set.Count > 0 ? set : null;
+        return true;
+    }
+
+    /// <summary>
+    /// Comma-separated review statuses (proposed, confirmed, disputed; any case) an edge must have to be followed;
+    /// null when none are given or all three are (no filter).
+    /// </summary>
+    internal static bool TryParseStatuses(string? text, out IReadOnlySet<EdgeStatus>? statuses, out QueryProblem? problem)
+    {
+        statuses = null;
+        problem = null;
+        var set = new HashSet<EdgeStatus>();
+        foreach (var part in Split(text))
+        {
+            if (!(Enum.TryParse<EdgeStatus>(part, ignoreCase: true, out var status) && part.All(char.IsLetter)))
+            {
+                problem = QueryProblem.Invalid("status", $"unknown review status '{part}' (expected confirmed, proposed, disputed)");
+                return false;
+            }
+
+            set.Add(status);
+        }
+
+        statuses = set.Count is > 0 and < 3 ? set : null;
         return true;
     }
 }

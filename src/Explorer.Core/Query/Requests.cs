@@ -51,6 +51,9 @@ public sealed record NeighborhoodRequest
 
     /// <summary>Only what held at some time in this period: YYYY, YYYY-MM or YYYY-MM-DD (see <see cref="Graph.AsOfPeriod"/>).</summary>
     public string? AsOf { get; init; }
+
+    /// <summary>Comma-separated review statuses of the edges to follow: confirmed, proposed, disputed (default: all).</summary>
+    public string? Status { get; init; }
 }
 
 /// <summary>How two nodes connect.</summary>
@@ -84,4 +87,7 @@ public sealed record PathRequest
 
     /// <summary>Only what held at some time in this period: YYYY, YYYY-MM or YYYY-MM-DD (see <see cref="Graph.AsOfPeriod"/>).</summary>
     public string? AsOf { get; init; }
+
+    /// <summary>Comma-separated review statuses of the edges to follow: confirmed, proposed, disputed (default: all).</summary>
+    public string? Status { get; init; }
 }

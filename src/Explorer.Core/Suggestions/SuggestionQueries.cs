@@ -6,11 +6,13 @@ namespace Explorer.Suggestions;
 /// <summary>The suggestions of one document, and for each what the graph already holds between its two nodes.</summary>
 /// <param name="SourceId">The source document's id; null for a file that is not (yet) a source.</param>
 /// <param name="Sentences">How many sentences the document was split into.</param>
-public sealed record DocumentSuggestions(string? SourceId, int Sentences, IReadOnlyList<SuggestedRelation> Suggestions);
+/// <param name="Dismissed">How many suggestions analysts dismissed (listed only when asked for).</param>
+public sealed record DocumentSuggestions(string? SourceId, int Sentences, IReadOnlyList<SuggestedRelation> Suggestions, int Dismissed = 0);
 
 /// <summary>
 /// A suggestion with what the graph holds between its two nodes: <see cref="ExistingEdges"/> joins them (either
-/// direction); <see cref="Cited"/> says one of those already quotes this sentence (the suggestion is in the graph).
+/// direction); <see cref="Cited"/> says one of those already quotes this sentence (the suggestion is in the graph);
+/// <see cref="Review"/> is an analyst's verdict on it (accepted, with the edge it created, or dismissed), null while open.
 /// </summary>
 public sealed record SuggestedRelation(
     string Id,
@@ -23,7 +25,8 @@ public sealed record SuggestedRelation(
     Mention SourceMention,
     Mention TargetMention,
     IReadOnlyList<ExistingEdge> ExistingEdges,
-    bool Cited);
+    bool Cited,
+    SuggestionReview? Review = null);
 
 /// <summary>An edge that already joins a suggestion's two nodes; <see cref="CitesQuote"/> when it quotes the suggestion's sentence.</summary>
 public sealed record ExistingEdge(string Id, string Type, string Source, string Target, bool CitesQuote);
@@ -34,14 +37,26 @@ public static class SuggestionQueries
     /// <summary>A node's neighbours looked at for edges that already join a suggested pair.</summary>
     private const int NeighborhoodLimit = 2000;
 
-    public static async Task<Outcome<DocumentSuggestions>> ForSourceAsync(IGraphStore store, string sourceId, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The suggestions of a source Explorer holds, each with its verdict; dismissed ones only with
+    /// <paramref name="includeDismissed"/> (<see cref="DocumentSuggestions.Dismissed"/> counts them either way).
+    /// </summary>
+    public static async Task<Outcome<DocumentSuggestions>> ForSourceAsync(IGraphStore store, string sourceId, bool includeDismissed = false, CancellationToken cancellationToken = default)
     {
         if (await store.GetSourceAsync(sourceId, cancellationToken) is not { } source)
         {
             return new QueryProblem(404, "Source not found", $"id: no source has the id '{sourceId}'.");
         }
 
-        return await ForTextAsync(store, source.Id, source.Text, cancellationToken);
+        var found = await ForTextAsync(store, source.Id, source.Text, cancellationToken);
+        var reviews = (await store.ListSuggestionReviewsAsync(source.Id, cancellationToken)).ToDictionary(r => r.SuggestionId, StringComparer.Ordinal);
+        var reviewed = found.Suggestions.Select(s => s with { Review = reviews.GetValueOrDefault(s.Id) }).ToList();
+        var dismissed = reviewed.Count(s => s.Review?.Verdict == SuggestionVerdict.Dismissed);
+        return found with
+        {
+            Suggestions = includeDismissed ? reviewed : [.. reviewed.Where(s => s.Review?.Verdict != SuggestionVerdict.Dismissed)],
+            Dismissed = dismissed,
+        };
     }
 
     public static async Task<DocumentSuggestions> ForTextAsync(IGraphStore store, string? sourceId, string text, CancellationToken cancellationToken = default)

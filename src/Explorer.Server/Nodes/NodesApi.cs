@@ -40,7 +40,8 @@ internal static class NodesApi
             .WithSummary("Nodes and edges around a node")
             .WithDescription($"depth is 1..{GraphQueries.MaxDepth} (default 1). nodes holds the center and at most limit others, " +
                 $"1..{GraphQueries.MaxNeighborhoodLimit} (default {GraphQueries.DefaultNeighborhoodLimit}); truncated says the limit cut the result, and offset pages on. " +
-                "kinds and types are comma-separated filters; countsByType counts every edge of the center by type.")
+                "kinds and types are comma-separated filters; status (confirmed, proposed, disputed; comma-separated, default all) follows only edges of those " +
+                "review statuses; countsByType counts every edge of the center by type (whatever its status).")
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity);
 
         return app;

@@ -46,7 +46,8 @@ internal static class PathsApi
                 "connection, each with a one-line why), shortest (one path, fewest hops), all (every shortest path, capped) " +
                 $"or k (up to k simple paths ranked by cost, thematic hops cost more); k is 1..{PathQuery.MaxK}, default 3. " +
                 $"maxHops is 1..{PathQuery.MaxMaxHops} (default 6); types and kinds filter edges and nodes; direction is any, out or in; " +
-                "avoid is a comma-separated list of nodes to route around (naming an end of the path is a 400). No path gives 200 with paths [] and a reason; " +
+                "avoid is a comma-separated list of nodes to route around (naming an end of the path is a 400); status (confirmed, proposed, disputed; comma-separated, default all) " +
+                "keeps paths to edges of those review statuses (status=confirmed: confirmed edges only). No path gives 200 with paths [] and a reason; " +
                 "a name several nodes share gives 422 with candidates, any other text 404 with suggestions (did you mean).")
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity);
         return app;

@@ -65,14 +65,14 @@ internal static class QueryApi
             .WithName("Query")
             .WithSummary("Answer a typed phrase")
             .WithDescription("Understands \"NATO to Balkans\", \"path from X to Y\", \"between X and Y\", \"how is X related to Y\" (ranked paths), " +
-                "\"neighbors of X\", \"members of X\"; anything else is a search. A trailing \"as of 1995\" or \"in 2010\" (or asOf=) answers as of that year, month or day. kind says which it was and which fields follow; interpretation says it in words.")
+                "\"neighbors of X\", \"members of X\"; anything else is a search. A trailing \"as of 1995\" or \"in 2010\" (or asOf=) answers as of that year, month or day. status (confirmed, proposed, disputed; comma-separated) keeps paths and neighbors to edges of those review statuses. kind says which it was and which fields follow; interpretation says it in words.")
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity);
         return app;
     }
 
-    private static async Task<Results<Ok<QueryResponse>, ProblemHttpResult>> Answer(GraphQueries queries, string? q, string? asOf, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<QueryResponse>, ProblemHttpResult>> Answer(GraphQueries queries, string? q, string? asOf, string? status, CancellationToken cancellationToken)
     {
-        var outcome = await queries.AnswerAsync(q, asOf, cancellationToken);
+        var outcome = await queries.AnswerAsync(q, asOf, status, cancellationToken);
         if (outcome.Problem is { } problem)
         {
             return problem.ToHttp();

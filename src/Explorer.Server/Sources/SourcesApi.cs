@@ -14,6 +14,12 @@ namespace Explorer.Server.Sources;
 /// <summary>A source document as JSON: its text in <see cref="Format"/> (text, markdown or html; default text).</summary>
 public sealed record SourceRequest(string? Id = null, string? Title = null, string? Kind = null, string? Description = null, string? Url = null, string? Text = null, string? Format = null);
 
+/// <summary>One quote the graph takes from a source: the edge citing it and where the quote starts in the text (-1: not verbatim).</summary>
+public sealed record Citation(string EdgeId, string Type, string Source, string SourceName, string Target, string TargetName, EdgeStatus Status, string Quote, int QuoteStart);
+
+/// <summary>Every quote the graph takes from a source, in text order; <paramref name="Edges"/> edges cite it (<paramref name="Truncated"/>: more than listed).</summary>
+public sealed record SourceCitations(string SourceId, IReadOnlyList<Citation> Citations, int Edges, bool Truncated);
+
 internal static class SourcesApi
 {
     /// <summary>A request body may hold a whole document (5 MB of text) plus the envelope around it.</summary>
@@ -33,8 +39,18 @@ internal static class SourcesApi
             .WithDescription("Every evidence quote citing this source occurs in text.")
             .ProducesProblems(StatusCodes.Status404NotFound);
 
+        sources.MapGet("/{id}/citations", CitationsAsync)
+            .WithName("SourceCitations")
+            .WithSummary("Every quote the graph takes from the document, each with its edge")
+            .WithDescription("One entry per piece of evidence citing the source: the edge (id, type, ends with their names, review status) and " +
+                $"the quote, with where it starts in the text (quoteStart; -1 if not found verbatim). In text order. At most {MaxCitingEdges} edges (truncated says more cite it).")
+            .ProducesProblems(StatusCodes.Status404NotFound);
+
         return app;
     }
+
+    /// <summary>How many citing edges a source's citation list reads.</summary>
+    public const int MaxCitingEdges = 2000;
 
     /// <summary>Writes to sources: analysts and admins, rate-limited, If-Match on changes (mapped outside the read group).</summary>
     public static IEndpointRouteBuilder MapSourceWrites(this IEndpointRouteBuilder app)
@@ -90,6 +106,26 @@ internal static class SourcesApi
 
         RecordHttp.SetETag(http, source.Version);
         return TypedResults.Ok(source);
+    }
+
+    private static async Task<Results<Ok<SourceCitations>, ProblemHttpResult>> CitationsAsync(IGraphStore store, string id, CancellationToken cancellationToken)
+    {
+        if (await store.GetSourceAsync(id, cancellationToken) is not { } source)
+        {
+            return Problems.NotFound("Source not found", $"id: no source has the id '{id}'.");
+        }
+
+        var edges = await store.GetCitingEdgesAsync(id, MaxCitingEdges + 1, cancellationToken);
+        var kept = edges.Take(MaxCitingEdges).ToList();
+        var names = await store.GetNodesAsync([.. kept.SelectMany(e => new[] { e.Source, e.Target }).Distinct(StringComparer.Ordinal)], cancellationToken);
+        string Name(string nodeId) => names.TryGetValue(nodeId, out var node) ? node.Name : nodeId;
+        var citations = kept
+            .SelectMany(e => e.Evidence.Where(v => v.SourceId == id).Distinct().Select(v => new Citation(
+                e.Id, e.Type, e.Source, Name(e.Source), e.Target, Name(e.Target), e.Status, v.Quote, source.Text.IndexOf(v.Quote, StringComparison.Ordinal))))
+            .OrderBy(c => c.QuoteStart < 0 ? int.MaxValue : c.QuoteStart)
+            .ThenBy(c => c.EdgeId, StringComparer.Ordinal)
+            .ToList();
+        return TypedResults.Ok(new SourceCitations(id, citations, kept.Count, edges.Count > MaxCitingEdges));
     }
 
     private static async Task<Results<Created<SourceInfo>, ProblemHttpResult>> CreateAsync(

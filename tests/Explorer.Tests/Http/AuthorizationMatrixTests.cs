@@ -89,6 +89,11 @@ public sealed class AuthorizationMatrixTests(AccountsFactory factory) : IClassFi
         new("POST", "/api/sources", "/api/sources", """{"title":"Matrix source","text":"Some text to quote."}""", [401, 401, 403, 201, 201, 201]),
         new("PUT", "/api/sources/{id}", "/api/sources/{asource}", """{"description":"changed"}""", [401, 401, 403, 200, 200, 200], "\"1\""),
         new("DELETE", "/api/sources/{id}", "/api/sources/{asource}", null, [401, 401, 403, 200, 403, 200], "\"1\""),
+        Read("/api/sources/{id}/citations", "/api/sources/public-record/citations"),
+
+        // Reviewing suggestions: any analyst accepts ({asuggestion}: an untyped one of a new source, so a type is given) or dismisses.
+        new("POST", "/api/sources/{id}/suggestions/{suggestionId}/accept", "/api/sources/{asuggestion}/accept", """{"type":"LEADS_TO"}""", [401, 401, 403, 201, 201, 201]),
+        new("POST", "/api/sources/{id}/suggestions/{suggestionId}/dismiss", "/api/sources/{asuggestion}/dismiss", null, [401, 401, 403, 200, 200, 200]),
 
         new("GET", "/api/tokens", "/api/tokens", null, [401, 401, 200, 200, 200, 200]),
         new("POST", "/api/tokens", "/api/tokens", """{"name":"matrix"}""", [401, 401, 201, 201, 201, 201]),
@@ -269,6 +274,15 @@ public sealed class AuthorizationMatrixTests(AccountsFactory factory) : IClassFi
             var id = "s" + Guid.NewGuid().ToString("N")[..12];
             Assert.IsType<Explorer.Graph.RecordWrite.Written>(await factory.Store.CreateSourceAsync(new Explorer.Graph.SourceDocument(id, "Ana's source", "document", "", "Text."), AccountsFactory.Ana));
             text = text.Replace("{asource}", id, StringComparison.Ordinal);
+        }
+
+        if (text.Contains("{asuggestion}", StringComparison.Ordinal))
+        {
+            var id = "s" + Guid.NewGuid().ToString("N")[..12];
+            var (a, b) = (await NewThemeAsync(), await NewThemeAsync());
+            Assert.IsType<Explorer.Graph.RecordWrite.Written>(await factory.Store.CreateSourceAsync(new Explorer.Graph.SourceDocument(id, "Ana's memo", "memo", "", $"Theme {a} and Theme {b} were discussed."), AccountsFactory.Ana));
+            var suggestion = Assert.Single((await Explorer.Suggestions.SuggestionQueries.ForSourceAsync(factory.Store, id)).Value!.Suggestions);
+            text = text.Replace("{asuggestion}", $"{id}/suggestions/{suggestion.Id}", StringComparison.Ordinal);
         }
 
         if (text.Contains("{user}", StringComparison.Ordinal))
