@@ -78,6 +78,7 @@ public static class CliApp
             SourcesCommand.CreateShow(cli),
             SeedCommand.Create(cli),
             ImportCommand.Create(cli),
+            ExportCommand.Create(cli),
             SuggestCommand.Create(cli),
             ServeCommand.Create(cli),
             UsersCommand.Create(cli),

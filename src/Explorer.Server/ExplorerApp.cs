@@ -4,6 +4,7 @@ using Explorer.Server.Changes;
 using Explorer.Server.Consistency;
 using Explorer.Server.Editing;
 using Explorer.Server.Health;
+using Explorer.Server.ImportExport;
 using Explorer.Server.Infrastructure;
 using Explorer.Server.Live;
 using Explorer.Server.Nodes;
@@ -77,11 +78,13 @@ public static class ExplorerApp
         reads.MapTimeline();
         reads.MapChanges();
         reads.MapLive();
+        reads.MapExport();
 
         // Each of these sets its own policies: annotations, graph edits and sources read as above and write as analysts or admins.
         app.MapAnnotations();
         app.MapGraphEditing();
         app.MapSourceWrites();
+        app.MapImport();
         app.MapSuggestions();
         app.MapAuth();
         app.MapTokens();

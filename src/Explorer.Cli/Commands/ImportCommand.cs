@@ -23,7 +23,8 @@ internal static class ImportCommand
             Description = "Files to import (JSON Lines, nodes.csv and edges.csv, or a graph-seed folder or its .json files); - or nothing for stdin (JSON Lines).",
             Arity = ArgumentArity.ZeroOrMore,
         };
-        var format = new Option<string?>("--format") { Description = "jsonl, csv or graph-seed [default: from the file names]." };
+        var format = new Option<string?>("--format") { Description = $"{ImportFormats.Names} [default: from the file names]." };
+        var mappingFile = new Option<string?>("--mapping") { Description = "A mapping file (JSON): foreign columns or attributes, kinds and types onto the model (see the README)." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Validate and count new/changed/unchanged only; write nothing." };
         var batch = new Option<int>("--batch")
         {
@@ -32,9 +33,9 @@ internal static class ImportCommand
         };
         var evidenceSource = new Option<string?>("--evidence-source") { Description = "A source document id that describes this import: edges without evidence cite the first line of its text." };
         var allOrNothing = new Option<bool>("--all-or-nothing") { Description = "Write nothing if any record is invalid (files only)." };
-        var command = new Command("import", "Add, update or remove nodes and edges from JSON Lines, CSV or the graph-seed layout, in batches.")
+        var command = new Command("import", "Add, update or remove nodes and edges from JSON Lines, CSV, the graph-seed layout, GraphML or graphology JSON, in batches.")
         {
-            files, format, dryRun, batch, evidenceSource, allOrNothing,
+            files, format, dryRun, batch, evidenceSource, allOrNothing, mappingFile,
         };
         cli.HelpNotes[command] = """
             JSON Lines, one record per line:
@@ -44,7 +45,10 @@ internal static class ImportCommand
             CSV (header rows after neo4j-admin import; the header tells nodes from edges):
               nodes.csv  :ID,:LABEL,name,aliases,description,validFrom,validTo   (aliases separated by ;)
               edges.csv  :START_ID,:END_ID,:TYPE,id,sourceId,quote,validFrom,validTo   (id defaults to start-type-end)
+              (a sources.json beside them, in the graph-seed layout, brings the documents the quotes cite)
             graph-seed: a folder (or its sources.json, nodes.json, edges.json).
+            GraphML (.graphml, as Gephi and yEd write it) and graphology JSON (as the page exports it): one file.
+            --mapping FILE maps foreign columns/attributes, kinds and types onto the model (see the README).
             Files are checked whole before anything is written; only new and changed records are written,
             so importing the same data again writes nothing. Each batch is one transaction: a crash keeps whole
             batches only. After a batch commits, each of its records is acknowledged on stdout with
@@ -68,6 +72,18 @@ internal static class ImportCommand
                 throw new CliException(ExitCodes.InvalidInput, "--all-or-nothing needs files (stdin is written as it arrives)");
             }
 
+            ImportMapping? mapping = null;
+            if (parse.GetValue(mappingFile) is { } mappingPath)
+            {
+                if (!File.Exists(mappingPath))
+                {
+                    throw new CliException(ExitCodes.InvalidInput, $"cannot read '{mappingPath}': no such file");
+                }
+
+                var (read, error) = ImportMapping.Parse(await File.ReadAllTextAsync(mappingPath, cancellationToken));
+                mapping = read ?? throw new CliException(ExitCodes.InvalidInput, $"{mappingPath}: {error}");
+            }
+
             var store = await session.OpenStoreAsync(seedIfEmpty: true, cancellationToken);
             var json = session.Json;
             var options = new ImportOptions
@@ -76,6 +92,7 @@ internal static class ImportCommand
                 BatchSize = batchSize,
                 EvidenceSource = parse.GetValue(evidenceSource),
                 AllOrNothing = parse.GetValue(allOrNothing),
+                Mapping = mapping,
                 Committed = json ? null : async (records, token) =>
                 {
                     var acks = new StringBuilder();
@@ -124,29 +141,24 @@ internal static class ImportCommand
 
     private static ImportFormat ParseFormat(string? given, string[] paths)
     {
-        switch (given?.ToLowerInvariant())
+        if (given is not null)
         {
-            case "jsonl" or "json-lines" or "ndjson":
-                return ImportFormat.JsonLines;
-            case "csv":
-                return ImportFormat.Csv;
-            case "graph-seed" or "seed":
-                return ImportFormat.GraphSeed;
-            case null:
-                break;
-            default:
-                throw new CliException(ExitCodes.InvalidInput, $"unknown format '{given}': use jsonl, csv or graph-seed");
+            return ImportFormats.Parse(given) ?? throw new CliException(ExitCodes.InvalidInput, $"unknown format '{given}': use {ImportFormats.Names}");
         }
 
         var path = paths[0];
-        return path == "-" ? ImportFormat.JsonLines
-            : Directory.Exists(path) ? (File.Exists(Path.Combine(path, "nodes.csv")) ? ImportFormat.Csv : ImportFormat.GraphSeed)
-            : Path.GetExtension(path).ToLowerInvariant() switch
-            {
-                ".csv" => ImportFormat.Csv,
-                ".json" => ImportFormat.GraphSeed,
-                _ => ImportFormat.JsonLines,
-            };
+        if (path == "-")
+        {
+            return ImportFormat.JsonLines;
+        }
+
+        if (Directory.Exists(path))
+        {
+            return File.Exists(Path.Combine(path, "nodes.csv")) ? ImportFormat.Csv : ImportFormat.GraphSeed;
+        }
+
+        var files = paths.Where(File.Exists).Select(p => (Path.GetFileName(p), (Func<Stream>)(() => File.OpenRead(p)))).ToList();
+        return files.Count > 0 && ImportFormats.Detect(files) is { } detected ? detected : ImportFormat.JsonLines;
     }
 
     private static List<ImportInput> Inputs(Session session, string[] paths, ImportFormat format)
@@ -162,7 +174,7 @@ internal static class ImportCommand
 
             if (Directory.Exists(path))
             {
-                var names = format == ImportFormat.Csv ? new[] { "nodes.csv", "edges.csv" } : ["sources.json", "nodes.json", "edges.json"];
+                var names = format == ImportFormat.Csv ? new[] { "sources.json", "nodes.csv", "edges.csv" } : ["sources.json", "nodes.json", "edges.json"];
                 var found = names.Select(n => Path.Combine(path, n)).Where(File.Exists).ToList();
                 if (found.Count == 0)
                 {

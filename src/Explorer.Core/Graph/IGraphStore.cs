@@ -131,6 +131,15 @@ public interface IGraphStore : IAsyncDisposable
     }
 
     /// <summary>
+    /// Every node, ordered by id, read a page at a time (an export streams the whole graph: nothing holds it all,
+    /// and no read transaction stays open between pages, so a concurrent write shows up or not, never half).
+    /// </summary>
+    IAsyncEnumerable<Node> ReadAllNodesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Every edge with its evidence and review status, a page at a time (embedded: by id; Neo4j: by type, then id).</summary>
+    IAsyncEnumerable<Edge> ReadAllEdgesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Brings what the store keeps in memory up to date with changes other processes committed (the embedded
     /// store's index after a CLI import); the live channel calls it before publishing. Nothing to do for a
     /// store that keeps nothing in memory.

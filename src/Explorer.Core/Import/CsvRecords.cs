@@ -14,17 +14,20 @@ namespace Explorer.Import;
 /// <item>nodes: <c>:ID</c> (or <c>id</c>, <c>name:ID</c>, <c>:ID(space)</c>), <c>:LABEL</c> or <c>kind</c>, <c>name</c>,
 /// <c>aliases</c> (separated by <c>;</c>, as neo4j's <c>string[]</c>), <c>description</c>, <c>validFrom</c>, <c>validTo</c>;</item>
 /// <item>edges: <c>:START_ID</c> (or <c>source</c>), <c>:END_ID</c> (or <c>target</c>), <c>:TYPE</c> (or <c>type</c>), <c>id</c>
-/// (default: <c>source-type-target</c>), <c>sourceId</c> and <c>quote</c> (one piece of evidence), <c>validFrom</c>, <c>validTo</c>.</item>
+/// (default: <c>source-type-target</c>), <c>sourceId</c> and <c>quote</c> (one piece of evidence), <c>validFrom</c>, <c>validTo</c>,
+/// <c>evidence</c> and <c>suspensions</c> (JSON arrays, as an export writes them), <c>status</c> (Proposed, Confirmed or
+/// Disputed; a new edge without one is confirmed).</item>
 /// </list>
 /// Errors name the line and the column as a field number (1 for the first field).
 /// </summary>
 internal static class CsvRecords
 {
+    private static readonly System.Text.Json.JsonSerializerOptions s_json = new(System.Text.Json.JsonSerializerDefaults.Web);
     private static readonly string[] s_nodeColumns = [":ID", ":LABEL", "name", "aliases", "description", "validFrom", "validTo"];
-    private static readonly string[] s_edgeColumns = [":START_ID", ":END_ID", ":TYPE", "id", "sourceId", "quote", "validFrom", "validTo"];
+    private static readonly string[] s_edgeColumns = [":START_ID", ":END_ID", ":TYPE", "id", "sourceId", "quote", "evidence", "validFrom", "validTo", "suspensions", "status"];
 
     /// <summary>What a CSV file holds, from its header: <see cref="RecordKind.Node"/>, <see cref="RecordKind.Edge"/>, or null.</summary>
-    public static RecordKind? KindOf(TextReader text)
+    public static RecordKind? KindOf(TextReader text, ImportMapping? mapping = null)
     {
         string? header;
         try
@@ -42,13 +45,14 @@ internal static class CsvRecords
             return null;
         }
 
-        var names = header.Split(',').Select(n => Role(n.Trim('"', ' ')).Name).ToHashSet(StringComparer.Ordinal);
+        var names = header.Split(',').Select(n => n.Trim('"', ' ')).Select(n => mapping is null ? n : mapping.Column(n) ?? "")
+            .Select(n => Role(n).Name).ToHashSet(StringComparer.Ordinal);
         return names.Contains(":START_ID") || names.Contains(":END_ID") || (names.Contains("source") && names.Contains("target")) ? RecordKind.Edge
             : names.Contains(":ID") || names.Contains("id") ? RecordKind.Node
             : null;
     }
 
-    public static IEnumerable<ImportItem> Read(string file, TextReader text)
+    public static IEnumerable<ImportItem> Read(string file, TextReader text, ImportMapping? mapping = null)
     {
         using var reader = Sep.Reader(o => o with
         {
@@ -70,7 +74,7 @@ internal static class CsvRecords
                     break;
                 }
 
-                item = Row(file, enumerator.Current, header, values);
+                item = Row(file, enumerator.Current, header, values, mapping);
             }
             catch (DecoderFallbackException ex)
             {
@@ -96,7 +100,7 @@ internal static class CsvRecords
     }
 
     /// <summary>One row: the header (null result), a record, or an error.</summary>
-    private static ImportItem? Row(string file, SepReader.Row row, Header header, List<string?> values)
+    private static ImportItem? Row(string file, SepReader.Row row, Header header, List<string?> values, ImportMapping? mapping)
     {
         var line = row.LineNumberFrom;
         if (row.ColCount == 1 && row[0].Span.Length == 0)
@@ -118,7 +122,7 @@ internal static class CsvRecords
 
         if (header.Columns is not { } columns)
         {
-            var (read, error) = Columns.FromHeader(values);
+            var (read, error) = Columns.FromHeader(values, mapping);
             if (error is not null)
             {
                 return ImportItem.Failed(file, new Position(1, error.Value.Column), error.Value.Message, fatal: true);
@@ -133,7 +137,7 @@ internal static class CsvRecords
             return ImportItem.Failed(file, new Position(line, Math.Min(values.Count, columns.Count) + 1), $"expected {columns.Count} fields (as in the header), found {values.Count}");
         }
 
-        return columns.Record(file, line, values);
+        return columns.Record(file, line, values, mapping);
     }
 
     /// <summary>The field's text (null when empty), or what is wrong with its quotes.</summary>
@@ -229,9 +233,10 @@ internal static class CsvRecords
 
         public int Count { get; }
 
-        public static (Columns? Columns, (int Column, string Message)? Error) FromHeader(List<string?> names)
+        public static (Columns? Columns, (int Column, string Message)? Error) FromHeader(List<string?> names, ImportMapping? mapping)
         {
-            var roles = names.Select(n => Role(n ?? "")).ToList();
+            // A mapping file renames foreign columns onto the model's (and may ignore some on purpose).
+            var roles = names.Select(n => mapping is null ? Role(n ?? "") : mapping.Column(n ?? "") is { } mapped ? Role(mapped) : (Name: n ?? "", Ignore: true)).ToList();
             var kind = roles.Any(r => r.Name is ":START_ID" or ":END_ID") || (roles.Any(r => r.Name == "source") && roles.Any(r => r.Name == "target")) ? RecordKind.Edge : RecordKind.Node;
             var known = kind == RecordKind.Edge ? s_edgeColumns : s_nodeColumns;
             var columns = new Columns(kind, names.Count);
@@ -287,7 +292,7 @@ internal static class CsvRecords
             _ => "it is required",
         };
 
-        public ImportItem Record(string file, int line, List<string?> values)
+        public ImportItem Record(string file, int line, List<string?> values, ImportMapping? mapping)
         {
             string? Get(string column) => _at.TryGetValue(column, out var i) ? values[i] : null;
             Position? Locate(string field) => Field(field) is { } column && _at.TryGetValue(column, out var i) ? new Position(line, i + 1) : null;
@@ -300,7 +305,7 @@ internal static class CsvRecords
                     return ImportItem.Failed(file, Locate("kind") ?? at, $"one kind per node, not several labels ('{label}')");
                 }
 
-                var aliases = Get("aliases") is { } list ? list.Split(';') : null;
+                var aliases = Get("aliases") is { } list ? Aliases(list) : null;
                 return new ImportItem
                 {
                     File = file,
@@ -312,15 +317,36 @@ internal static class CsvRecords
             }
 
             var (source, type, target) = (Get(":START_ID"), Get(":TYPE"), Get(":END_ID"));
-            var id = Get("id") ?? (source is not null && type is not null && target is not null ? DerivedId(source, type, target) : null);
+            var id = Get("id") ?? (source is not null && type is not null && target is not null ? DerivedId(source, mapping?.Type(type) ?? type, target) : null);
             var (sourceId, quote) = (Get("sourceId"), Get("quote"));
-            IReadOnlyList<EvidenceRecord?>? evidence = sourceId is null && quote is null ? null : [new EvidenceRecord(sourceId, quote)];
+            List<EvidenceRecord?>? evidence = null;
+            List<Suspension?>? suspensions = null;
+            try
+            {
+                // Several pieces of evidence (and suspensions) as JSON in one field, as an export writes them.
+                evidence = Get("evidence") is { } list ? System.Text.Json.JsonSerializer.Deserialize<List<EvidenceRecord?>>(list, s_json) : null;
+                suspensions = Get("suspensions") is { } periods ? System.Text.Json.JsonSerializer.Deserialize<List<Suspension?>>(periods, s_json) : null;
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                var column = Get("evidence") is not null && evidence is null ? "evidence" : "suspensions";
+                return ImportItem.Failed(file, new Position(line, _at[column] + 1), column == "evidence"
+                    ? "evidence: expected a JSON array of {\"sourceId\", \"quote\"}"
+                    : "suspensions: expected a JSON array of {\"from\", \"to\"}");
+            }
+
+            if (sourceId is not null || quote is not null)
+            {
+                (evidence ??= []).Add(new EvidenceRecord(sourceId, quote));
+            }
+
             return new ImportItem
             {
                 File = file,
                 At = at,
                 Kind = RecordKind.Edge,
-                Edge = new EdgeRecord(id, type, source, target, evidence, Get("validFrom"), Get("validTo")),
+                Edge = new EdgeRecord(id, type, source, target, evidence, Get("validFrom"), Get("validTo"), suspensions),
+                Status = Get("status"),
                 Locate = Locate,
             };
         }
@@ -340,6 +366,24 @@ internal static class CsvRecords
                 _ => name,
             };
         }
+    }
+
+    /// <summary>Aliases separated by <c>;</c> (neo4j-admin's array delimiter), or a JSON array (an alias holding a <c>;</c>).</summary>
+    private static string?[] Aliases(string field)
+    {
+        if (field.StartsWith('['))
+        {
+            try
+            {
+                return System.Text.Json.JsonSerializer.Deserialize<string?[]>(field, s_json) ?? [];
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                // Not a JSON array after all: an alias starting with '['.
+            }
+        }
+
+        return field.Split(';');
     }
 
     /// <summary>An edge id from its ends and type when the file gives none: <c>nato-member-of-x</c> style.</summary>

@@ -118,6 +118,16 @@ internal sealed class ImportRun(IGraphStore store, IReadOnlyList<ImportInput> in
                     continue;
                 }
             }
+            else if (format != ImportFormat.Csv)
+            {
+                // GraphML and graphology: one file holds everything, in the order it must be read.
+                kind = null;
+            }
+            else if (input.Name.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+            {
+                // The source documents beside nodes.csv and edges.csv, in the graph-seed layout (as an export writes them).
+                kind = RecordKind.Source;
+            }
             else if (!input.CanReopen)
             {
                 kind = null;
@@ -125,7 +135,7 @@ internal sealed class ImportRun(IGraphStore store, IReadOnlyList<ImportInput> in
             else
             {
                 using var text = input.OpenText();
-                kind = CsvRecords.KindOf(text);
+                kind = CsvRecords.KindOf(text, options.Mapping);
                 if (kind is null)
                 {
                     errors.Add(new ImportError(input.Name, 1, 1, "not a nodes or edges CSV file: its header needs an :ID column (nodes) or :START_ID and :END_ID columns (edges)"));
@@ -145,14 +155,19 @@ internal sealed class ImportRun(IGraphStore store, IReadOnlyList<ImportInput> in
         foreach (var (input, kind) in ordered)
         {
             using var text = input.OpenText(read => Interlocked.Add(ref _bytesRead, read));
+            var mapping = options.Mapping;
             IEnumerable<ImportItem> items = format switch
             {
                 ImportFormat.JsonLines => JsonRecords.ReadLines(input.Name, text),
                 ImportFormat.GraphSeed => GraphSeedRecords.Read(input.Name, kind!.Value, text),
-                _ => CsvRecords.Read(input.Name, text),
+                ImportFormat.Csv when kind == RecordKind.Source => GraphSeedRecords.Read(input.Name, RecordKind.Source, text),
+                ImportFormat.GraphMl => GraphMlRecords.Read(input.Name, text, mapping),
+                ImportFormat.Graphology => GraphologyRecords.Read(input.Name, text, mapping),
+                _ => CsvRecords.Read(input.Name, text, mapping),
             };
-            foreach (var item in WithDecodingErrors(input.Name, items))
+            foreach (var read in WithDecodingErrors(input.Name, items))
             {
+                var item = mapping is null ? read : mapping.Apply(read);
                 if (item.Source is { File: { } file } source && kind == RecordKind.Source)
                 {
                     yield return WithSourceText(item, source, file, input.Directory);

@@ -66,32 +66,32 @@ internal static class GraphSeedRecords
 
         return items;
     }
+}
 
-    /// <summary>Line and column of a byte offset (columns in characters).</summary>
-    private sealed class LineTable(byte[] bytes)
+/// <summary>Line and column of a byte offset (columns in characters).</summary>
+internal sealed class LineTable(byte[] bytes)
+{
+    private readonly List<int> _starts = Starts(bytes);
+
+    public Position At(long offset)
     {
-        private readonly List<int> _starts = Starts(bytes);
+        var line = _starts.BinarySearch((int)offset);
+        line = line >= 0 ? line : ~line - 1;
+        var column = System.Text.Encoding.UTF8.GetCharCount(bytes, _starts[line], (int)offset - _starts[line]) + 1;
+        return new Position(line + 1, column);
+    }
 
-        public Position At(long offset)
+    private static List<int> Starts(byte[] bytes)
+    {
+        var starts = new List<int> { 0 };
+        for (var i = 0; i < bytes.Length; i++)
         {
-            var line = _starts.BinarySearch((int)offset);
-            line = line >= 0 ? line : ~line - 1;
-            var column = System.Text.Encoding.UTF8.GetCharCount(bytes, _starts[line], (int)offset - _starts[line]) + 1;
-            return new Position(line + 1, column);
-        }
-
-        private static List<int> Starts(byte[] bytes)
-        {
-            var starts = new List<int> { 0 };
-            for (var i = 0; i < bytes.Length; i++)
+            if (bytes[i] == '\n')
             {
-                if (bytes[i] == '\n')
-                {
-                    starts.Add(i + 1);
-                }
+                starts.Add(i + 1);
             }
-
-            return starts;
         }
+
+        return starts;
     }
 }

@@ -161,10 +161,10 @@ internal sealed class ImportChecker(IGraphStore store, ImportOptions options)
         }
 
         _sourceOrigins[record.Id!] = $"{item.File} line {item.At.Line}";
-        var source = new SourceDocument(record.Id!, record.Title!, record.Kind ?? "document", record.Description ?? "", record.Text!);
+        var source = new SourceDocument(record.Id!, record.Title!, record.Kind ?? "document", record.Description ?? "", record.Text!) { Url = record.Url };
         var existing = await store.GetSourceAsync(source.Id, cancellationToken);
         _sourceTexts[source.Id] = source.Text;
-        if (existing == source)
+        if (existing is not null && existing.SameAs(source))
         {
             Sources.Unchanged++;
             return Outcome.Unchanged.Instance;
@@ -209,7 +209,15 @@ internal sealed class ImportChecker(IGraphStore store, ImportOptions options)
         }
 
         var errors = new RecordErrors();
-        var edge = record.ToEdge(errors, id => KindOf(id, storeNodes), id => _sourceTexts.GetValueOrDefault(id));
+        var status = EdgeStatus.Confirmed;
+        if (item.Status is { } given && !Enum.TryParse(given, ignoreCase: true, out status) || !Enum.IsDefined(status))
+        {
+            errors.Add("status", $"unknown status '{item.Status}' (expected one of {string.Join(", ", Enum.GetNames<EdgeStatus>())})");
+        }
+
+        var edge = record.ToEdge(errors, id => KindOf(id, storeNodes), id => _sourceTexts.GetValueOrDefault(id)) is { } valid && !errors.Any
+            ? valid with { Status = status }
+            : null;
         if (edge is null)
         {
             if (record.Evidence is not { Count: > 0 } && options.EvidenceSource is null)

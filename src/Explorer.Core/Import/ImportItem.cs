@@ -12,7 +12,7 @@ internal enum RecordKind
 }
 
 /// <summary>A source document as a graph-seed <c>sources.json</c> gives it: its text inline, or in a file next to it.</summary>
-internal sealed record SourceRecord(string? Id, string? Title, string? Kind, string? Description, string? Text, string? File);
+internal sealed record SourceRecord(string? Id, string? Title, string? Kind, string? Description, string? Text, string? File, string? Url = null);
 
 /// <summary>Where a record or one of its fields is: 1-based line and column.</summary>
 internal readonly record struct Position(long Line, int Column);
@@ -34,6 +34,12 @@ internal sealed class ImportItem
     public EdgeRecord? Edge { get; init; }
 
     public SourceRecord? Source { get; init; }
+
+    /// <summary>An edge's review status as the record gives it (null: none given; a new edge is then confirmed).</summary>
+    public string? Status { get; init; }
+
+    /// <summary>The element the record is, for errors, where the format has elements ("node 'nato'").</summary>
+    public string? Element { get; init; }
 
     /// <summary>The id a removal names.</summary>
     public string? Id { get; init; }
@@ -57,12 +63,19 @@ internal sealed class ImportItem
         _ => "removeEdge",
     };
 
+    /// <summary>This record with its node or edge replaced (a mapping file's kinds and types applied).</summary>
+    public ImportItem With(NodeRecord? node, EdgeRecord? edge) => new()
+    {
+        File = File, At = At, Kind = Kind, Node = node, Edge = edge, Source = Source, Status = Status, Element = Element, Id = Id,
+        Locate = Locate, Error = Error, ErrorAt = ErrorAt, Fatal = Fatal,
+    };
+
     public static ImportItem Failed(string file, Position at, string error, bool fatal = false) =>
         new() { File = file, At = at, Error = error, Fatal = fatal };
 
     public ImportError ToError(string reason, string? field = null)
     {
         var at = (field is null ? null : Locate?.Invoke(field)) ?? At;
-        return new ImportError(File, at.Line, at.Column, reason);
+        return new ImportError(File, at.Line, at.Column, reason) { Element = Element };
     }
 }

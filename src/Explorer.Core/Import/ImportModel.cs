@@ -11,6 +11,12 @@ public enum ImportFormat
 
     /// <summary><c>nodes.csv</c> and <c>edges.csv</c> with header rows after neo4j-admin import (<c>:ID</c>, <c>:LABEL</c>, <c>:START_ID</c>, <c>:END_ID</c>, <c>:TYPE</c>).</summary>
     Csv,
+
+    /// <summary>GraphML as Gephi, yEd and the page write it (attributes declared by <c>&lt;key&gt;</c>); DTDs are refused (no XXE).</summary>
+    GraphMl,
+
+    /// <summary>graphology's JSON serialization, as the page exports it (<c>{nodes: [{key, attributes}], edges: [{key, source, target, attributes}]}</c>).</summary>
+    Graphology,
 }
 
 /// <summary>
@@ -55,6 +61,13 @@ public sealed class ImportInput
 
     public static ImportInput FromBytes(string name, byte[] bytes) =>
         new(name, () => new MemoryStream(bytes, writable: false), null, true, null, bytes.Length);
+
+    /// <summary>
+    /// An input that can be opened again (an upload spooled to disk): each call of <paramref name="open"/> gives a
+    /// new stream from its start. Graph-seed sources cannot name text files beside it (there is no folder).
+    /// </summary>
+    public static ImportInput FromOpen(string name, Func<Stream> open, long? length = null) =>
+        new(name, open, null, true, null, length);
 
     /// <summary>A stream read once, as it arrives (the import is validated and written batch by batch).</summary>
     public static ImportInput FromStream(string name, Stream stream) =>
@@ -165,6 +178,9 @@ public sealed record ImportOptions
     /// <summary>Write nothing at all if any record is invalid (the default keeps the valid records).</summary>
     public bool AllOrNothing { get; init; }
 
+    /// <summary>How foreign columns or attributes and kind and type values map onto the model (a mapping file); null: none.</summary>
+    public ImportMapping? Mapping { get; init; }
+
     /// <summary>Errors kept in the report (all are counted).</summary>
     public int MaxErrors { get; init; } = 1000;
 
@@ -183,9 +199,15 @@ public sealed record ImportCounts(long New, long Changed, long Unchanged, long R
     public long Written => New + Changed + Removed;
 }
 
-/// <summary>A record that was not imported: the file, the 1-based line and column (a CSV column is a field number), and why.</summary>
+/// <summary>
+/// A record that was not imported: the file, the 1-based line and column (a CSV column is a field number), and
+/// why; <see cref="Element"/> names the record where the format has elements ("node 'nato'" in GraphML).
+/// </summary>
 public sealed record ImportError(string File, long Line, int Column, string Reason)
 {
+    /// <summary>The element or record the error is about, where the format names one (GraphML, graphology JSON).</summary>
+    public string? Element { get; init; }
+
     public override string ToString() => $"{File}:{Line}:{Column}: {Reason}";
 }
 

@@ -11,11 +11,11 @@ namespace Explorer.Import;
 internal static class JsonRecords
 {
     public static readonly string[] NodeFields = ["id", "kind", "name", "aliases", "description", "validFrom", "validTo"];
-    public static readonly string[] EdgeFields = ["id", "type", "source", "target", "evidence", "validFrom", "validTo", "suspensions"];
-    public static readonly string[] SourceFields = ["id", "title", "kind", "description", "text", "file"];
+    public static readonly string[] EdgeFields = ["id", "type", "source", "target", "evidence", "validFrom", "validTo", "suspensions", "status"];
+    public static readonly string[] SourceFields = ["id", "title", "kind", "description", "url", "text", "file"];
     private static readonly string[] s_evidenceFields = ["sourceId", "quote"];
     private static readonly string[] s_suspensionFields = ["from", "to"];
-    private static readonly string[] s_lineKinds = ["node", "edge", "removeEdge", "removeNode"];
+    private static readonly string[] s_lineKinds = ["source", "node", "edge", "removeEdge", "removeNode"];
     private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
 
     /// <summary>Reads JSON Lines: one record per non-blank line.</summary>
@@ -55,7 +55,7 @@ internal static class JsonRecords
             var properties = root.ValueKind == JsonValueKind.Object ? root.EnumerateObject().ToList() : [];
             if (properties.Count != 1 || !s_lineKinds.Contains(properties[0].Name, StringComparer.Ordinal))
             {
-                return ImportItem.Failed(file, at, "expected one object with a single key: node, edge, removeEdge or removeNode");
+                return ImportItem.Failed(file, at, "expected one object with a single key: source, node, edge, removeEdge or removeNode");
             }
 
             var name = properties[0].Name;
@@ -66,6 +66,7 @@ internal static class JsonRecords
             {
                 "node" => Record(file, at, RecordKind.Node, value, Locate),
                 "edge" => Record(file, at, RecordKind.Edge, value, Locate),
+                "source" => Record(file, at, RecordKind.Source, value, Locate),
                 _ => Removal(file, at, name, value, Locate),
             };
         }
@@ -102,7 +103,7 @@ internal static class JsonRecords
             return kind switch
             {
                 RecordKind.Node => new ImportItem { File = file, At = at, Kind = kind, Node = value.Deserialize<NodeRecord>(s_json), Locate = locate },
-                RecordKind.Edge => new ImportItem { File = file, At = at, Kind = kind, Edge = value.Deserialize<EdgeRecord>(s_json), Locate = locate },
+                RecordKind.Edge => new ImportItem { File = file, At = at, Kind = kind, Edge = value.Deserialize<EdgeRecord>(s_json), Status = StatusOf(value), Locate = locate },
                 _ => new ImportItem { File = file, At = at, Kind = kind, Source = ReadSource(value), Locate = locate },
             };
         }
@@ -118,8 +119,13 @@ internal static class JsonRecords
     {
         string? Text(string field) => !value.TryGetProperty(field, out var v) || v.ValueKind == JsonValueKind.Null ? null
             : v.ValueKind == JsonValueKind.String ? v.GetString() : throw new JsonException(null, "$." + field, null, null);
-        return new SourceRecord(Text("id"), Text("title"), Text("kind"), Text("description"), Text("text"), Text("file"));
+        return new SourceRecord(Text("id"), Text("title"), Text("kind"), Text("description"), Text("text"), Text("file"), Text("url"));
     }
+
+    /// <summary>An edge's <c>status</c> (a string, or null when absent).</summary>
+    private static string? StatusOf(JsonElement edge) =>
+        !edge.TryGetProperty("status", out var v) || v.ValueKind == JsonValueKind.Null ? null
+            : v.ValueKind == JsonValueKind.String ? v.GetString() : throw new JsonException(null, "$.status", null, null);
 
     private static (string Path, string Field, string[] Expected)? Unknown(JsonElement value, string[] fields, string prefix)
     {

@@ -244,6 +244,25 @@ internal static class Cypher
                r.validFrom AS validFrom, r.validTo AS validTo, r.suspensions AS suspensions, r.status AS status, r.version AS version
         """));
 
+    /// <summary>A page of every node, by id after <c>$after</c> (an export reads the whole graph a page at a time; the id constraint's index orders it).</summary>
+    public const string NodesPage = $"""
+        MATCH (n:Node)
+        WHERE n.id > $after
+        RETURN {NodeFields}
+        ORDER BY n.id
+        LIMIT $limit
+        """;
+
+    /// <summary>A page of every edge of one type, by id after <c>$after</c> (the type's id index orders it).</summary>
+    public static readonly FrozenDictionary<string, string> EdgesPage = EdgeTypes.ToFrozenDictionary(type => type, type => $$"""
+        MATCH (s:Node)-[r:{{type}}]->(t:Node)
+        WHERE r.id > $after
+        RETURN r.id AS id, type(r) AS type, s.id AS source, t.id AS target, r.evidence AS evidence,
+               r.validFrom AS validFrom, r.validTo AS validTo, r.suspensions AS suspensions, r.status AS status, r.version AS version
+        ORDER BY r.id
+        LIMIT $limit
+        """, StringComparer.Ordinal);
+
     /// <summary>A seed batch: deletes edges of one (known) type by id (idempotent).</summary>
     public static readonly FrozenDictionary<string, string> DeleteEdges = EdgeTypes.ToFrozenDictionary(type => type, type => $$"""
         {{LockHead}}
@@ -948,6 +967,12 @@ internal static class Cypher
         yield return (nameof(CountNodes), CountNodes);
         yield return (nameof(CountEdges), CountEdges);
         yield return (nameof(EdgesByIds), EdgesByIds);
+        yield return (nameof(NodesPage), NodesPage);
+        foreach (var (type, statement) in EdgesPage)
+        {
+            yield return ($"{nameof(EdgesPage)}[{type}]", statement);
+        }
+
         foreach (var (type, statement) in DeleteEdges)
         {
             yield return ($"{nameof(DeleteEdges)}[{type}]", statement);

@@ -46,8 +46,8 @@ internal static class RequestLimits
             options.Limits.MaxRequestLineSize = KestrelMaxRequestLineBytes;
             options.Limits.MaxRequestHeadersTotalSize = 2 * MaxRequestHeadersBytes;
             options.Limits.MaxRequestHeaderCount = 2 * MaxRequestHeaderCount;
-            // Source documents (up to 5 MB of text) are the largest bodies; the middleware below enforces each endpoint's own limit.
-            options.Limits.MaxRequestBodySize = Sources.SourcesApi.MaxBodyBytes;
+            // Imports (64 MB) and source documents (5 MB of text) are the largest bodies; the middleware below enforces each endpoint's own limit.
+            options.Limits.MaxRequestBodySize = Math.Max(Sources.SourcesApi.MaxBodyBytes, ImportExport.ImportApi.MaxBodyBytes);
         });
 
     /// <summary>Lets one endpoint accept a larger body than <see cref="MaxRequestBodyBytes"/> (source documents).</summary>

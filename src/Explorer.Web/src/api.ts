@@ -98,6 +98,8 @@ export interface PathQuery {
   avoid: readonly string[];
   /** YYYY, YYYY-MM or YYYY-MM-DD; empty or absent: all dates. */
   asOf?: string | undefined;
+  /** Review statuses to follow, comma-separated ("confirmed", "confirmed,proposed"); empty or absent: all. */
+  status?: string | undefined;
 }
 
 const date = (asOf: string | undefined) => (asOf ? asOf : undefined);
@@ -105,17 +107,17 @@ const date = (asOf: string | undefined) => (asOf ? asOf : undefined);
 export const api = {
   search: (q: string, limit = 8, signal?: AbortSignal, asOf?: string) =>
     ok(http.GET("/api/search", { params: { query: { q, limit, asOf: date(asOf) } }, signal: signal ?? null })).then((r) => r.results),
-  query: (q: string, asOf?: string, signal?: AbortSignal) =>
-    ok(http.GET("/api/query", { params: { query: { q, asOf: date(asOf) } }, signal: signal ?? null })) as Promise<QueryResponse>,
+  query: (q: string, asOf?: string, signal?: AbortSignal, status?: string) =>
+    ok(http.GET("/api/query", { params: { query: { q, asOf: date(asOf), status: status || undefined } }, signal: signal ?? null })) as Promise<QueryResponse>,
   timeline: () => ok(http.GET("/api/timeline")),
   node: (id: string) => ok(http.GET("/api/nodes/{id}", { params: { path: { id } } })),
-  neighborhood: (id: string, options: { types?: readonly string[]; kinds?: readonly string[]; limit?: number; offset?: number; depth?: number; asOf?: string }) =>
+  neighborhood: (id: string, options: { types?: readonly string[]; kinds?: readonly string[]; limit?: number; offset?: number; depth?: number; asOf?: string; status?: string }) =>
     ok(http.GET("/api/nodes/{id}/neighborhood", {
-      params: { path: { id }, query: { types: list(options.types), kinds: list(options.kinds), limit: options.limit, offset: options.offset, depth: options.depth, asOf: date(options.asOf) } },
+      params: { path: { id }, query: { types: list(options.types), kinds: list(options.kinds), limit: options.limit, offset: options.offset, depth: options.depth, asOf: date(options.asOf), status: options.status || undefined } },
     })),
   edge: (id: string) => ok(http.GET("/api/edges/{id}", { params: { path: { id } } })),
   paths: (q: PathQuery) => ok(http.GET("/api/paths", {
-    params: { query: { from: q.from, to: q.to, mode: q.mode, k: q.k, maxHops: q.maxHops, types: list(q.types), kinds: list(q.kinds), avoid: list(q.avoid), asOf: date(q.asOf) } },
+    params: { query: { from: q.from, to: q.to, mode: q.mode, k: q.k, maxHops: q.maxHops, types: list(q.types), kinds: list(q.kinds), avoid: list(q.avoid), asOf: date(q.asOf), status: q.status || undefined } },
   })),
   sources: () => ok(http.GET("/api/sources")),
   source: (id: string) => ok(http.GET("/api/sources/{id}", { params: { path: { id } } })),

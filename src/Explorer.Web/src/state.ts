@@ -47,11 +47,18 @@ export interface ViewState {
   camera: CameraState | null;
   /** The date the view holds as of (YYYY, YYYY-MM or YYYY-MM-DD); "": all dates. */
   asOf: string;
+  /** The review statuses paths and expansions follow: "" (all), "confirmed" or "confirmed,proposed". */
+  status: ReviewFilter;
 }
+
+/** The path bar's review-status filter: every edge, confirmed ones only, or confirmed and proposed. */
+export type ReviewFilter = "" | "confirmed" | "confirmed,proposed";
+
+export const isReviewFilter = (value: string | null): value is ReviewFilter => value === "" || value === "confirmed" || value === "confirmed,proposed";
 
 export const DEFAULTS: Readonly<ViewState> = Object.freeze({
   q: "", from: "", to: "", mode: "ranked", k: 3, maxHops: 6,
-  types: [], kinds: [], avoid: [], expanded: [], hidden: [], selected: "", pins: [], camera: null, asOf: "",
+  types: [], kinds: [], avoid: [], expanded: [], hidden: [], selected: "", pins: [], camera: null, asOf: "", status: "",
 });
 
 export const LIMITS = { k: [1, 10], maxHops: [1, 10], pages: [1, 50], expanded: 100 } as const;
@@ -112,6 +119,7 @@ export function encodeView(view: ViewState): string {
   if (view.selected) params.set("sel", view.selected);
   for (const pin of view.pins) params.append("pin", `${pin.id}~${round(pin.x)}~${round(pin.y)}`);
   if (view.asOf) params.set("asof", view.asOf);
+  if (view.status) params.set("status", view.status);
   if (view.camera) params.set("cam", `${round(view.camera.x)}~${round(view.camera.y)}~${round(view.camera.ratio)}`);
   return params.toString();
 }
@@ -149,6 +157,8 @@ export function decodeView(search: string): ViewState {
   }
   const asOf = params.get("asof");
   view.asOf = isAsOf(asOf) ? asOf : "";
+  const status = (params.get("status") ?? "").toLowerCase();
+  view.status = isReviewFilter(status) ? status : "";
   const [cx = "", cy = "", ratio = ""] = (params.get("cam") ?? "").split("~");
   const camera = { x: Number(cx), y: Number(cy), ratio: Number(ratio) };
   if (cx !== "" && cy !== "" && ratio !== "" && Number.isFinite(camera.x) && Number.isFinite(camera.y) && Number.isFinite(camera.ratio) && camera.ratio > 0) {

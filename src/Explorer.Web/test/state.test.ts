@@ -9,7 +9,7 @@ describe("view state in the URL", () => {
       types: ["CONDUCTED", "DEPLOYED_TO"], kinds: ["Mission"], avoid: ["nato-balkans-intervention"],
       expanded: [{ id: "nato", types: [], pages: 1 }, { id: "mali", types: ["DEPLOYED_TO"], pages: 3 }],
       hidden: ["france"], selected: "e:nato-conducted-nato-balkans-intervention",
-      pins: [{ id: "mali", x: 12.5, y: -3.25 }], camera: { x: 0.4, y: 0.6, ratio: 0.5 }, asOf: "1999-03",
+      pins: [{ id: "mali", x: 12.5, y: -3.25 }], camera: { x: 0.4, y: 0.6, ratio: 0.5 }, asOf: "1999-03", status: "confirmed,proposed",
     };
     expect(decodeView(encodeView(view))).toEqual(view);
   });
@@ -25,6 +25,14 @@ describe("view state in the URL", () => {
     expect(decodeView("?asof=1999-03-24").asOf).toBe("1999-03-24");
     for (const bad of ["95", "1995-13", "1995-1", "1995-02-32", "soon", "1995-01-01T00:00"]) expect(decodeView(`?asof=${bad}`).asOf).toBe("");
     expect(encodeView({ ...emptyView(), asOf: "1995" })).toBe("asof=1995");
+  });
+
+  it("keeps the review filter the path bar offers, and drops anything else", () => {
+    expect(decodeView("?status=confirmed").status).toBe("confirmed");
+    expect(decodeView("?status=confirmed%2Cproposed").status).toBe("confirmed,proposed");
+    expect(decodeView("?status=CONFIRMED").status).toBe("confirmed");
+    for (const bad of ["disputed", "proposed", "all", "<b>"]) expect(decodeView(`?status=${bad}`).status).toBe("");
+    expect(encodeView({ ...emptyView(), status: "confirmed" })).toBe("status=confirmed");
   });
 
   it("takes a phrase's own date off so that the slider's can apply", () => {

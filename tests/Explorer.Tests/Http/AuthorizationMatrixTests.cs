@@ -61,6 +61,7 @@ public sealed class AuthorizationMatrixTests(AccountsFactory factory) : IClassFi
         Read("/api/paths", "/api/paths?from=nato&to=mali"),
         Read("/api/query", "/api/query?q=nato"),
         Read("/api/changes", "/api/changes"),
+        Read("/api/export", "/api/export?format=jsonl&ids=nato"),
         Read("/api/timeline", "/api/timeline"),
         Read("/api/edges/{id}/annotations", $"/api/edges/{Edge}/annotations"),
         Read("/api/nodes/{id}/annotations", "/api/nodes/nato/annotations"),
@@ -94,6 +95,9 @@ public sealed class AuthorizationMatrixTests(AccountsFactory factory) : IClassFi
         // Reviewing suggestions: any analyst accepts ({asuggestion}: an untyped one of a new source, so a type is given) or dismisses.
         new("POST", "/api/sources/{id}/suggestions/{suggestionId}/accept", "/api/sources/{asuggestion}/accept", """{"type":"LEADS_TO"}""", [401, 401, 403, 201, 201, 201]),
         new("POST", "/api/sources/{id}/suggestions/{suggestionId}/dismiss", "/api/sources/{asuggestion}/dismiss", null, [401, 401, 403, 200, 200, 200]),
+
+        // Imports write like any other analyst's write (a dry run too: it is a POST and reads what would change).
+        new("POST", "/api/import", "/api/import?dryRun=true", """{"nodes":[],"edges":[]}""", [401, 401, 403, 200, 200, 200]),
 
         new("GET", "/api/tokens", "/api/tokens", null, [401, 401, 200, 200, 200, 200]),
         new("POST", "/api/tokens", "/api/tokens", """{"name":"matrix"}""", [401, 401, 201, 201, 201, 201]),

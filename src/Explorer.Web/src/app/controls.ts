@@ -1,6 +1,6 @@
 import { download, toGraphMl, toJson, toPng, toSvg } from "../export";
 import { api } from "../api";
-import { isAsOf, takesK, type PathMode, type ViewState } from "../state";
+import { isAsOf, isReviewFilter, takesK, type PathMode, type ViewState } from "../state";
 import { EDGE_TYPES, NODE_KINDS } from "../types";
 import { byId, h, replace } from "../ui/dom";
 import { SearchBox } from "../ui/search";
@@ -9,7 +9,7 @@ import type { ExplorerView } from "./view";
 // The controls around the canvas: search box, path bar and filters, view tools, export, legend and the
 // keyboard. They show the view's state (fillForms) and turn input into actions on the view.
 
-export type PathForm = Pick<ViewState, "from" | "to" | "mode" | "k" | "maxHops" | "avoid" | "types" | "kinds">;
+export type PathForm = Pick<ViewState, "from" | "to" | "mode" | "k" | "maxHops" | "avoid" | "types" | "kinds" | "status">;
 
 export class Controls {
   readonly search: SearchBox;
@@ -18,8 +18,8 @@ export class Controls {
     this.search = new SearchBox(byId<HTMLInputElement>("search"), byId<HTMLUListElement>("suggestions"), byId<HTMLFormElement>("search-form"), {
       pickNode: (hit) => void view.showNode(hit.id),
       ask: (phrase) => {
-        const { maxHops, avoid, types, kinds } = this.readPathForm();
-        void view.ask(phrase, { maxHops, avoid, types, kinds });
+        const { maxHops, avoid, types, kinds, status } = this.readPathForm();
+        void view.ask(phrase, { maxHops, avoid, types, kinds, status });
       },
     });
     this.wire();
@@ -131,6 +131,7 @@ export class Controls {
       avoid: value("path-avoid").split(",").map((s) => s.trim()).filter((s) => s.length > 0),
       types: checked("type"),
       kinds: checked("kind"),
+      status: isReviewFilter(byId<HTMLSelectElement>("path-status").value) ? byId<HTMLSelectElement>("path-status").value as ViewState["status"] : "",
     };
   }
 
@@ -143,6 +144,7 @@ export class Controls {
     byId<HTMLInputElement>("path-k").value = String(s.k);
     byId<HTMLInputElement>("path-hops").value = String(s.maxHops);
     byId<HTMLInputElement>("path-avoid").value = s.avoid.join(", ");
+    byId<HTMLSelectElement>("path-status").value = s.status;
     for (const input of document.querySelectorAll<HTMLInputElement>('input[name="type"]')) input.checked = s.types.includes(input.value);
     for (const input of document.querySelectorAll<HTMLInputElement>('input[name="kind"]')) input.checked = s.kinds.includes(input.value);
     if (s.q && document.activeElement !== byId("search")) this.search.value = s.q;

@@ -212,7 +212,7 @@ export class ExplorerView {
     if (state.q) {
       // A phrase with its own date ("NATO to Balkans as of 1995") sets the date; otherwise the view's date applies.
       const ownDate = withoutDate(state.q) !== state.q;
-      const answer = await api.query(state.q, ownDate ? undefined : state.asOf);
+      const answer = await api.query(state.q, ownDate ? undefined : state.asOf, undefined, state.status);
       this.state.asOf = answer.asOf ?? "";
       if (answer.kind === "path") {
         // The phrase named the ends and chose the mode ("how is X related to Y" ranks k paths, with the
@@ -248,7 +248,7 @@ export class ExplorerView {
   private fetchPaths(state: ViewState) {
     return api.paths({
       from: state.from, to: state.to, mode: state.mode, k: takesK(state.mode) ? state.k : undefined,
-      maxHops: state.maxHops, types: state.types, kinds: state.kinds, avoid: state.avoid, asOf: state.asOf,
+      maxHops: state.maxHops, types: state.types, kinds: state.kinds, avoid: state.avoid, asOf: state.asOf, status: state.status,
     });
   }
 
@@ -256,7 +256,7 @@ export class ExplorerView {
   private async fetchExpansion(expansion: Expansion): Promise<{ nodes: NodeRecord[]; edges: EdgeRecord[] }[]> {
     const types = expansion.types.length ? expansion.types : this.state.types;
     const pages = await Promise.all(Array.from({ length: expansion.pages }, (_, page) =>
-      api.neighborhood(expansion.id, { types, kinds: this.state.kinds, limit: PAGE, offset: page * PAGE, asOf: this.state.asOf })));
+      api.neighborhood(expansion.id, { types, kinds: this.state.kinds, limit: PAGE, offset: page * PAGE, asOf: this.state.asOf, status: this.state.status })));
     const first = pages[0];
     if (first) {
       const total = types.length ? types.reduce((n, t) => n + (first.countsByType[t] ?? 0), 0) : sum(first.countsByType);
@@ -370,14 +370,14 @@ export class ExplorerView {
 
   // ----- actions -----
 
-  async ask(phrase: string, bounds: Partial<Pick<ViewState, "maxHops" | "avoid" | "types" | "kinds">> = {}): Promise<void> {
+  async ask(phrase: string, bounds: Partial<Pick<ViewState, "maxHops" | "avoid" | "types" | "kinds" | "status">> = {}): Promise<void> {
     // Each answer replaces the last: a new question starts from an empty canvas, within the path bar's bounds.
     const state: ViewState = { ...this.state, ...bounds, q: phrase, from: "", to: "", expanded: [], hidden: [], selected: "", camera: null, pins: [] };
     await this.loadView(state, { keepCamera: false });
     this.pushUrl();
   }
 
-  async findPath(form: Pick<ViewState, "from" | "to" | "mode" | "k" | "maxHops" | "avoid" | "types" | "kinds">): Promise<void> {
+  async findPath(form: Pick<ViewState, "from" | "to" | "mode" | "k" | "maxHops" | "avoid" | "types" | "kinds" | "status">): Promise<void> {
     if (!form.from || !form.to) {
       this.setMessage("Give both ends of the path: From and To.", true);
       return;
