@@ -54,6 +54,12 @@ if (args is ["scale", .. var scaleArgs])
     return await Explorer.Benchmarks.Scale.ScaleBenchmark.RunAsync(scaleArgs);
 }
 
+// Start-up from the index snapshot against a rebuild from SQLite (issue 9 item 5): a mode of its own.
+if (args is ["startup", .. var startupArgs])
+{
+    return await Explorer.Benchmarks.Startup.StartupBenchmark.RunAsync(startupArgs);
+}
+
 // k shortest paths on the engine alone, against the old Yen search (issue 9 item 7).
 if (args is ["kpaths", .. var kpathArgs])
 {
@@ -61,6 +67,11 @@ if (args is ["kpaths", .. var kpathArgs])
 }
 
 // Child modes (the start-up measurements run in fresh processes).
+if (args is ["--startup-snapshot-child", var snapshotDatabase, var snapshotMode])
+{
+    return await Explorer.Benchmarks.Startup.StartupBenchmark.ChildAsync(snapshotDatabase, snapshotMode);
+}
+
 if (args.Length == 2 && args[0] == "--startup-child")
 {
     return await StoreBench.StartupChildAsync(args[1]);

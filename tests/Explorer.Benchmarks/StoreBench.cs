@@ -64,7 +64,7 @@ internal static class StoreBench
     {
         var rssBefore = ProcStatus.RssBytes();
         var start = Stopwatch.GetTimestamp();
-        var store = new EmbeddedGraphStore(path);
+        var store = new EmbeddedGraphStore(path) { IndexSnapshots = false };
         await store.InitializeAsync().ConfigureAwait(false);
         var seconds = Measure.ElapsedMs(start) / 1000;
         var cpu = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;

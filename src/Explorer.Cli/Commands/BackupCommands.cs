@@ -18,8 +18,10 @@ internal static class BackupCommands
         cli.HelpNotes[command] = """
             Backup:
               Uses SQLite's online backup: the copy is the database as of one commit, checked with
-              PRAGMA integrity_check; writes on a running server go on meanwhile. An index snapshot next
-              to the database is copied along. Restore with `explorer restore PATH` (server stopped).
+              PRAGMA integrity_check; writes on a running server go on meanwhile. The index snapshot next
+              to the database (<db>.index) is copied along when it matches the copy's change log (it is
+              copied first, so it always does unless it is damaged); restore puts it back with the database.
+              Restore with `explorer restore PATH` (server stopped).
             """;
         command.SetAction(cli.Action(async (session, parse, cancellationToken) =>
         {
@@ -29,6 +31,11 @@ internal static class BackupCommands
             foreach (var file in report.CopiedAlong)
             {
                 await session.Out.WriteLineAsync($"copied along {file}");
+            }
+
+            if (report.SnapshotLeftOut is { } why)
+            {
+                await session.Out.WriteLineAsync($"left out the index snapshot: {why}");
             }
 
             return ExitCodes.Ok;
@@ -52,6 +59,16 @@ internal static class BackupCommands
                 }
 
                 await session.Out.WriteLineAsync($"restored {report.Database} from {Path.GetFullPath(parse.GetValue(path)!)} ({report.Bytes:N0} bytes, through change {report.LastSeq})");
+                foreach (var file in report.CopiedAlong)
+                {
+                    await session.Out.WriteLineAsync($"copied along {file}");
+                }
+
+                if (report.SnapshotLeftOut is { } why)
+                {
+                    await session.Out.WriteLineAsync($"left out the index snapshot: {why}");
+                }
+
                 return ExitCodes.Ok;
             }
             catch (DatabaseInUseException ex)

@@ -42,6 +42,46 @@ internal sealed class CsrGraph
         Component = component;
     }
 
+    /// <summary>
+    /// A built graph from its arrays (as an index snapshot stored them), checked for shape: offsets ascending
+    /// over the adjacency, every entry naming a node and an edge that exist.
+    /// </summary>
+    internal static CsrGraph FromParts(int nodeCount, int[] offsets, int[] adjacentNode, int[] adjacentEdge, int[] edgeSource, int[] edgeTarget, byte[] edgeType, byte[] nodeKind, int[] component)
+    {
+        var edgeCount = edgeSource.Length;
+        if (offsets.Length != nodeCount + 1 || offsets[0] != 0 || offsets[nodeCount] != adjacentNode.Length || adjacentEdge.Length != adjacentNode.Length
+            || adjacentNode.Length != 2L * edgeCount || edgeTarget.Length != edgeCount || edgeType.Length != edgeCount || nodeKind.Length != nodeCount || component.Length != nodeCount)
+        {
+            throw new InvalidDataException("the topology's arrays do not fit together");
+        }
+
+        for (var u = 0; u < nodeCount; u++)
+        {
+            if (offsets[u] > offsets[u + 1] || (uint)component[u] >= (uint)nodeCount)
+            {
+                throw new InvalidDataException("the topology's rows are out of order");
+            }
+        }
+
+        for (var i = 0; i < adjacentNode.Length; i++)
+        {
+            if ((uint)adjacentNode[i] >= (uint)nodeCount || (uint)(adjacentEdge[i] >>> 1) >= (uint)edgeCount)
+            {
+                throw new InvalidDataException("an adjacency entry names no node or edge");
+            }
+        }
+
+        for (var e = 0; e < edgeCount; e++)
+        {
+            if ((uint)edgeSource[e] >= (uint)nodeCount || (uint)edgeTarget[e] >= (uint)nodeCount)
+            {
+                throw new InvalidDataException("an edge names no node");
+            }
+        }
+
+        return new CsrGraph(nodeCount, offsets, adjacentNode, adjacentEdge, edgeSource, edgeTarget, edgeType, nodeKind, component);
+    }
+
     /// <summary>A view of <paramref name="delta"/> at its current version.</summary>
     internal CsrGraph(GraphDelta delta)
     {

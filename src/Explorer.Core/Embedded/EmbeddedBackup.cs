@@ -3,7 +3,11 @@ using Microsoft.Data.Sqlite;
 namespace Explorer.Embedded;
 
 /// <summary>What a backup or restore wrote.</summary>
-public sealed record BackupReport(string Database, long Bytes, long LastSeq, IReadOnlyList<string> CopiedAlong);
+public sealed record BackupReport(string Database, long Bytes, long LastSeq, IReadOnlyList<string> CopiedAlong)
+{
+    /// <summary>Why the index snapshot did not travel with the database (null when it did, or there was none).</summary>
+    public string? SnapshotLeftOut { get; init; }
+}
 
 /// <summary>A restore refused because a server has the database open.</summary>
 public sealed class DatabaseInUseException(string message) : Exception(message);
@@ -11,9 +15,12 @@ public sealed class DatabaseInUseException(string message) : Exception(message);
 /// <summary>
 /// Backups of the embedded store. <see cref="BackupAsync"/> copies the database with SQLite's online backup
 /// API, so the copy is one consistent snapshot even while a server writes (WAL: the server's writes go on
-/// meanwhile), then checks it; files derived from the database that sit next to it (an index snapshot) are
-/// copied along. <see cref="RestoreAsync"/> puts a backup in place of the database, and refuses while a
-/// server holds it (see <see cref="HoldForServer"/>).
+/// meanwhile), then checks it. The index snapshot (<c>&lt;db&gt;.index</c>) travels with it, consistently: it
+/// is copied first, so the change it reflects was committed before the database copy began and is in it; it
+/// is then checked against the copy's change log (the change it names must be the copy's own), and left out
+/// if it does not match (restore then rebuilds the index, which the start-up does by itself anyway). A start
+/// from the restored pair replays the changes between the two from the log. <see cref="RestoreAsync"/> puts a
+/// backup in place of the database, and refuses while a server holds it (see <see cref="HoldForServer"/>).
 /// </summary>
 public static class EmbeddedBackup
 {
@@ -21,7 +28,7 @@ public static class EmbeddedBackup
     public const string ServerLockSuffix = ".server-lock";
 
     /// <summary>Suffixes of files derived from the database that travel with it (the index snapshot, when there is one).</summary>
-    public static IReadOnlyList<string> CompanionSuffixes { get; } = [".index"];
+    public static IReadOnlyList<string> CompanionSuffixes { get; } = [IndexSnapshot.Suffix];
 
     /// <summary>
     /// Marks the database as held by a running server until the result is disposed: a shared lock on a file
@@ -53,9 +60,13 @@ public static class EmbeddedBackup
 
         var temporary = target + ".partial";
         DeleteDatabaseFiles(temporary);
+        var snapshot = temporary + IndexSnapshot.Suffix;
         try
         {
             cancellationToken.ThrowIfCancellationRequested();
+
+            // The snapshot before the database: whatever change it reflects is then in the database's copy.
+            var hadSnapshot = CopyIfExists(source + IndexSnapshot.Suffix, snapshot);
             long lastSeq;
             using (var from = new SqliteConnection(Existing(source)))
             using (var to = new SqliteConnection(ReadWrite(temporary)))
@@ -70,14 +81,64 @@ public static class EmbeddedBackup
                 Execute(to, "PRAGMA journal_mode=DELETE;");
             }
 
+            var leftOut = hadSnapshot ? SnapshotMismatch(snapshot, temporary) : null;
             File.Move(temporary, target);
-            var along = CopyCompanions(source, target);
-            return Task.FromResult(new BackupReport(target, new FileInfo(target).Length, lastSeq, along));
+            var along = new List<string>();
+            if (hadSnapshot && leftOut is null)
+            {
+                File.Move(snapshot, target + IndexSnapshot.Suffix, overwrite: true);
+                along.Add(target + IndexSnapshot.Suffix);
+            }
+
+            File.Delete(snapshot);
+            return Task.FromResult(new BackupReport(target, new FileInfo(target).Length, lastSeq, along) { SnapshotLeftOut = leftOut });
         }
         catch
         {
             DeleteDatabaseFiles(temporary);
+            File.Delete(snapshot);
             throw;
+        }
+    }
+
+    /// <summary>Why the snapshot at <paramref name="snapshot"/> cannot serve the database at <paramref name="database"/>, or null when it can.</summary>
+    private static string? SnapshotMismatch(string snapshot, string database)
+    {
+        try
+        {
+            IndexSnapshot.Header header;
+            using (var file = File.OpenHandle(snapshot))
+            {
+                header = IndexSnapshot.ReadHeader(file);
+            }
+
+            using var connection = new SqliteConnection(ReadOnly(database));
+            connection.Open();
+            using var row = connection.CreateCommand();
+            row.CommandText = "SELECT at, kind, entity_id FROM changes WHERE seq = $seq";
+            row.Parameters.AddWithValue("$seq", header.Seq);
+            using var reader = row.ExecuteReader();
+            var matches = header.Seq == 0
+                ? header.ChangeFingerprint == 0
+                : reader.Read() && IndexSnapshot.Fingerprint(header.Seq, reader.GetString(0), reader.GetString(1), reader.GetString(2)) == header.ChangeFingerprint;
+            return matches ? null : $"the index snapshot reflects change {header.Seq}, which is not this copy's; a start-up rebuilds the index";
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException or SqliteException)
+        {
+            return $"the index snapshot is not usable ({ex.Message}); a start-up rebuilds the index";
+        }
+    }
+
+    private static bool CopyIfExists(string from, string to)
+    {
+        try
+        {
+            File.Copy(from, to, overwrite: true);
+            return true;
+        }
+        catch (FileNotFoundException)
+        {
+            return false;
         }
     }
 
@@ -138,8 +199,19 @@ public static class EmbeddedBackup
         }
 
         File.Move(temporary, target);
-        var along = CopyCompanions(source, target);
-        return Task.FromResult((new BackupReport(target, new FileInfo(target).Length, lastSeq, along), setAside));
+        var along = new List<string>();
+        string? leftOut = null;
+        if (File.Exists(source + IndexSnapshot.Suffix))
+        {
+            leftOut = SnapshotMismatch(source + IndexSnapshot.Suffix, target);
+            if (leftOut is null)
+            {
+                File.Copy(source + IndexSnapshot.Suffix, target + IndexSnapshot.Suffix, overwrite: true);
+                along.Add(target + IndexSnapshot.Suffix);
+            }
+        }
+
+        return Task.FromResult((new BackupReport(target, new FileInfo(target).Length, lastSeq, along) { SnapshotLeftOut = leftOut }, setAside));
     }
 
     private static FileStream TakeExclusively(string databasePath)
@@ -174,21 +246,6 @@ public static class EmbeddedBackup
         {
             throw new InvalidDataException($"not an Explorer database: {ex.Message}");
         }
-    }
-
-    private static List<string> CopyCompanions(string sourceDatabase, string targetDatabase)
-    {
-        var copied = new List<string>();
-        foreach (var suffix in CompanionSuffixes)
-        {
-            if (File.Exists(sourceDatabase + suffix))
-            {
-                File.Copy(sourceDatabase + suffix, targetDatabase + suffix, overwrite: true);
-                copied.Add(targetDatabase + suffix);
-            }
-        }
-
-        return copied;
     }
 
     private static void DeleteDatabaseFiles(string path)

@@ -69,6 +69,7 @@ internal sealed partial class EmbeddedGraphStore
         _writer = new IndexWriter(built, CompactionFloor, NameOverlayLimit);
         _index = built;
         Interlocked.Exchange(ref _indexSeq, seq);
+        ScheduleSnapshot(built, (Node[])built.Nodes.Clone(), seq);
     }
 
     /// <summary>After this process's own commit at <paramref name="seq"/>: applies the write and publishes.</summary>
@@ -104,14 +105,15 @@ internal sealed partial class EmbeddedGraphStore
             while (reader.Read())
             {
                 last = reader.GetInt64(0);
-                if (++count > CatchUpLimit)
+                var kind = Enum.Parse<ChangeKind>(reader.GetString(1));
+                if (kind is ChangeKind.NodeUpserted or ChangeKind.NodeRemoved or ChangeKind.EdgeUpserted or ChangeKind.EdgeRemoved && (++count > CatchUpLimit))
                 {
                     reload = true;
                     continue;
                 }
 
                 var id = reader.GetString(2);
-                switch (Enum.Parse<ChangeKind>(reader.GetString(1)))
+                switch (kind)
                 {
                     case ChangeKind.NodeUpserted:
                         nodes.Add(id);
@@ -155,6 +157,7 @@ internal sealed partial class EmbeddedGraphStore
             _index = built;
             _edgeRecords.Clear();
             Interlocked.Exchange(ref _indexSeq, last);
+            ScheduleSnapshot(built, (Node[])built.Nodes.Clone(), last);
             return;
         }
 
@@ -232,19 +235,25 @@ internal sealed partial class EmbeddedGraphStore
     private void CompactIfDue()
     {
         var writer = _writer!;
-        if (_compaction is not null || !writer.NeedsCompaction || _disposed)
+        if (_compaction is not null || _disposed || !(writer.NeedsCompaction || SnapshotDue(writer)))
         {
             return;
         }
 
         var view = writer.Current;
         var version = writer.Version;
+        var seq = Interlocked.Read(ref _indexSeq);
+        Interlocked.Exchange(ref _lastSnapshotCompaction, System.Diagnostics.Stopwatch.GetTimestamp());
         _compaction = Task.Run(async () =>
         {
             GraphIndex? compacted = null;
+            Node[]? frozen = null;
             try
             {
                 compacted = GraphIndex.Compact(view);
+
+                // The writer rebased onto it changes its node records in place: the snapshot gets them as built.
+                frozen = (Node[])compacted.Nodes.Clone();
             }
             finally
             {
@@ -253,10 +262,11 @@ internal sealed partial class EmbeddedGraphStore
                 try
                 {
                     // A reload meanwhile replaced the writer: its index is newer than this one.
-                    if (compacted is not null && ReferenceEquals(_writer, writer) && !_disposed)
+                    if (compacted is not null && frozen is not null && ReferenceEquals(_writer, writer) && !_disposed)
                     {
                         _writer = writer.Rebase(compacted, version);
                         _index = _writer.Current;
+                        ScheduleSnapshot(compacted, frozen, seq);
                     }
 
                     _compaction = null;

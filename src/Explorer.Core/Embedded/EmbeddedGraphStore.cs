@@ -25,6 +25,7 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
     private readonly AnnotationCommitQueue _annotationWrites;
     private readonly EdgeRecordCache _edgeRecords = new();
     private readonly long? _maxSizeBytes;
+    private readonly Microsoft.Extensions.Logging.ILogger _logger;
     private long _maxPageCount;
     private volatile bool _disposed;
     private volatile DatedRecords? _dated;
@@ -33,6 +34,7 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
     {
         DatabasePath = Path.GetFullPath(databasePath);
         _maxSizeBytes = options?.MaxSizeBytes;
+        _logger = options?.Logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = DatabasePath,
@@ -67,7 +69,7 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
             PrivateFiles.PrepareDatabase(DatabasePath);
             using var connection = Open();
             SqliteSchema.Migrate(connection);
-            Reload(connection, "load");
+            LoadAtStart(connection);
         }
         finally
         {
@@ -776,6 +778,7 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
         _disposed = true;
         await _annotationWrites.DrainAsync();
         await WaitForCompactionAsync();
+        await WaitForSnapshotAsync();
 
         _writeLock.Dispose();
         SqliteConnection.ClearAllPools();

@@ -52,6 +52,9 @@ internal sealed class IndexWriter
     /// <summary>The newest published view.</summary>
     public GraphIndex Current { get; private set; }
 
+    /// <summary>Index changes applied since the build (what a start-up from the build's snapshot would replay).</summary>
+    public int Changes => _log.Count;
+
     /// <summary>The version of the writes made so far (0: none since the build).</summary>
     public int Version => _delta.Version;
 

@@ -50,6 +50,22 @@ internal sealed class NameIndex
         _nameOf = nameOf;
     }
 
+    /// <summary>What the index is made of, as stored in an index snapshot (the functions come from the nodes).</summary>
+    internal sealed record NameIndexParts(
+        Postings Exact,
+        string[] SortedKeys,
+        int[] SortedKeyNode,
+        Postings Tokens,
+        int[] SortedTokens,
+        Dictionary<int, LengthBucket> KeysByLength,
+        Dictionary<int, LengthBucket> TokensByLength);
+
+    internal NameIndexParts Parts => new(_exact, _sortedKeys, _sortedKeyNode, _tokens, _sortedTokens, _keysByLength, _tokensByLength);
+
+    /// <summary>An index from its parts (read from a snapshot written from <see cref="Parts"/>).</summary>
+    internal static NameIndex FromParts(NameIndexParts parts, Func<int, NodeKind> kindOf, Func<int, string> nameOf) =>
+        new(parts.Exact, parts.SortedKeys, parts.SortedKeyNode, parts.Tokens, parts.SortedTokens, parts.KeysByLength, parts.TokensByLength, kindOf, nameOf);
+
     /// <summary>Builds the index. <paramref name="namesOf"/> yields a node's id, name and aliases (raw).</summary>
     public static NameIndex Build(int nodeCount, Func<int, IEnumerable<string>> namesOf, Func<int, NodeKind> kindOf, Func<int, string> nameOf)
     {

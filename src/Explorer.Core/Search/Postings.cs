@@ -7,6 +7,11 @@ internal sealed class Postings(Dictionary<string, int> ids, string[] strings, in
 
     public string[] Strings { get; } = strings;
 
+    /// <summary>Postings of id i are Nodes[Start[i] .. Start[i+1]-1] (for the index snapshot).</summary>
+    internal int[] Start => start;
+
+    internal int[] Nodes => nodes;
+
     public ReadOnlySpan<int> Of(int id) => nodes.AsSpan(start[id], start[id + 1] - start[id]);
 
     public ArraySegment<int> Segment(int id) => new(nodes, start[id], start[id + 1] - start[id]);

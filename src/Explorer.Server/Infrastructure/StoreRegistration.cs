@@ -22,7 +22,9 @@ internal static class StoreRegistration
             {
                 StoreKind.Embedded => EmbeddedStore.Create(
                     options.DatabaseFullPath(),
-                    new EmbeddedStoreOptions(options.MaxDatabaseSizeMB is { } megabytes ? (long)(megabytes * 1024 * 1024) : null)),
+                    new EmbeddedStoreOptions(
+                        options.MaxDatabaseSizeMB is { } megabytes ? (long)(megabytes * 1024 * 1024) : null,
+                        sp.GetRequiredService<ILoggerFactory>().CreateLogger("Explorer.Embedded"))),
                 StoreKind.Neo4j => Neo4jStore.Create(sp.GetRequiredService<IOptions<Neo4jOptions>>().Value, sp.GetRequiredService<ILoggerFactory>()),
                 _ => throw new InvalidOperationException($"Unknown store '{options.Store}'."),
             };

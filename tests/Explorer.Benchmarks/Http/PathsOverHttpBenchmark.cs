@@ -73,6 +73,11 @@ public static class PathsOverHttpBenchmark
                 })),
                 ("GET /api/paths (all modes)", await TimeAsync(requests, async i => (await client.GetAsync(PathUrl(i))).EnsureSuccessStatusCode())),
                 ("GET /api/paths?mode=shortest", await TimeAsync(requests, async i => (await client.GetAsync(PathUrl(i % s_pairs.Length))).EnsureSuccessStatusCode())),
+                ("GET /api/paths?mode=k&k=5", await TimeAsync(requests, async i =>
+                {
+                    var (from, to) = s_pairs[i % s_pairs.Length];
+                    (await client.GetAsync($"/api/paths?from={Uri.EscapeDataString(from)}&to={Uri.EscapeDataString(to)}&mode=k&k=5&maxHops=6")).EnsureSuccessStatusCode();
+                })),
             };
 
             Console.WriteLine();

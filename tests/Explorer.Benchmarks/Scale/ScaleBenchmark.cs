@@ -100,7 +100,7 @@ internal static class ScaleBenchmark
         Progress.Line($"scale: imported {Format.Count(imported.Nodes.New)} nodes + {Format.Count(imported.Edges.New)} edges in {Format.Seconds(importSeconds)} ({Format.Count((long)(imported.Edges.New / importSeconds))} edges/s over the whole import; validation pass {Format.Seconds(validateSeconds)}); {imported.Batches} batches; peak RSS {Format.Bytes(peakRss)}");
 
         // Baseline: the import as it was before (one transaction and one index update per record), on 2,000 edges.
-        var baselineStore = new EmbeddedGraphStore(database);
+        var baselineStore = new EmbeddedGraphStore(database) { IndexSnapshots = false };
         double perRecordRate;
         double rebuildSeconds;
         long heapAfterLoad;
@@ -340,7 +340,7 @@ internal static class ScaleBenchmark
     /// The benchmark's graph (same generator, seed, kinds and edge types as the CSV) built straight into a
     /// <see cref="Algorithms.CsrGraph"/>; <c>rank[generator number]</c> is the node's ordinal.
     /// </summary>
-    internal static (Algorithms.CsrGraph Graph, int[] Rank) BuildCsr(int nodes, int m)
+    internal static (Algorithms.CsrGraph Graph, int[] Rank, int[] Sources, int[] Targets) BuildCsr(int nodes, int m)
     {
         var graph = SyntheticGraph.Generate(nodes, m, 20240601UL, shuffle: true);
         var names = SyntheticNames.Generate(nodes, 20240601UL);
@@ -364,14 +364,15 @@ internal static class ScaleBenchmark
             }
         }
 
-        var csr = Algorithms.CsrGraph.Build(nodes, [.. sources], [.. targets], [.. types], [.. names.Select(n => (byte)n.Kind)], relabel: true, out var order);
+        int[] s0 = [.. sources], t0 = [.. targets];
+        var csr = Algorithms.CsrGraph.Build(nodes, s0, t0, [.. types], [.. names.Select(n => (byte)n.Kind)], relabel: true, out var order);
         var rank = new int[nodes];
         for (var i = 0; i < nodes; i++)
         {
             rank[order[i]] = i;
         }
 
-        return (csr, rank);
+        return (csr, rank, s0, t0);
     }
 
     private static string Csv(string value) => value.Contains(',', StringComparison.Ordinal) || value.Contains('"', StringComparison.Ordinal) ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;

@@ -33,6 +33,9 @@ public sealed class BackupTests(AccountsFactory factory) : IClassFixture<Account
         })).ToList();
 
         await WaitForAsync(() => acknowledged.Count >= 40);
+        var live = (EmbeddedGraphStore)factory.Store;
+        await live.WaitForSnapshotAsync();
+        Assert.True(File.Exists(live.SnapshotPath), "the server wrote its index snapshot after seeding");
         var before = new Dictionary<string, string>(acknowledged);
         var backedUp = await CliRunner.RunRawAsync("backup", backup, "--db", factory.DatabasePath);
         var countAfterBackup = acknowledged.Count;
@@ -42,6 +45,7 @@ public sealed class BackupTests(AccountsFactory factory) : IClassFixture<Account
 
         Assert.True(backedUp.ExitCode == 0, backedUp.ToString());
         Assert.Contains("backed up", backedUp.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"copied along {backup}{IndexSnapshot.Suffix}", backedUp.Stdout, StringComparison.Ordinal);
 
         // The server still holds its database: restoring over it is refused and changes nothing.
         var refused = await CliRunner.RunRawAsync("restore", backup, "--db", factory.DatabasePath);
@@ -52,9 +56,19 @@ public sealed class BackupTests(AccountsFactory factory) : IClassFixture<Account
         var restoredPath = folder.File("restored/explorer.db");
         var restored = await CliRunner.RunRawAsync("restore", backup, "--db", restoredPath);
         Assert.True(restored.ExitCode == 0, restored.ToString());
+        Assert.Contains($"copied along {restoredPath}{IndexSnapshot.Suffix}", restored.Stdout, StringComparison.Ordinal);
 
-        await using var copy = EmbeddedStore.Create(restoredPath);
+        // The restored database starts from the snapshot that travelled with it (it matches the copy's log).
+        await using var copy = new EmbeddedGraphStore(restoredPath);
         await copy.InitializeAsync(Cancellation);
+        Assert.Equal("snapshot", copy.StartupSource);
+        await using (var rebuilt = new EmbeddedGraphStore(restoredPath) { IndexSnapshots = false })
+        {
+            await rebuilt.InitializeAsync(Cancellation);
+            Assert.Equal(await rebuilt.CountAsync(Cancellation), await copy.CountAsync(Cancellation));
+            var (expected, actual) = (await rebuilt.FindPathsAsync(new PathQuery("nato", "balkans", PathMode.K, K: 3), Cancellation), await copy.FindPathsAsync(new PathQuery("nato", "balkans", PathMode.K, K: 3), Cancellation));
+            Assert.Equal(expected.Paths.Select(p => string.Join(' ', p.Edges)), actual.Paths.Select(p => string.Join(' ', p.Edges)));
+        }
 
         // Everything acknowledged before the backup began is in it, as written.
         foreach (var (id, text) in before)
@@ -65,9 +79,9 @@ public sealed class BackupTests(AccountsFactory factory) : IClassFixture<Account
         // The copy is the live database as of one commit: its change log is a prefix of the live one, and
         // it holds exactly the annotations that log added, each equal to the live one.
         var copied = await copy.GetChangesAsync(0, 10_000, Cancellation);
-        var live = await factory.Store.GetChangesAsync(0, 10_000, Cancellation);
-        Assert.True(copied.Count < live.Count, "writes went on after the backup");
-        Assert.Equal(live.Take(copied.Count).Select(c => (c.Seq, c.Kind, c.EntityId)), copied.Select(c => (c.Seq, c.Kind, c.EntityId)));
+        var liveChanges = await factory.Store.GetChangesAsync(0, 10_000, Cancellation);
+        Assert.True(copied.Count < liveChanges.Count, "writes went on after the backup");
+        Assert.Equal(liveChanges.Take(copied.Count).Select(c => (c.Seq, c.Kind, c.EntityId)), copied.Select(c => (c.Seq, c.Kind, c.EntityId)));
         var added = copied.Where(c => c.Kind == ChangeKind.AnnotationAdded).Select(c => c.EntityId).ToList();
         var inCopy = await copy.ListAnnotationsAsync(Explorer.Annotations.AnnotationTargetKind.Edge, "un-conducted-minusma", Cancellation);
         Assert.Equal(added.Order(StringComparer.Ordinal), inCopy.Select(a => a.Id).Order(StringComparer.Ordinal));
@@ -79,6 +93,30 @@ public sealed class BackupTests(AccountsFactory factory) : IClassFixture<Account
 
         Assert.Equal(await factory.Store.CountAsync(Cancellation), await copy.CountAsync(Cancellation));
         Assert.Equal(await factory.Store.CountUsersAsync(Cancellation), await copy.CountUsersAsync(Cancellation));
+    }
+
+    [Fact]
+    public async Task ADamagedSnapshotBesideABackupIsLeftOutOnRestoreAndTheIndexRebuilt()
+    {
+        using var folder = new TempDirectory();
+        var backup = folder.File("backup.db");
+        var backedUp = await CliRunner.RunRawAsync("backup", backup, "--db", factory.DatabasePath);
+        Assert.True(backedUp.ExitCode == 0, backedUp.ToString());
+        var snapshot = backup + IndexSnapshot.Suffix;
+        Assert.True(File.Exists(snapshot), backedUp.ToString());
+        var bytes = await File.ReadAllBytesAsync(snapshot, Cancellation);
+        await File.WriteAllBytesAsync(snapshot, bytes[..(bytes.Length / 2)], Cancellation);
+
+        var restoredPath = folder.File("restored.db");
+        var restored = await CliRunner.RunRawAsync("restore", backup, "--db", restoredPath);
+
+        Assert.True(restored.ExitCode == 0, restored.ToString());
+        Assert.Contains("left out the index snapshot", restored.Stdout, StringComparison.Ordinal);
+        Assert.False(File.Exists(restoredPath + IndexSnapshot.Suffix));
+        await using var copy = new EmbeddedGraphStore(restoredPath);
+        await copy.InitializeAsync(Cancellation);
+        Assert.Equal("there is none", copy.StartupSource);
+        Assert.Equal(await factory.Store.CountAsync(Cancellation), await copy.CountAsync(Cancellation));
     }
 
     [Fact]
