@@ -92,9 +92,11 @@ public static class BookmarkScopes
     /// </summary>
     public static IApplicationBuilder UseBookmarkScopes(this IApplicationBuilder app)
     {
-        var tokens = app.ApplicationServices.GetRequiredService<BookmarkTokens>();
+        // Resolved per request, not while the pipeline is built: building the protector reads the validated
+        // options, and an invalid setting must stop start-up through its own check (naming the setting).
         return app.Use(async (context, next) =>
         {
+            var tokens = context.RequestServices.GetRequiredService<BookmarkTokens>();
             using var scope = BookmarkScope.Begin(tokens.Read(context.Request.Headers[BookmarkTokens.Header].ToString()));
             context.Response.OnStarting(() =>
             {
