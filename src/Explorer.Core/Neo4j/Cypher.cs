@@ -298,6 +298,8 @@ internal static class Cypher
     /// <summary>
     /// One edge upserted with its change-log entry, in one statement: both endpoints must exist (no row
     /// otherwise), the edge with this id is removed whatever its type, and created again with the new type.
+    /// A new edge takes the status written (<c>$status</c>); an edge that exists keeps its review status, as in
+    /// the embedded store (the status belongs to the store's life of the edge: see <c>Edge.SameAs</c>).
     /// </summary>
     public static readonly FrozenDictionary<string, string> UpsertEdge = EdgeTypes.ToFrozenDictionary(type => type, type => Write($$"""
         MATCH (s:Node {id: $source})
@@ -306,7 +308,7 @@ internal static class Cypher
         WITH log, seq, s, t, olds, head([o IN olds | o.version]) AS oldVersion, head([o IN olds | o.status]) AS oldStatus
         FOREACH (old IN olds | DELETE old)
         CREATE (s)-[r:{{type}}]->(t)
-        SET r += $props, r.version = coalesce(oldVersion, 0) + 1, r.status = oldStatus
+        SET r += $props, r.version = coalesce(oldVersion, 0) + 1, r.status = coalesce(oldStatus, $status)
         """), StringComparer.Ordinal);
 
     /// <summary>One edge removed with its change-log entry; no row when there was no such edge.</summary>
@@ -988,7 +990,8 @@ internal static class Cypher
     /// <c>$runs[i]</c>. A run reads what it needs (COLLECT) and then writes (FOREACH), and each clause sees the
     /// ones before it, so runs apply in order; the caller puts a write in a later run than every write it must
     /// follow. Labels and relationship types come from the vocabulary: a row picks its own with FOREACH over
-    /// CASE (one branch per name), so the text depends only on the sequence of run kinds.
+    /// CASE (one branch per name), so the text depends only on the sequence of run kinds. An edge upserted takes
+    /// the row's status when it is new and keeps its review status when it exists, as <see cref="UpsertEdge"/>.
     /// </summary>
     public static string Batch(IReadOnlyList<BatchOp> runs) =>
         string.Join("\n", [ManyHead, BatchGuard, .. runs.Select((op, i) => BatchRun(op, i)), ManyTail]);
@@ -1009,12 +1012,12 @@ internal static class Cypher
               MATCH (s:Node {id: row.source})
               MATCH (t:Node {id: row.target})
               {{EdgeById("row.id", "row, s, t")}}
-              RETURN {row: row, s: s, t: t, olds: olds, version: coalesce(head([o IN olds | o.version]), 0) + 1} AS upsert
+              RETURN {row: row, s: s, t: t, olds: olds, version: coalesce(head([o IN olds | o.version]), 0) + 1, status: coalesce(head([o IN olds | o.status]), row.status)} AS upsert
             } AS upserts
             FOREACH (u IN upserts |
               FOREACH (old IN u.olds | DELETE old)
               FOREACH (s IN [u.s] | FOREACH (t IN [u.t] |
-            {{string.Join("\n", EdgeTypes.Select(type => $"    FOREACH (_ IN CASE WHEN u.row.type = '{type}' THEN [1] ELSE [] END | CREATE (s)-[r:{type}]->(t) SET r += u.row.props, r.version = u.version, r.status = u.row.status)"))}}
+            {{string.Join("\n", EdgeTypes.Select(type => $"    FOREACH (_ IN CASE WHEN u.row.type = '{type}' THEN [1] ELSE [] END | CREATE (s)-[r:{type}]->(t) SET r += u.row.props, r.version = u.version, r.status = u.status)"))}}
               ))
             )
             """,

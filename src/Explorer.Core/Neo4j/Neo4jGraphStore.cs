@@ -903,7 +903,7 @@ internal sealed partial class Neo4jGraphStore : IGraphStore
             throw new GraphWriteException($"unknown edge type '{edge.Type}'");
         }
 
-        var parameters = Params(("id", edge.Id), ("source", edge.Source), ("target", edge.Target), ("props", EdgeProperties(edge)));
+        var parameters = Params(("id", edge.Id), ("source", edge.Source), ("target", edge.Target), ("props", EdgeProperties(edge)), ("status", edge.Status.ToString()));
         if (await WriteAsync(Cypher.UpsertEdge[edge.Type], parameters, ChangeKind.EdgeUpserted, edge.Id, DateTimeOffset.UtcNow, cancellationToken) is { } change)
         {
             return change;

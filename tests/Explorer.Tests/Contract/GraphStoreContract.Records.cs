@@ -96,6 +96,25 @@ public abstract partial class GraphStoreContract
     }
 
     [Fact]
+    public async Task AnUpsertWritesTheStatusOfANewEdgeAndKeepsTheReviewOfOneThatExists()
+    {
+        // The single write and the batch (as an import sends them) follow the same rule in every store.
+        await CreateAsync(Theme("x-trust", "Trust"));
+        await CreateAsync(Theme("x-stability", "Stability"));
+        await Store.UpsertEdgeAsync(Leads("x-single", "x-trust", "x-stability", EdgeStatus.Disputed));
+        await Store.ApplyBatchAsync([new GraphWrite.UpsertEdge(Leads("x-batch", "x-stability", "x-trust", EdgeStatus.Proposed))]);
+        Assert.Equal(EdgeStatus.Disputed, (await Store.GetEdgeAsync("x-single"))!.Status);
+        Assert.Equal(EdgeStatus.Proposed, (await Store.GetEdgeAsync("x-batch"))!.Status);
+
+        await Store.UpsertEdgeAsync(Leads("x-single", "x-trust", "x-stability", EdgeStatus.Confirmed) with { ValidFrom = "2001" });
+        await Store.ApplyBatchAsync([new GraphWrite.UpsertEdge(Leads("x-batch", "x-stability", "x-trust", EdgeStatus.Confirmed) with { ValidFrom = "2001" })]);
+        var single = (await Store.GetEdgeAsync("x-single"))!;
+        var batch = (await Store.GetEdgeAsync("x-batch"))!;
+        Assert.Equal(("2001", EdgeStatus.Disputed, 2L), (single.ValidFrom, single.Status, single.Version));
+        Assert.Equal(("2001", EdgeStatus.Proposed, 2L), (batch.ValidFrom, batch.Status, batch.Version));
+    }
+
+    [Fact]
     public async Task EdgesKeepTheirStatusAndEndsAreChecked()
     {
         await CreateAsync(Theme("x-trust", "Trust"));

@@ -55,6 +55,29 @@ public sealed class Neo4jBatchTests
     }
 
     [Fact]
+    public async Task ABatchSendsEachEdgesStatusAndKeepsTheReviewOfAnEdgeThatExists()
+    {
+        var handler = new FakeHandler()
+            .Then(HttpStatusCode.Accepted, Answer(NodeFields, NodeRow("a"), NodeRow("b")))
+            .Then(HttpStatusCode.Accepted, Answer(EdgeFields))
+            .Then(HttpStatusCode.Accepted, Answer(["base", "written"], [3L, 2L]));
+        GraphWrite[] writes =
+        [
+            new GraphWrite.UpsertEdge(Edge("e1", "a", "b") with { Status = EdgeStatus.Disputed }),
+            new GraphWrite.UpsertEdge(Edge("e2", "b", "a") with { Status = EdgeStatus.Proposed }),
+        ];
+
+        await Neo4jStoreStartupTests.Store(handler).ApplyBatchAsync(writes);
+
+        var write = handler.Requests[2];
+        var rows = Parameter(write, "runs").EnumerateArray().Single().GetProperty("_value").EnumerateArray().Select(Plain).ToList();
+        Assert.Equal(["Disputed", "Proposed"], rows.Select(row => (string)row["status"]!));
+        var statement = Statement(write);
+        Assert.Contains("status: coalesce(head([o IN olds | o.status]), row.status)", statement, StringComparison.Ordinal);
+        Assert.Contains("r.status = u.status", statement, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AnEdgeToANodeThatDoesNotExistRefusesTheWholeBatchBeforeAnythingIsWritten()
     {
         var handler = new FakeHandler()

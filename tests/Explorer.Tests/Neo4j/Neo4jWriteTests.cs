@@ -78,6 +78,25 @@ public sealed class Neo4jWriteTests
     }
 
     [Fact]
+    public async Task AnEdgeUpsertWritesTheStatusGivenToANewEdgeAndKeepsTheReviewOfOneThatExists()
+    {
+        // A proposed edge (as an import or an analyst writes it) must not read back confirmed: the statement is
+        // sent the status, a new edge takes it, and an edge that exists keeps the status its review gave it
+        // (read before the old relationship is deleted), as the embedded store's upsert does.
+        var handler = new FakeHandler().Then(HttpStatusCode.Accepted, Seq(4));
+
+        await Neo4jStoreStartupTests.Store(handler).UpsertEdgeAsync(
+            new Edge("e1", "MEMBER_OF", "canada", "nato", [new Evidence("essay", "Canada joined.")]) { Status = EdgeStatus.Proposed });
+
+        var request = Assert.Single(handler.Requests);
+        Assert.Equal("Proposed", Parameter(request, "status"));
+        var statement = Statement(request);
+        Assert.Contains("head([o IN olds | o.status]) AS oldStatus", statement, StringComparison.Ordinal);
+        Assert.Contains("r.status = coalesce(oldStatus, $status)", statement, StringComparison.Ordinal);
+        Assert.True(statement.IndexOf("AS oldStatus", StringComparison.Ordinal) < statement.IndexOf("DELETE old", StringComparison.Ordinal), "the old status is read before the old edge is deleted");
+    }
+
+    [Fact]
     public async Task AnEdgeWithAMissingEndpointIsRefusedByName()
     {
         var handler = new FakeHandler()
