@@ -55,7 +55,10 @@ public sealed record ExportCounts(long Sources, long Nodes, long Edges);
 /// Writes the graph (or a filtered part) in any <see cref="ExportFormat"/>, reading the store a page at a time
 /// (<see cref="IGraphStore.ReadAllNodesAsync"/>) and writing as it reads, so no format holds the graph in memory
 /// (a filtered export keeps the set of chosen node ids). Files are asked for one after the other by name
-/// (<c>createFile</c>), so a caller can put them in a folder or a zip.
+/// (<c>createFile</c>), so a caller can put them in a folder or a zip. Every write to a file is asynchronous
+/// (writers that only write synchronously, XmlWriter and one Utf8JsonWriter per JSON line, fill a buffer in
+/// memory that is copied out asynchronously), so an HTTP response needs no synchronous IO and a slow client
+/// holds no thread.
 /// </summary>
 public static class GraphExport
 {
@@ -84,18 +87,47 @@ public static class GraphExport
         _ => null,
     };
 
-    public static async Task<ExportCounts> WriteAsync(IGraphStore store, ExportFormat format, ExportFilter filter, Func<string, Stream> createFile, CancellationToken cancellationToken = default)
+    public static Task<ExportCounts> WriteAsync(IGraphStore store, ExportFormat format, ExportFilter filter, Func<string, Stream> createFile, CancellationToken cancellationToken = default) =>
+        WriteAsync(store, format, filter, (name, _) => ValueTask.FromResult(createFile(name)), cancellationToken);
+
+    /// <summary>The export, into files opened asynchronously (a zip entry: <c>ZipArchiveEntry.OpenAsync</c>); each file is disposed asynchronously when written.</summary>
+    public static async Task<ExportCounts> WriteAsync(IGraphStore store, ExportFormat format, ExportFilter filter, Func<string, CancellationToken, ValueTask<Stream>> openFile, CancellationToken cancellationToken = default)
     {
         var selection = await Selection.ChooseAsync(store, filter, cancellationToken);
         var names = FileNames(format);
         return format switch
         {
-            ExportFormat.JsonLines => await JsonLinesAsync(store, selection, createFile(names[0]), cancellationToken),
-            ExportFormat.GraphSeed => await GraphSeedAsync(store, selection, names, createFile, cancellationToken),
-            ExportFormat.Csv => await CsvAsync(store, selection, names, createFile, cancellationToken),
-            ExportFormat.GraphMl => await GraphMlAsync(store, selection, createFile(names[0]), cancellationToken),
-            _ => await GraphologyAsync(store, selection, createFile(names[0]), cancellationToken),
+            ExportFormat.JsonLines => await JsonLinesAsync(store, selection, await openFile(names[0], cancellationToken), cancellationToken),
+            ExportFormat.GraphSeed => await GraphSeedAsync(store, selection, names, openFile, cancellationToken),
+            ExportFormat.Csv => await CsvAsync(store, selection, names, openFile, cancellationToken),
+            ExportFormat.GraphMl => await GraphMlAsync(store, selection, await openFile(names[0], cancellationToken), cancellationToken),
+            _ => await GraphologyAsync(store, selection, await openFile(names[0], cancellationToken), cancellationToken),
         };
+    }
+
+    /// <summary>
+    /// A buffer in memory for a writer that only writes synchronously, copied to the file asynchronously once it
+    /// holds <see cref="Size"/> bytes (and at the end): the file only ever sees asynchronous writes.
+    /// </summary>
+    private sealed class AsyncBuffer(Stream output) : IDisposable
+    {
+        private const int Size = 1 << 16;
+
+        public MemoryStream Memory { get; } = new(Size * 2);
+
+        public ValueTask DrainIfFullAsync(CancellationToken cancellationToken) =>
+            Memory.Length >= Size ? DrainAsync(cancellationToken) : ValueTask.CompletedTask;
+
+        public async ValueTask DrainAsync(CancellationToken cancellationToken)
+        {
+            if (Memory.Length > 0)
+            {
+                await output.WriteAsync(Memory.GetBuffer().AsMemory(0, (int)Memory.Length), cancellationToken);
+                Memory.SetLength(0);
+            }
+        }
+
+        public void Dispose() => Memory.Dispose();
     }
 
     /// <summary>The nodes (null: all), the edge filter and the sources to export.</summary>
@@ -270,22 +302,24 @@ public static class GraphExport
 
     private static async Task<ExportCounts> JsonLinesAsync(IGraphStore store, Selection selection, Stream output, CancellationToken cancellationToken)
     {
-        await using var buffered = new BufferedStream(output, 1 << 16);
+        await using var file = output;
+        using var buffer = new AsyncBuffer(output);
         var newline = "\n"u8.ToArray();
         long nodes = 0, edges = 0;
-        void Line(Action<Utf8JsonWriter> write)
+        ValueTask Line(Action<Utf8JsonWriter> write)
         {
-            using (var json = new Utf8JsonWriter(buffered, s_compact))
+            using (var json = new Utf8JsonWriter(buffer.Memory, s_compact))
             {
                 write(json);
             }
 
-            buffered.Write(newline);
+            buffer.Memory.Write(newline);
+            return buffer.DrainIfFullAsync(cancellationToken);
         }
 
         foreach (var source in selection.Sources)
         {
-            Line(json =>
+            await Line(json =>
             {
                 json.WriteStartObject();
                 json.WritePropertyName("source");
@@ -299,7 +333,7 @@ public static class GraphExport
             if (selection.Keeps(node))
             {
                 nodes++;
-                Line(json =>
+                await Line(json =>
                 {
                     json.WriteStartObject();
                     json.WriteStartObject("node");
@@ -315,7 +349,7 @@ public static class GraphExport
             if (selection.Keeps(edge))
             {
                 edges++;
-                Line(json =>
+                await Line(json =>
                 {
                     json.WriteStartObject();
                     json.WriteStartObject("edge");
@@ -326,15 +360,16 @@ public static class GraphExport
             }
         }
 
-        await buffered.FlushAsync(cancellationToken);
+        await buffer.DrainAsync(cancellationToken);
+        await output.FlushAsync(cancellationToken);
         return new ExportCounts(selection.Sources.Count, nodes, edges);
     }
 
-    private static async Task<ExportCounts> GraphSeedAsync(IGraphStore store, Selection selection, IReadOnlyList<string> names, Func<string, Stream> createFile, CancellationToken cancellationToken)
+    private static async Task<ExportCounts> GraphSeedAsync(IGraphStore store, Selection selection, IReadOnlyList<string> names, Func<string, CancellationToken, ValueTask<Stream>> openFile, CancellationToken cancellationToken)
     {
-        await WriteSourcesJsonAsync(selection, createFile(names[0]), cancellationToken);
+        await WriteSourcesJsonAsync(selection, await openFile(names[0], cancellationToken), cancellationToken);
         long nodes = 0, edges = 0;
-        await using (var output = createFile(names[1]))
+        await using (var output = await openFile(names[1], cancellationToken))
         await using (var json = new Utf8JsonWriter(output, s_indented))
         {
             json.WriteStartArray();
@@ -353,7 +388,7 @@ public static class GraphExport
             json.WriteEndArray();
         }
 
-        await using (var output = createFile(names[2]))
+        await using (var output = await openFile(names[2], cancellationToken))
         await using (var json = new Utf8JsonWriter(output, s_indented))
         {
             json.WriteStartArray();
@@ -406,11 +441,13 @@ public static class GraphExport
 
     public const string EdgesCsvHeader = ":START_ID,:END_ID,:TYPE,id,evidence,validFrom,validTo,suspensions,status";
 
-    private static async Task<ExportCounts> CsvAsync(IGraphStore store, Selection selection, IReadOnlyList<string> names, Func<string, Stream> createFile, CancellationToken cancellationToken)
+    private static async Task<ExportCounts> CsvAsync(IGraphStore store, Selection selection, IReadOnlyList<string> names, Func<string, CancellationToken, ValueTask<Stream>> openFile, CancellationToken cancellationToken)
     {
-        await WriteSourcesJsonAsync(selection, createFile(names[0]), cancellationToken);
+        await WriteSourcesJsonAsync(selection, await openFile(names[0], cancellationToken), cancellationToken);
         long nodes = 0, edges = 0;
-        await using (var writer = new StreamWriter(createFile(names[1]), s_utf8, 1 << 16))
+        // The writer leaves its file open: a StreamWriter closes what it owns synchronously, even from DisposeAsync.
+        await using (var file = await openFile(names[1], cancellationToken))
+        await using (var writer = new StreamWriter(file, s_utf8, 1 << 16, leaveOpen: true))
         {
             writer.NewLine = "\r\n";
             await writer.WriteLineAsync(NodesCsvHeader);
@@ -428,7 +465,8 @@ public static class GraphExport
             }
         }
 
-        await using (var writer = new StreamWriter(createFile(names[2]), s_utf8, 1 << 16))
+        await using (var file = await openFile(names[2], cancellationToken))
+        await using (var writer = new StreamWriter(file, s_utf8, 1 << 16, leaveOpen: true))
         {
             writer.NewLine = "\r\n";
             await writer.WriteLineAsync(EdgesCsvHeader);
@@ -485,10 +523,16 @@ public static class GraphExport
     private static async Task<ExportCounts> GraphMlAsync(IGraphStore store, Selection selection, Stream output, CancellationToken cancellationToken)
     {
         long nodes = 0, edges = 0;
-        await using (output)
-        await using (var buffered = new BufferedStream(output, 1 << 16))
-        using (var xml = XmlWriter.Create(buffered, new XmlWriterSettings { Encoding = s_utf8, Indent = true, CloseOutput = false }))
+        await using var file = output;
+        using var buffer = new AsyncBuffer(output);
+        using (var xml = XmlWriter.Create(buffer.Memory, new XmlWriterSettings { Encoding = s_utf8, Indent = true, CloseOutput = false }))
         {
+            async ValueTask DrainIfFullAsync()
+            {
+                xml.Flush();
+                await buffer.DrainIfFullAsync(cancellationToken);
+            }
+
             const string Ns = "http://graphml.graphdrawing.org/xmlns";
             xml.WriteStartDocument();
             xml.WriteStartElement("graphml", Ns);
@@ -526,6 +570,7 @@ public static class GraphExport
 
                 json.WriteEndArray();
             }));
+            await DrainIfFullAsync();
 
             await foreach (var node in store.ReadAllNodesAsync(cancellationToken))
             {
@@ -544,6 +589,7 @@ public static class GraphExport
                 Data("validFrom", node.ValidFrom);
                 Data("validTo", node.ValidTo);
                 xml.WriteEndElement();
+                await DrainIfFullAsync();
             }
 
             await foreach (var edge in store.ReadAllEdgesAsync(cancellationToken))
@@ -565,6 +611,7 @@ public static class GraphExport
                 Data("suspensions", edge.Suspensions.Count == 0 ? null : JsonSerializer.Serialize(edge.Suspensions, s_json));
                 Data("status", edge.Status.ToString());
                 xml.WriteEndElement();
+                await DrainIfFullAsync();
             }
 
             xml.WriteEndElement();
@@ -572,6 +619,8 @@ public static class GraphExport
             xml.WriteEndDocument();
         }
 
+        await buffer.DrainAsync(cancellationToken);
+        await output.FlushAsync(cancellationToken);
         return new ExportCounts(selection.Sources.Count, nodes, edges);
     }
 

@@ -2,7 +2,6 @@ using System.IO.Compression;
 using Explorer.Export;
 using Explorer.Graph;
 using Explorer.Server.Infrastructure;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Explorer.Server.ImportExport;
@@ -72,12 +71,6 @@ internal static class ExportApi
             _ => ("application/zip", "explorer-graph-seed.zip"),
         };
 
-        // The writers are synchronous over a buffer; an export is a long read of one response.
-        if (http.Features.Get<IHttpBodyControlFeature>() is { } control)
-        {
-            control.AllowSynchronousIO = true;
-        }
-
         http.Response.ContentType = contentType + (contentType == "application/zip" ? "" : "; charset=utf-8");
         http.Response.Headers.ContentDisposition = $"attachment; filename=\"{fileName}\"";
         var body = http.Response.Body;
@@ -87,18 +80,26 @@ internal static class ExportApi
             return TypedResults.Empty;
         }
 
-        using (var zip = new ZipArchive(new KeepOpen(body), ZipArchiveMode.Create, leaveOpen: false))
+        // Every write is asynchronous (the writers, the zip's entries and its directory), so a slow client holds no thread.
+        await using (var zip = await ZipArchive.CreateAsync(new KeepOpen(body), ZipArchiveMode.Create, leaveOpen: false, entryNameEncoding: null, cancellationToken))
         {
-            await GraphExport.WriteAsync(store, format, filter, name => zip.CreateEntry(name, CompressionLevel.Fastest).Open(), cancellationToken);
+            await GraphExport.WriteAsync(store, format, filter, (name, token) => OpenEntryAsync(zip, name, token), cancellationToken);
         }
 
         return TypedResults.Empty;
     }
 
+    private static async ValueTask<Stream> OpenEntryAsync(ZipArchive zip, string name, CancellationToken cancellationToken) =>
+        await zip.CreateEntry(name, CompressionLevel.Fastest).OpenAsync(cancellationToken);
+
     private static ProblemHttpResult BadRequest(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "Invalid export");
 
-    /// <summary>The response body, which a writer may dispose without closing the response.</summary>
+    /// <summary>
+    /// The response body, which a writer may dispose without closing the response. Only asynchronous writes reach
+    /// it (synchronous IO stays off: a synchronous write throws); a synchronous flush does nothing, since the
+    /// response flushes when it completes.
+    /// </summary>
     private sealed class KeepOpen(Stream inner) : Stream
     {
         public override bool CanRead => false;
@@ -115,7 +116,9 @@ internal static class ExportApi
             set => throw new NotSupportedException();
         }
 
-        public override void Flush() => inner.Flush();
+        public override void Flush()
+        {
+        }
 
         public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
 
