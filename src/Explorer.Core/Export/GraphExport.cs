@@ -272,12 +272,30 @@ public static class GraphExport
         }
 
         WriteDates(json, edge.ValidFrom, edge.ValidTo);
-        json.WritePropertyName("evidence");
-        JsonSerializer.Serialize(json, edge.Evidence, s_json);
+        // Written field by field, as JsonSerializer would (camelCase, null kept): JsonSerializer.Serialize(writer, ...)
+        // flushes a stream-backed writer synchronously.
+        json.WriteStartArray("evidence");
+        foreach (var evidence in edge.Evidence)
+        {
+            json.WriteStartObject();
+            json.WriteString("sourceId", evidence.SourceId);
+            json.WriteString("quote", evidence.Quote);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
         if (edge.Suspensions.Count > 0)
         {
-            json.WritePropertyName("suspensions");
-            JsonSerializer.Serialize(json, edge.Suspensions, s_json);
+            json.WriteStartArray("suspensions");
+            foreach (var suspension in edge.Suspensions)
+            {
+                json.WriteStartObject();
+                json.WriteString("from", suspension.From);
+                json.WriteString("to", suspension.To);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
         }
 
         // graph-seed's own files leave the (default) confirmed status out, as the dataset does.

@@ -80,28 +80,35 @@ internal static class ExportApi
             return TypedResults.Empty;
         }
 
-        // Every write is asynchronous (the writers, the zip's entries and its directory), so a slow client holds no thread.
-        await using (var zip = await ZipArchive.CreateAsync(new KeepOpen(body), ZipArchiveMode.Create, leaveOpen: false, entryNameEncoding: null, cancellationToken))
+        // The zip's entries finish (the last deflate block, sizes and checksum) and its directory is written with
+        // synchronous writes, even through ZipArchive's async API: those few bytes wait in memory (ZipSpool) and go
+        // out asynchronously before the next entry and at the end, with the entries' data, which is written async.
+        var spool = new ZipSpool(body);
+        await using (var zip = await ZipArchive.CreateAsync(spool, ZipArchiveMode.Create, leaveOpen: true, entryNameEncoding: null, cancellationToken))
         {
-            await GraphExport.WriteAsync(store, format, filter, (name, token) => OpenEntryAsync(zip, name, token), cancellationToken);
+            await GraphExport.WriteAsync(store, format, filter, async (name, token) =>
+            {
+                await spool.DrainAsync(token);
+                return await zip.CreateEntry(name, CompressionLevel.Fastest).OpenAsync(token);
+            }, cancellationToken);
         }
 
+        await spool.DrainAsync(cancellationToken);
         return TypedResults.Empty;
     }
-
-    private static async ValueTask<Stream> OpenEntryAsync(ZipArchive zip, string name, CancellationToken cancellationToken) =>
-        await zip.CreateEntry(name, CompressionLevel.Fastest).OpenAsync(cancellationToken);
 
     private static ProblemHttpResult BadRequest(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "Invalid export");
 
     /// <summary>
     /// The response body, which a writer may dispose without closing the response. Only asynchronous writes reach
-    /// it (synchronous IO stays off: a synchronous write throws); a synchronous flush does nothing, since the
-    /// response flushes when it completes.
+    /// it: synchronous IO stays off, so a synchronous write throws (and the HTTP tests catch one); a synchronous
+    /// flush does nothing, since the response flushes when it completes.
     /// </summary>
-    private sealed class KeepOpen(Stream inner) : Stream
+    private class KeepOpen(Stream inner) : Stream
     {
+        protected Stream Inner => inner;
+
         public override bool CanRead => false;
 
         public override bool CanSeek => false;
@@ -128,12 +135,56 @@ internal static class ExportApi
 
         public override void SetLength(long value) => throw new NotSupportedException();
 
-        public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
         public override void Write(ReadOnlySpan<byte> buffer) => inner.Write(buffer);
 
-        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => inner.WriteAsync(buffer, offset, count, cancellationToken);
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
         public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => inner.WriteAsync(buffer, cancellationToken);
+    }
+
+    /// <summary>
+    /// The body under a zip: synchronous writes (an entry's last deflate block, data descriptor, the central
+    /// directory: small) wait in memory; asynchronous ones (the entries' data) go out after them, and
+    /// <see cref="DrainAsync"/> sends what waits.
+    /// </summary>
+    private sealed class ZipSpool(Stream inner) : KeepOpen(inner)
+    {
+        private readonly MemoryStream _waiting = new();
+
+        public override void Write(ReadOnlySpan<byte> buffer) => _waiting.Write(buffer);
+
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            await DrainAsync(cancellationToken);
+            await Inner.WriteAsync(buffer, cancellationToken);
+        }
+
+        public override async Task FlushAsync(CancellationToken cancellationToken)
+        {
+            await DrainAsync(cancellationToken);
+            await Inner.FlushAsync(cancellationToken);
+        }
+
+        public async ValueTask DrainAsync(CancellationToken cancellationToken)
+        {
+            if (_waiting.Length > 0)
+            {
+                await Inner.WriteAsync(_waiting.GetBuffer().AsMemory(0, (int)_waiting.Length), cancellationToken);
+                _waiting.SetLength(0);
+            }
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _waiting.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
     }
 }
