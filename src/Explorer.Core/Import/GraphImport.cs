@@ -94,7 +94,10 @@ internal sealed class ImportRun(IGraphStore store, IReadOnlyList<ImportInput> in
         pass.Errors,
         pass.Batches,
         pass.LastSeq,
-        Stopwatch.GetElapsedTime(_started));
+        Stopwatch.GetElapsedTime(_started))
+    {
+        EdgesWithoutEvidence = pass.EdgesWithoutEvidence,
+    };
 
     /// <summary>The inputs in the order they must be read (CSV and graph-seed: sources, then nodes, then edges).</summary>
     private List<(ImportInput Input, RecordKind? Kind)> Order(out List<ImportError> errors)
@@ -279,6 +282,8 @@ internal sealed class ImportRun(IGraphStore store, IReadOnlyList<ImportInput> in
         public CountsBuilder Nodes => _checker.Nodes;
 
         public CountsBuilder Edges => _checker.Edges;
+
+        public long EdgesWithoutEvidence => _checker.EdgesWithoutEvidence;
 
         public long ToWrite => Sources.Counts.Written + Nodes.Counts.Written + Edges.Counts.Written;
 

@@ -57,6 +57,9 @@ internal sealed class ImportChecker(IGraphStore store, ImportOptions options)
 
     public CountsBuilder Sources { get; } = new();
 
+    /// <summary>Edge records that came without evidence of their own (they cite the evidence source, or fail without one).</summary>
+    public long EdgesWithoutEvidence { get; private set; }
+
     public CountsBuilder Nodes { get; } = new();
 
     public CountsBuilder Edges { get; } = new();
@@ -203,6 +206,11 @@ internal sealed class ImportChecker(IGraphStore store, ImportOptions options)
     private Outcome CheckEdge(ImportItem item, IReadOnlyDictionary<string, Node> storeNodes, IReadOnlyDictionary<string, Edge> storeEdges)
     {
         var record = item.Edge!;
+        if (record.Evidence is not { Count: > 0 })
+        {
+            EdgesWithoutEvidence++;
+        }
+
         if (options.EvidenceSource is { } evidenceSource && record.Evidence is not { Count: > 0 } && _evidenceQuote is { } quote)
         {
             record = record with { Evidence = [new EvidenceRecord(evidenceSource, quote)] };

@@ -232,6 +232,9 @@ public sealed record ImportReport(
     TimeSpan Elapsed)
 {
     public bool Succeeded => ErrorCount == 0;
+
+    /// <summary>Edge records without evidence of their own: each cites <see cref="ImportOptions.EvidenceSource"/>, or fails without one.</summary>
+    public long EdgesWithoutEvidence { get; init; }
 }
 
 public enum ImportPhase

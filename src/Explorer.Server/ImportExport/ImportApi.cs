@@ -32,6 +32,7 @@ public sealed record ImportErrorResponse(string File, long Line, int Column, str
 /// <param name="Applied">Whether anything was written.</param>
 /// <param name="Format">The format read: jsonl, csv, graph-seed, graphml or graphology.</param>
 /// <param name="Records">Records read.</param>
+/// <param name="EdgesWithoutEvidence">Edge records without evidence of their own: with evidenceSource they cite that source document, without it each is an error.</param>
 /// <param name="ErrorCount">Every error; errors lists the first 1,000.</param>
 /// <param name="LastSeq">The change-log sequence of the last write (0: none); GET /api/changes?after= shows them.</param>
 public sealed record ImportResponse(
@@ -42,6 +43,7 @@ public sealed record ImportResponse(
     ImportCountsResponse Sources,
     ImportCountsResponse Nodes,
     ImportCountsResponse Edges,
+    long EdgesWithoutEvidence,
     long ErrorCount,
     IReadOnlyList<ImportErrorResponse> Errors,
     long Batches,
@@ -168,6 +170,7 @@ internal static class ImportApi
             Counts(report.Sources),
             Counts(report.Nodes),
             Counts(report.Edges),
+            report.EdgesWithoutEvidence,
             report.ErrorCount,
             [.. report.Errors.Select(e => new ImportErrorResponse(e.File, e.Line, e.Column, e.Element, e.Reason))],
             report.Batches,

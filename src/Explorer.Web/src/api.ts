@@ -198,3 +198,32 @@ export async function orNull<T>(promise: Promise<T>): Promise<T | null> {
     throw error;
   }
 }
+
+// ----- import -----
+
+/** The multipart form the document declares for POST /api/import (files, and an optional "mapping" part). */
+type ImportForm = NonNullable<paths["/api/import"]["post"]["requestBody"]>["content"]["multipart/form-data"];
+
+export interface ImportFilesOptions {
+  /** Check and count only: nothing is written. */
+  dryRun: boolean;
+  /** A source document's id that edges without evidence cite (empty: none). */
+  evidenceSource?: string | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * POST /api/import with the files as one multipart form (the server tells the format from the names and
+ * contents). A 200 carries the counts and every error, also when records failed; a refusal of the whole request
+ * (400, 413, 415) is an ApiError with its problem.
+ */
+export function importFiles(files: readonly File[], options: ImportFilesOptions) {
+  const form = new FormData();
+  for (const file of files) form.append("files", file, file.name);
+  return ok(http.POST("/api/import", {
+    params: { query: { dryRun: options.dryRun, evidenceSource: options.evidenceSource || undefined } },
+    body: form as unknown as ImportForm,
+    bodySerializer: (body) => body as unknown as FormData,
+    signal: options.signal ?? null,
+  }));
+}

@@ -2,6 +2,7 @@ import "./style.css";
 import { AnnotationsView } from "./annotations/view";
 import { Controls } from "./app/controls";
 import { createHook } from "./app/hook";
+import { Importer } from "./app/importer";
 import { LiveView } from "./app/live";
 import { Panels } from "./app/panels";
 import { applyRole } from "./app/roles";
@@ -26,10 +27,13 @@ view.peers = {
   scheduleAnnotationCounts: () => live.scheduleAnnotationCounts(),
 };
 byId("new-node").addEventListener("click", () => panels.renderNewNode());
+const importer = new Importer({ canImport: () => annotations.session.canEdit, liveSeq: () => live.sync.lastSeq });
+byId("import").addEventListener("click", () => importer.open());
 /** Who is signed in shows in the account area and decides which write controls are offered. */
 const showSession = () => {
   annotations.renderAccount(byId("account"));
   applyRole(annotations.session);
+  importer.sessionChanged();
 };
 annotations.onChange = () => {
   showSession();

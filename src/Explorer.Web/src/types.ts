@@ -32,6 +32,8 @@ export type Me = Schemas["MeResponse"];
 export type NodeRequest = Schemas["NodeRequest"];
 export type EdgeRequest = Schemas["EdgeRequest"];
 export type EdgeStatus = Schemas["EdgeStatus"];
+export type ImportResponse = Schemas["ImportResponse"];
+export type ImportError = Schemas["ImportErrorResponse"];
 
 export const NODE_KINDS = ["Nation", "Organization", "Mission", "Region", "Theme"] as const satisfies readonly NodeKind[];
 

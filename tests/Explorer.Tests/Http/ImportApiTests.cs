@@ -62,8 +62,23 @@ public sealed class ImportApiTests(AccountsFactory factory) : IClassFixture<Acco
         Assert.Equal(2, report.GetProperty("errorCount").GetInt64());
         Assert.Contains(errors, e => e.GetProperty("file").GetString() == "team.jsonl" && e.GetProperty("line").GetInt64() == 4 && e.GetProperty("reason").GetString()!.Contains("Planet"));
         Assert.Contains(errors, e => e.GetProperty("line").GetInt64() == 6 && e.GetProperty("reason").GetString()!.Contains("-missing"));
+        Assert.Equal(0, report.GetProperty("edgesWithoutEvidence").GetInt64());
         Assert.Equal(before, await factory.Store.GetLastSeqAsync(Token));
         Assert.Null(await factory.Store.GetNodeAsync(a, Token));
+    }
+
+    [Fact]
+    public async Task ADryRunCountsEdgesWithoutEvidenceWhichAnEvidenceSourceThenCites()
+    {
+        var (a, b) = (Unique("a"), Unique("b"));
+        var body = string.Join("\n", NodeLine(a), NodeLine(b),
+            JsonSerializer.Serialize(new { edge = new { id = $"{a}-leads-to-{b}", type = "LEADS_TO", source = a, target = b } }));
+
+        var (_, refused) = await PostAsync(Ana, "/api/import?dryRun=true", Lines(body));
+        var (_, cited) = await PostAsync(Ana, $"/api/import?dryRun=true&evidenceSource={Essay}", Lines(body));
+
+        Assert.Equal((1L, 1L), (refused.GetProperty("edgesWithoutEvidence").GetInt64(), refused.GetProperty("errorCount").GetInt64()));
+        Assert.Equal((1L, 0L, 1L), (cited.GetProperty("edgesWithoutEvidence").GetInt64(), cited.GetProperty("errorCount").GetInt64(), cited.GetProperty("edges").GetProperty("new").GetInt64()));
     }
 
     [Fact]

@@ -204,6 +204,7 @@ public sealed class ImportPipelineTests : IAsyncLifetime
         var accepted = await ImportAsync(ImportFormat.Csv, new ImportOptions { EvidenceSource = "public-record" }, edges());
 
         Assert.Contains("--evidence-source", Assert.Single(refused.Errors).Reason);
+        Assert.Equal((1L, 1L), (refused.EdgesWithoutEvidence, accepted.EdgesWithoutEvidence));
         Assert.True(accepted.Succeeded, string.Join("\n", accepted.Errors));
         var edge = await _store.GetEdgeAsync("nato-partnered-with-african-union", Token);
         var source = await _store.GetSourceAsync("public-record", Token);
