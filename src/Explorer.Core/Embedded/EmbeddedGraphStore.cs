@@ -777,10 +777,17 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
         // New annotation writes are refused; those already queued still commit (their callers are waiting).
         _disposed = true;
         await _annotationWrites.DrainAsync();
+        await _closing.CancelAsync();
+        if (_pacedCompaction is { } paced)
+        {
+            await paced;
+        }
+
         await WaitForCompactionAsync();
         await WaitForSnapshotAsync();
 
         _writeLock.Dispose();
+        _closing.Dispose();
         SqliteConnection.ClearAllPools();
     }
 
