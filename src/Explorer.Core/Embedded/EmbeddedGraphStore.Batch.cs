@@ -105,6 +105,13 @@ internal sealed partial class EmbeddedGraphStore
     /// <summary>The batch as set-based statements (EmbeddedGraphStore.Bulk.cs), committed, then applied to the index in one version.</summary>
     private Change?[] ApplySetBased(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<GraphWrite> writes, DateTimeOffset at, long started, CancellationToken cancellationToken)
     {
+        var bulkLoad = StartsBulkLoad(writes);
+        if (bulkLoad)
+        {
+            using var drop = Command(connection, transaction, "DROP INDEX IF EXISTS edges_source; DROP INDEX IF EXISTS edges_target;");
+            drop.ExecuteNonQuery();
+        }
+
         var done = new Done[writes.Count];
         Change?[] changes;
         using (var batch = new SetBasedBatch(connection, transaction))
@@ -114,6 +121,7 @@ internal sealed partial class EmbeddedGraphStore
         }
 
         transaction.Commit();
+        _edgeIndexesDeferred |= bulkLoad;
         ExplorerMetrics.CommitDuration.RecordSince(started, new("explorer.write", "batch"));
         if (changes.LastOrDefault(c => c is not null) is not { } last)
         {

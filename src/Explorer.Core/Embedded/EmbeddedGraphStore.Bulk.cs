@@ -49,6 +49,69 @@ internal sealed partial class EmbeddedGraphStore
         RETURNING seq
         """;
 
+    /// <summary>
+    /// The indexes of edges by endpoint (schema version 1) that a bulk load into a store holding fewer edges
+    /// than its first batch drops in that batch's transaction and builds again at its end
+    /// (<see cref="FinishBulkAsync"/>), as a database loader does: a batch inserts its edges at random places
+    /// of both, and at a million nodes each batch then rewrote most of their pages into the WAL. Nothing reads
+    /// them but a node's removal (its edges, and the cascade), which builds them first where they are missing;
+    /// so does every start (a load killed half-way), and another process that removes a node meanwhile.
+    /// </summary>
+    private const string EdgeIndexesSql = "CREATE INDEX IF NOT EXISTS edges_source ON edges(source_nid); CREATE INDEX IF NOT EXISTS edges_target ON edges(target_nid);";
+
+    private volatile bool _edgeIndexesDeferred;
+
+    public async Task FinishBulkAsync(CancellationToken cancellationToken = default)
+    {
+        if (!_edgeIndexesDeferred)
+        {
+            return;
+        }
+
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            using var connection = Open();
+            EnsureEdgeIndexes(connection, null);
+            _edgeIndexesDeferred = false;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>Builds the indexes of edges by endpoint where they are missing (a no-op where they exist).</summary>
+    private static void EnsureEdgeIndexes(SqliteConnection connection, SqliteTransaction? transaction)
+    {
+        using var create = Command(connection, transaction, EdgeIndexesSql);
+        create.ExecuteNonQuery();
+    }
+
+    /// <summary>Whether this batch starts a bulk load: many edge upserts into a store that holds fewer edges than the batch.</summary>
+    private bool StartsBulkLoad(IReadOnlyList<GraphWrite> writes)
+    {
+        if (!BulkTuning || _edgeIndexesDeferred || writes.Count < BulkBatch || Index.EdgeCount >= writes.Count)
+        {
+            return false;
+        }
+
+        var edges = 0;
+        foreach (var write in writes)
+        {
+            switch (write)
+            {
+                case GraphWrite.UpsertEdge:
+                    edges++;
+                    break;
+                case GraphWrite.RemoveNode:
+                    return false;
+            }
+        }
+
+        return edges >= BulkBatch;
+    }
+
     /// <summary>What one write of a set-based batch did: nothing, or its change kind, row and (for a node upsert) the node as written.</summary>
     private readonly record struct Done(bool Did, ChangeKind Kind, long RowId, Node? Node);
 
@@ -63,6 +126,7 @@ internal sealed partial class EmbeddedGraphStore
         private readonly SqliteCommand _removeNode;
         private readonly SqliteCommand _removeEdge;
         private readonly ArrayBufferWriter<byte> _buffer = new(1 << 20);
+        private bool _edgeIndexesChecked;
 
         public SetBasedBatch(SqliteConnection connection, SqliteTransaction transaction)
         {
@@ -90,6 +154,13 @@ internal sealed partial class EmbeddedGraphStore
                         i = WriteEdges(writes, i, done);
                         break;
                     case GraphWrite.RemoveNode(var id):
+                        if (!_edgeIndexesChecked)
+                        {
+                            // Its edges go with it: found through the indexes of edges by endpoint.
+                            EnsureEdgeIndexes(_connection, _transaction);
+                            _edgeIndexesChecked = true;
+                        }
+
                         _removeNode.Parameters[0].Value = id;
                         done[i] = _removeNode.ExecuteScalar() is { } node ? new Done(true, ChangeKind.NodeRemoved, Convert.ToInt64(node, CultureInfo.InvariantCulture), null) : default;
                         i++;

@@ -69,6 +69,7 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
             PrivateFiles.PrepareDatabase(DatabasePath);
             using var connection = Open();
             SqliteSchema.Migrate(connection);
+            EnsureEdgeIndexes(connection, null);
             LoadAtStart(connection);
         }
         finally
@@ -696,6 +697,7 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
     public Task<Change?> RemoveNodeAsync(string id, CancellationToken cancellationToken = default) =>
         WriteAsync(ChangeKind.NodeRemoved, id, (connection, transaction) =>
         {
+            EnsureEdgeIndexes(connection, transaction);
             using var delete = Command(connection, transaction, "DELETE FROM nodes WHERE id = $id RETURNING nid");
             Bind(delete, ("$id", id));
             return delete.ExecuteScalar() is { } row

@@ -66,7 +66,15 @@ internal sealed class ImportRun(IGraphStore store, IReadOnlyList<ImportInput> in
         {
             var single = new Pass(this, store, options, write: !options.DryRun, streaming: streaming, totalRecords: null);
             single.AddErrors(orderErrors);
-            await single.RunAsync(ordered, cancellationToken);
+            try
+            {
+                await single.RunAsync(ordered, cancellationToken);
+            }
+            finally
+            {
+                await store.FinishBulkAsync(CancellationToken.None);
+            }
+
             return Report(single);
         }
 
@@ -81,7 +89,15 @@ internal sealed class ImportRun(IGraphStore store, IReadOnlyList<ImportInput> in
         _bytesRead = 0;
         var apply = new Pass(this, store, options, write: true, streaming: false, totalRecords: check.Records);
         apply.AddErrors(orderErrors);
-        await apply.RunAsync(ordered, cancellationToken);
+        try
+        {
+            await apply.RunAsync(ordered, cancellationToken);
+        }
+        finally
+        {
+            await store.FinishBulkAsync(CancellationToken.None);
+        }
+
         return Report(apply);
     }
 
