@@ -76,7 +76,7 @@ export class Importer {
     const drop = h("div", { class: "import-drop" },
       h("p", {}, "Drop files here, or ",
         h("button", { text: "choose files…", attrs: { type: "button" }, on: { click: () => this.fileInput.click() } })),
-      h("p", { class: "hint", text: "nodes.csv + edges.csv (neo4j-admin headers), graphology JSON (as this page exports it), GraphML (Gephi, yEd), JSON Lines, graph-seed JSON, or a zip of them; up to 64 MB. Nothing is written until you apply." }),
+      h("p", { class: "hint", text: "nodes.csv + edges.csv (neo4j-admin headers), graphology JSON (the JSON this page saves), GraphML (Gephi, yEd), JSON Lines, graph-seed JSON, or a zip of them; up to 64 MB. Nothing is written until you apply." }),
       this.fileInput);
     this.dialog = h("dialog", { class: "import-dialog", attrs: { id: "import-dialog", "aria-labelledby": "import-title" } },
       h("div", { class: "import-head" },
@@ -333,7 +333,7 @@ export class Importer {
     }
     const total = report!.errorCount;
     replace(this.errors,
-      h("h3", { text: `${count(total, "error")}${this.phase === "preview" ? ": these records are left out" : ""}` }),
+      h("h3", { text: `${count(total, "error")}${this.phase === "preview" ? (total === 1 ? ": this record is left out" : ": these records are left out") : ""}` }),
       total > errors.length ? h("p", { class: "hint", text: `The first ${errors.length} are listed.` }) : null,
       h("ol", { class: "import-error-list", attrs: { "aria-label": "Errors" } }, ...errors.map((error) =>
         h("li", {}, h("span", { class: "import-where", text: where(error) }), " ", h("span", { text: error.reason })))));
