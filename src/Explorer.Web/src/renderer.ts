@@ -89,7 +89,7 @@ export class Renderer {
     });
     // While the camera moves, the label layers are the last full drawing moved with it (labelcache.ts).
     this.labels = new LabelCache(this.sigma as unknown as Sigma, () => this.labelledEdges);
-    this.partial = new PartialRefresh(this.sigma, graph, () => this.labels.changed());
+    this.partial = new PartialRefresh(this.sigma, graph, (cells) => this.labels.changed(cells));
     this.wireEvents();
   }
 
