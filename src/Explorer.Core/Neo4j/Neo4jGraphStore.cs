@@ -1065,15 +1065,15 @@ internal sealed partial class Neo4jGraphStore : IGraphStore
     [LoggerMessage(EventId = 1214, Level = LogLevel.Information, Message = "Stored the suspensions of {Edges} edges as spans for as-of queries (a one-time migration)")]
     private static partial void LogSpansMigrated(ILogger logger, int edges);
 
-    [LoggerMessage(EventId = 1211, Level = LogLevel.Information, Message = "Another instance created the same schema rule first ({Code}); it is in place")]
+    [LoggerMessage(EventId = 1411, Level = LogLevel.Information, Message = "Another instance created the same schema rule first ({Code}); it is in place")]
     private static partial void LogSchemaRace(ILogger logger, string code);
 
-    [LoggerMessage(EventId = 1212, Level = LogLevel.Information, Message = "Waiting for Neo4j to populate indexes: {Online} of {Total} online ({Waiting}), {ElapsedSeconds:0} s so far")]
+    [LoggerMessage(EventId = 1412, Level = LogLevel.Information, Message = "Waiting for Neo4j to populate indexes: {Online} of {Total} online ({Waiting}), {ElapsedSeconds:0} s so far")]
     private static partial void LogIndexesPopulating(ILogger logger, int online, int total, string waiting, double elapsedSeconds);
 
-    [LoggerMessage(EventId = 1213, Level = LogLevel.Information, Message = "All {Total} Explorer indexes are online after {ElapsedSeconds:0} s")]
+    [LoggerMessage(EventId = 1413, Level = LogLevel.Information, Message = "All {Total} Explorer indexes are online after {ElapsedSeconds:0} s")]
     private static partial void LogIndexesOnline(ILogger logger, int total, double elapsedSeconds);
 
-    [LoggerMessage(EventId = 1210, Level = LogLevel.Information, Message = "Connected to Neo4j at {Uri} (database {Database}, version {Version}); paths use {PathSyntax}")]
+    [LoggerMessage(EventId = 1410, Level = LogLevel.Information, Message = "Connected to Neo4j at {Uri} (database {Database}, version {Version}); paths use {PathSyntax}")]
     private static partial void LogConnected(ILogger logger, Uri uri, string database, string version, string pathSyntax);
 }

@@ -389,12 +389,12 @@ internal sealed partial class QueryApiClient
         }
     }
 
-    [LoggerMessage(EventId = 1200, Level = LogLevel.Warning, Message = "Neo4j request failed ({Reason}); retry {Retry} after {ElapsedSeconds:0.0} s of failures, in {DelayMs:0} ms")]
+    [LoggerMessage(EventId = 1400, Level = LogLevel.Warning, Message = "Neo4j request failed ({Reason}); retry {Retry} after {ElapsedSeconds:0.0} s of failures, in {DelayMs:0} ms")]
     private static partial void LogRetry(ILogger logger, string reason, int retry, double elapsedSeconds, double delayMs);
 
     [LoggerMessage(EventId = 1203, Level = LogLevel.Information, Message = "Neo4j refused request bodies as {Refused} (415); sending {Next} from now on")]
     private static partial void LogMediaTypeRefused(ILogger logger, string refused, string next);
 
-    [LoggerMessage(EventId = 1201, Level = LogLevel.Information, Message = "Neo4j refused optional request fields ({Fields}): {Detail}; sending fewer")]
+    [LoggerMessage(EventId = 1401, Level = LogLevel.Information, Message = "Neo4j refused optional request fields ({Fields}): {Detail}; sending fewer")]
     private static partial void LogFieldRefused(ILogger logger, string fields, string detail);
 }

@@ -80,7 +80,7 @@ internal sealed partial class ListenerGuard(Sessions sessions, IOptionsMonitor<A
         }
     }
 
-    [LoggerMessage(EventId = 1240, Level = LogLevel.Information, Message = "Closed live connection {ConnectionId} of {User}: the sign-in has ended")]
+    [LoggerMessage(EventId = 1242, Level = LogLevel.Information, Message = "Closed live connection {ConnectionId} of {User}: the sign-in has ended")]
     private static partial void LogEnded(ILogger logger, string user, string connectionId);
 
     [LoggerMessage(EventId = 1241, Level = LogLevel.Warning, Message = "Checking live connections against their sign-ins failed; retrying")]

@@ -63,6 +63,6 @@ internal static partial class WebApp
         return TypedResults.PhysicalFile(file.PhysicalPath, "text/html; charset=utf-8");
     }
 
-    [LoggerMessage(EventId = 1040, Level = LogLevel.Warning, Message = "The web front end is not built (no wwwroot/app/index.html); \"/\" redirects to the API reference. Build with Node.js installed to get it.")]
+    [LoggerMessage(EventId = 1041, Level = LogLevel.Warning, Message = "The web front end is not built (no wwwroot/app/index.html); \"/\" redirects to the API reference. Build with Node.js installed to get it.")]
     private static partial void LogFrontEndMissing(ILogger logger);
 }
