@@ -33,7 +33,7 @@ function showInText(start: number, length: number): void {
   mark.focus({ preventScroll: true });
 }
 
-const citations = new CitationsView(sourceId, showInText);
+const citations = new CitationsView(sourceId, showInText, params.get("quote") ?? "");
 const suggestions = new SuggestionsView(sourceId, session, showInText, () => refresh());
 
 let refreshing: Promise<void> | null = null;

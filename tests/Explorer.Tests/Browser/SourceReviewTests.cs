@@ -112,6 +112,7 @@ public sealed class SourceReviewTests(BrowserFixture fixture) : IClassFixture<Br
         // The essay as an analyst sees it (for a look at a long document with many quotes and suggestions).
         await page.GotoAsync($"{fixture.BaseUrl}/source?id={Essay}&quote={Uri.EscapeDataString(EssayPassage)}");
         await Expect(page.Locator("#suggestions-summary")).Not.ToHaveTextAsync("Loading…");
+        await Expect(page.Locator("#citation-list .citation-current .quote-link")).ToHaveTextAsync($"“{EssayPassage}”");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = BrowserFixture.ScreenshotPath("31-source-essay") });
         Assert.Empty(reader.Errors);
         Assert.Empty(watcher.Errors);

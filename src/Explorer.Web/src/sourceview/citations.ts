@@ -25,9 +25,13 @@ export class CitationsView {
   /** The edges listed (a live change to one of them refreshes the list). */
   readonly edges = new Set<string>();
 
+  private scrolled = false;
+
   constructor(
     private readonly sourceId: string,
     private readonly showInText: (start: number, length: number) => void,
+    /** The quote the view was opened at (from an edge's evidence): marked in the list, and scrolled to once. */
+    private readonly opened = "",
   ) {}
 
   async load(): Promise<void> {
@@ -47,12 +51,18 @@ export class CitationsView {
     summary.textContent = groups.length === 0
       ? "The graph quotes nothing from this document yet."
       : `${count(groups.length, "quote")}, cited by ${count(answer.edges, "edge")}${answer.truncated ? " (the first ones listed)" : ""}.`;
-    replace(document.getElementById("citation-list")!, ...groups.map((group) => this.item(group)));
+    const list = document.getElementById("citation-list")!;
+    replace(list, ...groups.map((group) => this.item(group)));
+    const current = list.querySelector<HTMLElement>(".citation-current");
+    if (current && !this.scrolled) {
+      this.scrolled = true;
+      list.scrollTop = current.offsetTop - list.offsetTop;
+    }
   }
 
   private item(group: { quote: string; start: number; citations: Citation[] }): HTMLElement {
     const found = group.start >= 0;
-    return h("li", { class: "citation" },
+    return h("li", { class: group.quote === this.opened ? "citation citation-current" : "citation" },
       h("button", {
         class: "quote-link",
         text: `“${group.quote}”`,
