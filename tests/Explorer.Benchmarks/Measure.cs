@@ -125,6 +125,9 @@ internal static class ProcStatus
 
     public static long PeakRssBytes() => Read("VmHWM:");
 
+    /// <summary>Another process's peak resident set size so far (-1 once it has gone).</summary>
+    public static long PeakRssBytes(int pid) => Read("VmHWM:", $"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/status");
+
     public static void ResetPeak()
     {
         try
@@ -138,11 +141,11 @@ internal static class ProcStatus
         }
     }
 
-    private static long Read(string key)
+    private static long Read(string key, string path = "/proc/self/status")
     {
         try
         {
-            foreach (var line in File.ReadLines("/proc/self/status"))
+            foreach (var line in File.ReadLines(path))
             {
                 if (line.StartsWith(key, StringComparison.Ordinal))
                 {
@@ -151,7 +154,7 @@ internal static class ProcStatus
                 }
             }
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
         }
 

@@ -7,9 +7,8 @@ namespace Explorer.Cli.Commands;
 
 /// <summary>
 /// <c>explorer import FILE... [--format jsonl|csv|graph-seed] [--dry-run] [--batch N] [--evidence-source ID]
-/// [--all-or-nothing]</c>: the import pipeline (<see cref="GraphImport"/>) from the command line. Files are
-/// validated whole first, then written in batches; stdin is validated and written a batch at a time as it
-/// arrives. Each committed record is acknowledged on stdout ("ok &lt;seq&gt; &lt;kind&gt; &lt;id&gt;") after its
+/// [--all-or-nothing]</c>: the import pipeline (<see cref="GraphImport"/>) from the command line. Records are
+/// checked and written in batches in one pass (with --all-or-nothing, files are checked whole first). Each committed record is acknowledged on stdout ("ok &lt;seq&gt; &lt;kind&gt; &lt;id&gt;") after its
 /// batch commits; progress (rate, time left), errors (file:line:column) and the summary go to stderr.
 /// </summary>
 internal static class ImportCommand
@@ -49,12 +48,12 @@ internal static class ImportCommand
             graph-seed: a folder (or its sources.json, nodes.json, edges.json).
             GraphML (.graphml, as Gephi and yEd write it) and graphology JSON (as the page exports it): one file.
             --mapping FILE maps foreign columns/attributes, kinds and types onto the model (see the README).
-            Files are checked whole before anything is written; only new and changed records are written,
-            so importing the same data again writes nothing. Each batch is one transaction: a crash keeps whole
+            Records are checked and written in one pass; only new and changed records are written, so
+            importing the same data again writes nothing. Each batch is one transaction: a crash keeps whole
             batches only. After a batch commits, each of its records is acknowledged on stdout with
             "ok <seq> <kind> <id>". Errors go to stderr as "error: <file>:<line>:<column>: <reason>" (a CSV
-            column is a field number); the valid records are still written unless --all-or-nothing. Exit
-            code 1 if any record failed.
+            column is a field number); the valid records are still written unless --all-or-nothing (which
+            checks the files whole before it writes anything). Exit code 1 if any record failed.
             """;
         command.SetAction(cli.Action(async (session, parse, cancellationToken) =>
         {

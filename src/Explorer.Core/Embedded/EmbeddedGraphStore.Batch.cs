@@ -17,6 +17,23 @@ internal sealed partial class EmbeddedGraphStore
     /// <summary>Ids per lookup statement (SQLite reads them from one JSON array parameter).</summary>
     private const int LookupChunk = 5000;
 
+    /// <summary>A batch of at least this many writes is a bulk write (an import): its connection gets a large page cache.</summary>
+    private const int BulkBatch = 1000;
+
+    /// <summary>
+    /// The page cache of a connection that writes bulk batches, in KiB (SQLite's default is 2 MiB): at a million
+    /// nodes the indexes a batch updates at random places (edges by source and by target, nodes by id) are
+    /// hundreds of MiB, and every page that misses the cache is read again. SQLite fills it only as pages are
+    /// used; the pooled connection keeps it until the pool closes the connection.
+    /// </summary>
+    private const int BulkCacheKiB = 256 * 1024;
+
+    /// <summary>
+    /// Bulk writes tuned as above, and compactions paced (see <c>CompactIfDue</c>); off, batches write as before
+    /// issue 9's import work (the benchmark's baseline).
+    /// </summary>
+    internal bool BulkTuning { get; init; } = true;
+
     public Task<IReadOnlyDictionary<string, Node>> GetNodesAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)
     {
         var index = Index;
@@ -66,58 +83,139 @@ internal sealed partial class EmbeddedGraphStore
         {
             _ = Index;
             using var connection = Open();
+            if (BulkTuning && writes.Count >= BulkBatch)
+            {
+                using var cache = Command(connection, null, $"PRAGMA cache_size = -{BulkCacheKiB.ToString(CultureInfo.InvariantCulture)}");
+                cache.ExecuteNonQuery();
+            }
+
             using var transaction = connection.BeginTransaction();
             CatchUp(connection, transaction);
-            using var batch = new BatchCommands(connection, transaction);
             var at = DateTimeOffset.UtcNow;
-            var changes = new Change?[writes.Count];
-            var apply = new List<Action<IndexWriter>>(writes.Count);
-            for (var i = 0; i < writes.Count; i++)
-            {
-                if ((i & 1023) == 0)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                }
-
-                var (kind, rowId, update) = batch.Write(writes[i]);
-                if (update is null)
-                {
-                    continue;
-                }
-
-                changes[i] = batch.AppendChange(at, kind, writes[i].Id, rowId);
-                apply.Add(update);
-            }
-
-            transaction.Commit();
-            ExplorerMetrics.CommitDuration.RecordSince(started, new("explorer.write", "batch"));
-            if (apply.Count > 0)
-            {
-                var building = System.Diagnostics.Stopwatch.GetTimestamp();
-                var last = changes.Last(c => c is not null)!.Seq;
-                ApplyCommitted(last, writer =>
-                {
-                    foreach (var update in apply)
-                    {
-                        update(writer);
-                    }
-                });
-                ExplorerMetrics.IndexBuildDuration.RecordSince(building, new("explorer.index.reason", "batch"));
-                foreach (var change in changes)
-                {
-                    if (change is not null)
-                    {
-                        _edgeRecords.Apply(change);
-                    }
-                }
-            }
-
-            return changes;
+            return BulkTuning
+                ? ApplySetBased(connection, transaction, writes, at, started, cancellationToken)
+                : ApplyOneByOne(connection, transaction, writes, at, started, cancellationToken);
         }
         finally
         {
             _writeLock.Release();
         }
+    }
+
+    /// <summary>The batch as set-based statements (EmbeddedGraphStore.Bulk.cs), committed, then applied to the index in one version.</summary>
+    private Change?[] ApplySetBased(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<GraphWrite> writes, DateTimeOffset at, long started, CancellationToken cancellationToken)
+    {
+        var bulkLoad = StartsBulkLoad(writes);
+        if (bulkLoad)
+        {
+            using var drop = Command(connection, transaction, "DROP INDEX IF EXISTS edges_source; DROP INDEX IF EXISTS edges_target;");
+            drop.ExecuteNonQuery();
+        }
+
+        var done = new Done[writes.Count];
+        Change?[] changes;
+        using (var batch = new SetBasedBatch(connection, transaction))
+        {
+            batch.Write(writes, done, cancellationToken);
+            changes = batch.AppendChanges(writes, done, at);
+        }
+
+        transaction.Commit();
+        _edgeIndexesDeferred |= bulkLoad;
+        ExplorerMetrics.CommitDuration.RecordSince(started, new("explorer.write", "batch"));
+        if (changes.LastOrDefault(c => c is not null) is not { } last)
+        {
+            return changes;
+        }
+
+        var building = System.Diagnostics.Stopwatch.GetTimestamp();
+        ApplyCommitted(last.Seq, writer =>
+        {
+            for (var i = 0; i < writes.Count; i++)
+            {
+                var (did, kind, rowId, node) = done[i];
+                if (!did)
+                {
+                    continue;
+                }
+
+                switch (kind)
+                {
+                    case ChangeKind.NodeUpserted:
+                        writer.UpsertNode(node!);
+                        break;
+                    case ChangeKind.EdgeUpserted:
+                        var edge = ((GraphWrite.UpsertEdge)writes[i]).Edge;
+                        writer.UpsertEdge(rowId, edge.Type, edge.Source, edge.Target);
+                        break;
+                    case ChangeKind.NodeRemoved:
+                        writer.RemoveNode(writes[i].Id);
+                        break;
+                    case ChangeKind.EdgeRemoved:
+                        writer.RemoveEdge(rowId);
+                        break;
+                }
+            }
+        });
+        ExplorerMetrics.IndexBuildDuration.RecordSince(building, new("explorer.index.reason", "batch"));
+        foreach (var change in changes)
+        {
+            if (change is not null)
+            {
+                _edgeRecords.Apply(change);
+            }
+        }
+
+        return changes;
+    }
+
+    /// <summary>The batch one statement per write (before issue 9's import work; the benchmark's baseline).</summary>
+    private Change?[] ApplyOneByOne(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<GraphWrite> writes, DateTimeOffset at, long started, CancellationToken cancellationToken)
+    {
+        using var batch = new BatchCommands(connection, transaction, at);
+        var changes = new Change?[writes.Count];
+        var apply = new List<Action<IndexWriter>>(writes.Count);
+        for (var i = 0; i < writes.Count; i++)
+        {
+            if ((i & 1023) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            var (kind, rowId, update) = batch.Write(writes[i]);
+            if (update is null)
+            {
+                continue;
+            }
+
+            changes[i] = batch.AppendChange(kind, writes[i].Id, rowId);
+            apply.Add(update);
+        }
+
+        transaction.Commit();
+        ExplorerMetrics.CommitDuration.RecordSince(started, new("explorer.write", "batch"));
+        if (apply.Count > 0)
+        {
+            var building = System.Diagnostics.Stopwatch.GetTimestamp();
+            var last = changes.Last(c => c is not null)!.Seq;
+            ApplyCommitted(last, writer =>
+            {
+                foreach (var update in apply)
+                {
+                    update(writer);
+                }
+            });
+            ExplorerMetrics.IndexBuildDuration.RecordSince(building, new("explorer.index.reason", "batch"));
+            foreach (var change in changes)
+            {
+                if (change is not null)
+                {
+                    _edgeRecords.Apply(change);
+                }
+            }
+        }
+
+        return changes;
     }
 
     /// <summary>The statements of one batch, prepared once and reused for every write in it.</summary>
@@ -130,10 +228,13 @@ internal sealed partial class EmbeddedGraphStore
         private readonly SqliteCommand _removeNode;
         private readonly SqliteCommand _removeEdge;
         private readonly SqliteCommand _change;
+        private readonly DateTimeOffset _at;
+        private readonly string _atText;
 
-        public BatchCommands(SqliteConnection connection, SqliteTransaction transaction)
+        public BatchCommands(SqliteConnection connection, SqliteTransaction transaction, DateTimeOffset at)
         {
-            (_connection, _transaction) = (connection, transaction);
+            (_connection, _transaction, _at) = (connection, transaction, at);
+            _atText = at.ToString("O", CultureInfo.InvariantCulture);
             _upsertNode = Prepare(NodeUpsertSql + " RETURNING nid, version", "$id", "$kind", "$name", "$aliases", "$description", "$validFrom", "$validTo");
             _upsertEdge = Prepare(EdgeUpsertSql, "$id", "$type", "$source", "$target", "$evidence", "$validFrom", "$validTo", "$suspensions", "$status");
             _removeNode = Prepare("DELETE FROM nodes WHERE id = $id RETURNING nid", "$id");
@@ -204,10 +305,11 @@ internal sealed partial class EmbeddedGraphStore
             }
         }
 
-        public Change AppendChange(DateTimeOffset at, ChangeKind kind, string entityId, long rowId)
+        /// <summary>The write's change row (every write of a batch carries the batch's time).</summary>
+        public Change AppendChange(ChangeKind kind, string entityId, long rowId)
         {
-            Set(_change, at.ToString("O", CultureInfo.InvariantCulture), kind.ToString(), entityId, rowId);
-            return new Change(Convert.ToInt64(_change.ExecuteScalar(), CultureInfo.InvariantCulture), at, kind, entityId);
+            Set(_change, _atText, kind.ToString(), entityId, rowId);
+            return new Change(Convert.ToInt64(_change.ExecuteScalar(), CultureInfo.InvariantCulture), _at, kind, entityId);
         }
 
         public void Dispose()

@@ -19,6 +19,13 @@ internal sealed partial class EmbeddedGraphStore
     private IndexWriter? _writer;
     private long _indexSeq;
     private Task? _compaction;
+    private Task? _pacedCompaction;
+    private TimeSpan _lastCompactionTook;
+    private long _lastCompactionEnded;
+    private readonly CancellationTokenSource _closing = new();
+
+    /// <summary>A compaction that took less than this is never paced (small graphs, tests).</summary>
+    private static readonly TimeSpan s_pacedFrom = TimeSpan.FromMilliseconds(50);
 
     /// <summary>Delta size that starts a compaction (tests set it low to exercise compaction on small graphs).</summary>
     internal int CompactionFloor { get; init; } = IndexWriter.CompactionFloor;
@@ -240,6 +247,12 @@ internal sealed partial class EmbeddedGraphStore
             return;
         }
 
+        if (CompactionWait() is { } wait)
+        {
+            PaceCompaction(wait);
+            return;
+        }
+
         var view = writer.Current;
         var version = writer.Version;
         var seq = Interlocked.Read(ref _indexSeq);
@@ -248,6 +261,7 @@ internal sealed partial class EmbeddedGraphStore
         {
             GraphIndex? compacted = null;
             Node[]? frozen = null;
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             try
             {
                 compacted = GraphIndex.Compact(view);
@@ -269,12 +283,68 @@ internal sealed partial class EmbeddedGraphStore
                         ScheduleSnapshot(compacted, frozen, seq);
                     }
 
+                    _lastCompactionTook = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+                    _lastCompactionEnded = System.Diagnostics.Stopwatch.GetTimestamp();
                     _compaction = null;
                 }
                 finally
                 {
                     _writeLock.Release();
                 }
+            }
+        });
+    }
+
+    /// <summary>
+    /// How long a due compaction waits (null: none). A compaction that took long (a large index) is followed by at
+    /// least three times as long of writes before the next one starts, so a stream of large batches (a bulk import,
+    /// whose every batch makes one due) spends at most a quarter of the time compacting instead of rebuilding the
+    /// index back to back beside it; readers meanwhile read through the delta, which answers the same. Under the
+    /// write lock.
+    /// </summary>
+    private TimeSpan? CompactionWait()
+    {
+        if (!BulkTuning || _lastCompactionTook < s_pacedFrom)
+        {
+            return null;
+        }
+
+        var wait = (3 * _lastCompactionTook) - System.Diagnostics.Stopwatch.GetElapsedTime(_lastCompactionEnded);
+        return wait > TimeSpan.Zero ? wait : null;
+    }
+
+    /// <summary>Comes back for a paced compaction after <paramref name="wait"/>, whether or not another write comes first. Under the write lock.</summary>
+    private void PaceCompaction(TimeSpan wait)
+    {
+        if (_pacedCompaction is not null)
+        {
+            return;
+        }
+
+        _pacedCompaction = Task.Run(async () =>
+        {
+            try
+            {
+                await Task.Delay(wait, _closing.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            // Disposal cancels the delay and waits for this task before it disposes the lock.
+            await _writeLock.WaitAsync();
+            try
+            {
+                _pacedCompaction = null;
+                if (!_disposed && _writer is not null)
+                {
+                    CompactIfDue();
+                }
+            }
+            finally
+            {
+                _writeLock.Release();
             }
         });
     }

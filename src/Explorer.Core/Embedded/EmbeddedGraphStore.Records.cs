@@ -75,6 +75,7 @@ internal sealed partial class EmbeddedGraphStore
                 return refusal;
             }
 
+            EnsureEdgeIndexes(connection, transaction);
             var edges = ReadEdgeRows(connection, transaction, "WHERE e.source_nid = $nid OR e.target_nid = $nid ORDER BY e.id", ("$nid", current!.RowId));
             if (edges.Count > 0 && !cascade)
             {

@@ -69,6 +69,7 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
             PrivateFiles.PrepareDatabase(DatabasePath);
             using var connection = Open();
             SqliteSchema.Migrate(connection);
+            EnsureEdgeIndexes(connection, null);
             LoadAtStart(connection);
         }
         finally
@@ -697,6 +698,7 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
     public Task<Change?> RemoveNodeAsync(string id, CancellationToken cancellationToken = default) =>
         WriteAsync(ChangeKind.NodeRemoved, id, (connection, transaction) =>
         {
+            EnsureEdgeIndexes(connection, transaction);
             using var delete = Command(connection, transaction, "DELETE FROM nodes WHERE id = $id RETURNING nid");
             Bind(delete, ("$id", id));
             return delete.ExecuteScalar() is { } row
@@ -778,10 +780,17 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
         // New annotation writes are refused; those already queued still commit (their callers are waiting).
         _disposed = true;
         await _annotationWrites.DrainAsync();
+        await _closing.CancelAsync();
+        if (_pacedCompaction is { } paced)
+        {
+            await paced;
+        }
+
         await WaitForCompactionAsync();
         await WaitForSnapshotAsync();
 
         _writeLock.Dispose();
+        _closing.Dispose();
         SqliteConnection.ClearAllPools();
     }
 

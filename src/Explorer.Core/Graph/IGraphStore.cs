@@ -100,6 +100,12 @@ public interface IGraphStore : IAsyncDisposable
         return changes;
     }
 
+    /// <summary>
+    /// Called by an import after its last batch (committed or not): a store that put off work during a bulk load
+    /// (the embedded store's indexes of edges by endpoint, see EmbeddedGraphStore.Bulk.cs) does it now.
+    /// </summary>
+    Task FinishBulkAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
+
     /// <summary>The nodes with these ids that exist, by id (bulk checks: an import compares its records with them).</summary>
     async Task<IReadOnlyDictionary<string, Node>> GetNodesAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)
     {

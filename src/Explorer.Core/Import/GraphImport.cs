@@ -9,9 +9,10 @@ namespace Explorer.Import;
 /// graph-seed layout or CSV, checks every record with the record rules against the store and the import
 /// itself, counts what is new, changed and unchanged, and writes only what changed, in batches through
 /// <see cref="IGraphStore.ApplyBatchAsync"/> (each batch one transaction with its change-log entries, so the
-/// index updates incrementally and live clients see each write). Inputs that can be read twice are validated
-/// whole before anything is written; a stream is validated and written a batch at a time as it arrives.
-/// Re-importing the same data writes nothing.
+/// index updates incrementally and live clients see each write). Records are checked and written in one pass,
+/// a batch at a time as they are read (a bad record is reported and left out; the batches before a record that
+/// makes the rest unreadable stay committed); with all-or-nothing, inputs are validated whole first and
+/// nothing is written if one record is bad. Re-importing the same data writes nothing.
 /// </summary>
 public static class GraphImport
 {
@@ -59,11 +60,21 @@ internal sealed class ImportRun(IGraphStore store, IReadOnlyList<ImportInput> in
         var streaming = inputs.Any(i => !i.CanReopen);
         _bytesTotal = inputs.All(i => i.Length is not null) ? inputs.Sum(i => i.Length!.Value) : null;
 
-        if (streaming)
+        // One pass checks and writes as it reads: a batch commits once it is full. Only all-or-nothing needs
+        // to see every record before it writes one (and the old two-pass order stays as a benchmark baseline).
+        if (streaming || !(options.AllOrNothing || options.ValidateFirst))
         {
-            var single = new Pass(this, store, options, write: !options.DryRun, streaming: true, totalRecords: null);
+            var single = new Pass(this, store, options, write: !options.DryRun, streaming: streaming, totalRecords: null);
             single.AddErrors(orderErrors);
-            await single.RunAsync(ordered, cancellationToken);
+            try
+            {
+                await single.RunAsync(ordered, cancellationToken);
+            }
+            finally
+            {
+                await store.FinishBulkAsync(CancellationToken.None);
+            }
+
             return Report(single);
         }
 
@@ -78,7 +89,15 @@ internal sealed class ImportRun(IGraphStore store, IReadOnlyList<ImportInput> in
         _bytesRead = 0;
         var apply = new Pass(this, store, options, write: true, streaming: false, totalRecords: check.Records);
         apply.AddErrors(orderErrors);
-        await apply.RunAsync(ordered, cancellationToken);
+        try
+        {
+            await apply.RunAsync(ordered, cancellationToken);
+        }
+        finally
+        {
+            await store.FinishBulkAsync(CancellationToken.None);
+        }
+
         return Report(apply);
     }
 

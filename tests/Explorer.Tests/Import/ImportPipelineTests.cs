@@ -263,14 +263,55 @@ public sealed class ImportPipelineTests : IAsyncLifetime
         var lines = string.Join('\n', Enumerable.Range(0, 50).Select(i => $$$"""{"node":{"id":"p-{{{i}}}","kind":"Theme","name":"P {{{i}}}"}}"""));
         var reports = new List<ImportProgress>();
 
+        var checks = new List<ImportProgress>();
+
+        await GraphImport.RunAsync(_store, [Text("p.jsonl", lines)], ImportFormat.JsonLines, new ImportOptions { BatchSize = 10, DryRun = true }, new SyncProgress(checks.Add), Token);
         await GraphImport.RunAsync(_store, [Text("p.jsonl", lines)], ImportFormat.JsonLines, new ImportOptions { BatchSize = 10 }, new SyncProgress(reports.Add), Token);
 
-        var validating = reports.Last(r => r.Phase == ImportPhase.Validating);
-        var writing = reports.Last(r => r.Phase == ImportPhase.Writing);
-        Assert.Equal(50, validating.Done);
-        Assert.Equal((50, 50L), (writing.Done, writing.Total));
+        // A dry run only validates; an import checks and writes in one pass, its time left estimated from the bytes read.
+        Assert.All(checks, r => Assert.Equal(ImportPhase.Validating, r.Phase));
+        Assert.Equal(50, checks[^1].Done);
+        Assert.All(reports, r => Assert.Equal(ImportPhase.Writing, r.Phase));
+        var writing = reports[^1];
+        Assert.Equal(50, writing.Done);
         Assert.True(writing.PerSecond > 0);
         Assert.Equal(TimeSpan.Zero, writing.Remaining);
+        Assert.NotNull(await _store.GetNodeAsync("p-49", Token));
+    }
+
+    [Fact]
+    public async Task ARecordThatMakesTheRestUnreadableKeepsTheWholeBatchesBeforeItAndNothingAfter()
+    {
+        var csv = ":ID,:LABEL,name\n" + string.Concat(Enumerable.Range(0, 5).Select(i => $"early-{i},Theme,Early {i}\n")) + "broken,Theme,\"Never closed\nlate,Theme,Late\n";
+        var committed = new List<string>();
+
+        var report = await ImportAsync(ImportFormat.Csv, new ImportOptions
+        {
+            BatchSize = 2,
+            Committed = (records, _) =>
+            {
+                committed.AddRange(records.Select(r => r.Id));
+                return Task.CompletedTask;
+            },
+        }, Text("nodes.csv", csv));
+
+        var error = Assert.Single(report.Errors);
+        Assert.Equal(("nodes.csv", 7L, 3), (error.File, error.Line, error.Column));
+        Assert.StartsWith("a quoted field is not closed", error.Reason, StringComparison.Ordinal);
+        Assert.Equal(Enumerable.Range(0, 5).Select(i => $"early-{i}"), committed);
+        foreach (var id in committed)
+        {
+            Assert.NotNull(await _store.GetNodeAsync(id, Token));
+        }
+
+        Assert.Null(await _store.GetNodeAsync("broken", Token));
+        Assert.Null(await _store.GetNodeAsync("late", Token));
+
+        // All-or-nothing reads everything first: the same file then writes nothing.
+        var seq = await _store.GetLastSeqAsync(Token);
+        var strict = await ImportAsync(ImportFormat.Csv, new ImportOptions { AllOrNothing = true }, Text("nodes.csv", csv.Replace("early-", "strict-", StringComparison.Ordinal)));
+        Assert.False(strict.Applied);
+        Assert.Equal(seq, await _store.GetLastSeqAsync(Token));
     }
 
     private sealed class SyncProgress(Action<ImportProgress> report) : IProgress<ImportProgress>

@@ -1,0 +1,417 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Explorer.Graph;
+using Microsoft.Data.Sqlite;
+
+namespace Explorer.Embedded;
+
+/// <summary>
+/// A batch's writes as set-based statements (issue 9's import speed). Consecutive node upserts, and consecutive
+/// edge upserts, go to SQLite as one JSON array of rows each, expanded by <c>json_each</c> in one
+/// <c>INSERT ... SELECT ... ON CONFLICT</c>: one statement, one bound parameter and one step for thousands of rows
+/// instead of a bind, a step and a reset per row (the per-row cost of the driver was most of a batch's time).
+/// Edge endpoints are resolved to node row ids inside SQLite, through the nodes' id index. The batch's change
+/// rows go in the same way, in write order. Removals run one by one. The
+/// rows, versions, change rows and index updates are the same as writing one record at a time, in the same
+/// order; all of it in the caller's transaction.
+/// </summary>
+internal sealed partial class EmbeddedGraphStore
+{
+    /// <summary>Rows per set-based statement (keeps each JSON parameter to a few MiB).</summary>
+    private const int RunRows = 4096;
+
+    private static readonly JsonWriterOptions s_rowJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
+
+    private const string NodeRunSql = """
+        INSERT INTO nodes (id, kind, name, aliases, description, valid_from, valid_to)
+        SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6 FROM json_each($rows) WHERE true
+        ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, name = excluded.name, aliases = excluded.aliases, description = excluded.description,
+            valid_from = excluded.valid_from, valid_to = excluded.valid_to, version = nodes.version + 1
+        RETURNING id, nid, version
+        """;
+
+    // CROSS JOIN keeps json_each the outer loop: each row looks its two ends up by id (never a scan of the nodes).
+    private const string EdgeRunSql = """
+        INSERT INTO edges (id, type, source_nid, target_nid, evidence, valid_from, valid_to, suspensions, status)
+        SELECT j.value->>0, j.value->>1, s.nid, t.nid, j.value->>4, j.value->>5, j.value->>6, j.value->>7, j.value->>8
+        FROM json_each($rows) AS j CROSS JOIN nodes AS s CROSS JOIN nodes AS t
+        WHERE s.id = j.value->>2 AND t.id = j.value->>3
+        ON CONFLICT(id) DO UPDATE SET type = excluded.type, source_nid = excluded.source_nid, target_nid = excluded.target_nid, evidence = excluded.evidence,
+            valid_from = excluded.valid_from, valid_to = excluded.valid_to, suspensions = excluded.suspensions, version = edges.version + 1
+        RETURNING id, eid
+        """;
+
+    private const string ChangeRunSql = """
+        INSERT INTO changes (at, kind, entity_id, row_id) SELECT $at, value->>0, value->>1, value->>2 FROM json_each($rows)
+        RETURNING seq
+        """;
+
+    /// <summary>
+    /// The indexes of edges by endpoint (schema version 1) that a bulk load into a store holding fewer edges
+    /// than its first batch drops in that batch's transaction and builds again at its end
+    /// (<see cref="FinishBulkAsync"/>), as a database loader does: a batch inserts its edges at random places
+    /// of both, and at a million nodes each batch then rewrote most of their pages into the WAL. Nothing reads
+    /// them but a node's removal (its edges, and the cascade), which builds them first where they are missing;
+    /// so does every start (a load killed half-way), and another process that removes a node meanwhile.
+    /// </summary>
+    private const string EdgeIndexesSql = "CREATE INDEX IF NOT EXISTS edges_source ON edges(source_nid); CREATE INDEX IF NOT EXISTS edges_target ON edges(target_nid);";
+
+    private volatile bool _edgeIndexesDeferred;
+
+    public async Task FinishBulkAsync(CancellationToken cancellationToken = default)
+    {
+        if (!_edgeIndexesDeferred)
+        {
+            return;
+        }
+
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            using var connection = Open();
+            EnsureEdgeIndexes(connection, null);
+            _edgeIndexesDeferred = false;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>Builds the indexes of edges by endpoint where they are missing (a no-op where they exist).</summary>
+    private static void EnsureEdgeIndexes(SqliteConnection connection, SqliteTransaction? transaction)
+    {
+        using var create = Command(connection, transaction, EdgeIndexesSql);
+        create.ExecuteNonQuery();
+    }
+
+    /// <summary>Whether this batch starts a bulk load: many edge upserts into a store that holds fewer edges than the batch.</summary>
+    private bool StartsBulkLoad(IReadOnlyList<GraphWrite> writes)
+    {
+        if (!BulkTuning || _edgeIndexesDeferred || writes.Count < BulkBatch || Index.EdgeCount >= writes.Count)
+        {
+            return false;
+        }
+
+        var edges = 0;
+        foreach (var write in writes)
+        {
+            switch (write)
+            {
+                case GraphWrite.UpsertEdge:
+                    edges++;
+                    break;
+                case GraphWrite.RemoveNode:
+                    return false;
+            }
+        }
+
+        return edges >= BulkBatch;
+    }
+
+    /// <summary>What one write of a set-based batch did: nothing, or its change kind, row and (for a node upsert) the node as written.</summary>
+    private readonly record struct Done(bool Did, ChangeKind Kind, long RowId, Node? Node);
+
+    /// <summary>The statements of one set-based batch, prepared once and reused.</summary>
+    private sealed class SetBasedBatch : IDisposable
+    {
+        private readonly SqliteConnection _connection;
+        private readonly SqliteTransaction _transaction;
+        private readonly SqliteCommand _nodes;
+        private readonly SqliteCommand _edges;
+        private readonly SqliteCommand _changes;
+        private readonly SqliteCommand _removeNode;
+        private readonly SqliteCommand _removeEdge;
+        private readonly ArrayBufferWriter<byte> _buffer = new(1 << 20);
+        private bool _edgeIndexesChecked;
+
+        public SetBasedBatch(SqliteConnection connection, SqliteTransaction transaction)
+        {
+            (_connection, _transaction) = (connection, transaction);
+            _nodes = Prepared(NodeRunSql, "$rows");
+            _edges = Prepared(EdgeRunSql, "$rows");
+            _changes = Prepared(ChangeRunSql, "$rows", "$at");
+            _removeNode = Prepared("DELETE FROM nodes WHERE id = $id RETURNING nid", "$id");
+            _removeEdge = Prepared("DELETE FROM edges WHERE id = $id RETURNING eid", "$id");
+        }
+
+        /// <summary>Runs every write in order; <paramref name="done"/> gets what each did.</summary>
+        public void Write(IReadOnlyList<GraphWrite> writes, Done[] done, CancellationToken cancellationToken)
+        {
+            var i = 0;
+            while (i < writes.Count)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                switch (writes[i])
+                {
+                    case GraphWrite.UpsertNode:
+                        i = WriteNodes(writes, i, done);
+                        break;
+                    case GraphWrite.UpsertEdge:
+                        i = WriteEdges(writes, i, done);
+                        break;
+                    case GraphWrite.RemoveNode(var id):
+                        if (!_edgeIndexesChecked)
+                        {
+                            // Its edges go with it: found through the indexes of edges by endpoint.
+                            EnsureEdgeIndexes(_connection, _transaction);
+                            _edgeIndexesChecked = true;
+                        }
+
+                        _removeNode.Parameters[0].Value = id;
+                        done[i] = _removeNode.ExecuteScalar() is { } node ? new Done(true, ChangeKind.NodeRemoved, Convert.ToInt64(node, CultureInfo.InvariantCulture), null) : default;
+                        i++;
+                        break;
+                    case GraphWrite.RemoveEdge(var id):
+                        _removeEdge.Parameters[0].Value = id;
+                        done[i] = _removeEdge.ExecuteScalar() is { } edge ? new Done(true, ChangeKind.EdgeRemoved, Convert.ToInt64(edge, CultureInfo.InvariantCulture), null) : default;
+                        i++;
+                        break;
+                    default:
+                        throw new ArgumentException($"unknown write {writes[i]}", nameof(writes));
+                }
+            }
+        }
+
+        /// <summary>Appends the change rows of the writes that did something, in order; their changes by write.</summary>
+        public Change?[] AppendChanges(IReadOnlyList<GraphWrite> writes, Done[] done, DateTimeOffset at)
+        {
+            var changes = new Change?[writes.Count];
+            var atText = at.ToString("O", CultureInfo.InvariantCulture);
+            _changes.Parameters[1].Value = atText;
+            var i = 0;
+            while (i < writes.Count)
+            {
+                var first = i;
+                var rows = 0;
+                var json = Rows();
+                for (; i < writes.Count && rows < RunRows; i++)
+                {
+                    if (!done[i].Did)
+                    {
+                        continue;
+                    }
+
+                    json.WriteStartArray();
+                    json.WriteStringValue(done[i].Kind.ToString());
+                    json.WriteStringValue(writes[i].Id);
+                    json.WriteNumberValue(done[i].RowId);
+                    json.WriteEndArray();
+                    rows++;
+                }
+
+                if (rows == 0)
+                {
+                    continue;
+                }
+
+                // The rows are inserted in the array's order, and AUTOINCREMENT numbers each above every earlier
+                // one, so the sequences in ascending order belong to the writes in order.
+                _changes.Parameters[0].Value = Close(json);
+                var seqs = new List<long>(rows);
+                using (var reader = _changes.ExecuteReader())
+                {
+                    while (reader.Read())
+                    {
+                        seqs.Add(reader.GetInt64(0));
+                    }
+                }
+
+                if (seqs.Count != rows)
+                {
+                    throw new InvalidOperationException($"{seqs.Count} change rows written for {rows} writes");
+                }
+
+                seqs.Sort();
+                var next = 0;
+                for (var w = first; w < i; w++)
+                {
+                    if (done[w].Did)
+                    {
+                        changes[w] = new Change(seqs[next++], at, done[w].Kind, writes[w].Id);
+                    }
+                }
+            }
+
+            return changes;
+        }
+
+        public void Dispose()
+        {
+            foreach (var command in new[] { _nodes, _edges, _changes, _removeNode, _removeEdge })
+            {
+                command.Dispose();
+            }
+        }
+
+        private int WriteNodes(IReadOnlyList<GraphWrite> writes, int start, Done[] done)
+        {
+            // A run ends before an id it already holds: one statement never upserts a record twice, so order is kept.
+            var ids = new HashSet<string>(StringComparer.Ordinal);
+            var json = Rows();
+            var end = start;
+            for (; end < writes.Count && end - start < RunRows && writes[end] is GraphWrite.UpsertNode(var node) && ids.Add(node.Id); end++)
+            {
+                json.WriteStartArray();
+                json.WriteStringValue(node.Id);
+                json.WriteStringValue(node.Kind.ToString());
+                json.WriteStringValue(node.Name);
+                json.WriteStringValue(string.Join(AliasSeparator, node.Aliases));
+                json.WriteStringValue(node.Description);
+                WriteNullable(json, node.ValidFrom);
+                WriteNullable(json, node.ValidTo);
+                json.WriteEndArray();
+            }
+
+            _nodes.Parameters[0].Value = Close(json);
+            var written = new Dictionary<string, (long RowId, long Version)>(end - start, StringComparer.Ordinal);
+            using (var reader = _nodes.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    written[reader.GetString(0)] = (reader.GetInt64(1), reader.GetInt64(2));
+                }
+            }
+
+            for (var i = start; i < end; i++)
+            {
+                var node = ((GraphWrite.UpsertNode)writes[i]).Node;
+                var (rowId, version) = written[node.Id];
+                done[i] = new Done(true, ChangeKind.NodeUpserted, rowId, node with { Version = version });
+            }
+
+            return end;
+        }
+
+        private int WriteEdges(IReadOnlyList<GraphWrite> writes, int start, Done[] done)
+        {
+            var ids = new HashSet<string>(StringComparer.Ordinal);
+            var json = Rows();
+            var end = start;
+            string? lastEvidence = null;
+            IReadOnlyList<Evidence>? lastEvidenceOf = null;
+            for (; end < writes.Count && end - start < RunRows && writes[end] is GraphWrite.UpsertEdge(var edge) && ids.Add(edge.Id); end++)
+            {
+                if (!Vocabulary.IsEdgeType(edge.Type))
+                {
+                    // Refused where it stands: the writes before it run first (and refuse the batch first if one of them fails).
+                    if (end > start)
+                    {
+                        break;
+                    }
+
+                    throw new GraphWriteException($"edge '{edge.Id}': unknown edge type '{edge.Type}'");
+                }
+
+                // Edges of an import often cite the same evidence: serialized once while it repeats.
+                if (!ReferenceEquals(edge.Evidence, lastEvidenceOf) && !(lastEvidenceOf is not null && SameEvidence(edge.Evidence, lastEvidenceOf)))
+                {
+                    lastEvidence = JsonSerializer.Serialize(edge.Evidence, s_json);
+                }
+
+                lastEvidenceOf = edge.Evidence;
+                json.WriteStartArray();
+                json.WriteStringValue(edge.Id);
+                json.WriteStringValue(edge.Type);
+                json.WriteStringValue(edge.Source);
+                json.WriteStringValue(edge.Target);
+                json.WriteStringValue(lastEvidence);
+                WriteNullable(json, edge.ValidFrom);
+                WriteNullable(json, edge.ValidTo);
+                WriteNullable(json, edge.Suspensions.Count == 0 ? null : JsonSerializer.Serialize(edge.Suspensions, s_json));
+                json.WriteStringValue(edge.Status.ToString());
+                json.WriteEndArray();
+            }
+
+            _edges.Parameters[0].Value = Close(json);
+            var written = new Dictionary<string, long>(end - start, StringComparer.Ordinal);
+            using (var reader = _edges.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    written[reader.GetString(0)] = reader.GetInt64(1);
+                }
+            }
+
+            for (var i = start; i < end; i++)
+            {
+                var edge = ((GraphWrite.UpsertEdge)writes[i]).Edge;
+                if (!written.TryGetValue(edge.Id, out var rowId))
+                {
+                    throw new GraphWriteException($"edge '{edge.Id}': no node with id '{MissingEndpoint(edge)}'");
+                }
+
+                done[i] = new Done(true, ChangeKind.EdgeUpserted, rowId, null);
+            }
+
+            return end;
+        }
+
+        private static bool SameEvidence(IReadOnlyList<Evidence> a, IReadOnlyList<Evidence> b)
+        {
+            if (a.Count != b.Count)
+            {
+                return false;
+            }
+
+            for (var i = 0; i < a.Count; i++)
+            {
+                if (a[i] != b[i])
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private string MissingEndpoint(Edge edge)
+        {
+            using var exists = Command(_connection, _transaction, "SELECT count(*) FROM nodes WHERE id = $id");
+            Bind(exists, ("$id", edge.Source));
+            return Convert.ToInt64(exists.ExecuteScalar(), CultureInfo.InvariantCulture) == 0 ? edge.Source : edge.Target;
+        }
+
+        private Utf8JsonWriter Rows()
+        {
+            _buffer.ResetWrittenCount();
+            var json = new Utf8JsonWriter(_buffer, s_rowJson);
+            json.WriteStartArray();
+            return json;
+        }
+
+        private string Close(Utf8JsonWriter json)
+        {
+            json.WriteEndArray();
+            json.Flush();
+            json.Dispose();
+            return Encoding.UTF8.GetString(_buffer.WrittenSpan);
+        }
+
+        private static void WriteNullable(Utf8JsonWriter json, string? value)
+        {
+            if (value is null)
+            {
+                json.WriteNullValue();
+            }
+            else
+            {
+                json.WriteStringValue(value);
+            }
+        }
+
+        private SqliteCommand Prepared(string sql, params string[] names)
+        {
+            var command = Command(_connection, _transaction, sql);
+            foreach (var name in names)
+            {
+                command.Parameters.Add(new SqliteParameter(name, SqliteType.Text) { Value = DBNull.Value });
+            }
+
+            return command;
+        }
+    }
+}

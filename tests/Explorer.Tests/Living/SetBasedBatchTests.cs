@@ -1,0 +1,251 @@
+using System.Globalization;
+using Explorer.Embedded;
+using Explorer.Graph;
+using Explorer.Seed;
+using Explorer.Tests.TestSupport;
+using Microsoft.Data.Sqlite;
+
+namespace Explorer.Tests.Living;
+
+/// <summary>
+/// Import batches written set-based (a JSON array of rows per statement, issue 9's import speed) leave exactly
+/// what writing them one statement per record left before: the same rows, versions, row ids, change rows and
+/// index answers, on random batches that mix upserts of new and existing records, the same id twice in a
+/// batch, removals and re-additions. A batch that fails anywhere, even past its thousandth write, leaves no
+/// trace in the file or the index.
+/// </summary>
+public sealed class SetBasedBatchTests : IDisposable
+{
+    private readonly TempDirectory _directory = new();
+
+    public void Dispose() => _directory.Dispose();
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task SetBasedBatchesWriteExactlyWhatOneStatementPerRecordWrote(int seed)
+    {
+        var setBasedPath = _directory.File($"set-{seed}.db");
+        var oneByOnePath = _directory.File($"one-{seed}.db");
+        await using var setBased = await StoreAsync(setBasedPath, bulk: true);
+        await using var oneByOne = await StoreAsync(oneByOnePath, bulk: false);
+        var random = new Random(seed);
+        var nodes = Enumerable.Range(0, 6).Select(i => $"seed-{i}").ToList();
+        var edges = Enumerable.Range(0, 5).Select(i => $"seed-e{i}").ToList();
+        for (var round = 0; round < 12; round++)
+        {
+            var batch = RandomBatch(random, nodes, edges, round);
+            var a = await ResultAsync(() => setBased.ApplyBatchAsync(batch, Token));
+            var b = await ResultAsync(() => oneByOne.ApplyBatchAsync(batch, Token));
+            Assert.Equal(b, a);
+            Assert.DoesNotContain("refused", a, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(await DumpAsync(oneByOnePath), await DumpAsync(setBasedPath));
+        await SameAnswersAsync(oneByOne, setBased, nodes.Distinct().ToList());
+    }
+
+    /// <summary>The two stores' indexes answer alike: counts, every node's details and neighborhood, search without a cut.</summary>
+    private static async Task SameAnswersAsync(EmbeddedGraphStore expected, EmbeddedGraphStore actual, List<string> ids)
+    {
+        Assert.Equal(await expected.CountAsync(Token), await actual.CountAsync(Token));
+        foreach (var id in ids)
+        {
+            var (a, b) = (await expected.GetNodeAsync(id, Token), await actual.GetNodeAsync(id, Token));
+            Assert.Equal(Describe(a?.Node), Describe(b?.Node));
+            Assert.Equal(a?.Degree, b?.Degree);
+            var (around, aroundActual) = (await expected.GetNeighborhoodAsync(new NeighborhoodQuery(id, 1, Limit: 5000), Token), await actual.GetNeighborhoodAsync(new NeighborhoodQuery(id, 1, Limit: 5000), Token));
+            Assert.Equal(around?.Edges.Select(e => e.Id).Order(), aroundActual?.Edges.Select(e => e.Id).Order());
+        }
+
+        foreach (var text in new[] { "Alpha", "brav", "Union Force", "Misson" })
+        {
+            var query = new SearchQuery(text, null, 5000);
+            Assert.Equal((await expected.SearchAsync(query, Token)).Select(h => (h.Id, h.Score)).Order(), (await actual.SearchAsync(query, Token)).Select(h => (h.Id, h.Score)).Order());
+        }
+    }
+
+    [Fact]
+    public async Task ABulkBatchThatFailsPastItsThousandthWriteLeavesNoTrace()
+    {
+        var path = _directory.File("atomic.db");
+        await using var store = await StoreAsync(path, bulk: true);
+        var seq = await store.GetLastSeqAsync(Token);
+        var counts = await store.CountAsync(Token);
+        var before = await DumpAsync(path);
+        var writes = new List<GraphWrite>();
+        writes.AddRange(Enumerable.Range(0, 3000).Select(i => new GraphWrite.UpsertNode(Node($"bulk-{i}", $"Bulk {i}"))));
+        writes.AddRange(Enumerable.Range(0, 2999).Select(i => new GraphWrite.UpsertEdge(Edge($"bulk-e{i}", $"bulk-{i}", $"bulk-{i + 1}"))));
+        writes.Add(new GraphWrite.RemoveEdge("seed-e0"));
+        writes.Add(new GraphWrite.UpsertEdge(Edge("bulk-last", "bulk-0", "no-such-node")));
+
+        var error = await Assert.ThrowsAsync<GraphWriteException>(() => store.ApplyBatchAsync(writes, Token));
+
+        Assert.Contains("no-such-node", error.Message, StringComparison.Ordinal);
+        Assert.Equal(seq, await store.GetLastSeqAsync(Token));
+        Assert.Equal(counts, await store.CountAsync(Token));
+        Assert.Null(await store.GetNodeAsync("bulk-0", Token));
+        Assert.Empty(await store.SearchAsync(new SearchQuery("Bulk 17"), Token));
+        Assert.Equal(before, await DumpAsync(path));
+
+        // The next batch writes on as if the failed one had never been sent.
+        var changes = await store.ApplyBatchAsync([.. writes.Take(3000)], Token);
+        Assert.Equal(Enumerable.Range(1, 3000).Select(i => seq + i), changes.Select(c => c!.Seq));
+        Assert.NotNull(await store.GetNodeAsync("bulk-2999", Token));
+    }
+
+    [Fact]
+    public async Task ABulkLoadBuildsTheEdgeIndexesAfterItsLastBatchAndAStartOrANodeRemovalBuildsThemIfALoadWasCutOff()
+    {
+        var path = _directory.File("deferred.db");
+        var lines = Enumerable.Range(0, 2000).Select(i => $$$"""{"node":{"id":"load-{{{i}}}","kind":"Theme","name":"Load {{{i}}}"}}""")
+            .Concat(Enumerable.Range(0, 3000).Select(i => $$$"""{"edge":{"id":"load-e{{{i}}}","type":"LEADS_TO","source":"load-{{{i % 2000}}}","target":"load-{{{(i * 7 + 1) % 2000}}}","evidence":[{"sourceId":"src","quote":"quote"}]}}"""));
+        var seen = new List<bool>();
+        await using (var store = await StoreAsync(path, bulk: true))
+        {
+            var report = await Explorer.Import.GraphImport.RunAsync(store, [Explorer.Import.ImportInput.FromBytes("load.jsonl", System.Text.Encoding.UTF8.GetBytes(string.Join('\n', lines)))],
+                Explorer.Import.ImportFormat.JsonLines, new Explorer.Import.ImportOptions
+                {
+                    BatchSize = 2500,
+                    Committed = async (_, _) => seen.Add(await EdgeIndexesAsync(path)),
+                }, null, Token);
+
+            Assert.True(report.Succeeded, string.Join("\n", report.Errors));
+            Assert.Equal([true, false], seen); // the second batch (2,500 edges into a store of 505) put them off
+            Assert.True(await EdgeIndexesAsync(path));
+        }
+
+        // A load killed before its end leaves them missing: the next start builds them.
+        await DropEdgeIndexesAsync(path);
+        await using (var store = await StoreAsync(path, bulk: true, seed: false))
+        {
+            Assert.True(await EdgeIndexesAsync(path));
+
+            // Another process's load dropped them while this one runs: removing a node builds them first, and takes its edges.
+            await DropEdgeIndexesAsync(path);
+            Assert.NotNull(await store.RemoveNodeAsync("load-1", Token));
+            Assert.True(await EdgeIndexesAsync(path));
+            Assert.Null(await store.GetEdgeAsync("load-e1", Token));
+            Assert.NotNull(await store.GetEdgeAsync("load-e2", Token));
+        }
+    }
+
+    private static async Task<bool> EdgeIndexesAsync(string path)
+    {
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        await connection.OpenAsync(Token);
+        using var command = new SqliteCommand("SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name IN ('edges_source', 'edges_target')", connection);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(Token), CultureInfo.InvariantCulture) == 2;
+    }
+
+    private static async Task DropEdgeIndexesAsync(string path)
+    {
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        await connection.OpenAsync(Token);
+        using var command = new SqliteCommand("DROP INDEX edges_source; DROP INDEX edges_target;", connection);
+        await command.ExecuteNonQueryAsync(Token);
+    }
+
+    private static async Task<EmbeddedGraphStore> StoreAsync(string path, bool bulk, bool seed = true)
+    {
+        var store = new EmbeddedGraphStore(path) { BulkTuning = bulk, IndexSnapshots = false };
+        await store.InitializeAsync(Token);
+        if (!seed)
+        {
+            return store;
+        }
+
+        Node[] nodes = [.. Enumerable.Range(0, 6).Select(i => Node($"seed-{i}", $"Seed {i}"))];
+        Edge[] edges = [.. Enumerable.Range(0, 5).Select(i => Edge($"seed-e{i}", $"seed-{i}", $"seed-{i + 1}"))];
+        await store.SeedAsync(new GraphSeed([new SourceDocument("src", "Source", "essay", "", "quote")], nodes, edges), null, Token);
+        return store;
+    }
+
+    /// <summary>Upserts of new and existing nodes and edges (some twice in the batch), removals of both, in one random order.</summary>
+    private static List<GraphWrite> RandomBatch(Random random, List<string> nodes, List<string> edges, int round)
+    {
+        var writes = new List<GraphWrite>();
+        var size = random.Next(1, round % 3 == 0 ? 1500 : 40);
+        for (var i = 0; i < size; i++)
+        {
+            var roll = random.Next(20);
+            if (roll < 6 || nodes.Count < 2)
+            {
+                var id = random.Next(4) == 0 && nodes.Count > 0 ? IncrementalIndexTests.Pick(random, nodes) : $"r{round}-n{i}";
+                nodes.Add(id);
+                writes.Add(new GraphWrite.UpsertNode(IncrementalIndexTests.RandomNode(random, id)));
+            }
+            else if (roll < 15)
+            {
+                var id = random.Next(4) == 0 && edges.Count > 0 ? IncrementalIndexTests.Pick(random, edges) : $"r{round}-e{i}";
+                edges.Add(id);
+                var evidence = random.Next(3) == 0 ? [new Evidence("src", "quote"), new Evidence("src", $"quote {i}")] : IncrementalIndexTests.SomeEvidence;
+                writes.Add(new GraphWrite.UpsertEdge(new Edge(id, IncrementalIndexTests.Pick(random, IncrementalIndexTests.EdgeTypes), IncrementalIndexTests.Pick(random, nodes), IncrementalIndexTests.Pick(random, nodes), evidence,
+                    random.Next(4) == 0 ? "2001" : null, null, random.Next(6) == 0 ? [new Suspension("2003", "2004")] : null)
+                {
+                    Status = random.Next(5) == 0 ? EdgeStatus.Proposed : EdgeStatus.Confirmed,
+                }));
+            }
+            else if (roll < 18 && edges.Count > 0)
+            {
+                writes.Add(new GraphWrite.RemoveEdge(IncrementalIndexTests.Pick(random, edges)));
+            }
+            else if (nodes.Count > 2)
+            {
+                // Gone for the rest of the run (its edges go with it; removing one of those later does nothing).
+                var id = IncrementalIndexTests.Pick(random, nodes);
+                nodes.RemoveAll(n => n == id);
+                writes.Add(new GraphWrite.RemoveNode(id));
+            }
+        }
+
+        return writes;
+    }
+
+    /// <summary>What a batch gave back: its change sequences, kinds and ids, or the refusal.</summary>
+    private static async Task<string> ResultAsync(Func<Task<IReadOnlyList<Change?>>> apply)
+    {
+        try
+        {
+            return string.Join(';', (await apply()).Select(c => c is null ? "-" : $"{c.Seq} {c.Kind} {c.EntityId}"));
+        }
+        catch (GraphWriteException ex)
+        {
+            return "refused: " + ex.Message;
+        }
+    }
+
+    /// <summary>Every node, edge and change row (but the time) as text.</summary>
+    private static async Task<string> DumpAsync(string path)
+    {
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false, Mode = SqliteOpenMode.ReadOnly }.ToString());
+        await connection.OpenAsync(Token);
+        var lines = new List<string>();
+        foreach (var sql in new[]
+        {
+            "SELECT nid, id, kind, name, aliases, description, valid_from, valid_to, version FROM nodes ORDER BY nid",
+            "SELECT eid, id, type, source_nid, target_nid, evidence, valid_from, valid_to, suspensions, status, version FROM edges ORDER BY eid",
+            "SELECT seq, kind, entity_id, row_id FROM changes ORDER BY seq",
+        })
+        {
+            using var command = new SqliteCommand(sql, connection);
+            using var reader = await command.ExecuteReaderAsync(Token);
+            while (await reader.ReadAsync(Token))
+            {
+                lines.Add(string.Join('|', Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? "null" : Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture))));
+            }
+        }
+
+        return string.Join('\n', lines);
+    }
+
+    private static string? Describe(Node? node) =>
+        node is null ? null : $"{node.Id}|{node.Kind}|{node.Name}|{string.Join(';', node.Aliases)}|{node.Description}|{node.ValidFrom}|{node.ValidTo}|{node.Version}";
+
+    private static Node Node(string id, string name) => new(id, NodeKind.Theme, name, [], "");
+
+    private static Edge Edge(string id, string source, string target) => new(id, "LEADS_TO", source, target, IncrementalIndexTests.SomeEvidence);
+}
