@@ -54,6 +54,12 @@ if (args is ["scale", .. var scaleArgs])
     return await Explorer.Benchmarks.Scale.ScaleBenchmark.RunAsync(scaleArgs);
 }
 
+// Name search at scale: the compact NameIndex against the old one and SQLite FTS5 (issue 9 item 6).
+if (args is ["search", .. var searchArgs])
+{
+    return Explorer.Benchmarks.Search.SearchBenchmark.Run(searchArgs);
+}
+
 // Start-up from the index snapshot against a rebuild from SQLite (issue 9 item 5): a mode of its own.
 if (args is ["startup", .. var startupArgs])
 {

@@ -12,9 +12,10 @@ namespace Explorer.Embedded;
 /// <summary>
 /// The built in-memory index persisted next to the database (<c>&lt;db&gt;.index</c>), so a start-up loads it
 /// instead of rebuilding it from SQLite: node records by ordinal, the CSR topology, the edge row ids and the
-/// name index (id map and name postings are rebuilt from their strings). Tagged with the change-log sequence
-/// it reflects and a fingerprint of that change row (so a snapshot of another database, or of another history
-/// of this one, is refused), a format version, and an XxHash3 per section plus one over the header.
+/// name index (its packed keys and tokens with their postings, as arrays; the id map is rebuilt from the ids).
+/// Tagged with the change-log sequence it reflects and a fingerprint of that change row (so a snapshot of
+/// another database, or of another history of this one, is refused), a format version, and an XxHash3 per
+/// section plus one over the header.
 /// </summary>
 /// <remarks>
 /// Layout (little-endian): header = magic, format, section count, seq, change fingerprint, node and edge
@@ -27,11 +28,11 @@ namespace Explorer.Embedded;
 internal static class IndexSnapshot
 {
     /// <summary>Bump on any change to the layout or to what a section means.</summary>
-    public const int FormatVersion = 1;
+    public const int FormatVersion = 2;
 
     public const string Suffix = ".index";
 
-    private const int SectionCount = 29;
+    private const int SectionCount = 28;
     private const int FixedHeaderBytes = 8 + 4 + 4 + 8 + 8 + 8 + 8;
     private const int HeaderBytes = FixedHeaderBytes + (SectionCount * 24) + 8;
     private static readonly byte[] s_magic = "EXPLIDX\n"u8.ToArray();
@@ -100,17 +101,15 @@ internal static class IndexSnapshot
                 writer.Array(index.EdgeRowIds.AsSpan(0, graph.EdgeCount));
                 cancellationToken.ThrowIfCancellationRequested();
 
-                writer.Strings(names.Exact.Strings.Length, i => names.Exact.Strings[i]);
-                writer.Array(names.Exact.Start);
-                writer.Array(names.Exact.Nodes);
-                writer.Array(names.SortedKeys.Select(k => names.Exact.Ids[k]).ToArray());
-                writer.Array(names.SortedKeyNode);
-                writer.Strings(names.Tokens.Strings.Length, i => names.Tokens.Strings[i]);
-                writer.Array(names.Tokens.Start);
-                writer.Array(names.Tokens.Nodes);
-                writer.Array(names.SortedTokens);
-                writer.Buckets(names.KeysByLength);
-                writer.Buckets(names.TokensByLength);
+                foreach (var strings in new[] { names.Keys, names.Tokens })
+                {
+                    var (text, start, postingStart, postings, reversed) = strings.Parts;
+                    writer.Array(text);
+                    writer.Array(start);
+                    writer.Array(postingStart);
+                    writer.Array(postings);
+                    writer.Array(reversed);
+                }
 
                 var header = new byte[HeaderBytes];
                 s_magic.CopyTo(header, 0);
@@ -262,10 +261,8 @@ internal static class IndexSnapshot
             return map;
         });
 
-        var exact = Task.Run(() => ReadPostings(reader, 18, 19, 20, nodeCount));
-        var tokens = Task.Run(() => ReadPostings(reader, 23, 24, 25, nodeCount));
-        var keysByLength = Task.Run(() => reader.Buckets(27));
-        var tokensByLength = Task.Run(() => reader.Buckets(28));
+        var keys = Task.Run(() => ReadSortedStrings(reader, 18, nodeCount));
+        var tokens = Task.Run(() => ReadSortedStrings(reader, 23, nodeCount));
 
         var graph = CsrGraph.FromParts(
             nodeCount,
@@ -278,13 +275,10 @@ internal static class IndexSnapshot
             reader.Array<byte>(15, nodeCount),
             reader.Array<int>(16, nodeCount));
         var rowIds = reader.Array<long>(17, edgeCount);
-        var sortedKeyIds = reader.Array<int>(21);
-        var sortedKeyNode = reader.Array<int>(22, sortedKeyIds.Length);
-        var sortedTokens = reader.Array<int>(26);
 
         try
         {
-            Task.WaitAll(nodesTask, ordinalById, exact, tokens, keysByLength, tokensByLength);
+            Task.WaitAll(nodesTask, ordinalById, keys, tokens);
         }
         catch (AggregateException ex) when (ex.InnerExceptions.Count > 0)
         {
@@ -293,15 +287,8 @@ internal static class IndexSnapshot
         }
 
         var byOrdinal = nodesTask.Result;
-        var keyStrings = exact.Result.Strings;
-        var sortedKeys = new string[sortedKeyIds.Length];
-        for (var i = 0; i < sortedKeys.Length; i++)
-        {
-            sortedKeys[i] = (uint)sortedKeyIds[i] < (uint)keyStrings.Length ? keyStrings[sortedKeyIds[i]] : throw new InvalidDataException("a sorted key is out of range");
-        }
-
         var nameIndex = NameIndex.FromParts(
-            new NameIndex.NameIndexParts(exact.Result, sortedKeys, sortedKeyNode, tokens.Result, sortedTokens, keysByLength.Result, tokensByLength.Result),
+            new NameIndex.NameIndexParts(keys.Result, tokens.Result),
             ordinal => byOrdinal[ordinal].Kind,
             ordinal => byOrdinal[ordinal].Name);
         return new GraphIndex(new GraphIndex.BuiltParts(nameIndex, ordinalById.Result, nodeCount, edgeCount), graph, byOrdinal, rowIds, GraphIndex.NameOverlay.Empty);
@@ -310,33 +297,22 @@ internal static class IndexSnapshot
     private static string[] NoNulls(string?[] strings, string what) =>
         Array.IndexOf(strings, null) < 0 ? (string[])(object)strings : throw new InvalidDataException($"a {what} is missing");
 
-    private static Postings ReadPostings(SectionReader reader, int strings, int start, int nodes, int nodeCount)
+    /// <summary>Five sections from <paramref name="first"/> on: text, string starts, posting starts, postings, backwards order.</summary>
+    private static SortedStrings ReadSortedStrings(SectionReader reader, int first, int nodeCount)
     {
-        var text = NoNulls(reader.Strings(strings, -1), "name key");
-        var ids = new Dictionary<string, int>(text.Length, StringComparer.Ordinal);
-        for (var i = 0; i < text.Length; i++)
+        var text = reader.Array<char>(first);
+        var start = reader.Array<int>(first + 1);
+        if (start.Length == 0)
         {
-            if (!ids.TryAdd(text[i], i))
-            {
-                throw new InvalidDataException("a name key is missing or repeated");
-            }
+            throw new InvalidDataException("name strings have no starts");
         }
 
-        var starts = reader.Array<int>(start, text.Length + 1);
-        var postings = reader.Array<int>(nodes);
-        for (var i = 0; i < text.Length; i++)
-        {
-            if (starts[i] > starts[i + 1])
-            {
-                throw new InvalidDataException("name postings are out of order");
-            }
-        }
-
-        if (starts.Length > 0 && (starts[0] != 0 || starts[^1] != postings.Length))
-        {
-            throw new InvalidDataException("name postings do not cover their nodes");
-        }
-
+        var count = start.Length - 1;
+        var postingStart = reader.Array<int>(first + 2, count + 1);
+        var postings = reader.Array<int>(first + 3);
+        var reversed = reader.Array<int>(first + 4, count);
+        Ascending(start, text.Length, "name strings");
+        Ascending(postingStart, postings.Length, "name postings");
         foreach (var node in postings)
         {
             if ((uint)node >= (uint)nodeCount)
@@ -345,7 +321,35 @@ internal static class IndexSnapshot
             }
         }
 
-        return new Postings(ids, text, starts, postings);
+        var seen = new bool[count];
+        foreach (var id in reversed)
+        {
+            if ((uint)id >= (uint)count || seen[id])
+            {
+                throw new InvalidDataException("the backwards order of the names is not a permutation");
+            }
+
+            seen[id] = true;
+        }
+
+        return new SortedStrings(text, start, postingStart, postings, reversed);
+    }
+
+    /// <summary>Offsets that start at 0, never go down and end at <paramref name="end"/>.</summary>
+    private static void Ascending(int[] offsets, int end, string what)
+    {
+        if (offsets[0] != 0 || offsets[^1] != end)
+        {
+            throw new InvalidDataException($"{what} do not cover their data");
+        }
+
+        for (var i = 1; i < offsets.Length; i++)
+        {
+            if (offsets[i] < offsets[i - 1])
+            {
+                throw new InvalidDataException($"{what} are out of order");
+            }
+        }
     }
 
     private static byte[]? ReadPrefix(SafeFileHandle file)
@@ -412,30 +416,6 @@ internal static class IndexSnapshot
             }
 
             Append(_buffer.AsSpan(0, used), hash);
-            Sections.Add((offset, _position - offset, hash.GetCurrentHashAsUInt64()));
-        }
-
-        public void Buckets(Dictionary<int, LengthBucket> buckets)
-        {
-            // Count, then per bucket: length, size; then all ids, signatures and counts in the same order.
-            var ordered = buckets.OrderBy(p => p.Key).ToList();
-            var head = new List<int> { ordered.Count };
-            foreach (var (length, bucket) in ordered)
-            {
-                head.Add(length);
-                head.Add(bucket.Ids.Length);
-            }
-
-            var hash = new XxHash3();
-            var offset = _position;
-            Append(MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(head)), hash);
-            foreach (var (_, bucket) in ordered)
-            {
-                Append(MemoryMarshal.AsBytes(bucket.Ids.AsSpan()), hash);
-                Append(MemoryMarshal.AsBytes(bucket.Signatures.AsSpan()), hash);
-                Append(MemoryMarshal.AsBytes(bucket.Counts.AsSpan()), hash);
-            }
-
             Sections.Add((offset, _position - offset, hash.GetCurrentHashAsUInt64()));
         }
 
@@ -506,60 +486,6 @@ internal static class IndexSnapshot
             }
 
             return at == bytes.Length ? result : throw new InvalidDataException($"section {section} has bytes after its strings");
-        }
-
-        public Dictionary<int, LengthBucket> Buckets(int section)
-        {
-            var bytes = Array<byte>(section);
-            var span = bytes.AsSpan();
-            int ReadInt(ref ReadOnlySpan<byte> s)
-            {
-                if (s.Length < 4)
-                {
-                    throw new InvalidDataException($"section {section} is too short");
-                }
-
-                var value = BinaryPrimitives.ReadInt32LittleEndian(s);
-                s = s[4..];
-                return value;
-            }
-
-            ReadOnlySpan<byte> rest = span;
-            var count = ReadInt(ref rest);
-            var sizes = new List<(int Length, int Size)>();
-            for (var b = 0; b < count; b++)
-            {
-                var length = ReadInt(ref rest);
-                var size = ReadInt(ref rest);
-                if (size < 0)
-                {
-                    throw new InvalidDataException($"section {section} has a negative bucket");
-                }
-
-                sizes.Add((length, size));
-            }
-
-            var buckets = new Dictionary<int, LengthBucket>(count);
-            foreach (var (length, size) in sizes)
-            {
-                if (rest.Length < 20L * size)
-                {
-                    throw new InvalidDataException($"section {section} ends inside a bucket");
-                }
-
-                var ids = MemoryMarshal.Cast<byte, int>(rest[..(4 * size)]).ToArray();
-                rest = rest[(4 * size)..];
-                var signatures = MemoryMarshal.Cast<byte, ulong>(rest[..(8 * size)]).ToArray();
-                rest = rest[(8 * size)..];
-                var counts = MemoryMarshal.Cast<byte, ulong>(rest[..(8 * size)]).ToArray();
-                rest = rest[(8 * size)..];
-                if (!buckets.TryAdd(length, new LengthBucket(ids, signatures, counts)))
-                {
-                    throw new InvalidDataException($"section {section} repeats a bucket");
-                }
-            }
-
-            return rest.IsEmpty ? buckets : throw new InvalidDataException($"section {section} has bytes after its buckets");
         }
 
         private void ReadExactly(long offset, Span<byte> into, int section)

@@ -1,4 +1,3 @@
-using System.Numerics;
 using System.Runtime.InteropServices;
 using Explorer.Graph;
 
@@ -9,62 +8,44 @@ namespace Explorer.Search;
 /// typo-tolerant fuzzy. Keys are normalized with <see cref="TextNormalizer"/>. Immutable once built.
 /// </summary>
 /// <remarks>
-/// Sized for a million nodes: keys and tokens get dense ids with their postings (ascending ordinals) in
-/// one flat array; token matches are intersected by merging sorted postings; the fuzzy scan skips
-/// candidates whose character signature alone proves them too far; only the top <c>limit</c> hits are
-/// ordered. Strings are sorted with an MSD radix sort (four UTF-16 units per pass) in ordinal order.
+/// Sized for a million nodes and lean: the distinct keys and the distinct tokens are each one
+/// <see cref="SortedStrings"/> (characters packed in one buffer in ordinal order, int offsets, postings of
+/// ascending ordinals in one flat array, no string objects and no hash tables), so exact and prefix look-ups
+/// are binary searches; token matches are intersected by merging sorted postings; the typo tiers walk the
+/// sorted strings as a trie from both ends (<see cref="SortedStrings.Within"/>) instead of scanning them;
+/// only the top <c>limit</c> hits are ordered.
 /// </remarks>
 internal sealed class NameIndex
 {
     private const int PrefixScanCap = 4096;
 
-    private readonly Postings _exact;
-    private readonly string[] _sortedKeys;
-    private readonly int[] _sortedKeyNode;
-    private readonly Postings _tokens;
-    private readonly int[] _sortedTokens;
-    private readonly Dictionary<int, LengthBucket> _tokensByLength;
-    private readonly Dictionary<int, LengthBucket> _keysByLength;
+    /// <summary>Distinct keys; a key's postings are its (key, node) pairs, so a node repeats when it has the key twice.</summary>
+    private readonly SortedStrings _keys;
+
+    /// <summary>Distinct tokens of the keys; each node once per token.</summary>
+    private readonly SortedStrings _tokens;
     private readonly Func<int, NodeKind> _kindOf;
     private readonly Func<int, string> _nameOf;
 
-    private NameIndex(
-        Postings exact,
-        string[] sortedKeys,
-        int[] sortedKeyNode,
-        Postings tokens,
-        int[] sortedTokens,
-        Dictionary<int, LengthBucket> keysByLength,
-        Dictionary<int, LengthBucket> tokensByLength,
-        Func<int, NodeKind> kindOf,
-        Func<int, string> nameOf)
+    private NameIndex(SortedStrings keys, SortedStrings tokens, Func<int, NodeKind> kindOf, Func<int, string> nameOf)
     {
-        _exact = exact;
-        _sortedKeys = sortedKeys;
-        _sortedKeyNode = sortedKeyNode;
+        _keys = keys;
         _tokens = tokens;
-        _sortedTokens = sortedTokens;
-        _keysByLength = keysByLength;
-        _tokensByLength = tokensByLength;
         _kindOf = kindOf;
         _nameOf = nameOf;
     }
 
     /// <summary>What the index is made of, as stored in an index snapshot (the functions come from the nodes).</summary>
-    internal sealed record NameIndexParts(
-        Postings Exact,
-        string[] SortedKeys,
-        int[] SortedKeyNode,
-        Postings Tokens,
-        int[] SortedTokens,
-        Dictionary<int, LengthBucket> KeysByLength,
-        Dictionary<int, LengthBucket> TokensByLength);
+    internal sealed record NameIndexParts(SortedStrings Keys, SortedStrings Tokens);
 
-    internal NameIndexParts Parts => new(_exact, _sortedKeys, _sortedKeyNode, _tokens, _sortedTokens, _keysByLength, _tokensByLength);
+    internal NameIndexParts Parts => new(_keys, _tokens);
+
+    /// <summary>Bytes held by the index's arrays (what it retains).</summary>
+    public long MemoryBytes => _keys.MemoryBytes + _tokens.MemoryBytes;
 
     /// <summary>An index from its parts (read from a snapshot written from <see cref="Parts"/>).</summary>
     internal static NameIndex FromParts(NameIndexParts parts, Func<int, NodeKind> kindOf, Func<int, string> nameOf) =>
-        new(parts.Exact, parts.SortedKeys, parts.SortedKeyNode, parts.Tokens, parts.SortedTokens, parts.KeysByLength, parts.TokensByLength, kindOf, nameOf);
+        new(parts.Keys, parts.Tokens, kindOf, nameOf);
 
     /// <summary>Builds the index. <paramref name="namesOf"/> yields a node's id, name and aliases (raw).</summary>
     public static NameIndex Build(int nodeCount, Func<int, IEnumerable<string>> namesOf, Func<int, NodeKind> kindOf, Func<int, string> nameOf)
@@ -89,11 +70,40 @@ internal sealed class NameIndex
             throw new ArgumentException("order must cover every prepared position", nameof(order));
         }
 
-        // (id, ordinal) pairs in ordinal order: a node's pairs in the order its names were given.
-        var keyPairKey = new List<int>(prepared.KeyOfName.Length);
-        var keyPairNode = new List<int>(prepared.KeyOfName.Length);
-        var tokenPairToken = new List<int>(prepared.TokenOfPair.Length);
-        var tokenPairNode = new List<int>(prepared.TokenOfPair.Length);
+        // Postings by counting sort over the ordinals in order: a key's pairs in ordinal order (a node's
+        // repeats side by side), a token's nodes in ordinal order.
+        var keyStart = new int[prepared.Keys.Count + 1];
+        var tokenStart = new int[prepared.Tokens.Count + 1];
+        foreach (var position in order)
+        {
+            for (var i = position == 0 ? 0 : prepared.NodeEnd[position - 1]; i < prepared.NodeEnd[position]; i++)
+            {
+                if (prepared.KeyOfName[i] >= 0)
+                {
+                    keyStart[prepared.KeyOfName[i] + 1]++;
+                }
+            }
+
+            for (var i = position == 0 ? 0 : prepared.TokenEnd[position - 1]; i < prepared.TokenEnd[position]; i++)
+            {
+                tokenStart[prepared.TokenOfPair[i] + 1]++;
+            }
+        }
+
+        for (var k = 0; k + 1 < keyStart.Length; k++)
+        {
+            keyStart[k + 1] += keyStart[k];
+        }
+
+        for (var t = 0; t + 1 < tokenStart.Length; t++)
+        {
+            tokenStart[t + 1] += tokenStart[t];
+        }
+
+        var keyNodes = new int[keyStart[^1]];
+        var tokenNodes = new int[tokenStart[^1]];
+        var keyCursor = keyStart[..^1];
+        var tokenCursor = tokenStart[..^1];
         for (var ordinal = 0; ordinal < order.Length; ordinal++)
         {
             var position = order[ordinal];
@@ -101,49 +111,27 @@ internal sealed class NameIndex
             {
                 if (prepared.KeyOfName[i] >= 0)
                 {
-                    keyPairKey.Add(prepared.KeyOfName[i]);
-                    keyPairNode.Add(ordinal);
+                    keyNodes[keyCursor[prepared.KeyOfName[i]]++] = ordinal;
                 }
             }
 
             for (var i = position == 0 ? 0 : prepared.TokenEnd[position - 1]; i < prepared.TokenEnd[position]; i++)
             {
-                tokenPairToken.Add(prepared.TokenOfPair[i]);
-                tokenPairNode.Add(ordinal);
+                tokenNodes[tokenCursor[prepared.TokenOfPair[i]]++] = ordinal;
             }
         }
 
-        // Every (key, node) pair ordered by key (ordinal), then node; pairs repeat when a node has a key twice.
-        var keys = prepared.Keys;
-        var (keyStart, keyNodes) = Group(keys.Count, keyPairKey, keyPairNode);
-        var sortedKeys = new string[keyNodes.Length];
-        var sortedKeyNode = new int[keyNodes.Length];
-        var at = 0;
-        foreach (var k in prepared.SortedKeys)
-        {
-            for (var i = keyStart[k]; i < keyStart[k + 1]; i++)
-            {
-                sortedKeys[at] = keys.Strings[k];
-                sortedKeyNode[at++] = keyNodes[i];
-            }
-        }
-
-        var (tokenStart, tokenNodes) = Group(prepared.Tokens.Count, tokenPairToken, tokenPairNode);
+        var (keys, tokens) = (prepared.Keys, prepared.Tokens);
         return new NameIndex(
-            keys.ToPostings(keyStart, keyNodes, distinct: true),
-            sortedKeys,
-            sortedKeyNode,
-            prepared.Tokens.ToPostings(tokenStart, tokenNodes, distinct: false),
-            prepared.SortedTokens,
-            prepared.KeysByLength,
-            prepared.TokensByLength,
+            new SortedStrings(keys.Text, keys.Start, keyStart, keyNodes, keys.Reversed),
+            new SortedStrings(tokens.Text, tokens.Start, tokenStart, tokenNodes, tokens.Reversed),
             kindOf,
             nameOf);
     }
 
     /// <summary>
     /// The part of the build that does not depend on the node order (most of the work): names normalized,
-    /// keys and tokens collected, sorted and bucketed, all by position. Runs on all cores.
+    /// keys and tokens collected, sorted and packed, all by position. Runs on all cores.
     /// </summary>
     public static PreparedNames Prepare(int count, Func<int, IEnumerable<string>> namesOf)
     {
@@ -167,31 +155,48 @@ internal sealed class NameIndex
         });
         raw = null;
 
-        // Keys and tokens are two independent passes over the normalized names (each in position order, so
-        // the result is the same however they are scheduled): run them side by side.
+        // Keys and tokens are two independent passes over the normalized names: run them side by side.
         var keysPart = Task.Run(() => PrepareKeys(normalized));
-        var tokens = PrepareTokens(normalized, nodeEnd);
-        var keys = keysPart.GetAwaiter().GetResult();
-        return new PreparedNames(nodeEnd, keys.Builder, keys.KeyOfName, keys.Sorted, keys.ByLength, tokens.Builder, tokens.TokenEnd, tokens.TokenOfPair, tokens.Sorted, tokens.ByLength);
+        var (tokens, tokenEnd, tokenOfPair) = PrepareTokens(normalized, nodeEnd);
+        var (keys, keyOfName) = keysPart.GetAwaiter().GetResult();
+        return new PreparedNames(nodeEnd, keys, keyOfName, tokens, tokenEnd, tokenOfPair);
     }
 
-    /// <summary>Keys get dense ids in order of first appearance (by position); -1 for a name that normalizes to nothing.</summary>
-    private static (PostingsBuilder Builder, int[] KeyOfName, int[] Sorted, Dictionary<int, LengthBucket> ByLength) PrepareKeys(string[] normalized)
+    /// <summary>Distinct keys packed in ordinal order; each name's key rank, -1 for a name that normalizes to nothing.</summary>
+    private static (PreparedNames.Packed Keys, int[] KeyOfName) PrepareKeys(string[] normalized)
     {
-        var keys = new PostingsBuilder(normalized.Length);
+        var sorted = OrdinalRadixSort.SortedIds(normalized);
         var keyOfName = new int[normalized.Length];
-        for (var i = 0; i < normalized.Length; i++)
+        var distinct = new List<string>();
+        string? last = null;
+        foreach (var i in sorted)
         {
-            keyOfName[i] = normalized[i].Length > 0 ? keys.IdOf(normalized[i]) : -1;
+            var key = normalized[i];
+            if (key.Length == 0)
+            {
+                keyOfName[i] = -1;
+                continue;
+            }
+
+            if (last is null || !string.Equals(key, last, StringComparison.Ordinal))
+            {
+                distinct.Add(key);
+                last = key;
+            }
+
+            keyOfName[i] = distinct.Count - 1;
         }
 
-        return (keys, keyOfName, OrdinalRadixSort.SortedIds([.. keys.Strings]), keys.BucketsByLength(k => k.Contains(' ', StringComparison.Ordinal)));
+        return (Pack(distinct), keyOfName);
     }
 
     /// <summary>Tokens of every key with the positions that have them, each position once per token, in position order.</summary>
-    private static (PostingsBuilder Builder, int[] TokenEnd, int[] TokenOfPair, int[] Sorted, Dictionary<int, LengthBucket> ByLength) PrepareTokens(string[] normalized, int[] nodeEnd)
+    private static (PreparedNames.Packed Tokens, int[] TokenEnd, int[] TokenOfPair) PrepareTokens(string[] normalized, int[] nodeEnd)
     {
-        var tokens = new PostingsBuilder(nodeEnd.Length);
+        // Ids in order of first appearance while collecting (a transient table), ranks once sorted.
+        var ids = new Dictionary<string, int>(nodeEnd.Length, StringComparer.Ordinal);
+        var bySpan = ids.GetAlternateLookup<ReadOnlySpan<char>>();
+        var strings = new List<string>(nodeEnd.Length);
         var lastPosition = new List<int>(nodeEnd.Length);
         var tokenOfPair = new List<int>(normalized.Length * 2);
         var tokenEnd = new int[nodeEnd.Length];
@@ -217,9 +222,12 @@ internal sealed class NameIndex
                     continue;
                 }
 
-                var tokenId = whole ? tokens.IdOf(key) : tokens.IdOf(token);
-                if (tokenId == lastPosition.Count)
+                if (!bySpan.TryGetValue(token, out var tokenId))
                 {
+                    var text = whole ? key : token.ToString();
+                    tokenId = strings.Count;
+                    strings.Add(text);
+                    ids.Add(text, tokenId);
                     lastPosition.Add(-1);
                 }
 
@@ -236,38 +244,72 @@ internal sealed class NameIndex
             tokenEnd[position] = tokenOfPair.Count;
         }
 
-        return (tokens, tokenEnd, [.. tokenOfPair], OrdinalRadixSort.SortedIds([.. tokens.Strings]), tokens.BucketsByLength(_ => true));
+        var sorted = OrdinalRadixSort.SortedIds([.. strings]);
+        var rank = new int[sorted.Length];
+        var inOrder = new string[sorted.Length];
+        for (var r = 0; r < sorted.Length; r++)
+        {
+            rank[sorted[r]] = r;
+            inOrder[r] = strings[sorted[r]];
+        }
+
+        var pairs = new int[tokenOfPair.Count];
+        for (var p = 0; p < pairs.Length; p++)
+        {
+            pairs[p] = rank[tokenOfPair[p]];
+        }
+
+        return (Pack(inOrder), tokenEnd, pairs);
     }
 
-    /// <summary>Counting sort of (id, node) pairs by id, keeping node order within an id.</summary>
-    private static (int[] Start, int[] Nodes) Group(int idCount, List<int> pairId, List<int> pairNode)
+    /// <summary>Strings (distinct, in ordinal order) packed into one buffer, with their backwards order.</summary>
+    private static PreparedNames.Packed Pack(IReadOnlyList<string> strings)
     {
-        var start = new int[idCount + 1];
-        var ids = CollectionsMarshal.AsSpan(pairId);
-        var nodes = CollectionsMarshal.AsSpan(pairNode);
-        foreach (var id in ids)
+        var start = new int[strings.Count + 1];
+        for (var i = 0; i < strings.Count; i++)
         {
-            start[id + 1]++;
+            start[i + 1] = checked(start[i] + strings[i].Length);
         }
 
-        for (var i = 0; i < idCount; i++)
+        var text = new char[start[^1]];
+        for (var i = 0; i < strings.Count; i++)
         {
-            start[i + 1] += start[i];
+            strings[i].CopyTo(text.AsSpan(start[i]));
         }
 
-        var cursor = start[..^1];
-        var grouped = new int[ids.Length];
-        for (var i = 0; i < ids.Length; i++)
-        {
-            grouped[cursor[ids[i]]++] = nodes[i];
-        }
-
-        return (start, grouped);
+        return new PreparedNames.Packed(text, start, OrdinalRadixSort.SortedIds(text, start, backwards: true));
     }
 
     /// <summary>Node ordinals whose id, name or alias equals the term after normalization.</summary>
-    public IReadOnlyList<int> Resolve(string term) =>
-        _exact.Ids.TryGetValue(FastNormalizer.Normalize(term), out var id) ? _exact.Segment(id) : ArraySegment<int>.Empty;
+    public IReadOnlyList<int> Resolve(string term)
+    {
+        var id = _keys.Find(FastNormalizer.Normalize(term));
+        if (id < 0)
+        {
+            return ArraySegment<int>.Empty;
+        }
+
+        // A node with the key twice (its name equals its alias) is in its postings twice, side by side.
+        var nodes = _keys.Segment(id);
+        for (var i = 1; i < nodes.Count; i++)
+        {
+            if (nodes[i] == nodes[i - 1])
+            {
+                var distinct = new List<int>(nodes.Count);
+                foreach (var node in nodes)
+                {
+                    if (distinct.Count == 0 || distinct[^1] != node)
+                    {
+                        distinct.Add(node);
+                    }
+                }
+
+                return distinct;
+            }
+        }
+
+        return nodes;
+    }
 
     public IReadOnlyList<(int Node, double Score, MatchKind Match)> Search(string text, IReadOnlySet<NodeKind>? kinds, int limit)
     {
@@ -295,19 +337,29 @@ internal sealed class NameIndex
         int Found() => best.Count;
 
         // 1. Exact: id, name or alias.
-        if (_exact.Ids.TryGetValue(query, out var exactId))
+        var exactId = _keys.Find(query);
+        if (exactId >= 0)
         {
-            foreach (var node in _exact.Of(exactId))
+            foreach (var node in _keys.Of(exactId))
             {
                 Offer(node, FastNormalizer.Normalize(_nameOf(node)) == query ? 1.0 : 0.95, MatchKind.Exact);
             }
         }
 
-        // 2. Prefix of a whole key; shorter keys rank higher.
-        var start = LowerBound(_sortedKeys, query);
-        for (var i = start; i < _sortedKeys.Length && i - start < PrefixScanCap && _sortedKeys[i].StartsWith(query, StringComparison.Ordinal); i++)
+        // 2. Prefix of a whole key; shorter keys rank higher. At most PrefixScanCap (key, node) pairs, in key order.
+        var pairs = 0;
+        for (var k = _keys.LowerBound(query); k < _keys.Count && pairs < PrefixScanCap && _keys[k].StartsWith(query, StringComparison.Ordinal); k++)
         {
-            Offer(_sortedKeyNode[i], 0.8 - Math.Min(0.1, (_sortedKeys[i].Length - query.Length) * 0.002), MatchKind.Prefix);
+            var score = 0.8 - Math.Min(0.1, (_keys.Length(k) - query.Length) * 0.002);
+            foreach (var node in _keys.Of(k))
+            {
+                if (pairs++ == PrefixScanCap)
+                {
+                    break;
+                }
+
+                Offer(node, score, MatchKind.Prefix);
+            }
         }
 
         // 3. Every query token is a token of the node (the last may be a prefix).
@@ -326,12 +378,12 @@ internal sealed class NameIndex
             var budget = TextNormalizer.FuzzyBudget(query.Length);
             if (budget > 0)
             {
-                FuzzyScan(query, budget, _keysByLength, _exact, Offer, 0.45, null);
+                Fuzzy(query, budget, _keys, Offer, 0.45, null);
             }
 
             if (queryTokens.Length == 1 && budget > 0)
             {
-                FuzzyScan(query, budget, _tokensByLength, _tokens, Offer, 0.4, _exact);
+                Fuzzy(query, budget, _tokens, Offer, 0.4, _keys);
             }
         }
 
@@ -351,13 +403,14 @@ internal sealed class NameIndex
             var ids = new int[queryTokens.Length - 1];
             for (var t = 0; t < ids.Length; t++)
             {
-                if (!_tokens.Ids.TryGetValue(queryTokens[t], out ids[t]))
+                ids[t] = _tokens.Find(queryTokens[t]);
+                if (ids[t] < 0)
                 {
                     return [];
                 }
             }
 
-            Array.Sort(ids, (a, b) => _tokens.Count(a).CompareTo(_tokens.Count(b)));
+            Array.Sort(ids, (a, b) => _tokens.PostingCount(a).CompareTo(_tokens.PostingCount(b)));
             common = _tokens.Of(ids[0]).ToArray();
             for (var t = 1; t < ids.Length && common.Length > 0; t++)
             {
@@ -373,7 +426,8 @@ internal sealed class NameIndex
         // The last token: its own postings and, for two or more characters, those of tokens it begins.
         var last = queryTokens[^1];
         var alternatives = new List<int>();
-        var ownFound = _tokens.Ids.TryGetValue(last, out var own);
+        var own = _tokens.Find(last);
+        var ownFound = own >= 0;
         if (ownFound)
         {
             alternatives.Add(own);
@@ -381,12 +435,12 @@ internal sealed class NameIndex
 
         if (last.Length >= 2)
         {
-            var from = LowerBound(_sortedTokens, _tokens.Strings, last);
-            for (var i = from; i < _sortedTokens.Length && i - from < PrefixScanCap && _tokens.Strings[_sortedTokens[i]].StartsWith(last, StringComparison.Ordinal); i++)
+            var from = _tokens.LowerBound(last);
+            for (var i = from; i < _tokens.Count && i - from < PrefixScanCap && _tokens[i].StartsWith(last, StringComparison.Ordinal); i++)
             {
-                if (!ownFound || _sortedTokens[i] != own)
+                if (!ownFound || i != own)
                 {
-                    alternatives.Add(_sortedTokens[i]);
+                    alternatives.Add(i);
                 }
             }
         }
@@ -533,86 +587,30 @@ internal sealed class NameIndex
         return byName != 0 ? byName : a.Node.CompareTo(b.Node);
     }
 
-    private static void FuzzyScan(string query, int budget, Dictionary<int, LengthBucket> byLength, Postings postings, Action<int, double, MatchKind> offer, double baseScore, Postings? whole)
+    /// <summary>
+    /// Offers the nodes of every string within the budget of the query (whole keys only when they have a space,
+    /// as single-word keys are tokens too); a token that is also a whole key also offers that key's nodes a bit higher.
+    /// </summary>
+    private static void Fuzzy(string query, int budget, SortedStrings strings, Action<int, double, MatchKind> offer, double baseScore, SortedStrings? whole)
     {
-        var signature = LengthBucket.Signature(query);
-        var counts = LengthBucket.CharacterCounts(query);
-        for (var length = query.Length - budget; length <= query.Length + budget; length++)
+        var found = new List<(int Id, int Distance)>();
+        strings.Within(query, budget, spacedOnly: whole is null, found);
+        foreach (var (id, distance) in found)
         {
-            if (!byLength.TryGetValue(length, out var bucket))
+            foreach (var node in strings.Of(id))
             {
-                continue;
+                offer(node, baseScore - (0.1 * distance), MatchKind.Fuzzy);
             }
 
-            var ids = bucket.Ids;
-            var signatures = bucket.Signatures;
-            var candidateCounts = bucket.Counts;
-            for (var c = 0; c < ids.Length; c++)
+            // A token that is a whole name or alias ("somalia") beats the same token inside a longer name.
+            var wholeId = whole?.Find(strings[id]) ?? -1;
+            if (wholeId >= 0)
             {
-                // Cheap proofs that the distance exceeds the budget, before computing it: each edit changes
-                // whether at most two characters occur, and the character counts by at most one each way.
-                if (BitOperations.PopCount(signature ^ signatures[c]) > 2 * budget || LengthBucket.CountBound(counts, candidateCounts[c]) > budget)
+                foreach (var node in whole!.Of(wholeId))
                 {
-                    continue;
-                }
-
-                var candidate = postings.Strings[ids[c]];
-                var distance = TextNormalizer.Distance(query, candidate, budget);
-                if (distance <= budget && distance > 0)
-                {
-                    foreach (var node in postings.Of(ids[c]))
-                    {
-                        offer(node, baseScore - (0.1 * distance), MatchKind.Fuzzy);
-                    }
-
-                    // A token that is a whole name or alias ("somalia") beats the same token inside a longer name.
-                    if (whole is not null && whole.Ids.TryGetValue(candidate, out var wholeId))
-                    {
-                        foreach (var node in whole.Of(wholeId))
-                        {
-                            offer(node, baseScore + 0.05 - (0.1 * distance), MatchKind.Fuzzy);
-                        }
-                    }
+                    offer(node, baseScore + 0.05 - (0.1 * distance), MatchKind.Fuzzy);
                 }
             }
         }
-    }
-
-    private static int LowerBound(string[] sorted, string value)
-    {
-        int lo = 0, hi = sorted.Length;
-        while (lo < hi)
-        {
-            var mid = (lo + hi) >>> 1;
-            if (string.CompareOrdinal(sorted[mid], value) < 0)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid;
-            }
-        }
-
-        return lo;
-    }
-
-    private static int LowerBound(int[] sortedIds, string[] strings, string value)
-    {
-        int lo = 0, hi = sortedIds.Length;
-        while (lo < hi)
-        {
-            var mid = (lo + hi) >>> 1;
-            if (string.CompareOrdinal(strings[sortedIds[mid]], value) < 0)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid;
-            }
-        }
-
-        return lo;
     }
 }

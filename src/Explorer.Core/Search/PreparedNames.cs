@@ -3,40 +3,37 @@ namespace Explorer.Search;
 /// <summary>Names prepared by position (see <see cref="NameIndex.Prepare"/>); used once, by one build.</summary>
 internal sealed class PreparedNames
 {
-    internal PreparedNames(int[] nodeEnd, PostingsBuilder keys, int[] keyOfName, int[] sortedKeys, Dictionary<int, LengthBucket> keysByLength, PostingsBuilder tokens, int[] tokenEnd, int[] tokenOfPair, int[] sortedTokens, Dictionary<int, LengthBucket> tokensByLength)
+    internal PreparedNames(int[] nodeEnd, Packed keys, int[] keyOfName, Packed tokens, int[] tokenEnd, int[] tokenOfPair)
     {
         NodeEnd = nodeEnd;
         Keys = keys;
         KeyOfName = keyOfName;
-        SortedKeys = sortedKeys;
-        KeysByLength = keysByLength;
         Tokens = tokens;
         TokenEnd = tokenEnd;
         TokenOfPair = tokenOfPair;
-        SortedTokens = sortedTokens;
-        TokensByLength = tokensByLength;
+    }
+
+    /// <summary>Distinct strings in ordinal order, packed, with their order read backwards (no postings yet).</summary>
+    internal sealed record Packed(char[] Text, int[] Start, int[] Reversed)
+    {
+        public int Count => Start.Length - 1;
     }
 
     /// <summary>Names of position p are NodeEnd[p-1] .. NodeEnd[p]-1 (in the order given).</summary>
     internal int[] NodeEnd { get; }
 
-    internal PostingsBuilder Keys { get; }
+    /// <summary>Distinct normalized keys (ids, names, aliases).</summary>
+    internal Packed Keys { get; }
 
-    /// <summary>Key id of each name, -1 when it normalizes to nothing.</summary>
+    /// <summary>Key id (rank) of each name, -1 when it normalizes to nothing.</summary>
     internal int[] KeyOfName { get; }
 
-    internal int[] SortedKeys { get; }
-
-    internal Dictionary<int, LengthBucket> KeysByLength { get; }
-
-    internal PostingsBuilder Tokens { get; }
+    /// <summary>Distinct tokens of the keys.</summary>
+    internal Packed Tokens { get; }
 
     /// <summary>Token pairs of position p are TokenEnd[p-1] .. TokenEnd[p]-1.</summary>
     internal int[] TokenEnd { get; }
 
+    /// <summary>Token id (rank) of each pair: a position has each of its tokens once.</summary>
     internal int[] TokenOfPair { get; }
-
-    internal int[] SortedTokens { get; }
-
-    internal Dictionary<int, LengthBucket> TokensByLength { get; }
 }

@@ -3,6 +3,7 @@
 import "./bench.css";
 import { Layout } from "../src/layout";
 import { QUERY_PART, ViewModel } from "../src/model";
+import { uploads } from "../src/programs";
 import { Renderer } from "../src/renderer";
 import { LiveSync } from "../src/sync";
 import { NODE_KINDS, type ChangeEvent, type EdgeRecord, type NodeRecord } from "../src/types";
@@ -64,11 +65,19 @@ async function run(): Promise<Record<string, number>> {
   });
   results["buildModelMs"] = performance.now() - t;
 
+  // baseline=1: this build with this pass switched off (every label drawn on every still frame, whole buffers
+  // uploaded on any change), for a before/after in the same run.
+  const baseline = params.get("baseline") === "1";
+  uploads.partial = !baseline;
   t = performance.now();
   const renderer = new Renderer(model.graph, document.getElementById("graph")!, {
     clickNode: () => {}, clickEdge: () => {}, clickStage: () => {}, pinned: () => {},
   });
   results["firstRenderMs"] = performance.now() - t;
+  results["baseline"] = baseline ? 1 : 0;
+  // (A baseline renderer from an older tree has no `labels`.)
+  const labels = (renderer as { labels?: Renderer["labels"] }).labels;
+  if (labels) labels.keepStill = !baseline;
   const sigma = renderer.sigma;
   if (params.get("labels") === "0") sigma.setSetting("renderLabels", false);
   if (params.get("edgelabels") === "0") sigma.setSetting("renderEdgeLabels", false);
@@ -119,8 +128,6 @@ async function run(): Promise<Record<string, number>> {
   const panRenders = [...renderTimes];
   // Once the camera stops, the next frame draws every label in full (labelcache.ts): its render on its own.
   renderTimes.length = 0;
-  // (A baseline renderer without the label cache has no `labels`.)
-  const labels = (renderer as { labels?: Renderer["labels"] }).labels;
   for (let i = 0; i < 20 && (camera.isAnimated() || labels?.moving() || renderTimes.length === 0 || (labels?.cachedFrames ?? 0) > 0); i++) {
     await new Promise((resolve) => setTimeout(resolve, 150));
     await frame();
@@ -131,11 +138,14 @@ async function run(): Promise<Record<string, number>> {
     const canvas = (sigma as unknown as { canvasContexts: { labels: CanvasRenderingContext2D } }).canvasContexts.labels;
     return canvas.getImageData(0, 0, canvas.canvas.width, canvas.canvas.height).data;
   };
-  const settled = labelPixels();
-  (sigma as unknown as { render(): void }).render();
-  const fresh = labelPixels();
   let differing = 0;
-  for (let i = 0; i < fresh.length; i += 4) if (fresh[i] !== settled[i] || fresh[i + 1] !== settled[i + 1] || fresh[i + 2] !== settled[i + 2] || fresh[i + 3] !== settled[i + 3]) differing++;
+  if (labels) differing = labels.stalePixels();
+  else {
+    const settled = labelPixels();
+    (sigma as unknown as { render(): void }).render();
+    const fresh = labelPixels();
+    for (let i = 0; i < fresh.length; i += 4) if (fresh[i] !== settled[i] || fresh[i + 1] !== settled[i + 1] || fresh[i + 2] !== settled[i + 2] || fresh[i + 3] !== settled[i + 3]) differing++;
+  }
   results["checkSettledLabelPixelsDiffering"] = differing;
   results["panZoomJsMedianMs"] = median(panRenders);
   results["panZoomJsP95Ms"] = p95(panRenders);
@@ -160,6 +170,26 @@ async function run(): Promise<Record<string, number>> {
   sync.baseline(0);
   const applyTimes: number[] = [];
   const renders = { rename: [] as number[], node: [] as number[], edge: [] as number[] };
+  /** Each change's LiveSync.receive plus its next render: the main-thread time the target is about. */
+  const withRender = { rename: [] as number[], node: [] as number[], edge: [] as number[] };
+  // After each phase (outside the timing; its 4 MB reads would bring garbage collections into the timed frames if
+  // done more often): the label layer against sigma's own full drawing, pixel for pixel.
+  let staleLabelPixels = 0;
+  let labelChecks = 0;
+  const checkLabels = () => {
+    if (!labels) return;
+    staleLabelPixels += labels.stalePixels();
+    labelChecks++;
+  };
+  const partialBefore = labels?.partialFrames ?? 0;
+  // The live changes are watched where most of them land (the renamed nodes' corner of the graph), zoomed so
+  // that labels show there, as an analyst watching that corner would.
+  const watched = sigma.getNodeDisplayData("n30");
+  if (watched) camera.setState({ x: watched.x, y: watched.y, ratio: 0.3, angle: 0 });
+  await frame();
+  await frame();
+  results["cameraRatio"] = camera.getState().ratio;
+  results["labelsShown"] = labels?.drawnLabels().length ?? NaN;
   profile("delta");
   // Renames of shown nodes, new nodes, and new edges linking a new node to a shown one, in turn.
   for (let i = 1; i <= 60; i++) {
@@ -172,11 +202,14 @@ async function run(): Promise<Record<string, number>> {
     renderTimes.length = 0;
     const start = performance.now();
     await sync.receive(change);
-    applyTimes.push(performance.now() - start);
+    const applied = performance.now() - start;
+    applyTimes.push(applied);
     await frame();
     renders[kind].push(renderTimes[0] ?? 0);
-    if (segments && (renderTimes[0] ?? 0) > 8) segments.addSpike("delta", renderTimes[0]!, results);
+    withRender[kind].push(applied + (renderTimes[0] ?? 0));
+    if (segments && applied + (renderTimes[0] ?? 0) > 8) segments.addSpike("delta", renderTimes[0] ?? 0, results, applied);
   }
+  checkLabels();
   // Removals: the live edges, then the live nodes (each with what is left of its edges), and some of the
   // original nodes with all of theirs.
   const removals: number[] = [];
@@ -192,9 +225,41 @@ async function run(): Promise<Record<string, number>> {
     const applied = performance.now() - start;
     await frame();
     removals.push(applied + (renderTimes[0] ?? 0));
-    if (segments && (renderTimes[0] ?? 0) > 8) segments.addSpike("remove", renderTimes[0]!, results);
+    if (segments && applied + (renderTimes[0] ?? 0) > 8) segments.addSpike("remove", renderTimes[0] ?? 0, results, applied);
   }
+  checkLabels();
+  // With a path highlighted (the usual view after "NATO to Balkans"): everything else dimmed, edge labels on.
+  // Renames of shown nodes then, each timed with its render.
+  const pathNodes = Array.from({ length: 8 }, (_, i) => `n${(1000 + i * 50) % nodeCount}`);
+  const pathEdges = new Set<string>();
+  for (const n of pathNodes) model.graph.forEachEdge(n, (e) => void (pathEdges.size < 12 && pathEdges.add(e)));
+  renderer.setHighlight({ nodes: new Set(pathNodes), edges: pathEdges, focusEdges: new Set([...pathEdges].slice(0, 3)) });
+  await frame();
+  await frame();
+  const highlighted: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const id = i % 2 === 0 ? pathNodes[(i / 2) % pathNodes.length]! : `n${(2000 + i * 13) % nodeCount}`;
+    renderTimes.length = 0;
+    const start = performance.now();
+    await sync.receive({ seq: ++seq, at: "", kind: "NodeUpserted", entityId: id, node: { ...data.nodes[Number(id.slice(1))]!, name: `Highlighted rename ${i}` } });
+    const applied = performance.now() - start;
+    await frame();
+    highlighted.push(applied + (renderTimes[0] ?? 0));
+    if (segments && applied + (renderTimes[0] ?? 0) > 8) segments.addSpike("highlight", renderTimes[0] ?? 0, results, applied);
+  }
+  checkLabels();
+  if (labels) results["checkEdgeLabelPixelsDifferingFromSigma"] = labels.edgeLabelPixelsDifferingFromSigma();
+  renderer.setHighlight(null);
+  await frame();
+  results["deltaHighlightedRenameWithRenderMedianMs"] = median(highlighted);
+  results["deltaHighlightedRenameWithRenderMaxMs"] = Math.max(...highlighted);
   profileEnd("delta");
+  results["checkStaleLabelPixelsAfterLiveChanges"] = staleLabelPixels;
+  results["labelChecks"] = labelChecks;
+  results["partialLabelFrames"] = (labels?.partialFrames ?? 0) - partialBefore;
+  results["partialLabelsRedrawn"] = labels?.redrawnLabels ?? 0;
+  results["partialWholeRedraws"] = labels?.wholeRedraws ?? 0;
+  results["keptHoverFrames"] = labels?.keptHoverFrames ?? 0;
   results["deltaApplyMedianMs"] = median(applyTimes);
   results["deltaRenameNextRenderMs"] = median(renders.rename);
   results["deltaAddNextRenderMs"] = median(renders.node);
@@ -202,6 +267,14 @@ async function run(): Promise<Record<string, number>> {
   results["deltaRemoveWithRenderMedianMs"] = median(removals);
   results["deltaRemoveWithRenderMaxMs"] = Math.max(...removals);
   results["deltaMaxNextRenderMs"] = Math.max(...renders.rename, ...renders.node, ...renders.edge);
+  results["deltaRenameWithRenderMedianMs"] = median(withRender.rename);
+  results["deltaAddWithRenderMedianMs"] = median(withRender.node);
+  results["deltaEdgeWithRenderMedianMs"] = median(withRender.edge);
+  const all = [...withRender.rename, ...withRender.node, ...withRender.edge];
+  results["deltaWithRenderP95Ms"] = p95(all);
+  results["deltaWithRenderMaxMs"] = Math.max(...all);
+  results["deltaWithRenderOver16"] = all.filter((v) => v > 16).length;
+  results["deltaRemoveWithRenderOver16"] = removals.filter((v) => v > 16).length;
   Object.assign(results, checkSlots(sigma));
 
   // Let the new nodes' rings expire (a redraw of their own) so the layout's figures are the layout's.
@@ -243,7 +316,8 @@ async function run(): Promise<Record<string, number>> {
     // Layout writes move nodes in place (partial.ts): every slot must still be what a full re-index writes.
     for (const [key, value] of Object.entries(checkSlots(sigma, true))) results[`layout.${key}`] = value;
   }
-  renderer.kill();
+  // hold=1 (run.mjs SCREENSHOT=...): the canvas stays, to be looked at.
+  if (params.get("hold") !== "1") renderer.kill();
   return results;
 }
 
@@ -267,16 +341,36 @@ function timeSegments(sigma: Renderer["sigma"]) {
   };
   const internals = sigma as unknown as Record<string, unknown> & { nodePrograms: Record<string, Record<string, unknown>>; edgePrograms: Record<string, Record<string, unknown>> };
   for (const name of ["process", "clear", "renderLabels", "renderEdgeLabels", "renderHighlightedNodes", "resetWebGLTexture", "resize"]) wrap(internals, name, name);
+  // The hover layer's two halves: its Canvas 2D boxes and labels, and its WebGL discs.
+  wrap(internals["settings"] as Record<string, unknown>, "defaultDrawNodeHover", "hover.draw");
+  for (const [type, program] of Object.entries(internals["nodeHoverPrograms"] as Record<string, Record<string, unknown>>)) wrap(program, "render", `hover.nodes:${type}`);
   for (const [type, program] of Object.entries(internals.nodePrograms)) wrap(program, "render", `nodes:${type}`);
   for (const [type, program] of Object.entries(internals.edgePrograms)) wrap(program, "render", `edges:${type}`);
   sigma.on("beforeRender", () => (current = {}));
   sigma.on("afterRender", () => perRender.push(current));
   return {
-    /** The last render, over 8 ms, split into parts under `prefix`. */
-    addSpike(prefix: string, total: number, out: Record<string, number>): void {
-      out[`${prefix}SpikeRenders`] = (out[`${prefix}SpikeRenders`] ?? 0) + 1;
+    /**
+     * A live change over 8 ms (applying it, `apply`, plus its next render, `total`), its render split into parts
+     * under `prefix`; `other` is the render's time outside every part timed (its own bookkeeping, WebGL calls
+     * outside the programs, a garbage collection that fell in it). Each spike is also listed (`prefix.N`).
+     */
+    addSpike(prefix: string, total: number, out: Record<string, number>, apply = 0): void {
+      const n = (out[`${prefix}SpikeRenders`] ?? 0) + 1;
+      out[`${prefix}SpikeRenders`] = n;
       out[`${prefix}SpikeTotalMs`] = (out[`${prefix}SpikeTotalMs`] ?? 0) + total;
-      for (const [k, v] of Object.entries(perRender.at(-1) ?? {})) out[`${prefix}Spike.${k}`] = (out[`${prefix}Spike.${k}`] ?? 0) + v;
+      out[`${prefix}Spike.apply`] = (out[`${prefix}Spike.apply`] ?? 0) + apply;
+      const parts = total > 0 ? perRender.at(-1) ?? {} : {};
+      let timed = 0;
+      for (const [k, v] of Object.entries(parts)) {
+        out[`${prefix}Spike.${k}`] = (out[`${prefix}Spike.${k}`] ?? 0) + v;
+        timed += v;
+      }
+      out[`${prefix}Spike.other`] = (out[`${prefix}Spike.other`] ?? 0) + Math.max(0, total - timed);
+      if (n <= 6) {
+        const top = Object.entries(parts).sort((a, b) => b[1] - a[1]).slice(0, 2).map(([k, v]) => `${k}:${v.toFixed(1)}`).join(",");
+        // (A number-valued summary for run.mjs: apply + render, the render's largest part listed by name.)
+        out[`${prefix}.${n}[apply ${apply.toFixed(1)} render ${total.toFixed(1)} ${top}]`] = apply + total;
+      }
     },
     report(renderTimes: number[]): Record<string, number> {
       const out: Record<string, number> = {};

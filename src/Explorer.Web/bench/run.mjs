@@ -1,12 +1,15 @@
-// Web benchmark: node bench/run.mjs [--server http://localhost:5080] [--sizes 10000x50000,20000x100000]
+// Web benchmark: node bench/run.mjs [--server http://localhost:5080] [--sizes 10000x50000,20000x100000] [--baseline]
 // Builds bench/index.html, serves it on a loopback port under the app's CSP, drives the machine's Chromium
 // (playwright-core, /usr/bin/chromium, WebGL on SwiftShader) and prints one line per figure. With --server
 // (a warm Explorer) it also measures the app's first meaningful paint. Gzipped JS is read from the build.
+// --baseline: each size is measured first with the page's baseline=1 switch (this build with the live-change
+// pass switched off), then as built, in the same run; each line says the load average before and after it.
 import { execFileSync } from "node:child_process";
 import { createReadStream, readdirSync, readFileSync, statSync } from "node:fs";
 import { createServer } from "node:http";
 import { extname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { loadavg } from "node:os";
 import { gzipSync } from "node:zlib";
 import { chromium } from "playwright-core";
 
@@ -19,6 +22,7 @@ const option = (name, fallback) => {
 };
 const sizes = option("sizes", "10000x50000,20000x100000,40000x200000,80000x400000").split(",").map((s) => s.split("x").map(Number));
 const server = option("server", "");
+const withBaseline = args.includes("--baseline");
 const executablePath = process.env.EXPLORER_CHROMIUM || "/usr/bin/chromium";
 const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; worker-src 'self'; connect-src 'self'; img-src 'self'";
 
@@ -69,14 +73,18 @@ async function profileConsoleSections(page) {
 const fmt = (n) => (Number.isInteger(n) ? String(n) : n.toFixed(2));
 const results = [];
 try {
-  for (const [nodes, edges] of sizes) {
+  const load = () => loadavg().map((l) => l.toFixed(2)).join(" ");
+  for (const [nodes, edges] of sizes) for (const baseline of withBaseline ? [true, false] : [false]) {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.on("pageerror", (e) => console.error("page error:", e.message));
     if (process.env.PROFILE) await profileConsoleSections(page);
-    await page.goto(`${base}/index.html?nodes=${nodes}&edges=${edges}&layout=${nodes <= 20000 && !process.env.NO_LAYOUT ? 1 : 0}&frames=${process.env.FRAMES ?? 120}${process.env.PROFILE ? "&profile=1" : ""}${process.env.EXTRA ?? ""}`);
+    const loadBefore = load();
+    await page.goto(`${base}/index.html?nodes=${nodes}&edges=${edges}&layout=${nodes <= 20000 && !process.env.NO_LAYOUT ? 1 : 0}&frames=${process.env.FRAMES ?? 120}${process.env.PROFILE ? "&profile=1" : ""}${baseline ? "&baseline=1" : ""}${process.env.SCREENSHOT ? "&hold=1" : ""}${process.env.EXTRA ?? ""}`);
     const r = await page.evaluate(() => window.__bench);
-    results.push(r);
-    console.log(`graph ${nodes} nodes / ${edges} edges: ` + Object.entries(r).filter(([k]) => k !== "nodes" && k !== "edges").map(([k, v]) => `${k}=${fmt(v)}`).join(" "));
+    // SCREENSHOT=prefix: the canvas as the run left it, to look at.
+    if (process.env.SCREENSHOT) await page.screenshot({ path: `${process.env.SCREENSHOT}-${nodes}${baseline ? "-baseline" : ""}.png` });
+    if (!baseline) results.push(r);
+    console.log(`graph ${nodes} nodes / ${edges} edges${baseline ? " (baseline)" : ""}, load average ${loadBefore} -> ${load()}: ` + Object.entries(r).filter(([k]) => k !== "nodes" && k !== "edges").map(([k, v]) => `${k}=${fmt(v)}`).join(" "));
     await page.close();
   }
   const fitting = results.filter((r) => r.frameMedianMs < 33);

@@ -1,27 +1,110 @@
 import type Sigma from "sigma";
-import type { CameraState } from "sigma/types";
+import type { EdgeLabelDrawingFunction, NodeLabelDrawingFunction } from "sigma/rendering";
+import type { Settings } from "sigma/settings";
+import type { CameraState, EdgeDisplayData, NodeDisplayData } from "sigma/types";
+import { matrixFromCamera } from "sigma/utils";
+import { font, labelBox, type Box } from "./labels";
 
-// Labels while the camera moves. sigma draws every visible node label with Canvas 2D fillText on every frame;
-// on a large graph that is most of a frame's main-thread time while panning (in software rasterization, all
-// of it). While the user drags, wheels or an animation runs, this draws the last full label layer again, as
-// one bitmap moved and scaled with the camera, instead of drawing each label. When the camera stops, the next
-// frame draws every label as sigma does, so what the user sees when it settles is sigma's own drawing.
-// The node-label and edge-label layers are both handled; the hover layer (a few labels) is drawn as usual.
-// A data change (sigma processing or a partial refresh) during a move makes the next frame a full one.
+// The node-label layer, drawn as little as possible. sigma draws every visible node label with Canvas 2D
+// fillText on every frame; in software rasterization (SwiftShader) that is most of a frame's main-thread time.
+// - While the camera moves (a drag, a wheel zoom, an animation), the last full label layer is drawn again as
+//   one bitmap moved and scaled with the camera, instead of each label. When the camera stops, the next frame
+//   draws every label as sigma does, so what the user sees when it settles is sigma's own drawing.
+//   The node-label and edge-label layers are both handled; the hover layer (a few labels) is drawn as usual.
+//   A data change during a move makes the next frame a full one.
+// - Which labels to show is sigma's choice (renderLabels: the first few of each label-grid cell, then forced
+//   labels, less hidden, small and off-screen ones), made here as sigma makes it (select()) and kept per cell.
+//   Zoomed in, that choice looks at thousands of candidates; a live change touches one or two cells, and only
+//   those are looked at again (cells the partial refresh reports, partial.ts).
+// - While the view stands still (a live change, a hover, a selection), the layer is not cleared: the labels
+//   chosen now are compared with what the layer holds, and only the labels that changed, appeared or went
+//   (and those they overlap) are drawn again, clipped to the boxes of the changes. Every pixel inside those
+//   boxes is drawn as a full drawing draws it (same labels, same order, from a cleared box), and no pixel
+//   outside them can differ, so the layer equals sigma's own full drawing (checked pixel for pixel against
+//   sigma's renderLabels by the test hook's staleLabelPixels and the page benchmark).
+// - The edge-label layer (on only for a hover, a selection, a highlighted path) is drawn from the few edges the
+//   renderer gave a label, not from a walk over every edge of the graph (drawEdgeLabels).
 
 /** sigma 3.0.3's members this relies on (not in its public types; the package is pinned). */
 interface SigmaInternals {
-  canvasContexts: { labels: CanvasRenderingContext2D; edgeLabels: CanvasRenderingContext2D };
+  canvasContexts: { labels: CanvasRenderingContext2D; edgeLabels: CanvasRenderingContext2D; hovers: CanvasRenderingContext2D };
   width: number;
   height: number;
   pixelRatio: number;
-  settings: { renderLabels: boolean; renderEdgeLabels: boolean };
+  settings: Settings & { defaultDrawNodeLabel: NodeLabelDrawingFunction; defaultDrawEdgeLabel: EdgeLabelDrawingFunction };
   mouseCaptor: { isMoving: boolean; draggedEvents: number; currentWheelDirection: number };
   renderLabels(): unknown;
   renderEdgeLabels(): unknown;
+  // What sigma's renderEdgeLabels reads (drawEdgeLabels below does what it does, from fewer edges).
+  graph: { hasEdge(edge: string): boolean; extremities(edge: string): [string, string] };
+  hoveredNode: string | null;
+  highlightedNodes: Set<string>;
+  displayedNodeLabels: Set<string>;
+  displayedEdgeLabels: Set<string>;
+  edgesWithForcedLabels: Set<string>;
+  nodeDataCache: Record<string, NodeDisplayData>;
+  edgeDataCache: Record<string, EdgeDisplayData>;
+  edgePrograms: Record<string, { drawLabel?: EdgeLabelDrawingFunction }>;
+  scaleSize(size: number): number;
+  labelGrid: { cellSize: number; cells: Record<string, { key: string }[]> };
+  webGLContexts: { hoverNodes: WebGLRenderingContext };
+  renderHighlightedNodes(): unknown;
+  nodesWithForcedLabels: Set<string>;
 }
 
+/** sigma's margins around the viewport inside which a label is drawn (renderLabels' X/Y_LABEL_MARGIN). */
+const X_LABEL_MARGIN = 150;
+const Y_LABEL_MARGIN = 50;
+
 type Layer = "labels" | "edgeLabels";
+
+/** One label as sigma asked for it to be drawn: its arguments (viewport position and size already applied). */
+export interface LabelDraw {
+  key: string;
+  data: Parameters<NodeLabelDrawingFunction>[1];
+  settings: Parameters<NodeLabelDrawingFunction>[2];
+}
+
+/** What decides a label's pixels (edgeAwareLabel reads these, the settings aside, which a full drawing follows). */
+function look(draw: LabelDraw): string {
+  const data = draw.data as Record<string, unknown>;
+  return `${draw.data.label}\u0000${draw.data.x}\u0000${draw.data.y}\u0000${draw.data.size}\u0000${String(data["labelColor"] ?? "")}`;
+}
+
+/**
+ * The parts of the label layer that differ between two drawings (each a list in drawing order): the boxes of
+ * labels that changed, appeared or went, and of labels that kept their look but are drawn in another order
+ * relative to the others. `null` when so much changed that drawing everything costs no more.
+ */
+export function changedBoxes(before: readonly LabelDraw[], after: readonly LabelDraw[], box: (draw: LabelDraw) => Box): Box[] | null {
+  const looks = new Map<string, string>();
+  for (const draw of before) looks.set(draw.key, look(draw));
+  const boxes: Box[] = [];
+  const kept = new Set<string>();
+  for (const draw of after) {
+    const previous = looks.get(draw.key);
+    const now = look(draw);
+    if (previous === now) kept.add(draw.key);
+    else boxes.push(box(draw));
+  }
+  for (const draw of before) if (!kept.has(draw.key)) boxes.push(box(draw));
+  // Labels kept as they were but reordered (an overlap would then show the other on top): between the first
+  // and the last place where the two orders of the kept labels differ, every kept label counts as changed.
+  const orderBefore = before.filter((d) => kept.has(d.key));
+  const orderAfter = after.filter((d) => kept.has(d.key));
+  let first = 0;
+  while (first < orderAfter.length && orderAfter[first]!.key === orderBefore[first]!.key) first++;
+  if (first < orderAfter.length) {
+    let last = orderAfter.length - 1;
+    while (last > first && orderAfter[last]!.key === orderBefore[last]!.key) last--;
+    for (let i = first; i <= last; i++) boxes.push(box(orderAfter[i]!));
+  }
+  return boxes.length * 2 > Math.max(after.length, 8) ? null : boxes;
+}
+
+function meets(a: Box, b: Box): boolean {
+  return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+}
 
 /** How often to look whether a move ended without a frame of its own (a drag released while still). */
 const SETTLE_CHECK_MS = 100;
@@ -44,12 +127,53 @@ export class LabelCache {
   private lastFrameCached = false;
   /** Frames drawn from the copies since the last full drawing (the test hook and benchmark read it). */
   cachedFrames = 0;
+  /** Frames whose node labels were drawn only where they changed (the test hook reads it). */
+  partialFrames = 0;
+  /** Labels drawn again by those frames, and frames among them that drew every label (the benchmark reads them). */
+  redrawnLabels = 0;
+  wholeRedraws = 0;
+  /** The benchmark's baseline switch: false draws every label on every still frame (the second pass). */
+  keepStill = true;
+  /** Data changed since the copies were made: they may not stand in for a full drawing. */
+  private dataChanged = false;
+  /** The labels the node-label layer holds, in drawing order (valid while canvasFull). */
+  private drawn: LabelDraw[] = [];
+  /** This frame keeps the node-label layer (sigma's clear skips it) and draws only what changed. */
+  private keepLabels = false;
+  private holdClear = false;
+  /** While sigma's renderLabels runs: record its labels, and draw them or not. */
+  private recording: { draws: LabelDraw[]; draw: boolean } | null = null;
+  private readonly clearLabels: (x: number, y: number, w: number, h: number) => void;
+  private readonly drawLabel: NodeLabelDrawingFunction;
+  private readonly widths = new Map<string, number>();
+  private readonly sigmasEdgeLabels: () => unknown;
+  /** Per label-grid cell, the labels chosen there for the view the layer was drawn with. */
+  private readonly cellLabels = new Map<string, LabelDraw[]>();
+  /** Cells whose choice may have changed since (null: all). */
+  private touchedCells: Set<string> | null = null;
+  /** The view the layer was drawn with (sigma's matrix: camera, size, framing). */
+  private drawnMatrix: Float32Array | null = null;
+  /** The next full frame is sigma's own renderLabels (staleLabelPixels' reference). */
+  private reference = false;
+  /** What the hover layer (hovered and highlighted nodes: boxes, labels, discs) was drawn from; null: unknown. */
+  private hoverDrawn: string | null = null;
+  /** This frame keeps the hover layer as it is (sigma's clear skips it, and its drawing is skipped). */
+  private keepHover = false;
+  private holdHoverClear = false;
+  /** Frames that kept the hover layer (the benchmark reads it). */
+  keptHoverFrames = 0;
 
-  constructor(private readonly sigma: Sigma) {
+  /**
+   * @param labelledEdges the edges whose display data has a label (the renderer's reducer gives a few edges one):
+   * the edge-label layer is drawn from these, not from a walk over every edge of the graph as sigma's is.
+   */
+  constructor(private readonly sigma: Sigma, labelledEdges?: () => Set<string>) {
     const internals = sigma as unknown as SigmaInternals;
     this.internals = internals;
     const drawLabels = internals.renderLabels.bind(sigma);
-    const drawEdgeLabels = internals.renderEdgeLabels.bind(sigma);
+    const sigmasEdgeLabels = internals.renderEdgeLabels.bind(sigma);
+    this.sigmasEdgeLabels = sigmasEdgeLabels;
+    const drawEdgeLabels = labelledEdges ? () => this.drawEdgeLabels(labelledEdges()) : sigmasEdgeLabels;
     internals.renderLabels = () => this.draw("labels", drawLabels);
     internals.renderEdgeLabels = () => this.draw("edgeLabels", drawEdgeLabels);
     // sigma clears the layers at the start of each frame: a move's first frame copies them first.
@@ -59,9 +183,69 @@ export class LabelCache {
       this.frame = null;
     });
     sigma.on("afterRender", () => this.afterRender());
-    // New data, or a new size: the copies no longer show what a full drawing would.
+    // Re-indexed data, or a new size: the next frame draws every label.
     sigma.on("afterProcess", () => this.invalidate());
     sigma.on("resize", () => this.invalidate());
+    // sigma asks for each label through its default label function: record it, and draw it or not.
+    const drawLabel = internals.settings.defaultDrawNodeLabel;
+    this.drawLabel = drawLabel;
+    const labels = internals.canvasContexts.labels;
+    internals.settings.defaultDrawNodeLabel = (context, data, settings) => {
+      const recording = this.recording;
+      if (!recording || context !== labels) return drawLabel(context, data, settings);
+      recording.draws.push({ key: data.key, data, settings });
+      if (recording.draw) drawLabel(context, data, settings);
+    };
+    // sigma clears every layer at the start of a frame; a frame that keeps the node labels skips that.
+    const clearRect = labels.clearRect.bind(labels);
+    this.clearLabels = clearRect;
+    labels.clearRect = (x: number, y: number, w: number, h: number) => {
+      if (!this.holdClear) clearRect(x, y, w, h);
+    };
+    sigma.on("afterClear", () => {
+      this.holdClear = false;
+      this.holdHoverClear = false;
+    });
+    // The hover layer (a 2D canvas and a WebGL one), kept while what it shows is unchanged: its boxes are drawn
+    // with a shadow blur, which costs a few milliseconds a frame in software while new nodes are ringed.
+    const hovers = internals.canvasContexts.hovers;
+    const clearHovers = hovers.clearRect.bind(hovers);
+    hovers.clearRect = (x: number, y: number, w: number, h: number) => {
+      if (!this.holdHoverClear) clearHovers(x, y, w, h);
+    };
+    const hoverNodes = internals.webGLContexts.hoverNodes;
+    const clearHoverNodes = hoverNodes.clear.bind(hoverNodes);
+    hoverNodes.clear = (mask: number) => {
+      if (!this.holdHoverClear) clearHoverNodes(mask);
+    };
+    this.clearHoverLayer = () => {
+      clearHovers(0, 0, internals.width, internals.height);
+      clearHoverNodes(hoverNodes.COLOR_BUFFER_BIT);
+    };
+    const drawHover = internals.renderHighlightedNodes.bind(sigma);
+    internals.renderHighlightedNodes = () => {
+      if (this.inRender && this.keepHover) {
+        this.keptHoverFrames++;
+        return this.sigma;
+      }
+      const result = drawHover();
+      // (Drawn outside a frame, for a hover: with the last frame's view, which the next frame may not have.)
+      this.hoverDrawn = this.inRender ? this.hoverLook(this.view()) : null;
+      return result;
+    };
+  }
+
+  private readonly clearHoverLayer: () => void;
+
+  /** What the hover layer shows, as a string: the view, and each hovered or highlighted node's drawn data. */
+  private hoverLook(view: Float32Array): string {
+    const s = this.internals;
+    const parts: unknown[] = [...view, s.width, s.height, s.hoveredNode];
+    for (const node of s.hoveredNode ? [s.hoveredNode, ...s.highlightedNodes] : s.highlightedNodes) {
+      const d = s.nodeDataCache[node] as (NodeDisplayData & Record<string, unknown>) | undefined;
+      parts.push(node, d?.x, d?.y, d?.size, d?.label, d?.color, d?.type, d?.hidden, d?.["labelColor"]);
+    }
+    return parts.join("\u0000");
   }
 
   /** The camera moves (a drag, a wheel zoom, an animation), as sigma itself decides it for hideLabelsOnMove. */
@@ -70,15 +254,35 @@ export class LabelCache {
     return this.sigma.getCamera().isAnimated() || captor.isMoving || captor.draggedEvents > 0 || captor.currentWheelDirection !== 0;
   }
 
-  /** Data changed (a partial refresh): the next frame draws every label. */
+  /**
+   * Data changed (a partial refresh): the copies are out of date; a still frame draws what changed.
+   * @param cells the label-grid cells of the nodes whose display data or cell changed (before and after);
+   * without it, any cell may have.
+   */
+  changed(cells?: Iterable<number>): void {
+    this.copied = false;
+    this.dataChanged = true;
+    if (!cells) this.touchedCells = null;
+    else if (this.touchedCells) for (const cell of cells) this.touchedCells.add(String(cell));
+  }
+
+  /** The next frame draws every label. */
   invalidate(): void {
     this.copied = false;
     this.canvasFull = false;
+    this.touchedCells = null;
+    this.hoverDrawn = null;
   }
 
   private beforeClear(): void {
-    if (!this.canvasFull || this.copied || !this.moving()) return;
     const internals = this.internals;
+    // Still, and the node-label layer holds a full drawing for this camera and size: keep it.
+    const view = this.view();
+    this.keepLabels = this.keepStill && this.canvasFull && internals.settings.renderLabels && !this.moving() && this.sameView(view);
+    this.holdClear = this.keepLabels;
+    this.keepHover = this.keepStill && this.hoverDrawn !== null && this.hoverDrawn === this.hoverLook(view);
+    this.holdHoverClear = this.keepHover;
+    if (!this.canvasFull || this.copied || this.dataChanged || !this.moving()) return;
     this.copies.delete("edgeLabels");
     // The edge-label layer is empty unless edge labels are on (sigma cleared it): nothing to copy or draw then.
     for (const layer of internals.settings.renderEdgeLabels ? ["labels", "edgeLabels"] as const : ["labels"] as const) {
@@ -105,6 +309,7 @@ export class LabelCache {
       // The first layer of a frame decides for both: the copies, moved, or sigma's full drawing.
       const transform = this.inRender && this.copied && this.internals.settings.renderLabels && this.moving() ? this.transform() : null;
       this.frame = transform ?? "full";
+      if (this.frame === "full" && this.inRender) return this.drawNodeLabels(full);
     }
     const frame = this.frame;
     // Outside a frame (sigma redraws edge labels with the hover layer): sigma's drawing, nothing to track.
@@ -116,6 +321,7 @@ export class LabelCache {
         this.fullCamera = this.sigma.getCamera().getState();
         this.canvasFull = true;
         this.copied = false;
+        this.dataChanged = false;
         this.cachedFrames = 0;
       }
       return result;
@@ -142,6 +348,206 @@ export class LabelCache {
     return this.sigma;
   }
 
+  /** sigma's renderLabels, recording the labels it asks for (and drawing them, with `draw`). */
+  private record(full: () => unknown, draw: boolean): unknown {
+    const recording = { draws: [] as LabelDraw[], draw };
+    this.recording = recording;
+    try {
+      return full();
+    } finally {
+      this.recording = null;
+      this.drawn = recording.draws;
+    }
+  }
+
+  /**
+   * The node-label layer of a frame that is not a moved copy: every label (the layer was cleared), or, kept from
+   * the last frame, only where its labels changed.
+   */
+  private drawNodeLabels(full: () => unknown): unknown {
+    const internals = this.internals;
+    const view = this.view();
+    if (this.reference || !this.keepStill) {
+      // sigma's own drawing, recorded (what the test hook compares with; the benchmark's baseline).
+      this.reference = false;
+      this.cellLabels.clear();
+      this.touchedCells = null;
+      this.drawnMatrix = view;
+      return this.record(full, true);
+    }
+    const before = this.drawn;
+    const after = this.select(this.keepLabels ? this.touchedCells : null);
+    this.touchedCells = new Set();
+    this.drawnMatrix = view;
+    this.drawn = after;
+    const context = internals.canvasContexts.labels;
+    if (!this.keepLabels) {
+      for (const d of after) this.drawLabel(context, d.data, d.settings);
+      return this.sigma;
+    }
+    const canvasWidth = internals.width;
+    const labelSize = internals.settings.labelSize;
+    const measure = (text: string) => {
+      let width = this.widths.get(text);
+      if (width === undefined) {
+        if (this.widths.size > 10_000) this.widths.clear();
+        context.font = font(internals.settings);
+        width = context.measureText(text).width;
+        this.widths.set(text, width);
+      }
+      return width;
+    };
+    const boxes = changedBoxes(before, after, (d) => labelBox(d.data, labelSize, canvasWidth, measure));
+    this.partialFrames++;
+    if (boxes === null) {
+      this.wholeRedraws++;
+      this.redrawnLabels += after.length;
+      this.clearLabels(0, 0, internals.width, internals.height);
+      for (const d of after) this.drawLabel(context, d.data, d.settings);
+      return this.sigma;
+    }
+    if (boxes.length === 0) return this.sigma;
+    // Whole device pixels, so the clip has hard edges and the pixels inside are exactly a full drawing's.
+    const ratio = internals.pixelRatio;
+    const snapped = boxes.map((b) => ({
+      left: Math.floor(b.left * ratio) / ratio, top: Math.floor(b.top * ratio) / ratio,
+      right: Math.ceil(b.right * ratio) / ratio, bottom: Math.ceil(b.bottom * ratio) / ratio,
+    }));
+    context.save();
+    context.beginPath();
+    for (const b of snapped) {
+      this.clearLabels(b.left, b.top, b.right - b.left, b.bottom - b.top);
+      context.rect(b.left, b.top, b.right - b.left, b.bottom - b.top);
+    }
+    context.clip();
+    for (const d of after) {
+      // The cheap bound first; measured only when it meets a change.
+      if (!snapped.some((b) => meets(b, labelBox(d.data, labelSize, canvasWidth)))) continue;
+      const exact = labelBox(d.data, labelSize, canvasWidth, measure);
+      if (!snapped.some((b) => meets(b, exact))) continue;
+      this.drawLabel(context, d.data, d.settings);
+      this.redrawnLabels++;
+    }
+    context.restore();
+    return this.sigma;
+  }
+
+  /**
+   * The labels sigma's renderLabels would draw now, in its order: per label-grid cell (in the grid's own key
+   * order), the cell's first few candidates (more the closer the zoom) that are not hidden, big enough (or
+   * forced) and near the viewport; then the forced labels not drawn yet. Cells not in `touched` (null: all)
+   * keep what was chosen for them last time. Sets sigma's displayedNodeLabels (edge labels read it).
+   */
+  private select(touched: Set<string> | null): LabelDraw[] {
+    const s = this.internals;
+    const displayed = new Set<string>();
+    const chosen: LabelDraw[] = [];
+    if (touched === null) this.cellLabels.clear();
+    if (s.settings.renderLabels) {
+      const grid = s.labelGrid;
+      const ratio = this.sigma.getCamera().getState().ratio;
+      // sigma's LabelGrid.getLabelsToDisplay, to the letter.
+      const cellArea = grid.cellSize * grid.cellSize;
+      const perCell = Math.ceil(((cellArea / ratio / ratio) * s.settings.labelDensity) / cellArea);
+      for (const key in grid.cells) {
+        let labels = touched === null || touched.has(key) ? undefined : this.cellLabels.get(key);
+        if (!labels) {
+          labels = [];
+          const cell = grid.cells[key]!;
+          for (let i = 0; i < Math.min(perCell, cell.length); i++) {
+            const label = this.candidate(cell[i]!.key);
+            if (label) labels.push(label);
+          }
+          this.cellLabels.set(key, labels);
+        }
+        for (const label of labels) {
+          chosen.push(label);
+          displayed.add(label.key);
+        }
+      }
+      if (touched !== null) for (const key of touched) if (!(key in grid.cells)) this.cellLabels.delete(key);
+      for (const node of s.nodesWithForcedLabels) {
+        if (displayed.has(node)) continue;
+        const label = this.candidate(node);
+        if (!label) continue;
+        chosen.push(label);
+        displayed.add(node);
+      }
+    }
+    s.displayedNodeLabels = displayed;
+    return chosen;
+  }
+
+  /** A node's label as sigma's renderLabels would draw it now, or null if it would not. */
+  private candidate(node: string): LabelDraw | null {
+    const s = this.internals;
+    const data = s.nodeDataCache[node];
+    if (!data || data.hidden) return null;
+    const { x, y } = this.sigma.framedGraphToViewport(data);
+    const size = s.scaleSize(data.size);
+    if (!data.forceLabel && size < s.settings.labelRenderedSizeThreshold) return null;
+    if (x < -X_LABEL_MARGIN || x > s.width + X_LABEL_MARGIN || y < -Y_LABEL_MARGIN || y > s.height + Y_LABEL_MARGIN) return null;
+    return { key: node, data: { key: node, ...data, size, x, y }, settings: s.settings };
+  }
+
+  /** The matrix sigma draws this frame with (as its render() computes it). */
+  private view(): Float32Array {
+    const sigma = this.sigma;
+    return matrixFromCamera(sigma.getCamera().getState(), sigma.getDimensions(), sigma.getGraphDimensions(), sigma.getStagePadding());
+  }
+
+  /** The layer was drawn with the view of this frame. */
+  private sameView(now: Float32Array): boolean {
+    const then = this.drawnMatrix;
+    if (!then) return false;
+    for (let i = 0; i < now.length; i++) if (now[i] !== then[i]) return false;
+    return true;
+  }
+
+  /**
+   * sigma's renderEdgeLabels, from the edges that have a label. sigma walks every edge of the graph (50,000: ~12 ms
+   * a frame) to find those whose ends are hovered, highlighted or both labelled, and then draws nothing for any
+   * edge without a label; these are the same edges with a label, so the same labels are drawn (in the order the
+   * edges got their label rather than the graph's, which shows only where two edge labels overlap).
+   */
+  private drawEdgeLabels(labelled: Set<string>): unknown {
+    const s = this.internals;
+    if (!s.settings.renderEdgeLabels) return this.sigma;
+    const context = s.canvasContexts.edgeLabels;
+    context.clearRect(0, 0, s.width, s.height);
+    const { graph, hoveredNode, highlightedNodes, displayedNodeLabels } = s;
+    const worthy = (source: string, target: string) => source === hoveredNode || target === hoveredNode || highlightedNodes.has(source)
+      || highlightedNodes.has(target) || (displayedNodeLabels.has(source) && displayedNodeLabels.has(target));
+    const edges: string[] = [];
+    for (const edge of labelled) {
+      if (!graph.hasEdge(edge)) labelled.delete(edge);
+      if (!s.edgeDataCache[edge]?.label) continue;
+      const [source, target] = graph.extremities(edge);
+      if (worthy(source, target)) edges.push(edge);
+    }
+    for (const edge of s.edgesWithForcedLabels) edges.push(edge);
+    const displayed = new Set<string>();
+    for (const edge of edges) {
+      if (displayed.has(edge)) continue;
+      const [source, target] = graph.extremities(edge);
+      const sourceData = s.nodeDataCache[source]!;
+      const targetData = s.nodeDataCache[target]!;
+      const edgeData = s.edgeDataCache[edge]!;
+      if (edgeData.hidden || sourceData.hidden || targetData.hidden) continue;
+      const drawLabel = s.edgePrograms[edgeData.type]?.drawLabel || s.settings.defaultDrawEdgeLabel;
+      drawLabel(
+        context,
+        { key: edge, ...edgeData, size: s.scaleSize(edgeData.size) },
+        { key: source, ...sourceData, ...this.sigma.framedGraphToViewport(sourceData), size: s.scaleSize(sourceData.size) },
+        { key: target, ...targetData, ...this.sigma.framedGraphToViewport(targetData), size: s.scaleSize(targetData.size) },
+        s.settings,
+      );
+      displayed.add(edge);
+    }
+    s.displayedEdgeLabels = displayed;
+    return this.sigma;
+  }
+
   /** Where the full drawing's pixels are now: viewport = scale · then + (x, y); null when it turned. */
   private transform(): { scale: number; x: number; y: number } | null {
     const then = this.fullCamera;
@@ -161,8 +567,18 @@ export class LabelCache {
   /** After a frame drawn from the copies, a full one follows once the camera stops. */
   private afterRender(): void {
     const cached = this.frame !== null && this.frame !== "full";
-    // A frame that drew no label layer (an empty graph) leaves nothing to copy.
-    if (this.frame === null) this.canvasFull = false;
+    // A frame that drew no label layer (an empty graph) leaves nothing to copy; a kept layer is cleared then.
+    if (this.frame === null) {
+      if (this.keepLabels) this.clearLabels(0, 0, this.internals.width, this.internals.height);
+      if (this.keepHover) this.clearHoverLayer();
+      this.canvasFull = false;
+      this.drawn = [];
+      this.hoverDrawn = null;
+    }
+    this.keepLabels = false;
+    this.holdClear = false;
+    this.keepHover = false;
+    this.holdHoverClear = false;
     this.inRender = false;
     this.frame = null;
     this.lastFrameCached = cached;
@@ -174,6 +590,48 @@ export class LabelCache {
       else this.sigma.scheduleRender();
     };
     this.settleTimer = window.setTimeout(check, SETTLE_CHECK_MS);
+  }
+
+  /** The nodes whose labels the node-label layer shows, in drawing order (empty while moved copies stand in). */
+  drawnLabels(): string[] {
+    return this.canvasFull ? this.drawn.map((d) => d.key) : [];
+  }
+
+  /**
+   * Renders now (drawing the labels as any frame would), then again drawing every label afresh: how many pixels of
+   * the node-label layer differ between the two (0 when keeping the layer and drawing only what changed is right).
+   * For the test hook and the benchmark.
+   */
+  stalePixels(): number {
+    const render = () => (this.sigma as unknown as { render(): void }).render();
+    const context = this.internals.canvasContexts.labels;
+    const pixels = () => new Uint32Array(context.getImageData(0, 0, context.canvas.width, context.canvas.height).data.buffer);
+    render();
+    const kept = pixels();
+    this.invalidate();
+    this.reference = true;
+    render();
+    const fresh = pixels();
+    let differing = 0;
+    for (let i = 0; i < fresh.length; i++) if (fresh[i] !== kept[i]) differing++;
+    return differing;
+  }
+
+  /**
+   * The edge-label layer as drawn now against sigma's own renderEdgeLabels: how many pixels differ. For the
+   * benchmark (with edge labels on); leaves the layer as it was drawn.
+   */
+  edgeLabelPixelsDifferingFromSigma(): number {
+    const context = this.internals.canvasContexts.edgeLabels;
+    const pixels = () => new Uint32Array(context.getImageData(0, 0, context.canvas.width, context.canvas.height).data.buffer);
+    const ours = pixels();
+    this.sigmasEdgeLabels();
+    const sigmas = pixels();
+    let differing = 0;
+    for (let i = 0; i < ours.length; i++) if (ours[i] !== sigmas[i]) differing++;
+    context.clearRect(0, 0, context.canvas.width, context.canvas.height);
+    context.putImageData(new ImageData(new Uint8ClampedArray(ours.buffer), context.canvas.width, context.canvas.height), 0, 0);
+    return differing;
   }
 
   kill(): void {

@@ -1,3 +1,4 @@
+import type { Attributes } from "graphology-types";
 import type { NodeHoverDrawingFunction, NodeLabelDrawingFunction } from "sigma/rendering";
 
 // Node labels that stay on the canvas. sigma draws a label to the right of its node; a node near the right
@@ -17,12 +18,52 @@ function labelX(x: number, size: number, width: number, canvasWidth: number): { 
   return { start: roomLeft - width, left: true };
 }
 
-function font(settings: { labelWeight: string; labelSize: number; labelFont: string }): string {
+export function font(settings: { labelWeight: string; labelSize: number; labelFont: string }): string {
   return `${settings.labelWeight} ${settings.labelSize}px ${settings.labelFont}`;
 }
 
+/** A rectangle in CSS pixels of the label canvas. */
+export interface Box {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+
+/**
+ * Where edgeAwareLabel's ink can fall for this label (viewport data, as sigma passes it), with a margin. Without
+ * `measure`, the label's width is taken as at most its font size a character (what edgeAwareLabel itself assumes);
+ * with it, the measured width. The label canvas redraws only the labels whose box meets a change (labelcache.ts),
+ * so a box must never be smaller than the ink: glyphs may overhang their advance, accents rise above the
+ * cap height, so the margins are generous (half the font size across, the font size plus 2 px up and down).
+ */
+export function labelBox(data: { x: number; y: number; size: number; label?: string | null }, labelSize: number, canvasWidth: number, measure?: (text: string) => number): Box {
+  const label = data.label ?? "";
+  // Unmeasured, a label is taken as up to twice its font size a character wide (an emoji or a wide glyph
+  // can exceed one font size).
+  const bound = 2 * labelSize * label.length;
+  const x = data.x + data.size + GAP;
+  let start: number;
+  let width: number;
+  if (x + labelSize * label.length <= canvasWidth) {
+    // edgeAwareLabel draws on the right without measuring.
+    start = x;
+    width = measure ? measure(label) : bound;
+  } else if (measure) {
+    // edgeAwareLabel measures here: the side depends on the width.
+    width = measure(label);
+    start = labelX(data.x, data.size, width, canvasWidth).start;
+  } else {
+    // Either side.
+    start = data.x - data.size - GAP - bound;
+    width = x + bound - start;
+  }
+  const margin = labelSize / 2;
+  return { left: start - margin, right: start + width + margin, top: data.y - labelSize - 2, bottom: data.y + labelSize + 2 };
+}
+
 /** A label that flips to the left of its node near the right edge; `width()` is the canvas width in CSS pixels. */
-export function edgeAwareLabel(width: () => number): NodeLabelDrawingFunction {
+export function edgeAwareLabel<N extends Attributes = Attributes, E extends Attributes = Attributes>(width: () => number): NodeLabelDrawingFunction<N, E> {
   return (context, data, settings) => {
     if (!data.label) return;
     const colorSetting = settings.labelColor;
@@ -43,7 +84,7 @@ export function edgeAwareLabel(width: () => number): NodeLabelDrawingFunction {
 }
 
 /** sigma's hover box (node disc plus label box, shadowed), on the side the label is drawn. */
-export function edgeAwareHover(width: () => number, label: NodeLabelDrawingFunction): NodeHoverDrawingFunction {
+export function edgeAwareHover<N extends Attributes = Attributes, E extends Attributes = Attributes>(width: () => number, label: NodeLabelDrawingFunction<N, E>): NodeHoverDrawingFunction<N, E> {
   return (context, data, settings) => {
     const size = settings.labelSize;
     context.font = font(settings);

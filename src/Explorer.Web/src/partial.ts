@@ -88,9 +88,10 @@ export class PartialRefresh {
 
   /**
    * @param changed called whenever some node or edge is redrawn with new data (the label layer cached during a
-   * camera move is then out of date).
+   * camera move is then out of date), with the label-grid cells of the nodes whose display data or cell changed
+   * (before and after; labelcache.ts looks at those cells' labels again), or without cells when any may have.
    */
-  constructor(private readonly sigma: Sigma<NodeAttributes, EdgeAttributes>, private readonly graph: ExplorerGraph, private readonly changed: () => void = () => {}) {
+  constructor(private readonly sigma: Sigma<NodeAttributes, EdgeAttributes>, private readonly graph: ExplorerGraph, private readonly changed: (cells?: Iterable<number>) => void = () => {}) {
     this.internals = sigma as unknown as SigmaInternals;
     sigma.on("afterProcess", () => this.countSlots());
     if (!this.internals.needToProcess) this.countSlots();
@@ -121,8 +122,9 @@ export class PartialRefresh {
     const sigma = this.sigma;
     const nodeIds = [...new Set(nodes)].filter((id) => this.graph.hasNode(id));
     const edgeIds = new Set([...edges].filter((id) => this.graph.hasEdge(id)));
-    if (nodeIds.length + edgeIds.size > 0) this.changed();
+    if (nodeIds.length + edgeIds.size === 0) return;
     if (this.internals.needToProcess) {
+      this.changed();
       // A re-index is due anyway: it writes every slot.
       sigma.refresh({ partialGraph: { nodes: nodeIds, edges: [...edgeIds] }, skipIndexation: false, schedule: true });
       return;
@@ -141,16 +143,23 @@ export class PartialRefresh {
     if ([...edgeIds].some((id, i) => reordered(edgesBefore[i], sigma.getEdgeDisplayData(id)))) return this.reindex();
     // Nodes that moved or changed size: their edges' slots hold their old position and size.
     const moved: string[] = [];
+    const cells: number[] = [];
     for (let i = 0; i < nodeIds.length; i++) {
       const id = nodeIds[i]!;
       const before = nodesBefore[i];
       const after = this.internals.nodeDataCache[id];
-      if (reordered(before, after)) return this.reindex();
+      if (reordered(before, after)) {
+        this.changed();
+        return this.reindex();
+      }
+      cells.push(this.gridCell(after!));
       if (before!.x === after!.x && before!.y === after!.y && before!.size === after!.size) continue;
+      cells.push(this.gridCell(before!));
       this.checkFrame(id);
       this.moveLabel(id, before!, after!);
       moved.push(id);
     }
+    this.changed(cells);
     const edgesOfMoved: string[] = [];
     for (const id of moved) this.graph.forEachEdge(id, (edge) => {
       if (!edgeIds.has(edge)) edgesOfMoved.push(edge);
@@ -167,7 +176,8 @@ export class PartialRefresh {
   setDrawSetting<K extends "renderEdgeLabels" | "renderLabels">(key: K, value: Settings[K]): void {
     if (this.internals.settings[key] === value) return;
     this.internals.settings[key] = value;
-    this.changed();
+    // Edge labels: no node label changes.
+    this.changed(key === "renderEdgeLabels" ? [] : undefined);
     this.sigma.scheduleRender();
   }
 
@@ -175,15 +185,21 @@ export class PartialRefresh {
 
   private addNode(key: string): void {
     const internals = this.internals;
-    this.changed();
     // sigma's own handler: the node's display data (its reducer's output); a re-index does the rest.
     internals.addNode(key);
-    if (internals.needToProcess) return this.reindex();
+    if (internals.needToProcess) {
+      this.changed();
+      return this.reindex();
+    }
     internals.updateNode(key);
     const data = internals.nodeDataCache[key]!;
     const slot = this.freeSlot("node", data.type, internals.nodePrograms[data.type]);
     // A node drawn below others needs sigma to re-sort the graph.
-    if (slot === null || (internals.settings.zIndex && data.zIndex < internals.nodeZExtent[1])) return this.reindex();
+    if (slot === null || (internals.settings.zIndex && data.zIndex < internals.nodeZExtent[1])) {
+      this.changed();
+      return this.reindex();
+    }
+    this.changed([this.gridCell(data)]);
     this.checkFrame(key);
     const id = this.nextId++;
     internals.nodeIndices[key] = id;
@@ -220,7 +236,8 @@ export class PartialRefresh {
 
   private dropEdge(key: string, source: string, target: string): void {
     const internals = this.internals;
-    this.changed();
+    // No node label changes here (the ends' sizes are redrawn by items()).
+    this.changed([]);
     const data = internals.edgeDataCache[key];
     const slot = internals.edgeProgramIndex[key];
     internals.removeEdge(key);
@@ -233,9 +250,9 @@ export class PartialRefresh {
 
   private dropNode(key: string): void {
     const internals = this.internals;
-    this.changed();
     const data = internals.nodeDataCache[key];
     const slot = internals.nodeProgramIndex[key];
+    this.changed(data ? [this.gridCell(data)] : undefined);
     if (internals.needToProcess || !data || slot === undefined) {
       internals.removeNode(key);
       return this.reindex();

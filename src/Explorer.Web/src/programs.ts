@@ -1,13 +1,19 @@
 import type { Attributes } from "graphology-types";
 import type { EdgeProgramType, NodeProgramType } from "sigma/rendering";
 import { createEdgeArrowHeadProgram, createEdgeClampedProgram, createEdgeCompoundProgram, NodeCircleProgram } from "sigma/rendering";
+import { slotRuns } from "./slotruns";
 
-// sigma's WebGL programs, changed in one thing: a program uploads its vertex data to the GPU only when that data
-// changed. sigma 3.0.3's Program.bindProgram calls bufferData with the whole array on every render, for the
-// normal and the picking pass alike: at 50k edges that is ~10 MB copied per frame while only the camera moves.
-// Here process() and reallocate() bump a version, and a buffer is re-uploaded when its version is behind.
+// sigma's WebGL programs, changed in one thing: a program uploads to the GPU only the vertex data that changed.
+// sigma 3.0.3's Program.bindProgram calls bufferData with the whole array on every render, for the normal and
+// the picking pass alike: at 50k edges that is ~10 MB copied per frame while only the camera moves, and ~3 MB
+// (two edge arrays) for a live change that rewrote three slots. Here process() notes the slot it writes, and a
+// buffer gets bufferSubData of the runs of slots written since its last upload; reallocate() (a re-index)
+// uploads the whole array again.
 // And a program keeps some free slots (zeros, drawn as nothing): a node or edge that arrives live takes one
 // instead of sigma re-indexing the whole graph to make room (partial.ts).
+
+/** The benchmark's baseline switch: false uploads a whole array whenever any of it changed (the first pass). */
+export const uploads = { partial: true };
 
 /** The members of sigma's Program this needs (protected or untyped in its declarations; sigma is pinned at 3.0.3). */
 interface ProgramInternals {
@@ -34,17 +40,23 @@ type AnyProgramClass = new (...args: never[]) => object;
 function uploadingOnChange<C extends AnyProgramClass>(Base: C): C {
   // The subclass reaches sigma's protected members through ProgramInternals.
   const Uploading = class extends (Base as unknown as new (...args: unknown[]) => ProgramInternals) {
-    version = 1;
-    readonly uploaded = new WeakMap<ProgramInfo, number>();
+    /** Per buffer (normal and picking pass), the slots written since its last upload; none yet: upload all. */
+    readonly written = new Map<ProgramInfo, Set<number> | "all">();
     readonly constantsUploaded = new WeakSet<ProgramInfo>();
 
     override process(...args: unknown[]): void {
-      this.version++;
+      const slot = args[1] as number;
+      for (const [program, slots] of this.written) {
+        if (slots === "all") continue;
+        slots.add(slot);
+        // Most of the array: one upload of it all.
+        if (slots.size * 4 > this.capacity) this.written.set(program, "all");
+      }
       super.process(...args);
     }
 
     override reallocate(capacity: number): void {
-      this.version++;
+      this.written.clear();
       const room = capacity === 0 ? 0 : capacity + Math.max(16, Math.ceil(capacity / 16));
       if (capacity > 0 && capacity <= this.capacity && this.capacity <= room) {
         // Big enough and not wastefully so: keep the array, clearing the slots past what is used.
@@ -54,14 +66,30 @@ function uploadingOnChange<C extends AnyProgramClass>(Base: C): C {
       super.reallocate(room);
     }
 
+    /** Uploads what changed of the array to the buffer bound as ARRAY_BUFFER. */
+    upload(program: ProgramInfo): void {
+      const gl = program.gl;
+      const slots = this.written.get(program);
+      if (slots === undefined || slots === "all" || !uploads.partial) {
+        if (slots === undefined || slots === "all" || slots.size > 0) gl.bufferData(gl.ARRAY_BUFFER, this.array, gl.DYNAMIC_DRAW);
+        this.written.set(program, new Set());
+        return;
+      }
+      if (slots.size === 0) return;
+      const stride = this.STRIDE;
+      for (const [start, end] of slotRuns(slots)) {
+        gl.bufferSubData(gl.ARRAY_BUFFER, start * stride * Float32Array.BYTES_PER_ELEMENT, this.array.subarray(start * stride, end * stride));
+      }
+      slots.clear();
+    }
+
     bindProgram(program: ProgramInfo): void {
       const gl = program.gl;
-      const upload = this.uploaded.get(program) !== this.version;
       if (!this.isInstanced) {
         gl.bindBuffer(gl.ARRAY_BUFFER, program.buffer);
         let offset = 0;
         for (const attr of this.ATTRIBUTES) offset += this.bindAttribute(attr, program, offset);
-        if (upload) gl.bufferData(gl.ARRAY_BUFFER, this.array, gl.DYNAMIC_DRAW);
+        this.upload(program);
       } else {
         gl.bindBuffer(gl.ARRAY_BUFFER, program.constantBuffer);
         let offset = 0;
@@ -73,9 +101,8 @@ function uploadingOnChange<C extends AnyProgramClass>(Base: C): C {
         gl.bindBuffer(gl.ARRAY_BUFFER, program.buffer);
         offset = 0;
         for (const attr of this.ATTRIBUTES) offset += this.bindAttribute(attr, program, offset, true);
-        if (upload) gl.bufferData(gl.ARRAY_BUFFER, this.array, gl.DYNAMIC_DRAW);
+        this.upload(program);
       }
-      if (upload) this.uploaded.set(program, this.version);
       gl.bindBuffer(gl.ARRAY_BUFFER, null);
     }
   };

@@ -49,6 +49,8 @@ export class Renderer {
   private more = new Map<string, number>();
   private fresh = new Map<string, number>();
   private zoomedIn = false;
+  /** Edges whose last reduced display data has a label (a few: a path, a hover, a selection); may hold dropped ones. */
+  private readonly labelledEdges = new Set<string>();
   private dragged: string | null = null;
   private dragMoved = false;
 
@@ -57,7 +59,7 @@ export class Renderer {
     // Labels near the right edge (the side panel) are drawn left of their node instead of being cut off.
     // (sigma draws once inside its constructor, before this.sigma is set: no edge to mind then.)
     const canvasWidth = () => (this.sigma as Sigma<NodeAttributes, EdgeAttributes> | undefined)?.getDimensions().width ?? Number.POSITIVE_INFINITY;
-    const drawLabel = edgeAwareLabel(canvasWidth);
+    const drawLabel = edgeAwareLabel<NodeAttributes, EdgeAttributes>(canvasWidth);
     this.sigma = new Sigma<NodeAttributes, EdgeAttributes>(graph, container, {
       defaultEdgeType: "arrow",
       // sigma's own programs, uploading their buffers only when they changed (programs.ts).
@@ -86,8 +88,8 @@ export class Renderer {
       edgeReducer: (edge, data) => this.reduceEdge(edge, data),
     });
     // While the camera moves, the label layers are the last full drawing moved with it (labelcache.ts).
-    this.labels = new LabelCache(this.sigma as unknown as Sigma);
-    this.partial = new PartialRefresh(this.sigma, graph, () => this.labels.invalidate());
+    this.labels = new LabelCache(this.sigma as unknown as Sigma, () => this.labelledEdges);
+    this.partial = new PartialRefresh(this.sigma, graph, (cells) => this.labels.changed(cells));
     this.wireEvents();
   }
 
@@ -253,6 +255,9 @@ export class Renderer {
     if (this.hoveredNode && (this.graph.source(edge) === this.hoveredNode || this.graph.target(edge) === this.hoveredNode) && !h) {
       res.label = typeLabel;
     }
+    // The edge-label layer is drawn from these (labelcache.ts).
+    if (res.label) this.labelledEdges.add(edge);
+    else this.labelledEdges.delete(edge);
     return res;
   }
 

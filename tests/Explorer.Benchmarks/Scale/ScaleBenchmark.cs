@@ -428,7 +428,7 @@ internal static class ScaleBenchmark
 
     private static Latency Time<T>(IReadOnlyList<T> items, Action<T> query) => Measure.Time(items, 1, 3, query, "");
 
-    private static string Phrase(string text) => "name : \"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+    internal static string Phrase(string text) => "name : \"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     private static string Typo(string name)
     {
@@ -438,7 +438,7 @@ internal static class ScaleBenchmark
         return new string(chars);
     }
 
-    private static (double Seconds, long Bytes, SqliteConnection Connection) BuildFts(SyntheticNode[] names, string outDir)
+    internal static (double Seconds, long Bytes, SqliteConnection Connection) BuildFts(SyntheticNode[] names, string outDir)
     {
         var path = Path.Combine(outDir, "fts5.db");
         File.Delete(path);

@@ -49,6 +49,13 @@ export function createHook({ view, live, ready }: HookSources) {
     exportJson: () => toJson(model.graph, model.nodes, model.edges),
     exportGraphMl: () => toGraphMl(model.graph, model.nodes, model.edges),
     exportSvg: () => toSvg(renderer.sigma, model.graph),
+    /** Renders now, then draws every label afresh: label-layer pixels that differed (labelcache.ts; 0 is right). */
+    staleLabelPixels: () => renderer.labels.stalePixels(),
+    /** Frames that drew only the labels that changed. */
+    partialLabelFrames: () => renderer.labels.partialFrames,
+    /** Nodes whose labels the canvas shows now. */
+    drawnLabels: () => renderer.labels.drawnLabels(),
+    cameraMoving: () => renderer.labels.moving(),
   };
 }
 

@@ -1,4 +1,4 @@
-namespace Explorer.Search;
+namespace Explorer.Search.Reference;
 
 /// <summary>Ids of strings of one length (in id order) with their character signatures.</summary>
 internal sealed class LengthBucket(int[] ids, ulong[] signatures, ulong[] counts)

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Explorer.Search;
+namespace Explorer.Search.Reference;
 
 /// <summary>Collects strings in order of first appearance, then groups their nodes into <see cref="Postings"/>.</summary>
 internal sealed class PostingsBuilder(int capacity)

@@ -1,4 +1,4 @@
-namespace Explorer.Search;
+namespace Explorer.Search.Reference;
 
 /// <summary>Strings with dense ids and, per id, an ascending run of distinct node ordinals in one flat array.</summary>
 internal sealed class Postings(Dictionary<string, int> ids, string[] strings, int[] start, int[] nodes)

@@ -1,0 +1,329 @@
+namespace Explorer.Search;
+
+/// <summary>
+/// Distinct strings in ordinal order, packed in one char buffer (a string's id is its rank), each with a run
+/// of node ordinals in one flat array, and the ids once more in the order of their reversed strings. No
+/// string objects and no hash tables: look-ups are binary searches, the typo search walks the sorted strings
+/// as an implicit trie (<see cref="Within"/>).
+/// </summary>
+internal sealed class SortedStrings
+{
+    private readonly char[] _text;
+    private readonly int[] _start;
+    private readonly int[] _postingStart;
+    private readonly int[] _nodes;
+    private readonly int[] _reversed;
+
+    /// <param name="text">The strings one after another, in ordinal order.</param>
+    /// <param name="start">String i is text[start[i] .. start[i+1]-1]; one more entry than strings.</param>
+    /// <param name="postingStart">Nodes of string i are nodes[postingStart[i] .. postingStart[i+1]-1].</param>
+    /// <param name="nodes">Node ordinals, ascending within a string.</param>
+    /// <param name="reversed">The ids ordered by their strings read backwards (ordinal).</param>
+    public SortedStrings(char[] text, int[] start, int[] postingStart, int[] nodes, int[] reversed)
+    {
+        _text = text;
+        _start = start;
+        _postingStart = postingStart;
+        _nodes = nodes;
+        _reversed = reversed;
+        for (var i = 0; i + 1 < start.Length; i++)
+        {
+            MaxLength = Math.Max(MaxLength, start[i + 1] - start[i]);
+        }
+    }
+
+    public int Count => _start.Length - 1;
+
+    public int MaxLength { get; }
+
+    /// <summary>The arrays, as stored in an index snapshot.</summary>
+    internal (char[] Text, int[] Start, int[] PostingStart, int[] Nodes, int[] Reversed) Parts => (_text, _start, _postingStart, _nodes, _reversed);
+
+    /// <summary>Bytes held by the arrays.</summary>
+    public long MemoryBytes => (2L * _text.Length) + (4L * (_start.Length + _postingStart.Length + _nodes.Length + _reversed.Length));
+
+    public ReadOnlySpan<char> this[int id] => _text.AsSpan(_start[id], _start[id + 1] - _start[id]);
+
+    public int Length(int id) => _start[id + 1] - _start[id];
+
+    public ReadOnlySpan<int> Of(int id) => _nodes.AsSpan(_postingStart[id], _postingStart[id + 1] - _postingStart[id]);
+
+    public ArraySegment<int> Segment(int id) => new(_nodes, _postingStart[id], _postingStart[id + 1] - _postingStart[id]);
+
+    public int PostingCount(int id) => _postingStart[id + 1] - _postingStart[id];
+
+    /// <summary>The id of <paramref name="value"/>, or -1.</summary>
+    public int Find(ReadOnlySpan<char> value)
+    {
+        var at = LowerBound(value);
+        return at < Count && this[at].SequenceEqual(value) ? at : -1;
+    }
+
+    /// <summary>The first id whose string is not ordinally less than <paramref name="value"/>.</summary>
+    public int LowerBound(ReadOnlySpan<char> value)
+    {
+        int lo = 0, hi = Count;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (this[mid].SequenceCompareTo(value) < 0)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
+    }
+
+    /// <summary>
+    /// Every id whose string is within <paramref name="budget"/> edits of <paramref name="query"/> (optimal
+    /// string alignment: insertions, deletions, substitutions, adjacent transpositions) and not equal to it,
+    /// each once, with its distance, in no particular order. <paramref name="spacedOnly"/> keeps strings that
+    /// contain a space.
+    /// </summary>
+    /// <remarks>
+    /// The query is cut in two halves with one character between them; an edit touches at most one half, so
+    /// any match has at most budget/2 edits in one of them. One walk down the sorted strings (an implicit trie)
+    /// matches the front half with at most budget/2 edits, then the rest with the full budget; a second walk
+    /// does the same backwards, over the strings in reversed order, for the back half. Each walk keeps one
+    /// row of the edit-distance table per depth and drops a branch as soon as no cell of its row is within
+    /// what is allowed there, so it visits a few thousand prefixes where a scan would test every string.
+    /// </remarks>
+    public void Within(string query, int budget, bool spacedOnly, List<(int Id, int Distance)> found)
+    {
+        var n = query.Length;
+        if (budget <= 0 || n == 0 || Count == 0)
+        {
+            return;
+        }
+
+        var half = budget / 2;
+        var gap = (n - 1) / 2;
+        var seen = new HashSet<int>();
+        var walk = new Walk(this, query, budget, spacedOnly, found, seen);
+        walk.Run(backwards: false, strictDepth: gap - half);
+        walk.Run(backwards: true, strictDepth: n - gap - 1 - half);
+    }
+
+    /// <summary>One typo search: the query, its budget, the rows of the table by depth and what was found.</summary>
+    private sealed class Walk(SortedStrings strings, string query, int budget, bool spacedOnly, List<(int Id, int Distance)> found, HashSet<int> seen)
+    {
+        private readonly int _width = query.Length + 1;
+        private readonly int _maxDepth = Math.Min(query.Length + budget, strings.MaxLength);
+        private int[] _rows = [];
+        private int[] _rowMin = [];
+        private char[] _path = [];
+        private char[] _query = [];
+        private bool _backwards;
+        private int _strictDepth;
+
+        public void Run(bool backwards, int strictDepth)
+        {
+            _backwards = backwards;
+            _strictDepth = strictDepth;
+            _query = query.ToCharArray();
+            if (backwards)
+            {
+                Array.Reverse(_query);
+            }
+
+            if (_rows.Length == 0)
+            {
+                _rows = new int[(_maxDepth + 1) * _width];
+                _path = new char[_maxDepth + 1];
+                _rowMin = new int[_maxDepth + 1];
+            }
+
+            for (var j = 0; j < _width; j++)
+            {
+                _rows[j] = j;
+            }
+
+            _rowMin[0] = 0;
+            Visit(0, 0, strings.Count);
+        }
+
+        private int IdAt(int position) => _backwards ? strings._reversed[position] : position;
+
+        private char CharAt(int id, int depth) =>
+            _backwards ? strings._text[strings._start[id + 1] - 1 - depth] : strings._text[strings._start[id] + depth];
+
+        private void Visit(int depth, int lo, int hi)
+        {
+            // Every string in [lo, hi) starts (or ends, backwards) with the path so far; one equal to it sorts first.
+            var first = IdAt(lo);
+            if (strings.Length(first) == depth)
+            {
+                if (Math.Abs(depth - query.Length) <= budget && _rows[(depth * _width) + _width - 1] <= budget)
+                {
+                    Report(first);
+                }
+
+                lo++;
+            }
+
+            if (depth >= _maxDepth || lo >= hi)
+            {
+                return;
+            }
+
+            // What the next row may reach: the halves' limit while within the strict depth, else the budget.
+            var limit = depth + 1 <= _strictDepth ? budget / 2 : budget;
+            if (_rowMin[depth] < limit)
+            {
+                // Any next character can stay within the limit (a substitution): try each one present.
+                while (lo < hi)
+                {
+                    var c = CharAt(IdAt(lo), depth);
+                    var end = RunEnd(lo, hi, depth, c);
+                    Child(depth, lo, end, c, limit);
+                    lo = end;
+                }
+
+                return;
+            }
+
+            // At the limit already: only a character that matches the query where this row is at the limit (or
+            // completes a transposition) keeps a cell there. Look those few up instead of trying every one.
+            Span<char> wanted = stackalloc char[(4 * budget) + 4];
+            var count = 0;
+            var row = depth * _width;
+            for (var j = Math.Max(0, depth - budget); j <= Math.Min(query.Length - 1, depth + budget); j++)
+            {
+                // Cell j+1 of the next row from cell j of this one: the next character is q[j].
+                if (_rows[row + j] == limit && wanted[..count].IndexOf(_query[j]) < 0)
+                {
+                    wanted[count++] = _query[j];
+                }
+            }
+
+            for (var j = Math.Max(0, depth - 1 - budget); depth > 0 && j <= Math.Min(query.Length - 2, depth - 1 + budget); j++)
+            {
+                // Cell j+2 of the next row by a transposition: path[depth-1] == q[j+1] and the next character is q[j].
+                if (_path[depth - 1] == _query[j + 1] && _rows[row - _width + j] + 1 <= limit && wanted[..count].IndexOf(_query[j]) < 0)
+                {
+                    wanted[count++] = _query[j];
+                }
+            }
+
+            foreach (var c in wanted[..count])
+            {
+                var (start, end) = Run(lo, hi, depth, c);
+                if (start < end)
+                {
+                    Child(depth, start, end, c, limit);
+                }
+            }
+        }
+
+        /// <summary>Row depth+1 of the table for next character <paramref name="c"/> (only the cells within the budget's band), then the visit if it stays within the limit.</summary>
+        private void Child(int depth, int lo, int hi, char c, int limit)
+        {
+            _path[depth] = c;
+            var i = depth + 1;
+            var previous = depth * _width;
+            var current = previous + _width;
+            var n = _width - 1;
+            var (from, to) = (Math.Max(1, i - budget), Math.Min(n, i + budget));
+            _rows[current] = i;
+            var rowMin = i;
+            if (from > 1)
+            {
+                _rows[current + from - 1] = budget + 1;
+            }
+
+            for (var j = from; j <= to; j++)
+            {
+                var value = Math.Min(Math.Min(_rows[previous + j] + 1, _rows[current + j - 1] + 1), _rows[previous + j - 1] + (c == _query[j - 1] ? 0 : 1));
+                if (depth > 0 && j > 1 && c == _query[j - 2] && _path[depth - 1] == _query[j - 1])
+                {
+                    value = Math.Min(value, _rows[previous - _width + j - 2] + 1);
+                }
+
+                _rows[current + j] = value;
+                rowMin = Math.Min(rowMin, value);
+            }
+
+            if (to < n)
+            {
+                _rows[current + to + 1] = budget + 1;
+            }
+
+            _rowMin[i] = rowMin;
+            if (rowMin <= limit)
+            {
+                Visit(i, lo, hi);
+            }
+        }
+
+        /// <summary>The positions in [lo, hi) whose string has <paramref name="c"/> at this depth (sorted by it there).</summary>
+        private (int Start, int End) Run(int lo, int hi, int depth, char c)
+        {
+            int a = lo, b = hi;
+            while (a < b)
+            {
+                var mid = (a + b) >>> 1;
+                if (CharAt(IdAt(mid), depth) < c)
+                {
+                    a = mid + 1;
+                }
+                else
+                {
+                    b = mid;
+                }
+            }
+
+            return a < hi && CharAt(IdAt(a), depth) == c ? (a, RunEnd(a, hi, depth, c)) : (a, a);
+        }
+
+        /// <summary>The first position in (lo, hi] whose string has a character past <paramref name="c"/> at this depth.</summary>
+        private int RunEnd(int lo, int hi, int depth, char c)
+        {
+            // Gallop: runs are often short.
+            var step = 1;
+            var below = lo;
+            var probe = lo + 1;
+            while (probe < hi && CharAt(IdAt(probe), depth) == c)
+            {
+                below = probe;
+                probe = lo + (step <<= 1);
+            }
+
+            var above = Math.Min(probe, hi);
+            while (below + 1 < above)
+            {
+                var mid = (below + above) >>> 1;
+                if (CharAt(IdAt(mid), depth) == c)
+                {
+                    below = mid;
+                }
+                else
+                {
+                    above = mid;
+                }
+            }
+
+            return above;
+        }
+
+        private void Report(int id)
+        {
+            var text = strings[id];
+            if (spacedOnly && !text.Contains(' '))
+            {
+                return;
+            }
+
+            // The same distance the table gives, from the one function the rest of search uses.
+            var distance = TextNormalizer.Distance(query, text, budget);
+            if (distance > 0 && distance <= budget && seen.Add(id))
+            {
+                found.Add((id, distance));
+            }
+        }
+    }
+}

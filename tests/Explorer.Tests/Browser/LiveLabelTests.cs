@@ -1,0 +1,57 @@
+using System.Text.Json;
+using Explorer.Graph;
+using Explorer.Server.Live;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace Explorer.Tests.Browser;
+
+/// <summary>
+/// After a live change the page draws again only the labels the change touched (labelcache.ts). What it shows
+/// must be what drawing every label afresh shows, pixel for pixel: a rename, a new node, a new edge (its ends
+/// grow) and a removal, each checked once its own frame has drawn it.
+/// </summary>
+public sealed class LiveLabelTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+{
+    [Fact]
+    public async Task LabelsRedrawnOnlyWhereALiveChangeTouchedThemEqualAFullDrawing()
+    {
+        await using var explorer = await ExplorerPage.OpenAsync(fixture);
+        // A still canvas: the layout done, the view fitted, labels drawn in full.
+        await explorer.WaitAsync("!window.__explorer.layoutRunning() && !window.__explorer.cameraMoving() && window.__explorer.drawnLabels().length > 3");
+        var shown = await explorer.Page.EvaluateAsync<string[]>("window.__explorer.drawnLabels()");
+        var renamed = shown[shown.Length / 2];
+        var node = (await fixture.Store.GetNodeAsync(renamed, TestContext.Current.CancellationToken))!.Node;
+        var publisher = fixture.Services.GetRequiredService<ChangePublisher>();
+
+        async Task DrawnAndRightAsync(string condition)
+        {
+            var frames = await explorer.Page.EvaluateAsync<int>("window.__explorer.partialLabelFrames()");
+            publisher.Signal();
+            await explorer.WaitAsync(condition);
+            // Its own frame drew it by redrawing only what changed (unless the view was being fitted meanwhile)...
+            await explorer.WaitAsync($"window.__explorer.partialLabelFrames() > {frames} || window.__explorer.cameraMoving()");
+            // ...and, the camera still (a moving one shows a moved copy), the layer equals every label drawn afresh.
+            var stale = await explorer.Page.WaitForFunctionAsync(
+                "() => window.__explorer.cameraMoving() ? false : String(window.__explorer.staleLabelPixels())", null, new PageWaitForFunctionOptions { Timeout = 30_000, PollingInterval = 50 });
+            Assert.Equal("0", await stale.JsonValueAsync<string>());
+        }
+
+        await fixture.Store.UpsertNodeAsync(node with { Name = "A much longer name given live to this node" }, TestContext.Current.CancellationToken);
+        await DrawnAndRightAsync($"window.__explorer.label({JsonSerializer.Serialize(renamed)}) === 'A much longer name given live to this node'");
+        Assert.Contains(renamed, await explorer.Page.EvaluateAsync<string[]>("window.__explorer.drawnLabels()"));
+
+        await fixture.Store.UpsertNodeAsync(node with { Name = "Short" }, TestContext.Current.CancellationToken);
+        await DrawnAndRightAsync($"window.__explorer.label({JsonSerializer.Serialize(renamed)}) === 'Short'");
+
+        await fixture.Store.UpsertNodeAsync(new Node("live-label-theme", NodeKind.Theme, "Live label theme", [], ""), TestContext.Current.CancellationToken);
+        await fixture.Store.UpsertEdgeAsync(new Edge("live-label-edge", "PARTNERED_WITH", "live-label-theme", renamed,
+            [new Evidence("military-engagement-in-global-diplomacy", "One notable case is NATO’s intervention in the Balkans during the 1990s.")]), TestContext.Current.CancellationToken);
+        await DrawnAndRightAsync("window.__explorer.edges().includes('live-label-edge')");
+
+        await fixture.Store.RemoveNodeAsync(renamed, TestContext.Current.CancellationToken);
+        await DrawnAndRightAsync($"!window.__explorer.nodes().includes({JsonSerializer.Serialize(renamed)})");
+        Assert.DoesNotContain(renamed, await explorer.Page.EvaluateAsync<string[]>("window.__explorer.drawnLabels()"));
+        Assert.Empty(explorer.Errors);
+    }
+}

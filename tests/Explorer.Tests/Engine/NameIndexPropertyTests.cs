@@ -1,0 +1,211 @@
+using Explorer.Graph;
+using Explorer.Search;
+using Explorer.Search.Reference;
+
+namespace Explorer.Tests.Engine;
+
+/// <summary>
+/// The compact name index ranks exactly as the one it replaced (<see cref="ReferenceNameIndex"/>, kept verbatim):
+/// the same hits, scores, match kinds and order for every query, on random names built to collide (shared
+/// syllables, accents, apostrophes, dots, case, other scripts, surrogate pairs, aliases equal to names, ids that
+/// normalize like names), with kind filters and limits on both sides of the top-k path. Fixed seeds.
+/// </summary>
+public sealed class NameIndexPropertyTests
+{
+    private static readonly string[] s_syllables = ["ma", "li", "sa", "hel", "no", "ra", "to", "ki", "an", "al", "mé", "lí", "çe", "ñu", "ö", "ss", "st", "ro", "mali", "nord"];
+    private static readonly string[] s_words = ["Alliance", "Mission", "Council", "of", "the", "Republic", "Union", "ÉTAT", "Côte", "d'Ivoire", "U.S.", "NATO’s", "Москва", "東京", "Ελλάδα", "x", "Ⅻ", "🙂", "Nord-Süd", "ﬁnance"];
+    private static readonly NodeKind[] s_kinds = Enum.GetValues<NodeKind>();
+
+    private sealed record RandomNode(string Id, NodeKind Kind, string Name, string[] Aliases);
+
+    [Theory]
+    [InlineData(1, 60)]
+    [InlineData(2, 300)]
+    [InlineData(3, 1500)]
+    [InlineData(4, 4000)]
+    public void TheCompactIndexRanksExactlyAsTheOldOneOnRandomNames(int seed, int count)
+    {
+        var random = new Random(seed);
+        var nodes = Enumerable.Range(0, count).Select(i => RandomNodeAt(random, i)).ToArray();
+        var (index, reference) = BothIndexes(nodes, order: null);
+        var queries = Queries(random, nodes, 400);
+        var compared = 0;
+        foreach (var query in queries)
+        {
+            var kinds = random.Next(5) == 0 ? new HashSet<NodeKind> { s_kinds[random.Next(s_kinds.Length)], s_kinds[random.Next(s_kinds.Length)] } : null;
+            var limit = new[] { 1, 3, 10, 10, 25, 100 }[random.Next(6)];
+            var expected = reference.Search(query, kinds, limit);
+            var actual = index.Search(query, kinds, limit);
+            Assert.True(expected.SequenceEqual(actual), $"'{query}' (limit {limit}, kinds {(kinds is null ? "any" : string.Join(",", kinds))}): expected {Show(nodes, expected)}, got {Show(nodes, actual)}");
+            Assert.Equal(reference.Resolve(query), index.Resolve(query));
+            compared += expected.Count;
+        }
+
+        Assert.True(compared > queries.Count, "the queries found too little to compare");
+    }
+
+    [Fact]
+    public void BuiltFromPreparedNamesInAnotherOrderItStillRanksAsTheOldOne()
+    {
+        // The store's path: names prepared by load position, then built over the topology's ordinals.
+        var random = new Random(9);
+        var nodes = Enumerable.Range(0, 2000).Select(i => RandomNodeAt(random, i)).ToArray();
+        var order = Enumerable.Range(0, nodes.Length).OrderBy(_ => random.Next()).ToArray();
+        var (index, reference) = BothIndexes(nodes, order);
+        foreach (var query in Queries(random, nodes, 300))
+        {
+            Assert.Equal(reference.Search(query, null, 10), index.Search(query, null, 10));
+            Assert.Equal(reference.Resolve(query), index.Resolve(query));
+        }
+    }
+
+    [Theory]
+    [InlineData(11, 1)]
+    [InlineData(12, 2)]
+    [InlineData(13, 3)]
+    public void TheTypoWalkFindsExactlyTheStringsWithinTheBudget(int seed, int budget)
+    {
+        // Against a scan of every string, on short strings over a small alphabet (many neighbours).
+        var random = new Random(seed);
+        var strings = Enumerable.Range(0, 3000).Select(_ => RandomString(random, "abcde ", 1, 12)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        var packed = Packed(strings);
+        for (var q = 0; q < 300; q++)
+        {
+            var query = q % 2 == 0 ? Edit(random, strings[random.Next(strings.Length)], random.Next(budget + 2)) : RandomString(random, "abcdef ", 1, 14);
+            if (query.Length == 0)
+            {
+                continue;
+            }
+
+            var found = new List<(int Id, int Distance)>();
+            packed.Within(query, budget, spacedOnly: false, found);
+            var expected = strings.Select((s, id) => (Id: id, Distance: TextNormalizer.Distance(query, s, budget))).Where(p => p.Distance > 0 && p.Distance <= budget).ToList();
+            Assert.Equal(expected, found.OrderBy(f => f.Id).ToList());
+        }
+    }
+
+    private static SortedStrings Packed(string[] sorted)
+    {
+        var start = new int[sorted.Length + 1];
+        for (var i = 0; i < sorted.Length; i++)
+        {
+            start[i + 1] = start[i] + sorted[i].Length;
+        }
+
+        var text = string.Concat(sorted).ToCharArray();
+        var reversed = Enumerable.Range(0, sorted.Length).OrderBy(i => new string(sorted[i].Reverse().ToArray()), StringComparer.Ordinal).ToArray();
+        return new SortedStrings(text, start, new int[sorted.Length + 1], [], reversed);
+    }
+
+    private static (NameIndex Index, ReferenceNameIndex Reference) BothIndexes(RandomNode[] nodes, int[]? order)
+    {
+        IEnumerable<string> NamesAt(int position) => [nodes[position].Id, nodes[position].Name, .. nodes[position].Aliases];
+        if (order is null)
+        {
+            return (
+                NameIndex.Build(nodes.Length, NamesAt, i => nodes[i].Kind, i => nodes[i].Name),
+                ReferenceNameIndex.Build(nodes.Length, NamesAt, i => nodes[i].Kind, i => nodes[i].Name));
+        }
+
+        return (
+            NameIndex.Build(NameIndex.Prepare(nodes.Length, NamesAt), order, o => nodes[order[o]].Kind, o => nodes[order[o]].Name),
+            ReferenceNameIndex.Build(ReferenceNameIndex.Prepare(nodes.Length, NamesAt), order, o => nodes[order[o]].Kind, o => nodes[order[o]].Name));
+    }
+
+    private static RandomNode RandomNodeAt(Random random, int i)
+    {
+        var name = RandomName(random);
+        var aliases = new List<string>();
+        switch (random.Next(6))
+        {
+            case 0:
+                aliases.Add(name.ToUpperInvariant());
+                break;
+            case 1:
+                aliases.Add(RandomName(random));
+                aliases.Add(RandomName(random));
+                break;
+            case 2:
+                aliases.Add(new string([.. name.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(w => w[0])]));
+                break;
+        }
+
+        var id = random.Next(8) == 0 ? name.ToLowerInvariant().Replace(' ', '-') : $"n-{i:D4}";
+        return new RandomNode(id, s_kinds[random.Next(s_kinds.Length)], name, [.. aliases]);
+    }
+
+    private static string RandomName(Random random)
+    {
+        var words = new List<string>();
+        for (var w = 0; w < 1 + random.Next(4); w++)
+        {
+            if (random.Next(3) == 0)
+            {
+                words.Add(s_words[random.Next(s_words.Length)]);
+            }
+            else
+            {
+                var word = string.Concat(Enumerable.Range(0, 1 + random.Next(3)).Select(_ => s_syllables[random.Next(s_syllables.Length)]));
+                words.Add(random.Next(2) == 0 ? char.ToUpperInvariant(word[0]) + word[1..] : word);
+            }
+        }
+
+        return string.Join(random.Next(10) == 0 ? " - " : " ", words);
+    }
+
+    private static List<string> Queries(Random random, RandomNode[] nodes, int count)
+    {
+        var queries = new List<string> { "", " ", "...", "a", "ma", "mali", "alliance", "🙂", "東京", "cote divoire", "nato" };
+        while (queries.Count < count)
+        {
+            var node = nodes[random.Next(nodes.Length)];
+            var name = node.Aliases.Length > 0 && random.Next(3) == 0 ? node.Aliases[random.Next(node.Aliases.Length)] : node.Name;
+            queries.Add(random.Next(8) switch
+            {
+                0 => name,
+                1 => name.ToLowerInvariant(),
+                2 => name[..Math.Max(1, random.Next(name.Length + 1))],
+                3 => Edit(random, name, 1),
+                4 => Edit(random, name, 2),
+                5 => name.Split(' ')[random.Next(name.Split(' ').Length)],
+                6 => string.Join(' ', name.Split(' ').Reverse()),
+                _ => node.Id,
+            });
+        }
+
+        return queries;
+    }
+
+    /// <summary>The text after a few random edits: substitutions, insertions, deletions and adjacent swaps.</summary>
+    private static string Edit(Random random, string text, int edits)
+    {
+        var chars = text.ToList();
+        for (var e = 0; e < edits; e++)
+        {
+            var at = random.Next(chars.Count + 1);
+            switch (random.Next(4))
+            {
+                case 0 when at < chars.Count:
+                    chars[at] = "aeioumls "[random.Next(9)];
+                    break;
+                case 1:
+                    chars.Insert(at, "aeioumls"[random.Next(8)]);
+                    break;
+                case 2 when at < chars.Count:
+                    chars.RemoveAt(at);
+                    break;
+                case 3 when at + 1 < chars.Count:
+                    (chars[at], chars[at + 1]) = (chars[at + 1], chars[at]);
+                    break;
+            }
+        }
+
+        return new string([.. chars]);
+    }
+
+    private static string RandomString(Random random, string alphabet, int min, int max) =>
+        new([.. Enumerable.Range(0, random.Next(min, max + 1)).Select(_ => alphabet[random.Next(alphabet.Length)])]);
+
+    private static string Show(RandomNode[] nodes, IReadOnlyList<(int Node, double Score, MatchKind Match)> hits) =>
+        "[" + string.Join(", ", hits.Select(h => $"{nodes[h.Node].Name}|{h.Score:F3}|{h.Match}")) + "]";
+}
