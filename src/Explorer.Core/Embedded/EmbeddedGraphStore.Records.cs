@@ -14,7 +14,7 @@ namespace Explorer.Embedded;
 internal sealed partial class EmbeddedGraphStore
 {
     /// <summary>One record a write touched: its change, its index update (none for sources and evidence-only edits) and its history entry.</summary>
-    private sealed record Touched(ChangeKind Kind, string EntityId, long? RowId, Action<IndexWriter>? Apply, HistoryEntry History);
+    private sealed record Touched(ChangeKind Kind, string EntityId, long? RowId, Action<IndexWriter>? Apply, HistoryEntry? History);
 
     private sealed record HistoryEntry(RecordKind Kind, string Id, long Version, RecordAction Action, IReadOnlyList<string> Changed, string? Note, string State);
 
@@ -161,7 +161,7 @@ internal sealed partial class EmbeddedGraphStore
             }
 
             var touched = RemoveEdgeRow(connection, transaction, current!.Edge, current.RowId, null);
-            return new Decision(null, touched.History.Version, [touched]);
+            return new Decision(null, touched.History!.Version, [touched]);
         }, cancellationToken);
 
     public Task<RecordWrite> CreateSourceAsync(SourceDocument source, string by, CancellationToken cancellationToken = default) =>
@@ -336,14 +336,18 @@ internal sealed partial class EmbeddedGraphStore
                 foreach (var touched in decision.Touched!)
                 {
                     var change = AppendChange(connection, transaction, touched.Kind, touched.EntityId, touched.RowId);
-                    var entry = touched.History;
+                    changes.Add(change);
+                    if (touched.History is not { } entry)
+                    {
+                        continue; // a change with no record history (a dismissed suggestion)
+                    }
+
                     Bind(history,
                         ("$kind", entry.Kind.ToString()), ("$id", entry.Id), ("$version", entry.Version),
                         ("$at", change.At.ToString("O", CultureInfo.InvariantCulture)), ("$by", by), ("$action", entry.Action.ToString()),
                         ("$changed", JsonSerializer.Serialize(entry.Changed, s_json)), ("$note", (object?)entry.Note ?? DBNull.Value),
                         ("$state", entry.State), ("$seq", change.Seq));
                     history.ExecuteNonQuery();
-                    changes.Add(change);
                 }
             }
 

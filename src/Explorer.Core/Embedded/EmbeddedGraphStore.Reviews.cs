@@ -8,7 +8,8 @@ namespace Explorer.Embedded;
 /// <summary>
 /// Analysts' verdicts on suggested relations (<c>suggestion_reviews</c>, one row per suggestion of a source) and the
 /// edges citing a source. An acceptance writes its edge (with history and change) and its verdict in one
-/// transaction under the write lock, through the same path as any analyst's write.
+/// transaction under the write lock, through the same path as any analyst's write; a dismissal writes its verdict
+/// and a <see cref="ChangeKind.SuggestionDismissed"/> change (no history: no record changed).
 /// </summary>
 internal sealed partial class EmbeddedGraphStore
 {
@@ -37,7 +38,10 @@ internal sealed partial class EmbeddedGraphStore
                 return RecordWrite.Exists;
             }
 
-            var decision = edge is null ? new Decision(null, 0, []) : CreateEdgeRow(connection, transaction, edge, $"accepted from a suggestion of source '{sourceId}'");
+            // A dismissal changes no record but is a change all the same (numbered, pushed live): open source views drop it.
+            var decision = edge is null
+                ? new Decision(null, 0, [new Touched(ChangeKind.SuggestionDismissed, sourceId, null, null, null)])
+                : CreateEdgeRow(connection, transaction, edge, $"accepted from a suggestion of source '{sourceId}'");
             if (decision.Refusal is not null)
             {
                 return decision;

@@ -290,7 +290,8 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
             [.. found.Nodes.Select(o => index.Nodes[o])],
             edges,
             found.Truncated,
-            index.CountsByType(center, query.AsOf is null ? null : query.Statuses is null ? filter.BlockedEdges : Filter(index, null, null, Direction.Any, null, query.AsOf).BlockedEdges)));
+            // Counted as the query follows edges: as of its date and with its review statuses ("N more" under a status filter).
+            index.CountsByType(center, query.AsOf is null && query.Statuses is null ? null : filter.BlockedEdges)));
     }
 
     public Task<Edge?> GetEdgeAsync(string id, CancellationToken cancellationToken = default)

@@ -221,4 +221,10 @@ public enum ChangeKind
 
     /// <summary>A source document was deleted.</summary>
     SourceRemoved,
+
+    /// <summary>
+    /// An analyst dismissed one of a source document's suggested relations; the entity id is the source's id. (An
+    /// acceptance is an <see cref="EdgeUpserted"/> of the edge it created, whose evidence cites the source.)
+    /// </summary>
+    SuggestionDismissed,
 }

@@ -46,7 +46,8 @@ public sealed record NeighborhoodQuery(
 
 /// <summary>
 /// Nodes and edges around a center. <see cref="Truncated"/> says the cap cut the result;
-/// <see cref="CountsByType"/> counts every edge incident to the center by type (as of the query's date: the edges that held then), so a client can filter or page.
+/// <see cref="CountsByType"/> counts every edge incident to the center by type (as of the query's date: the edges that held then;
+/// of the query's review statuses when it names some), so a client can filter or page.
 /// </summary>
 public sealed record Neighborhood(
     Node Center,

@@ -508,17 +508,16 @@ internal static class Cypher
         """), StringComparer.Ordinal);
 
     /// <summary>
-    /// Dismisses a suggestion unless it has a verdict (no row then). Under the change-log lock (serialized with
-    /// acceptances) but numbered nothing: the graph does not change.
+    /// Dismisses a suggestion unless it has a verdict (no row then), with its change-log entry (SuggestionDismissed,
+    /// the source's id), in one statement: the graph does not change, but open source views drop the suggestion.
+    /// Under the change-log lock, so it is serialized with acceptances (of two reviews one wins).
     /// </summary>
-    public const string DismissSuggestion = $$"""
-        {{LockHead}}
-        OPTIONAL MATCH (done:SuggestionReview {sourceId: $sourceId, suggestionId: $suggestionId})
-        WITH done
-        WHERE done IS NULL
+    public static readonly string DismissSuggestion = Write("""
+        OPTIONAL MATCH (reviewed:SuggestionReview {sourceId: $sourceId, suggestionId: $suggestionId})
+        WITH log, seq, reviewed
+        WHERE reviewed IS NULL
         CREATE (v:SuggestionReview {sourceId: $sourceId, suggestionId: $suggestionId, verdict: 'Dismissed', actor: $actor, at: $at})
-        RETURN v.at AS at
-        """;
+        """);
 
     /// <summary>The verdicts on a source's suggestions (one suggestion's when <c>$suggestionId</c> is set).</summary>
     public const string SuggestionReviews = """
@@ -609,7 +608,10 @@ internal static class Cypher
         ORDER BY precision
         """;
 
-    /// <summary>A node's incident edges by type that held as of the period (with the node at their far end), as the embedded store counts them.</summary>
+    /// <summary>
+    /// A node's incident edges by type that held as of the period (with the node at their far end) and have one of
+    /// <c>$statuses</c> (null: any), as the embedded store counts them.
+    /// </summary>
     public static readonly string CountsByTypeAsOf = $$"""
         MATCH (n:Node {id: $id})-[r]-(y:Node)
         WHERE {{Holds("y")}} AND {{HoldsEdge("r")}}

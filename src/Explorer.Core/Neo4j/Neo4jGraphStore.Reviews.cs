@@ -5,7 +5,8 @@ namespace Explorer.Neo4j;
 
 /// <summary>
 /// Analysts' verdicts on suggested relations as <c>:SuggestionReview</c> nodes (unique per source and suggestion),
-/// and the edges citing a source. An acceptance is one statement: the edge, its history and change, and the verdict.
+/// and the edges citing a source. An acceptance is one statement: the edge, its history and change, and the verdict; a
+/// dismissal one too: the verdict and its change (SuggestionDismissed).
 /// </summary>
 internal sealed partial class Neo4jGraphStore
 {
@@ -22,9 +23,8 @@ internal sealed partial class Neo4jGraphStore
         var at = DateTimeOffset.UtcNow;
         if (edge is null)
         {
-            var rows = await WriteStatementAsync(Cypher.DismissSuggestion, QueryAccess.Write,
-                Params(("log", Cypher.ChangeLogId), ("sourceId", sourceId), ("suggestionId", suggestionId), ("actor", by), ("at", Iso(at))), cancellationToken);
-            if (rows.Records.Count > 0)
+            if (await WriteAsync(Cypher.DismissSuggestion, Params(("sourceId", sourceId), ("suggestionId", suggestionId), ("actor", by)),
+                ChangeKind.SuggestionDismissed, sourceId, at, cancellationToken) is not null)
             {
                 return new ReviewWrite.Written(new SuggestionReview(sourceId, suggestionId, verdict, by, at, null), null);
             }

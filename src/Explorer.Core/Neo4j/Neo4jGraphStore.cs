@@ -543,12 +543,12 @@ internal sealed partial class Neo4jGraphStore : IGraphStore
             [.. found.Nodes.Select(o => order[o])],
             [.. found.Edges.Select(e => edges[e])],
             found.Truncated || partial,
-            query.AsOf is null ? details.CountsByType : await CountsByTypeAsync(center.Id, query.AsOf, cancellationToken));
+            query.AsOf is null && query.Statuses is null ? details.CountsByType : await CountsByTypeAsync(center.Id, query.AsOf, query.Statuses, cancellationToken));
     }
 
-    /// <summary>The center's edges by type that held as of the date (what "N more" counts on a dated view).</summary>
-    private async Task<IReadOnlyDictionary<string, int>> CountsByTypeAsync(string id, PartialDate? asOf, CancellationToken cancellationToken) =>
-        (await ReadAsync(Cypher.CountsByTypeAsOf, Dated(asOf, null, ("id", id)), cancellationToken)).Records
+    /// <summary>The center's edges by type that held as of the date and have one of the review statuses (what "N more" counts on a dated or status-filtered view).</summary>
+    private async Task<IReadOnlyDictionary<string, int>> CountsByTypeAsync(string id, PartialDate? asOf, IReadOnlySet<EdgeStatus>? statuses, CancellationToken cancellationToken) =>
+        (await ReadAsync(Cypher.CountsByTypeAsOf, Dated(asOf, statuses, ("id", id)), cancellationToken)).Records
             .ToDictionary(r => r.String("type"), r => (int)r.Long("count"), StringComparer.Ordinal);
 
     public async Task<Edge?> GetEdgeAsync(string id, CancellationToken cancellationToken = default) =>

@@ -17,7 +17,9 @@ public sealed record DocumentSuggestions(string? SourceId, int Sentences, IReadO
 public sealed record SuggestedRelation(
     string Id,
     string Source,
+    string SourceName,
     string Target,
+    string TargetName,
     string? Type,
     string? Cue,
     string Quote,
@@ -71,6 +73,10 @@ public static class SuggestionQueries
             edgesAround[id] = around?.Edges ?? [];
         }
 
+        // The nodes' names, for a reader (mentions give the words of the sentence, which may be an alias).
+        var nodes = await store.GetNodesAsync([.. suggestions.SelectMany(s => new[] { s.Source, s.Target }).Distinct(StringComparer.Ordinal)], cancellationToken);
+        string Name(string id) => nodes.TryGetValue(id, out var node) ? node.Name : id;
+
         var relations = new List<SuggestedRelation>(suggestions.Count);
         foreach (var s in suggestions)
         {
@@ -79,7 +85,7 @@ public static class SuggestionQueries
                 .Select(e => new ExistingEdge(e.Id, e.Type, e.Source, e.Target, e.Evidence.Any(v => (sourceId is null || v.SourceId == sourceId) && Cites(v.Quote, s.Quote))))
                 .OrderBy(e => e.Id, StringComparer.Ordinal)
                 .ToList();
-            relations.Add(new SuggestedRelation(s.Id, s.Source, s.Target, s.Type, s.Cue, s.Quote, s.QuoteStart, s.SourceMention, s.TargetMention, existing, existing.Any(e => e.CitesQuote)));
+            relations.Add(new SuggestedRelation(s.Id, s.Source, Name(s.Source), s.Target, Name(s.Target), s.Type, s.Cue, s.Quote, s.QuoteStart, s.SourceMention, s.TargetMention, existing, existing.Any(e => e.CitesQuote)));
         }
 
         return new DocumentSuggestions(sourceId, SentenceSplitter.Split(text).Count, relations);

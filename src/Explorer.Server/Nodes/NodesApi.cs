@@ -41,7 +41,8 @@ internal static class NodesApi
             .WithDescription($"depth is 1..{GraphQueries.MaxDepth} (default 1). nodes holds the center and at most limit others, " +
                 $"1..{GraphQueries.MaxNeighborhoodLimit} (default {GraphQueries.DefaultNeighborhoodLimit}); truncated says the limit cut the result, and offset pages on. " +
                 "kinds and types are comma-separated filters; status (confirmed, proposed, disputed; comma-separated, default all) follows only edges of those " +
-                "review statuses; countsByType counts every edge of the center by type (whatever its status).")
+                "review statuses; countsByType counts every edge of the center by type that the query could follow: as of asOf and of those statuses, " +
+                "whatever kinds and types filter (so a client can page, and say how many are not drawn).")
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity);
 
         return app;

@@ -30,7 +30,7 @@ internal static class SuggestionsApi
             .WithName("ListSuggestions")
             .WithSummary("Relations the document suggests between known nodes")
             .WithDescription("Every sentence naming two or more known nodes (names and aliases, normalized as search does; overlapping " +
-                "names resolve to the longest) gives one suggestion per pair: the sentence as quote (a verbatim substring at quoteStart), " +
+                "names resolve to the longest) gives one suggestion per pair: the two nodes (ids and names), the sentence as quote (a verbatim substring at quoteStart), " +
                 "a type only where a cue in the sentence states one (otherwise null: the analyst picks), and the edges that already join " +
                 "the pair (cited: one of them already quotes this sentence). review is an analyst's verdict (accepted, with the edge it " +
                 "created, or dismissed; null while open). Dismissed suggestions are left out (dismissed counts them) unless include=dismissed. " +

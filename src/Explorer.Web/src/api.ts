@@ -121,6 +121,11 @@ export const api = {
   })),
   sources: () => ok(http.GET("/api/sources")),
   source: (id: string) => ok(http.GET("/api/sources/{id}", { params: { path: { id } } })),
+  /** Every quote the graph takes from a source, each with its edge, in text order. */
+  citations: (id: string) => ok(http.GET("/api/sources/{id}/citations", { params: { path: { id } } })),
+  /** The relations a source suggests between known nodes (dismissed ones only when asked for). */
+  suggestions: (id: string, includeDismissed = false) =>
+    ok(http.GET("/api/sources/{id}/suggestions", { params: { path: { id }, query: { include: includeDismissed ? "dismissed" : undefined } } })),
   changes: (after: number, limit: number) => ok(http.GET("/api/changes", { params: { query: { after, limit } } })),
 
   // ----- accounts -----
@@ -177,6 +182,17 @@ export const api = {
     ok(http.DELETE("/api/edges/{id}", { params: { path: { id } }, headers: { "If-Match": `"${version}"` } })),
   deleteNode: (id: string, version: number, cascade = false) =>
     ok(http.DELETE("/api/nodes/{id}", { params: { path: { id }, query: { cascade } }, headers: { "If-Match": `"${version}"` } })),
+
+  // ----- reviewing a source's suggestions -----
+
+  /** Accepts a suggestion: a proposed edge quoting its sentence (type: required when it has none; reverse: swap the ends). */
+  acceptSuggestion: (sourceId: string, suggestionId: string, choice: { type?: string | null; reverse?: boolean }) =>
+    ok(http.POST("/api/sources/{id}/suggestions/{suggestionId}/accept", {
+      params: { path: { id: sourceId, suggestionId } },
+      body: { type: choice.type || null, reverse: choice.reverse ?? null },
+    })),
+  dismissSuggestion: (sourceId: string, suggestionId: string) =>
+    ok(http.POST("/api/sources/{id}/suggestions/{suggestionId}/dismiss", { params: { path: { id: sourceId, suggestionId } } })),
 };
 
 /** A node request: what is given, null (keep, or the server's default) for the rest. */

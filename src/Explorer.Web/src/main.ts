@@ -61,7 +61,7 @@ async function start(): Promise<void> {
   // The view is fetched once the live channel says where the change log stands, so nothing committed in
   // between is missed (changes after the baseline arrive through the hub and apply idempotently).
   const seq = await Promise.race([baseline, new Promise<number>((resolve) => setTimeout(() => resolve(-1), 1500))]);
-  await view.loadView(state, { keepCamera: false });
+  await view.loadView(state, { keepCamera: false, fromLink: true });
   if (seq >= 0) live.sync.baseline(seq);
   else void baseline.then((late) => {
     // The channel came up late: whatever happened before it connected is fetched like after a drop.

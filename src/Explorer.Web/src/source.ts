@@ -1,57 +1,104 @@
 import "./style.css";
 import { api, ApiError } from "./api";
+import { AnnotationClient } from "./annotations/client";
+import { Session } from "./annotations/session";
+import { LiveChannel, type ConnectionState } from "./live";
 import { relationForm } from "./relation";
+import { CitationsView } from "./sourceview/citations";
+import { concerns } from "./sourceview/relevance";
+import { SuggestionsView } from "./sourceview/suggestions";
 import { byId, h, replace } from "./ui/dom";
 
-// /source?id=<source id>&quote=<verbatim quote>: the source document, scrolled to the quoted sentence,
-// which is marked. The text is split around the quote and inserted as text nodes (no HTML). An analyst
-// selects a passage and chooses "Add relation" to add the edge it states (relation.ts).
+// /source?id=<source id>&quote=<verbatim quote>: the source document, scrolled to the quoted sentence, which is
+// marked. The text is split around a marked passage and inserted as text nodes (no HTML). Beside it: every quote
+// the graph takes from the document, each linking to its edge, and the relations the document suggests, which
+// analysts accept or dismiss. The view is live: a review, an edge citing the document or a change to the document
+// made anywhere refreshes it. An analyst also selects a passage and chooses "Add relation" (relation.ts).
 
-async function show(): Promise<void> {
-  const params = new URLSearchParams(location.search);
-  const id = params.get("id") ?? "";
-  const quote = params.get("quote") ?? "";
-  const status = byId("source-status");
-  if (!id) {
-    byId("source-title").textContent = "No source given";
+const params = new URLSearchParams(location.search);
+const sourceId = params.get("id") ?? "";
+const session = new Session(new AnnotationClient());
+let text = "";
+
+/** Marks text[start, start + length) and scrolls to it; without a passage (start < 0) shows the text plain. */
+function showInText(start: number, length: number): void {
+  const element = byId("source-text");
+  if (start < 0 || start + length > text.length) {
+    replace(element, text);
     return;
   }
+  const mark = h("mark", { attrs: { id: "quote", tabindex: "-1" }, text: text.slice(start, start + length) });
+  replace(element, text.slice(0, start), mark, text.slice(start + length));
+  mark.scrollIntoView({ block: "center" });
+  mark.focus({ preventScroll: true });
+}
+
+const citations = new CitationsView(sourceId, showInText, params.get("quote") ?? "");
+const suggestions = new SuggestionsView(sourceId, session, showInText, () => refresh());
+
+let refreshing: Promise<void> | null = null;
+let again = false;
+/** Reloads both lists; calls while one runs are folded into one more run after it. */
+async function refresh(): Promise<void> {
+  if (refreshing) {
+    again = true;
+    return refreshing;
+  }
+  refreshing = (async () => {
+    do {
+      again = false;
+      await Promise.all([
+        citations.load().catch((error: unknown) => failed("citations-summary", error)),
+        suggestions.load().catch((error: unknown) => failed("suggestions-summary", error)),
+      ]);
+    } while (again);
+  })();
   try {
-    const source = await api.source(id);
-    void offerRelations(source.id);
+    await refreshing;
+  } finally {
+    refreshing = null;
+  }
+}
+
+function failed(summaryId: string, error: unknown): void {
+  byId(summaryId).textContent = `Could not load this list: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+async function show(): Promise<boolean> {
+  const quote = params.get("quote") ?? "";
+  const status = byId("source-status");
+  if (!sourceId) {
+    byId("source-title").textContent = "No source given";
+    return false;
+  }
+  try {
+    const source = await api.source(sourceId);
+    text = source.text;
     document.title = `${source.title} · Explorer`;
     byId("source-title").textContent = source.title;
-    byId("source-meta").textContent = `${source.kind} — ${source.description}`;
-    const text = byId("source-text");
-    const at = quote ? source.text.indexOf(quote) : -1;
-    if (at < 0) {
-      replace(text, source.text);
-      if (quote) status.textContent = "The quoted sentence was not found in this version of the source.";
-      return;
-    }
-    const mark = h("mark", { attrs: { id: "quote", tabindex: "-1" }, text: quote });
-    replace(text, source.text.slice(0, at), mark, source.text.slice(at + quote.length));
-    status.textContent = "The quoted sentence is highlighted.";
-    mark.scrollIntoView({ block: "center" });
-    mark.focus({ preventScroll: true });
+    byId("source-meta").textContent = source.description ? `${source.kind} — ${source.description}` : source.kind;
+    const at = quote ? text.indexOf(quote) : -1;
+    showInText(at, quote.length);
+    if (quote) status.textContent = at < 0 ? "The quoted sentence was not found in this version of the source." : "The quoted sentence is highlighted.";
+    return true;
   } catch (error) {
     byId("source-title").textContent = error instanceof ApiError && error.status === 404 ? "Source not found" : "Could not load the source";
     status.textContent = error instanceof Error ? error.message : String(error);
+    return false;
   }
 }
 
 /** For analysts and admins: selecting a passage offers "Add relation" with the passage as the quote. */
-async function offerRelations(sourceId: string): Promise<void> {
-  const me = await api.me().catch(() => null);
-  if (!me?.authenticated || (me.role !== "analyst" && me.role !== "admin")) return;
-  const text = byId("source-text");
+function offerRelations(): void {
+  if (!session.canEdit) return;
+  const textElement = byId("source-text");
   const panel = byId("relation");
   const button = h("button", { class: "add-relation", attrs: { type: "button", hidden: true }, text: "Add relation" });
   let quote = "";
-  text.before(button);
+  textElement.before(button);
   document.addEventListener("selectionchange", () => {
     const selection = document.getSelection();
-    const inside = selection && selection.rangeCount > 0 && !selection.isCollapsed && text.contains(selection.getRangeAt(0).commonAncestorContainer);
+    const inside = selection && selection.rangeCount > 0 && !selection.isCollapsed && textElement.contains(selection.getRangeAt(0).commonAncestorContainer);
     if (!inside) return;
     quote = selection.toString().trim();
     button.hidden = quote.length === 0;
@@ -63,4 +110,51 @@ async function offerRelations(sourceId: string): Promise<void> {
   });
 }
 
-void show();
+function showAccount(): void {
+  const me = session.me;
+  byId("account").textContent = session.available && me.authenticated ? `Signed in as ${me.userName} (${(me.role ?? "").toLowerCase()})` : "";
+}
+
+let timer = 0;
+/** Refreshes soon (a burst of changes, e.g. an import, is one refresh). */
+function refreshSoon(): void {
+  window.clearTimeout(timer);
+  timer = window.setTimeout(() => void refresh(), 100);
+}
+
+function connection(state: ConnectionState): void {
+  const element = byId("connection");
+  element.className = `conn conn-${state}`;
+  element.textContent = { connecting: "Connecting…", live: "Live", reconnecting: "Reconnecting…", offline: "Offline" }[state];
+  element.title = state === "live" ? "Reviews and new quotes appear as they happen" : "Changes will be fetched when the connection is back";
+}
+
+async function start(): Promise<void> {
+  const sessionKnown = session.detect().then(showAccount);
+  if (!(await show())) {
+    // No document, nothing to review.
+    document.querySelector<HTMLElement>(".source-review")!.hidden = true;
+    return;
+  }
+  await sessionKnown;
+  offerRelations();
+  const live = new LiveChannel({
+    changed: (change) => {
+      const what = concerns(change, { sourceId, edges: new Set([...citations.edges, ...suggestions.edges]), nodes: suggestions.nodes });
+      if (what === "all") void show().then(refreshSoon);
+      else if (what === "lists") refreshSoon();
+    },
+    presence: () => {},
+    state: connection,
+    // After a drop nothing says what was missed: read the lists again.
+    reconnected: () => refreshSoon(),
+  });
+  // The lists are read once the channel is up, so nothing committed in between is missed; a channel that comes
+  // up late reads them again.
+  const started = live.start();
+  const inTime = await Promise.race([started.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 1500))]);
+  await refresh();
+  if (!inTime) void started.then(refreshSoon);
+}
+
+void start();

@@ -34,6 +34,10 @@ export type EdgeRequest = Schemas["EdgeRequest"];
 export type EdgeStatus = Schemas["EdgeStatus"];
 export type ImportResponse = Schemas["ImportResponse"];
 export type ImportError = Schemas["ImportErrorResponse"];
+export type SourceCitations = Schemas["SourceCitations"];
+export type Citation = Schemas["Citation"];
+export type DocumentSuggestions = Schemas["DocumentSuggestions"];
+export type SuggestedRelation = Schemas["SuggestedRelation"];
 
 export const NODE_KINDS = ["Nation", "Organization", "Mission", "Region", "Theme"] as const satisfies readonly NodeKind[];
 

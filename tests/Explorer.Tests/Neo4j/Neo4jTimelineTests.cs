@@ -72,6 +72,27 @@ public sealed class Neo4jTimelineTests
     }
 
     [Fact]
+    public async Task ANeighborhoodKeptToSomeReviewStatusesCountsOnlyEdgesOfThoseStatuses()
+    {
+        string[] nodeFields = ["id", "kind", "name", "aliases", "description", "validFrom", "validTo", "version", "type", "count"];
+        var handler = new FakeHandler()
+            .Then(HttpStatusCode.Accepted, Rows(nodeFields, Row("nato", "Organization", "NATO", null, "", "1949-04-04", null, 1, "MEMBER_OF", 32)))
+            .Then(HttpStatusCode.Accepted, Rows(["from", "edge"]))
+            .Then(HttpStatusCode.Accepted, Rows(["type", "count"], Row("MEMBER_OF", 30)));
+
+        var neighborhood = await Neo4jStoreStartupTests.Store(handler).GetNeighborhoodAsync(
+            new NeighborhoodQuery("nato", Statuses: new HashSet<EdgeStatus> { EdgeStatus.Confirmed }));
+
+        Assert.Equal(new Dictionary<string, int> { ["MEMBER_OF"] = 30 }, neighborhood!.CountsByType);
+        var counts = handler.Requests[^1];
+        Assert.Equal(Cypher.CountsByTypeAsOf, Statement(counts));
+        using var body = JsonDocument.Parse(counts.Body);
+        var statuses = body.RootElement.GetProperty("parameters").GetProperty("statuses");
+        Assert.Equal(["Confirmed"], statuses.GetProperty("_value").EnumerateArray().Select(v => v.GetProperty("_value").GetString()));
+        Assert.Null(Parameter(counts, "first"));
+    }
+
+    [Fact]
     public async Task AnUndatedNeighborhoodCountsEveryEdgeFromTheNodesDetailsWithoutAnotherRequest()
     {
         string[] nodeFields = ["id", "kind", "name", "aliases", "description", "validFrom", "validTo", "version", "type", "count"];

@@ -119,10 +119,15 @@ public sealed class SuggestionReviewApiTests(AccountsFactory factory) : IClassFi
         var source = memo.Id;
         var id = Between(await SuggestionsAsync(source), memo.Mali, memo.Kenya).GetProperty("id").GetString();
         var edgesBefore = (await Ana.GetOkAsync("/healthz")).GetProperty("edges").GetInt32();
+        var last = (await Ana.GetOkAsync("/api/changes?after=0&limit=1")).GetProperty("last").GetInt64();
 
         var (status, body, _) = await PostAsync(Bo, $"/api/sources/{source}/suggestions/{id}/dismiss");
 
         Assert.True(status == HttpStatusCode.OK, body.ToString());
+
+        // A change of the source, so every open view of it drops the suggestion (live, or catching up after a drop).
+        var changes = (await Ana.GetOkAsync($"/api/changes?after={last}")).GetProperty("changes").EnumerateArray().ToList();
+        Assert.Contains(changes, c => c.GetProperty("kind").GetString() == "SuggestionDismissed" && c.GetProperty("entityId").GetString() == source);
         Assert.Equal(("Dismissed", AccountsFactory.Bo), (body.GetProperty("review").GetProperty("verdict").GetString(), body.GetProperty("review").GetProperty("by").GetString()));
         Assert.Equal(edgesBefore, (await Ana.GetOkAsync("/healthz")).GetProperty("edges").GetInt32());
         var open = await Ana.GetOkAsync($"/api/sources/{source}/suggestions");

@@ -98,6 +98,11 @@ export class Controls {
     for (const type of EDGE_TYPES) types.appendChild(checkbox("type", type, type));
     byId("path-form").addEventListener("change", (event) => {
       const target = event.target as HTMLInputElement;
+      // The Review select is a filter too: the view follows it at once (paths, expansions, "N more").
+      if (target.name === "status") {
+        void view.setStatus(this.readPathForm().status);
+        return;
+      }
       if (target.name !== "kind" && target.name !== "type") return;
       const form = this.readPathForm();
       view.setFilters(form.types, form.kinds);

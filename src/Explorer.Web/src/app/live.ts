@@ -159,6 +159,7 @@ export function describe(change: Change | ChangeEvent, model: ViewModel): string
     case "GraphReloaded": return "The graph was reloaded";
     case "SourceUpserted": return `Source document ${change.entityId} added or updated`;
     case "SourceRemoved": return `Source document ${change.entityId} removed`;
+    case "SuggestionDismissed": return `A relation suggested by source document ${change.entityId} was dismissed`;
     case "AnnotationAdded": return annotation ? `${annotation.author} annotated ${target}` : "An annotation was added";
     case "AnnotationChanged": return annotation ? `${annotation.author}’s annotation on ${target} was edited` : "An annotation was edited";
     case "AnnotationRemoved": return annotation ? `${annotation.author}’s annotation on ${target} was deleted` : "An annotation was deleted";

@@ -11,6 +11,9 @@ import { byId } from "../ui/dom";
 // The view: what the analyst asked (ViewState, mirrored in the URL), the graph it produced, and the actions
 // that change it. Panels, controls and the live channel read and drive it; it draws nothing but the canvas.
 
+/** The part holding an edge a link selected (and its ends). */
+const LINKED_PART = "linked";
+
 /** Neighbors per page when expanding; a supernode shows "N more" instead of flooding the canvas. */
 export const PAGE = 25;
 /**
@@ -60,10 +63,10 @@ export class ExplorerView {
   /** The last question's failure (shown in the panel until the next answer). */
   error: unknown = null;
   readonly expansionInfo = new Map<string, ExpansionInfo>();
-  /** Relations per drawn node that is not expanded (as of countsAsOf): for "N more". */
+  /** Relations per drawn node that is not expanded (as of the date and of the review statuses in countsKey): for "N more". */
   private readonly edgeCounts = new Map<string, number>();
   private readonly counting = new Set<string>();
-  private countsAsOf = "";
+  private countsKey = "";
   peers!: ViewPeers;
   private viewLoads = 0;
   /** How many view loads have finished (with a view or an error): for tests waiting on an answer. */
@@ -146,8 +149,12 @@ export class ExplorerView {
 
   // ----- loading -----
 
-  /** Builds the graph for a view state: its question (path, phrase) plus every expansion. */
-  async loadView(state: ViewState, options: { keepCamera: boolean }): Promise<void> {
+  /**
+   * Builds the graph for a view state: its question (path, phrase) plus every expansion. Opened from a link
+   * (fromLink), a selected edge is drawn even when nothing else in the view holds it: a quote's "open the edge"
+   * in the source view names the edge, and the analyst expects to land on it.
+   */
+  async loadView(state: ViewState, options: { keepCamera: boolean; fromLink?: boolean }): Promise<void> {
     const load = ++this.viewLoads;
     this.state = { ...state };
     this.peers.fillForms();
@@ -157,7 +164,11 @@ export class ExplorerView {
       // The question first: a "neighbors of X" phrase becomes an expansion of X, paged like Expand.
       const question = await this.fetchQuestion(state);
       const expansions = isEmpty ? START : this.state.expanded;
-      const pages = await Promise.all(expansions.map((e) => this.fetchExpansion(e).catch(() => null)));
+      const linkedEdge = options.fromLink && state.selected.startsWith("e:") ? state.selected.slice(2) : "";
+      const [pages, linked] = await Promise.all([
+        Promise.all(expansions.map((e) => this.fetchExpansion(e).catch(() => null))),
+        linkedEdge ? this.fetchEdgeWithEnds(linkedEdge).catch(() => null) : null,
+      ]);
       if (load !== this.viewLoads) return;
       this.error = null;
       for (const key of this.model.partKeys()) this.model.dropPart(key);
@@ -168,6 +179,7 @@ export class ExplorerView {
         if (!result) return;
         result.forEach((page, p) => this.model.addToPart(`x:${expansions[i]!.id}#${p}`, page.nodes, page.edges));
       });
+      if (linked) this.model.addToPart(LINKED_PART, linked.nodes, linked.edges);
       this.applyPins();
       this.applyGraph();
       const noPath = this.path && this.path.response.paths.length === 0 ? this.path.response.reason ?? "No path within these bounds." : null;
@@ -197,7 +209,14 @@ export class ExplorerView {
 
   /** Re-reads the URL (back/forward). */
   loadFromUrl(): Promise<void> {
-    return this.loadView(decodeView(location.search), { keepCamera: false });
+    return this.loadView(decodeView(location.search), { keepCamera: false, fromLink: true });
+  }
+
+  /** An edge and its two ends, for a link that selects it. */
+  private async fetchEdgeWithEnds(id: string): Promise<{ nodes: NodeRecord[]; edges: EdgeRecord[] }> {
+    const edge = await api.edge(id);
+    const nodes = await Promise.all([api.node(edge.source), api.node(edge.target)]);
+    return { nodes, edges: [edge] };
   }
 
   /** The query part: a path question or a typed phrase. */
@@ -297,15 +316,16 @@ export class ExplorerView {
   }
 
   /**
-   * Learns how many relations each drawn node has (as of the view's date), a few requests at a time, so that
-   * every node, not only expanded ones, says "N more" when some are not drawn. Counts are kept per date and
-   * forgotten for a node when a live change touches it.
+   * Learns how many relations each drawn node has (as of the view's date, of its review statuses), a few requests
+   * at a time, so that every node, not only expanded ones, says "N more" when some are not drawn. Counts are kept
+   * per date and review filter and forgotten for a node when a live change touches it.
    */
   private async countEdges(): Promise<void> {
-    const asOf = this.state.asOf;
-    if (asOf !== this.countsAsOf) {
+    const { asOf, status } = this.state;
+    const key = `${asOf}|${status}`;
+    if (key !== this.countsKey) {
       this.edgeCounts.clear();
-      this.countsAsOf = asOf;
+      this.countsKey = key;
     }
     const expanded = this.expandedIds();
     const wanted = this.model.graph.nodes().filter((id) => !expanded.has(id) && !this.edgeCounts.has(id) && !this.counting.has(id));
@@ -315,8 +335,8 @@ export class ExplorerView {
     const worker = async () => {
       for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
         try {
-          const answer = await api.neighborhood(id, { limit: 1, asOf });
-          if (this.countsAsOf === asOf) this.edgeCounts.set(id, sum(answer.countsByType));
+          const answer = await api.neighborhood(id, { limit: 1, asOf, status });
+          if (this.countsKey === key) this.edgeCounts.set(id, sum(answer.countsByType));
         } catch {
           // A node removed meanwhile, or the server unreachable: no count, no "N more".
         } finally {
@@ -325,7 +345,7 @@ export class ExplorerView {
       }
     };
     await Promise.all(Array.from({ length: Math.min(6, wanted.length) }, worker));
-    if (this.countsAsOf !== asOf) return;
+    if (this.countsKey !== key) return;
     this.renderer.setMore(this.hiddenNeighbors());
     const selected = this.state.selected;
     if (selected.startsWith("n:") && wanted.includes(selected.slice(2))) void this.peers.renderNodePanel(selected.slice(2));
@@ -420,6 +440,13 @@ export class ExplorerView {
     } else {
       void this.loadView({ ...emptyView(), types: this.state.types, kinds: this.state.kinds, expanded: [{ id, types: [], pages: 1 }], selected: `n:${id}` }, { keepCamera: false }).then(() => this.pushUrl());
     }
+  }
+
+  /** The Review select: the same question and expansions, following only edges of those review statuses ("" for all). */
+  async setStatus(status: ViewState["status"]): Promise<void> {
+    if (status === this.state.status) return;
+    await this.loadView({ ...this.state, status }, { keepCamera: true });
+    this.pushUrl(true);
   }
 
   /** Filters changed: re-run the question and the expansions. */
