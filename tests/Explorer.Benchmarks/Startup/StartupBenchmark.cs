@@ -51,7 +51,7 @@ internal static class StartupBenchmark
         var report = new JsonObject { ["nodes"] = nodes, ["m"] = m, ["load_before"] = ProcStatus.LoadAverage() };
         Progress.Line($"startup: {Format.Count(nodes)} nodes, m={m}; load {ProcStatus.LoadAverage()}");
         var seedSeconds = Seed(database, nodes, m);
-        report["seed_seconds"] = seedSeconds;
+        report["seed_seconds"] = double.IsNaN(seedSeconds) ? null : seedSeconds; // NaN: an existing file was reused (JSON has no NaN)
         report["database_bytes"] = new FileInfo(database).Length;
         if (seedOnly)
         {
