@@ -105,37 +105,15 @@ internal static class ExportApi
     /// it: synchronous IO stays off, so a synchronous write throws (and the HTTP tests catch one); a synchronous
     /// flush does nothing, since the response flushes when it completes.
     /// </summary>
-    private class KeepOpen(Stream inner) : Stream
+    private class KeepOpen(Stream inner) : WriteOnlyStream
     {
         protected Stream Inner => inner;
-
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
 
         public override void Flush()
         {
         }
 
         public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
         public override void Write(ReadOnlySpan<byte> buffer) => inner.Write(buffer);
 
