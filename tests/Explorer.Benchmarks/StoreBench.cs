@@ -94,6 +94,7 @@ internal static class StoreBench
     /// Child process entry: the steps of EmbeddedGraphStore.LoadIndex done one by one (same SQL, same
     /// parsing, GraphIndex.ReadEdges for the edges), each timed, so a slow start-up can be pinned on a phase.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static int BreakdownChild(string path)
     {
         var phases = new JsonObject();
