@@ -89,6 +89,16 @@ internal sealed partial class EmbeddedGraphStore
                 cache.ExecuteNonQuery();
             }
 
+            if (BulkTuning && !writes.Any(w => w is GraphWrite.RemoveNode))
+            {
+                // Nothing in this batch can break a reference: an edge's ends are the row ids of nodes found by the
+                // same statement that inserts it (under this transaction's write lock), a node upsert keeps its row
+                // id, and no node is removed (a removal needs the cascade). So the foreign-key checks, two lookups
+                // of the nodes per edge written, are skipped. Every connection opens with them on again (Open).
+                using var keys = Command(connection, null, "PRAGMA foreign_keys = OFF");
+                keys.ExecuteNonQuery();
+            }
+
             using var transaction = connection.BeginTransaction();
             CatchUp(connection, transaction);
             var at = DateTimeOffset.UtcNow;

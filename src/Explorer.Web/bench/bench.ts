@@ -52,6 +52,13 @@ async function run(): Promise<Record<string, number>> {
   const profile = (name: string) => profiling && devtools.profile(name);
   const profileEnd = (name: string) => profiling && devtools.profileEnd(name);
   const results: Record<string, number> = { nodes: nodeCount, edges: edgeCount };
+  // trace=1 (run.mjs TRACE=...): the runner records a Chromium trace of the 60 live changes; the page waits for it
+  // to start and to stop, and marks each change (performance.measure) for bench/trace.mjs.
+  const tracing = params.get("trace") === "1";
+  const tracePhase = (phase: string) => tracing ? new Promise<void>((resolve) => {
+    window.__traceGo = resolve;
+    window.__trace = phase;
+  }) : Promise.resolve();
 
   const model = new ViewModel(undefined, rng(7));
   const data = synthetic(nodeCount, edgeCount);
@@ -78,6 +85,8 @@ async function run(): Promise<Record<string, number>> {
   // (A baseline renderer from an older tree has no `labels`.)
   const labels = (renderer as { labels?: Renderer["labels"] }).labels;
   if (labels) labels.keepStill = !baseline;
+  const layers = (renderer as { layers?: Renderer["layers"] }).layers;
+  if (layers) layers.keepStill = !baseline;
   const sigma = renderer.sigma;
   if (params.get("labels") === "0") sigma.setSetting("renderLabels", false);
   if (params.get("edgelabels") === "0") sigma.setSetting("renderEdgeLabels", false);
@@ -90,7 +99,13 @@ async function run(): Promise<Record<string, number>> {
   const renderTimes: number[] = [];
   let renderStart = 0;
   sigma.on("beforeRender", () => (renderStart = performance.now()));
-  sigma.on("afterRender", () => renderTimes.push(performance.now() - renderStart));
+  /** The last render's start and end (performance.now()), for the trace's marks. */
+  let lastRender = [0, 0];
+  sigma.on("afterRender", () => {
+    const end = performance.now();
+    renderTimes.push(end - renderStart);
+    lastRender = [renderStart, end];
+  });
   const segments = params.get("breakdown") === "1" ? timeSegments(sigma) : null;
   const camera = sigma.getCamera();
   const frameTimes: number[] = [];
@@ -182,6 +197,8 @@ async function run(): Promise<Record<string, number>> {
     labelChecks++;
   };
   const partialBefore = labels?.partialFrames ?? 0;
+  const keptLayersBefore = layers?.keptLayerFrames ?? 0;
+  const drawnLayersBefore = layers?.drawnLayerFrames ?? 0;
   // The live changes are watched where most of them land (the renamed nodes' corner of the graph), zoomed so
   // that labels show there, as an analyst watching that corner would.
   const watched = sigma.getNodeDisplayData("n30");
@@ -190,6 +207,7 @@ async function run(): Promise<Record<string, number>> {
   await frame();
   results["cameraRatio"] = camera.getState().ratio;
   results["labelsShown"] = labels?.drawnLabels().length ?? NaN;
+  await tracePhase("delta");
   profile("delta");
   // Renames of shown nodes, new nodes, and new edges linking a new node to a shown one, in turn.
   for (let i = 1; i <= 60; i++) {
@@ -207,8 +225,14 @@ async function run(): Promise<Record<string, number>> {
     await frame();
     renders[kind].push(renderTimes[0] ?? 0);
     withRender[kind].push(applied + (renderTimes[0] ?? 0));
+    if (tracing) {
+      // Marks for bench/trace.mjs: the change's apply and its render, named with what the benchmark timed.
+      performance.measure(`apply ${i} ${kind}`, { start, duration: applied });
+      if (renderTimes[0] !== undefined) performance.measure(`render ${i} ${kind} ${(applied + renderTimes[0]).toFixed(1)}`, { start: lastRender[0]!, end: lastRender[1]! });
+    }
     if (segments && applied + (renderTimes[0] ?? 0) > 8) segments.addSpike("delta", renderTimes[0] ?? 0, results, applied);
   }
+  await tracePhase("done");
   checkLabels();
   // Removals: the live edges, then the live nodes (each with what is left of its edges), and some of the
   // original nodes with all of theirs.
@@ -260,6 +284,9 @@ async function run(): Promise<Record<string, number>> {
   results["partialLabelsRedrawn"] = labels?.redrawnLabels ?? 0;
   results["partialWholeRedraws"] = labels?.wholeRedraws ?? 0;
   results["keptHoverFrames"] = labels?.keptHoverFrames ?? 0;
+  // Of the node and edge layers' frames during the live changes, those left as they were and those drawn.
+  results["keptWebGLLayerFrames"] = (layers?.keptLayerFrames ?? 0) - keptLayersBefore;
+  results["drawnWebGLLayerFrames"] = (layers?.drawnLayerFrames ?? 0) - drawnLayersBefore;
   results["deltaApplyMedianMs"] = median(applyTimes);
   results["deltaRenameNextRenderMs"] = median(renders.rename);
   results["deltaAddNextRenderMs"] = median(renders.node);
@@ -421,6 +448,8 @@ function checkSlots(sigma: Renderer["sigma"], positions = false): Record<string,
 declare global {
   interface Window {
     __bench: Promise<Record<string, number>>;
+    __trace?: string;
+    __traceGo?: () => void;
   }
 }
 

@@ -70,6 +70,25 @@ async function profileConsoleSections(page) {
   });
 }
 
+// TRACE=prefix: a Chromium trace (main-thread tasks with wall and thread time, garbage collections, sampled JS
+// stacks, GPU-process tasks) of the 60 live changes, written to prefix-<nodes>[-baseline].json; the page waits
+// for it to start and stop (bench.ts trace=1). The figures bench/trace.mjs reads from it join the line.
+const TRACE_CATEGORIES = [
+  "toplevel", "devtools.timeline", "disabled-by-default-devtools.timeline", "blink.user_timing", "v8", "v8.execute",
+  "disabled-by-default-v8.gc", "disabled-by-default-v8.cpu_profiler", "gpu",
+];
+async function traceLiveChanges(page, path) {
+  const phase = (name) => page.waitForFunction((p) => window.__trace === p, name, { polling: 200, timeout: 0 });
+  await phase("delta");
+  await browser.startTracing(page, { path, categories: TRACE_CATEGORIES });
+  await page.evaluate(() => window.__traceGo());
+  await phase("done");
+  await browser.stopTracing();
+  await page.evaluate(() => window.__traceGo());
+  const { summarize } = await import("./trace.mjs");
+  return summarize(JSON.parse(readFileSync(path, "utf8")), { quiet: true }).figures;
+}
+
 const fmt = (n) => (Number.isInteger(n) ? String(n) : n.toFixed(2));
 const results = [];
 try {
@@ -79,8 +98,13 @@ try {
     page.on("pageerror", (e) => console.error("page error:", e.message));
     if (process.env.PROFILE) await profileConsoleSections(page);
     const loadBefore = load();
-    await page.goto(`${base}/index.html?nodes=${nodes}&edges=${edges}&layout=${nodes <= 20000 && !process.env.NO_LAYOUT ? 1 : 0}&frames=${process.env.FRAMES ?? 120}${process.env.PROFILE ? "&profile=1" : ""}${baseline ? "&baseline=1" : ""}${process.env.SCREENSHOT ? "&hold=1" : ""}${process.env.EXTRA ?? ""}`);
+    await page.goto(`${base}/index.html?nodes=${nodes}&edges=${edges}&layout=${nodes <= 20000 && !process.env.NO_LAYOUT ? 1 : 0}&frames=${process.env.FRAMES ?? 120}${process.env.PROFILE ? "&profile=1" : ""}${baseline ? "&baseline=1" : ""}${process.env.SCREENSHOT ? "&hold=1" : ""}${process.env.TRACE ? "&trace=1" : ""}${process.env.EXTRA ?? ""}`);
+    const traced = process.env.TRACE ? traceLiveChanges(page, `${process.env.TRACE}-${nodes}${baseline ? "-baseline" : ""}.json`) : null;
     const r = await page.evaluate(() => window.__bench);
+    if (traced) {
+      const threads = await traced;
+      for (const [k, v] of Object.entries(threads)) r[k] = v;
+    }
     // SCREENSHOT=prefix: the canvas as the run left it, to look at.
     if (process.env.SCREENSHOT) await page.screenshot({ path: `${process.env.SCREENSHOT}-${nodes}${baseline ? "-baseline" : ""}.png` });
     if (!baseline) results.push(r);

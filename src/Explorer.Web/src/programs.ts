@@ -9,6 +9,8 @@ import { slotRuns } from "./slotruns";
 // (two edge arrays) for a live change that rewrote three slots. Here process() notes the slot it writes, and a
 // buffer gets bufferSubData of the runs of slots written since its last upload; reallocate() (a re-index)
 // uploads the whole array again.
+// A slot written again with the floats it held is no change: not uploaded, and its layer is not drawn again for it
+// (drawVersion, read by layers.ts).
 // And a program keeps some free slots (zeros, drawn as nothing): a node or edge that arrives live takes one
 // instead of sigma re-indexing the whole graph to make room (partial.ts).
 
@@ -44,18 +46,39 @@ function uploadingOnChange<C extends AnyProgramClass>(Base: C): C {
     readonly written = new Map<ProgramInfo, Set<number> | "all">();
     readonly constantsUploaded = new WeakSet<ProgramInfo>();
 
+    /** Writes that changed the array since the program was made (layers.ts redraws a layer when it moves). */
+    drawVersion = 0;
+    /** The slot's floats before a write (reused). */
+    private previous = new Float32Array(0);
+
     override process(...args: unknown[]): void {
       const slot = args[1] as number;
+      const start = slot * this.STRIDE;
+      const end = start + this.STRIDE;
+      if (this.previous.length !== this.STRIDE) this.previous = new Float32Array(this.STRIDE);
+      const previous = this.previous;
+      previous.set(this.array.subarray(start, end));
+      super.process(...args);
+      // The same floats written again (a rename rewrites its node's disc as it was): nothing to upload or redraw.
+      let same = true;
+      for (let i = start; i < end; i++) {
+        if (this.array[i] !== previous[i - start]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return;
+      this.drawVersion++;
       for (const [program, slots] of this.written) {
         if (slots === "all") continue;
         slots.add(slot);
         // Most of the array: one upload of it all.
         if (slots.size * 4 > this.capacity) this.written.set(program, "all");
       }
-      super.process(...args);
     }
 
     override reallocate(capacity: number): void {
+      this.drawVersion++;
       this.written.clear();
       const room = capacity === 0 ? 0 : capacity + Math.max(16, Math.ceil(capacity / 16));
       if (capacity > 0 && capacity <= this.capacity && this.capacity <= room) {

@@ -1,6 +1,7 @@
 import Sigma from "sigma";
 import type { EdgeDisplayData, NodeDisplayData } from "sigma/types";
 import { LabelCache } from "./labelcache";
+import { WebGLLayers } from "./layers";
 import { edgeAwareHover, edgeAwareLabel } from "./labels";
 import { STATUS_COLORS, type EdgeAttributes, type ExplorerGraph, type NodeAttributes } from "./model";
 import { PartialRefresh } from "./partial";
@@ -40,6 +41,8 @@ export class Renderer {
   readonly sigma: Sigma<NodeAttributes, EdgeAttributes>;
   private readonly partial: PartialRefresh;
   readonly labels: LabelCache;
+  /** The node and edge WebGL layers, drawn again only when what they show changed (layers.ts). */
+  readonly layers: WebGLLayers;
   private hoveredNode: string | null = null;
   private hoveredEdge: string | null = null;
   private selectedNode: string | null = null;
@@ -89,6 +92,7 @@ export class Renderer {
     });
     // While the camera moves, the label layers are the last full drawing moved with it (labelcache.ts).
     this.labels = new LabelCache(this.sigma as unknown as Sigma, () => this.labelledEdges);
+    this.layers = new WebGLLayers(this.sigma as unknown as Sigma);
     this.partial = new PartialRefresh(this.sigma, graph, (cells) => this.labels.changed(cells));
     this.wireEvents();
   }

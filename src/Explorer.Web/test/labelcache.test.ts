@@ -113,6 +113,12 @@ describe("sigma, whose private members the label layer and partial refresh use",
       "this.emit(\"afterClear\");",
       "this.renderLabels();\n      this.renderEdgeLabels();",
       "var labelsToDisplay = this.labelGrid.getLabelsToDisplay(cameraState.ratio, this.settings.labelDensity);",
+      // layers.ts: the clears of the node and edge layers follow beforeClear, then the picking textures are reset
+      // through resetWebGLTexture, then each program draws through its render(params).
+      "this.emit(\"beforeClear\");\n      this.webGLContexts.nodes.bindFramebuffer(WebGLRenderingContext.FRAMEBUFFER, null);\n      this.webGLContexts.nodes.clear(WebGLRenderingContext.COLOR_BUFFER_BIT);\n      this.webGLContexts.edges.bindFramebuffer(WebGLRenderingContext.FRAMEBUFFER, null);\n      this.webGLContexts.edges.clear(WebGLRenderingContext.COLOR_BUFFER_BIT);",
+      "return _this9.resetWebGLTexture(layer);",
+      "program.render(params);",
+      "_program2.render(params);",
     ]) expect(source).toContain(needle);
   });
 });

@@ -54,4 +54,50 @@ public sealed class LiveLabelTests(BrowserFixture fixture) : IClassFixture<Brows
         Assert.DoesNotContain(renamed, await explorer.Page.EvaluateAsync<string[]>("window.__explorer.drawnLabels()"));
         Assert.Empty(explorer.Errors);
     }
+    /// <summary>
+    /// A frame whose change leaves the node discs and the edges as they were does not draw those WebGL layers again
+    /// (layers.ts): the canvas still shows their last drawing. What is on screen then must be what drawing both
+    /// layers afresh shows, after a rename (layers kept) and after a removal (layers drawn again).
+    /// </summary>
+    [Fact]
+    public async Task WebGLLayersKeptThroughALiveChangeShowWhatDrawingThemAfreshShows()
+    {
+        await using var explorer = await ExplorerPage.OpenAsync(fixture);
+        await explorer.WaitAsync("!window.__explorer.layoutRunning() && !window.__explorer.cameraMoving() && window.__explorer.drawnLabels().length > 3");
+        var shown = await explorer.Page.EvaluateAsync<string[]>("window.__explorer.drawnLabels()");
+        var renamed = shown[shown.Length / 2];
+        var removed = shown.First(id => id != renamed);
+        var graph = explorer.Page.Locator("#graph");
+
+        async Task OnScreenAsDrawnAfreshAsync(string what)
+        {
+            await explorer.WaitAsync("!window.__explorer.cameraMoving()");
+            var kept = await graph.ScreenshotAsync();
+            // Both layers drawn again as sigma draws them (cleared, every program), then the picture again.
+            await explorer.Page.EvaluateAsync("window.__explorer.keepLayers(false)");
+            var fresh = await graph.ScreenshotAsync();
+            await explorer.Page.EvaluateAsync("window.__explorer.keepLayers(true)");
+            if (!kept.AsSpan().SequenceEqual(fresh))
+            {
+                await File.WriteAllBytesAsync(BrowserFixture.ScreenshotPath($"layers-{what}-kept"), kept, TestContext.Current.CancellationToken);
+                await File.WriteAllBytesAsync(BrowserFixture.ScreenshotPath($"layers-{what}-fresh"), fresh, TestContext.Current.CancellationToken);
+                Assert.Fail($"After the {what}, the canvas differs from both layers drawn afresh (screenshots written).");
+            }
+        }
+
+        var node = (await fixture.Store.GetNodeAsync(renamed, TestContext.Current.CancellationToken))!.Node;
+        var keptBefore = await explorer.Page.EvaluateAsync<int>("window.__explorer.keptLayerFrames()");
+        await fixture.Store.UpsertNodeAsync(node with { Name = "Renamed, discs and edges unchanged" }, TestContext.Current.CancellationToken);
+        fixture.Services.GetRequiredService<ChangePublisher>().Signal();
+        await explorer.WaitAsync($"window.__explorer.label({JsonSerializer.Serialize(renamed)}) === 'Renamed, discs and edges unchanged'");
+        // The rename's frame left both layers as they were.
+        await explorer.WaitAsync($"window.__explorer.keptLayerFrames() >= {keptBefore + 2}");
+        await OnScreenAsDrawnAfreshAsync("rename");
+
+        await fixture.Store.RemoveNodeAsync(removed, TestContext.Current.CancellationToken);
+        fixture.Services.GetRequiredService<ChangePublisher>().Signal();
+        await explorer.WaitForNodeAsync(removed, present: false);
+        await OnScreenAsDrawnAfreshAsync("removal");
+        Assert.Empty(explorer.Errors);
+    }
 }

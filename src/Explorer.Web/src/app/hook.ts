@@ -56,6 +56,14 @@ export function createHook({ view, live, ready }: HookSources) {
     /** Nodes whose labels the canvas shows now. */
     drawnLabels: () => renderer.labels.drawnLabels(),
     cameraMoving: () => renderer.labels.moving(),
+    /** Frames that left the node or edge WebGL layer as it was (layers.ts), per layer. */
+    keptLayerFrames: () => renderer.layers.keptLayerFrames,
+    /** The next frames draw every layer as sigma does (false), or keep unchanged ones (true, the default). */
+    keepLayers: (keep: boolean) => {
+      renderer.layers.keepStill = keep;
+      renderer.layers.invalidate();
+      renderer.sigma.refresh({ partialGraph: { nodes: [], edges: [] }, skipIndexation: true });
+    },
   };
 }
 
