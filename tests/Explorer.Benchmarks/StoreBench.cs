@@ -94,9 +94,12 @@ internal static class StoreBench
     /// Child process entry: the steps of EmbeddedGraphStore.LoadIndex done one by one (same SQL, same
     /// parsing, GraphIndex.ReadEdges for the edges), each timed, so a slow start-up can be pinned on a phase.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static int BreakdownChild(string path)
     {
         var phases = new JsonObject();
+        Measure.CollectAll();
+        var heapStart = Measure.ManagedHeap();
         var start = Stopwatch.GetTimestamp();
         Lap(ref start);
         var connectionString = new SqliteConnectionStringBuilder { DataSource = Path.GetFullPath(path), Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true }.ToString();
@@ -104,47 +107,49 @@ internal static class StoreBench
         SqliteSchema.Migrate(connection);
         Record(phases, "open_and_migrate", ref start);
 
-        var nodes = new List<Node>();
-        var rowIds = new List<long>();
-        using (var command = connection.CreateCommand())
-        {
-            command.CommandText = "SELECT nid, id, kind, name, aliases, description FROM nodes ORDER BY nid";
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                rowIds.Add(reader.GetInt64(0));
-                var aliases = reader.GetString(4);
-                nodes.Add(new Node(reader.GetString(1), Enum.Parse<NodeKind>(reader.GetString(2)), reader.GetString(3), aliases.Length == 0 ? [] : aliases.Split('\u001f'), reader.GetString(5)));
-            }
-        }
-
+        var (nodeTable, rowIdArray) = GraphIndex.ReadNodes(connection, null);
         Record(phases, "read_nodes", ref start);
-        long[] rowIdArray = [.. rowIds];
+        Measure.CollectAll();
+        phases["heap_node_records_bytes"] = Measure.ManagedHeap() - heapStart - (8L * rowIdArray.Length);
+        Lap(ref start);
         var edgeArray = GraphIndex.ReadEdges(connection, null, rowIdArray);
         Record(phases, "read_edges", ref start);
-        Node[] nodeArray = [.. nodes];
-        nodes = null;
-        Record(phases, "to_arrays", ref start);
 
         // The parts of GraphIndex.Build, measured alone (LoadIndex overlaps the name preparation with
         // reading the edges and building the topology; here they run one after the other).
-        var names = NameIndex.Prepare(nodeArray.Length, p => [nodeArray[p].Id, nodeArray[p].Name, .. nodeArray[p].Aliases]);
+        var names = NameIndex.Prepare(nodeTable.Count, p => [nodeTable.Id(p), nodeTable.Name(p), .. nodeTable.Aliases(p)]);
         Record(phases, "name_index_prepare", ref start);
         var sources = edgeArray.Select(e => e.Source).ToArray();
         var targets = edgeArray.Select(e => e.Target).ToArray();
         var types = edgeArray.Select(e => e.Type).ToArray();
-        var kinds = nodeArray.Select(n => (byte)n.Kind).ToArray();
+        var kinds = Enumerable.Range(0, nodeTable.Count).Select(p => (byte)nodeTable.Kind(p)).ToArray();
         Lap(ref start);
-        var csr = CsrGraph.Build(nodeArray.Length, sources, targets, types, kinds, relabel: true, out var order);
+        var csr = CsrGraph.Build(nodeTable.Count, sources, targets, types, kinds, relabel: true, out var order);
         Record(phases, "csr_build", ref start);
         GC.KeepAlive(csr);
-        csr = null;
+        (csr, sources, targets, types, kinds) = (null!, null!, null!, null!, null!);
         Measure.CollectAll();
         Lap(ref start);
-        var index = GraphIndex.Build(nodeArray, edgeArray, Task.FromResult(names));
+        var index = GraphIndex.Build(nodeTable, edgeArray, Task.FromResult(names));
         Record(phases, "graph_index_build_given_prepared_names", ref start);
-        GC.KeepAlive(index);
+        (edgeArray, names, rowIdArray, nodeTable) = (null!, null!, null!, null!);
+        Measure.CollectAll();
         phases["process_cpu_s"] = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
+
+        // What the built index holds, piece by piece (bytes): arrays counted exactly, the rest measured.
+        phases["heap_index_bytes"] = Measure.ManagedHeap() - heapStart;
+        phases["heap_csr_bytes"] = index.Graph.MemoryBytes;
+        phases["heap_edge_row_ids_bytes"] = 8L * index.EdgeRowIds.Length;
+        long nameBytes = 0;
+        foreach (var strings in new[] { index.Built.Names.Parts.Keys, index.Built.Names.Parts.Tokens })
+        {
+            var (text, starts, postingStart, postings, reversed) = strings.Parts;
+            nameBytes += (2L * text.Length) + (4L * (starts.Length + postingStart.Length + postings.Length + reversed.Length));
+        }
+
+        phases["heap_name_index_bytes"] = nameBytes;
+        phases["heap_node_table_bytes"] = index.Built.Nodes.MemoryBytes;
+        GC.KeepAlive(index);
         Console.WriteLine(phases.ToJsonString());
         return 0;
     }

@@ -29,7 +29,7 @@ internal sealed class DatedRecords
 
     public static DatedRecords Load(GraphIndex index, SqliteConnection connection, JsonSerializerOptions json)
     {
-        var nodes = index.Nodes.Select((node, ordinal) => (ordinal, node)).Where(p => p.node is not null && (p.node.ValidFrom is not null || p.node.ValidTo is not null)).ToArray();
+        var nodes = index.Nodes.DatedNodes(index.Graph.NodeCount).ToArray();
         var rows = new List<(long RowId, string? From, string? To, IReadOnlyList<Suspension> Suspensions)>();
         using (var command = connection.CreateCommand())
         {

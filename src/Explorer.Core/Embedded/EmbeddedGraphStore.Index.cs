@@ -76,7 +76,7 @@ internal sealed partial class EmbeddedGraphStore
         _writer = new IndexWriter(built, CompactionFloor, NameOverlayLimit);
         _index = built;
         Interlocked.Exchange(ref _indexSeq, seq);
-        ScheduleSnapshot(built, (Node[])built.Nodes.Clone(), seq);
+        ScheduleSnapshot(built, seq);
     }
 
     /// <summary>After this process's own commit at <paramref name="seq"/>: applies the write and publishes.</summary>
@@ -164,7 +164,7 @@ internal sealed partial class EmbeddedGraphStore
             _index = built;
             _edgeRecords.Clear();
             Interlocked.Exchange(ref _indexSeq, last);
-            ScheduleSnapshot(built, (Node[])built.Nodes.Clone(), last);
+            ScheduleSnapshot(built, last);
             return;
         }
 
@@ -260,14 +260,10 @@ internal sealed partial class EmbeddedGraphStore
         _compaction = Task.Run(async () =>
         {
             GraphIndex? compacted = null;
-            Node[]? frozen = null;
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             try
             {
                 compacted = GraphIndex.Compact(view);
-
-                // The writer rebased onto it changes its node records in place: the snapshot gets them as built.
-                frozen = (Node[])compacted.Nodes.Clone();
             }
             finally
             {
@@ -276,11 +272,11 @@ internal sealed partial class EmbeddedGraphStore
                 try
                 {
                     // A reload meanwhile replaced the writer: its index is newer than this one.
-                    if (compacted is not null && frozen is not null && ReferenceEquals(_writer, writer) && !_disposed)
+                    if (compacted is not null && ReferenceEquals(_writer, writer) && !_disposed)
                     {
                         _writer = writer.Rebase(compacted, version);
                         _index = _writer.Current;
-                        ScheduleSnapshot(compacted, frozen, seq);
+                        ScheduleSnapshot(compacted, seq);
                     }
 
                     _lastCompactionTook = System.Diagnostics.Stopwatch.GetElapsedTime(started);

@@ -23,7 +23,7 @@ namespace Explorer.Embedded;
 internal sealed partial class EmbeddedGraphStore
 {
     private readonly Lock _snapshotGate = new();
-    private (GraphIndex Index, Node[] Nodes, long Seq)? _pendingSnapshot;
+    private (GraphIndex Index, long Seq)? _pendingSnapshot;
     private Task? _snapshotTask;
     private long _snapshotSeq = -1;
     private long _lastSnapshotCompaction = Stopwatch.GetTimestamp();
@@ -182,10 +182,10 @@ internal sealed partial class EmbeddedGraphStore
         IndexSnapshots && writer.Changes >= SnapshotEvery && Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastSnapshotCompaction)) >= SnapshotInterval;
 
     /// <summary>
-    /// Writes <paramref name="index"/> (built at change <paramref name="seq"/>; <paramref name="nodes"/> its node
-    /// records as they were then) in the background. One write at a time; a newer one waiting replaces an older one.
+    /// Writes <paramref name="index"/> (built at change <paramref name="seq"/>: its built parts never change) in
+    /// the background. One write at a time; a newer one waiting replaces an older one.
     /// </summary>
-    private void ScheduleSnapshot(GraphIndex index, Node[] nodes, long seq)
+    private void ScheduleSnapshot(GraphIndex index, long seq)
     {
         if (!IndexSnapshots)
         {
@@ -199,7 +199,7 @@ internal sealed partial class EmbeddedGraphStore
                 return;
             }
 
-            _pendingSnapshot = (index, nodes, seq);
+            _pendingSnapshot = (index, seq);
             _snapshotTask ??= Task.Run(WriteSnapshots);
         }
     }
@@ -208,7 +208,7 @@ internal sealed partial class EmbeddedGraphStore
     {
         while (true)
         {
-            (GraphIndex Index, Node[] Nodes, long Seq) next;
+            (GraphIndex Index, long Seq) next;
             lock (_snapshotGate)
             {
                 if (_pendingSnapshot is not { } pending)
@@ -236,7 +236,7 @@ internal sealed partial class EmbeddedGraphStore
                     continue;
                 }
 
-                var bytes = IndexSnapshot.Write(SnapshotPath, next.Index, next.Nodes, next.Seq, fingerprint);
+                var bytes = IndexSnapshot.Write(SnapshotPath, next.Index, next.Seq, fingerprint);
                 Interlocked.Exchange(ref _snapshotSeq, Math.Max(Interlocked.Read(ref _snapshotSeq), next.Seq));
                 LastSnapshotWrite = (bytes, Stopwatch.GetElapsedTime(started));
                 if (_snapshotFailing)

@@ -17,7 +17,7 @@ namespace Explorer.Embedded;
 /// </summary>
 internal sealed partial class EmbeddedGraphStore : IGraphStore
 {
-    private const char AliasSeparator = '\u001f';
+    private const char AliasSeparator = NodeTable.AliasSeparator;
     private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
 
     private readonly string _connectionString;
@@ -380,7 +380,7 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
         var edges = MaterializeEdges(index, edgeOrdinals);
         var edgeIds = edgeOrdinals.Zip(edges, (ordinal, edge) => (ordinal, edge.Id)).ToDictionary(p => p.ordinal, p => p.Id);
         var paths = found.Select(p => new GraphPath(
-            [.. p.Path.Nodes.Select(o => index.Nodes[o].Id)],
+            [.. p.Path.Nodes.Select(o => index.Nodes.Id(o))],
             [.. p.Path.Edges.Select(e => edgeIds[e])],
             p.Path.Edges.Length,
             p.Cost)).ToList();
@@ -402,7 +402,7 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
             return new PathSet([], [], [], NoPathReason(index, query, source, target, filter));
         }
 
-        var byNodes = all.Select(p => (Path: p, Nodes: (IReadOnlyList<string>)[.. p.Nodes.Select(o => index.Nodes[o].Id)]))
+        var byNodes = all.Select(p => (Path: p, Nodes: (IReadOnlyList<string>)[.. p.Nodes.Select(o => index.Nodes.Id(o))]))
             .OrderBy(p => p.Nodes, IdSequenceComparer.Instance)
             .ToList();
         var last = byNodes[Math.Min(PathQuery.MaxAllPaths, byNodes.Count) - 1].Nodes;
@@ -420,7 +420,7 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
         var usedNodes = paths.SelectMany(p => p.Nodes).ToHashSet(StringComparer.Ordinal);
         return new PathSet(
             paths,
-            [.. kept.SelectMany(p => p.Path.Nodes).Distinct().Select(o => index.Nodes[o]).Where(n => usedNodes.Contains(n.Id))],
+            [.. kept.SelectMany(p => p.Path.Nodes).Distinct().Where(o => usedNodes.Contains(index.Nodes.Id(o))).Select(o => index.Nodes[o])],
             [.. edges.Where(e => usedEdges.Contains(e.Id))],
             null,
             all.Count > PathQuery.MaxAllPaths);
@@ -450,14 +450,14 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
             var edges = MaterializeEdges(index, edgeOrdinals);
             var edgeIds = edgeOrdinals.Zip(edges, (ordinal, edge) => (ordinal, edge.Id)).ToDictionary(p => p.ordinal, p => p.Id);
             var candidates = pool.Select((p, i) => new PathCandidate(
-                [.. p.Path.Nodes.Select(o => index.Nodes[o].Id)],
+                [.. p.Path.Nodes.Select(o => index.Nodes.Id(o))],
                 [.. p.Path.Edges.Select(e => edgeIds[e])],
                 [.. parallels[i].Select(hop => (IReadOnlyList<string>)[.. hop.Select(e => edgeIds[e])])])).ToList();
             var ordinals = pool.SelectMany(p => p.Path.Nodes).Distinct().ToList();
             var context = new RankingContext(
                 edges.ToDictionary(e => e.Id, StringComparer.Ordinal),
-                ordinals.ToDictionary(o => index.Nodes[o].Id, o => index.Nodes[o], StringComparer.Ordinal),
-                ordinals.ToDictionary(o => index.Nodes[o].Id, graph.Degree, StringComparer.Ordinal),
+                ordinals.ToDictionary(o => index.Nodes.Id(o), o => index.Nodes[o], StringComparer.Ordinal),
+                ordinals.ToDictionary(o => index.Nodes.Id(o), graph.Degree, StringComparer.Ordinal),
                 sourceKinds);
             var paths = PathRanking.Rank(candidates, context, query.K, out var worstPick);
             if (PathRanking.IsSettled(pool.Count, size, pool[^1].Cost, worstPick) || size >= PathRanking.MaxPoolSize(query.K))
@@ -473,7 +473,7 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
     private static string NoPathReason(GraphIndex index, PathQuery query, int source, int target, TraversalFilter filter)
     {
         var shortest = NoPath.NeedsCheck(query) ? ShortestPath.Find(index.Graph, source, target, PathQuery.MaxMaxHops, filter)?.Edges.Length : null;
-        return NoPath.Reason(index.Nodes[source].Name, index.Nodes[target].Name, query, shortest);
+        return NoPath.Reason(index.Nodes.Name(source), index.Nodes.Name(target), query, shortest);
     }
 
     /// <summary>Source id to kind (essay, reference, ...): what the ranking weighs evidence by.</summary>
@@ -849,22 +849,9 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
 
     private static GraphIndex BuildIndex(SqliteConnection connection, SqliteTransaction? transaction)
     {
-        var nodes = new List<Node>();
-        var rowIds = new List<long>();
-        using (var command = Command(connection, transaction, "SELECT nid, id, kind, name, aliases, description, valid_from, valid_to, version FROM nodes ORDER BY nid"))
-        using (var reader = command.ExecuteReader())
-        {
-            while (reader.Read())
-            {
-                rowIds.Add(reader.GetInt64(0));
-                nodes.Add(ReadNode(reader, 1));
-            }
-        }
-
-        Node[] nodeArray = [.. nodes];
-        long[] nodeRowIds = [.. rowIds];
-        var names = GraphIndex.PrepareNames(nodeArray);
-        return GraphIndex.Build(nodeArray, GraphIndex.ReadEdges(connection, transaction, nodeRowIds), names);
+        var (nodes, nodeRowIds) = GraphIndex.ReadNodes(connection, transaction);
+        var names = GraphIndex.PrepareNames(nodes);
+        return GraphIndex.Build(nodes, GraphIndex.ReadEdges(connection, transaction, nodeRowIds), names);
     }
 
     private const string SourceSelectSql = "SELECT id, title, kind, description, text, url, version FROM sources";

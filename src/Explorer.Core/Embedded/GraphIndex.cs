@@ -10,7 +10,8 @@ namespace Explorer.Embedded;
 internal readonly record struct EdgeRow(long RowId, byte Type, int Source, int Target);
 
 /// <summary>
-/// The in-memory index of the embedded store as one reader sees it: nodes (full records), the topology as a
+/// The in-memory index of the embedded store as one reader sees it: nodes (a packed <see cref="NodeTable"/>
+/// and the records written since), the topology as a
 /// <see cref="CsrGraph"/> view, and name search. Immutable for its reader: each committed write publishes a
 /// new view (see <see cref="IndexWriter"/>), which shares the built index and sees the changes since through
 /// the graph delta and a small name overlay, so a write costs microseconds, not a rebuild, and readers never
@@ -25,21 +26,22 @@ internal sealed class GraphIndex
 
     private static readonly double[] s_typeCosts = [.. TypeNames.Select(Vocabulary.Cost)];
 
-    internal GraphIndex(BuiltParts built, CsrGraph graph, Node[] nodes, long[] edgeRowIds, NameOverlay names)
+    internal GraphIndex(BuiltParts built, CsrGraph graph, Node?[]? changedNodes, long[] edgeRowIds, NameOverlay names)
     {
         Built = built;
         Graph = graph;
-        Nodes = nodes;
+        Nodes = new NodeView(built.Nodes, changedNodes);
         EdgeRowIds = edgeRowIds;
         Overlay = names;
     }
 
-    /// <summary>What every view of one build shares: the built name index and id map, and the ids added since.</summary>
-    internal sealed class BuiltParts(NameIndex names, Dictionary<string, int> ordinalById, int nodeCount, int edgeCount)
+    /// <summary>What every view of one build shares: the built name index and node records (with the id map), and the ids added since.</summary>
+    internal sealed class BuiltParts(NameIndex names, NodeTable nodes, int nodeCount, int edgeCount)
     {
         public NameIndex Names { get; } = names;
 
-        public Dictionary<string, int> OrdinalById { get; } = ordinalById;
+        /// <summary>The node records as built, by ordinal (they also find an ordinal by id).</summary>
+        public NodeTable Nodes { get; } = nodes;
 
         public int NodeCount { get; } = nodeCount;
 
@@ -55,20 +57,20 @@ internal sealed class GraphIndex
     /// </summary>
     internal sealed class NameOverlay
     {
-        public static readonly NameOverlay Empty = new([], null, 0, []);
+        public static readonly NameOverlay Empty = new([], null, 0, default);
 
         private readonly Lazy<NameIndex> _index;
 
-        public NameOverlay(int[] ordinals, int[]? staleAt, int staleCount, Node[] nodes)
+        public NameOverlay(int[] ordinals, int[]? staleAt, int staleCount, NodeView nodes)
         {
             Ordinals = ordinals;
             StaleAt = staleAt;
             StaleCount = staleCount;
             _index = new(() => NameIndex.Build(
                 ordinals.Length,
-                i => [nodes[ordinals[i]].Id, nodes[ordinals[i]].Name, .. nodes[ordinals[i]].Aliases],
-                i => nodes[ordinals[i]].Kind,
-                i => nodes[ordinals[i]].Name));
+                i => [nodes.Id(ordinals[i]), nodes.Name(ordinals[i]), .. nodes[ordinals[i]].Aliases],
+                i => nodes.Kind(ordinals[i]),
+                i => nodes.Name(ordinals[i])));
         }
 
         public int[] Ordinals { get; }
@@ -89,7 +91,7 @@ internal sealed class GraphIndex
     public CsrGraph Graph { get; }
 
     /// <summary>Nodes by ordinal (the topology's layout order); removed ones stay (see <see cref="Ordinal"/>).</summary>
-    public Node[] Nodes { get; }
+    public NodeView Nodes { get; }
 
     /// <summary>SQLite row id of each edge, by edge ordinal (ascending over the built edges).</summary>
     public long[] EdgeRowIds { get; }
@@ -107,13 +109,13 @@ internal sealed class GraphIndex
     /// Starts the order-independent part of the name index (most of its cost) for nodes by load position on
     /// the thread pool, so that it overlaps reading the edges and building the topology.
     /// </summary>
-    public static Task<PreparedNames> PrepareNames(Node[] nodes) =>
-        Task.Run(() => NameIndex.Prepare(nodes.Length, position => [nodes[position].Id, nodes[position].Name, .. nodes[position].Aliases]));
+    public static Task<PreparedNames> PrepareNames(NodeTable nodes) =>
+        Task.Run(() => NameIndex.Prepare(nodes.Count, position => [nodes.Id(position), nodes.Name(position), .. nodes.Aliases(position)]));
 
-    public static GraphIndex Build(Node[] nodes, EdgeRow[] edges) => Build(nodes, edges, PrepareNames(nodes));
+    public static GraphIndex Build(NodeTable nodes, EdgeRow[] edges) => Build(nodes, edges, PrepareNames(nodes));
 
     /// <summary>Builds an index from nodes by load position and edges over those positions (edge ordinals keep their order).</summary>
-    public static GraphIndex Build(Node[] nodes, EdgeRow[] edges, Task<PreparedNames> names)
+    public static GraphIndex Build(NodeTable nodes, EdgeRow[] edges, Task<PreparedNames> names)
     {
         var sources = new int[edges.Length];
         var targets = new int[edges.Length];
@@ -127,19 +129,16 @@ internal sealed class GraphIndex
             rowIds[i] = edges[i].RowId;
         }
 
-        var kinds = nodes.Select(n => (byte)n.Kind).ToArray();
-        var graph = CsrGraph.Build(nodes.Length, sources, targets, types, kinds, relabel: true, out var order);
-        var byOrdinal = new Node[order.Length];
-        var ordinalById = new Dictionary<string, int>(order.Length, StringComparer.Ordinal);
-        for (var ordinal = 0; ordinal < order.Length; ordinal++)
+        var kinds = new byte[nodes.Count];
+        for (var i = 0; i < kinds.Length; i++)
         {
-            var node = nodes[order[ordinal]];
-            byOrdinal[ordinal] = node;
-            ordinalById[node.Id] = ordinal;
+            kinds[i] = (byte)nodes.Kind(i);
         }
 
-        var nameIndex = NameIndex.Build(names.GetAwaiter().GetResult(), order, ordinal => byOrdinal[ordinal].Kind, ordinal => byOrdinal[ordinal].Name);
-        return new GraphIndex(new BuiltParts(nameIndex, ordinalById, nodes.Length, edges.Length), graph, byOrdinal, rowIds, NameOverlay.Empty);
+        var graph = CsrGraph.Build(nodes.Count, sources, targets, types, kinds, relabel: true, out var order);
+        var byOrdinal = nodes.Permute(order);
+        var nameIndex = NameIndex.Build(names.GetAwaiter().GetResult(), order, byOrdinal.Kind, byOrdinal.Name);
+        return new GraphIndex(new BuiltParts(nameIndex, byOrdinal, nodes.Count, edges.Length), graph, null, rowIds, NameOverlay.Empty);
     }
 
     /// <summary>
@@ -150,7 +149,8 @@ internal sealed class GraphIndex
     {
         var graph = view.Graph;
         var position = new int[graph.NodeCount];
-        var nodes = new List<Node>(view.NodeCount);
+        var nodes = new NodeTable.Builder(view.NodeCount);
+        var (built, records) = (view.Nodes.Built, view.Nodes);
         for (var o = 0; o < graph.NodeCount; o++)
         {
             if (graph.IsNodeRemoved(o))
@@ -160,7 +160,14 @@ internal sealed class GraphIndex
             }
 
             position[o] = nodes.Count;
-            nodes.Add(view.Nodes[o]);
+            if (o < built.Count && !records.IsChanged(o))
+            {
+                nodes.Add(built, o);
+            }
+            else
+            {
+                nodes.Add(records[o]);
+            }
         }
 
         var edges = new List<EdgeRow>(view.EdgeCount);
@@ -173,7 +180,73 @@ internal sealed class GraphIndex
         }
 
         edges.Sort((a, b) => a.RowId.CompareTo(b.RowId));
-        return Build([.. nodes], [.. edges]);
+        return Build(nodes.Build(findable: false), [.. edges]);
+    }
+
+    /// <summary>
+    /// Every row of the nodes table, by row id, packed as it is read (no string but the name per node), with
+    /// each one's row id. Reads through SQLite's own API, like <see cref="ReadEdges"/>; the same records as
+    /// reading them through Microsoft.Data.Sqlite (an unknown kind throws as <see cref="Enum.Parse{TEnum}(string)"/> does).
+    /// </summary>
+    public static (NodeTable Nodes, long[] RowIds) ReadNodes(SqliteConnection connection, SqliteTransaction? transaction)
+    {
+        int capacity;
+        using (var count = connection.CreateCommand())
+        {
+            count.Transaction = transaction;
+            count.CommandText = "SELECT count(*) FROM nodes";
+            capacity = Convert.ToInt32(count.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        var db = connection.Handle!;
+        var rc = raw.sqlite3_prepare_v2(db, "SELECT nid, id, kind, name, aliases, description, valid_from, valid_to, version FROM nodes ORDER BY nid", out var statement);
+        SqliteException.ThrowExceptionForRC(rc, db);
+        using (statement)
+        {
+            var nodes = new NodeTable.Builder(capacity);
+            var rowIds = new List<long>(capacity);
+            var kinds = new List<(byte[] Utf8, NodeKind Kind)>();
+            while ((rc = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
+            {
+                var kindText = raw.sqlite3_column_blob(statement, 2);
+                NodeKind? kind = null;
+                foreach (var (utf8, known) in kinds)
+                {
+                    if (kindText.SequenceEqual(utf8))
+                    {
+                        kind = known;
+                        break;
+                    }
+                }
+
+                if (kind is null)
+                {
+                    kind = Enum.Parse<NodeKind>(System.Text.Encoding.UTF8.GetString(kindText));
+                    kinds.Add((kindText.ToArray(), kind.Value));
+                }
+
+                rowIds.Add(raw.sqlite3_column_int64(statement, 0));
+                nodes.Add(
+                    raw.sqlite3_column_blob(statement, 1),
+                    kind.Value,
+                    Text(statement, 3)!,
+                    raw.sqlite3_column_blob(statement, 4),
+                    raw.sqlite3_column_blob(statement, 5),
+                    Text(statement, 6),
+                    Text(statement, 7),
+                    raw.sqlite3_column_int64(statement, 8));
+            }
+
+            if (rc != raw.SQLITE_DONE)
+            {
+                SqliteException.ThrowExceptionForRC(rc, db);
+            }
+
+            return (nodes.Build(findable: false), [.. rowIds]);
+        }
+
+        static string? Text(sqlite3_stmt statement, int column) =>
+            raw.sqlite3_column_type(statement, column) == raw.SQLITE_NULL ? null : System.Text.Encoding.UTF8.GetString(raw.sqlite3_column_blob(statement, column));
     }
 
     /// <summary>
@@ -246,7 +319,7 @@ internal sealed class GraphIndex
     /// <summary>The live node with this id, or null.</summary>
     public int? Ordinal(string id)
     {
-        if ((Built.AddedIds.IsEmpty || !Built.AddedIds.TryGetValue(id, out var ordinal)) && !Built.OrdinalById.TryGetValue(id, out ordinal))
+        if ((Built.AddedIds.IsEmpty || !Built.AddedIds.TryGetValue(id, out var ordinal)) && (ordinal = Built.Nodes.Find(id)) < 0)
         {
             return null;
         }
@@ -314,7 +387,7 @@ internal sealed class GraphIndex
                 return byScore;
             }
 
-            var (nameA, nameB) = (Nodes[a.Item1].Name, Nodes[b.Item1].Name);
+            var (nameA, nameB) = (Nodes.Name(a.Item1), Nodes.Name(b.Item1));
             var byLength = nameA.Length.CompareTo(nameB.Length);
             if (byLength != 0)
             {

@@ -3,7 +3,6 @@ using System.IO.Hashing;
 using System.Runtime.InteropServices;
 using System.Text;
 using Explorer.Algorithms;
-using Explorer.Graph;
 using Explorer.Search;
 using Microsoft.Win32.SafeHandles;
 
@@ -11,8 +10,9 @@ namespace Explorer.Embedded;
 
 /// <summary>
 /// The built in-memory index persisted next to the database (<c>&lt;db&gt;.index</c>), so a start-up loads it
-/// instead of rebuilding it from SQLite: node records by ordinal, the CSR topology, the edge row ids and the
-/// name index (its packed keys and tokens with their postings, as arrays; the id map is rebuilt from the ids).
+/// instead of rebuilding it from SQLite: the node records by ordinal (the columns of <see cref="NodeTable"/>),
+/// the CSR topology, the edge row ids and the name index (its packed keys and tokens with their postings, as
+/// arrays; the id map is rebuilt from the ids).
 /// Tagged with the change-log sequence it reflects and a fingerprint of that change row (so a snapshot of
 /// another database, or of another history of this one, is refused), a format version, and an XxHash3 per
 /// section plus one over the header.
@@ -28,11 +28,16 @@ namespace Explorer.Embedded;
 internal static class IndexSnapshot
 {
     /// <summary>Bump on any change to the layout or to what a section means.</summary>
-    public const int FormatVersion = 2;
+    public const int FormatVersion = 3;
 
     public const string Suffix = ".index";
 
-    private const int SectionCount = 28;
+    private const int SectionCount = 31;
+
+    /// <summary>First section of the topology (after the node columns), of the edge row ids, of the name index.</summary>
+    private const int TopologySection = 12;
+    private const int RowIdSection = TopologySection + 8;
+    private const int NameSection = RowIdSection + 1;
     private const int FixedHeaderBytes = 8 + 4 + 4 + 8 + 8 + 8 + 8;
     private const int HeaderBytes = FixedHeaderBytes + (SectionCount * 24) + 8;
     private static readonly byte[] s_magic = "EXPLIDX\n"u8.ToArray();
@@ -45,10 +50,10 @@ internal static class IndexSnapshot
         XxHash3.HashToUInt64(Encoding.UTF8.GetBytes($"{seq}\u001f{at}\u001f{kind}\u001f{entityId}"));
 
     /// <summary>
-    /// Writes <paramref name="index"/> (a built index: no writes since its build) with <paramref name="nodes"/>
-    /// (its node records, copied while nothing could change them) to <paramref name="path"/> atomically.
+    /// Writes <paramref name="index"/> (a built index: no writes since its build; its built parts never change)
+    /// to <paramref name="path"/> atomically.
     /// </summary>
-    public static long Write(string path, GraphIndex index, Node[] nodes, long seq, ulong fingerprint, CancellationToken cancellationToken = default)
+    public static long Write(string path, GraphIndex index, long seq, ulong fingerprint, CancellationToken cancellationToken = default)
     {
         if (index.Graph.Version != 0)
         {
@@ -71,23 +76,29 @@ internal static class IndexSnapshot
                 var writer = new SectionWriter(file, HeaderBytes);
                 var names = index.Built.Names.Parts;
 
-                writer.Bytes(nodes.Select(n => (byte)n.Kind).ToArray());
-                writer.Array(nodes.Select(n => n.Version).ToArray());
-                writer.Strings(count, i => nodes[i].Id);
-                writer.Strings(count, i => nodes[i].Name);
-                writer.Strings(count, i => nodes[i].Description);
-                writer.Strings(count, i => nodes[i].ValidFrom);
-                writer.Strings(count, i => nodes[i].ValidTo);
-                var aliasEnd = new int[count];
-                var aliases = new List<string>();
-                for (var i = 0; i < count; i++)
+                var nodes = index.Built.Nodes.ToParts();
+                if (nodes.Kinds.Length != count)
                 {
-                    aliases.AddRange(nodes[i].Aliases);
-                    aliasEnd[i] = aliases.Count;
+                    throw new ArgumentException("the index's node records are not its topology's", nameof(index));
                 }
 
-                writer.Array(aliasEnd);
-                writer.Strings(aliases.Count, i => aliases[i]);
+                writer.Bytes(nodes.Kinds);
+                writer.Array(nodes.Versions);
+                writer.Strings(count, i => nodes.Names[i]);
+                foreach (var text in new[] { nodes.Ids, nodes.Aliases, nodes.Descriptions })
+                {
+                    writer.Bytes(text.Utf8);
+                    writer.Array(text.Start);
+                }
+
+                writer.Array(nodes.Dated);
+                writer.Strings(nodes.Dated.Length, i => nodes.ValidFrom[i]);
+                writer.Strings(nodes.Dated.Length, i => nodes.ValidTo[i]);
+                if (writer.Sections.Count != TopologySection)
+                {
+                    throw new InvalidOperationException($"wrote {writer.Sections.Count} node sections, the format has {TopologySection}");
+                }
+
                 cancellationToken.ThrowIfCancellationRequested();
 
                 writer.Array(graph.Offsets);
@@ -217,68 +228,43 @@ internal static class IndexSnapshot
         var nodeCount = checked((int)header.NodeCount);
         var edgeCount = checked((int)header.EdgeCount);
 
-        // Node records: each string column decoded on its own, then put together with the id map.
-        var ids = Task.Run(() => reader.Strings(2, nodeCount));
-        var names = Task.Run(() => reader.Strings(3, nodeCount));
-        var descriptions = Task.Run(() => reader.Strings(4, nodeCount));
-        var validFrom = Task.Run(() => reader.Strings(5, nodeCount));
-        var validTo = Task.Run(() => reader.Strings(6, nodeCount));
-        var aliasEnd = reader.Array<int>(7, nodeCount);
-        var aliases = Task.Run(() => NoNulls(reader.Strings(8, aliasEnd.Length == 0 ? 0 : aliasEnd[^1]), "alias"));
+        // Node records: the names decoded, the packed columns read as they are, the id map hashed from the ids.
+        var names = Task.Run(() => NoNulls(reader.Strings(2, nodeCount), "node name"));
         var nodesTask = Task.Run(() =>
         {
-            var kinds = reader.Array<byte>(0, nodeCount);
-            var versions = reader.Array<long>(1, nodeCount);
-            var (id, name, description, from, to, alias) = (ids.Result, names.Result, descriptions.Result, validFrom.Result, validTo.Result, aliases.Result);
-            var nodes = new Node[nodeCount];
-            var start = 0;
-            for (var i = 0; i < nodeCount; i++)
-            {
-                var end = aliasEnd[i];
-                if (end < start || end > alias.Length || !Enum.IsDefined((NodeKind)kinds[i]) || id[i] is null || name[i] is null || description[i] is null)
-                {
-                    throw new InvalidDataException($"node record {i} is malformed");
-                }
-
-                nodes[i] = new Node(id[i]!, (NodeKind)kinds[i], name[i]!, end == start ? [] : alias[start..end]!, description[i]!, from[i], to[i]) { Version = versions[i] };
-                start = end;
-            }
-
-            return nodes;
-        });
-        var ordinalById = Task.Run(() =>
-        {
-            var map = new Dictionary<string, int>(nodeCount, StringComparer.Ordinal);
-            var id = ids.Result;
-            for (var i = 0; i < nodeCount; i++)
-            {
-                if (!map.TryAdd(id[i]!, i))
-                {
-                    throw new InvalidDataException($"node id '{id[i]}' appears twice");
-                }
-            }
-
-            return map;
+            var dated = reader.Array<int>(9);
+            return NodeTable.FromParts(new NodeTable.Parts(
+                reader.Array<byte>(0, nodeCount),
+                reader.Array<long>(1, nodeCount),
+                names.Result,
+                Packed(3),
+                Packed(5),
+                Packed(7),
+                dated,
+                reader.Strings(10, dated.Length),
+                reader.Strings(11, dated.Length)));
         });
 
-        var keys = Task.Run(() => ReadSortedStrings(reader, 18, nodeCount));
-        var tokens = Task.Run(() => ReadSortedStrings(reader, 23, nodeCount));
+        NodeTable.PackedText Packed(int section) => new(reader.Array<byte>(section), reader.Array<int>(section + 1, nodeCount + 1));
+
+        var keys = Task.Run(() => ReadSortedStrings(reader, NameSection, nodeCount));
+        var tokens = Task.Run(() => ReadSortedStrings(reader, NameSection + 5, nodeCount));
 
         var graph = CsrGraph.FromParts(
             nodeCount,
-            reader.Array<int>(9, nodeCount + 1),
-            reader.Array<int>(10),
-            reader.Array<int>(11),
-            reader.Array<int>(12, edgeCount),
-            reader.Array<int>(13, edgeCount),
-            reader.Array<byte>(14, edgeCount),
-            reader.Array<byte>(15, nodeCount),
-            reader.Array<int>(16, nodeCount));
-        var rowIds = reader.Array<long>(17, edgeCount);
+            reader.Array<int>(TopologySection, nodeCount + 1),
+            reader.Array<int>(TopologySection + 1),
+            reader.Array<int>(TopologySection + 2),
+            reader.Array<int>(TopologySection + 3, edgeCount),
+            reader.Array<int>(TopologySection + 4, edgeCount),
+            reader.Array<byte>(TopologySection + 5, edgeCount),
+            reader.Array<byte>(TopologySection + 6, nodeCount),
+            reader.Array<int>(TopologySection + 7, nodeCount));
+        var rowIds = reader.Array<long>(RowIdSection, edgeCount);
 
         try
         {
-            Task.WaitAll(nodesTask, ordinalById, keys, tokens);
+            Task.WaitAll(nodesTask, keys, tokens);
         }
         catch (AggregateException ex) when (ex.InnerExceptions.Count > 0)
         {
@@ -287,11 +273,8 @@ internal static class IndexSnapshot
         }
 
         var byOrdinal = nodesTask.Result;
-        var nameIndex = NameIndex.FromParts(
-            new NameIndex.NameIndexParts(keys.Result, tokens.Result),
-            ordinal => byOrdinal[ordinal].Kind,
-            ordinal => byOrdinal[ordinal].Name);
-        return new GraphIndex(new GraphIndex.BuiltParts(nameIndex, ordinalById.Result, nodeCount, edgeCount), graph, byOrdinal, rowIds, GraphIndex.NameOverlay.Empty);
+        var nameIndex = NameIndex.FromParts(new NameIndex.NameIndexParts(keys.Result, tokens.Result), byOrdinal.Kind, byOrdinal.Name);
+        return new GraphIndex(new GraphIndex.BuiltParts(nameIndex, byOrdinal, nodeCount, edgeCount), graph, null, rowIds, GraphIndex.NameOverlay.Empty);
     }
 
     private static string[] NoNulls(string?[] strings, string what) =>

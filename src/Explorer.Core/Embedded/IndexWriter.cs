@@ -26,7 +26,7 @@ internal sealed class IndexWriter
     private readonly List<int> _overlay = [];
     private readonly HashSet<int> _inOverlay = [];
     private readonly List<(int Version, Op Op)> _log = [];
-    private Node[] _nodes;
+    private Node?[]? _nodes;
     private long[] _edgeRowIds;
     private int[]? _staleAt;
     private int _staleCount;
@@ -44,7 +44,6 @@ internal sealed class IndexWriter
 
         _built = built;
         _delta = new GraphDelta(built.Graph);
-        _nodes = built.Nodes;
         _edgeRowIds = built.EdgeRowIds;
         Current = built;
     }
@@ -69,7 +68,7 @@ internal sealed class IndexWriter
     {
         if (_namesChanged)
         {
-            _names = new GraphIndex.NameOverlay([.. _overlay], _staleAt, _staleCount, _nodes);
+            _names = new GraphIndex.NameOverlay([.. _overlay], _staleAt, _staleCount, new NodeView(_built.Built.Nodes, _nodes));
             _namesChanged = false;
         }
 
@@ -152,8 +151,9 @@ internal sealed class IndexWriter
     {
         if (Ordinal(node.Id) is { } ordinal)
         {
-            var old = _nodes[ordinal];
-            _nodes[ordinal] = node;
+            var old = new NodeView(_built.Built.Nodes, _nodes)[ordinal];
+            Grow(ordinal);
+            _nodes![ordinal] = node;
             _delta.SetKind(ordinal, (byte)node.Kind);
             if (old.Kind != node.Kind || old.Name != node.Name || !old.Aliases.SequenceEqual(node.Aliases))
             {
@@ -166,12 +166,8 @@ internal sealed class IndexWriter
         }
 
         var added = _delta.AddNode((byte)node.Kind);
-        if (added >= _nodes.Length)
-        {
-            Array.Resize(ref _nodes, Math.Max(added + 1, _nodes.Length + (_nodes.Length / 4) + 16));
-        }
-
-        _nodes[added] = node;
+        Grow(added);
+        _nodes![added] = node;
         _built.Built.AddedIds[node.Id] = added;
         _overlay.Add(added);
         _inOverlay.Add(added);
@@ -202,6 +198,19 @@ internal sealed class IndexWriter
         _addedEdgeRows[rowId] = edge;
     }
 
+    /// <summary>
+    /// Makes room for a written node record at <paramref name="ordinal"/>: allocated on the first write (most
+    /// starts never write), grown by a quarter, so views published before keep the array they saw.
+    /// </summary>
+    private void Grow(int ordinal)
+    {
+        if (_nodes is null || ordinal >= _nodes.Length)
+        {
+            var length = Math.Max(ordinal + 1, ((_nodes?.Length ?? _built.Graph.NodeCount) * 5L / 4) + 16);
+            Array.Resize(ref _nodes, (int)Math.Min(length, Array.MaxLength));
+        }
+    }
+
     /// <summary>The node's names no longer come from where they were served (built index or overlay).</summary>
     private void NamesGone(int ordinal)
     {
@@ -225,7 +234,7 @@ internal sealed class IndexWriter
 
     private int? Ordinal(string id)
     {
-        if (!_built.Built.AddedIds.TryGetValue(id, out var ordinal) && !_built.Built.OrdinalById.TryGetValue(id, out ordinal))
+        if (!_built.Built.AddedIds.TryGetValue(id, out var ordinal) && (ordinal = _built.Built.Nodes.Find(id)) < 0)
         {
             return null;
         }

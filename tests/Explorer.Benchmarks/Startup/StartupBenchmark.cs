@@ -269,7 +269,7 @@ internal static class StartupBenchmark
         store.InitializeAsync().GetAwaiter().GetResult();
         var nodes = store.Index.Nodes;
         var evidence = new[] { new Evidence("synthetic", "Added after the snapshot by the start-up benchmark.") };
-        var batch = Enumerable.Range(0, count).Select(i => new Edge($"late-{i:D6}", StoreBench.EdgeType(i), nodes[(i * 7919) % store.Index.Graph.NodeCount].Id, nodes[(i * 104729 + 1) % store.Index.Graph.NodeCount].Id, evidence)).ToList();
+        var batch = Enumerable.Range(0, count).Select(i => new Edge($"late-{i:D6}", StoreBench.EdgeType(i), nodes.Id((i * 7919) % store.Index.Graph.NodeCount), nodes.Id((i * 104729 + 1) % store.Index.Graph.NodeCount), evidence)).ToList();
         store.ApplyBatchAsync([.. batch.Select(e => new GraphWrite.UpsertEdge(e))]).GetAwaiter().GetResult();
         ids.AddRange(batch.Select(e => e.Id));
 
