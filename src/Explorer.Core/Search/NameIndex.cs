@@ -5,7 +5,8 @@ namespace Explorer.Search;
 
 /// <summary>
 /// In-memory name search over node ordinals: exact (id, name, alias) &gt; prefix &gt; every query token &gt;
-/// typo-tolerant fuzzy. Keys are normalized with <see cref="TextNormalizer"/>. Immutable once built.
+/// typo-tolerant fuzzy (only for a query that is no node's exact id, name or alias). Keys are normalized with
+/// <see cref="TextNormalizer"/>. Immutable once built.
 /// </summary>
 /// <remarks>
 /// Sized for a million nodes and lean: the distinct keys and the distinct tokens are each one
@@ -346,6 +347,8 @@ internal sealed class NameIndex
             }
         }
 
+        var exactHit = Found() > 0;
+
         // 2. Prefix of a whole key; shorter keys rank higher. At most PrefixScanCap (key, node) pairs, in key order.
         var pairs = 0;
         for (var k = _keys.LowerBound(query); k < _keys.Count && pairs < PrefixScanCap && _keys[k].StartsWith(query, StringComparison.Ordinal); k++)
@@ -372,8 +375,10 @@ internal sealed class NameIndex
             }
         }
 
-        // 4. Typo tolerant: whole keys, then single tokens, within an edit budget by length.
-        if (Found() < limit)
+        // 4. Typo tolerant: whole keys, then single tokens, within an edit budget by length. Not when the query
+        // is some node's exact id, name or alias: its typo neighbours are other nodes that merely look alike
+        // (Iran and Iraq, ids one digit apart), not what the analyst typed.
+        if (!exactHit && Found() < limit)
         {
             var budget = TextNormalizer.FuzzyBudget(query.Length);
             if (budget > 0)

@@ -30,6 +30,9 @@ internal sealed class SortedStrings
         {
             MaxLength = Math.Max(MaxLength, start[i + 1] - start[i]);
         }
+
+        Forward = new Shape(Count, (a, b) => this[a].CommonPrefixLength(this[b]), (p, at) => _text[_start[p] + at], Count > 0 && Length(0) == 0);
+        Backward = new Shape(Count, (a, b) => CommonSuffixLength(_reversed[a], _reversed[b]), (p, at) => _text[_start[_reversed[p] + 1] - 1 - at], Count > 0 && Length(_reversed[0]) == 0);
     }
 
     public int Count => _start.Length - 1;
@@ -40,7 +43,7 @@ internal sealed class SortedStrings
     internal (char[] Text, int[] Start, int[] PostingStart, int[] Nodes, int[] Reversed) Parts => (_text, _start, _postingStart, _nodes, _reversed);
 
     /// <summary>Bytes held by the arrays.</summary>
-    public long MemoryBytes => (2L * _text.Length) + (4L * (_start.Length + _postingStart.Length + _nodes.Length + _reversed.Length));
+    public long MemoryBytes => (2L * _text.Length) + (4L * (_start.Length + _postingStart.Length + _nodes.Length + _reversed.Length)) + Forward.MemoryBytes + Backward.MemoryBytes;
 
     public ReadOnlySpan<char> this[int id] => _text.AsSpan(_start[id], _start[id + 1] - _start[id]);
 
@@ -109,6 +112,139 @@ internal sealed class SortedStrings
         walk.Run(backwards: true, strictDepth: n - gap - 1 - half);
     }
 
+    /// <summary>
+    /// The trie shape of one order (the sorted strings, or the same strings read backwards in their backwards
+    /// order): for each position the length of the prefix it shares with the position before it and the
+    /// character where it leaves it. The children of a range of positions that share a prefix of length d
+    /// start where that length is exactly d, so a walk finds them by scanning bytes in order (with the minimum
+    /// of each block of 64 and 4096 to skip), not by binary searches that miss the cache on every probe.
+    /// </summary>
+    private sealed class Shape
+    {
+        /// <summary>Shared lengths are stored up to this; deeper, the walk reads the strings themselves.</summary>
+        public const int Cap = 255;
+
+        private const int BlockBits = 6;
+        private const int SuperBits = 12;
+
+        /// <summary>Length of the prefix the string at p shares with the one at p-1 (at most <see cref="Cap"/>); 0 at 0.</summary>
+        public readonly byte[] Shared;
+
+        /// <summary>The character of the string at p right after that shared prefix (where it leaves p-1).</summary>
+        public readonly char[] Leaves;
+
+        private readonly byte[] _blockMin;
+        private readonly byte[] _superMin;
+
+        public Shape(int count, Func<int, int, int> shared, Func<int, int, char> charAt, bool firstIsEmpty)
+        {
+            Shared = new byte[count];
+            Leaves = new char[count];
+            if (count > 0 && !firstIsEmpty)
+            {
+                // The first string leaves the empty prefix it "shares" with nothing at its first character.
+                Leaves[0] = charAt(0, 0);
+            }
+
+            var chunk = Math.Max(1 << 14, (count / (4 * Environment.ProcessorCount)) + 1);
+            Parallel.For(0, (count + chunk - 1) / chunk, c =>
+            {
+                for (var p = Math.Max(1, c * chunk); p < Math.Min(count, (c + 1) * chunk); p++)
+                {
+                    var length = shared(p - 1, p);
+                    Shared[p] = (byte)Math.Min(length, Cap);
+                    Leaves[p] = charAt(p, length);
+                }
+            });
+
+            _blockMin = Minima(Shared, BlockBits);
+            _superMin = Minima(Shared, SuperBits);
+        }
+
+        public long MemoryBytes => Shared.Length + (2L * Leaves.Length) + _blockMin.Length + _superMin.Length;
+
+        private static byte[] Minima(byte[] values, int bits)
+        {
+            var minima = new byte[(values.Length + (1 << bits) - 1) >> bits];
+            for (var b = 0; b < minima.Length; b++)
+            {
+                var from = b << bits;
+                var block = values.AsSpan(from, Math.Min(1 << bits, values.Length - from));
+                var min = byte.MaxValue;
+                foreach (var value in block)
+                {
+                    min = Math.Min(min, value);
+                }
+
+                minima[b] = min;
+            }
+
+            return minima;
+        }
+
+        /// <summary>The first position in [from, hi) whose shared length is at most <paramref name="depth"/> (&lt; <see cref="Cap"/>), else hi.</summary>
+        public int NextBoundary(int from, int hi, int depth)
+        {
+            var d = (byte)depth;
+            if (hi - from <= 128)
+            {
+                var at = Shared.AsSpan(from, hi - from).IndexOfAnyInRange((byte)0, d);
+                return at < 0 ? hi : from + at;
+            }
+
+            // The rest of the block that holds from, then whole blocks by their minima (and blocks of blocks).
+            var blockEnd = (from | ((1 << BlockBits) - 1)) + 1;
+            var first = Shared.AsSpan(from, blockEnd - from).IndexOfAnyInRange((byte)0, d);
+            if (first >= 0)
+            {
+                return from + first;
+            }
+
+            var block = blockEnd >> BlockBits;
+            var lastBlock = (hi - 1) >> BlockBits;
+            const int perSuper = 1 << (SuperBits - BlockBits);
+            while (block <= lastBlock)
+            {
+                if ((block & (perSuper - 1)) == 0 && _superMin[block >> (SuperBits - BlockBits)] > d)
+                {
+                    block += perSuper;
+                    continue;
+                }
+
+                var end = Math.Min(lastBlock + 1, (block | (perSuper - 1)) + 1);
+                var found = _blockMin.AsSpan(block, end - block).IndexOfAnyInRange((byte)0, d);
+                if (found < 0)
+                {
+                    block = end;
+                    continue;
+                }
+
+                var start = (block + found) << BlockBits;
+                var within = Shared.AsSpan(start, Math.Min(hi, start + (1 << BlockBits)) - start).IndexOfAnyInRange((byte)0, d);
+                return within < 0 ? hi : start + within;
+            }
+
+            return hi;
+        }
+    }
+
+    private Shape Forward { get; }
+
+    private Shape Backward { get; }
+
+    private int CommonSuffixLength(int a, int b)
+    {
+        int i = _start[a + 1] - 1, j = _start[b + 1] - 1, length = 0;
+        while (i >= _start[a] && j >= _start[b] && _text[i] == _text[j])
+        {
+            i--;
+            j--;
+            length++;
+        }
+
+        return length;
+    }
+
     /// <summary>One typo search: the query, its budget, the rows of the table by depth and what was found.</summary>
     private sealed class Walk(SortedStrings strings, string query, int budget, bool spacedOnly, List<(int Id, int Distance)> found, HashSet<int> seen)
     {
@@ -120,11 +256,13 @@ internal sealed class SortedStrings
         private char[] _query = [];
         private bool _backwards;
         private int _strictDepth;
+        private Shape _shape = null!;
 
         public void Run(bool backwards, int strictDepth)
         {
             _backwards = backwards;
             _strictDepth = strictDepth;
+            _shape = backwards ? strings.Backward : strings.Forward;
             _query = query.ToCharArray();
             if (backwards)
             {
@@ -152,6 +290,14 @@ internal sealed class SortedStrings
         private char CharAt(int id, int depth) =>
             _backwards ? strings._text[strings._start[id + 1] - 1 - depth] : strings._text[strings._start[id] + depth];
 
+        /// <summary>The character at this depth of the string at <paramref name="position"/> (which is longer than that).</summary>
+        private char ChildChar(int position, int depth) =>
+            depth < Shape.Cap && _shape.Shared[position] == depth ? _shape.Leaves[position] : CharAt(IdAt(position), depth);
+
+        /// <summary>Where the child that starts at <paramref name="position"/> ends: the next position that leaves its prefix at this depth.</summary>
+        private int ChildEnd(int position, int hi, int depth, char c) =>
+            depth < Shape.Cap ? _shape.NextBoundary(position + 1, hi, depth) : RunEnd(position, hi, depth, c);
+
         private void Visit(int depth, int lo, int hi)
         {
             // Every string in [lo, hi) starts (or ends, backwards) with the path so far; one equal to it sorts first.
@@ -178,8 +324,8 @@ internal sealed class SortedStrings
                 // Any next character can stay within the limit (a substitution): try each one present.
                 while (lo < hi)
                 {
-                    var c = CharAt(IdAt(lo), depth);
-                    var end = RunEnd(lo, hi, depth, c);
+                    var c = ChildChar(lo, depth);
+                    var end = ChildEnd(lo, hi, depth, c);
                     Child(depth, lo, end, c, limit);
                     lo = end;
                 }
@@ -188,7 +334,7 @@ internal sealed class SortedStrings
             }
 
             // At the limit already: only a character that matches the query where this row is at the limit (or
-            // completes a transposition) keeps a cell there. Look those few up instead of trying every one.
+            // completes a transposition) keeps a cell there. Only those children are visited.
             Span<char> wanted = stackalloc char[(4 * budget) + 4];
             var count = 0;
             var row = depth * _width;
@@ -210,13 +356,33 @@ internal sealed class SortedStrings
                 }
             }
 
-            foreach (var c in wanted[..count])
+            if (count == 0)
             {
-                var (start, end) = Run(lo, hi, depth, c);
-                if (start < end)
+                return;
+            }
+
+            // Children come in character order: stop past the largest wanted one.
+            var last = wanted[0];
+            foreach (var w in wanted[..count])
+            {
+                last = w > last ? w : last;
+            }
+
+            while (lo < hi)
+            {
+                var c = ChildChar(lo, depth);
+                if (c > last)
                 {
-                    Child(depth, start, end, c, limit);
+                    return;
                 }
+
+                var end = ChildEnd(lo, hi, depth, c);
+                if (wanted[..count].IndexOf(c) >= 0)
+                {
+                    Child(depth, lo, end, c, limit);
+                }
+
+                lo = end;
             }
         }
 
@@ -260,27 +426,7 @@ internal sealed class SortedStrings
             }
         }
 
-        /// <summary>The positions in [lo, hi) whose string has <paramref name="c"/> at this depth (sorted by it there).</summary>
-        private (int Start, int End) Run(int lo, int hi, int depth, char c)
-        {
-            int a = lo, b = hi;
-            while (a < b)
-            {
-                var mid = (a + b) >>> 1;
-                if (CharAt(IdAt(mid), depth) < c)
-                {
-                    a = mid + 1;
-                }
-                else
-                {
-                    b = mid;
-                }
-            }
-
-            return a < hi && CharAt(IdAt(a), depth) == c ? (a, RunEnd(a, hi, depth, c)) : (a, a);
-        }
-
-        /// <summary>The first position in (lo, hi] whose string has a character past <paramref name="c"/> at this depth.</summary>
+        /// <summary>Past the shared lengths' cap: the first position in (lo, hi] whose string has a character past <paramref name="c"/> at this depth.</summary>
         private int RunEnd(int lo, int hi, int depth, char c)
         {
             // Gallop: runs are often short.
@@ -327,3 +473,4 @@ internal sealed class SortedStrings
         }
     }
 }
+
