@@ -350,6 +350,13 @@ namespace Explorer.Benchmarks
             Progress.Line("Explorer: timing shortest paths");
             explorer.ShortestPath = Measure.Time(pairs, 3, o.Rounds, p => ShortestPath.Find(csr, rank[p.Source], rank[p.Target], o.MaxHops, TraversalFilter.None), "Explorer shortest path");
 
+            // The same search as it was before the living graph's overlay (raw CSR loop), on the same graph and pairs.
+            var before = new EngineResult("Explorer before");
+            before.Note = "fb774e7 raw CSR loop";
+            before.Lengths = pairs.Select(p => ShortestPathBefore.Find(csr, rank[p.Source], rank[p.Target], o.MaxHops, TraversalFilter.None)?.Edges.Length).ToArray();
+            Progress.Line("Explorer before the overlay: timing shortest paths");
+            before.ShortestPath = Measure.Time(pairs, 3, o.Rounds, p => ShortestPathBefore.Find(csr, rank[p.Source], rank[p.Target], o.MaxHops, TraversalFilter.None), "Explorer-before shortest path");
+
             Progress.Line("Explorer: timing 2-hop neighborhoods");
             var centers = pairs.Select(p => rank[p.Source]).ToArray();
             long returnedNodes = 0;
@@ -477,7 +484,7 @@ namespace Explorer.Benchmarks
             var mismatches = new List<string>();
             for (var p = 0; p < pairs.Length; p++)
             {
-                foreach (var other in new[] { naive, quik, nx })
+                foreach (var other in new[] { before, naive, quik, nx })
                 {
                     if (other.Lengths is null || (other == quik && p >= o.QuikGraphPairs))
                     {
@@ -497,7 +504,7 @@ namespace Explorer.Benchmarks
             }
 
             // ---- Report --------------------------------------------------------------------------------
-            var engines = new[] { explorer, naive, quik, nx };
+            var engines = new[] { explorer, before, naive, quik, nx };
             var report = new Report(o, machine, loadAtStart, graph, maxDegree, generateSeconds, engines, csrCost, nameCost, neighborhood, returnedNodes, truncatedCount, searchExact, searchPrefix, exactFound, prefixHits, seedSeconds, dbBytes, startups, breakdown, mismatches, explorerLengths);
             report.Print(Console.Out);
             if (o.JsonPath is not null)

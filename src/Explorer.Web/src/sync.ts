@@ -1,5 +1,6 @@
 import type { ViewModel } from "./model";
 import type { Change, ChangeEvent, ChangesResponse, EdgeRecord, NodeRecord } from "./types";
+import type { LiveFilter } from "./viewfilter";
 
 // Applying the live channel's changes to the model: once each, in order, none lost across a drop.
 // Every change carries a sequence number. A change at or below the last applied one is ignored; a gap
@@ -21,6 +22,8 @@ export interface SyncDeps {
   applied(info: AppliedInfo): void;
   /** Annotation changes go to the annotations module. */
   annotation?(change: ChangeEvent): void;
+  /** The view's filters (types, kinds, status, as-of, avoid): an arrival outside them is not shown. */
+  filter?(): LiveFilter;
 }
 
 export interface AppliedInfo {
@@ -199,14 +202,23 @@ export class LiveSync {
     }
   }
 
-  /** Shows an edge; when only one end is in view, fetches the other so the change is visible. */
+  /**
+   * Shows an edge; when only one end is in view, fetches the other so the change is visible. An edge outside the
+   * view's filters is taken off the canvas instead (its status or dates may have just moved it out), and so is
+   * one whose missing end is outside them.
+   */
   private async showEdge(edge: EdgeRecord): Promise<string[]> {
     const model = this.deps.model;
+    const filter = this.deps.filter?.();
+    if (filter && !filter.edge(edge)) {
+      model.removeEdge(edge.id);
+      return [];
+    }
     const { missing } = model.upsertEdge(edge);
     const added: string[] = [];
     for (const id of missing) {
       const node = await this.deps.fetchNode(id);
-      if (node && model.upsertNode(node, true)) added.push(id);
+      if (node && (!filter || filter.node(node)) && model.upsertNode(node, true)) added.push(id);
     }
     if (added.length > 0) model.upsertEdge(edge);
     return added;

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { QUERY_PART, ViewModel } from "../src/model";
 import { CATCH_UP_LIMIT, LiveSync, planCatchUp, type SyncDeps } from "../src/sync";
+import type { ViewState } from "../src/state";
 import type { Change, ChangeEvent, ChangeKind, ChangesResponse, EdgeRecord, NodeRecord } from "../src/types";
+import { holdsAsOf, liveFilter } from "../src/viewfilter";
 
 const node = (id: string, name = id): NodeRecord => ({ id, kind: "Nation", name, aliases: [], description: "" });
 const edge = (id: string, source: string, target: string, type = "MEMBER_OF"): EdgeRecord => ({
@@ -10,7 +12,7 @@ const edge = (id: string, source: string, target: string, type = "MEMBER_OF"): E
 const at = "2026-01-01T00:00:00Z";
 
 /** A fake server: records by id, a change log, and counters of what the page fetched. */
-function fixture(seed: { nodes: NodeRecord[]; edges: EdgeRecord[] }) {
+function fixture(seed: { nodes: NodeRecord[]; edges: EdgeRecord[] }, view?: Partial<Pick<ViewState, "types" | "kinds" | "status" | "asOf" | "avoid">>) {
   const model = new ViewModel(undefined, () => 0.5);
   model.addToPart(QUERY_PART, seed.nodes, seed.edges);
   model.sync();
@@ -35,6 +37,7 @@ function fixture(seed: { nodes: NodeRecord[]; edges: EdgeRecord[] }) {
       server.refetches++;
     },
     applied: () => {},
+    filter: view ? () => liveFilter({ types: [], kinds: [], status: "", asOf: "", avoid: [], ...view }) : undefined,
   };
   const write = (kind: ChangeKind, entityId: string, record?: NodeRecord | EdgeRecord | null): ChangeEvent => {
     const seq = ++server.last;
@@ -94,6 +97,43 @@ describe("applying live changes", () => {
     const { model, sync, write } = fixture({ nodes: [node("nato")], edges: [] });
     await sync.receive(write("EdgeUpserted", "a-b", edge("a-b", "a", "b")));
     expect(model.graph.order).toBe(1);
+  });
+
+  it("follows the view's review filter: a proposed edge stays off a confirmed-only view, and leaves it when disputed", async () => {
+    const { model, server, sync, write } = fixture({ nodes: [node("nato"), node("france")], edges: [edge("france-nato", "france", "nato")] }, { status: "confirmed" });
+    server.nodes.set("spain", node("spain", "Spain"));
+    await sync.receive(write("EdgeUpserted", "spain-nato", { ...edge("spain-nato", "spain", "nato"), status: "Proposed" }));
+    expect(model.graph.hasNode("spain")).toBe(false);
+    expect(server.fetched).not.toContain("node:spain");
+    await sync.receive(write("EdgeUpserted", "france-nato", { ...edge("france-nato", "france", "nato"), status: "Disputed" }));
+    expect(model.graph.hasEdge("france-nato")).toBe(false);
+    await sync.receive(write("EdgeUpserted", "france-nato", { ...edge("france-nato", "france", "nato"), status: "Confirmed" }));
+    expect(model.graph.hasEdge("france-nato")).toBe(true);
+  });
+
+  it("follows the view's type, kind, avoid and as-of filters for arrivals", async () => {
+    const seed = { nodes: [node("nato")], edges: [] };
+    const typed = fixture(seed, { types: ["MEMBER_OF"] });
+    typed.server.nodes.set("kfor", { ...node("kfor", "KFOR"), kind: "Mission" });
+    await typed.sync.receive(typed.write("EdgeUpserted", "nato-kfor", edge("nato-kfor", "nato", "kfor", "LEADS")));
+    expect(typed.model.graph.hasNode("kfor")).toBe(false);
+
+    const kinds = fixture(seed, { kinds: ["Nation", "Organization"] });
+    kinds.server.nodes.set("kfor", { ...node("kfor", "KFOR"), kind: "Mission" });
+    await kinds.sync.receive(kinds.write("EdgeUpserted", "kfor-nato", edge("kfor-nato", "kfor", "nato")));
+    expect(kinds.model.graph.hasNode("kfor")).toBe(false);
+
+    const avoid = fixture(seed, { avoid: ["the usa", "Spain"] });
+    avoid.server.nodes.set("spain", { ...node("spain", "Spain") });
+    await avoid.sync.receive(avoid.write("EdgeUpserted", "spain-nato", edge("spain-nato", "spain", "nato")));
+    expect(avoid.model.graph.hasNode("spain")).toBe(false);
+
+    const dated = fixture(seed, { asOf: "1995" });
+    dated.server.nodes.set("spain", node("spain", "Spain"));
+    await dated.sync.receive(dated.write("EdgeUpserted", "spain-nato", { ...edge("spain-nato", "spain", "nato"), validFrom: "1999-03-12" }));
+    expect(dated.model.graph.hasNode("spain")).toBe(false);
+    await dated.sync.receive(dated.write("EdgeUpserted", "spain-nato", { ...edge("spain-nato", "spain", "nato"), validFrom: "1982-05" }));
+    expect(dated.model.graph.hasEdge("spain-nato")).toBe(true);
   });
 
   it("keeps a live rename when the view is synced again from older copies", async () => {
@@ -162,5 +202,20 @@ describe("catching up after a drop", () => {
     }, 5);
     expect(plan).toMatchObject({ refetch: false, upsertNodes: ["n1"], removeNodes: [], upsertEdges: [], removeEdges: ["e1"], last: 10 });
     expect(plan.annotations.map((c) => c.entityId)).toEqual(["a1"]);
+  });
+});
+
+describe("as of a date, as the server reads it", () => {
+  it("holds when the span overlaps the period and no suspension covers all of it", () => {
+    expect(holdsAsOf(null, null, [], "1995")).toBe(true);
+    expect(holdsAsOf("1995-12-31", null, [], "1995")).toBe(true);
+    expect(holdsAsOf("1996", null, [], "1995")).toBe(false);
+    expect(holdsAsOf(null, "1995-01", [], "1995-02")).toBe(false);
+    expect(holdsAsOf(null, "1995-02", [], "1995-02-28")).toBe(true);
+    expect(holdsAsOf(null, "2024-02", [], "2024-02-29")).toBe(true);
+    expect(holdsAsOf(null, null, [{ from: "1992", to: "1995" }], "1993-06")).toBe(false);
+    expect(holdsAsOf(null, null, [{ from: "1992-03", to: "1995" }], "1992")).toBe(true);
+    expect(holdsAsOf(null, null, [{ from: "2014", to: null }], "2030")).toBe(false);
+    expect(holdsAsOf("1949", null, [], "not a date")).toBe(true);
   });
 });

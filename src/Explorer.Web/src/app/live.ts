@@ -5,6 +5,7 @@ import { LiveSync } from "../sync";
 import type { ViewModel } from "../model";
 import type { Change, ChangeEvent, PresenceEvent } from "../types";
 import { byId, h } from "../ui/dom";
+import { liveFilter } from "../viewfilter";
 import type { ExplorerView } from "./view";
 
 // The page's side of the live channel: changes applied to the model (sync.ts), then the canvas, the feed,
@@ -33,6 +34,7 @@ export class LiveView {
       refetchView: () => view.loadView(view.state, { keepCamera: true }),
       applied: (info) => this.afterLiveChange(info.changes, info.added),
       annotation: (change) => this.annotationChanged(change),
+      filter: () => liveFilter(view.state),
     });
     this.channel = new LiveChannel({
       changed: (change) => void this.sync.receive(change),
