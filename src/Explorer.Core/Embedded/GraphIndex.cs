@@ -183,6 +183,15 @@ internal sealed class GraphIndex
         return Build(nodes.Build(findable: false), [.. edges]);
     }
 
+    /// <summary>A table's row count, to size the arrays a native read fills (the query is a constant).</summary>
+    private static int RowCount(SqliteConnection connection, SqliteTransaction? transaction, string countQuery)
+    {
+        using var count = connection.CreateCommand();
+        count.Transaction = transaction;
+        count.CommandText = countQuery;
+        return Convert.ToInt32(count.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     /// <summary>
     /// Every row of the nodes table, by row id, packed as it is read (no string but the name per node), with
     /// each one's row id. Reads through SQLite's own API, like <see cref="ReadEdges"/>; the same records as
@@ -190,13 +199,7 @@ internal sealed class GraphIndex
     /// </summary>
     public static (NodeTable Nodes, long[] RowIds) ReadNodes(SqliteConnection connection, SqliteTransaction? transaction)
     {
-        int capacity;
-        using (var count = connection.CreateCommand())
-        {
-            count.Transaction = transaction;
-            count.CommandText = "SELECT count(*) FROM nodes";
-            capacity = Convert.ToInt32(count.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-        }
+        var capacity = RowCount(connection, transaction, "SELECT count(*) FROM nodes");
 
         var db = connection.Handle!;
         var rc = raw.sqlite3_prepare_v2(db, "SELECT nid, id, kind, name, aliases, description, valid_from, valid_to, version FROM nodes ORDER BY nid", out var statement);
@@ -259,13 +262,7 @@ internal sealed class GraphIndex
     public static EdgeRow[] ReadEdges(SqliteConnection connection, SqliteTransaction? transaction, long[] nodeRowIds)
     {
         var positionOf = new RowPositions(nodeRowIds);
-        int capacity;
-        using (var count = connection.CreateCommand())
-        {
-            count.Transaction = transaction;
-            count.CommandText = "SELECT count(*) FROM edges";
-            capacity = Convert.ToInt32(count.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-        }
+        var capacity = RowCount(connection, transaction, "SELECT count(*) FROM edges");
 
         var db = connection.Handle!;
         var rc = raw.sqlite3_prepare_v2(db, "SELECT eid, type, source_nid, target_nid FROM edges ORDER BY eid", out var statement);
