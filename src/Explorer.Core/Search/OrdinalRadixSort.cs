@@ -4,23 +4,56 @@ namespace Explorer.Search;
 internal static class OrdinalRadixSort
 {
     /// <summary>Ids 0..n-1 ordered by their strings, ordinal (MSD radix sort on four UTF-16 units per pass).</summary>
-    internal static int[] SortedIds(string[] strings)
+    internal static int[] SortedIds(string[] strings) => Sort(new Strings(strings), strings.Length);
+
+    /// <summary>
+    /// Ids 0..n-1 of strings packed in <paramref name="text"/> (string i is text[start[i] .. start[i+1]-1]),
+    /// ordered by the strings read backwards when <paramref name="backwards"/>, else forwards (ordinal).
+    /// </summary>
+    internal static int[] SortedIds(char[] text, int[] start, bool backwards) => Sort(new Packed(text, start, backwards), start.Length - 1);
+
+    /// <summary>The strings the sort reads: a length and the UTF-16 unit at a position, by id.</summary>
+    private interface IUnits
     {
-        var ids = new int[strings.Length];
+        int Length(int id);
+
+        char At(int id, int position);
+    }
+
+    private readonly struct Strings(string[] strings) : IUnits
+    {
+        public int Length(int id) => strings[id].Length;
+
+        public char At(int id, int position) => strings[id][position];
+    }
+
+    /// <summary>Strings packed in one array (no string objects), read forwards or backwards.</summary>
+    private readonly struct Packed(char[] text, int[] start, bool backwards) : IUnits
+    {
+        public int Length(int id) => start[id + 1] - start[id];
+
+        public char At(int id, int position) => text[backwards ? start[id + 1] - 1 - position : start[id] + position];
+    }
+
+    private static int[] Sort<T>(T units, int count)
+        where T : struct, IUnits
+    {
+        var ids = new int[count];
         for (var i = 0; i < ids.Length; i++)
         {
             ids[i] = i;
         }
 
-        SortRange(strings, ids, new ulong[ids.Length], 0, ids.Length, 0);
+        SortRange(units, ids, new ulong[ids.Length], 0, ids.Length, 0);
         return ids;
     }
 
-    private static void SortRange(string[] strings, int[] ids, ulong[] blocks, int lo, int hi, int depth)
+    private static void SortRange<T>(T units, int[] ids, ulong[] blocks, int lo, int hi, int depth)
+        where T : struct, IUnits
     {
         for (var i = lo; i < hi; i++)
         {
-            blocks[i] = Block(strings[ids[i]], depth);
+            blocks[i] = Block(units, ids[i], depth);
         }
 
         Array.Sort(blocks, ids, lo, hi - lo);
@@ -40,15 +73,15 @@ internal static class OrdinalRadixSort
                 var going = new List<int>();
                 for (var k = i; k < j; k++)
                 {
-                    (strings[ids[k]].Length <= depth + 4 ? ended : going).Add(ids[k]);
+                    (units.Length(ids[k]) <= depth + 4 ? ended : going).Add(ids[k]);
                 }
 
-                ended.Sort((a, b) => strings[a].Length.CompareTo(strings[b].Length));
+                ended.Sort((a, b) => units.Length(a).CompareTo(units.Length(b)));
                 ended.CopyTo(ids, i);
                 going.CopyTo(ids, i + ended.Count);
                 if (going.Count > 1)
                 {
-                    SortRange(strings, ids, blocks, i + ended.Count, j, depth + 4);
+                    SortRange(units, ids, blocks, i + ended.Count, j, depth + 4);
                 }
             }
 
@@ -56,88 +89,17 @@ internal static class OrdinalRadixSort
         }
     }
 
-    private static ulong Block(string s, int depth)
+    private static ulong Block<T>(T units, int id, int depth)
+        where T : struct, IUnits
     {
         ulong block = 0;
+        var length = units.Length(id);
         for (var k = 0; k < 4; k++)
         {
-            block = (block << 16) | (depth + k < s.Length ? s[depth + k] : 0u);
+            var at = depth + k;
+            block = (block << 16) | (at < length ? units.At(id, at) : 0u);
         }
 
         return block;
-    }
-
-    /// <summary>
-    /// Ids 0..n-1 of strings packed in <paramref name="text"/> (string i is text[start[i] .. start[i+1]-1]),
-    /// ordered by the strings read backwards when <paramref name="backwards"/>, else forwards (ordinal).
-    /// </summary>
-    internal static int[] SortedIds(char[] text, int[] start, bool backwards)
-    {
-        var ids = new int[start.Length - 1];
-        for (var i = 0; i < ids.Length; i++)
-        {
-            ids[i] = i;
-        }
-
-        new Packed(text, start, backwards).SortRange(ids, new ulong[ids.Length], 0, ids.Length, 0);
-        return ids;
-    }
-
-    /// <summary>The same sort over packed strings (no string objects).</summary>
-    private readonly struct Packed(char[] text, int[] start, bool backwards)
-    {
-        private int Length(int id) => start[id + 1] - start[id];
-
-        public void SortRange(int[] ids, ulong[] blocks, int lo, int hi, int depth)
-        {
-            for (var i = lo; i < hi; i++)
-            {
-                blocks[i] = Block(ids[i], depth);
-            }
-
-            Array.Sort(blocks, ids, lo, hi - lo);
-            for (var i = lo; i < hi;)
-            {
-                var j = i + 1;
-                while (j < hi && blocks[j] == blocks[i])
-                {
-                    j++;
-                }
-
-                if (j - i > 1)
-                {
-                    var ended = new List<int>();
-                    var going = new List<int>();
-                    for (var k = i; k < j; k++)
-                    {
-                        (Length(ids[k]) <= depth + 4 ? ended : going).Add(ids[k]);
-                    }
-
-                    var self = this;
-                    ended.Sort((a, b) => self.Length(a).CompareTo(self.Length(b)));
-                    ended.CopyTo(ids, i);
-                    going.CopyTo(ids, i + ended.Count);
-                    if (going.Count > 1)
-                    {
-                        SortRange(ids, blocks, i + ended.Count, j, depth + 4);
-                    }
-                }
-
-                i = j;
-            }
-        }
-
-        private ulong Block(int id, int depth)
-        {
-            ulong block = 0;
-            var length = Length(id);
-            for (var k = 0; k < 4; k++)
-            {
-                var at = depth + k;
-                block = (block << 16) | (at < length ? text[backwards ? start[id + 1] - 1 - at : start[id] + at] : 0u);
-            }
-
-            return block;
-        }
     }
 }
