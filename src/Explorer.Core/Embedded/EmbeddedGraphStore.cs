@@ -834,24 +834,18 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
         return connection;
     }
 
-    private static GraphIndex LoadIndex(SqliteConnection connection, SqliteTransaction? transaction, string reason)
+    /// <summary>Builds the index from what <paramref name="transaction"/> sees (edges read beside the nodes on a second connection when it can be pinned to the same state).</summary>
+    private GraphIndex LoadIndex(SqliteConnection connection, SqliteTransaction? transaction, string reason)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
-            return BuildIndex(connection, transaction);
+            return GraphIndex.Load(connection, transaction, Open);
         }
         finally
         {
             ExplorerMetrics.IndexBuildDuration.RecordSince(started, new("explorer.index.reason", reason));
         }
-    }
-
-    private static GraphIndex BuildIndex(SqliteConnection connection, SqliteTransaction? transaction)
-    {
-        var (nodes, nodeRowIds) = GraphIndex.ReadNodes(connection, transaction);
-        var names = GraphIndex.PrepareNames(nodes);
-        return GraphIndex.Build(nodes, GraphIndex.ReadEdges(connection, transaction, nodeRowIds), names);
     }
 
     private const string SourceSelectSql = "SELECT id, title, kind, description, text, url, version FROM sources";

@@ -10,6 +10,136 @@ namespace Explorer.Embedded;
 internal readonly record struct EdgeRow(long RowId, byte Type, int Source, int Target);
 
 /// <summary>
+/// Edge rows as columns by edge ordinal: the store's row key, the type code, and the endpoints (node row ids
+/// as read, load positions after <see cref="ToPositions"/>). Endpoints are kept as ints while they fit (the
+/// usual case), else as longs (<c>wide</c>).
+/// </summary>
+internal sealed class EdgeColumns
+{
+    private readonly bool _wide;
+    private long[] _rowIds;
+    private byte[] _types;
+    private int[] _sources;
+    private int[] _targets;
+    private long[] _wideSources;
+    private long[] _wideTargets;
+
+    public EdgeColumns(int capacity, bool wide = false)
+    {
+        _wide = wide;
+        _rowIds = new long[capacity];
+        _types = new byte[capacity];
+        (_sources, _targets) = wide ? ([], []) : (new int[capacity], new int[capacity]);
+        (_wideSources, _wideTargets) = wide ? (new long[capacity], new long[capacity]) : ([], []);
+    }
+
+    /// <summary>Edges from rows (endpoints as load positions already).</summary>
+    public EdgeColumns(ReadOnlySpan<EdgeRow> rows)
+        : this(rows.Length)
+    {
+        foreach (var row in rows)
+        {
+            Add(row.RowId, row.Type, row.Source, row.Target);
+        }
+    }
+
+    public int Count { get; private set; }
+
+    public long[] RowIds => _rowIds;
+
+    public byte[] Types => _types;
+
+    /// <summary>Sources as load positions (after <see cref="ToPositions"/>, or when built from rows).</summary>
+    public int[] Sources => _sources;
+
+    public int[] Targets => _targets;
+
+    /// <summary>Appends an edge; false (nothing added) when an endpoint does not fit an int in a narrow table.</summary>
+    public bool Add(long rowId, byte type, long source, long target)
+    {
+        if (!_wide && ((ulong)source > int.MaxValue || (ulong)target > int.MaxValue))
+        {
+            return false;
+        }
+
+        if (Count == _rowIds.Length)
+        {
+            var size = Math.Max(16, Count * 2);
+            Array.Resize(ref _rowIds, size);
+            Array.Resize(ref _types, size);
+            if (_wide)
+            {
+                Array.Resize(ref _wideSources, size);
+                Array.Resize(ref _wideTargets, size);
+            }
+            else
+            {
+                Array.Resize(ref _sources, size);
+                Array.Resize(ref _targets, size);
+            }
+        }
+
+        _rowIds[Count] = rowId;
+        _types[Count] = type;
+        if (_wide)
+        {
+            (_wideSources[Count], _wideTargets[Count]) = (source, target);
+        }
+        else
+        {
+            (_sources[Count], _targets[Count]) = ((int)source, (int)target);
+        }
+
+        Count++;
+        return true;
+    }
+
+    /// <summary>The same edges in arrays of exactly <see cref="Count"/>.</summary>
+    public EdgeColumns Trimmed()
+    {
+        if (Count != _rowIds.Length)
+        {
+            Array.Resize(ref _rowIds, Count);
+            Array.Resize(ref _types, Count);
+            if (_wide)
+            {
+                Array.Resize(ref _wideSources, Count);
+                Array.Resize(ref _wideTargets, Count);
+            }
+            else
+            {
+                Array.Resize(ref _sources, Count);
+                Array.Resize(ref _targets, Count);
+            }
+        }
+
+        return this;
+    }
+
+    /// <summary>
+    /// Endpoints from node row ids to load positions (<paramref name="nodeRowIds"/>[position] = row id), in
+    /// place; an endpoint that is not a node throws <see cref="KeyNotFoundException"/>.
+    /// </summary>
+    public EdgeColumns ToPositions(long[] nodeRowIds)
+    {
+        var positionOf = new GraphIndex.RowPositions(nodeRowIds);
+        if (_wide)
+        {
+            (_sources, _targets) = (new int[Count], new int[Count]);
+        }
+
+        for (var e = 0; e < Count; e++)
+        {
+            _sources[e] = positionOf[_wide ? _wideSources[e] : _sources[e]];
+            _targets[e] = positionOf[_wide ? _wideTargets[e] : _targets[e]];
+        }
+
+        (_wideSources, _wideTargets) = ([], []);
+        return this;
+    }
+}
+
+/// <summary>
 /// The in-memory index of the embedded store as one reader sees it: nodes (a packed <see cref="NodeTable"/>
 /// and the records written since), the topology as a
 /// <see cref="CsrGraph"/> view, and name search. Immutable for its reader: each committed write publishes a
@@ -112,33 +242,21 @@ internal sealed class GraphIndex
     public static Task<PreparedNames> PrepareNames(NodeTable nodes) =>
         Task.Run(() => NameIndex.Prepare(nodes.Count, position => [nodes.Id(position), nodes.Name(position), .. nodes.Aliases(position)]));
 
-    public static GraphIndex Build(NodeTable nodes, EdgeRow[] edges) => Build(nodes, edges, PrepareNames(nodes));
+    public static GraphIndex Build(NodeTable nodes, EdgeRow[] edges) => Build(nodes, new EdgeColumns(edges), PrepareNames(nodes));
 
     /// <summary>Builds an index from nodes by load position and edges over those positions (edge ordinals keep their order).</summary>
-    public static GraphIndex Build(NodeTable nodes, EdgeRow[] edges, Task<PreparedNames> names)
+    public static GraphIndex Build(NodeTable nodes, EdgeColumns edges, Task<PreparedNames> names)
     {
-        var sources = new int[edges.Length];
-        var targets = new int[edges.Length];
-        var types = new byte[edges.Length];
-        var rowIds = new long[edges.Length];
-        for (var i = 0; i < edges.Length; i++)
-        {
-            sources[i] = edges[i].Source;
-            targets[i] = edges[i].Target;
-            types[i] = edges[i].Type;
-            rowIds[i] = edges[i].RowId;
-        }
-
         var kinds = new byte[nodes.Count];
         for (var i = 0; i < kinds.Length; i++)
         {
             kinds[i] = (byte)nodes.Kind(i);
         }
 
-        var graph = CsrGraph.Build(nodes.Count, sources, targets, types, kinds, relabel: true, out var order);
+        var graph = CsrGraph.Build(nodes.Count, edges.Sources, edges.Targets, edges.Types, kinds, relabel: true, out var order);
         var byOrdinal = nodes.Permute(order);
         var nameIndex = NameIndex.Build(names.GetAwaiter().GetResult(), order, byOrdinal.Kind, byOrdinal.Name);
-        return new GraphIndex(new BuiltParts(nameIndex, byOrdinal, nodes.Count, edges.Length), graph, null, rowIds, NameOverlay.Empty);
+        return new GraphIndex(new BuiltParts(nameIndex, byOrdinal, nodes.Count, edges.Count), graph, null, edges.RowIds, NameOverlay.Empty);
     }
 
     /// <summary>
@@ -194,122 +312,187 @@ internal sealed class GraphIndex
 
     /// <summary>
     /// Every row of the nodes table, by row id, packed as it is read (no string but the name per node), with
-    /// each one's row id. Reads through SQLite's own API, like <see cref="ReadEdges"/>; the same records as
+    /// each one's row id. Reads through SQLite's own API (<see cref="SqliteRows"/>); the same records as
     /// reading them through Microsoft.Data.Sqlite (an unknown kind throws as <see cref="Enum.Parse{TEnum}(string)"/> does).
     /// </summary>
     public static (NodeTable Nodes, long[] RowIds) ReadNodes(SqliteConnection connection, SqliteTransaction? transaction)
     {
         var capacity = RowCount(connection, transaction, "SELECT count(*) FROM nodes");
-
-        var db = connection.Handle!;
-        var rc = raw.sqlite3_prepare_v2(db, "SELECT nid, id, kind, name, aliases, description, valid_from, valid_to, version FROM nodes ORDER BY nid", out var statement);
-        SqliteException.ThrowExceptionForRC(rc, db);
-        using (statement)
+        using var rows = new SqliteRows(connection, "SELECT nid, id, kind, name, aliases, description, valid_from, valid_to, version FROM nodes ORDER BY nid", 9);
+        var nodes = new NodeTable.Builder(capacity);
+        var rowIds = new List<long>(capacity);
+        var kinds = new List<(byte[] Utf8, NodeKind Kind)>();
+        while (rows.Step())
         {
-            var nodes = new NodeTable.Builder(capacity);
-            var rowIds = new List<long>(capacity);
-            var kinds = new List<(byte[] Utf8, NodeKind Kind)>();
-            while ((rc = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
+            var kindText = rows.Bytes(2);
+            NodeKind? kind = null;
+            foreach (var (utf8, known) in kinds)
             {
-                var kindText = raw.sqlite3_column_blob(statement, 2);
-                NodeKind? kind = null;
-                foreach (var (utf8, known) in kinds)
+                if (kindText.SequenceEqual(utf8))
                 {
-                    if (kindText.SequenceEqual(utf8))
-                    {
-                        kind = known;
-                        break;
-                    }
+                    kind = known;
+                    break;
                 }
-
-                if (kind is null)
-                {
-                    kind = Enum.Parse<NodeKind>(System.Text.Encoding.UTF8.GetString(kindText));
-                    kinds.Add((kindText.ToArray(), kind.Value));
-                }
-
-                rowIds.Add(raw.sqlite3_column_int64(statement, 0));
-                nodes.Add(
-                    raw.sqlite3_column_blob(statement, 1),
-                    kind.Value,
-                    Text(statement, 3)!,
-                    raw.sqlite3_column_blob(statement, 4),
-                    raw.sqlite3_column_blob(statement, 5),
-                    Text(statement, 6),
-                    Text(statement, 7),
-                    raw.sqlite3_column_int64(statement, 8));
             }
 
-            if (rc != raw.SQLITE_DONE)
+            if (kind is null)
             {
-                SqliteException.ThrowExceptionForRC(rc, db);
+                kind = Enum.Parse<NodeKind>(System.Text.Encoding.UTF8.GetString(kindText));
+                kinds.Add((kindText.ToArray(), kind.Value));
             }
 
-            return (nodes.Build(findable: false), [.. rowIds]);
+            rowIds.Add(rows.Int64(0));
+            nodes.Add(rows.Bytes(1), kind.Value, rows.Text(3)!, rows.Bytes(4), rows.Bytes(5), rows.Text(6), rows.Text(7), rows.Int64(8));
         }
 
-        static string? Text(sqlite3_stmt statement, int column) =>
-            raw.sqlite3_column_type(statement, column) == raw.SQLITE_NULL ? null : System.Text.Encoding.UTF8.GetString(raw.sqlite3_column_blob(statement, column));
+        return (nodes.Build(findable: false), [.. rowIds]);
     }
 
     /// <summary>
     /// Every row of the edges table, by row id, with its endpoints as load positions
-    /// (<paramref name="nodeRowIds"/>[position] = node row id, ascending). Reads through SQLite's own API:
-    /// Microsoft.Data.Sqlite's reader costs about a microsecond per row, most of a million-node start-up.
-    /// Same rows, order and failures as the SqliteDataReader loop it replaces (an unknown type throws
-    /// <see cref="GraphWriteException"/>, an endpoint that is not a node <see cref="KeyNotFoundException"/>).
+    /// (<paramref name="nodeRowIds"/>[position] = node row id, ascending). Same rows, order and failures as the
+    /// SqliteDataReader loop it replaced (an unknown type throws <see cref="GraphWriteException"/>, an endpoint
+    /// that is not a node <see cref="KeyNotFoundException"/>).
     /// </summary>
-    public static EdgeRow[] ReadEdges(SqliteConnection connection, SqliteTransaction? transaction, long[] nodeRowIds)
+    public static EdgeColumns ReadEdges(SqliteConnection connection, SqliteTransaction? transaction, long[] nodeRowIds) =>
+        (ReadEdgeRows(connection, transaction) ?? ReadEdgeRows(connection, transaction, wide: true)!).ToPositions(nodeRowIds);
+
+    /// <summary>
+    /// The edges table's rows with their endpoints as node row ids (<paramref name="wide"/> false: null when
+    /// one does not fit an int; then read again wide). Needs no node: it can run beside <see cref="ReadNodes"/>.
+    /// </summary>
+    private static EdgeColumns? ReadEdgeRows(SqliteConnection connection, SqliteTransaction? transaction, bool wide = false)
     {
-        var positionOf = new RowPositions(nodeRowIds);
         var capacity = RowCount(connection, transaction, "SELECT count(*) FROM edges");
-
-        var db = connection.Handle!;
-        var rc = raw.sqlite3_prepare_v2(db, "SELECT eid, type, source_nid, target_nid FROM edges ORDER BY eid", out var statement);
-        SqliteException.ThrowExceptionForRC(rc, db);
-        using (statement)
+        using var rows = new SqliteRows(connection, "SELECT eid, type, source_nid, target_nid FROM edges ORDER BY eid", 4);
+        var edges = new EdgeColumns(capacity, wide);
+        var types = new List<(byte[] Utf8, byte Code)>();
+        while (rows.Step())
         {
-            var edges = new EdgeRow[capacity];
-            var types = new List<(byte[] Utf8, byte Code)>();
-            var n = 0;
-            while ((rc = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
+            var typeText = rows.Bytes(1);
+            byte type = 0;
+            var known = false;
+            foreach (var (utf8, code) in types)
             {
-                var typeText = raw.sqlite3_column_blob(statement, 1);
-                byte type = 0;
-                var known = false;
-                foreach (var (utf8, code) in types)
+                if (typeText.SequenceEqual(utf8))
                 {
-                    if (typeText.SequenceEqual(utf8))
-                    {
-                        (type, known) = (code, true);
-                        break;
-                    }
+                    (type, known) = (code, true);
+                    break;
                 }
-
-                if (!known)
-                {
-                    type = TypeCode(System.Text.Encoding.UTF8.GetString(typeText));
-                    types.Add((typeText.ToArray(), type));
-                }
-
-                if (n == edges.Length)
-                {
-                    Array.Resize(ref edges, Math.Max(16, edges.Length * 2));
-                }
-
-                edges[n++] = new EdgeRow(
-                    raw.sqlite3_column_int64(statement, 0),
-                    type,
-                    positionOf[raw.sqlite3_column_int64(statement, 2)],
-                    positionOf[raw.sqlite3_column_int64(statement, 3)]);
             }
 
-            if (rc != raw.SQLITE_DONE)
+            if (!known)
             {
-                SqliteException.ThrowExceptionForRC(rc, db);
+                type = TypeCode(System.Text.Encoding.UTF8.GetString(typeText));
+                types.Add((typeText.ToArray(), type));
             }
 
-            return n == edges.Length ? edges : edges[..n];
+            if (!edges.Add(rows.Int64(0), type, rows.Int64(2), rows.Int64(3)))
+            {
+                return null;
+            }
+        }
+
+        return edges.Trimmed();
+    }
+
+    /// <summary>
+    /// Builds the index from the database state <paramref name="transaction"/> sees (a read transaction that
+    /// has read already). The edges are read on a second connection from <paramref name="openSecond"/> while
+    /// the nodes are read, pinned to that very state through SQLite's WAL snapshots (when it cannot be pinned:
+    /// a write transaction, not WAL, no second connection, one after the other on this connection); the name
+    /// preparation starts as soon as the nodes are in.
+    /// </summary>
+    public static GraphIndex Load(SqliteConnection connection, SqliteTransaction? transaction, Func<SqliteConnection>? openSecond)
+    {
+        var second = openSecond is null ? null : PinnedSecond(connection, transaction, openSecond);
+        if (second is null)
+        {
+            var (nodes, rowIds) = ReadNodes(connection, transaction);
+            var prepared = PrepareNames(nodes);
+            return Build(nodes, ReadEdges(connection, transaction, rowIds), prepared);
+        }
+
+        (NodeTable Nodes, long[] RowIds) read;
+        Task<PreparedNames> names;
+        EdgeColumns? edges;
+        try
+        {
+            var edgeRows = Task.Factory.StartNew(() => ReadEdgeRows(second.Value.Connection, second.Value.Transaction), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            try
+            {
+                read = ReadNodes(connection, transaction);
+                names = PrepareNames(read.Nodes);
+            }
+            finally
+            {
+                // The edge read owns the second connection until it ends, whatever happened here.
+                ((IAsyncResult)edgeRows).AsyncWaitHandle.WaitOne();
+            }
+
+            edges = edgeRows.GetAwaiter().GetResult();
+        }
+        finally
+        {
+            second.Value.Transaction.Dispose();
+            second.Value.Connection.Dispose();
+        }
+
+        edges ??= ReadEdgeRows(connection, transaction, wide: true)!;
+        return Build(read.Nodes, edges.ToPositions(read.RowIds), names);
+    }
+
+    /// <summary>
+    /// A second connection in a read transaction that sees the same database state as <paramref name="connection"/>'s
+    /// (which must have read already), or null. Pinned to the same WAL snapshot when SQLite can take one (not
+    /// before a transaction was written to the current WAL file, e.g. right after a clean open); else accepted
+    /// only if both see the same newest change-log sequence (every committed node or edge write appends to
+    /// the log, which is what other processes' catch-up relies on too) and the first is not writing (its own
+    /// uncommitted rows would be invisible to the second).
+    /// </summary>
+    internal static (SqliteConnection Connection, SqliteTransaction Transaction)? PinnedSecond(SqliteConnection connection, SqliteTransaction? transaction, Func<SqliteConnection> open)
+    {
+        sqlite3_snapshot? snapshot = null;
+        SqliteConnection? second = null;
+        SqliteTransaction? secondTransaction = null;
+        try
+        {
+            var pinned = raw.sqlite3_snapshot_get(connection.Handle!, "main", out snapshot) == raw.SQLITE_OK;
+            if (!pinned && (transaction is null || SqliteRows.IsWriting(connection) != false))
+            {
+                return null;
+            }
+
+            second = open();
+            secondTransaction = second.BeginTransaction(deferred: true);
+            if (pinned
+                ? raw.sqlite3_snapshot_open(second.Handle!, "main", snapshot) == raw.SQLITE_OK
+                : NewestSeq(connection, transaction) == NewestSeq(second, secondTransaction))
+            {
+                (SqliteConnection, SqliteTransaction) kept = (second, secondTransaction);
+                (second, secondTransaction) = (null, null);
+                return kept;
+            }
+
+            return null;
+        }
+        catch (SqliteException)
+        {
+            return null;
+        }
+        finally
+        {
+            snapshot?.Dispose();
+            secondTransaction?.Dispose();
+            second?.Dispose();
+        }
+
+        static long NewestSeq(SqliteConnection connection, SqliteTransaction? transaction)
+        {
+            using var newest = connection.CreateCommand();
+            newest.Transaction = transaction;
+            newest.CommandText = "SELECT coalesce(max(seq), 0) FROM changes";
+            return Convert.ToInt64(newest.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
         }
     }
 
@@ -401,7 +584,7 @@ internal sealed class GraphIndex
         overlay.StaleAt is { } stamps && ordinal < stamps.Length && stamps[ordinal] is var at && at != 0 && at <= Graph.Version;
 
     /// <summary>Load position of a node row id: a dense table when row ids are compact (the usual case), else a dictionary.</summary>
-    private sealed class RowPositions
+    internal sealed class RowPositions
     {
         private readonly int[]? _dense;
         private readonly Dictionary<long, int>? _sparse;
