@@ -28,6 +28,23 @@ export interface EdgeAttributes {
 /** Every edge's drawn width (the renderer's reducer widens some); not stored per edge. */
 export const EDGE_SIZE = 1.5;
 
+const edgeAttributesByLook = new Map<string, EdgeAttributes>();
+
+/**
+ * The attributes of every edge with this type and review status: one object, shared, instead of one per edge (50k
+ * at 50k edges). Frozen: an edge whose type or status changes gets another object (ViewModel.mergeEdge replaces
+ * attributes, never merges into them), and anything writing into one throws instead of restyling other edges.
+ */
+export function sharedEdgeAttributes(type: string, status: string): EdgeAttributes {
+  const key = `${type}\u0000${status}`;
+  let attributes = edgeAttributesByLook.get(key);
+  if (!attributes) {
+    attributes = Object.freeze({ type, color: STATUS_COLORS[status] ?? EDGE_COLOR, status });
+    edgeAttributesByLook.set(key, attributes);
+  }
+  return attributes;
+}
+
 export type ExplorerGraph = Graph<NodeAttributes, EdgeAttributes>;
 
 export const KIND_COLORS: Record<NodeKind, string> = {
@@ -116,9 +133,22 @@ export class ViewModel {
       part.nodes.add(node.id);
     }
     for (const edge of edges) {
+      this.shareEnds(edge);
       this.edges.set(edge.id, edge);
       part.edges.add(edge.id);
     }
+  }
+
+  /**
+   * Points an edge record's ends at its nodes' own id strings when those are known: one string per node, not one
+   * per edge end (a record parsed from JSON, or built from a template, holds copies of its own).
+   */
+  private shareEnds(edge: EdgeRecord): void {
+    if (!lean.on) return;
+    const source = this.nodes.get(edge.source)?.id;
+    if (source !== undefined) edge.source = source;
+    const target = this.nodes.get(edge.target)?.id;
+    if (target !== undefined) edge.target = target;
   }
 
   hasPart(key: string): boolean {
@@ -191,13 +221,25 @@ export class ViewModel {
   /** Upserts an edge whose endpoints are both in the graph. Idempotent. */
   mergeEdge(record: EdgeRecord): boolean {
     if (!this.graph.hasNode(record.source) || !this.graph.hasNode(record.target)) return false;
-    if (this.graph.hasEdge(record.id)) {
+    let shown = this.graph.hasEdge(record.id);
+    if (shown) {
       const [source, target] = this.graph.extremities(record.id);
-      if (source !== record.source || target !== record.target) this.graph.dropEdge(record.id);
+      if (source !== record.source || target !== record.target) {
+        this.graph.dropEdge(record.id);
+        shown = false;
+      }
     }
-    const attributes: EdgeAttributes = { type: record.type, color: STATUS_COLORS[record.status ?? ""] ?? EDGE_COLOR, status: record.status ?? "Confirmed" };
-    // (Before this pass: a label and a size on every edge too; the reducer makes both.)
-    this.graph.mergeEdgeWithKey(record.id, record.source, record.target, lean.on ? attributes : { ...attributes, label: record.type, size: EDGE_SIZE } as EdgeAttributes);
+    const status = record.status ?? "Confirmed";
+    if (!lean.on) {
+      // Before this pass: an attributes object of its own per edge, with a label and a size the reducer makes anyway.
+      this.graph.mergeEdgeWithKey(record.id, record.source, record.target, {
+        type: record.type, label: record.type, size: EDGE_SIZE, color: STATUS_COLORS[status] ?? EDGE_COLOR, status,
+      } as EdgeAttributes);
+      return true;
+    }
+    const attributes = sharedEdgeAttributes(record.type, status);
+    if (shown) this.graph.replaceEdgeAttributes(record.id, attributes);
+    else this.graph.addEdgeWithKey(record.id, record.source, record.target, attributes);
     return true;
   }
 
@@ -259,6 +301,7 @@ export class ViewModel {
    * one end is shown (so the change becomes visible), else [].
    */
   upsertEdge(record: EdgeRecord): { shown: boolean; missing: string[] } {
+    this.shareEnds(record);
     this.edges.set(record.id, record);
     const hasSource = this.graph.hasNode(record.source);
     const hasTarget = this.graph.hasNode(record.target);
