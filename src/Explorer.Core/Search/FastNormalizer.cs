@@ -51,4 +51,52 @@ internal static class FastNormalizer
         var result = buffer[..length];
         return result.SequenceEqual(text) ? text : new string(result);
     }
+
+    /// <summary>
+    /// Whether <see cref="Normalize"/> of <paramref name="text"/> equals <paramref name="normalized"/>, without
+    /// building the normalized string for ASCII text (the exact tier asks this of every node with a key).
+    /// </summary>
+    public static bool NormalizesTo(string text, string normalized)
+    {
+        if (string.IsNullOrEmpty(text) || !System.Text.Ascii.IsValid(text))
+        {
+            return string.Equals(Normalize(text), normalized, StringComparison.Ordinal);
+        }
+
+        var length = 0;
+        var pendingSpace = false;
+        foreach (var c in text)
+        {
+            char kept;
+            if (c is (>= 'a' and <= 'z') or (>= '0' and <= '9'))
+            {
+                kept = c;
+            }
+            else if (c is >= 'A' and <= 'Z')
+            {
+                kept = (char)(c + ('a' - 'A'));
+            }
+            else
+            {
+                pendingSpace |= c is not ('.' or '\'');
+                continue;
+            }
+
+            if (pendingSpace && length > 0)
+            {
+                if (length >= normalized.Length || normalized[length++] != ' ')
+                {
+                    return false;
+                }
+            }
+
+            pendingSpace = false;
+            if (length >= normalized.Length || normalized[length++] != kept)
+            {
+                return false;
+            }
+        }
+
+        return length == normalized.Length;
+    }
 }

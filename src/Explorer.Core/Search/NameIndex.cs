@@ -343,11 +343,18 @@ internal sealed class NameIndex
         {
             foreach (var node in _keys.Of(exactId))
             {
-                Offer(node, FastNormalizer.Normalize(_nameOf(node)) == query ? 1.0 : 0.95, MatchKind.Exact);
+                Offer(node, FastNormalizer.NormalizesTo(_nameOf(node), query) ? 1.0 : 0.95, MatchKind.Exact);
             }
         }
 
         var exactHit = Found() > 0;
+
+        // Every later tier scores below 0.95 and a node keeps its best score: with limit exact hits already,
+        // nothing after them can enter the top (an alias shared by thousands of nodes stops here).
+        if (Found() >= limit)
+        {
+            return Top(best, limit);
+        }
 
         // 2. Prefix of a whole key; shorter keys rank higher. At most PrefixScanCap (key, node) pairs, in key order.
         var pairs = 0;
@@ -401,28 +408,12 @@ internal sealed class NameIndex
     /// </summary>
     private IEnumerable<int> TokenMatches(string[] queryTokens)
     {
-        // Tokens before the last must match exactly: intersect their postings, smallest first.
-        int[]? common = null;
-        if (queryTokens.Length > 1)
+        // Tokens before the last must match exactly.
+        var exact = new int[queryTokens.Length - 1];
+        for (var t = 0; t < exact.Length; t++)
         {
-            var ids = new int[queryTokens.Length - 1];
-            for (var t = 0; t < ids.Length; t++)
-            {
-                ids[t] = _tokens.Find(queryTokens[t]);
-                if (ids[t] < 0)
-                {
-                    return [];
-                }
-            }
-
-            Array.Sort(ids, (a, b) => _tokens.PostingCount(a).CompareTo(_tokens.PostingCount(b)));
-            common = _tokens.Of(ids[0]).ToArray();
-            for (var t = 1; t < ids.Length && common.Length > 0; t++)
-            {
-                common = Intersect(common, _tokens.Of(ids[t]));
-            }
-
-            if (common.Length == 0)
+            exact[t] = _tokens.Find(queryTokens[t]);
+            if (exact[t] < 0)
             {
                 return [];
             }
@@ -450,31 +441,86 @@ internal sealed class NameIndex
             }
         }
 
-        if (common is null && alternatives.Count == 1)
+        if (exact.Length == 0)
         {
-            return _tokens.Segment(alternatives[0]);
-        }
+            if (alternatives.Count == 1)
+            {
+                return _tokens.Segment(alternatives[0]);
+            }
 
-        var result = new HashSet<int>();
-        foreach (var id in alternatives)
-        {
-            if (common is null)
+            var union = new HashSet<int>();
+            foreach (var id in alternatives)
             {
                 foreach (var node in _tokens.Of(id))
                 {
-                    result.Add(node);
+                    union.Add(node);
                 }
             }
-            else
+
+            return union;
+        }
+
+        // Smallest first. When the last token's nodes are few next to every exact token's ("security in
+        // Valmora": "in" has a quarter of the nodes, "valmora" a handful), look each of them up in the
+        // exact tokens' postings instead of intersecting those large runs first.
+        Array.Sort(exact, (a, b) => _tokens.PostingCount(a).CompareTo(_tokens.PostingCount(b)));
+        long lastNodes = 0;
+        foreach (var id in alternatives)
+        {
+            lastNodes += _tokens.PostingCount(id);
+        }
+
+        var result = new HashSet<int>();
+        if (lastNodes * 8 <= _tokens.PostingCount(exact[0]))
+        {
+            foreach (var id in alternatives)
             {
-                foreach (var node in Intersect(common, _tokens.Of(id)))
+                foreach (var node in _tokens.Of(id))
                 {
-                    result.Add(node);
+                    if (InEvery(exact, node))
+                    {
+                        result.Add(node);
+                    }
                 }
+            }
+
+            return result;
+        }
+
+        var common = _tokens.Of(exact[0]).ToArray();
+        for (var t = 1; t < exact.Length && common.Length > 0; t++)
+        {
+            common = Intersect(common, _tokens.Of(exact[t]));
+        }
+
+        if (common.Length == 0)
+        {
+            return [];
+        }
+
+        foreach (var id in alternatives)
+        {
+            foreach (var node in Intersect(common, _tokens.Of(id)))
+            {
+                result.Add(node);
             }
         }
 
         return result;
+    }
+
+    /// <summary>Whether the node is in the postings of every one of these tokens.</summary>
+    private bool InEvery(int[] tokens, int node)
+    {
+        foreach (var id in tokens)
+        {
+            if (_tokens.Of(id).BinarySearch(node) < 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Intersection of two ascending runs of distinct values, ascending.</summary>

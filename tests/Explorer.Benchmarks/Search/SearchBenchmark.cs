@@ -21,7 +21,7 @@ internal static class SearchBenchmark
     public static int Run(string[] args)
     {
         int nodes = 1_000_000, queryCount = 200, rounds = 3;
-        bool skipReference = false, skipFts = false;
+        bool skipReference = false, skipFts = false, slowest = false;
         string? outDir = null;
         for (var i = 0; i < args.Length; i++)
         {
@@ -32,6 +32,7 @@ internal static class SearchBenchmark
                 case "--rounds": rounds = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--skip-reference": skipReference = true; break;
                 case "--skip-fts": skipFts = true; break;
+                case "--slowest": slowest = true; break;
                 case "--out": outDir = args[++i]; break;
                 default:
                     Console.Error.WriteLine($"unknown option {args[i]}: search --size 100k|1m [--queries 200] [--rounds 3] [--skip-reference] [--skip-fts] [--out DIR]");
@@ -129,6 +130,21 @@ internal static class SearchBenchmark
             Progress.Line($"search: timing {set}");
             var newLatency = Measure.Time(queries, 2, rounds, q => index.Search(q, null, Limit), "new " + set);
             var newHits = HitRate(q => index.Search(q, null, Limit).Select(h => names[h.Node].Id));
+            if (slowest)
+            {
+                // Each query's best of three, the slowest ones with the match kinds of their answers: where the tail comes from.
+                var each = queries.Distinct().Select(q => (Query: q, Ms: Enumerable.Range(0, 3).Min(_ =>
+                {
+                    var start = System.Diagnostics.Stopwatch.GetTimestamp();
+                    index.Search(q, null, Limit);
+                    return Measure.ElapsedMs(start);
+                }))).OrderByDescending(p => p.Ms).Take(8);
+                foreach (var (q, ms) in each)
+                {
+                    Progress.Line($"    slow: {Format.Ms(ms)} ms '{q}': {string.Join(" ", index.Search(q, null, Limit).GroupBy(h => h.Match).Select(g => $"{g.Key}x{g.Count()}"))}");
+                }
+            }
+
             var oldLatency = reference is null ? null : Measure.Time(queries, 2, rounds, q => reference.Search(q, null, Limit), "old " + set);
             var ftsLatency = ftsCommand is null ? null : Measure.Time(queries, 2, rounds, q => Fts(FtsExpression(q)), "FTS5 " + set);
             var ftsHits = ftsCommand is null ? double.NaN : HitRate(q => Fts(FtsExpression(q)));

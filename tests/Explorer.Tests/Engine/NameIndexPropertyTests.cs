@@ -74,6 +74,76 @@ public sealed class NameIndexPropertyTests
         Assert.Contains(index.Search("mali", missions, 10), h => h.Match == MatchKind.Fuzzy);
     }
 
+    [Theory]
+    [InlineData(21)]
+    [InlineData(22)]
+    public void QueriesWithVeryCommonTokensOrAliasesSharedByManyNodesRankAsTheOldOne(int seed)
+    {
+        // Shaped like the benchmark's names: a few words that a large share of the nodes have ("in", "security",
+        // "council"), rare roots, and three-letter aliases shared by hundreds of nodes. These take the token
+        // tier's look-up of a rare last token in large postings, and stop after an exact tier of limit hits.
+        var random = new Random(seed);
+        string[] fields = ["energy", "border", "Security", "trade"];
+        string[] types = ["Council", "Agency", "Forum"];
+        var roots = Enumerable.Range(0, 400).Select(_ => RandomName(random).Split(' ')[0]).Where(r => r.Length > 1).Distinct().ToArray();
+        var nodes = Enumerable.Range(0, 3000).Select(i =>
+        {
+            var root = roots[random.Next(roots.Length)];
+            var field = fields[random.Next(fields.Length)];
+            var type = types[random.Next(types.Length)];
+            return (i % 3) switch
+            {
+                0 => new RandomNode($"thm-{i:D4}", NodeKind.Theme, $"{field} security in {root}", []),
+                1 => new RandomNode($"org-{i:D4}", NodeKind.Organization, $"{root} {field} {type}", [$"{root[0]}{field[0]}{type[0]}".ToUpperInvariant()]),
+                _ => new RandomNode($"mis-{i:D4}", NodeKind.Mission, $"Operation {root}", []),
+            };
+        }).ToArray();
+        var (index, reference) = BothIndexes(nodes, order: null);
+        var queries = new List<string> { "in", "security in", "security", "energy security in", "council", "operation" };
+        for (var q = 0; q < 300; q++)
+        {
+            var node = nodes[random.Next(nodes.Length)];
+            var name = node.Aliases.Length > 0 && random.Next(2) == 0 ? node.Aliases[0] : node.Name;
+            queries.Add(random.Next(4) switch
+            {
+                0 => name,
+                1 => name[..Math.Max(1, random.Next(name.Length + 1))],
+                2 => string.Join(' ', name.Split(' ').Reverse()),
+                _ => Edit(random, name, 1),
+            });
+        }
+
+        foreach (var query in queries)
+        {
+            var kinds = random.Next(4) == 0 ? new HashSet<NodeKind> { s_kinds[random.Next(s_kinds.Length)] } : null;
+            var limit = new[] { 1, 3, 10, 10, 25, 100 }[random.Next(6)];
+            var expected = WithoutTyposBesideAnExactHit(reference.Search(query, kinds, limit));
+            var actual = index.Search(query, kinds, limit);
+            Assert.True(expected.SequenceEqual(actual), $"'{query}' (limit {limit}, kinds {(kinds is null ? "any" : string.Join(",", kinds))}): expected {Show(nodes, expected)}, got {Show(nodes, actual)}");
+        }
+    }
+
+    [Fact]
+    public void NormalizingToAStringIsDecidedAsTheNormalizerDecidesIt()
+    {
+        // The exact tier's allocation-free test against the normalizer itself, on ASCII and other text.
+        var random = new Random(23);
+        for (var i = 0; i < 4000; i++)
+        {
+            var text = RandomString(random, "aZ9 .'-_,b", 0, 10) + (random.Next(10) == 0 ? "é" : "");
+            var normalized = FastNormalizer.Normalize(text);
+            Assert.True(FastNormalizer.NormalizesTo(text, normalized), $"'{text}' -> '{normalized}'");
+            var other = random.Next(4) switch
+            {
+                0 => normalized + "a",
+                1 => normalized.Length > 0 ? normalized[..^1] : "a",
+                2 => " " + normalized,
+                _ => RandomString(random, "az9 ", 0, 6),
+            };
+            Assert.Equal(string.Equals(normalized, other, StringComparison.Ordinal), FastNormalizer.NormalizesTo(text, other));
+        }
+    }
+
     [Fact]
     public void BuiltFromPreparedNamesInAnotherOrderItStillRanksAsTheOldOne()
     {
