@@ -34,6 +34,25 @@ internal sealed partial class EmbeddedGraphStore
     /// </summary>
     internal bool BulkTuning { get; init; } = true;
 
+    private SqliteConnection? _bulkConnection;
+
+    /// <summary>Node row ids by node id for the bulk connection's edge writes (see <see cref="KeptNodeRowIds"/>).</summary>
+    private readonly Dictionary<string, long> _nodeRowIds = new(StringComparer.Ordinal);
+
+    /// <summary>The change-log sequence up to which <see cref="_nodeRowIds"/> was checked (-1: never).</summary>
+    private long _nodeRowIdsSeq = -1;
+
+    /// <summary>Past this many kept node row ids the map starts again (about 100 bytes each).</summary>
+    private const int MaxKeptNodeRowIds = 8_000_000;
+
+    /// <summary>
+    /// Edge upserts of a batch written one prepared statement per row through SQLite's own API, with their ends'
+    /// node row ids looked up once per bulk load, and one change row per bulk batch (EmbeddedGraphStore.Bulk.cs);
+    /// off, a batch writes as before (JSON arrays expanded in SQLite, one change row per record: the benchmark's
+    /// previous path).
+    /// </summary>
+    internal bool LeanBatches { get; init; } = true;
+
     public Task<IReadOnlyDictionary<string, Node>> GetNodesAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)
     {
         var index = Index;
@@ -82,34 +101,108 @@ internal sealed partial class EmbeddedGraphStore
         try
         {
             _ = Index;
-            using var connection = Open();
-            if (BulkTuning && writes.Count >= BulkBatch)
+            var bulk = BulkTuning && writes.Count >= BulkBatch;
+            var connection = bulk ? BulkConnection() : Open();
+            try
             {
-                using var cache = Command(connection, null, $"PRAGMA cache_size = -{BulkCacheKiB.ToString(CultureInfo.InvariantCulture)}");
-                cache.ExecuteNonQuery();
-            }
+                if (BulkTuning)
+                {
+                    // Nothing in such a batch can break a reference: an edge's ends are the row ids of nodes found by the
+                    // same statement that inserts it (under this transaction's write lock), a node upsert keeps its row
+                    // id, and no node is removed (a removal needs the cascade). So the foreign-key checks, two lookups
+                    // of the nodes per edge written, are skipped. Every connection Open gives has them on again.
+                    var keys = writes.Any(w => w is GraphWrite.RemoveNode) ? "ON" : "OFF";
+                    using var pragma = Command(connection, null, $"PRAGMA foreign_keys = {keys}");
+                    pragma.ExecuteNonQuery();
+                }
 
-            if (BulkTuning && !writes.Any(w => w is GraphWrite.RemoveNode))
+                return ApplyInTransaction(connection, writes, started, cancellationToken);
+            }
+            catch
             {
-                // Nothing in this batch can break a reference: an edge's ends are the row ids of nodes found by the
-                // same statement that inserts it (under this transaction's write lock), a node upsert keeps its row
-                // id, and no node is removed (a removal needs the cascade). So the foreign-key checks, two lookups
-                // of the nodes per edge written, are skipped. Every connection opens with them on again (Open).
-                using var keys = Command(connection, null, "PRAGMA foreign_keys = OFF");
-                keys.ExecuteNonQuery();
-            }
+                if (bulk)
+                {
+                    ReleaseBulkConnection();
+                }
 
-            using var transaction = connection.BeginTransaction();
-            CatchUp(connection, transaction);
-            var at = DateTimeOffset.UtcNow;
-            return BulkTuning
-                ? ApplySetBased(connection, transaction, writes, at, started, cancellationToken)
-                : ApplyOneByOne(connection, transaction, writes, at, started, cancellationToken);
+                throw;
+            }
+            finally
+            {
+                if (!bulk)
+                {
+                    connection.Dispose();
+                }
+            }
         }
         finally
         {
             _writeLock.Release();
         }
+    }
+
+    private Change?[] ApplyInTransaction(SqliteConnection connection, IReadOnlyList<GraphWrite> writes, long started, CancellationToken cancellationToken)
+    {
+        using var transaction = connection.BeginTransaction();
+        CatchUp(connection, transaction);
+        var at = DateTimeOffset.UtcNow;
+        return BulkTuning
+            ? ApplySetBased(connection, transaction, writes, at, started, cancellationToken)
+            : ApplyOneByOne(connection, transaction, writes, at, started, cancellationToken);
+    }
+
+    /// <summary>
+    /// The connection that writes bulk batches, kept from one batch to the next (until <see cref="FinishBulkAsync"/>)
+    /// with a large page cache: a pooled connection another reader used meanwhile (the import checks the next records
+    /// while a batch commits) starts with its cache emptied by the last commit, and would read the indexes a batch
+    /// updates from the file again. Used only under the write lock.
+    /// </summary>
+    private SqliteConnection BulkConnection()
+    {
+        if (_bulkConnection is { } kept)
+        {
+            return kept;
+        }
+
+        var connection = Open();
+        using var cache = Command(connection, null, $"PRAGMA cache_size = -{BulkCacheKiB.ToString(CultureInfo.InvariantCulture)}");
+        cache.ExecuteNonQuery();
+        return _bulkConnection = connection;
+    }
+
+    private void ReleaseBulkConnection()
+    {
+        _bulkConnection?.Dispose();
+        _bulkConnection = null;
+        _nodeRowIds.Clear();
+        _nodeRowIds.TrimExcess();
+        _nodeRowIdsSeq = -1;
+    }
+
+    /// <summary>
+    /// The node row ids the bulk connection's batches have used, still valid in <paramref name="transaction"/>: a
+    /// node keeps its row id until it is removed (a node added again, or another node, may then get that row id),
+    /// and every removal, in any process, writes a NodeRemoved change (a seed a GraphReloaded without rows). So
+    /// the ids are kept while the log after the last check holds neither. Under the write lock.
+    /// </summary>
+    private Dictionary<string, long> KeptNodeRowIds(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        using var check = Command(connection, transaction, """
+            SELECT coalesce(max(seq), 0),
+                EXISTS (SELECT 1 FROM changes WHERE seq > $after AND (kind = 'NodeRemoved' OR (kind = 'GraphReloaded' AND rows IS NULL)))
+            FROM changes
+            """);
+        Bind(check, ("$after", _nodeRowIdsSeq < 0 ? long.MaxValue : _nodeRowIdsSeq));
+        using var reader = check.ExecuteReader();
+        reader.Read();
+        var (newest, removed) = (reader.GetInt64(0), reader.GetBoolean(1));
+        if (_nodeRowIdsSeq < 0 || removed || newest < _nodeRowIdsSeq || _nodeRowIds.Count > MaxKeptNodeRowIds)
+        {
+            _nodeRowIds.Clear();
+        }
+
+        _nodeRowIdsSeq = newest;
+        return _nodeRowIds;
     }
 
     /// <summary>The batch as set-based statements (EmbeddedGraphStore.Bulk.cs), committed, then applied to the index in one version.</summary>
@@ -124,13 +217,27 @@ internal sealed partial class EmbeddedGraphStore
 
         var done = new Done[writes.Count];
         Change?[] changes;
-        using (var batch = new SetBasedBatch(connection, transaction))
+        var kept = LeanBatches && ReferenceEquals(connection, _bulkConnection);
+        var nodeRows = kept ? KeptNodeRowIds(connection, transaction) : new Dictionary<string, long>(StringComparer.Ordinal);
+        try
         {
-            batch.Write(writes, done, cancellationToken);
-            changes = batch.AppendChanges(writes, done, at);
+            using (var batch = new SetBasedBatch(connection, transaction, LeanBatches ? nodeRows : null))
+            {
+                batch.Write(writes, done, cancellationToken);
+                changes = LeanBatches && writes.Count >= BulkBatch && writes.All(w => w is GraphWrite.UpsertNode or GraphWrite.UpsertEdge)
+                    ? batch.AppendBatchChange(writes, done, at)
+                    : batch.AppendChanges(writes, done, at);
+            }
+
+            transaction.Commit();
+        }
+        catch
+        {
+            // Row ids read or written inside a transaction that did not commit may not exist.
+            nodeRows.Clear();
+            throw;
         }
 
-        transaction.Commit();
         _edgeIndexesDeferred |= bulkLoad;
         ExplorerMetrics.CommitDuration.RecordSince(started, new("explorer.write", "batch"));
         if (changes.LastOrDefault(c => c is not null) is not { } last)

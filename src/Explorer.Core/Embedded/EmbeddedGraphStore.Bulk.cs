@@ -5,6 +5,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using Explorer.Graph;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace Explorer.Embedded;
 
@@ -63,7 +64,7 @@ internal sealed partial class EmbeddedGraphStore
 
     public async Task FinishBulkAsync(CancellationToken cancellationToken = default)
     {
-        if (!_edgeIndexesDeferred)
+        if (!_edgeIndexesDeferred && _bulkConnection is null)
         {
             return;
         }
@@ -71,9 +72,14 @@ internal sealed partial class EmbeddedGraphStore
         await _writeLock.WaitAsync(cancellationToken);
         try
         {
-            using var connection = Open();
-            EnsureEdgeIndexes(connection, null);
-            _edgeIndexesDeferred = false;
+            if (_edgeIndexesDeferred)
+            {
+                using var connection = Open();
+                EnsureEdgeIndexes(connection, null);
+                _edgeIndexesDeferred = false;
+            }
+
+            ReleaseBulkConnection();
         }
         finally
         {
@@ -126,11 +132,14 @@ internal sealed partial class EmbeddedGraphStore
         private readonly SqliteCommand _removeNode;
         private readonly SqliteCommand _removeEdge;
         private readonly ArrayBufferWriter<byte> _buffer = new(1 << 20);
+        private readonly Dictionary<string, long>? _nodeRows;
+        private RawEdges? _raw;
         private bool _edgeIndexesChecked;
 
-        public SetBasedBatch(SqliteConnection connection, SqliteTransaction transaction)
+        /// <param name="nodeRows">Node row ids by id, valid in this transaction (edges are then written row by row through <see cref="RawEdges"/>); null: edges as JSON runs.</param>
+        public SetBasedBatch(SqliteConnection connection, SqliteTransaction transaction, Dictionary<string, long>? nodeRows)
         {
-            (_connection, _transaction) = (connection, transaction);
+            (_connection, _transaction, _nodeRows) = (connection, transaction, nodeRows);
             _nodes = Prepared(NodeRunSql, "$rows");
             _edges = Prepared(EdgeRunSql, "$rows");
             _changes = Prepared(ChangeRunSql, "$rows", "$at");
@@ -151,7 +160,7 @@ internal sealed partial class EmbeddedGraphStore
                         i = WriteNodes(writes, i, done);
                         break;
                     case GraphWrite.UpsertEdge:
-                        i = WriteEdges(writes, i, done);
+                        i = _nodeRows is null ? WriteEdges(writes, i, done) : (_raw ??= new RawEdges(_connection, _nodeRows)).Write(writes, i, done);
                         break;
                     case GraphWrite.RemoveNode(var id):
                         if (!_edgeIndexesChecked)
@@ -162,6 +171,7 @@ internal sealed partial class EmbeddedGraphStore
                         }
 
                         _removeNode.Parameters[0].Value = id;
+                        _nodeRows?.Remove(id);
                         done[i] = _removeNode.ExecuteScalar() is { } node ? new Done(true, ChangeKind.NodeRemoved, Convert.ToInt64(node, CultureInfo.InvariantCulture), null) : default;
                         i++;
                         break;
@@ -239,12 +249,49 @@ internal sealed partial class EmbeddedGraphStore
             return changes;
         }
 
+        /// <summary>
+        /// The one change row of a bulk batch of upserts (a GraphReloaded change of entity 'import', with how many
+        /// records it wrote and which rows, see <see cref="BatchRows"/>); every write that did something gets its sequence.
+        /// </summary>
+        public Change?[] AppendBatchChange(IReadOnlyList<GraphWrite> writes, Done[] done, DateTimeOffset at)
+        {
+            var changes = new Change?[writes.Count];
+            var (nodes, edges) = (new List<long>(), new List<long>());
+            for (var i = 0; i < writes.Count; i++)
+            {
+                if (done[i].Did)
+                {
+                    (done[i].Kind == ChangeKind.NodeUpserted ? nodes : edges).Add(done[i].RowId);
+                }
+            }
+
+            if (nodes.Count + edges.Count == 0)
+            {
+                return changes;
+            }
+
+            using var append = Command(_connection, _transaction, "INSERT INTO changes (at, kind, entity_id, row_id, rows) VALUES ($at, $kind, 'import', $count, $rows) RETURNING seq");
+            Bind(append, ("$at", at.ToString("O", CultureInfo.InvariantCulture)), ("$kind", nameof(ChangeKind.GraphReloaded)), ("$count", nodes.Count + edges.Count), ("$rows", BatchRows.Encode(nodes, edges)));
+            var seq = Convert.ToInt64(append.ExecuteScalar(), CultureInfo.InvariantCulture);
+            for (var i = 0; i < writes.Count; i++)
+            {
+                if (done[i].Did)
+                {
+                    changes[i] = new Change(seq, at, done[i].Kind, writes[i].Id);
+                }
+            }
+
+            return changes;
+        }
+
         public void Dispose()
         {
             foreach (var command in new[] { _nodes, _edges, _changes, _removeNode, _removeEdge })
             {
                 command.Dispose();
             }
+
+            _raw?.Dispose();
         }
 
         private int WriteNodes(IReadOnlyList<GraphWrite> writes, int start, Done[] done)
@@ -281,6 +328,10 @@ internal sealed partial class EmbeddedGraphStore
                 var node = ((GraphWrite.UpsertNode)writes[i]).Node;
                 var (rowId, version) = written[node.Id];
                 done[i] = new Done(true, ChangeKind.NodeUpserted, rowId, node with { Version = version });
+                if (_nodeRows is not null)
+                {
+                    _nodeRows[node.Id] = rowId;
+                }
             }
 
             return end;
@@ -350,7 +401,7 @@ internal sealed partial class EmbeddedGraphStore
             return end;
         }
 
-        private static bool SameEvidence(IReadOnlyList<Evidence> a, IReadOnlyList<Evidence> b)
+        internal static bool SameEvidence(IReadOnlyList<Evidence> a, IReadOnlyList<Evidence> b)
         {
             if (a.Count != b.Count)
             {
@@ -412,6 +463,176 @@ internal sealed partial class EmbeddedGraphStore
             }
 
             return command;
+        }
+    }
+    /// <summary>
+    /// Edge upserts one row per step of a prepared statement through SQLite's own API, ends bound as node row ids
+    /// (<paramref name="nodeRows"/>, filled from the nodes' id index on a miss): no JSON to build and parse again,
+    /// no lookup of the ends by id per edge. A plain INSERT first; an id already there (SQLite refuses it before
+    /// writing anything) goes through the upsert instead, which keeps the row id and bumps the version, as
+    /// the JSON runs do.
+    /// </summary>
+    private sealed class RawEdges : IDisposable
+    {
+        /// <summary>SQLITE_CONSTRAINT_UNIQUE: the edge's id is taken.</summary>
+        private const int SqliteConstraintUnique = 2067;
+
+        private const string Columns = "id, type, source_nid, target_nid, evidence, valid_from, valid_to, suspensions, status";
+
+        private readonly sqlite3 _db;
+        private readonly Dictionary<string, long> _nodeRows;
+        private readonly sqlite3_stmt _insert;
+        private readonly sqlite3_stmt _upsert;
+        private readonly sqlite3_stmt _nodeRow;
+
+        public RawEdges(SqliteConnection connection, Dictionary<string, long> nodeRows)
+        {
+            (_db, _nodeRows) = (connection.Handle!, nodeRows);
+            _insert = Prepare($"INSERT INTO edges ({Columns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+            _upsert = Prepare($"""
+                INSERT INTO edges ({Columns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                ON CONFLICT(id) DO UPDATE SET type = excluded.type, source_nid = excluded.source_nid, target_nid = excluded.target_nid, evidence = excluded.evidence,
+                    valid_from = excluded.valid_from, valid_to = excluded.valid_to, suspensions = excluded.suspensions, version = edges.version + 1
+                RETURNING eid
+                """);
+            _nodeRow = Prepare("SELECT nid FROM nodes WHERE id = ?1");
+        }
+
+        /// <summary>Writes the run of edge upserts from <paramref name="start"/>; returns where it ended.</summary>
+        public int Write(IReadOnlyList<GraphWrite> writes, int start, Done[] done)
+        {
+            var end = start;
+            string? evidence = null;
+            IReadOnlyList<Evidence>? evidenceOf = null;
+            for (; end < writes.Count && writes[end] is GraphWrite.UpsertEdge(var edge); end++)
+            {
+                if (!Vocabulary.IsEdgeType(edge.Type))
+                {
+                    throw new GraphWriteException($"edge '{edge.Id}': unknown edge type '{edge.Type}'");
+                }
+
+                var source = NodeRow(edge.Source);
+                var target = NodeRow(edge.Target);
+                if (source is null || target is null)
+                {
+                    throw new GraphWriteException($"edge '{edge.Id}': no node with id '{(source is null ? edge.Source : edge.Target)}'");
+                }
+
+                // Edges of an import often cite the same evidence: serialized once while it repeats.
+                if (!ReferenceEquals(edge.Evidence, evidenceOf) && !(evidenceOf is not null && SetBasedBatch.SameEvidence(edge.Evidence, evidenceOf)))
+                {
+                    evidence = JsonSerializer.Serialize(edge.Evidence, s_json);
+                }
+
+                evidenceOf = edge.Evidence;
+                var suspensions = edge.Suspensions.Count == 0 ? null : JsonSerializer.Serialize(edge.Suspensions, s_json);
+                Bind(_insert, edge, source.Value, target.Value, evidence!, suspensions);
+                var rc = raw.sqlite3_step(_insert);
+                var unique = rc == raw.SQLITE_CONSTRAINT && raw.sqlite3_extended_errcode(_db) == SqliteConstraintUnique;
+                raw.sqlite3_reset(_insert);
+                long rowId;
+                if (rc == raw.SQLITE_DONE)
+                {
+                    rowId = raw.sqlite3_last_insert_rowid(_db);
+                }
+                else if (unique)
+                {
+                    Bind(_upsert, edge, source.Value, target.Value, evidence!, suspensions);
+                    rc = raw.sqlite3_step(_upsert);
+                    Check(rc == raw.SQLITE_ROW ? raw.SQLITE_OK : rc);
+                    rowId = raw.sqlite3_column_int64(_upsert, 0);
+                    rc = raw.sqlite3_step(_upsert);
+                    raw.sqlite3_reset(_upsert);
+                    Check(rc == raw.SQLITE_DONE ? raw.SQLITE_OK : rc);
+                }
+                else
+                {
+                    Check(rc);
+                    throw new InvalidOperationException($"unexpected SQLite result {rc}");
+                }
+
+                done[end] = new Done(true, ChangeKind.EdgeUpserted, rowId, null);
+            }
+
+            return end;
+        }
+
+        public void Dispose()
+        {
+            _insert.Dispose();
+            _upsert.Dispose();
+            _nodeRow.Dispose();
+        }
+
+        private long? NodeRow(string id)
+        {
+            if (_nodeRows.TryGetValue(id, out var row))
+            {
+                return row;
+            }
+
+            raw.sqlite3_bind_text(_nodeRow, 1, id);
+            var rc = raw.sqlite3_step(_nodeRow);
+            long? found = rc == raw.SQLITE_ROW ? raw.sqlite3_column_int64(_nodeRow, 0) : null;
+            raw.sqlite3_reset(_nodeRow);
+            if (rc is not (raw.SQLITE_ROW or raw.SQLITE_DONE))
+            {
+                Check(rc);
+            }
+
+            if (found is { } nid)
+            {
+                _nodeRows[id] = nid;
+            }
+
+            return found;
+        }
+
+        private static void Bind(sqlite3_stmt statement, Edge edge, long source, long target, string evidence, string? suspensions)
+        {
+            raw.sqlite3_bind_text(statement, 1, edge.Id);
+            raw.sqlite3_bind_text(statement, 2, edge.Type);
+            raw.sqlite3_bind_int64(statement, 3, source);
+            raw.sqlite3_bind_int64(statement, 4, target);
+            raw.sqlite3_bind_text(statement, 5, evidence);
+            BindNullable(statement, 6, edge.ValidFrom);
+            BindNullable(statement, 7, edge.ValidTo);
+            BindNullable(statement, 8, suspensions);
+            raw.sqlite3_bind_text(statement, 9, StatusText(edge.Status));
+        }
+
+        private static string StatusText(EdgeStatus status) => status switch
+        {
+            EdgeStatus.Confirmed => nameof(EdgeStatus.Confirmed),
+            EdgeStatus.Proposed => nameof(EdgeStatus.Proposed),
+            EdgeStatus.Disputed => nameof(EdgeStatus.Disputed),
+            _ => status.ToString(),
+        };
+
+        private static void BindNullable(sqlite3_stmt statement, int index, string? value)
+        {
+            if (value is null)
+            {
+                raw.sqlite3_bind_null(statement, index);
+            }
+            else
+            {
+                raw.sqlite3_bind_text(statement, index, value);
+            }
+        }
+
+        private sqlite3_stmt Prepare(string sql)
+        {
+            Check(raw.sqlite3_prepare_v2(_db, sql, out var statement));
+            return statement;
+        }
+
+        private void Check(int rc)
+        {
+            if (rc != raw.SQLITE_OK)
+            {
+                SqliteException.ThrowExceptionForRC(rc, _db);
+            }
         }
     }
 }

@@ -102,13 +102,15 @@ internal sealed partial class EmbeddedGraphStore
         var nodes = new HashSet<string>(StringComparer.Ordinal);
         var edges = new HashSet<string>(StringComparer.Ordinal);
         var removedEdgeRows = new List<long>();
+        var nodeRuns = new List<(long First, long Count)>();
+        var edgeRuns = new List<(long First, long Count)>();
         long last = after;
         var reload = false;
-        using (var read = Command(connection, transaction, "SELECT seq, kind, entity_id, row_id FROM changes WHERE seq > $after ORDER BY seq"))
+        using (var read = Command(connection, transaction, "SELECT seq, kind, entity_id, row_id, rows FROM changes WHERE seq > $after ORDER BY seq"))
         {
             Bind(read, ("$after", after));
             using var reader = read.ExecuteReader();
-            var count = 0;
+            long count = 0;
             while (reader.Read())
             {
                 last = reader.GetInt64(0);
@@ -116,6 +118,22 @@ internal sealed partial class EmbeddedGraphStore
                 if (kind is ChangeKind.NodeUpserted or ChangeKind.NodeRemoved or ChangeKind.EdgeUpserted or ChangeKind.EdgeRemoved && (++count > CatchUpLimit))
                 {
                     reload = true;
+                    continue;
+                }
+
+                if (kind == ChangeKind.GraphReloaded && !reader.IsDBNull(4) && !reload)
+                {
+                    // A bulk batch's one change row: the rows it wrote, read back below by range.
+                    count += reader.GetInt64(3);
+                    if (count > CatchUpLimit)
+                    {
+                        reload = true;
+                        continue;
+                    }
+
+                    var (batchNodes, batchEdges) = BatchRows.Decode((byte[])reader.GetValue(4));
+                    nodeRuns.AddRange(batchNodes);
+                    edgeRuns.AddRange(batchEdges);
                     continue;
                 }
 
@@ -168,14 +186,14 @@ internal sealed partial class EmbeddedGraphStore
             return;
         }
 
-        if (nodes.Count + edges.Count == 0)
+        if (nodes.Count + edges.Count + nodeRuns.Count + edgeRuns.Count == 0)
         {
             Interlocked.Exchange(ref _indexSeq, last);
             return;
         }
 
-        // Cached edge records those changes made stale.
-        if (removedNodes.Count > 0)
+        // Cached edge records those changes made stale (a batch's rows do not name their ids).
+        if (removedNodes.Count > 0 || edgeRuns.Count > 0)
         {
             _edgeRecords.Clear();
         }
@@ -213,6 +231,33 @@ internal sealed partial class EmbeddedGraphStore
                 else
                 {
                     writer.RemoveNode(id);
+                }
+            }
+        }
+
+        // A bulk batch's rows as the database has them now (one gone since was removed by a later change).
+        using (var node = Command(connection, transaction, "SELECT id, kind, name, aliases, description, valid_from, valid_to, version FROM nodes WHERE nid BETWEEN $first AND $last"))
+        {
+            foreach (var (first, count) in nodeRuns)
+            {
+                Bind(node, ("$first", first), ("$last", first + count - 1));
+                using var reader = node.ExecuteReader();
+                while (reader.Read())
+                {
+                    writer.UpsertNode(ReadNode(reader, 0));
+                }
+            }
+        }
+
+        using (var edge = Command(connection, transaction, "SELECT e.eid, e.type, s.id, t.id FROM edges e JOIN nodes s ON s.nid = e.source_nid JOIN nodes t ON t.nid = e.target_nid WHERE e.eid BETWEEN $first AND $last"))
+        {
+            foreach (var (first, count) in edgeRuns)
+            {
+                Bind(edge, ("$first", first), ("$last", first + count - 1));
+                using var reader = edge.ExecuteReader();
+                while (reader.Read())
+                {
+                    writer.UpsertEdge(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3));
                 }
             }
         }

@@ -117,8 +117,8 @@ internal sealed partial class EmbeddedGraphStore
 
         // What replaying the log from there would mean: too much (or a seed) is cheaper as a rebuild.
         using (var pending = Command(connection, transaction, """
-            SELECT count(*), coalesce(sum(kind = 'GraphReloaded'), 0), coalesce(sum(kind = 'EdgeRemoved' AND row_id IS NULL), 0)
-            FROM (SELECT kind, row_id FROM changes WHERE seq > $after AND kind IN ('NodeUpserted', 'NodeRemoved', 'EdgeUpserted', 'EdgeRemoved', 'GraphReloaded') LIMIT $limit)
+            SELECT coalesce(sum(CASE WHEN rows IS NULL THEN 1 ELSE row_id END), 0), coalesce(sum(kind = 'GraphReloaded' AND rows IS NULL), 0), coalesce(sum(kind = 'EdgeRemoved' AND row_id IS NULL), 0)
+            FROM (SELECT kind, row_id, rows FROM changes WHERE seq > $after AND kind IN ('NodeUpserted', 'NodeRemoved', 'EdgeUpserted', 'EdgeRemoved', 'GraphReloaded') LIMIT $limit)
             """))
         {
             Bind(pending, ("$after", header.Seq), ("$limit", CatchUpLimit + 1));

@@ -789,6 +789,7 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
         await WaitForCompactionAsync();
         await WaitForSnapshotAsync();
 
+        ReleaseBulkConnection();
         _writeLock.Dispose();
         _closing.Dispose();
         SqliteConnection.ClearAllPools();

@@ -175,6 +175,14 @@ internal static class SqliteSchema
         ) WITHOUT ROWID;
         CREATE INDEX edges_status ON edges(status);
         """,
+
+        // 8: one change row per bulk batch. A batch of an import writes a single GraphReloaded change (entity
+        // 'import') instead of one row per record: row_id holds how many records it wrote, rows which node and
+        // edge rows (BatchRows), so another process applies it incrementally and browsers reload their view
+        // once. A seed's GraphReloaded keeps rows NULL (reload everything).
+        """
+        ALTER TABLE changes ADD COLUMN rows BLOB;
+        """,
     ];
 
     public static int Version => s_migrations.Length;

@@ -2,7 +2,7 @@
 // and live-sync code. bench/run.mjs drives it in headless Chromium and prints the figures.
 import "./bench.css";
 import { Layout } from "../src/layout";
-import { QUERY_PART, ViewModel } from "../src/model";
+import { lean, QUERY_PART, ViewModel } from "../src/model";
 import { uploads } from "../src/programs";
 import { Renderer } from "../src/renderer";
 import { LiveSync } from "../src/sync";
@@ -60,6 +60,9 @@ async function run(): Promise<Record<string, number>> {
     window.__trace = phase;
   }) : Promise.resolve();
 
+  // lean=0: this build with the fifth pass's heap savings switched off (the fourth pass as it was); baseline=1 too.
+  lean.on = params.get("baseline") !== "1" && params.get("lean") !== "0";
+  results["lean"] = lean.on ? 1 : 0;
   const model = new ViewModel(undefined, rng(7));
   const data = synthetic(nodeCount, edgeCount);
   let t = performance.now();
@@ -76,6 +79,7 @@ async function run(): Promise<Record<string, number>> {
   // uploaded on any change), for a before/after in the same run.
   const baseline = params.get("baseline") === "1";
   uploads.partial = !baseline;
+
   t = performance.now();
   const renderer = new Renderer(model.graph, document.getElementById("graph")!, {
     clickNode: () => {}, clickEdge: () => {}, clickStage: () => {}, pinned: () => {},

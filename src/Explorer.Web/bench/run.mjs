@@ -4,8 +4,10 @@
 // (a warm Explorer) it also measures the app's first meaningful paint. Gzipped JS is read from the build.
 // --baseline: each size is measured first with the page's baseline=1 switch (this build with the live-change
 // pass switched off), then as built, in the same run; each line says the load average before and after it.
+// --before '&lean=0': the same with an earlier state the page can switch to (lean=0: the heap savings of the fifth
+// pass off). HEAP=prefix: a heap snapshot where the live changes start, summarized by bench/heap.mjs.
 import { execFileSync } from "node:child_process";
-import { createReadStream, readdirSync, readFileSync, statSync } from "node:fs";
+import { createReadStream, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { extname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -23,6 +25,9 @@ const option = (name, fallback) => {
 const sizes = option("sizes", "10000x50000,20000x100000,40000x200000,80000x400000").split(",").map((s) => s.split("x").map(Number));
 const server = option("server", "");
 const withBaseline = args.includes("--baseline");
+// --before '&lean=0': each size is measured first with these page parameters added (an earlier state of this build,
+// switched by the page), then as built, in the same run; the line says which.
+const before = option("before", "");
 const executablePath = process.env.EXPLORER_CHROMIUM || "/usr/bin/chromium";
 const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; worker-src 'self'; connect-src 'self'; img-src 'self'";
 
@@ -89,26 +94,50 @@ async function traceLiveChanges(page, path) {
   return summarize(JSON.parse(readFileSync(path, "utf8")), { quiet: true }).figures;
 }
 
+// HEAP=prefix: a heap snapshot of the page as the live changes are about to start (the page waits, as for a
+// trace), written to prefix-<nodes>[-baseline].heapsnapshot; bench/heap.mjs prints what it holds. Not a timing run:
+// taking the snapshot collects garbage first, and the page is closed after it (no figures but the heap's).
+async function heapAtLiveChanges(page, path) {
+  const phase = (name) => page.waitForFunction((p) => window.__trace === p, name, { polling: 200, timeout: 0 });
+  await phase("delta");
+  const cdp = await page.context().newCDPSession(page);
+  const chunks = [];
+  cdp.on("HeapProfiler.addHeapSnapshotChunk", ({ chunk }) => chunks.push(chunk));
+  await cdp.send("HeapProfiler.enable");
+  await cdp.send("HeapProfiler.takeHeapSnapshot", { reportProgress: false, captureNumericValue: false });
+  const text = chunks.join("");
+  writeFileSync(path, text);
+  const { summarizeHeap } = await import("./heap.mjs");
+  const { figures, lines } = summarizeHeap(JSON.parse(text), { top: Number(process.env.HEAP_TOP ?? 40) });
+  for (const line of lines) console.log(line);
+  await cdp.detach();
+  return figures;
+}
+
 const fmt = (n) => (Number.isInteger(n) ? String(n) : n.toFixed(2));
 const results = [];
 try {
   const load = () => loadavg().map((l) => l.toFixed(2)).join(" ");
-  for (const [nodes, edges] of sizes) for (const baseline of withBaseline ? [true, false] : [false]) {
+  const variants = [...(withBaseline ? [{ baseline: true, extra: "", name: "-baseline", title: " (baseline)" }] : []),
+    ...(before ? [{ baseline: false, extra: before, name: "-before", title: ` (before: ${before})` }] : []),
+    { baseline: false, extra: "", name: "", title: "" }];
+  for (const [nodes, edges] of sizes) for (const { baseline, extra, name, title } of variants) {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.on("pageerror", (e) => console.error("page error:", e.message));
     if (process.env.PROFILE) await profileConsoleSections(page);
     const loadBefore = load();
-    await page.goto(`${base}/index.html?nodes=${nodes}&edges=${edges}&layout=${nodes <= 20000 && !process.env.NO_LAYOUT ? 1 : 0}&frames=${process.env.FRAMES ?? 120}${process.env.PROFILE ? "&profile=1" : ""}${baseline ? "&baseline=1" : ""}${process.env.SCREENSHOT ? "&hold=1" : ""}${process.env.TRACE ? "&trace=1" : ""}${process.env.EXTRA ?? ""}`);
-    const traced = process.env.TRACE ? traceLiveChanges(page, `${process.env.TRACE}-${nodes}${baseline ? "-baseline" : ""}.json`) : null;
-    const r = await page.evaluate(() => window.__bench);
+    await page.goto(`${base}/index.html?nodes=${nodes}&edges=${edges}&layout=${nodes <= 20000 && !process.env.NO_LAYOUT ? 1 : 0}&frames=${process.env.FRAMES ?? 120}${process.env.PROFILE ? "&profile=1" : ""}${baseline ? "&baseline=1" : ""}${process.env.SCREENSHOT ? "&hold=1" : ""}${process.env.TRACE || process.env.HEAP ? "&trace=1" : ""}${process.env.EXTRA ?? ""}${extra}`);
+    const traced = process.env.TRACE ? traceLiveChanges(page, `${process.env.TRACE}-${nodes}${name}.json`)
+      : process.env.HEAP ? heapAtLiveChanges(page, `${process.env.HEAP}-${nodes}${name}.heapsnapshot`) : null;
+    const r = process.env.HEAP ? { nodes, edges } : await page.evaluate(() => window.__bench);
     if (traced) {
       const threads = await traced;
       for (const [k, v] of Object.entries(threads)) r[k] = v;
     }
     // SCREENSHOT=prefix: the canvas as the run left it, to look at.
-    if (process.env.SCREENSHOT) await page.screenshot({ path: `${process.env.SCREENSHOT}-${nodes}${baseline ? "-baseline" : ""}.png` });
-    if (!baseline) results.push(r);
-    console.log(`graph ${nodes} nodes / ${edges} edges${baseline ? " (baseline)" : ""}, load average ${loadBefore} -> ${load()}: ` + Object.entries(r).filter(([k]) => k !== "nodes" && k !== "edges").map(([k, v]) => `${k}=${fmt(v)}`).join(" "));
+    if (process.env.SCREENSHOT) await page.screenshot({ path: `${process.env.SCREENSHOT}-${nodes}${name}.png` });
+    if (!baseline && !extra) results.push(r);
+    console.log(`graph ${nodes} nodes / ${edges} edges${title}, load average ${loadBefore} -> ${load()}: ` + Object.entries(r).filter(([k]) => k !== "nodes" && k !== "edges").map(([k, v]) => `${k}=${fmt(v)}`).join(" "));
     await page.close();
   }
   const fitting = results.filter((r) => r.frameMedianMs < 33);

@@ -131,6 +131,13 @@ export function summarize(trace, { over = 16, detail = 0.3, quiet = false } = {}
       }
     }
   }
+  // Every major GC's pause on the main thread during the trace, inside a change or not: its wall and CPU time
+  // (what shrinks when the heap holds fewer objects), with its reason where the trace says it.
+  const pauses = mainSlices.filter((s) => s.name === "MajorGC");
+  for (const g of pauses) {
+    const parts = mainSlices.filter((s) => s.parent === g && s.tdur !== undefined && s.tdur >= 1000).map((s) => `${s.name} ${(s.tdur / 1000).toFixed(1)}`);
+    say(`major GC at ${((g.ts - changes[0].apply[0]) / 1000).toFixed(0)} ms: wall ${(g.dur / 1000).toFixed(1)} cpu ${((g.tdur ?? 0) / 1000).toFixed(1)} ms, reason ${g.args?.reason ?? g.args?.data?.reason ?? "?"}${parts.length ? `; ${parts.join(", ")}` : ""}`);
+  }
   const sorted = (xs) => [...xs].sort((a, b) => a - b);
   const walls = sorted(rows.map((r) => r.wall));
   const threads = sorted(rows.map((r) => r.thread));
@@ -145,6 +152,9 @@ export function summarize(trace, { over = 16, detail = 0.3, quiet = false } = {}
     traceThreadLoose: rows.filter((r) => r.loose).length,
     traceGcInChanges: rows.reduce((n, r) => n + r.gcCount, 0),
     traceGcMsInChanges: rows.reduce((n, r) => n + r.gcMs, 0),
+    traceMajorGcs: pauses.length,
+    traceMajorGcMaxCpuMs: pauses.length ? Math.max(...pauses.map((g) => (g.tdur ?? 0) / 1000)) : 0,
+    traceMajorGcMaxWallMs: pauses.length ? Math.max(...pauses.map((g) => g.dur / 1000)) : 0,
   };
   say(`${rows.length} changes: wall median ${figures.traceWallMedianMs.toFixed(1)} max ${figures.traceWallMaxMs.toFixed(1)} ms, ${figures.traceWallOver16} over 16; `
     + `main-thread CPU median ${figures.traceThreadMedianMs.toFixed(1)} max ${figures.traceThreadMaxMs.toFixed(1)} ms, ${figures.traceThreadOver16} over 16; `

@@ -20,11 +20,29 @@ export interface NodeAttributes {
 
 export interface EdgeAttributes {
   type: string;
-  label: string;
-  size: number;
   color: string;
   /** The review status: Confirmed, Proposed or Disputed. */
   status?: string;
+}
+
+/** Every edge's drawn width (the renderer's reducer widens some); not stored per edge. */
+export const EDGE_SIZE = 1.5;
+
+const edgeAttributesByLook = new Map<string, EdgeAttributes>();
+
+/**
+ * The attributes of every edge with this type and review status: one object, shared, instead of one per edge (50k
+ * at 50k edges). Frozen: an edge whose type or status changes gets another object (ViewModel.mergeEdge replaces
+ * attributes, never merges into them), and anything writing into one throws instead of restyling other edges.
+ */
+export function sharedEdgeAttributes(type: string, status: string): EdgeAttributes {
+  const key = `${type}\u0000${status}`;
+  let attributes = edgeAttributesByLook.get(key);
+  if (!attributes) {
+    attributes = Object.freeze({ type, color: STATUS_COLORS[status] ?? EDGE_COLOR, status });
+    edgeAttributesByLook.set(key, attributes);
+  }
+  return attributes;
 }
 
 export type ExplorerGraph = Graph<NodeAttributes, EdgeAttributes>;
@@ -42,8 +60,47 @@ export const EDGE_COLOR = "#9aa5b1";
 /** Edges not (yet) confirmed by review are drawn apart: proposed amber, disputed red. */
 export const STATUS_COLORS: Record<string, string> = { Proposed: "#d48806", Disputed: "#c0392b" };
 
+/**
+ * The heap switch (the page benchmark's before/after, bench.ts lean=0): false keeps what this pass changed to hold
+ * fewer JS objects per node and edge as it was (adjacency objects in fast mode, a label and a size stored on
+ * every edge, the reducers' display data as literals).
+ */
+export const lean = { on: true };
+
 export function createGraph(): ExplorerGraph {
+  if (lean.on) dictionaryAdjacency();
   return new Graph<NodeAttributes, EdgeAttributes>({ multi: true, type: "directed", allowSelfLoops: true });
+}
+
+/**
+ * graphology keeps each node's in- and out-neighbors in two plain objects keyed by neighbor id. V8 gives every such
+ * object a hidden class of its own (no two nodes have the same neighbors in the same order), with a descriptor
+ * array, an enum cache and a transition chain: at 10k nodes, ~120k objects of bookkeeping that every major GC
+ * marks and moves. Started in dictionary mode (a hash table: two objects each), they stay there. A V8 matter: the
+ * objects behave the same either way. graphology (pinned) makes them in its node data's clear(), which this wraps.
+ */
+function dictionaryAdjacency(): void {
+  const probe = new Graph({ multi: true, type: "directed" });
+  probe.addNode("probe");
+  const nodeData = (probe as unknown as { _nodes: Map<string, object> })._nodes.get("probe");
+  const proto = nodeData && (Object.getPrototypeOf(nodeData) as { clear?: () => void; dictionaryAdjacency?: boolean });
+  if (!proto?.clear || proto.dictionaryAdjacency) return;
+  const clear = proto.clear;
+  proto.clear = function (this: { in?: object; out?: object }) {
+    clear.call(this);
+    if (this.in !== undefined) this.in = dictionary();
+    if (this.out !== undefined) this.out = dictionary();
+  };
+  proto.dictionaryAdjacency = true;
+}
+
+/**
+ * An empty plain object in dictionary mode: V8 makes an object without a prototype in that mode, with a small
+ * table (~70 bytes with five neighbors; an object normalized by a delete starts at ~300), and it stays there when
+ * given Object's prototype back (graphology calls hasOwnProperty on it).
+ */
+function dictionary(): object {
+  return Object.setPrototypeOf(Object.create(null), Object.prototype) as object;
 }
 
 interface Part {
@@ -76,9 +133,22 @@ export class ViewModel {
       part.nodes.add(node.id);
     }
     for (const edge of edges) {
+      this.shareEnds(edge);
       this.edges.set(edge.id, edge);
       part.edges.add(edge.id);
     }
+  }
+
+  /**
+   * Points an edge record's ends at its nodes' own id strings when those are known: one string per node, not one
+   * per edge end (a record parsed from JSON, or built from a template, holds copies of its own).
+   */
+  private shareEnds(edge: EdgeRecord): void {
+    if (!lean.on) return;
+    const source = this.nodes.get(edge.source)?.id;
+    if (source !== undefined) edge.source = source;
+    const target = this.nodes.get(edge.target)?.id;
+    if (target !== undefined) edge.target = target;
   }
 
   hasPart(key: string): boolean {
@@ -151,17 +221,25 @@ export class ViewModel {
   /** Upserts an edge whose endpoints are both in the graph. Idempotent. */
   mergeEdge(record: EdgeRecord): boolean {
     if (!this.graph.hasNode(record.source) || !this.graph.hasNode(record.target)) return false;
-    if (this.graph.hasEdge(record.id)) {
+    let shown = this.graph.hasEdge(record.id);
+    if (shown) {
       const [source, target] = this.graph.extremities(record.id);
-      if (source !== record.source || target !== record.target) this.graph.dropEdge(record.id);
+      if (source !== record.source || target !== record.target) {
+        this.graph.dropEdge(record.id);
+        shown = false;
+      }
     }
-    this.graph.mergeEdgeWithKey(record.id, record.source, record.target, {
-      type: record.type,
-      label: record.status && record.status !== "Confirmed" ? `${record.type} (${record.status.toLowerCase()})` : record.type,
-      size: 1.5,
-      color: STATUS_COLORS[record.status ?? ""] ?? EDGE_COLOR,
-      status: record.status ?? "Confirmed",
-    });
+    const status = record.status ?? "Confirmed";
+    if (!lean.on) {
+      // Before this pass: an attributes object of its own per edge, with a label and a size the reducer makes anyway.
+      this.graph.mergeEdgeWithKey(record.id, record.source, record.target, {
+        type: record.type, label: record.type, size: EDGE_SIZE, color: STATUS_COLORS[status] ?? EDGE_COLOR, status,
+      } as EdgeAttributes);
+      return true;
+    }
+    const attributes = sharedEdgeAttributes(record.type, status);
+    if (shown) this.graph.replaceEdgeAttributes(record.id, attributes);
+    else this.graph.addEdgeWithKey(record.id, record.source, record.target, attributes);
     return true;
   }
 
@@ -223,6 +301,7 @@ export class ViewModel {
    * one end is shown (so the change becomes visible), else [].
    */
   upsertEdge(record: EdgeRecord): { shown: boolean; missing: string[] } {
+    this.shareEnds(record);
     this.edges.set(record.id, record);
     const hasSource = this.graph.hasNode(record.source);
     const hasTarget = this.graph.hasNode(record.target);

@@ -2,7 +2,8 @@ import type Sigma from "sigma";
 import type { Settings } from "sigma/settings";
 import type { EdgeDisplayData, NodeDisplayData } from "sigma/types";
 import { createNormalizationFunction, graphExtent, matrixFromCamera } from "sigma/utils";
-import type { EdgeAttributes, ExplorerGraph, NodeAttributes } from "./model";
+import { lean, type EdgeAttributes, type ExplorerGraph, type NodeAttributes } from "./model";
+import { compactPickingIndex } from "./picking";
 
 // Redrawing only what changed. sigma re-indexes the whole graph (every node and edge through the reducers and
 // into the WebGL buffers, ~100 ms at 10k nodes / 50k edges) on any refresh() without a partialGraph, on every
@@ -335,6 +336,23 @@ export class PartialRefresh {
     this.graph.forEachNode((id) => count(this.usedSlots.node, nodeDataCache[id]!.type, nodeProgramIndex[id]));
     this.graph.forEachEdge((id) => count(this.usedSlots.edge, edgeDataCache[id]!.type, edgeProgramIndex[id]));
     this.nextId = this.graph.order + this.graph.size + 1;
+    if (lean.on) this.compactPicking();
+  }
+
+  /** sigma's picking index (an object per node and edge) as two arrays (picking.ts), filled from its indices. */
+  private compactPicking(): void {
+    const internals = this.internals;
+    const index = compactPickingIndex();
+    const { nodeIndices, edgeIndices } = internals;
+    this.graph.forEachNode((id) => {
+      const at = nodeIndices[id];
+      if (at !== undefined) index[at] = { type: "node", id };
+    });
+    this.graph.forEachEdge((id) => {
+      const at = edgeIndices[id];
+      if (at !== undefined) index[at] = { type: "edge", id };
+    });
+    internals.itemIDsIndex = index;
   }
 
   // ----- the label grid -----

@@ -3,7 +3,7 @@ import type { EdgeDisplayData, NodeDisplayData } from "sigma/types";
 import { LabelCache } from "./labelcache";
 import { WebGLLayers } from "./layers";
 import { edgeAwareHover, edgeAwareLabel } from "./labels";
-import { STATUS_COLORS, type EdgeAttributes, type ExplorerGraph, type NodeAttributes } from "./model";
+import { EDGE_SIZE, lean, STATUS_COLORS, type EdgeAttributes, type ExplorerGraph, type NodeAttributes } from "./model";
 import { PartialRefresh } from "./partial";
 import { edgeArrowProgram, NodeDiscProgram } from "./programs";
 
@@ -22,6 +22,28 @@ const ANNOTATED_EDGE = "#7a6308";
 const NEW_NODE_RING = "#f1c40f";
 /** Below this camera ratio (zoomed in) every edge shows its type. */
 const EDGE_LABEL_ZOOM = 0.45;
+
+// What the reducers give sigma, whole. sigma keeps the reducer's object as the item's display data, after adding
+// the fields its defaults fill (hidden, forceLabel, type...). Added to an object literal after its creation, those
+// fields are map transitions that V8 shares between all literals of that size; once the page's other objects
+// have used up that map's transitions (graphology's adjacency objects do), each such object falls back to a
+// dictionary: at 50k edges, 50k hash tables of ~300 bytes, a third of the page's heap, which every major GC
+// marks and moves. Instances of these classes have every field from their constructor, on their own map.
+class NodeLook {
+  hidden = false;
+  highlighted = false;
+  forceLabel = false;
+  type = "circle";
+  labelColor: string | undefined = undefined;
+  constructor(public x: number, public y: number, public label: string | null, public color: string, public size: number, public zIndex: number) {}
+}
+
+class EdgeLook {
+  hidden = false;
+  forceLabel = false;
+  type = "arrow";
+  constructor(public color: string, public size: number, public label: string | null, public zIndex: number) {}
+}
 
 export interface Highlight {
   nodes: Set<string>;
@@ -195,10 +217,9 @@ export class Renderer {
 
   private reduceNode(node: string, data: NodeAttributes): Partial<NodeDisplayData> {
     const degree = this.graph.degree(node);
-    const res: Partial<NodeDisplayData> = {
-      x: data.x, y: data.y, label: `${data.label}${data.fixed ? " (pinned)" : ""}${this.more.has(node) ? ` · ${this.more.get(node)} more` : ""}`,
-      color: data.color, size: 5 + Math.min(14, 2.2 * Math.sqrt(degree)), zIndex: 1,
-    };
+    const label = `${data.label}${data.fixed ? " (pinned)" : ""}${this.more.has(node) ? ` · ${this.more.get(node)} more` : ""}`;
+    const size = 5 + Math.min(14, 2.2 * Math.sqrt(degree));
+    const res: Partial<NodeDisplayData> = lean.on ? new NodeLook(data.x, data.y, label, data.color, size, 1) : { x: data.x, y: data.y, label, color: data.color, size, zIndex: 1 };
     const h = this.highlight;
     // Around a highlighted path everything else is dimmed, except the selected node's own neighborhood.
     const selected = this.selectedNode;
@@ -228,7 +249,7 @@ export class Renderer {
   }
 
   private reduceEdge(edge: string, data: EdgeAttributes): Partial<EdgeDisplayData> {
-    const res: Partial<EdgeDisplayData> = { color: data.color, size: data.size, label: null, zIndex: 0 };
+    const res: Partial<EdgeDisplayData> = lean.on ? new EdgeLook(data.color, EDGE_SIZE, null, 0) : { color: data.color, size: EDGE_SIZE, label: null, zIndex: 0 };
     const annotations = this.annotationCounts.get(edge) ?? 0;
     const review = data.status && data.status !== "Confirmed" ? ` (${data.status.toLowerCase()})` : "";
     const typeLabel = annotations > 0 ? `${data.type}${review} ✎${annotations}` : `${data.type}${review}`;

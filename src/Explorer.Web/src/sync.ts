@@ -193,9 +193,14 @@ export class LiveSync {
       case "EdgeRemoved":
         model.removeEdge(change.entityId);
         return [];
-      case "GraphReloaded":
+      case "GraphReloaded": {
+        // The view is fetched afresh after the newest published change, so the changes queued behind this one
+        // are in it: a bulk import pushes one GraphReloaded per batch, and the page reloads once, not per batch.
+        const latest = await this.deps.latestSeq();
         await this.deps.refetchView();
+        this.last = Math.max(this.last, latest);
         return [];
+      }
       default:
         if (change.kind.startsWith("Annotation")) this.deps.annotation?.(change);
         return [];

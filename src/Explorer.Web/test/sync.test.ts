@@ -188,6 +188,15 @@ describe("catching up after a drop", () => {
     expect(sync.lastSeq).toBe(server.last);
   });
 
+  it("reloads the view once for a burst of bulk batches, not once per batch", async () => {
+    const { server, sync, write } = fixture({ nodes: [node("nato")], edges: [] });
+    sync.baseline(server.last);
+    const pushed = [write("GraphReloaded", "import"), write("GraphReloaded", "import"), write("GraphReloaded", "import")];
+    await Promise.all(pushed.map((change) => sync.receive(change)));
+    expect(server.refetches).toBe(1);
+    expect(sync.lastSeq).toBe(server.last);
+  });
+
   it("plans removals and upserts by record, ignoring changes already applied", () => {
     const plan = planCatchUp({
       changes: [

@@ -44,7 +44,7 @@ internal static class ScaleBenchmark
                 case "--only": only = args[++i]; break;
                 case "--out": outDir = args[++i]; break;
                 default:
-                    Console.Error.WriteLine($"unknown option {args[i]}: scale --size 100k|1m [--m 5] [--pairs 100] [--networkx-pairs 20] [--skip-networkx] [--baseline-edges 500k] [--baseline-nodes 100k] [--import-only] [--only new|old] [--out DIR]");
+                    Console.Error.WriteLine($"unknown option {args[i]}: scale --size 100k|1m [--m 5] [--pairs 100] [--networkx-pairs 20] [--skip-networkx] [--baseline-edges 500k] [--baseline-nodes 100k] [--import-only] [--only new|previous|old] [--out DIR]");
                     return 2;
             }
         }
@@ -66,14 +66,25 @@ internal static class ScaleBenchmark
 
         // ---- Bulk import through `explorer import` (a child process, as a user runs it) -------------------
         var database = Path.Combine(outDir, "explorer.db");
-        if (only is "new" or "old")
+        if (only is not null)
         {
-            // One path alone, in this process, on the whole graph (for a profiler).
-            await FreshStoreAsync(database);
-            var started = Stopwatch.GetTimestamp();
-            var nodeRate = await InProcessImportAsync(database, nodesCsv, only == "new", expectNodes: nodes);
-            var edgeRate = await InProcessImportAsync(database, edgesCsv, only == "new", expectEdges: edgeCount);
-            Progress.Line($"scale: {only} path alone: {Format.Count((long)nodeRate)} nodes/s, {Format.Count((long)edgeRate)} edges/s, {Format.Seconds(Measure.ElapsedMs(started) / 1000)} in all; peak RSS {Format.Bytes(ProcStatus.PeakRssBytes())}");
+            // Paths alone (one, or several in turn, each on a fresh database), in this process, on the whole graph
+            // (for a profiler, or a quick side-by-side: --only new,previous).
+            foreach (var path in only.Split(','))
+            {
+                if (path is not ("new" or "previous" or "old"))
+                {
+                    Console.Error.WriteLine($"unknown path {path}: --only new|previous|old[,...]");
+                    return 2;
+                }
+
+                await FreshStoreAsync(database);
+                var started = Stopwatch.GetTimestamp();
+                var nodeRate = await InProcessImportAsync(database, nodesCsv, path, expectNodes: nodes);
+                var edgeRate = await InProcessImportAsync(database, edgesCsv, path, expectEdges: edgeCount);
+                Progress.Line($"scale: {path} path alone: {Format.Count((long)nodeRate)} nodes/s, {Format.Count((long)edgeRate)} edges/s, {Format.Seconds(Measure.ElapsedMs(started) / 1000)} in all; peak RSS {Format.Bytes(ProcStatus.PeakRssBytes())}; load {ProcStatus.LoadAverage()}");
+            }
+
             return 0;
         }
 
@@ -101,14 +112,14 @@ internal static class ScaleBenchmark
         var prefixEdges = WritePrefix(edgesCsv, edgePrefix, baselineEdges);
         var prefixNodes = WritePrefix(nodesCsv, nodePrefix, baselineNodes);
         var sideBySide = new Dictionary<string, (double Nodes, double Edges)>();
-        foreach (var (label, tuned) in new[] { ("new", true), ("old", false) })
+        foreach (var label in new[] { "new", "previous", "old" })
         {
             var nodeDb = Path.Combine(outDir, $"{label}-nodes.db");
             await FreshStoreAsync(nodeDb);
-            var nodeRate = await InProcessImportAsync(nodeDb, nodePrefix, tuned, expectNodes: prefixNodes);
+            var nodeRate = await InProcessImportAsync(nodeDb, nodePrefix, label, expectNodes: prefixNodes);
             var edgeDb = Path.Combine(outDir, $"{label}-edges.db");
             CopyDatabase(afterNodes, edgeDb);
-            var edgeRate = await InProcessImportAsync(edgeDb, edgePrefix, tuned, expectEdges: prefixEdges);
+            var edgeRate = await InProcessImportAsync(edgeDb, edgePrefix, label, expectEdges: prefixEdges);
             sideBySide[label] = (nodeRate, edgeRate);
             Progress.Line($"scale: {label} path in process: {Format.Count((long)nodeRate)} nodes/s ({Format.Count(prefixNodes)} nodes), {Format.Count((long)edgeRate)} edges/s ({Format.Count(prefixEdges)} edges)");
         }
@@ -122,6 +133,8 @@ internal static class ScaleBenchmark
             ["cli_edges_peak_rss"] = cliEdges.PeakRss,
             ["new_nodes_per_second"] = sideBySide["new"].Nodes,
             ["new_edges_per_second"] = sideBySide["new"].Edges,
+            ["previous_nodes_per_second"] = sideBySide["previous"].Nodes,
+            ["previous_edges_per_second"] = sideBySide["previous"].Edges,
             ["old_nodes_per_second"] = sideBySide["old"].Nodes,
             ["old_edges_per_second"] = sideBySide["old"].Edges,
         };
@@ -256,7 +269,7 @@ internal static class ScaleBenchmark
     /// <summary>The import table: `explorer import` on the whole graph, and the new and old paths side by side.</summary>
     private static void PrintImport(int nodes, int edges, CliRun cliNodes, CliRun cliEdges, CliRun again, Dictionary<string, (double Nodes, double Edges)> sideBySide, long prefixNodes, long prefixEdges, JsonObject report)
     {
-        var (fresh, old) = (sideBySide["new"], sideBySide["old"]);
+        var (fresh, previous, old) = (sideBySide["new"], sideBySide["previous"], sideBySide["old"]);
         Console.WriteLine($"## Bulk import: {Format.Count(nodes)} nodes, {Format.Count(edges)} edges (CSV, batches of {ImportOptions.DefaultBatchSize:N0}; load {report["load_before"]} before, {ProcStatus.LoadAverage()} after)");
         Console.WriteLine();
         Console.WriteLine("| Measure | Explorer (new path) | Baseline (old path) |");
@@ -265,8 +278,8 @@ internal static class ScaleBenchmark
         Console.WriteLine($"| `explorer import nodes.csv` | {Format.Count((long)(nodes / cliNodes.Seconds))} nodes/s ({Format.Seconds(cliNodes.Seconds)}), peak RSS {Format.Bytes(cliNodes.PeakRss)} | - |");
         Console.WriteLine($"| nodes + edges | {Format.Seconds(cliNodes.Seconds + cliEdges.Seconds)}: {Format.Count((long)(edges / (cliNodes.Seconds + cliEdges.Seconds)))} edges/s over both | - |");
         Console.WriteLine($"| the same edges.csv again (idempotent: {again.New} new, {again.Changed} changed, {Format.Count(again.Unchanged)} unchanged) | {Format.Seconds(again.Seconds)} ({Format.Count((long)(edges / again.Seconds))} records/s) | - |");
-        Console.WriteLine($"| in process, the first {Format.Count(prefixEdges)} edges into the nodes-only database | {Format.Count((long)fresh.Edges)} edges/s | {Format.Count((long)old.Edges)} edges/s ({fresh.Edges / old.Edges:F1}x slower) |");
-        Console.WriteLine($"| in process, the first {Format.Count(prefixNodes)} nodes into a fresh database | {Format.Count((long)fresh.Nodes)} nodes/s | {Format.Count((long)old.Nodes)} nodes/s ({fresh.Nodes / old.Nodes:F1}x slower) |");
+        Console.WriteLine($"| in process, the first {Format.Count(prefixEdges)} edges into the nodes-only database | {Format.Count((long)fresh.Edges)} edges/s | previous path (JSON runs, a change row per record) {Format.Count((long)previous.Edges)} edges/s ({fresh.Edges / previous.Edges:F2}x); old path {Format.Count((long)old.Edges)} edges/s ({fresh.Edges / old.Edges:F1}x) |");
+        Console.WriteLine($"| in process, the first {Format.Count(prefixNodes)} nodes into a fresh database | {Format.Count((long)fresh.Nodes)} nodes/s | previous path {Format.Count((long)previous.Nodes)} nodes/s ({fresh.Nodes / previous.Nodes:F2}x); old path {Format.Count((long)old.Nodes)} nodes/s ({fresh.Nodes / old.Nodes:F1}x) |");
     }
 
     /// <summary>A new database holding the source the synthetic edges cite (so `explorer import` does not seed the dataset).</summary>
@@ -384,9 +397,10 @@ internal static class ScaleBenchmark
     }
 
     /// <summary>The import pipeline in this process on one file: records written per second (new or old path).</summary>
-    private static async Task<double> InProcessImportAsync(string database, string file, bool newPath, long expectNodes = 0, long expectEdges = 0)
+    private static async Task<double> InProcessImportAsync(string database, string file, string path, long expectNodes = 0, long expectEdges = 0)
     {
-        var store = new EmbeddedGraphStore(database) { BulkTuning = newPath };
+        var newPath = path != "old";
+        var store = new EmbeddedGraphStore(database) { BulkTuning = newPath, LeanBatches = path == "new" };
         await using (store)
         {
             await store.InitializeAsync();
@@ -416,7 +430,7 @@ internal static class ScaleBenchmark
             var imported = await GraphImport.RunAsync(store, [ImportInput.FromFile(file)], ImportFormat.Csv,
                 new ImportOptions { EvidenceSource = EvidenceSource, ValidateFirst = !newPath });
             var seconds = Measure.ElapsedMs(started) / 1000;
-            Progress.Line($"  {Path.GetFileName(file)} ({(newPath ? "new" : "old")} path): {Format.Seconds(seconds)}: batches to commit {Format.Seconds(commitSeconds)}, index updates {Format.Seconds(indexSeconds)}, reading + checking + the rest {Format.Seconds(seconds - commitSeconds - indexSeconds)}");
+            Progress.Line($"  {Path.GetFileName(file)} ({path} path): {Format.Seconds(seconds)}: batches to commit {Format.Seconds(commitSeconds)}, index updates {Format.Seconds(indexSeconds)}, reading + checking + the rest {Format.Seconds(seconds - commitSeconds - indexSeconds)}");
             if (!imported.Succeeded || imported.Nodes.New != expectNodes || imported.Edges.New != expectEdges)
             {
                 throw new InvalidOperationException($"in-process import of {file}: {imported.Nodes.New} nodes, {imported.Edges.New} edges new; {string.Join("; ", imported.Errors.Take(3))}");

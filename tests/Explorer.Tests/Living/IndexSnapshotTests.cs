@@ -180,6 +180,38 @@ public sealed class IndexSnapshotTests : IDisposable
     }
 
     [Fact]
+    public async Task BulkBatchesAfterTheSnapshotAreReplayedFromTheirOneChangeRowEach()
+    {
+        var path = await SeededWithSnapshotAsync("bulk.db", seed: 12);
+        var snapshotSeq = HeaderOf(path).Seq;
+        var random = new Random(12);
+        await using (var writer = new EmbeddedGraphStore(path) { IndexSnapshots = false })
+        {
+            await writer.InitializeAsync(Cancellation);
+            // Few nodes (search answers are compared whole), many edges: new ones and some of the seed's moved.
+            var nodes = Enumerable.Range(0, 30).Select(i => $"n{i}").Concat(Enumerable.Range(0, 40).Select(i => $"bulk-{i}")).ToList();
+            GraphWrite Edge(int i) => new GraphWrite.UpsertEdge(new Edge(i % 10 == 0 ? $"e{i % 45}" : $"bulk-e{i}",
+                IncrementalIndexTests.Pick(random, IncrementalIndexTests.EdgeTypes), IncrementalIndexTests.Pick(random, nodes), IncrementalIndexTests.Pick(random, nodes), IncrementalIndexTests.SomeEvidence));
+            var first = Enumerable.Range(0, 40).Select(i => (GraphWrite)new GraphWrite.UpsertNode(IncrementalIndexTests.RandomNode(random, $"bulk-{i}")))
+                .Append(new GraphWrite.UpsertNode(IncrementalIndexTests.RandomNode(random, "n3")))
+                .Concat(Enumerable.Range(0, 1000).Select(Edge));
+            var second = Enumerable.Range(1000, 1500).Select(Edge);
+            await writer.ApplyBatchAsync([.. first], Cancellation);
+            await writer.ApplyBatchAsync([.. second], Cancellation);
+            await writer.FinishBulkAsync(Cancellation);
+        }
+
+        Assert.Equal(snapshotSeq + 2, MaxSeq(path));
+
+        await using var store = new EmbeddedGraphStore(path);
+        await store.InitializeAsync(Cancellation);
+
+        Assert.Equal("snapshot", store.StartupSource);
+        Assert.NotNull(await store.GetNodeAsync("bulk-39", Cancellation));
+        await IncrementalIndexTests.CompareWithRebuildAsync(store, path, new Random(12), Cancellation);
+    }
+
+    [Fact]
     public async Task ASeedAfterTheSnapshotIsTooMuchToReplayAndRebuilds()
     {
         var path = await SeededWithSnapshotAsync("reseeded.db", seed: 8);
