@@ -25,6 +25,12 @@ internal sealed record Latency(int Queries, int Samples, double MedianMs, double
     }
 }
 
+/// <summary>
+/// Two implementations timed side by side (<see cref="Measure.TimePaired"/>): each one's latency, the median of
+/// the per-call ratio a/b, and the share of calls where a was the faster.
+/// </summary>
+internal sealed record PairedLatency(Latency A, Latency B, double MedianRatio, double AFasterShare);
+
 /// <summary>Build figures: wall time, process peak resident memory over the pre-build baseline, retained managed heap.</summary>
 internal sealed record BuildCost(double Seconds, long PeakRssDeltaBytes, long RetainedHeapBytes, long StructureBytes);
 
@@ -73,6 +79,73 @@ internal static class Measure
         }
 
         return Latency.Of(samples, items.Count);
+    }
+
+    /// <summary>
+    /// Times two implementations of the same query side by side: each round is a timed pass of one over all items
+    /// and then a pass of the other, the order alternating from round to round, so a load change on a shared
+    /// machine falls on both alike, and neither call of an item runs on the cache the other just warmed for that
+    /// same item. The per-item ratio a/b within a round is what tells a small difference from noise; two timing
+    /// loops minutes apart cannot.
+    /// </summary>
+    public static PairedLatency TimePaired<T>(IReadOnlyList<T> items, int warmupRounds, int rounds, Action<T> a, Action<T> b, string label)
+    {
+        var warmupStart = Stopwatch.GetTimestamp();
+        for (var w = 0; w < warmupRounds || (warmupRounds > 0 && ElapsedMs(warmupStart) < 1000); w++)
+        {
+            foreach (var item in items)
+            {
+                a(item);
+            }
+
+            foreach (var item in items)
+            {
+                b(item);
+            }
+        }
+
+        var samplesA = new List<double>(items.Count * rounds);
+        var samplesB = new List<double>(items.Count * rounds);
+        var ratios = new List<double>(items.Count * rounds);
+        var aFaster = 0;
+        var passA = new double[items.Count];
+        var passB = new double[items.Count];
+        for (var r = 0; r < rounds * 2; r++)
+        {
+            // Rounds go A B, B A, A B, ...: every pass of A has a pass of B right beside it.
+            var first = (r & 1) == 0 ? a : b;
+            var second = (r & 1) == 0 ? b : a;
+            var (firstTimes, secondTimes) = (r & 1) == 0 ? (passA, passB) : (passB, passA);
+            Pass(items, first, firstTimes);
+            Pass(items, second, secondTimes);
+            for (var i = 0; i < items.Count; i++)
+            {
+                samplesA.Add(passA[i]);
+                samplesB.Add(passB[i]);
+                ratios.Add(passA[i] / Math.Max(passB[i], 1e-9));
+                aFaster += passA[i] < passB[i] ? 1 : 0;
+            }
+
+            Progress.Line($"  {label}: round {r + 1}/{rounds * 2} done");
+        }
+
+        ratios.Sort();
+        return new PairedLatency(Latency.Of(samplesA, items.Count), Latency.Of(samplesB, items.Count), ratios[ratios.Count / 2], (double)aFaster / ratios.Count);
+    }
+
+    private static void Pass<T>(IReadOnlyList<T> items, Action<T> query, double[] times)
+    {
+        for (var i = 0; i < items.Count; i++)
+        {
+            times[i] = TimeOne(query, items[i]);
+        }
+    }
+
+    private static double TimeOne<T>(Action<T> query, T item)
+    {
+        var start = Stopwatch.GetTimestamp();
+        query(item);
+        return ElapsedMs(start);
     }
 
     /// <summary>Full blocking, compacting collection that also hands free memory back to the OS.</summary>

@@ -347,15 +347,23 @@ namespace Explorer.Benchmarks
             }
 
             explorer.Lengths = explorerLengths;
-            Progress.Line("Explorer: timing shortest paths");
-            explorer.ShortestPath = Measure.Time(pairs, 3, o.Rounds, p => ShortestPath.Find(csr, rank[p.Source], rank[p.Target], o.MaxHops, TraversalFilter.None), "Explorer shortest path");
 
-            // The same search as it was before the living graph's overlay (raw CSR loop), on the same graph and pairs.
+            // Today's search and the search as it was before the living graph's overlay (fb774e7's raw CSR loop, kept
+            // verbatim), timed pair by pair in alternating order on the same graph: the per-pair ratio is what can
+            // tell a regression from the shared machine's noise.
             var before = new EngineResult("Explorer before");
             before.Note = "fb774e7 raw CSR loop";
             before.Lengths = pairs.Select(p => ShortestPathBefore.Find(csr, rank[p.Source], rank[p.Target], o.MaxHops, TraversalFilter.None)?.Edges.Length).ToArray();
-            Progress.Line("Explorer before the overlay: timing shortest paths");
-            before.ShortestPath = Measure.Time(pairs, 3, o.Rounds, p => ShortestPathBefore.Find(csr, rank[p.Source], rank[p.Target], o.MaxHops, TraversalFilter.None), "Explorer-before shortest path");
+            Progress.Line("Explorer: timing shortest paths, today's and before the overlay side by side");
+            var versusBefore = Measure.TimePaired(
+                pairs,
+                3,
+                o.Rounds,
+                p => ShortestPath.Find(csr, rank[p.Source], rank[p.Target], o.MaxHops, TraversalFilter.None),
+                p => ShortestPathBefore.Find(csr, rank[p.Source], rank[p.Target], o.MaxHops, TraversalFilter.None),
+                "Explorer shortest path (today vs before, paired)");
+            explorer.ShortestPath = versusBefore.A;
+            before.ShortestPath = versusBefore.B;
 
             Progress.Line("Explorer: timing 2-hop neighborhoods");
             var centers = pairs.Select(p => rank[p.Source]).ToArray();
@@ -505,7 +513,7 @@ namespace Explorer.Benchmarks
 
             // ---- Report --------------------------------------------------------------------------------
             var engines = new[] { explorer, before, naive, quik, nx };
-            var report = new Report(o, machine, loadAtStart, graph, maxDegree, generateSeconds, engines, csrCost, nameCost, neighborhood, returnedNodes, truncatedCount, searchExact, searchPrefix, exactFound, prefixHits, seedSeconds, dbBytes, startups, breakdown, mismatches, explorerLengths);
+            var report = new Report(o, machine, loadAtStart, graph, maxDegree, generateSeconds, engines, versusBefore, csrCost, nameCost, neighborhood, returnedNodes, truncatedCount, searchExact, searchPrefix, exactFound, prefixHits, seedSeconds, dbBytes, startups, breakdown, mismatches, explorerLengths);
             report.Print(Console.Out);
             if (o.JsonPath is not null)
             {

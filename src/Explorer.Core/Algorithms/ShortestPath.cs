@@ -49,11 +49,11 @@ internal static class ShortestPath
     private static OrdinalPath? Search<TOverlay>(CsrGraph graph, int source, int target, int maxHops, TraversalFilter filter)
         where TOverlay : struct, IOverlay
     {
-        // One stamp array serves both sides: a node is unvisited, reached forward (stampF) or backward (stampB).
-        var scratch = TraversalScratch.For(graph.NodeCount, generations: 2);
-        var stampB = scratch.Generation;
-        var stampF = stampB - 1;
-        var mark = scratch.MarkForward;
+        // One byte per node serves both sides: unvisited, reached forward (stampF) or backward (stampB).
+        var scratch = TraversalScratch.For(graph.NodeCount);
+        var (stampF, stampB) = scratch.NextSeenStamps();
+        var generation = scratch.Generation;
+        var mark = scratch.Seen;
         var blocked = scratch.Blocked;
         var parentF = scratch.ParentForward;
         var parentB = scratch.ParentBackward;
@@ -63,7 +63,7 @@ internal static class ShortestPath
         {
             foreach (var avoided in filter.Avoid)
             {
-                blocked[avoided] = stampB;
+                blocked[avoided] = generation;
             }
         }
 
@@ -127,7 +127,7 @@ internal static class ShortestPath
                             if ((entry & 1) == skipBit
                                 || (checkTypes && (filter.TypeMask & (1UL << graph.EdgeType[entry >> 1])) == 0)
                                 || (checkEdges && filter.BlockedEdges.Contains(entry >> 1))
-                                || (checkNodes && w != source && w != target && !Allowed(graph, filter, blocked, stampB, w)))
+                                || (checkNodes && w != source && w != target && !Allowed(graph, filter, blocked, generation, w)))
                             {
                                 continue;
                             }
@@ -188,7 +188,7 @@ internal static class ShortestPath
                         if ((entry & 1) == skipBit
                             || (checkTypes && (filter.TypeMask & (1UL << graph.EdgeType[entry >> 1])) == 0)
                             || (checkEdges && filter.BlockedEdges.Contains(entry >> 1))
-                            || (checkNodes && v != source && v != target && !Allowed(graph, filter, blocked, stampB, v)))
+                            || (checkNodes && v != source && v != target && !Allowed(graph, filter, blocked, generation, v)))
                         {
                             continue;
                         }

@@ -50,6 +50,7 @@ internal sealed class TraversalScratch
         ParentBackward = new int[size];
         QueueForward = new int[size];
         QueueBackward = new int[size];
+        Seen = new byte[size];
     }
 
     public int Size { get; }
@@ -70,6 +71,27 @@ internal sealed class TraversalScratch
     public int[] QueueForward { get; }
 
     public int[] QueueBackward { get; }
+
+    /// <summary>
+    /// Visit marks one byte per node, stamped by <see cref="NextSeenStamps"/>: at 1M nodes the array is a quarter
+    /// of an int[]'s and stays in the CPU's near caches, where a search probes it once per adjacency entry.
+    /// </summary>
+    public byte[] Seen { get; }
+
+    private int _seenGeneration;
+
+    /// <summary>Two byte stamps never written to <see cref="Seen"/> before (clears it once every 127 calls).</summary>
+    public (byte First, byte Second) NextSeenStamps()
+    {
+        if (_seenGeneration > byte.MaxValue - 2)
+        {
+            Array.Clear(Seen);
+            _seenGeneration = 0;
+        }
+
+        _seenGeneration += 2;
+        return ((byte)(_seenGeneration - 1), (byte)_seenGeneration);
+    }
 
     /// <summary>
     /// The thread's scratch with <paramref name="generations"/> fresh stamps: Generation and the

@@ -18,6 +18,7 @@ namespace Explorer.Search;
 /// </remarks>
 internal sealed class NameIndex
 {
+
     private const int PrefixScanCap = 4096;
 
     /// <summary>Distinct keys; a key's postings are its (key, node) pairs, so a node repeats when it has the key twice.</summary>
@@ -157,14 +158,31 @@ internal sealed class NameIndex
         raw = null;
 
         // Keys and tokens are two independent passes over the normalized names: run them side by side.
+        // The keys' order read backwards comes from the names read backwards (same strings, repeats side by
+        // side), sorted on this thread after the tokens while the other one sorts the keys forwards.
         var keysPart = Task.Run(() => PrepareKeys(normalized));
         var (tokens, tokenEnd, tokenOfPair) = PrepareTokens(normalized, nodeEnd);
-        var (keys, keyOfName) = keysPart.GetAwaiter().GetResult();
+        var namesBackwards = OrdinalRadixSort.SortedIds(normalized, backwards: true);
+        var (keyText, keyStart, keyOfName) = keysPart.GetAwaiter().GetResult();
+        var reversed = new int[keyStart.Length - 1];
+        var distinctKeys = 0;
+        var previous = -1;
+        foreach (var name in namesBackwards)
+        {
+            var key = keyOfName[name];
+            if (key >= 0 && key != previous)
+            {
+                reversed[distinctKeys++] = key;
+                previous = key;
+            }
+        }
+
+        var keys = new PreparedNames.Packed(keyText, keyStart, reversed);
         return new PreparedNames(nodeEnd, keys, keyOfName, tokens, tokenEnd, tokenOfPair);
     }
 
     /// <summary>Distinct keys packed in ordinal order; each name's key rank, -1 for a name that normalizes to nothing.</summary>
-    private static (PreparedNames.Packed Keys, int[] KeyOfName) PrepareKeys(string[] normalized)
+    private static (char[] Text, int[] Start, int[] KeyOfName) PrepareKeys(string[] normalized)
     {
         var sorted = OrdinalRadixSort.SortedIds(normalized);
         var keyOfName = new int[normalized.Length];
@@ -188,17 +206,27 @@ internal sealed class NameIndex
             keyOfName[i] = distinct.Count - 1;
         }
 
-        return (Pack(distinct), keyOfName);
+        var start = new int[distinct.Count + 1];
+        for (var i = 0; i < distinct.Count; i++)
+        {
+            start[i + 1] = checked(start[i] + distinct[i].Length);
+        }
+
+        var text = new char[start[^1]];
+        for (var i = 0; i < distinct.Count; i++)
+        {
+            distinct[i].CopyTo(text.AsSpan(start[i]));
+        }
+
+        return (text, start, keyOfName);
     }
 
     /// <summary>Tokens of every key with the positions that have them, each position once per token, in position order.</summary>
     private static (PreparedNames.Packed Tokens, int[] TokenEnd, int[] TokenOfPair) PrepareTokens(string[] normalized, int[] nodeEnd)
     {
-        // Ids in order of first appearance while collecting (a transient table), ranks once sorted.
-        var ids = new Dictionary<string, int>(nodeEnd.Length, StringComparer.Ordinal);
-        var bySpan = ids.GetAlternateLookup<ReadOnlySpan<char>>();
-        var strings = new List<string>(nodeEnd.Length);
-        var lastPosition = new List<int>(nodeEnd.Length);
+        // Ids in order of first appearance while collecting (a transient table of packed text), ranks once sorted.
+        var table = new TokenTable(nodeEnd.Length);
+        var lastPosition = new int[Math.Max(16, nodeEnd.Length)];
         var tokenOfPair = new List<int>(normalized.Length * 2);
         var tokenEnd = new int[nodeEnd.Length];
         var position = 0;
@@ -210,9 +238,7 @@ internal sealed class NameIndex
             }
 
             // Tokens of a normalized key are its words: one space apart, none leading or trailing.
-            var key = normalized[i];
-            var whole = !key.Contains(' ', StringComparison.Ordinal);
-            var rest = key.AsSpan();
+            var rest = normalized[i].AsSpan();
             while (rest.Length > 0)
             {
                 var space = rest.IndexOf(' ');
@@ -223,13 +249,15 @@ internal sealed class NameIndex
                     continue;
                 }
 
-                if (!bySpan.TryGetValue(token, out var tokenId))
+                var tokenId = table.IdOf(token, out var added);
+                if (added)
                 {
-                    var text = whole ? key : token.ToString();
-                    tokenId = strings.Count;
-                    strings.Add(text);
-                    ids.Add(text, tokenId);
-                    lastPosition.Add(-1);
+                    if (tokenId == lastPosition.Length)
+                    {
+                        Array.Resize(ref lastPosition, lastPosition.Length * 2);
+                    }
+
+                    lastPosition[tokenId] = -1;
                 }
 
                 if (lastPosition[tokenId] != position)
@@ -245,13 +273,12 @@ internal sealed class NameIndex
             tokenEnd[position] = tokenOfPair.Count;
         }
 
-        var sorted = OrdinalRadixSort.SortedIds([.. strings]);
+        var (text, start) = table.Packed();
+        var sorted = OrdinalRadixSort.SortedIds(text, start, backwards: false);
         var rank = new int[sorted.Length];
-        var inOrder = new string[sorted.Length];
         for (var r = 0; r < sorted.Length; r++)
         {
             rank[sorted[r]] = r;
-            inOrder[r] = strings[sorted[r]];
         }
 
         var pairs = new int[tokenOfPair.Count];
@@ -260,25 +287,107 @@ internal sealed class NameIndex
             pairs[p] = rank[tokenOfPair[p]];
         }
 
-        return (Pack(inOrder), tokenEnd, pairs);
+        return (Pack(text, start, sorted), tokenEnd, pairs);
     }
 
-    /// <summary>Strings (distinct, in ordinal order) packed into one buffer, with their backwards order.</summary>
-    private static PreparedNames.Packed Pack(IReadOnlyList<string> strings)
+    /// <summary>Packed strings in the order given by <paramref name="order"/>, packed again, with their backwards order.</summary>
+    private static PreparedNames.Packed Pack(char[] text, int[] start, int[] order)
     {
-        var start = new int[strings.Count + 1];
-        for (var i = 0; i < strings.Count; i++)
+        var newStart = new int[order.Length + 1];
+        for (var i = 0; i < order.Length; i++)
         {
-            start[i + 1] = checked(start[i] + strings[i].Length);
+            newStart[i + 1] = newStart[i] + (start[order[i] + 1] - start[order[i]]);
         }
 
-        var text = new char[start[^1]];
-        for (var i = 0; i < strings.Count; i++)
+        var newText = new char[newStart[^1]];
+        for (var i = 0; i < order.Length; i++)
         {
-            strings[i].CopyTo(text.AsSpan(start[i]));
+            text.AsSpan(start[order[i]], start[order[i] + 1] - start[order[i]]).CopyTo(newText.AsSpan(newStart[i]));
         }
 
-        return new PreparedNames.Packed(text, start, OrdinalRadixSort.SortedIds(text, start, backwards: true));
+        return new PreparedNames.Packed(newText, newStart, OrdinalRadixSort.SortedIds(newText, newStart, backwards: true));
+    }
+
+    /// <summary>
+    /// Distinct strings by first appearance, packed in one growing buffer, found by an open-addressing table of
+    /// their ids (the strings' own randomized hash, kept per id to grow without rehashing): a collection pass
+    /// over millions of tokens without a string or a dictionary entry per distinct one.
+    /// </summary>
+    private sealed class TokenTable(int expected)
+    {
+        private char[] _text = new char[Math.Max(64, expected * 8)];
+        private int[] _start = new int[Math.Max(16, expected) + 1];
+        private int[] _hash = new int[Math.Max(16, expected)];
+        private int[] _slots = new int[(int)Math.Min(1 << 30, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(32, expected * 3)))];
+        private int _count;
+
+        /// <summary>The id of <paramref name="value"/>, added (with the next id) when new.</summary>
+        public int IdOf(ReadOnlySpan<char> value, out bool added)
+        {
+            var hash = string.GetHashCode(value);
+            var mask = _slots.Length - 1;
+            for (var slot = hash & mask; ; slot = (slot + 1) & mask)
+            {
+                var entry = _slots[slot];
+                if (entry == 0)
+                {
+                    added = true;
+                    return Add(value, hash, slot);
+                }
+
+                var id = entry - 1;
+                if (_hash[id] == hash && _text.AsSpan(_start[id], _start[id + 1] - _start[id]).SequenceEqual(value))
+                {
+                    added = false;
+                    return id;
+                }
+            }
+        }
+
+        public (char[] Text, int[] Start) Packed() => (_text, _start[..(_count + 1)]);
+
+        private int Add(ReadOnlySpan<char> value, int hash, int slot)
+        {
+            var id = _count++;
+            if (_count == _hash.Length)
+            {
+                Array.Resize(ref _hash, _hash.Length * 2);
+                Array.Resize(ref _start, (_hash.Length) + 1);
+            }
+
+            var end = checked(_start[id] + value.Length);
+            if (end > _text.Length)
+            {
+                Array.Resize(ref _text, Math.Max(end, checked(_text.Length * 2)));
+            }
+
+            value.CopyTo(_text.AsSpan(_start[id]));
+            _start[id + 1] = end;
+            _hash[id] = hash;
+            _slots[slot] = id + 1;
+            if (_count * 2 > _slots.Length)
+            {
+                Grow();
+            }
+
+            return id;
+        }
+
+        private void Grow()
+        {
+            _slots = new int[checked(_slots.Length * 2)];
+            var mask = _slots.Length - 1;
+            for (var id = 0; id < _count; id++)
+            {
+                var slot = _hash[id] & mask;
+                while (_slots[slot] != 0)
+                {
+                    slot = (slot + 1) & mask;
+                }
+
+                _slots[slot] = id + 1;
+            }
+        }
     }
 
     /// <summary>Node ordinals whose id, name or alias equals the term after normalization.</summary>

@@ -17,6 +17,24 @@ public sealed class PathSearchPropertyTests
 
     public static TheoryData<int> Seeds() => [.. Enumerable.Range(0, Graphs)];
 
+    [Fact]
+    public void ShortestPathStaysRightWhenItsReusedVisitMarksRunOut()
+    {
+        // The visit marks are small stamps reused from search to search on a thread and cleared when they run out.
+        // A line 0-1-2-3-4 is searched end to end, then some number of searches elsewhere (5-6), then the line
+        // again: over every gap from 0 to 300 searches, the line's inner nodes would at some gap carry a stale mark
+        // equal to the new search's own stamp if the clearing were wrong, and the search would not get through.
+        var graph = CsrGraph.Build(7, [0, 1, 2, 3, 5], [1, 2, 3, 4, 6], new byte[5], new byte[7], relabel: false, out _);
+        for (var gap = 0; gap <= 300; gap++)
+        {
+            Assert.Equal(4, ShortestPath.Find(graph, 0, 4, 6, TraversalFilter.None)?.Edges.Length);
+            for (var i = 0; i < gap; i++)
+            {
+                Assert.Equal(1, ShortestPath.Find(graph, 5, 6, 6, TraversalFilter.None)?.Edges.Length);
+            }
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Seeds))]
     public void ShortestPathHasAsFewHopsAsABreadthFirstSearchAndIsAValidPath(int seed)
