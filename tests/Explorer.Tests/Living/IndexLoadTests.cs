@@ -28,9 +28,13 @@ public sealed class IndexLoadTests : IDisposable
         await using var writer = new EmbeddedGraphStore(path) { IndexSnapshots = false };
         await writer.InitializeAsync(Cancellation);
 
+        // The first connection is open before the commit below: while any connection to the file is open, SQLite
+        // keeps the WAL. (Other tests' clean-up clears every connection pool; had the writer's pooled connections
+        // been the file's only ones, that would checkpoint and delete the WAL, and no snapshot could be taken.)
+        using var first = SqliteSchema.Open(connectionString);
+
         // A commit before the first connection reads, so the WAL holds a transaction and a snapshot can be taken.
         await writer.UpsertEdgeAsync(new Edge("early", "MEMBER_OF", "n1", "n2", IncrementalIndexTests.SomeEvidence), Cancellation);
-        using var first = SqliteSchema.Open(connectionString);
         using var reading = first.BeginTransaction(deferred: true);
         var before = EdgeCount(first, reading);
 
