@@ -64,19 +64,7 @@ internal sealed class EdgeColumns
 
         if (Count == _rowIds.Length)
         {
-            var size = Math.Max(16, Count * 2);
-            Array.Resize(ref _rowIds, size);
-            Array.Resize(ref _types, size);
-            if (_wide)
-            {
-                Array.Resize(ref _wideSources, size);
-                Array.Resize(ref _wideTargets, size);
-            }
-            else
-            {
-                Array.Resize(ref _sources, size);
-                Array.Resize(ref _targets, size);
-            }
+            Resize(Math.Max(16, Count * 2));
         }
 
         _rowIds[Count] = rowId;
@@ -99,21 +87,27 @@ internal sealed class EdgeColumns
     {
         if (Count != _rowIds.Length)
         {
-            Array.Resize(ref _rowIds, Count);
-            Array.Resize(ref _types, Count);
-            if (_wide)
-            {
-                Array.Resize(ref _wideSources, Count);
-                Array.Resize(ref _wideTargets, Count);
-            }
-            else
-            {
-                Array.Resize(ref _sources, Count);
-                Array.Resize(ref _targets, Count);
-            }
+            Resize(Count);
         }
 
         return this;
+    }
+
+    /// <summary>Every column to <paramref name="size"/> entries (the endpoint columns in use: narrow or wide).</summary>
+    private void Resize(int size)
+    {
+        Array.Resize(ref _rowIds, size);
+        Array.Resize(ref _types, size);
+        if (_wide)
+        {
+            Array.Resize(ref _wideSources, size);
+            Array.Resize(ref _wideTargets, size);
+        }
+        else
+        {
+            Array.Resize(ref _sources, size);
+            Array.Resize(ref _targets, size);
+        }
     }
 
     /// <summary>

@@ -24,16 +24,7 @@ internal static class FastNormalizer
         var pendingSpace = false;
         foreach (var c in text)
         {
-            char kept;
-            if (c is (>= 'a' and <= 'z') or (>= '0' and <= '9'))
-            {
-                kept = c;
-            }
-            else if (c is >= 'A' and <= 'Z')
-            {
-                kept = (char)(c + ('a' - 'A'));
-            }
-            else
+            if (!Kept(c, out var kept))
             {
                 pendingSpace |= c is not ('.' or '\'');
                 continue;
@@ -67,16 +58,7 @@ internal static class FastNormalizer
         var pendingSpace = false;
         foreach (var c in text)
         {
-            char kept;
-            if (c is (>= 'a' and <= 'z') or (>= '0' and <= '9'))
-            {
-                kept = c;
-            }
-            else if (c is >= 'A' and <= 'Z')
-            {
-                kept = (char)(c + ('a' - 'A'));
-            }
-            else
+            if (!Kept(c, out var kept))
             {
                 pendingSpace |= c is not ('.' or '\'');
                 continue;
@@ -98,5 +80,13 @@ internal static class FastNormalizer
         }
 
         return length == normalized.Length;
+    }
+
+    /// <summary>An ASCII letter or digit, lower-cased; any other character is not kept.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static bool Kept(char c, out char kept)
+    {
+        kept = c is >= 'A' and <= 'Z' ? (char)(c + ('a' - 'A')) : c;
+        return c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or (>= 'A' and <= 'Z');
     }
 }
