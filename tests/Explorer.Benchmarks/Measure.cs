@@ -47,14 +47,13 @@ internal static class Measure
     /// </summary>
     public static Latency Time<T>(IReadOnlyList<T> items, int warmupRounds, int rounds, Action<T> query, string label)
     {
-        var warmupStart = Stopwatch.GetTimestamp();
-        for (var w = 0; w < warmupRounds || (warmupRounds > 0 && ElapsedMs(warmupStart) < 1000); w++)
+        WarmUp(warmupRounds, () =>
         {
             foreach (var item in items)
             {
                 query(item);
             }
-        }
+        });
 
         if (warmupRounds > 0)
         {
@@ -70,9 +69,7 @@ internal static class Measure
         {
             foreach (var item in items)
             {
-                var start = Stopwatch.GetTimestamp();
-                query(item);
-                samples.Add(ElapsedMs(start));
+                samples.Add(TimeOne(query, item));
             }
 
             Progress.Line($"  {label}: round {r + 1}/{rounds} done");
@@ -90,8 +87,7 @@ internal static class Measure
     /// </summary>
     public static PairedLatency TimePaired<T>(IReadOnlyList<T> items, int warmupRounds, int rounds, Action<T> a, Action<T> b, string label)
     {
-        var warmupStart = Stopwatch.GetTimestamp();
-        for (var w = 0; w < warmupRounds || (warmupRounds > 0 && ElapsedMs(warmupStart) < 1000); w++)
+        WarmUp(warmupRounds, () =>
         {
             foreach (var item in items)
             {
@@ -102,7 +98,7 @@ internal static class Measure
             {
                 b(item);
             }
-        }
+        });
 
         var samplesA = new List<double>(items.Count * rounds);
         var samplesB = new List<double>(items.Count * rounds);
@@ -131,6 +127,16 @@ internal static class Measure
 
         ratios.Sort();
         return new PairedLatency(Latency.Of(samplesA, items.Count), Latency.Of(samplesB, items.Count), ratios[ratios.Count / 2], (double)aFaster / ratios.Count);
+    }
+
+    /// <summary>Untimed passes: at least <paramref name="warmupRounds"/>, and for at least a second (none if 0).</summary>
+    private static void WarmUp(int warmupRounds, Action pass)
+    {
+        var warmupStart = Stopwatch.GetTimestamp();
+        for (var w = 0; w < warmupRounds || (warmupRounds > 0 && ElapsedMs(warmupStart) < 1000); w++)
+        {
+            pass();
+        }
     }
 
     private static void Pass<T>(IReadOnlyList<T> items, Action<T> query, double[] times)
