@@ -106,7 +106,7 @@ internal static class Measure
         var aFaster = 0;
         var passA = new double[items.Count];
         var passB = new double[items.Count];
-        for (var r = 0; r < rounds * 2; r++)
+        for (var r = 0; r < rounds; r++)
         {
             // Rounds go A B, B A, A B, ...: every pass of A has a pass of B right beside it.
             var first = (r & 1) == 0 ? a : b;
@@ -122,7 +122,7 @@ internal static class Measure
                 aFaster += passA[i] < passB[i] ? 1 : 0;
             }
 
-            Progress.Line($"  {label}: round {r + 1}/{rounds * 2} done");
+            Progress.Line($"  {label}: round {r + 1}/{rounds} done");
         }
 
         ratios.Sort();
