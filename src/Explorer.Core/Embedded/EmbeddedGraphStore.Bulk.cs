@@ -35,13 +35,12 @@ internal sealed partial class EmbeddedGraphStore
         """;
 
     // CROSS JOIN keeps json_each the outer loop: each row looks its two ends up by id (never a scan of the nodes).
-    private const string EdgeRunSql = """
+    private const string EdgeRunSql = $"""
         INSERT INTO edges (id, type, source_nid, target_nid, evidence, valid_from, valid_to, suspensions, status)
         SELECT j.value->>0, j.value->>1, s.nid, t.nid, j.value->>4, j.value->>5, j.value->>6, j.value->>7, j.value->>8
         FROM json_each($rows) AS j CROSS JOIN nodes AS s CROSS JOIN nodes AS t
         WHERE s.id = j.value->>2 AND t.id = j.value->>3
-        ON CONFLICT(id) DO UPDATE SET type = excluded.type, source_nid = excluded.source_nid, target_nid = excluded.target_nid, evidence = excluded.evidence,
-            valid_from = excluded.valid_from, valid_to = excluded.valid_to, suspensions = excluded.suspensions, version = edges.version + 1
+        {EdgeOnConflictUpdate}
         RETURNING id, eid
         """;
 
@@ -491,8 +490,7 @@ internal sealed partial class EmbeddedGraphStore
             _insert = Prepare($"INSERT INTO edges ({Columns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
             _upsert = Prepare($"""
                 INSERT INTO edges ({Columns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-                ON CONFLICT(id) DO UPDATE SET type = excluded.type, source_nid = excluded.source_nid, target_nid = excluded.target_nid, evidence = excluded.evidence,
-                    valid_from = excluded.valid_from, valid_to = excluded.valid_to, suspensions = excluded.suspensions, version = edges.version + 1
+                {EdgeOnConflictUpdate}
                 RETURNING eid
                 """);
             _nodeRow = Prepare("SELECT nid FROM nodes WHERE id = ?1");

@@ -803,11 +803,16 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
             valid_from = excluded.valid_from, valid_to = excluded.valid_to, version = nodes.version + 1
         """;
 
-    private const string EdgeUpsertSql = """
-        INSERT INTO edges (id, type, source_nid, target_nid, evidence, valid_from, valid_to, suspensions, status)
-        SELECT $id, $type, s.nid, t.nid, $evidence, $validFrom, $validTo, $suspensions, $status FROM nodes s, nodes t WHERE s.id = $source AND t.id = $target
+    /// <summary>An edge upsert's update of a row whose id is taken (every edge write path uses it; status is the review's, kept).</summary>
+    private const string EdgeOnConflictUpdate = """
         ON CONFLICT(id) DO UPDATE SET type = excluded.type, source_nid = excluded.source_nid, target_nid = excluded.target_nid, evidence = excluded.evidence,
             valid_from = excluded.valid_from, valid_to = excluded.valid_to, suspensions = excluded.suspensions, version = edges.version + 1
+        """;
+
+    private const string EdgeUpsertSql = $"""
+        INSERT INTO edges (id, type, source_nid, target_nid, evidence, valid_from, valid_to, suspensions, status)
+        SELECT $id, $type, s.nid, t.nid, $evidence, $validFrom, $validTo, $suspensions, $status FROM nodes s, nodes t WHERE s.id = $source AND t.id = $target
+        {EdgeOnConflictUpdate}
         RETURNING eid
         """;
 
