@@ -49,14 +49,20 @@ internal static class ShortestPath
     private static OrdinalPath? Search<TOverlay>(CsrGraph graph, int source, int target, int maxHops, TraversalFilter filter)
         where TOverlay : struct, IOverlay
     {
-        // One byte per node serves both sides: unvisited, reached forward (stampF) or backward (stampB).
+        // One byte per node serves both sides: unvisited, reached forward (stampF) or backward (stampB). Everything
+        // else a side keeps is indexed by queue position, so it is written in order: viaX[p] is the adjacency entry
+        // that reached queueX[p] and upX[p] the position of the node whose row holds it. Per node reached that is
+        // one random write (the byte mark) instead of three (mark, parent, its degree read); a path is read back
+        // from the positions when the sides meet.
         var scratch = TraversalScratch.For(graph.NodeCount);
         var (stampF, stampB) = scratch.NextSeenStamps();
         var generation = scratch.Generation;
         var mark = scratch.Seen;
         var blocked = scratch.Blocked;
-        var parentF = scratch.ParentForward;
-        var parentB = scratch.ParentBackward;
+        var viaF = scratch.ParentForward;
+        var viaB = scratch.ParentBackward;
+        var upF = scratch.UpForward;
+        var upB = scratch.UpBackward;
         var queueF = scratch.QueueForward;
         var queueB = scratch.QueueBackward;
         if (filter.Avoid.Count > 0)
@@ -95,14 +101,14 @@ internal static class ShortestPath
         {
             var forward = costF <= costB;
             var queue = forward ? queueF : queueB;
+            var via = forward ? viaF : viaB;
+            var up = forward ? upF : upB;
             var own = forward ? stampF : stampB;
             var theirs = forward ? stampB : stampF;
-            var parent = forward ? parentF : parentB;
             var skipBit = forward ? forwardSkipBit : backwardSkipBit;
             var head = forward ? headF : headB;
             var levelEnd = forward ? tailF : tailB;
             var tail = levelEnd;
-            long nextCost = 0;
 
             for (; head < levelEnd; head++)
             {
@@ -133,15 +139,17 @@ internal static class ShortestPath
                             }
                         }
 
-                        parent[w] = i;
                         if (reached == theirs)
                         {
-                            return Build(graph, source, target, w, parentF, parentB);
+                            return forward
+                                ? Build(graph, w, i, head, queueF, viaF, upF, queueB, viaB, upB, tailB, fromSource: true)
+                                : Build(graph, w, i, head, queueB, viaB, upB, queueF, viaF, upF, tailF, fromSource: false);
                         }
 
                         mark[w] = own;
+                        via[tail] = i;
+                        up[tail] = head;
                         queue[tail++] = w;
-                        nextCost += offsets[w + 1] - offsets[w];
                     }
 
                     continue;
@@ -194,16 +202,27 @@ internal static class ShortestPath
                         }
                     }
 
-                    parent[v] = index;
                     if (seen == theirs)
                     {
-                        return Build(graph, source, target, v, parentF, parentB);
+                        return forward
+                            ? Build(graph, v, index, head, queueF, viaF, upF, queueB, viaB, upB, tailB, fromSource: true)
+                            : Build(graph, v, index, head, queueB, viaB, upB, queueF, viaF, upF, tailF, fromSource: false);
                     }
 
                     mark[v] = own;
+                    via[tail] = index;
+                    up[tail] = head;
                     queue[tail++] = v;
-                    nextCost += v < baseCount ? offsets[v + 1] - offsets[v] : 1;
                 }
+            }
+
+            // The next level's cost (its rows' total length, which picks the side to expand next), summed once the
+            // level is complete: a level the sides meet in never pays for it.
+            long nextCost = 0;
+            for (var p = levelEnd; p < tail; p++)
+            {
+                var v = queue[p];
+                nextCost += !TOverlay.Present || v < baseCount ? offsets[v + 1] - offsets[v] : 1;
             }
 
             if (forward)
@@ -228,27 +247,46 @@ internal static class ShortestPath
     private static bool Allowed(CsrGraph graph, TraversalFilter filter, int[] blocked, int generation, int v) =>
         blocked[v] != generation && (filter.AllKinds || (filter.KindMask & (1u << graph.NodeKind[v])) != 0);
 
-    private static OrdinalPath Build(CsrGraph graph, int source, int target, int meet, int[] parentF, int[] parentB)
+    /// <summary>
+    /// The path through <paramref name="meet"/>, which the side scanning now reached through adjacency entry
+    /// <paramref name="entry"/> of its node at queue position <paramref name="from"/>, and which the other side
+    /// holds somewhere in its first <paramref name="otherTail"/> queue positions. From source to target: the
+    /// scanning side's root is the source when <paramref name="fromSource"/>, else the target.
+    /// </summary>
+    private static OrdinalPath Build(
+        CsrGraph graph, int meet, int entry, int from, int[] queue, int[] via, int[] up, int[] otherQueue, int[] otherVia, int[] otherUp, int otherTail, bool fromSource)
     {
         var nodes = new List<int>();
         var edges = new List<int>();
-        for (var v = meet; v != source;)
+
+        // The scanning side, from meet back to its root, then reversed.
+        nodes.Add(meet);
+        edges.Add(graph.EntryEdge(entry) >> 1);
+        for (var p = from; ; p = up[p])
         {
-            var i = parentF[v];
-            nodes.Add(v);
-            edges.Add(graph.EntryEdge(i) >> 1);
-            v = OtherEnd(graph, graph.EntryEdge(i) >> 1, v);
+            nodes.Add(queue[p]);
+            if (p == 0)
+            {
+                break;
+            }
+
+            edges.Add(graph.EntryEdge(via[p]) >> 1);
         }
 
-        nodes.Add(source);
         nodes.Reverse();
         edges.Reverse();
-        for (var v = meet; v != target;)
+
+        // The other side, from meet on to its root.
+        for (var p = Array.IndexOf(otherQueue, meet, 0, otherTail); p != 0; p = otherUp[p])
         {
-            var e = graph.EntryEdge(parentB[v]) >> 1;
-            edges.Add(e);
-            v = OtherEnd(graph, e, v);
-            nodes.Add(v);
+            edges.Add(graph.EntryEdge(otherVia[p]) >> 1);
+            nodes.Add(otherQueue[otherUp[p]]);
+        }
+
+        if (!fromSource)
+        {
+            nodes.Reverse();
+            edges.Reverse();
         }
 
         return new OrdinalPath([.. nodes], [.. edges]);

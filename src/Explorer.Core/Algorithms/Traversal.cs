@@ -48,6 +48,8 @@ internal sealed class TraversalScratch
         Blocked = new int[size];
         ParentForward = new int[size];
         ParentBackward = new int[size];
+        UpForward = new int[size];
+        UpBackward = new int[size];
         QueueForward = new int[size];
         QueueBackward = new int[size];
         Seen = new byte[size];
@@ -63,10 +65,15 @@ internal sealed class TraversalScratch
 
     public int[] Blocked { get; }
 
-    /// <summary>Adjacency entry index through which the node was reached.</summary>
+    /// <summary>Adjacency entry index through which a node was reached (indexed by node, or by queue position).</summary>
     public int[] ParentForward { get; }
 
     public int[] ParentBackward { get; }
+
+    /// <summary>By queue position: the queue position of the node whose adjacency reached that one.</summary>
+    public int[] UpForward { get; }
+
+    public int[] UpBackward { get; }
 
     public int[] QueueForward { get; }
 
