@@ -224,7 +224,7 @@ internal sealed partial class EmbeddedGraphStore
             using (var batch = new SetBasedBatch(connection, transaction, LeanBatches ? nodeRows : null))
             {
                 batch.Write(writes, done, cancellationToken);
-                changes = LeanBatches && writes.Count >= BulkBatch && writes.All(w => w is GraphWrite.UpsertNode or GraphWrite.UpsertEdge)
+                changes = LeanBatches && GraphWrite.IsBulkBatch(writes)
                     ? batch.AppendBatchChange(writes, done, at)
                     : batch.AppendChanges(writes, done, at);
             }

@@ -3,8 +3,38 @@ namespace Explorer.Graph;
 /// <summary>One node or edge write, as a bulk import hands a batch of them to <see cref="IGraphStore.ApplyBatchAsync"/>.</summary>
 public abstract record GraphWrite
 {
+    /// <summary>How many writes, all upserts, make a batch a bulk batch (see <see cref="IsBulkBatch"/>).</summary>
+    public const int BulkBatchMinimum = 1000;
+
+    /// <summary>The entity id of a bulk batch's one change (<see cref="ChangeKind.GraphReloaded"/>).</summary>
+    public const string BulkChangeEntity = "import";
+
     private GraphWrite()
     {
+    }
+
+    /// <summary>
+    /// Whether a batch is a bulk batch: at least <see cref="BulkBatchMinimum"/> writes, all upserts. Every store logs
+    /// such a batch as one <see cref="ChangeKind.GraphReloaded"/> change of entity <see cref="BulkChangeEntity"/>,
+    /// not one change per record, so a million-record import writes and pushes hundreds of changes, not millions;
+    /// each write that did something gets that change's sequence (with its own kind and id) as its result.
+    /// </summary>
+    public static bool IsBulkBatch(IReadOnlyList<GraphWrite> writes)
+    {
+        if (writes.Count < BulkBatchMinimum)
+        {
+            return false;
+        }
+
+        foreach (var write in writes)
+        {
+            if (write is not (UpsertNode or UpsertEdge))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>The id of the node or edge written.</summary>

@@ -73,12 +73,17 @@ internal sealed partial class Neo4jGraphStore
                 ("nodesPresent", plan.NodesPresent), ("nodesAbsent", plan.NodesAbsent),
                 ("edgesPresent", plan.EdgesPresent.Select(e => Params(("id", e.Id), ("source", e.Source), ("target", e.Target))).ToList()),
                 ("edgesAbsent", plan.EdgesAbsent));
-            var planned = plan.Effective.Select(i => (Kind: BatchKind(writes[i]), EntityId: writes[i].Id, History: (Dictionary<string, object?>?)null)).ToList();
+            // A bulk batch is logged as one change, as in the embedded store; each write gets its sequence.
+            var bulk = GraphWrite.IsBulkBatch(writes);
+            List<(ChangeKind Kind, string EntityId, Dictionary<string, object?>? History)> planned = bulk
+                ? [(ChangeKind.GraphReloaded, GraphWrite.BulkChangeEntity, null)]
+                : plan.Effective.Select(i => (Kind: BatchKind(writes[i]), EntityId: writes[i].Id, History: (Dictionary<string, object?>?)null)).ToList();
             if (await WriteManyAsync(Cypher.Batch([.. plan.Runs.Select(r => r.Op)]), parameters, planned, cancellationToken) is { } changes)
             {
-                for (var k = 0; k < changes.Count; k++)
+                for (var k = 0; k < plan.Effective.Count; k++)
                 {
-                    result[plan.Effective[k]] = changes[k];
+                    var write = writes[plan.Effective[k]];
+                    result[plan.Effective[k]] = bulk ? changes[0] with { Kind = BatchKind(write), EntityId = write.Id } : changes[k];
                 }
 
                 return result;

@@ -49,4 +49,48 @@ public abstract partial class GraphStoreContract
         Assert.Null(await Store.GetNodeAsync("x-batch-c"));
         Assert.NotNull(await Store.GetEdgeAsync(AnnotatedEdge));
     }
+    [Fact]
+    public async Task ABulkBatchOfUpsertsIsOneChangeWhoseSequenceEveryWriteGets()
+    {
+        var before = await Store.GetLastSeqAsync();
+        var writes = new List<GraphWrite>();
+        for (var i = 0; i < GraphWrite.BulkBatchMinimum - 1; i++)
+        {
+            writes.Add(new GraphWrite.UpsertNode(Theme($"x-bulk-{i}", $"Bulk {i}")));
+        }
+
+        writes.Add(new GraphWrite.UpsertEdge(Leads("x-bulk-edge", "x-bulk-0", "x-bulk-1")));
+
+        var changes = await Store.ApplyBatchAsync(writes);
+
+        var logged = Assert.Single(await Store.GetChangesAsync(before, 10));
+        Assert.Equal((before + 1, ChangeKind.GraphReloaded, GraphWrite.BulkChangeEntity), (logged.Seq, logged.Kind, logged.EntityId));
+        Assert.All(changes, change => Assert.Equal(logged.Seq, change!.Seq));
+        Assert.Equal(writes.Select(w => w.Id), changes.Select(c => c!.EntityId));
+        Assert.Equal([ChangeKind.NodeUpserted, ChangeKind.EdgeUpserted], changes.Select(c => c!.Kind).Distinct());
+        Assert.Equal(ChangeKind.EdgeUpserted, changes[^1]!.Kind);
+        Assert.NotNull(await Store.GetNodeAsync($"x-bulk-{GraphWrite.BulkBatchMinimum - 2}"));
+        Assert.NotNull(await Store.GetEdgeAsync("x-bulk-edge"));
+    }
+
+    [Fact]
+    public async Task ALargeBatchWithARemovalKeepsAChangePerWrite()
+    {
+        var before = await Store.GetLastSeqAsync();
+        var writes = new List<GraphWrite>();
+        for (var i = 0; i < GraphWrite.BulkBatchMinimum; i++)
+        {
+            writes.Add(new GraphWrite.UpsertNode(Theme($"x-bulk-{i}", $"Bulk {i}")));
+        }
+
+        writes.Add(new GraphWrite.RemoveNode("x-bulk-0"));
+
+        var changes = await Store.ApplyBatchAsync(writes);
+
+        var logged = await Store.GetChangesAsync(before, 2 * GraphWrite.BulkBatchMinimum);
+        Assert.Equal(writes.Count, logged.Count);
+        Assert.DoesNotContain(logged, c => c.Kind == ChangeKind.GraphReloaded);
+        Assert.Equal(changes.Select(c => c!.Seq), logged.Select(c => c.Seq));
+        Assert.Equal((ChangeKind.NodeRemoved, "x-bulk-0"), (logged[^1].Kind, logged[^1].EntityId));
+    }
 }

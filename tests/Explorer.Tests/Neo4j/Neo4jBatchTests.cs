@@ -55,6 +55,31 @@ public sealed class Neo4jBatchTests
     }
 
     [Fact]
+    public async Task ABulkBatchOfUpsertsSendsOneGraphReloadedChangeAndEveryWriteGetsItsSequence()
+    {
+        var handler = new FakeHandler()
+            .Then(HttpStatusCode.Accepted, Answer(NodeFields))
+            .Then(HttpStatusCode.Accepted, Answer(EdgeFields))
+            .Then(HttpStatusCode.Accepted, Answer(["base", "written"], [40L, 1L]));
+        var writes = new List<GraphWrite>();
+        for (var i = 0; i < GraphWrite.BulkBatchMinimum - 1; i++)
+        {
+            writes.Add(new GraphWrite.UpsertNode(Node($"n{i}")));
+        }
+
+        writes.Add(new GraphWrite.UpsertEdge(Edge("e1", "n0", "n1")));
+
+        var changes = await Neo4jStoreStartupTests.Store(handler).ApplyBatchAsync(writes);
+
+        Assert.All(changes, change => Assert.Equal(41L, change!.Seq));
+        Assert.Equal(writes.Select(w => w.Id), changes.Select(c => c!.EntityId));
+        Assert.Equal(ChangeKind.EdgeUpserted, changes[^1]!.Kind);
+        var sent = Plain(Assert.Single(Parameter(handler.Requests[2], "changes").EnumerateArray()));
+        Assert.Equal(("GraphReloaded", GraphWrite.BulkChangeEntity), ((string)sent["kind"]!, (string)sent["entityId"]!));
+        Assert.Null(sent["history"]);
+    }
+
+    [Fact]
     public async Task ABatchSendsEachEdgesStatusAndKeepsTheReviewOfAnEdgeThatExists()
     {
         var handler = new FakeHandler()
