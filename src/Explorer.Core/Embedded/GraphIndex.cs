@@ -248,9 +248,45 @@ internal sealed class GraphIndex
         }
 
         var graph = CsrGraph.Build(nodes.Count, edges.Sources, edges.Targets, edges.Types, kinds, relabel: true, out var order);
-        var byOrdinal = nodes.Permute(order);
-        var nameIndex = NameIndex.Build(names.GetAwaiter().GetResult(), order, byOrdinal.Kind, byOrdinal.Name);
-        return new GraphIndex(new BuiltParts(nameIndex, byOrdinal, nodes.Count, edges.Count), graph, null, edges.RowIds, NameOverlay.Empty);
+
+        // The node table in ordinal order and the name index over ordinals need only the order: built side by side.
+        var permuting = Task.Run(() => nodes.Permute(order));
+        var byOrdinal = new OrdinalNodes(nodes, order);
+        NameIndex nameIndex;
+        try
+        {
+            nameIndex = NameIndex.Build(names.GetAwaiter().GetResult(), order, byOrdinal.Kind, byOrdinal.Name);
+        }
+        finally
+        {
+            ((IAsyncResult)permuting).AsyncWaitHandle.WaitOne();
+        }
+
+        var permuted = permuting.GetAwaiter().GetResult();
+        byOrdinal.Permuted(permuted);
+        return new GraphIndex(new BuiltParts(nameIndex, permuted, nodes.Count, edges.Count), graph, null, edges.RowIds, NameOverlay.Empty);
+    }
+
+    /// <summary>
+    /// The nodes by ordinal for the name index's kind and name look-ups while the permuted table is being built
+    /// (through the order, over the table by load position), then the permuted table alone: the one by load
+    /// position is not kept alive by the index.
+    /// </summary>
+    private sealed class OrdinalNodes(NodeTable byPosition, int[] order)
+    {
+        private volatile NodeTable? _permuted;
+        private NodeTable? _byPosition = byPosition;
+        private int[]? _order = order;
+
+        public void Permuted(NodeTable table)
+        {
+            _permuted = table;
+            (_byPosition, _order) = (null, null);
+        }
+
+        public NodeKind Kind(int ordinal) => _permuted is { } table ? table.Kind(ordinal) : _byPosition!.Kind(_order![ordinal]);
+
+        public string Name(int ordinal) => _permuted is { } table ? table.Name(ordinal) : _byPosition!.Name(_order![ordinal]);
     }
 
     /// <summary>
@@ -312,6 +348,7 @@ internal sealed class GraphIndex
     public static (NodeTable Nodes, long[] RowIds) ReadNodes(SqliteConnection connection, SqliteTransaction? transaction)
     {
         var capacity = RowCount(connection, transaction, "SELECT count(*) FROM nodes");
+        using var mapped = SqliteRows.Mapped(connection, transaction);
         using var rows = new SqliteRows(connection, "SELECT nid, id, kind, name, aliases, description, valid_from, valid_to, version FROM nodes ORDER BY nid", 9);
         var nodes = new NodeTable.Builder(capacity);
         var rowIds = new List<long>(capacity);
@@ -358,6 +395,7 @@ internal sealed class GraphIndex
     private static EdgeColumns? ReadEdgeRows(SqliteConnection connection, SqliteTransaction? transaction, bool wide = false)
     {
         var capacity = RowCount(connection, transaction, "SELECT count(*) FROM edges");
+        using var mapped = SqliteRows.Mapped(connection, transaction);
         using var rows = new SqliteRows(connection, "SELECT eid, type, source_nid, target_nid FROM edges ORDER BY eid", 4);
         var edges = new EdgeColumns(capacity, wide);
         var types = new List<(byte[] Utf8, byte Code)>();

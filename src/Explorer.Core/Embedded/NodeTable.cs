@@ -142,13 +142,59 @@ internal sealed class NodeTable
     /// <summary>The same nodes, ordinal <c>i</c> holding this table's node <c>order[i]</c>.</summary>
     public NodeTable Permute(int[] order)
     {
-        var builder = new Builder(order.Length);
-        foreach (var ordinal in order)
+        // Column by column into arrays of their final size (no node-by-node builder): the fixed columns by a
+        // gather, each text column by its slices' new offsets and one copy per slice.
+        var count = order.Length;
+        var (kinds, versions, names) = (new byte[count], new long[count], new string[count]);
+        for (var o = 0; o < count; o++)
         {
-            builder.Add(this, ordinal);
+            var from = order[o];
+            (kinds[o], versions[o], names[o]) = (_kinds[from], _versions[from], _names[from]);
         }
 
-        return builder.Build();
+        int[] dated = [];
+        string?[] validFrom = [], validTo = [];
+        if (_dated.Length > 0)
+        {
+            var datedAt = new int[count];
+            Array.Fill(datedAt, -1);
+            for (var d = 0; d < _dated.Length; d++)
+            {
+                datedAt[_dated[d]] = d;
+            }
+
+            var (at, fromList, toList) = (new List<int>(_dated.Length), new List<string?>(_dated.Length), new List<string?>(_dated.Length));
+            for (var o = 0; o < count; o++)
+            {
+                if (datedAt[order[o]] is var d and >= 0)
+                {
+                    at.Add(o);
+                    fromList.Add(_validFrom[d]);
+                    toList.Add(_validTo[d]);
+                }
+            }
+
+            (dated, validFrom, validTo) = ([.. at], [.. fromList], [.. toList]);
+        }
+
+        return new NodeTable(kinds, versions, names, Permute(_ids, order), Permute(_aliases, order), Permute(_descriptions, order), dated, validFrom, validTo, findable: true);
+    }
+
+    private static PackedText Permute(PackedText text, int[] order)
+    {
+        var start = new int[order.Length + 1];
+        for (var o = 0; o < order.Length; o++)
+        {
+            start[o + 1] = checked(start[o] + (text.Start[order[o] + 1] - text.Start[order[o]]));
+        }
+
+        var utf8 = new byte[start[^1]];
+        for (var o = 0; o < order.Length; o++)
+        {
+            text[order[o]].CopyTo(utf8.AsSpan(start[o]));
+        }
+
+        return new PackedText(utf8, start);
     }
 
     /// <summary>The columns as an index snapshot stores them.</summary>

@@ -58,6 +58,8 @@ public sealed class NodeTableTests
             Assert.Equal(o, permuted.Find(nodes[order[o]].Id));
         }
 
+        Assert.Equal(order.Select((p, o) => (p, o)).Where(x => nodes[x.p].ValidFrom is not null || nodes[x.p].ValidTo is not null).Select(x => x.o), permuted.Dated.ToArray());
+
         var copy = NodeTable.FromParts(permuted.ToParts());
         for (var o = 0; o < order.Length; o++)
         {
