@@ -466,20 +466,7 @@ internal sealed class NameIndex
         }
 
         // 2. Prefix of a whole key; shorter keys rank higher. At most PrefixScanCap (key, node) pairs, in key order.
-        var pairs = 0;
-        for (var k = _keys.LowerBound(query); k < _keys.Count && pairs < PrefixScanCap && _keys[k].StartsWith(query, StringComparison.Ordinal); k++)
-        {
-            var score = 0.8 - Math.Min(0.1, (_keys.Length(k) - query.Length) * 0.002);
-            foreach (var node in _keys.Of(k))
-            {
-                if (pairs++ == PrefixScanCap)
-                {
-                    break;
-                }
-
-                Offer(node, score, MatchKind.Prefix);
-            }
-        }
+        Prefix(query, limit, Offer, Found);
 
         // 3. Every query token is a token of the node (the last may be a prefix).
         var queryTokens = TextNormalizer.Tokens(query);
@@ -509,6 +496,85 @@ internal sealed class NameIndex
         }
 
         return Top(best, limit);
+    }
+
+    /// <summary>
+    /// Offers the nodes of the keys that start with the query: the first <see cref="PrefixScanCap"/> (key, node)
+    /// pairs in key order, each scored by its key's length (shorter is higher). Offered shortest keys first, and
+    /// once <paramref name="limit"/> nodes are found, no further than the end of a score: every pair after that
+    /// scores lower than the nodes found, so it cannot enter the top, and the later tiers (lower still) are
+    /// skipped anyway at <paramref name="limit"/> found. The top is the same as offering all of them.
+    /// </summary>
+    private void Prefix(string query, int limit, Action<int, double, MatchKind> offer, Func<int> found)
+    {
+        var (from, to) = _keys.PrefixRange(query);
+        if (from == to)
+        {
+            return;
+        }
+
+        // The pairs offered end at pairEnd: keys from..last, the last one perhaps in part.
+        var pairEnd = (int)Math.Min((long)_keys.PostingStart(from) + PrefixScanCap, _keys.PostingStart(to));
+        var last = _keys.KeyOfPosting(pairEnd - 1, from, to);
+        double Score(int length) => 0.8 - Math.Min(0.1, (length - query.Length) * 0.002);
+        void OfferKey(int k, double score)
+        {
+            var nodes = _keys.Of(k);
+            foreach (var node in nodes[..Math.Min(nodes.Length, pairEnd - _keys.PostingStart(k))])
+            {
+                offer(node, score, MatchKind.Prefix);
+            }
+        }
+
+        if (last == from)
+        {
+            OfferKey(from, Score(_keys.Length(from)));
+            return;
+        }
+
+        // Keys by length (a counting sort of the range's ids), then offered a length at a time.
+        var count = last - from + 1;
+        var lengths = new int[_keys.MaxLength - query.Length + 2];
+        for (var k = from; k <= last; k++)
+        {
+            lengths[_keys.Length(k) - query.Length + 1]++;
+        }
+
+        for (var d = 1; d < lengths.Length; d++)
+        {
+            lengths[d] += lengths[d - 1];
+        }
+
+        var byLength = System.Buffers.ArrayPool<int>.Shared.Rent(count);
+        try
+        {
+            for (var k = from; k <= last; k++)
+            {
+                byLength[lengths[_keys.Length(k) - query.Length]++] = k;
+            }
+
+            var levelScore = double.NaN;
+            for (var i = 0; i < count; i++)
+            {
+                var k = byLength[i];
+                var score = Score(_keys.Length(k));
+                if (score != levelScore)
+                {
+                    if (found() >= limit)
+                    {
+                        return;
+                    }
+
+                    levelScore = score;
+                }
+
+                OfferKey(k, score);
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<int>.Shared.Return(byLength);
+        }
     }
 
     /// <summary>

@@ -62,6 +62,51 @@ internal sealed class SortedStrings
         return at < Count && this[at].SequenceEqual(value) ? at : -1;
     }
 
+    /// <summary>Where node ordinals of id start in the flat postings (ascending with id; Count gives the end).</summary>
+    public int PostingStart(int id) => _postingStart[id];
+
+    /// <summary>The id in [<paramref name="from"/>, <paramref name="to"/>) whose postings hold flat position <paramref name="posting"/>.</summary>
+    public int KeyOfPosting(int posting, int from, int to)
+    {
+        // The last id in the range whose postings start at or before it.
+        int lo = from, hi = to;
+        while (hi - lo > 1)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (_postingStart[mid] <= posting)
+            {
+                lo = mid;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
+    }
+
+    /// <summary>The ids whose strings start with <paramref name="prefix"/>: from (its lower bound) up to, not including, to.</summary>
+    public (int From, int To) PrefixRange(ReadOnlySpan<char> prefix)
+    {
+        var from = LowerBound(prefix);
+        int lo = from, hi = Count;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (this[mid].StartsWith(prefix))
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return (from, lo);
+    }
+
     /// <summary>The first id whose string is not ordinally less than <paramref name="value"/>.</summary>
     public int LowerBound(ReadOnlySpan<char> value)
     {

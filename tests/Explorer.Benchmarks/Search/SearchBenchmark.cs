@@ -35,7 +35,7 @@ internal static class SearchBenchmark
                 case "--slowest": slowest = true; break;
                 case "--out": outDir = args[++i]; break;
                 default:
-                    Console.Error.WriteLine($"unknown option {args[i]}: search --size 100k|1m [--queries 200] [--rounds 3] [--skip-reference] [--skip-fts] [--out DIR]");
+                    Console.Error.WriteLine($"unknown option {args[i]}: search --size 100k|1m [--queries 200] [--rounds 3] [--skip-reference] [--skip-fts] [--slowest] [--out DIR]");
                     return 2;
             }
         }
@@ -132,16 +132,24 @@ internal static class SearchBenchmark
             var newHits = HitRate(q => index.Search(q, null, Limit).Select(h => names[h.Node].Id));
             if (slowest)
             {
-                // Each query's best of three, the slowest ones with the match kinds of their answers: where the tail comes from.
+                // Each query's best of three, the slowest ones with the match kinds of their answers: where the tail
+                // comes from; then the queries grouped by the kinds in their answers, with each group's median.
+                string Kinds(string q) => string.Join(" ", index.Search(q, null, Limit).GroupBy(h => h.Match).Select(g => $"{g.Key}x{g.Count()}"));
                 var each = queries.Distinct().Select(q => (Query: q, Ms: Enumerable.Range(0, 3).Min(_ =>
                 {
                     var start = System.Diagnostics.Stopwatch.GetTimestamp();
                     index.Search(q, null, Limit);
                     return Measure.ElapsedMs(start);
-                }))).OrderByDescending(p => p.Ms).Take(8);
-                foreach (var (q, ms) in each)
+                }))).ToList();
+                foreach (var (q, ms) in each.OrderByDescending(p => p.Ms).Take(8))
                 {
-                    Progress.Line($"    slow: {Format.Ms(ms)} ms '{q}': {string.Join(" ", index.Search(q, null, Limit).GroupBy(h => h.Match).Select(g => $"{g.Key}x{g.Count()}"))}");
+                    Progress.Line($"    slow: {Format.Ms(ms)} ms '{q}': {Kinds(q)}");
+                }
+
+                foreach (var tier in each.GroupBy(p => string.Join("+", index.Search(p.Query, null, Limit).Select(h => h.Match).Distinct().Order())).OrderByDescending(g => g.Count()))
+                {
+                    var ms = tier.Select(p => p.Ms).Order().ToList();
+                    Progress.Line($"    tiers {(tier.Key.Length == 0 ? "none" : tier.Key)}: {ms.Count} queries, median {Format.Ms(ms[ms.Count / 2])} ms, max {Format.Ms(ms[^1])} ms");
                 }
             }
 

@@ -123,6 +123,42 @@ public sealed class NameIndexPropertyTests
         }
     }
 
+    [Theory]
+    [InlineData(31)]
+    [InlineData(32)]
+    public void PrefixesOfThousandsOfKeysOfManyLengthsRankAsTheOldOne(int seed)
+    {
+        // One word begins most names, with tails of 0 to 70 characters (key lengths past the score's floor of 50
+        // extra characters), names shared by several nodes (keys with many postings, one of them cut by the
+        // prefix tier's 4,096 pairs) and aliases that begin with the word too: the prefix tier offered shortest
+        // keys first and stopped after a length must rank as the old one's offering every pair in key order.
+        var random = new Random(seed);
+        var tails = Enumerable.Range(0, 2500).Select(_ => RandomString(random, "abcdefgh ", 0, random.Next(6) == 0 ? 70 : 12).Trim()).ToArray();
+        var nodes = Enumerable.Range(0, 7000).Select(i =>
+        {
+            var tail = tails[random.Next(tails.Length)];
+            var name = random.Next(10) == 0 ? $"Oper {tail}" : $"Operation {tail}";
+            string[] aliases = random.Next(3) == 0 ? [$"Op {tails[random.Next(tails.Length)]}"] : [];
+            return new RandomNode($"m-{i:D4}", s_kinds[random.Next(s_kinds.Length)], name, aliases);
+        }).ToArray();
+        var (index, reference) = BothIndexes(nodes, order: null);
+        var queries = new List<string> { "o", "op", "ope", "oper", "operation", "operation ", "operation a", "op a" };
+        for (var q = 0; q < 200; q++)
+        {
+            var name = nodes[random.Next(nodes.Length)].Name;
+            queries.Add(name[..Math.Min(name.Length, 1 + random.Next(16))]);
+        }
+
+        foreach (var query in queries)
+        {
+            var kinds = random.Next(4) == 0 ? new HashSet<NodeKind> { s_kinds[random.Next(s_kinds.Length)] } : null;
+            var limit = new[] { 1, 3, 10, 10, 25, 100 }[random.Next(6)];
+            var expected = WithoutTyposBesideAnExactHit(reference.Search(query, kinds, limit));
+            var actual = index.Search(query, kinds, limit);
+            Assert.True(expected.SequenceEqual(actual), $"'{query}' (limit {limit}, kinds {(kinds is null ? "any" : string.Join(",", kinds))}): expected {Show(nodes, expected)}, got {Show(nodes, actual)}");
+        }
+    }
+
     [Fact]
     public void NormalizingToAStringIsDecidedAsTheNormalizerDecidesIt()
     {
