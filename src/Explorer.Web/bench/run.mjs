@@ -6,6 +6,9 @@
 // pass switched off), then as built, in the same run; each line says the load average before and after it.
 // --before '&lean=0': the same with an earlier state the page can switch to (lean=0: the heap savings of the fifth
 // pass off). HEAP=prefix: a heap snapshot where the live changes start, summarized by bench/heap.mjs.
+// ALLOC=1: V8's sampling heap profiler over the 60 live changes (garbage included): bytes allocated per change and
+// the functions that allocate them (BENCH_MINIFY=0 keeps their names). JSFLAGS='--flag ...': passed to V8 (to
+// diagnose only, e.g. JSFLAGS=--no-memory-reducer; users' browsers run without).
 import { execFileSync } from "node:child_process";
 import { createReadStream, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
@@ -49,7 +52,8 @@ const base = `http://127.0.0.1:${http.address().port}`;
 
 const browser = await chromium.launch({
   executablePath,
-  args: ["--no-sandbox", "--use-gl=swiftshader", "--enable-unsafe-swiftshader", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  args: ["--no-sandbox", "--use-gl=swiftshader", "--enable-unsafe-swiftshader", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+    ...(process.env.JSFLAGS ? [`--js-flags=${process.env.JSFLAGS}`] : [])],
 });
 // PROFILE=1: the page wraps each phase in console.profile(name); Chromium's sampling profiler records it and
 // this prints the functions with the most self time per phase (where a frame's main-thread time goes).
@@ -108,10 +112,43 @@ async function heapAtLiveChanges(page, path) {
   const text = chunks.join("");
   writeFileSync(path, text);
   const { summarizeHeap } = await import("./heap.mjs");
-  const { figures, lines } = summarizeHeap(JSON.parse(text), { top: Number(process.env.HEAP_TOP ?? 40) });
+  const { figures, lines } = summarizeHeap(JSON.parse(text), { top: Number(process.env.HEAP_TOP ?? 40), retainers: Number(process.env.HEAP_RETAINERS ?? 0) });
   for (const line of lines) console.log(line);
   await cdp.detach();
   return figures;
+}
+
+// ALLOC=1: what the live changes allocate (V8's sampling heap profiler, objects a GC already collected included,
+// since garbage is what makes V8 collect), by the function that allocated it, with its two callers.
+async function allocationsOfLiveChanges(page) {
+  const phase = (name) => page.waitForFunction((p) => window.__trace === p, name, { polling: 200, timeout: 0 });
+  await phase("delta");
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("HeapProfiler.enable");
+  await cdp.send("HeapProfiler.startSampling", { samplingInterval: 256, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  await page.evaluate(() => window.__traceGo());
+  await phase("done");
+  const { profile } = await cdp.send("HeapProfiler.stopSampling");
+  await page.evaluate(() => window.__traceGo());
+  await cdp.detach();
+  const sites = new Map();
+  let total = 0;
+  const frameName = (f) => `${f.functionName || "(anonymous)"} ${f.url.split("/").pop()}:${f.lineNumber + 1}:${f.columnNumber + 1}`;
+  const walk = (node, stack) => {
+    const here = [frameName(node.callFrame), ...stack];
+    if (node.selfSize > 0) {
+      const key = here.slice(0, 3).join(" < ");
+      sites.set(key, (sites.get(key) ?? 0) + node.selfSize);
+      total += node.selfSize;
+    }
+    for (const child of node.children) walk(child, here);
+  };
+  walk(profile.head, []);
+  console.log(`allocated during the 60 live changes (sampled): ${(total / 1024).toFixed(0)} KiB, ${(total / 60 / 1024).toFixed(1)} KiB a change`);
+  for (const [key, bytes] of [...sites].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.ALLOC_TOP ?? 30))) {
+    console.log(`${(bytes / 1024).toFixed(1).padStart(9)} KiB  ${key}`);
+  }
+  return { allocLiveChangesKiB: total / 1024, allocPerChangeKiB: total / 60 / 1024 };
 }
 
 const fmt = (n) => (Number.isInteger(n) ? String(n) : n.toFixed(2));
@@ -126,9 +163,10 @@ try {
     page.on("pageerror", (e) => console.error("page error:", e.message));
     if (process.env.PROFILE) await profileConsoleSections(page);
     const loadBefore = load();
-    await page.goto(`${base}/index.html?nodes=${nodes}&edges=${edges}&layout=${nodes <= 20000 && !process.env.NO_LAYOUT ? 1 : 0}&frames=${process.env.FRAMES ?? 120}${process.env.PROFILE ? "&profile=1" : ""}${baseline ? "&baseline=1" : ""}${process.env.SCREENSHOT ? "&hold=1" : ""}${process.env.TRACE || process.env.HEAP ? "&trace=1" : ""}${process.env.EXTRA ?? ""}${extra}`);
+    await page.goto(`${base}/index.html?nodes=${nodes}&edges=${edges}&layout=${nodes <= 20000 && !process.env.NO_LAYOUT ? 1 : 0}&frames=${process.env.FRAMES ?? 120}${process.env.PROFILE ? "&profile=1" : ""}${baseline ? "&baseline=1" : ""}${process.env.SCREENSHOT ? "&hold=1" : ""}${process.env.TRACE || process.env.HEAP || process.env.ALLOC ? "&trace=1" : ""}${process.env.EXTRA ?? ""}${extra}`);
     const traced = process.env.TRACE ? traceLiveChanges(page, `${process.env.TRACE}-${nodes}${name}.json`)
-      : process.env.HEAP ? heapAtLiveChanges(page, `${process.env.HEAP}-${nodes}${name}.heapsnapshot`) : null;
+      : process.env.HEAP ? heapAtLiveChanges(page, `${process.env.HEAP}-${nodes}${name}.heapsnapshot`)
+        : process.env.ALLOC ? allocationsOfLiveChanges(page) : null;
     const r = process.env.HEAP ? { nodes, edges } : await page.evaluate(() => window.__bench);
     if (traced) {
       const threads = await traced;
