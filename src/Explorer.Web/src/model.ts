@@ -103,6 +103,9 @@ function dictionary(): object {
   return Object.setPrototypeOf(Object.create(null), Object.prototype) as object;
 }
 
+/** ViewModel.place's scratch extent (reused: place is not re-entrant). */
+const PLACE_EXTENT = new Float64Array(4);
+
 interface Part {
   nodes: Set<string>;
   edges: Set<string>;
@@ -247,11 +250,19 @@ export class ViewModel {
   place(ids: readonly string[]): void {
     if (ids.length === 0) return;
     const fresh = new Set(ids);
-    let minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
+    // The drawing's extent (min x, max x, min y, max y) in a typed array: kept in variables the callback assigns,
+    // each of the 4 doubles per node would be a new heap number (~0.5 MB of garbage per live node at 10k nodes).
+    const extent = PLACE_EXTENT;
+    extent[0] = Infinity; extent[1] = -Infinity; extent[2] = Infinity; extent[3] = -Infinity;
     this.graph.forEachNode((id, a) => {
       if (fresh.has(id)) return;
-      minX = Math.min(minX, a.x); maxX = Math.max(maxX, a.x); minY = Math.min(minY, a.y); maxY = Math.max(maxY, a.y);
+      const x = a.x, y = a.y;
+      if (x < extent[0]!) extent[0] = x;
+      if (x > extent[1]!) extent[1] = x;
+      if (y < extent[2]!) extent[2] = y;
+      if (y > extent[3]!) extent[3] = y;
     });
+    const minX = extent[0]!, maxX = extent[1]!, minY = extent[2]!, maxY = extent[3]!;
     const empty = !Number.isFinite(minX);
     const spread = empty ? 100 : Math.max(10, maxX - minX, maxY - minY);
     const cx = empty ? 0 : (minX + maxX) / 2;
