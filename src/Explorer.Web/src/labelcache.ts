@@ -65,10 +65,16 @@ export interface LabelDraw {
   settings: Parameters<NodeLabelDrawingFunction>[2];
 }
 
-/** What decides a label's pixels (edgeAwareLabel reads these, the settings aside, which a full drawing follows). */
-function look(draw: LabelDraw): string {
-  const data = draw.data as Record<string, unknown>;
-  return `${draw.data.label}\u0000${draw.data.x}\u0000${draw.data.y}\u0000${draw.data.size}\u0000${String(data["labelColor"] ?? "")}`;
+/**
+ * Whether two drawings of a label have the same pixels: what edgeAwareLabel reads (the settings aside, which a
+ * full drawing follows). Compared field by field: a string of them per label, per still frame, was most of what
+ * a live change's frame allocated.
+ */
+function sameLook(a: LabelDraw, b: LabelDraw): boolean {
+  if (a === b) return true;
+  const x = a.data, y = b.data;
+  return x.label === y.label && x.x === y.x && x.y === y.y && x.size === y.size
+    && String((x as Record<string, unknown>)["labelColor"] ?? "") === String((y as Record<string, unknown>)["labelColor"] ?? "");
 }
 
 /**
@@ -77,27 +83,44 @@ function look(draw: LabelDraw): string {
  * relative to the others. `null` when so much changed that drawing everything costs no more.
  */
 export function changedBoxes(before: readonly LabelDraw[], after: readonly LabelDraw[], box: (draw: LabelDraw) => Box): Box[] | null {
-  const looks = new Map<string, string>();
-  for (const draw of before) looks.set(draw.key, look(draw));
+  const previous = new Map<string, LabelDraw>();
+  for (const draw of before) previous.set(draw.key, draw);
   const boxes: Box[] = [];
   const kept = new Set<string>();
   for (const draw of after) {
-    const previous = looks.get(draw.key);
-    const now = look(draw);
-    if (previous === now) kept.add(draw.key);
+    const then = previous.get(draw.key);
+    if (then !== undefined && sameLook(then, draw)) kept.add(draw.key);
     else boxes.push(box(draw));
   }
   for (const draw of before) if (!kept.has(draw.key)) boxes.push(box(draw));
   // Labels kept as they were but reordered (an overlap would then show the other on top): between the first
   // and the last place where the two orders of the kept labels differ, every kept label counts as changed.
-  const orderBefore = before.filter((d) => kept.has(d.key));
-  const orderAfter = after.filter((d) => kept.has(d.key));
-  let first = 0;
-  while (first < orderAfter.length && orderAfter[first]!.key === orderBefore[first]!.key) first++;
-  if (first < orderAfter.length) {
-    let last = orderAfter.length - 1;
-    while (last > first && orderAfter[last]!.key === orderBefore[last]!.key) last--;
-    for (let i = first; i <= last; i++) boxes.push(box(orderAfter[i]!));
+  // (Walked in place: the kept labels of each list, in order, without copying them out.)
+  let i = 0;
+  let j = 0;
+  const nextKept = (list: readonly LabelDraw[], at: number) => {
+    while (at < list.length && !kept.has(list[at]!.key)) at++;
+    return at;
+  };
+  let first = -1;
+  let last = -1;
+  for (let n = 0; ; n++) {
+    i = nextKept(after, i);
+    j = nextKept(before, j);
+    if (i >= after.length) break;
+    if (after[i]!.key !== before[j]!.key) {
+      if (first < 0) first = n;
+      last = n;
+    }
+    i++;
+    j++;
+  }
+  if (first >= 0) {
+    i = 0;
+    for (let n = 0; n <= last; n++, i++) {
+      i = nextKept(after, i);
+      if (n >= first) boxes.push(box(after[i]!));
+    }
   }
   return boxes.length * 2 > Math.max(after.length, 8) ? null : boxes;
 }

@@ -76,6 +76,11 @@ interface GraphEvent {
   hints?: { attributes?: string[] };
 }
 
+/** sigma's order of a label-grid cell (LabelCandidate.compare): the bigger first, then by key. */
+function drawnFirst(a: { key: string; size: number }, b: { key: string; size: number }): boolean {
+  return a.size > b.size || (a.size === b.size && a.key < b.key);
+}
+
 /** The camera the label grid is built with (sigma's process() uses a fresh Camera's state). */
 const GRID_CAMERA = { x: 0.5, y: 0.5, ratio: 1, angle: 0 };
 
@@ -365,8 +370,17 @@ export class PartialRefresh {
     if (typeof data.label !== "string" || data.hidden) return;
     const grid = this.internals.labelGrid;
     grid.add(key, data.size, this.sigma.framedGraphToViewport(data, { cameraState: GRID_CAMERA }));
-    // Keep the cell in sigma's order (biggest first, then by key).
-    grid.cells[this.gridCell(data)]?.sort((a, b) => b.size - a.size || (a.key > b.key ? 1 : a.key < b.key ? -1 : 0));
+    // Keep the cell in sigma's order (LabelCandidate.compare: biggest first, then by key): the new candidate, pushed
+    // last, moved up to its place (a sort of the cell made garbage with each comparison).
+    const cell = grid.cells[this.gridCell(data)];
+    if (!cell) return;
+    let at = cell.length - 1;
+    const added = cell[at]!;
+    while (at > 0 && drawnFirst(added, cell[at - 1]!)) {
+      cell[at] = cell[at - 1]!;
+      at--;
+    }
+    cell[at] = added;
   }
 
   private moveLabel(key: string, before: NodeDisplayData, after: NodeDisplayData): void {
