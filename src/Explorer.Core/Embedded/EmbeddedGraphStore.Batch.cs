@@ -68,6 +68,21 @@ internal sealed partial class EmbeddedGraphStore
         return Task.FromResult<IReadOnlyDictionary<string, Node>>(found);
     }
 
+    public Task<IReadOnlyDictionary<string, NodeKind>> GetNodeKindsAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)
+    {
+        var index = Index;
+        var found = new Dictionary<string, NodeKind>(ids.Count, StringComparer.Ordinal);
+        foreach (var id in ids)
+        {
+            if (index.Ordinal(id) is { } ordinal)
+            {
+                found[id] = index.Nodes.Kind(ordinal);
+            }
+        }
+
+        return Task.FromResult<IReadOnlyDictionary<string, NodeKind>>(found);
+    }
+
     public Task<IReadOnlyDictionary<string, Edge>> GetEdgesAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)
     {
         var found = new Dictionary<string, Edge>(ids.Count, StringComparer.Ordinal);

@@ -121,6 +121,21 @@ public interface IGraphStore : IAsyncDisposable
         return found;
     }
 
+    /// <summary>
+    /// The kinds of the nodes with these ids that exist, by id (an import checks an edge's ends by their kind
+    /// alone; a store that keeps kinds apart answers without building each node).
+    /// </summary>
+    async Task<IReadOnlyDictionary<string, NodeKind>> GetNodeKindsAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)
+    {
+        var found = new Dictionary<string, NodeKind>(ids.Count, StringComparer.Ordinal);
+        foreach (var (id, node) in await GetNodesAsync(ids, cancellationToken))
+        {
+            found[id] = node.Kind;
+        }
+
+        return found;
+    }
+
     /// <summary>The edges with these ids that exist, by id, evidence included.</summary>
     async Task<IReadOnlyDictionary<string, Edge>> GetEdgesAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)
     {

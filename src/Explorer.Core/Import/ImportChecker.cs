@@ -64,10 +64,19 @@ internal sealed class ImportChecker(IGraphStore store, ImportOptions options)
 
     public CountsBuilder Edges { get; } = new();
 
+    /// <summary>Whether the store may hold edges this import has not written (null: not asked yet).</summary>
+    private bool? _storeHasEdges;
+
     public async Task<Outcome[]> CheckAsync(List<ImportItem> chunk, CancellationToken cancellationToken)
     {
-        // What the store holds for the ids this chunk touches (those the import has not already decided).
+        // A store that held no edges as the import started holds none but those the import wrote (another
+        // writer's edge with an id this import also brings would be counted new and upserted over).
+        _storeHasEdges ??= !options.LeanChecks || (await store.CountAsync(cancellationToken)).Edges > 0;
+
+        // What the store holds for the ids this chunk touches (those the import has not already decided): whole
+        // nodes for node records (compared with them), only the kinds of edges' ends and of removed nodes.
         var nodeIds = new HashSet<string>(StringComparer.Ordinal);
+        var kindIds = options.LeanChecks ? new HashSet<string>(StringComparer.Ordinal) : nodeIds;
         var edgeIds = new HashSet<string>(StringComparer.Ordinal);
         foreach (var item in chunk)
         {
@@ -77,9 +86,9 @@ internal sealed class ImportChecker(IGraphStore store, ImportOptions options)
                     AddNode(nodeIds, id);
                     break;
                 case RecordKind.Edge when item.Edge is { } edge:
-                    AddNode(nodeIds, edge.Source);
-                    AddNode(nodeIds, edge.Target);
-                    if (edge.Id is { } edgeId && !_edges.ContainsKey(Hash(edgeId)))
+                    AddNode(kindIds, edge.Source);
+                    AddNode(kindIds, edge.Target);
+                    if (edge.Id is { } edgeId && _storeHasEdges.Value && !_edges.ContainsKey(Hash(edgeId)))
                     {
                         edgeIds.Add(edgeId);
                     }
@@ -91,9 +100,9 @@ internal sealed class ImportChecker(IGraphStore store, ImportOptions options)
 
                     break;
                 case RecordKind.RemoveNode when item.Id is { } id:
-                    AddNode(nodeIds, id);
+                    AddNode(kindIds, id);
                     break;
-                case RecordKind.RemoveEdge when item.Id is { } id && !_edges.ContainsKey(Hash(id)):
+                case RecordKind.RemoveEdge when item.Id is { } id && _storeHasEdges.Value && !_edges.ContainsKey(Hash(id)):
                     edgeIds.Add(id);
                     break;
             }
@@ -105,6 +114,12 @@ internal sealed class ImportChecker(IGraphStore store, ImportOptions options)
         }
 
         var storeNodes = nodeIds.Count == 0 ? new Dictionary<string, Node>() : await store.GetNodesAsync(nodeIds, cancellationToken);
+        if (!ReferenceEquals(kindIds, nodeIds))
+        {
+            kindIds.ExceptWith(storeNodes.Keys);
+        }
+
+        var storeKinds = ReferenceEquals(kindIds, nodeIds) || kindIds.Count == 0 ? s_noKinds : await store.GetNodeKindsAsync(kindIds, cancellationToken);
         var storeEdges = edgeIds.Count == 0 ? new Dictionary<string, Edge>() : await store.GetEdgesAsync(edgeIds, cancellationToken);
 
         var outcomes = new Outcome[chunk.Count];
@@ -117,8 +132,8 @@ internal sealed class ImportChecker(IGraphStore store, ImportOptions options)
                 {
                     RecordKind.Source => await CheckSourceAsync(item, cancellationToken),
                     RecordKind.Node => CheckNode(item, storeNodes),
-                    RecordKind.Edge => CheckEdge(item, storeNodes, storeEdges),
-                    RecordKind.RemoveNode => RemoveNode(item, storeNodes),
+                    RecordKind.Edge => CheckEdge(item, storeNodes, storeKinds, storeEdges),
+                    RecordKind.RemoveNode => RemoveNode(item, storeNodes, storeKinds),
                     _ => RemoveEdge(item, storeEdges),
                 };
         }
@@ -203,7 +218,7 @@ internal sealed class ImportChecker(IGraphStore store, ImportOptions options)
         return new Outcome.Write(new GraphWrite.UpsertNode(node));
     }
 
-    private Outcome CheckEdge(ImportItem item, IReadOnlyDictionary<string, Node> storeNodes, IReadOnlyDictionary<string, Edge> storeEdges)
+    private Outcome CheckEdge(ImportItem item, IReadOnlyDictionary<string, Node> storeNodes, IReadOnlyDictionary<string, NodeKind> storeKinds, IReadOnlyDictionary<string, Edge> storeEdges)
     {
         var record = item.Edge!;
         if (record.Evidence is not { Count: > 0 })
@@ -223,7 +238,7 @@ internal sealed class ImportChecker(IGraphStore store, ImportOptions options)
             errors.Add("status", $"unknown status '{item.Status}' (expected one of {string.Join(", ", Enum.GetNames<EdgeStatus>())})");
         }
 
-        var edge = record.ToEdge(errors, id => KindOf(id, storeNodes), id => _sourceTexts.GetValueOrDefault(id)) is { } valid && !errors.Any
+        var edge = record.ToEdge(errors, id => KindOf(id, storeNodes, storeKinds), id => _sourceTexts.GetValueOrDefault(id)) is { } valid && !errors.Any
             ? valid with { Status = status }
             : null;
         if (edge is null)
@@ -255,10 +270,10 @@ internal sealed class ImportChecker(IGraphStore store, ImportOptions options)
         return new Outcome.Write(new GraphWrite.UpsertEdge(edge));
     }
 
-    private Outcome RemoveNode(ImportItem item, IReadOnlyDictionary<string, Node> storeNodes)
+    private Outcome RemoveNode(ImportItem item, IReadOnlyDictionary<string, Node> storeNodes, IReadOnlyDictionary<string, NodeKind> storeKinds)
     {
         var id = item.Id!;
-        if (KindOf(id, storeNodes) is null)
+        if (KindOf(id, storeNodes, storeKinds) is null)
         {
             return Fail(item, null, $"removeNode: no node with id '{id}'");
         }
@@ -286,8 +301,13 @@ internal sealed class ImportChecker(IGraphStore store, ImportOptions options)
         return new Outcome.Write(new GraphWrite.RemoveEdge(id));
     }
 
-    private NodeKind? KindOf(string id, IReadOnlyDictionary<string, Node> storeNodes) =>
-        _nodes.TryGetValue(id, out var seen) ? seen.Kind : storeNodes.TryGetValue(id, out var node) ? node.Kind : null;
+    private NodeKind? KindOf(string id, IReadOnlyDictionary<string, Node> storeNodes, IReadOnlyDictionary<string, NodeKind> storeKinds) =>
+        _nodes.TryGetValue(id, out var seen) ? seen.Kind
+        : storeNodes.TryGetValue(id, out var node) ? node.Kind
+        : storeKinds.TryGetValue(id, out var kind) ? kind
+        : null;
+
+    private static readonly IReadOnlyDictionary<string, NodeKind> s_noKinds = new Dictionary<string, NodeKind>();
 
     private async Task<string?> SourceTextAsync(string? id, CancellationToken cancellationToken)
     {
