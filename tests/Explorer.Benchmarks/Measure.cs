@@ -207,6 +207,27 @@ internal static class ProcStatus
     /// <summary>Another process's peak resident set size so far (-1 once it has gone).</summary>
     public static long PeakRssBytes(int pid) => Read("VmHWM:", $"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/status");
 
+    /// <summary>
+    /// Another process's CPU time so far (user + system, from /proc/PID/stat; -1 once it has gone): sampled while
+    /// it runs, as its peak RSS is, so the last sample misses at most the interval before it exits.
+    /// </summary>
+    public static TimeSpan CpuTime(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat");
+
+            // Fields after the command name (in parentheses, which may hold spaces): utime and stime are the 12th and 13th.
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            return TimeSpan.FromSeconds(ticks / 100.0);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return TimeSpan.FromSeconds(-1);
+        }
+    }
+
     public static void ResetPeak()
     {
         try

@@ -80,9 +80,9 @@ internal static class ScaleBenchmark
 
                 await FreshStoreAsync(database);
                 var started = Stopwatch.GetTimestamp();
-                var nodeRate = await InProcessImportAsync(database, nodesCsv, path, expectNodes: nodes);
-                var edgeRate = await InProcessImportAsync(database, edgesCsv, path, expectEdges: edgeCount);
-                Progress.Line($"scale: {path} path alone: {Format.Count((long)nodeRate)} nodes/s, {Format.Count((long)edgeRate)} edges/s, {Format.Seconds(Measure.ElapsedMs(started) / 1000)} in all; peak RSS {Format.Bytes(ProcStatus.PeakRssBytes())}; load {ProcStatus.LoadAverage()}");
+                var nodeRun = await InProcessImportAsync(database, nodesCsv, path, expectNodes: nodes);
+                var edgeRun = await InProcessImportAsync(database, edgesCsv, path, expectEdges: edgeCount);
+                Progress.Line($"scale: {path} path alone: {Format.Count((long)nodeRun.Rate)} nodes/s ({nodeRun.CpuUsPerRecord:F1} µs CPU each), {Format.Count((long)edgeRun.Rate)} edges/s ({edgeRun.CpuUsPerRecord:F1} µs CPU each), {Format.Seconds(Measure.ElapsedMs(started) / 1000)} in all; peak RSS {Format.Bytes(ProcStatus.PeakRssBytes())}; load {ProcStatus.LoadAverage()}");
             }
 
             return 0;
@@ -101,27 +101,28 @@ internal static class ScaleBenchmark
         }
 
         var cliSeconds = cliNodes.Seconds + cliEdges.Seconds;
-        Progress.Line($"scale: explorer import: {Format.Count(nodes)} nodes in {Format.Seconds(cliNodes.Seconds)} ({Format.Count((long)(nodes / cliNodes.Seconds))}/s, peak RSS {Format.Bytes(cliNodes.PeakRss)}), {Format.Count(edgeCount)} edges in {Format.Seconds(cliEdges.Seconds)} ({Format.Count((long)(edgeCount / cliEdges.Seconds))}/s, peak RSS {Format.Bytes(cliEdges.PeakRss)}); again: {Format.Seconds(cliAgain.Seconds)}, nothing written");
+        Progress.Line($"scale: explorer import: {Format.Count(nodes)} nodes in {Format.Seconds(cliNodes.Seconds)} ({Format.Count((long)(nodes / cliNodes.Seconds))}/s, peak RSS {Format.Bytes(cliNodes.PeakRss)}, CPU {Format.Seconds(cliNodes.Cpu.TotalSeconds)}), {Format.Count(edgeCount)} edges in {Format.Seconds(cliEdges.Seconds)} ({Format.Count((long)(edgeCount / cliEdges.Seconds))}/s, peak RSS {Format.Bytes(cliEdges.PeakRss)}, CPU {Format.Seconds(cliEdges.Cpu.TotalSeconds)}); again: {Format.Seconds(cliAgain.Seconds)}, nothing written");
 
         // ---- The old import path beside the new one, in this process, on the same records -----------------
         // Edges: the first --baseline-edges edges into copies of the database as the node import left it.
         // Nodes: the first --baseline-nodes nodes into fresh stores. The old path validates every record
-        // first, then writes (ImportOptions.ValidateFirst), without the store's bulk tuning.
+        // first, then writes (ImportOptions.ValidateFirst), without the store's bulk tuning. The previous path is
+        // main's before this session's import work (see InProcessImportAsync).
         var edgePrefix = Path.Combine(outDir, "edges-prefix.csv");
         var nodePrefix = Path.Combine(outDir, "nodes-prefix.csv");
         var prefixEdges = WritePrefix(edgesCsv, edgePrefix, baselineEdges);
         var prefixNodes = WritePrefix(nodesCsv, nodePrefix, baselineNodes);
-        var sideBySide = new Dictionary<string, (double Nodes, double Edges)>();
+        var sideBySide = new Dictionary<string, (InProcessRun Nodes, InProcessRun Edges)>();
         foreach (var label in new[] { "new", "previous", "old" })
         {
             var nodeDb = Path.Combine(outDir, $"{label}-nodes.db");
             await FreshStoreAsync(nodeDb);
-            var nodeRate = await InProcessImportAsync(nodeDb, nodePrefix, label, expectNodes: prefixNodes);
+            var nodeRun = await InProcessImportAsync(nodeDb, nodePrefix, label, expectNodes: prefixNodes);
             var edgeDb = Path.Combine(outDir, $"{label}-edges.db");
             CopyDatabase(afterNodes, edgeDb);
-            var edgeRate = await InProcessImportAsync(edgeDb, edgePrefix, label, expectEdges: prefixEdges);
-            sideBySide[label] = (nodeRate, edgeRate);
-            Progress.Line($"scale: {label} path in process: {Format.Count((long)nodeRate)} nodes/s ({Format.Count(prefixNodes)} nodes), {Format.Count((long)edgeRate)} edges/s ({Format.Count(prefixEdges)} edges)");
+            var edgeRun = await InProcessImportAsync(edgeDb, edgePrefix, label, expectEdges: prefixEdges);
+            sideBySide[label] = (nodeRun, edgeRun);
+            Progress.Line($"scale: {label} path in process: {Format.Count((long)nodeRun.Rate)} nodes/s ({Format.Count(prefixNodes)} nodes, {nodeRun.CpuUsPerRecord:F1} µs CPU each), {Format.Count((long)edgeRun.Rate)} edges/s ({Format.Count(prefixEdges)} edges, {edgeRun.CpuUsPerRecord:F1} µs CPU each)");
         }
 
         report["import"] = new JsonObject
@@ -131,12 +132,16 @@ internal static class ScaleBenchmark
             ["cli_reimport_seconds"] = cliAgain.Seconds,
             ["cli_nodes_peak_rss"] = cliNodes.PeakRss,
             ["cli_edges_peak_rss"] = cliEdges.PeakRss,
-            ["new_nodes_per_second"] = sideBySide["new"].Nodes,
-            ["new_edges_per_second"] = sideBySide["new"].Edges,
-            ["previous_nodes_per_second"] = sideBySide["previous"].Nodes,
-            ["previous_edges_per_second"] = sideBySide["previous"].Edges,
-            ["old_nodes_per_second"] = sideBySide["old"].Nodes,
-            ["old_edges_per_second"] = sideBySide["old"].Edges,
+            ["cli_nodes_cpu_seconds"] = cliNodes.Cpu.TotalSeconds,
+            ["cli_edges_cpu_seconds"] = cliEdges.Cpu.TotalSeconds,
+            ["new_nodes_per_second"] = sideBySide["new"].Nodes.Rate,
+            ["new_edges_per_second"] = sideBySide["new"].Edges.Rate,
+            ["new_edges_cpu_us_each"] = sideBySide["new"].Edges.CpuUsPerRecord,
+            ["previous_nodes_per_second"] = sideBySide["previous"].Nodes.Rate,
+            ["previous_edges_per_second"] = sideBySide["previous"].Edges.Rate,
+            ["previous_edges_cpu_us_each"] = sideBySide["previous"].Edges.CpuUsPerRecord,
+            ["old_nodes_per_second"] = sideBySide["old"].Nodes.Rate,
+            ["old_edges_per_second"] = sideBySide["old"].Edges.Rate,
         };
 
         if (importOnly)
@@ -264,22 +269,25 @@ internal static class ScaleBenchmark
         return 0;
     }
 
-    private sealed record CliRun(double Seconds, long PeakRss, long Acks, long New, long Changed, long Unchanged);
+    private sealed record CliRun(double Seconds, long PeakRss, TimeSpan Cpu, long Acks, long New, long Changed, long Unchanged);
+
+    /// <summary>An in-process import: records per second, and the process's CPU time per record (all threads, GC included).</summary>
+    private sealed record InProcessRun(double Rate, double CpuUsPerRecord);
 
     /// <summary>The import table: `explorer import` on the whole graph, and the new and old paths side by side.</summary>
-    private static void PrintImport(int nodes, int edges, CliRun cliNodes, CliRun cliEdges, CliRun again, Dictionary<string, (double Nodes, double Edges)> sideBySide, long prefixNodes, long prefixEdges, JsonObject report)
+    private static void PrintImport(int nodes, int edges, CliRun cliNodes, CliRun cliEdges, CliRun again, Dictionary<string, (InProcessRun Nodes, InProcessRun Edges)> sideBySide, long prefixNodes, long prefixEdges, JsonObject report)
     {
         var (fresh, previous, old) = (sideBySide["new"], sideBySide["previous"], sideBySide["old"]);
         Console.WriteLine($"## Bulk import: {Format.Count(nodes)} nodes, {Format.Count(edges)} edges (CSV, batches of {ImportOptions.DefaultBatchSize:N0}; load {report["load_before"]} before, {ProcStatus.LoadAverage()} after)");
         Console.WriteLine();
         Console.WriteLine("| Measure | Explorer (new path) | Baseline (old path) |");
         Console.WriteLine("|---|---|---|");
-        Console.WriteLine($"| `explorer import edges.csv` (child process, acks on stdout) | **{Format.Count((long)(edges / cliEdges.Seconds))} edges/s** ({Format.Count(edges)} edges in {Format.Seconds(cliEdges.Seconds)}), peak RSS {Format.Bytes(cliEdges.PeakRss)} | - |");
-        Console.WriteLine($"| `explorer import nodes.csv` | {Format.Count((long)(nodes / cliNodes.Seconds))} nodes/s ({Format.Seconds(cliNodes.Seconds)}), peak RSS {Format.Bytes(cliNodes.PeakRss)} | - |");
+        Console.WriteLine($"| `explorer import edges.csv` (child process, acks on stdout) | **{Format.Count((long)(edges / cliEdges.Seconds))} edges/s** ({Format.Count(edges)} edges in {Format.Seconds(cliEdges.Seconds)}), peak RSS {Format.Bytes(cliEdges.PeakRss)}, CPU {Format.Seconds(cliEdges.Cpu.TotalSeconds)} ({cliEdges.Cpu.TotalMicroseconds / edges:F1} µs per edge) | - |");
+        Console.WriteLine($"| `explorer import nodes.csv` | {Format.Count((long)(nodes / cliNodes.Seconds))} nodes/s ({Format.Seconds(cliNodes.Seconds)}), peak RSS {Format.Bytes(cliNodes.PeakRss)}, CPU {Format.Seconds(cliNodes.Cpu.TotalSeconds)} | - |");
         Console.WriteLine($"| nodes + edges | {Format.Seconds(cliNodes.Seconds + cliEdges.Seconds)}: {Format.Count((long)(edges / (cliNodes.Seconds + cliEdges.Seconds)))} edges/s over both | - |");
         Console.WriteLine($"| the same edges.csv again (idempotent: {again.New} new, {again.Changed} changed, {Format.Count(again.Unchanged)} unchanged) | {Format.Seconds(again.Seconds)} ({Format.Count((long)(edges / again.Seconds))} records/s) | - |");
-        Console.WriteLine($"| in process, the first {Format.Count(prefixEdges)} edges into the nodes-only database | {Format.Count((long)fresh.Edges)} edges/s | previous path (JSON runs, a change row per record) {Format.Count((long)previous.Edges)} edges/s ({fresh.Edges / previous.Edges:F2}x); old path {Format.Count((long)old.Edges)} edges/s ({fresh.Edges / old.Edges:F1}x) |");
-        Console.WriteLine($"| in process, the first {Format.Count(prefixNodes)} nodes into a fresh database | {Format.Count((long)fresh.Nodes)} nodes/s | previous path {Format.Count((long)previous.Nodes)} nodes/s ({fresh.Nodes / previous.Nodes:F2}x); old path {Format.Count((long)old.Nodes)} nodes/s ({fresh.Nodes / old.Nodes:F1}x) |");
+        Console.WriteLine($"| in process, the first {Format.Count(prefixEdges)} edges into the nodes-only database | {Format.Count((long)fresh.Edges.Rate)} edges/s, {fresh.Edges.CpuUsPerRecord:F1} µs CPU per edge | previous path (main before session 9) {Format.Count((long)previous.Edges.Rate)} edges/s, {previous.Edges.CpuUsPerRecord:F1} µs CPU ({fresh.Edges.Rate / previous.Edges.Rate:F2}x); old path {Format.Count((long)old.Edges.Rate)} edges/s ({fresh.Edges.Rate / old.Edges.Rate:F1}x) |");
+        Console.WriteLine($"| in process, the first {Format.Count(prefixNodes)} nodes into a fresh database | {Format.Count((long)fresh.Nodes.Rate)} nodes/s, {fresh.Nodes.CpuUsPerRecord:F1} µs CPU per node | previous path {Format.Count((long)previous.Nodes.Rate)} nodes/s, {previous.Nodes.CpuUsPerRecord:F1} µs CPU ({fresh.Nodes.Rate / previous.Nodes.Rate:F2}x); old path {Format.Count((long)old.Nodes.Rate)} nodes/s ({fresh.Nodes.Rate / old.Nodes.Rate:F1}x) |");
     }
 
     /// <summary>A new database holding the source the synthetic edges cite (so `explorer import` does not seed the dataset).</summary>
@@ -377,9 +385,11 @@ internal static class ScaleBenchmark
             }
         });
         long peak = 0;
+        var cpu = TimeSpan.Zero;
         while (!process.HasExited)
         {
             peak = Math.Max(peak, ProcStatus.PeakRssBytes(process.Id));
+            cpu = ProcStatus.CpuTime(process.Id) is var used && used > cpu ? used : cpu;
             await Task.Delay(20);
         }
 
@@ -393,14 +403,19 @@ internal static class ScaleBenchmark
 
         var counts = System.Text.RegularExpressions.Regex.Match(summary, file.EndsWith("nodes.csv", StringComparison.Ordinal) ? @"nodes (\d+) new, (\d+) changed, (\d+) unchanged" : @"edges (\d+) new, (\d+) changed, (\d+) unchanged");
         long Group(int i) => long.Parse(counts.Groups[i].Value, CultureInfo.InvariantCulture);
-        return new CliRun(seconds, peak, acks, Group(1), Group(2), Group(3));
+        return new CliRun(seconds, peak, cpu, acks, Group(1), Group(2), Group(3));
     }
 
     /// <summary>The import pipeline in this process on one file: records written per second (new or old path).</summary>
-    private static async Task<double> InProcessImportAsync(string database, string file, string path, long expectNodes = 0, long expectEdges = 0)
+    /// <summary>
+    /// One import in this process on one path: new (main as it is), previous (main before session 9's import
+    /// work: whole nodes looked up per edge end, edge ids looked up in a store without edges), old (before issue
+    /// 9's import work: validate everything first, a transaction per batch of single-record statements).
+    /// </summary>
+    private static async Task<InProcessRun> InProcessImportAsync(string database, string file, string path, long expectNodes = 0, long expectEdges = 0)
     {
         var newPath = path != "old";
-        var store = new EmbeddedGraphStore(database) { BulkTuning = newPath, LeanBatches = path == "new" };
+        var store = new EmbeddedGraphStore(database) { BulkTuning = newPath, LeanBatches = newPath };
         await using (store)
         {
             await store.InitializeAsync();
@@ -427,16 +442,18 @@ internal static class ScaleBenchmark
             });
             listener.Start();
             var started = Stopwatch.GetTimestamp();
+            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             var imported = await GraphImport.RunAsync(store, [ImportInput.FromFile(file)], ImportFormat.Csv,
-                new ImportOptions { EvidenceSource = EvidenceSource, ValidateFirst = !newPath });
+                new ImportOptions { EvidenceSource = EvidenceSource, ValidateFirst = !newPath, LeanChecks = path == "new" });
             var seconds = Measure.ElapsedMs(started) / 1000;
-            Progress.Line($"  {Path.GetFileName(file)} ({path} path): {Format.Seconds(seconds)}: batches to commit {Format.Seconds(commitSeconds)}, index updates {Format.Seconds(indexSeconds)}, reading + checking + the rest {Format.Seconds(seconds - commitSeconds - indexSeconds)}");
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+            Progress.Line($"  {Path.GetFileName(file)} ({path} path): {Format.Seconds(seconds)}: batches to commit {Format.Seconds(commitSeconds)}, index updates {Format.Seconds(indexSeconds)}, reading + checking + the rest {Format.Seconds(seconds - commitSeconds - indexSeconds)}; CPU {Format.Seconds(cpu.TotalSeconds)}");
             if (!imported.Succeeded || imported.Nodes.New != expectNodes || imported.Edges.New != expectEdges)
             {
                 throw new InvalidOperationException($"in-process import of {file}: {imported.Nodes.New} nodes, {imported.Edges.New} edges new; {string.Join("; ", imported.Errors.Take(3))}");
             }
 
-            return (expectNodes + expectEdges) / seconds;
+            return new InProcessRun((expectNodes + expectEdges) / seconds, cpu.TotalMicroseconds / (expectNodes + expectEdges));
         }
     }
 
