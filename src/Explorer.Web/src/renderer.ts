@@ -2,7 +2,8 @@ import Sigma from "sigma";
 import type { EdgeDisplayData, NodeDisplayData } from "sigma/types";
 import { LabelCache } from "./labelcache";
 import { WebGLLayers } from "./layers";
-import { edgeAwareHover, edgeAwareLabel } from "./labels";
+import { separateLabels, type LabelItem } from "./labelroom";
+import { edgeAwareHover, edgeAwareLabel, font } from "./labels";
 import { EDGE_SIZE, lean, STATUS_COLORS, type EdgeAttributes, type ExplorerGraph, type NodeAttributes } from "./model";
 import { PartialRefresh } from "./partial";
 import { edgeArrowProgram, NodeDiscProgram } from "./programs";
@@ -22,6 +23,8 @@ const ANNOTATED_EDGE = "#7a6308";
 const NEW_NODE_RING = "#f1c40f";
 /** Below this camera ratio (zoomed in) every edge shows its type. */
 const EDGE_LABEL_ZOOM = 0.45;
+/** A view of at most this many nodes gets room for every label, and shows them all (makeRoomForLabels). */
+export const LABEL_ALL = 100;
 
 // What the reducers give sigma, whole. sigma keeps the reducer's object as the item's display data, after adding
 // the fields its defaults fill (hidden, forceLabel, type...). Added to an object literal after its creation, those
@@ -74,6 +77,9 @@ export class Renderer {
   private more = new Map<string, number>();
   private fresh = new Map<string, number>();
   private zoomedIn = false;
+  /** Every node's label is drawn (a small view whose nodes were given room for them). */
+  private labelAll = false;
+  private measure: CanvasRenderingContext2D | null = null;
   /** Edges whose last reduced display data has a label (a few: a path, a hover, a selection); may hold dropped ones. */
   private readonly labelledEdges = new Set<string>();
   private dragged: string | null = null;
@@ -215,11 +221,59 @@ export class Renderer {
 
   // ----- reducers -----
 
+  /** The label a node is drawn with. */
+  private labelOf(node: string, data: NodeAttributes): string {
+    return `${data.label}${data.fixed ? " (pinned)" : ""}${this.more.has(node) ? ` · ${this.more.get(node)} more` : ""}`;
+  }
+
+  /** A node's disc radius in screen pixels at camera ratio 1. */
+  private sizeOf(node: string): number {
+    return 5 + Math.min(14, 2.2 * Math.sqrt(this.graph.degree(node)));
+  }
+
+  /**
+   * On a view of at most LABEL_ALL nodes, moves nodes apart until every label fits beside its node without
+   * overlapping another at the fitted scale (labelroom.ts), then draws every label; larger views keep sigma's
+   * label grid. Called when the layout settles, before the view is fitted.
+   */
+  makeRoomForLabels(): void {
+    const all = this.graph.order > 1 && this.graph.order <= LABEL_ALL;
+    if (all) {
+      this.measure ??= document.createElement("canvas").getContext("2d");
+      const context = this.measure;
+      if (context) context.font = font(this.sigma.getSettings());
+      const ids: string[] = [];
+      const items: LabelItem[] = [];
+      this.graph.forEachNode((node, data) => {
+        ids.push(node);
+        const label = this.labelOf(node, data);
+        // Without a 2D context (never in a browser), a character is taken as the font size wide.
+        const labelWidth = context ? context.measureText(label).width : label.length * this.sigma.getSettings().labelSize;
+        items.push({ x: data.x, y: data.y, radius: this.sizeOf(node), labelWidth, fixed: data.fixed === true });
+      });
+      const { width, height } = this.sigma.getDimensions();
+      const placed = separateLabels(items, { width, height, padding: this.sigma.getStagePadding() }, this.sigma.getSettings().labelSize);
+      const index = new Map(ids.map((id, i) => [id, i]));
+      this.graph.updateEachNodeAttributes((node, attributes) => {
+        const at = index.get(node);
+        if (at !== undefined) {
+          attributes.x = placed[at]!.x;
+          attributes.y = placed[at]!.y;
+        }
+        return attributes;
+      }, { attributes: ["x", "y"] });
+    }
+    if (all !== this.labelAll) {
+      this.labelAll = all;
+      this.partial.all();
+    }
+  }
+
   private reduceNode(node: string, data: NodeAttributes): Partial<NodeDisplayData> {
-    const degree = this.graph.degree(node);
-    const label = `${data.label}${data.fixed ? " (pinned)" : ""}${this.more.has(node) ? ` · ${this.more.get(node)} more` : ""}`;
-    const size = 5 + Math.min(14, 2.2 * Math.sqrt(degree));
+    const label = this.labelOf(node, data);
+    const size = this.sizeOf(node);
     const res: Partial<NodeDisplayData> = lean.on ? new NodeLook(data.x, data.y, label, data.color, size, 1) : { x: data.x, y: data.y, label, color: data.color, size, zIndex: 1 };
+    if (this.labelAll) res.forceLabel = true;
     const h = this.highlight;
     // Around a highlighted path everything else is dimmed, except the selected node's own neighborhood.
     const selected = this.selectedNode;

@@ -120,6 +120,8 @@ export class ExplorerView {
   }
 
   private settled(): void {
+    // A small view's nodes are moved apart until every label has room, then all labels are drawn.
+    this.renderer.makeRoomForLabels();
     if (this.state.camera && !this.userCamera) {
       // A link's camera: applied once the layout has placed the nodes it frames.
       this.userCamera = true;

@@ -1,0 +1,108 @@
+// Room for every label on a small view. ForceAtlas2 places nodes, not their labels: a star of missions around
+// NATO ends up with its leaves closer together than their names are long, and sigma's label grid then hides
+// all but one name per cell, so an analyst sees unnamed dots. After the layout settles, this moves nodes
+// apart (the least distance that separates them, mostly up or down since labels are wide and short) until no
+// two boxes of node disc plus label overlap at the scale the view will be fitted at; then every label can be
+// drawn. Pinned nodes stay where the analyst put them.
+
+/** A node as placed: graph coordinates, and its disc radius and label width in screen pixels. */
+export interface LabelItem {
+  x: number;
+  y: number;
+  radius: number;
+  labelWidth: number;
+  fixed: boolean;
+}
+
+export interface Viewport {
+  width: number;
+  height: number;
+  /** sigma's stagePadding: screen pixels kept free around a fitted graph. */
+  padding: number;
+}
+
+/** Screen pixels between a disc and its label (labels.ts draws it there). */
+export const LABEL_GAP = 3;
+/** Screen pixels kept between two boxes. */
+const MARGIN = 4;
+
+/**
+ * Screen pixels per graph unit when the view is fitted: sigma maps the graph's larger side onto the viewport's
+ * smaller side less its padding, then may stretch that by a correction of at least 1 for the viewport's shape.
+ * Without the correction this is the smallest scale a fit can have, so boxes sized with it are never too small.
+ */
+export function fittedScale(items: readonly { x: number; y: number }[], viewport: Viewport): number {
+  let minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
+  for (const { x, y } of items) {
+    minX = Math.min(minX, x);
+    maxX = Math.max(maxX, x);
+    minY = Math.min(minY, y);
+    maxY = Math.max(maxY, y);
+  }
+  const extent = Math.max(maxX - minX, maxY - minY, 1e-9);
+  return Math.max(1, Math.min(viewport.width, viewport.height) - 2 * viewport.padding) / extent;
+}
+
+/** The node's box (disc and label to its right), in screen pixels around its centre. */
+function box(item: LabelItem, labelSize: number): { left: number; right: number; half: number } {
+  return { left: item.radius, right: item.radius + LABEL_GAP + item.labelWidth, half: Math.max(item.radius, labelSize / 2 + 2) };
+}
+
+/**
+ * New positions (graph coordinates, in the items' order) under which no two boxes overlap when fitted, moving
+ * each node as little as this greedy pass can; `rounds` bounds the work (a view with more label area than
+ * screen cannot be separated, and keeps what the last round reached).
+ */
+export function separateLabels(items: readonly LabelItem[], viewport: Viewport, labelSize: number, rounds = 60): { x: number; y: number }[] {
+  const at = items.map(({ x, y }) => ({ x, y }));
+  const boxes = items.map((item) => box(item, labelSize));
+  for (let round = 0; round < rounds; round++) {
+    const scale = fittedScale(at, viewport);
+    let moved = false;
+    for (let i = 0; i < at.length; i++) {
+      for (let j = i + 1; j < at.length; j++) {
+        const a = at[i]!, b = at[j]!, p = boxes[i]!, q = boxes[j]!;
+        // Overlap in screen pixels along each axis (sigma keeps x to the right; y only flips, which a symmetric box ignores).
+        const ax = a.x * scale, bx = b.x * scale, ay = a.y * scale, by = b.y * scale;
+        const overlapX = Math.min(ax + p.right, bx + q.right) - Math.max(ax - p.left, bx - q.left) + MARGIN;
+        const overlapY = Math.min(ay + p.half, by + q.half) - Math.max(ay - p.half, by - q.half) + MARGIN;
+        if (overlapX <= 0 || overlapY <= 0) continue;
+        const iFixed = items[i]!.fixed, jFixed = items[j]!.fixed;
+        if (iFixed && jFixed) continue;
+        // Part each by half the overlap (all of it for the one that may move), along the cheaper axis.
+        const share = iFixed || jFixed ? 1 : 0.5;
+        if (overlapY <= overlapX) {
+          const sign = ay < by || (ay === by && i < j) ? -1 : 1;
+          const d = (overlapY * share) / scale;
+          if (!iFixed) a.y += sign * d;
+          if (!jFixed) b.y -= sign * d;
+        } else {
+          // Centres of the boxes, not the nodes: a label extends to the right.
+          const ca = ax + (p.right - p.left) / 2, cb = bx + (q.right - q.left) / 2;
+          const sign = ca < cb || (ca === cb && i < j) ? -1 : 1;
+          const d = (overlapX * share) / scale;
+          if (!iFixed) a.x += sign * d;
+          if (!jFixed) b.x -= sign * d;
+        }
+        moved = true;
+      }
+    }
+    if (!moved) break;
+  }
+  return at;
+}
+
+/** Whether any two boxes overlap when fitted (what separateLabels removes). */
+export function labelsOverlap(items: readonly LabelItem[], viewport: Viewport, labelSize: number): boolean {
+  const scale = fittedScale(items, viewport);
+  const boxes = items.map((item) => box(item, labelSize));
+  for (let i = 0; i < items.length; i++) {
+    for (let j = i + 1; j < items.length; j++) {
+      const a = items[i]!, b = items[j]!, p = boxes[i]!, q = boxes[j]!;
+      const overlapX = Math.min(a.x * scale + p.right, b.x * scale + q.right) - Math.max(a.x * scale - p.left, b.x * scale - q.left);
+      const overlapY = Math.min(a.y * scale + p.half, b.y * scale + q.half) - Math.max(a.y * scale - p.half, b.y * scale - q.half);
+      if (overlapX > 0 && overlapY > 0) return true;
+    }
+  }
+  return false;
+}
