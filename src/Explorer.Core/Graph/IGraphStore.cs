@@ -78,9 +78,9 @@ public interface IGraphStore : IAsyncDisposable
     /// Applies the writes in order as one unit: all of them commit together (each with its own change-log entry,
     /// so readers and other processes apply them incrementally; a bulk batch, <see cref="GraphWrite.IsBulkBatch"/>,
     /// with one entry for all of it), or, when one is refused (<see cref="GraphWriteException"/>), none does. The
-    /// result holds each write's change, null for a removal that found nothing. The embedded store commits one transaction, Neo4j one statement; this default (for a
-    /// store that has neither) writes one at a time, so a failure part-way would leave the earlier writes of the
-    /// batch committed.
+    /// result holds each write's change, null for a removal that found nothing. The embedded store commits one
+    /// transaction, Neo4j one statement; this default (for a store that has neither) writes one at a time, so a
+    /// failure part-way would leave the earlier writes of the batch committed.
     /// </summary>
     async Task<IReadOnlyList<Change?>> ApplyBatchAsync(IReadOnlyList<GraphWrite> writes, CancellationToken cancellationToken = default)
     {

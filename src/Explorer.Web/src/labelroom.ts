@@ -43,9 +43,27 @@ export function fittedScale(items: readonly { x: number; y: number }[], viewport
   return Math.max(1, Math.min(viewport.width, viewport.height) - 2 * viewport.padding) / extent;
 }
 
+interface Box {
+  left: number;
+  right: number;
+  half: number;
+}
+
 /** The node's box (disc and label to its right), in screen pixels around its centre. */
-function box(item: LabelItem, labelSize: number): { left: number; right: number; half: number } {
+function box(item: LabelItem, labelSize: number): Box {
   return { left: item.radius, right: item.radius + LABEL_GAP + item.labelWidth, half: Math.max(item.radius, labelSize / 2 + 2) };
+}
+
+/**
+ * How far two boxes overlap along x and along y, in screen pixels at this scale (both positive: they overlap).
+ * sigma keeps x to the right; y only flips, which a symmetric box ignores.
+ */
+function overlap(a: { x: number; y: number }, p: Box, b: { x: number; y: number }, q: Box, scale: number): [number, number] {
+  const ax = a.x * scale, bx = b.x * scale, ay = a.y * scale, by = b.y * scale;
+  return [
+    Math.min(ax + p.right, bx + q.right) - Math.max(ax - p.left, bx - q.left),
+    Math.min(ay + p.half, by + q.half) - Math.max(ay - p.half, by - q.half),
+  ];
 }
 
 /**
@@ -62,23 +80,21 @@ export function separateLabels(items: readonly LabelItem[], viewport: Viewport, 
     for (let i = 0; i < at.length; i++) {
       for (let j = i + 1; j < at.length; j++) {
         const a = at[i]!, b = at[j]!, p = boxes[i]!, q = boxes[j]!;
-        // Overlap in screen pixels along each axis (sigma keeps x to the right; y only flips, which a symmetric box ignores).
-        const ax = a.x * scale, bx = b.x * scale, ay = a.y * scale, by = b.y * scale;
-        const overlapX = Math.min(ax + p.right, bx + q.right) - Math.max(ax - p.left, bx - q.left) + MARGIN;
-        const overlapY = Math.min(ay + p.half, by + q.half) - Math.max(ay - p.half, by - q.half) + MARGIN;
+        const [x, y] = overlap(a, p, b, q, scale);
+        const overlapX = x + MARGIN, overlapY = y + MARGIN;
         if (overlapX <= 0 || overlapY <= 0) continue;
         const iFixed = items[i]!.fixed, jFixed = items[j]!.fixed;
         if (iFixed && jFixed) continue;
         // Part each by half the overlap (all of it for the one that may move), along the cheaper axis.
         const share = iFixed || jFixed ? 1 : 0.5;
         if (overlapY <= overlapX) {
-          const sign = ay < by || (ay === by && i < j) ? -1 : 1;
+          const sign = a.y < b.y || (a.y === b.y && i < j) ? -1 : 1;
           const d = (overlapY * share) / scale;
           if (!iFixed) a.y += sign * d;
           if (!jFixed) b.y -= sign * d;
         } else {
           // Centres of the boxes, not the nodes: a label extends to the right.
-          const ca = ax + (p.right - p.left) / 2, cb = bx + (q.right - q.left) / 2;
+          const ca = a.x * scale + (p.right - p.left) / 2, cb = b.x * scale + (q.right - q.left) / 2;
           const sign = ca < cb || (ca === cb && i < j) ? -1 : 1;
           const d = (overlapX * share) / scale;
           if (!iFixed) a.x += sign * d;
@@ -98,10 +114,8 @@ export function labelsOverlap(items: readonly LabelItem[], viewport: Viewport, l
   const boxes = items.map((item) => box(item, labelSize));
   for (let i = 0; i < items.length; i++) {
     for (let j = i + 1; j < items.length; j++) {
-      const a = items[i]!, b = items[j]!, p = boxes[i]!, q = boxes[j]!;
-      const overlapX = Math.min(a.x * scale + p.right, b.x * scale + q.right) - Math.max(a.x * scale - p.left, b.x * scale - q.left);
-      const overlapY = Math.min(a.y * scale + p.half, b.y * scale + q.half) - Math.max(a.y * scale - p.half, b.y * scale - q.half);
-      if (overlapX > 0 && overlapY > 0) return true;
+      const [x, y] = overlap(items[i]!, boxes[i]!, items[j]!, boxes[j]!, scale);
+      if (x > 0 && y > 0) return true;
     }
   }
   return false;
