@@ -109,12 +109,12 @@ public sealed record EdgeRecord(
             errors.Add("suspensions", $"at most {RecordLimits.MaxSuspensions} suspensions");
         }
 
-        foreach (var (field, message) in Validity.Check(ValidFrom, ValidTo, Suspensions?.Take(RecordLimits.MaxSuspensions).ToList()))
+        foreach (var (field, message) in Validity.Check(ValidFrom, ValidTo, Suspensions is { Count: > 0 } ? Suspensions.Take(RecordLimits.MaxSuspensions).ToList() : null))
         {
             errors.Add(field, message);
         }
 
-        var evidence = new List<Evidence>();
+        var evidence = new List<Evidence>(Evidence?.Count ?? 0);
         if (Evidence is not { Count: > 0 })
         {
             errors.Add("evidence", "at least one {sourceId, quote} is required");
@@ -127,14 +127,14 @@ public sealed record EdgeRecord(
         {
             for (var i = 0; i < Evidence.Count; i++)
             {
-                if (EvidenceRecord.Check(errors, $"evidence[{i}]", Evidence[i], sourceText) is { } item)
+                if (EvidenceRecord.Check(errors, i, Evidence[i], sourceText) is { } item)
                 {
                     evidence.Add(item);
                 }
             }
         }
 
-        return errors.Any ? null : new Edge(Id!, Type!, Source!, Target!, evidence, ValidFrom, ValidTo, [.. Suspensions?.OfType<Suspension>() ?? []]);
+        return errors.Any ? null : new Edge(Id!, Type!, Source!, Target!, evidence, ValidFrom, ValidTo, Suspensions is { Count: > 0 } ? [.. Suspensions.OfType<Suspension>()] : []);
     }
 
     /// <summary>The kind of the node an end names, or null with the problem added (an import checks millions of edges: no allocation here).</summary>
@@ -158,24 +158,30 @@ public sealed record EdgeRecord(
 
 public sealed record EvidenceRecord(string? SourceId, string? Quote)
 {
-    internal static Evidence? Check(RecordErrors errors, string field, EvidenceRecord? item, Func<string, string?> sourceText)
+    /// <summary>The field names of the evidence items an edge may hold (made once: an import checks millions of edges).</summary>
+    private static readonly string[] s_fields = [.. Enumerable.Range(0, RecordLimits.MaxEvidence).Select(i => $"evidence[{i}]")];
+    private static readonly string[] s_quoteFields = [.. s_fields.Select(f => f + ".quote")];
+    private static readonly string[] s_sourceIdFields = [.. s_fields.Select(f => f + ".sourceId")];
+
+    /// <summary>The evidence item at <paramref name="index"/> (below <see cref="RecordLimits.MaxEvidence"/>) of an edge record, or null with its problems added.</summary>
+    internal static Evidence? Check(RecordErrors errors, int index, EvidenceRecord? item, Func<string, string?> sourceText)
     {
         if (item is null)
         {
-            errors.Add(field, "expected an object {sourceId, quote}");
+            errors.Add(s_fields[index], "expected an object {sourceId, quote}");
             return null;
         }
 
-        var quoteOk = RecordRules.CheckText(errors, field + ".quote", item.Quote, RecordLimits.MaxQuoteLength);
+        var quoteOk = RecordRules.CheckText(errors, s_quoteFields[index], item.Quote, RecordLimits.MaxQuoteLength);
         if (string.IsNullOrWhiteSpace(item.SourceId))
         {
-            errors.Add(field + ".sourceId", "a source id is required");
+            errors.Add(s_sourceIdFields[index], "a source id is required");
             return null;
         }
 
         if (sourceText(item.SourceId) is not { } text)
         {
-            errors.Add(field + ".sourceId", $"no source with id '{item.SourceId}'");
+            errors.Add(s_sourceIdFields[index], $"no source with id '{item.SourceId}'");
             return null;
         }
 
@@ -186,7 +192,7 @@ public sealed record EvidenceRecord(string? SourceId, string? Quote)
 
         if (!text.Contains(item.Quote!, StringComparison.Ordinal))
         {
-            errors.Add(field + ".quote", QuoteText.FindLoosely(text, item.Quote!) is { } exact
+            errors.Add(s_quoteFields[index], QuoteText.FindLoosely(text, item.Quote!) is { } exact
                 ? $"the quote does not occur verbatim in source '{item.SourceId}', only with other spaces or quotation marks; the source reads: \"{RecordRules.Clip(exact)}\""
                 : $"the quote does not occur verbatim in source '{item.SourceId}': \"{RecordRules.Clip(item.Quote!)}\"");
             return null;
@@ -212,7 +218,10 @@ public static class RecordLimits
 /// <summary>Problems with a record, by field, in the order found.</summary>
 public sealed class RecordErrors
 {
-    private readonly Dictionary<string, List<string>> _byField = new(StringComparer.Ordinal);
+    private static readonly Dictionary<string, List<string>> s_none = [];
+
+    /// <summary>Made on the first problem (most records have none, and an import checks millions).</summary>
+    private Dictionary<string, List<string>> _byField = s_none;
 
     public bool Any => _byField.Count > 0;
 
@@ -224,6 +233,11 @@ public sealed class RecordErrors
 
     public void Add(string field, string message)
     {
+        if (ReferenceEquals(_byField, s_none))
+        {
+            _byField = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        }
+
         if (!_byField.TryGetValue(field, out var messages))
         {
             _byField[field] = messages = [];

@@ -55,6 +55,15 @@ internal sealed class ImportChecker(IGraphStore store, ImportOptions options)
     private readonly HashSet<string> _removedByImport = new(StringComparer.Ordinal);
     private string? _evidenceQuote;
 
+    /// <summary>The evidence an edge without its own cites (one list for the whole import, read only).</summary>
+    private IReadOnlyList<EvidenceRecord?>? _evidenceCited;
+
+    /// <summary>The store's answers for the chunk being checked, and the lookups over them (made once per chunk, not per record).</summary>
+    private IReadOnlyDictionary<string, Node> _storeNodes = new Dictionary<string, Node>();
+    private IReadOnlyDictionary<string, NodeKind> _storeKinds = s_noKinds;
+    private Func<string, NodeKind?>? _kindOf;
+    private Func<string, string?>? _sourceTextOf;
+
     public CountsBuilder Sources { get; } = new();
 
     /// <summary>Edge records that came without evidence of their own (they cite the evidence source, or fail without one).</summary>
@@ -122,6 +131,9 @@ internal sealed class ImportChecker(IGraphStore store, ImportOptions options)
         var storeKinds = ReferenceEquals(kindIds, nodeIds) || kindIds.Count == 0 ? s_noKinds : await store.GetNodeKindsAsync(kindIds, cancellationToken);
         var storeEdges = edgeIds.Count == 0 ? new Dictionary<string, Edge>() : await store.GetEdgesAsync(edgeIds, cancellationToken);
 
+        (_storeNodes, _storeKinds) = (storeNodes, storeKinds);
+        _kindOf ??= id => KindOf(id, _storeNodes, _storeKinds);
+        _sourceTextOf ??= id => _sourceTexts.GetValueOrDefault(id);
         var outcomes = new Outcome[chunk.Count];
         for (var i = 0; i < chunk.Count; i++)
         {
@@ -228,7 +240,7 @@ internal sealed class ImportChecker(IGraphStore store, ImportOptions options)
 
         if (options.EvidenceSource is { } evidenceSource && record.Evidence is not { Count: > 0 } && _evidenceQuote is { } quote)
         {
-            record = record with { Evidence = [new EvidenceRecord(evidenceSource, quote)] };
+            record = record with { Evidence = _evidenceCited ??= [new EvidenceRecord(evidenceSource, quote)] };
         }
 
         var errors = new RecordErrors();
@@ -238,7 +250,7 @@ internal sealed class ImportChecker(IGraphStore store, ImportOptions options)
             errors.Add("status", $"unknown status '{item.Status}' (expected one of {string.Join(", ", Enum.GetNames<EdgeStatus>())})");
         }
 
-        var edge = record.ToEdge(errors, id => KindOf(id, storeNodes, storeKinds), id => _sourceTexts.GetValueOrDefault(id)) is { } valid && !errors.Any
+        var edge = record.ToEdge(errors, _kindOf!, _sourceTextOf!) is { } valid && !errors.Any
             ? valid with { Status = status }
             : null;
         if (edge is null)
