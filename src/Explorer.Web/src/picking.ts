@@ -45,3 +45,20 @@ export function compactPickingIndex(): PickingIndex {
     },
   });
 }
+
+// The colour an item is drawn with in sigma's picking pass, from its picking id. sigma's indexToColor caches each
+// id's colour in a module-private object for as long as the page lives: one heap number per node and edge (60k
+// at 10k nodes / 50k edges), which every major GC marks and moves, and one more for every id a live change takes.
+// Computing it costs a few integer operations and two typed-array accesses; programs.ts writes it instead.
+const pickingBytes = new Int32Array(1);
+const pickingFloat = new Float32Array(pickingBytes.buffer);
+
+/** sigma 3.0.3's indexToColor(index), bit for bit, without its cache (test/heap.test.ts compares them). */
+export function pickingColor(index: number): number {
+  const r = (index & 0x00ff0000) >>> 16;
+  const g = (index & 0x0000ff00) >>> 8;
+  const b = index & 0x000000ff;
+  // Alpha is 255 as sigma writes it, with its lowest bit cleared (sigma's rgbaToFloat masking).
+  pickingBytes[0] = ((0xff << 24) | (b << 16) | (g << 8) | r) & 0xfeffffff;
+  return pickingFloat[0]!;
+}

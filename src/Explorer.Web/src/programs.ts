@@ -1,6 +1,7 @@
 import type { Attributes } from "graphology-types";
 import type { EdgeProgramType, NodeProgramType } from "sigma/rendering";
 import { createEdgeArrowHeadProgram, createEdgeClampedProgram, createEdgeCompoundProgram, NodeCircleProgram } from "sigma/rendering";
+import { pickingColor } from "./picking";
 import { slotRuns } from "./slotruns";
 
 // sigma's WebGL programs, changed in one thing: a program uploads to the GPU only the vertex data that changed.
@@ -11,11 +12,15 @@ import { slotRuns } from "./slotruns";
 // uploads the whole array again.
 // A slot written again with the floats it held is no change: not uploaded, and its layer is not drawn again for it
 // (drawVersion, read by layers.ts).
+// A slot's picking colour is computed from its id (picking.ts), not taken from sigma's indexToColor cache.
 // And a program keeps some free slots (zeros, drawn as nothing): a node or edge that arrives live takes one
 // instead of sigma re-indexing the whole graph to make room (partial.ts).
 
 /** The benchmark's baseline switch: false uploads a whole array whenever any of it changed (the first pass). */
 export const uploads = { partial: true };
+
+/** The benchmark's before switch: true writes slots with sigma's own process() (its cache of picking colours). */
+export const picking = { sigmasCache: false };
 
 /** The members of sigma's Program this needs (protected or untyped in its declarations; sigma is pinned at 3.0.3). */
 interface ProgramInternals {
@@ -28,6 +33,7 @@ interface ProgramInternals {
   CONSTANT_ATTRIBUTES: { name: string }[];
   bindAttribute(attr: { name: string }, program: ProgramInfo, offset: number, setDivisor?: boolean): number;
   process(...args: unknown[]): void;
+  processVisibleItem(color: number, offset: number, ...data: unknown[]): void;
   reallocate(capacity: number): void;
 }
 
@@ -51,14 +57,20 @@ function uploadingOnChange<C extends AnyProgramClass>(Base: C): C {
     /** The slot's floats before a write (reused). */
     private previous = new Float32Array(0);
 
-    override process(...args: unknown[]): void {
-      const slot = args[1] as number;
+    /**
+     * Writes one slot as sigma's NodeProgram.process (id, slot, data) and EdgeProgram.process (id, slot, source,
+     * target, data) do: zeros for a hidden item (an edge with a hidden end too), else processVisibleItem with the
+     * item's picking colour, here computed rather than cached.
+     */
+    override process(id: number, slot: number, a: { hidden?: boolean }, b?: { hidden?: boolean }, c?: { hidden?: boolean }): void {
       const start = slot * this.STRIDE;
       const end = start + this.STRIDE;
       if (this.previous.length !== this.STRIDE) this.previous = new Float32Array(this.STRIDE);
       const previous = this.previous;
       previous.set(this.array.subarray(start, end));
-      super.process(...args);
+      if (picking.sigmasCache) super.process(id, slot, a, b, c);
+      else if (a.hidden || b?.hidden || c?.hidden) this.array.fill(0, start, end);
+      else this.processVisibleItem(pickingColor(id), start, a, b, c);
       // The same floats written again (a rename rewrites its node's disc as it was): nothing to upload or redraw.
       let same = true;
       for (let i = start; i < end; i++) {
