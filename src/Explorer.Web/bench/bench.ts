@@ -3,7 +3,7 @@
 import "./bench.css";
 import { Layout } from "../src/layout";
 import { lean, QUERY_PART, ViewModel } from "../src/model";
-import { uploads } from "../src/programs";
+import { picking, uploads } from "../src/programs";
 import { Renderer } from "../src/renderer";
 import { LiveSync } from "../src/sync";
 import { NODE_KINDS, type ChangeEvent, type EdgeRecord, type NodeRecord } from "../src/types";
@@ -63,6 +63,9 @@ async function run(): Promise<Record<string, number>> {
   // lean=0: this build with the fifth pass's heap savings switched off (the fourth pass as it was); baseline=1 too.
   lean.on = params.get("baseline") !== "1" && params.get("lean") !== "0";
   results["lean"] = lean.on ? 1 : 0;
+  // pickcache=1: picking colours through sigma's indexToColor cache (before session 11).
+  picking.sigmasCache = params.get("pickcache") === "1";
+  results["pickcache"] = picking.sigmasCache ? 1 : 0;
   const model = new ViewModel(undefined, rng(7));
   const data = synthetic(nodeCount, edgeCount);
   let t = performance.now();

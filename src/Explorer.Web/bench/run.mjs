@@ -5,7 +5,7 @@
 // --baseline: each size is measured first with the page's baseline=1 switch (this build with the live-change
 // pass switched off), then as built, in the same run; each line says the load average before and after it.
 // --before '&lean=0': the same with an earlier state the page can switch to (lean=0: the heap savings of the fifth
-// pass off). HEAP=prefix: a heap snapshot where the live changes start, summarized by bench/heap.mjs.
+// pass off; pickcache=1: sigma's picking-colour cache on). HEAP=prefix: a heap snapshot where the live changes start, summarized by bench/heap.mjs.
 // ALLOC=1: V8's sampling heap profiler over the 60 live changes (garbage included): bytes allocated per change and
 // the functions that allocate them (BENCH_MINIFY=0 keeps their names). JSFLAGS='--flag ...': passed to V8 (to
 // diagnose only, e.g. JSFLAGS=--no-memory-reducer; users' browsers run without).
