@@ -59,6 +59,14 @@ async function run(): Promise<Record<string, number>> {
     window.__traceGo = resolve;
     window.__trace = phase;
   }) : Promise.resolve();
+  // tracepan=1 (run.mjs TRACE=...): the runner records a second trace, of the pan and zoom below, and the page
+  // marks each render in it ("pan N"), so bench/trace.mjs can give each render's main-thread CPU time next to
+  // its wall time (which counts the time the thread waited for a core as well).
+  const tracingPan = params.get("tracepan") === "1";
+  const panPhase = (phase: string) => tracingPan ? new Promise<void>((resolve) => {
+    window.__traceGo = resolve;
+    window.__trace = phase;
+  }) : Promise.resolve();
 
   // lean=0: this build with the fifth pass's heap savings switched off (the fourth pass as it was); baseline=1 too.
   lean.on = params.get("baseline") !== "1" && params.get("lean") !== "0";
@@ -108,15 +116,19 @@ async function run(): Promise<Record<string, number>> {
   sigma.on("beforeRender", () => (renderStart = performance.now()));
   /** The last render's start and end (performance.now()), for the trace's marks. */
   let lastRender = [0, 0];
+  let panning = false;
   sigma.on("afterRender", () => {
     const end = performance.now();
     renderTimes.push(end - renderStart);
     lastRender = [renderStart, end];
+    if (panning && tracingPan) performance.measure(`pan ${renderTimes.length}`, { start: renderStart, end });
   });
   const segments = params.get("breakdown") === "1" ? timeSegments(sigma) : null;
   const camera = sigma.getCamera();
   const frameTimes: number[] = [];
+  await panPhase("pan");
   let last = await frame();
+  panning = true;
   profile("pan");
   if (params.get("pan") === "setstate") {
     // The camera set directly each frame, as no user gesture does (sigma does not count it as moving).
@@ -147,7 +159,9 @@ async function run(): Promise<Record<string, number>> {
   }
   await frame();
   profileEnd("pan");
+  panning = false;
   const panRenders = [...renderTimes];
+  await panPhase("panned");
   // Once the camera stops, the next frame draws every label in full (labelcache.ts): its render on its own.
   renderTimes.length = 0;
   for (let i = 0; i < 20 && (camera.isAnimated() || labels?.moving() || renderTimes.length === 0 || (labels?.cachedFrames ?? 0) > 0); i++) {

@@ -88,14 +88,23 @@ const TRACE_CATEGORIES = [
 ];
 async function traceLiveChanges(page, path) {
   const phase = (name) => page.waitForFunction((p) => window.__trace === p, name, { polling: 200, timeout: 0 });
+  // First the pan and zoom, in a trace of its own (path-pan.json): each render's main-thread CPU time.
+  await phase("pan");
+  const panPath = path.replace(/\.json$/, "-pan.json");
+  await browser.startTracing(page, { path: panPath, categories: TRACE_CATEGORIES });
+  await page.evaluate(() => window.__traceGo());
+  await phase("panned");
+  await browser.stopTracing();
+  await page.evaluate(() => window.__traceGo());
+  const { summarize, summarizePan } = await import("./trace.mjs");
+  const pan = summarizePan(JSON.parse(readFileSync(panPath, "utf8")));
   await phase("delta");
   await browser.startTracing(page, { path, categories: TRACE_CATEGORIES });
   await page.evaluate(() => window.__traceGo());
   await phase("done");
   await browser.stopTracing();
   await page.evaluate(() => window.__traceGo());
-  const { summarize } = await import("./trace.mjs");
-  return summarize(JSON.parse(readFileSync(path, "utf8")), { quiet: true }).figures;
+  return { ...pan, ...summarize(JSON.parse(readFileSync(path, "utf8")), { quiet: true }).figures };
 }
 
 // HEAP=prefix: a heap snapshot of the page as the live changes are about to start (the page waits, as for a
@@ -163,7 +172,7 @@ try {
     page.on("pageerror", (e) => console.error("page error:", e.message));
     if (process.env.PROFILE) await profileConsoleSections(page);
     const loadBefore = load();
-    await page.goto(`${base}/index.html?nodes=${nodes}&edges=${edges}&layout=${nodes <= 20000 && !process.env.NO_LAYOUT ? 1 : 0}&frames=${process.env.FRAMES ?? 120}${process.env.PROFILE ? "&profile=1" : ""}${baseline ? "&baseline=1" : ""}${process.env.SCREENSHOT ? "&hold=1" : ""}${process.env.TRACE || process.env.HEAP || process.env.ALLOC ? "&trace=1" : ""}${process.env.EXTRA ?? ""}${extra}`);
+    await page.goto(`${base}/index.html?nodes=${nodes}&edges=${edges}&layout=${nodes <= 20000 && !process.env.NO_LAYOUT ? 1 : 0}&frames=${process.env.FRAMES ?? 120}${process.env.PROFILE ? "&profile=1" : ""}${baseline ? "&baseline=1" : ""}${process.env.SCREENSHOT ? "&hold=1" : ""}${process.env.TRACE || process.env.HEAP || process.env.ALLOC ? "&trace=1" : ""}${process.env.TRACE ? "&tracepan=1" : ""}${process.env.EXTRA ?? ""}${extra}`);
     const traced = process.env.TRACE ? traceLiveChanges(page, `${process.env.TRACE}-${nodes}${name}.json`)
       : process.env.HEAP ? heapAtLiveChanges(page, `${process.env.HEAP}-${nodes}${name}.heapsnapshot`)
         : process.env.ALLOC ? allocationsOfLiveChanges(page) : null;

@@ -10,6 +10,99 @@ import { fileURLToPath } from "node:url";
 const GC = /^(MinorGC|MajorGC|V8\.GC_SCAVENGER$|V8\.GC_MARK_COMPACTOR$|V8\.GC_MC_BACKGROUND|V8\.GCIncrementalMarking$|V8\.GCFinalizeMC$|V8\.GCScavenger$|V8\.GCCompactor$)/;
 const TOP_GC = /^(MinorGC|MajorGC)$/;
 
+// The main thread's tasks as intervals with wall and thread time, nested (X events and B/E pairs).
+function slices(events, pid, tid) {
+  const out = [];
+  const stack = [];
+  for (const e of events) {
+    if (e.pid !== pid || e.tid !== tid) continue;
+    if (e.ph === "X") out.push({ name: e.name, cat: e.cat, ts: e.ts, dur: e.dur ?? 0, tts: e.tts, tdur: e.tdur, args: e.args });
+    else if (e.ph === "B") stack.push(e);
+    else if (e.ph === "E") {
+      const b = stack.pop();
+      if (b) out.push({ name: b.name, cat: b.cat, ts: b.ts, dur: e.ts - b.ts, tts: b.tts, tdur: b.tts !== undefined && e.tts !== undefined ? e.tts - b.tts : undefined, args: b.args });
+    }
+  }
+  out.sort((a, b) => a.ts - b.ts || b.dur - a.dur);
+  // Depth: how many earlier slices still enclose this one.
+  const enclosing = [];
+  for (const s of out) {
+    while (enclosing.length && enclosing.at(-1).ts + enclosing.at(-1).dur < s.ts + s.dur - 0.01) enclosing.pop();
+    s.depth = enclosing.length;
+    s.parent = enclosing.at(-1) ?? null;
+    enclosing.push(s);
+  }
+  return out;
+}
+
+/**
+ * The main thread's CPU time inside [from, to]: the innermost slice with thread time that holds the span (the
+ * benchmark's marks and the trace's slices disagree by a few microseconds: 0.3 ms of slack), less its children
+ * wholly outside the span (the rest of that task). What remains of the holder outside the span is counted in
+ * (an upper bound); no more than the span's wall time (one thread).
+ */
+function threadTimeIn(mainSlices, [from, to]) {
+  const slack = Math.min(300, (to - from) / 4);
+  let holder = null;
+  for (const s of mainSlices) {
+    if (s.ts > from + slack) break;
+    if (s.tdur !== undefined && s.ts + s.dur >= to - slack && (!holder || s.depth > holder.depth)) holder = s;
+  }
+  if (!holder) return { ms: NaN, holder: null, loose: true };
+  let cpu = holder.tdur;
+  let wall = holder.dur;
+  for (const s of mainSlices) {
+    if (s.parent !== holder || s.tdur === undefined) continue;
+    if (s.ts + s.dur <= from + slack || s.ts >= to - slack) {
+      cpu -= s.tdur;
+      wall -= s.dur;
+    }
+  }
+  // loose: the holder's wall time outside the span (and outside any child) is over 2 ms, so its CPU there is in.
+  return { ms: Math.min(Math.max(0, cpu), to - from) / 1000, holder, loose: wall - (to - from) > 2000 };
+}
+
+/**
+ * The page benchmark's pan and zoom (run.mjs TRACE=prefix, its -pan.json trace): each render the page marked
+ * ("pan N", sigma's beforeRender to afterRender) with its wall time and the main thread's CPU time over it.
+ * Wall time counts the time the thread waited for one of the 2 cores (SwiftShader's raster threads and other
+ * processes compete for them); CPU time is the page's own main-thread work.
+ */
+export function summarizePan(trace) {
+  const events = Array.isArray(trace) ? trace : trace.traceEvents;
+  const spans = [];
+  let main = null;
+  for (const e of events) {
+    if (e.cat !== "blink.user_timing" || !/^pan \d+$/.test(e.name)) continue;
+    if (e.ph === "b") spans.push({ name: e.name, id: e.id ?? e.id2?.local ?? "", from: e.ts, to: NaN });
+    else if (e.ph === "e") {
+      const open = spans.find((s) => s.name === e.name && s.id === (e.id ?? e.id2?.local ?? "") && Number.isNaN(s.to));
+      if (open) open.to = e.ts;
+    }
+    main ??= { pid: e.pid, tid: e.tid };
+  }
+  const done = spans.filter((s) => !Number.isNaN(s.to));
+  if (!main || done.length === 0) return { tracePanRenders: 0 };
+  const mainSlices = slices(events, main.pid, main.tid);
+  const p95 = (xs) => {
+    const sorted = [...xs].sort((a, b) => a - b);
+    return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))];
+  };
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const walls = done.map((s) => (s.to - s.from) / 1000);
+  const cpus = done.map((s) => threadTimeIn(mainSlices, [s.from, s.to]).ms).filter((v) => !Number.isNaN(v));
+  return {
+    tracePanRenders: done.length,
+    tracePanWallMedianMs: median(walls),
+    tracePanWallP95Ms: p95(walls),
+    tracePanThreadRenders: cpus.length,
+    tracePanThreadMedianMs: cpus.length ? median(cpus) : NaN,
+    tracePanThreadP95Ms: cpus.length ? p95(cpus) : NaN,
+    tracePanThreadMaxMs: cpus.length ? Math.max(...cpus) : NaN,
+    tracePanThreadOver8: cpus.filter((v) => v > 8).length,
+  };
+}
+
 /**
  * @param trace the JSON Chromium writes ({ traceEvents } or an array)
  * @returns figures (per-run numbers for run.mjs) and lines (the report)
@@ -46,58 +139,9 @@ export function summarize(trace, { over = 16, detail = 0.3, quiet = false } = {}
   const say = (line) => lines.push(line);
   if (!main) return { figures: { traceChanges: 0 }, lines: ["no live-change marks in this trace"] };
 
-  // The main thread's tasks as intervals with wall and thread time, nested (X events and B/E pairs).
-  const slices = (pid, tid) => {
-    const out = [];
-    const stack = [];
-    for (const e of events) {
-      if (e.pid !== pid || e.tid !== tid) continue;
-      if (e.ph === "X") out.push({ name: e.name, cat: e.cat, ts: e.ts, dur: e.dur ?? 0, tts: e.tts, tdur: e.tdur, args: e.args });
-      else if (e.ph === "B") stack.push(e);
-      else if (e.ph === "E") {
-        const b = stack.pop();
-        if (b) out.push({ name: b.name, cat: b.cat, ts: b.ts, dur: e.ts - b.ts, tts: b.tts, tdur: b.tts !== undefined && e.tts !== undefined ? e.tts - b.tts : undefined, args: b.args });
-      }
-    }
-    out.sort((a, b) => a.ts - b.ts || b.dur - a.dur);
-    // Depth: how many earlier slices still enclose this one.
-    const enclosing = [];
-    for (const s of out) {
-      while (enclosing.length && enclosing.at(-1).ts + enclosing.at(-1).dur < s.ts + s.dur - 0.01) enclosing.pop();
-      s.depth = enclosing.length;
-      s.parent = enclosing.at(-1) ?? null;
-      enclosing.push(s);
-    }
-    return out;
-  };
-  const mainSlices = slices(main.pid, main.tid);
+  const mainSlices = slices(events, main.pid, main.tid);
 
-  /**
-   * The main thread's CPU time inside [from, to]: the innermost slice with thread time that holds the span (the
-   * benchmark's marks and the trace's slices disagree by a few microseconds: 0.3 ms of slack), less its children
-   * wholly outside the span (the rest of that task). What remains of the holder outside the span is counted in
-   * (an upper bound); no more than the span's wall time (one thread).
-   */
-  const threadTime = ([from, to]) => {
-    const slack = Math.min(300, (to - from) / 4);
-    let holder = null;
-    for (const s of mainSlices) {
-      if (s.ts > from + slack) break;
-      if (s.tdur !== undefined && s.ts + s.dur >= to - slack && (!holder || s.depth > holder.depth)) holder = s;
-    }
-    if (!holder) return { ms: NaN, holder: null, loose: true };
-    let cpu = holder.tdur;
-    let wall = holder.dur;
-    for (const s of mainSlices) {
-      if (s.parent !== holder || s.tdur === undefined) continue;
-      if (s.ts + s.dur <= from + slack || s.ts >= to - slack) {
-        cpu -= s.tdur;
-        wall -= s.dur;
-      }
-    }
-    // loose: the holder's wall time outside the span (and outside any child) is over 2 ms, so its CPU there is in.
-    return { ms: Math.min(Math.max(0, cpu), to - from) / 1000, holder, loose: wall - (to - from) > 2000 };
-  };
+  const threadTime = (span) => threadTimeIn(mainSlices, span);
   const inside = ([from, to], s) => s.ts < to && s.ts + s.dur > from;
 
   const changes = [...marks.values()].filter((c) => c.apply && c.render).sort((a, b) => a.n - b.n);
@@ -112,7 +156,7 @@ export function summarize(trace, { over = 16, detail = 0.3, quiet = false } = {}
   const gpuThreads = [...threadNames].filter(([key, name]) => {
     const pid = Number(key.split(":")[0]);
     return /GPU/i.test(processNames.get(pid) ?? "") && /CrGpuMain|VizCompositor|GpuMain/.test(name);
-  }).map(([key, name]) => ({ key, name, slices: slices(...key.split(":").map(Number)) }));
+  }).map(([key, name]) => ({ key, name, slices: slices(events, ...key.split(":").map(Number)) }));
 
   for (const r of rows.filter((r) => r.wall > over)) {
     say(`change ${r.n} (${r.kind}): wall ${r.wall.toFixed(1)} ms (benchmark ${r.total}), main-thread CPU ${r.thread.toFixed(1)} ms, GC ${r.gcCount} (${r.gcMs.toFixed(1)} ms)`);
