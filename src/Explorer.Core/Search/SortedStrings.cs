@@ -31,8 +31,8 @@ internal sealed class SortedStrings
             MaxLength = Math.Max(MaxLength, start[i + 1] - start[i]);
         }
 
-        Forward = new Shape(Count, (a, b) => this[a].CommonPrefixLength(this[b]), (p, at) => _text[_start[p] + at], Count > 0 && Length(0) == 0);
-        Backward = new Shape(Count, (a, b) => CommonSuffixLength(_reversed[a], _reversed[b]), (p, at) => _text[_start[_reversed[p] + 1] - 1 - at], Count > 0 && Length(_reversed[0]) == 0);
+        Forward = new Shape(Count, (a, b) => this[a].CommonPrefixLength(this[b]), (p, at) => _text[_start[p] + at], Length);
+        Backward = new Shape(Count, (a, b) => CommonSuffixLength(_reversed[a], _reversed[b]), (p, at) => _text[_start[_reversed[p] + 1] - 1 - at], p => Length(_reversed[p]));
     }
 
     public int Count => _start.Length - 1;
@@ -164,7 +164,7 @@ internal sealed class SortedStrings
     /// start where that length is exactly d, so a walk finds them by scanning bytes in order (with the minimum
     /// of each block of 64 and 4096 to skip), not by binary searches that miss the cache on every probe.
     /// </summary>
-    private sealed class Shape
+    internal sealed class Shape
     {
         /// <summary>Shared lengths are stored up to this; deeper, the walk reads the strings themselves.</summary>
         public const int Cap = 255;
@@ -178,13 +178,20 @@ internal sealed class SortedStrings
         /// <summary>The character of the string at p right after that shared prefix (where it leaves p-1).</summary>
         public readonly char[] Leaves;
 
+        /// <summary>At most this many children in <see cref="Top"/>, at most <see cref="TopDepth"/> levels of them.</summary>
+        public const int TopEntryCap = 32_768;
+
+        /// <summary>The walk's levels that <see cref="Top"/> holds at most: the children of the nodes at depths 0..3.</summary>
+        public const int TopDepth = 4;
+
         private readonly byte[] _blockMin;
         private readonly byte[] _superMin;
 
-        public Shape(int count, Func<int, int, int> shared, Func<int, int, char> charAt, bool firstIsEmpty)
+        public Shape(int count, Func<int, int, int> shared, Func<int, int, char> charAt, Func<int, int> lengthAt)
         {
             Shared = new byte[count];
             Leaves = new char[count];
+            var firstIsEmpty = count > 0 && lengthAt(0) == 0;
             if (count > 0 && !firstIsEmpty)
             {
                 // The first string leaves the empty prefix it "shares" with nothing at its first character.
@@ -204,9 +211,13 @@ internal sealed class SortedStrings
 
             _blockMin = Minima(Shared, BlockBits);
             _superMin = Minima(Shared, SuperBits);
+            Top = TopTable.Derive(this, count, charAt, lengthAt);
         }
 
-        public long MemoryBytes => Shared.Length + (2L * Leaves.Length) + _blockMin.Length + _superMin.Length;
+        /// <summary>The walk's top levels: each trie node's children in order, derived once (see <see cref="TopTable"/>).</summary>
+        public TopTable Top { get; }
+
+        public long MemoryBytes => Shared.Length + (2L * Leaves.Length) + _blockMin.Length + _superMin.Length + Top.MemoryBytes;
 
         private static byte[] Minima(byte[] values, int bits)
         {
@@ -273,6 +284,99 @@ internal sealed class SortedStrings
         }
     }
 
+    /// <summary>
+    /// The first levels of one order's implicit trie made explicit: for each trie node of depth below
+    /// <see cref="Levels"/>, its children (character, first and end position) side by side, so the walk's top
+    /// levels, which every typo query passes through, read a small table that stays in cache across queries
+    /// instead of scanning the shared lengths (cold, spread over megabytes) again for each query. Nodes are
+    /// numbered breadth-first, the root 0; the children of node k are entries First[k] .. First[k+1]-1 (a
+    /// string equal to the node's prefix, sorted first in its range, is not a child), and entry e's own node is
+    /// e+1 when e+1 &lt; <see cref="NodeCount"/> (the last level's entries have no node). Levels are added while
+    /// the entries stay within <see cref="Shape.TopEntryCap"/>, up to <see cref="Shape.TopDepth"/>.
+    /// </summary>
+    internal sealed class TopTable
+    {
+        /// <summary>Per node, where its children start in the entries; one more than the nodes.</summary>
+        public readonly int[] First;
+
+        /// <summary>Per entry, three ints: the child's character, its first position and its end (exclusive).</summary>
+        public readonly int[] Entries;
+
+        public TopTable(int[] first, int[] entries)
+        {
+            if (first.Length == 0 || first[0] != 0 || entries.Length % 3 != 0 || first[^1] > entries.Length / 3)
+            {
+                throw new ArgumentException("not a top table");
+            }
+
+            First = first;
+            Entries = entries;
+        }
+
+        public int NodeCount => First.Length - 1;
+
+        public long MemoryBytes => 4L * (First.Length + Entries.Length);
+
+        /// <summary>The table of the order that <paramref name="shape"/> describes (its shared lengths already set).</summary>
+        public static TopTable Derive(Shape shape, int count, Func<int, int, char> charAt, Func<int, int> lengthAt)
+        {
+            // Level by level, breadth-first: the nodes of one depth, each (lo, hi) past a string equal to its prefix.
+            var first = new List<int> { 0 };
+            var entries = new List<int>();
+            var level = new List<(int Lo, int Hi)>();
+            if (count > 0)
+            {
+                level.Add((count > 0 && lengthAt(0) == 0 ? 1 : 0, count));
+            }
+
+            for (var depth = 0; depth < Shape.TopDepth && level.Count > 0; depth++)
+            {
+                var children = new List<(int Char, int Lo, int Hi)>();
+                foreach (var (lo, hi) in level)
+                {
+                    for (var p = lo; p < hi;)
+                    {
+                        var end = shape.NextBoundary(p + 1, hi, depth);
+                        children.Add((charAt(p, depth), p, end));
+                        p = end;
+                    }
+                }
+
+                if (entries.Count / 3 + children.Count > Shape.TopEntryCap)
+                {
+                    break;
+                }
+
+                // The nodes of this depth get their children; the entries become the next depth's nodes.
+                var at = entries.Count / 3;
+                var next = new List<(int Lo, int Hi)>(children.Count);
+                var child = 0;
+                foreach (var (lo, hi) in level)
+                {
+                    while (child < children.Count && children[child].Lo < hi)
+                    {
+                        var (c, clo, chi) = children[child++];
+                        entries.Add(c);
+                        entries.Add(clo);
+                        entries.Add(chi);
+                        next.Add((lengthAt(clo) == depth + 1 ? clo + 1 : clo, chi));
+                        at++;
+                    }
+
+                    first.Add(at);
+                }
+
+                level = next;
+            }
+
+            return new TopTable([.. first], [.. entries]);
+        }
+    }
+
+    /// <summary>How many trie nodes of one order have their children in its top table, and how many children that is.</summary>
+    internal (int Nodes, int Children) TopSize(bool backwards) =>
+        backwards ? (Backward.Top.NodeCount, Backward.Top.Entries.Length / 3) : (Forward.Top.NodeCount, Forward.Top.Entries.Length / 3);
+
     private Shape Forward { get; }
 
     private Shape Backward { get; }
@@ -327,7 +431,7 @@ internal sealed class SortedStrings
             }
 
             _rowMin[0] = 0;
-            Visit(0, 0, strings.Count);
+            Visit(0, 0, strings.Count, 0);
         }
 
         private int IdAt(int position) => _backwards ? strings._reversed[position] : position;
@@ -343,7 +447,8 @@ internal sealed class SortedStrings
         private int ChildEnd(int position, int hi, int depth, char c) =>
             depth < Shape.Cap ? _shape.NextBoundary(position + 1, hi, depth) : RunEnd(position, hi, depth, c);
 
-        private void Visit(int depth, int lo, int hi)
+        /// <param name="node">The trie node's number in the shape's <see cref="TopTable"/> when it holds its children, else -1.</param>
+        private void Visit(int depth, int lo, int hi, int node)
         {
             // Every string in [lo, hi) starts (or ends, backwards) with the path so far; one equal to it sorts first.
             var first = IdAt(lo);
@@ -364,6 +469,13 @@ internal sealed class SortedStrings
 
             // What the next row may reach: the halves' limit while within the strict depth, else the budget.
             var limit = depth + 1 <= _strictDepth ? budget / 2 : budget;
+            var top = _shape.Top;
+            if (node >= 0 && node < top.NodeCount)
+            {
+                VisitTop(depth, node, limit);
+                return;
+            }
+
             if (_rowMin[depth] < limit)
             {
                 // Any next character can stay within the limit (a substitution): try each one present.
@@ -371,7 +483,7 @@ internal sealed class SortedStrings
                 {
                     var c = ChildChar(lo, depth);
                     var end = ChildEnd(lo, hi, depth, c);
-                    Child(depth, lo, end, c, limit);
+                    Child(depth, lo, end, c, limit, -1);
                     lo = end;
                 }
 
@@ -381,26 +493,7 @@ internal sealed class SortedStrings
             // At the limit already: only a character that matches the query where this row is at the limit (or
             // completes a transposition) keeps a cell there. Only those children are visited.
             Span<char> wanted = stackalloc char[(4 * budget) + 4];
-            var count = 0;
-            var row = depth * _width;
-            for (var j = Math.Max(0, depth - budget); j <= Math.Min(query.Length - 1, depth + budget); j++)
-            {
-                // Cell j+1 of the next row from cell j of this one: the next character is q[j].
-                if (_rows[row + j] == limit && wanted[..count].IndexOf(_query[j]) < 0)
-                {
-                    wanted[count++] = _query[j];
-                }
-            }
-
-            for (var j = Math.Max(0, depth - 1 - budget); depth > 0 && j <= Math.Min(query.Length - 2, depth - 1 + budget); j++)
-            {
-                // Cell j+2 of the next row by a transposition: path[depth-1] == q[j+1] and the next character is q[j].
-                if (_path[depth - 1] == _query[j + 1] && _rows[row - _width + j] + 1 <= limit && wanted[..count].IndexOf(_query[j]) < 0)
-                {
-                    wanted[count++] = _query[j];
-                }
-            }
-
+            var count = Wanted(depth, limit, wanted);
             if (count == 0)
             {
                 return;
@@ -424,15 +517,89 @@ internal sealed class SortedStrings
                 var end = ChildEnd(lo, hi, depth, c);
                 if (wanted[..count].IndexOf(c) >= 0)
                 {
-                    Child(depth, lo, end, c, limit);
+                    Child(depth, lo, end, c, limit, -1);
                 }
 
                 lo = end;
             }
         }
 
+        /// <summary>
+        /// <see cref="Visit"/> for a node whose children the top table holds: the same children in the same
+        /// order, read from the table.
+        /// </summary>
+        private void VisitTop(int depth, int node, int limit)
+        {
+            var top = _shape.Top;
+            var entries = top.Entries;
+            int from = top.First[node], to = top.First[node + 1];
+            var withNodes = top.NodeCount;
+            if (_rowMin[depth] < limit)
+            {
+                for (var e = from; e < to; e++)
+                {
+                    Child(depth, entries[3 * e + 1], entries[3 * e + 2], (char)entries[3 * e], limit, e + 1 < withNodes ? e + 1 : -1);
+                }
+
+                return;
+            }
+
+            Span<char> wanted = stackalloc char[(4 * budget) + 4];
+            var count = Wanted(depth, limit, wanted);
+            if (count == 0)
+            {
+                return;
+            }
+
+            var last = wanted[0];
+            foreach (var w in wanted[..count])
+            {
+                last = w > last ? w : last;
+            }
+
+            for (var e = from; e < to; e++)
+            {
+                var c = (char)entries[3 * e];
+                if (c > last)
+                {
+                    return;
+                }
+
+                if (wanted[..count].IndexOf(c) >= 0)
+                {
+                    Child(depth, entries[3 * e + 1], entries[3 * e + 2], c, limit, e + 1 < withNodes ? e + 1 : -1);
+                }
+            }
+        }
+
+        /// <summary>The next characters that keep a cell of the next row within <paramref name="limit"/> when this row is at it; their count.</summary>
+        private int Wanted(int depth, int limit, Span<char> wanted)
+        {
+            var count = 0;
+            var row = depth * _width;
+            for (var j = Math.Max(0, depth - budget); j <= Math.Min(query.Length - 1, depth + budget); j++)
+            {
+                // Cell j+1 of the next row from cell j of this one: the next character is q[j].
+                if (_rows[row + j] == limit && wanted[..count].IndexOf(_query[j]) < 0)
+                {
+                    wanted[count++] = _query[j];
+                }
+            }
+
+            for (var j = Math.Max(0, depth - 1 - budget); depth > 0 && j <= Math.Min(query.Length - 2, depth - 1 + budget); j++)
+            {
+                // Cell j+2 of the next row by a transposition: path[depth-1] == q[j+1] and the next character is q[j].
+                if (_path[depth - 1] == _query[j + 1] && _rows[row - _width + j] + 1 <= limit && wanted[..count].IndexOf(_query[j]) < 0)
+                {
+                    wanted[count++] = _query[j];
+                }
+            }
+
+            return count;
+        }
+
         /// <summary>Row depth+1 of the table for next character <paramref name="c"/> (only the cells within the budget's band), then the visit if it stays within the limit.</summary>
-        private void Child(int depth, int lo, int hi, char c, int limit)
+        private void Child(int depth, int lo, int hi, char c, int limit, int node)
         {
             _path[depth] = c;
             var i = depth + 1;
@@ -467,7 +634,7 @@ internal sealed class SortedStrings
             _rowMin[i] = rowMin;
             if (rowMin <= limit)
             {
-                Visit(i, lo, hi);
+                Visit(i, lo, hi, node);
             }
         }
 

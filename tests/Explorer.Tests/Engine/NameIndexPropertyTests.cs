@@ -252,6 +252,51 @@ public sealed class NameIndexPropertyTests
         }
     }
 
+    [Fact]
+    public void TheTypoWalkFindsExactlyTheStringsWithinTheBudgetWhenItsTopTableHoldsFewerLevels()
+    {
+        // Enough distinct four-character prefixes (and suffixes) that the walk's table of its top levels stops
+        // at three levels (its cap): below the table the walk scans the shapes again, and must find the same.
+        var random = new Random(16);
+        var strings = Enumerable.Range(0, 50_000).Select(_ => RandomString(random, "abcdefghijklmnopqrstuvwxyz", 4, 9)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        var packed = Packed(strings);
+        foreach (var backwards in new[] { false, true })
+        {
+            int Distinct(int length) => strings.Select(s => backwards ? s[^length..] : s[..length]).Distinct(StringComparer.Ordinal).Count();
+            Assert.True(Distinct(1) + Distinct(2) + Distinct(3) + Distinct(4) > 32_768, "the fourth level must not fit");
+            Assert.Equal((1 + Distinct(1) + Distinct(2), Distinct(1) + Distinct(2) + Distinct(3)), packed.TopSize(backwards));
+        }
+
+        for (var q = 0; q < 40; q++)
+        {
+            var budget = 1 + (q % 2);
+            var query = Edit(random, strings[random.Next(strings.Length)], random.Next(budget + 2));
+            if (query.Length == 0)
+            {
+                continue;
+            }
+
+            var found = new List<(int Id, int Distance)>();
+            packed.Within(query, budget, spacedOnly: false, found);
+            var expected = strings.Select((s, id) => (Id: id, Distance: TextNormalizer.Distance(query, s, budget))).Where(p => p.Distance > 0 && p.Distance <= budget).ToList();
+            Assert.Equal(expected, found.OrderBy(f => f.Id).ToList());
+        }
+    }
+
+    [Fact]
+    public void TheTopTableHoldsFourLevelsWhenTheyFitAndNoneForNoStrings()
+    {
+        var strings = new[] { "", "a", "ab", "abc", "abcd", "abcde", "abd", "b" };
+        var packed = Packed(strings);
+
+        // Children: a, b; ab; abc, abd; abcd. Nodes with children recorded: the root and the first three levels.
+        Assert.Equal((1 + 2 + 1 + 2, 2 + 1 + 2 + 1), packed.TopSize(backwards: false));
+        Assert.Equal((0, 0), Packed([]).TopSize(backwards: false));
+        var found = new List<(int Id, int Distance)>();
+        packed.Within("abce", 1, spacedOnly: false, found);
+        Assert.Equal([(3, 1), (4, 1), (5, 1)], found.OrderBy(f => f.Id));
+    }
+
     private static SortedStrings Packed(string[] sorted)
     {
         var start = new int[sorted.Length + 1];
