@@ -30,6 +30,8 @@ interface SigmaInternals {
   needToProcess: boolean;
   customBBox: { x: [number, number]; y: [number, number] } | null;
   nodeExtent: { x: [number, number]; y: [number, number] };
+  width: number;
+  height: number;
   normalizationFunction: { applyTo(data: { x: number; y: number }): void };
   nodeDataCache: Record<string, NodeDisplayData>;
   edgeDataCache: Record<string, EdgeDisplayData>;
@@ -91,6 +93,13 @@ export class PartialRefresh {
   private nextId = 1;
   /** Something was drawn outside the normalized box since the last re-index. */
   private outOfFrame = false;
+  /**
+   * The label grid's matrix (GRID_CAMERA's), kept while what it is computed from is unchanged: the viewport size,
+   * the box the graph is normalized to and the stage padding. Each can change without a re-index (a resize, Fit's
+   * custom box), so all are compared on each use; without it sigma computed the matrix afresh for every label.
+   */
+  private gridMatrixValue: Float32Array | null = null;
+  private readonly gridMatrixKey = new Float64Array(7);
 
   /**
    * @param changed called whenever some node or edge is redrawn with new data (the label layer cached during a
@@ -304,7 +313,7 @@ export class PartialRefresh {
     const dimensions = this.sigma.getDimensions();
     const grid = internals.labelGrid;
     grid.resizeAndClear(dimensions, internals.settings.labelGridCellSize);
-    const matrix = matrixFromCamera(GRID_CAMERA, dimensions, this.sigma.getGraphDimensions(), this.sigma.getStagePadding());
+    const matrix = this.gridMatrix();
     const missing = graph.someNode((id, attributes) => {
       const data = cache[id];
       if (!data || internals.nodeProgramIndex[id] === undefined) return true;
@@ -363,13 +372,31 @@ export class PartialRefresh {
   // ----- the label grid -----
 
   private gridCell(data: { x: number; y: number }): number {
-    return this.internals.labelGrid.getIndex(this.sigma.framedGraphToViewport(data, { cameraState: GRID_CAMERA }));
+    return this.internals.labelGrid.getIndex(this.sigma.framedGraphToViewport(data, { matrix: this.gridMatrix() }));
+  }
+
+  /** GRID_CAMERA's matrix for the current viewport, normalization box and padding (sigma's getGraphDimensions). */
+  private gridMatrix(): Float32Array {
+    const { width, height, customBBox, nodeExtent } = this.internals;
+    const box = customBBox || nodeExtent;
+    const padding = this.sigma.getStagePadding();
+    const key = this.gridMatrixKey;
+    if (this.gridMatrixValue && key[0] === width && key[1] === height && key[2] === box.x[0] && key[3] === box.x[1]
+      && key[4] === box.y[0] && key[5] === box.y[1] && key[6] === padding) return this.gridMatrixValue;
+    key[0] = width;
+    key[1] = height;
+    key[2] = box.x[0];
+    key[3] = box.x[1];
+    key[4] = box.y[0];
+    key[5] = box.y[1];
+    key[6] = padding;
+    return (this.gridMatrixValue = matrixFromCamera(GRID_CAMERA, { width, height }, this.sigma.getGraphDimensions(), padding));
   }
 
   private addLabel(key: string, data: NodeDisplayData): void {
     if (typeof data.label !== "string" || data.hidden) return;
     const grid = this.internals.labelGrid;
-    grid.add(key, data.size, this.sigma.framedGraphToViewport(data, { cameraState: GRID_CAMERA }));
+    grid.add(key, data.size, this.sigma.framedGraphToViewport(data, { matrix: this.gridMatrix() }));
     // Keep the cell in sigma's order (LabelCandidate.compare: biggest first, then by key): the new candidate, pushed
     // last, moved up to its place (a sort of the cell made garbage with each comparison).
     const cell = grid.cells[this.gridCell(data)];
