@@ -81,7 +81,8 @@ async function profileConsoleSections(page) {
 
 // TRACE=prefix: a Chromium trace (main-thread tasks with wall and thread time, garbage collections, sampled JS
 // stacks, GPU-process tasks) of the 60 live changes, written to prefix-<nodes>[-baseline].json; the page waits
-// for it to start and stop (bench.ts trace=1). The figures bench/trace.mjs reads from it join the line.
+// for it to start and stop (bench.ts trace=1). The figures bench/trace.mjs reads from it join the line. The pan
+// and zoom before them gets a trace of its own, prefix-<nodes>[...]-pan.json (bench.ts tracepan=1): tracePan*.
 const TRACE_CATEGORIES = [
   "toplevel", "devtools.timeline", "disabled-by-default-devtools.timeline", "blink.user_timing", "v8", "v8.execute",
   "disabled-by-default-v8.gc", "disabled-by-default-v8.cpu_profiler", "gpu",
