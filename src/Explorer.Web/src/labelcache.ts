@@ -3,7 +3,9 @@ import type { EdgeLabelDrawingFunction, NodeLabelDrawingFunction } from "sigma/r
 import type { Settings } from "sigma/settings";
 import type { CameraState, EdgeDisplayData, NodeDisplayData } from "sigma/types";
 import { matrixFromCamera } from "sigma/utils";
-import { font, labelBox, type Box } from "./labels";
+import type { EdgeLabelRoom } from "./edgelabels";
+import { halfHeight, type Rect } from "./fit";
+import { drawnLabelStart, font, labelBox, type Box } from "./labels";
 
 // The node-label layer, drawn as little as possible. sigma draws every visible node label with Canvas 2D
 // fillText on every frame; in software rasterization (SwiftShader) that is most of a frame's main-thread time.
@@ -190,11 +192,19 @@ export class LabelCache {
    * @param labelledEdges the edges whose display data has a label (the renderer's reducer gives a few edges one):
    * the edge-label layer is drawn from these, not from a walk over every edge of the graph as sigma's is.
    */
-  constructor(private readonly sigma: Sigma, labelledEdges?: () => Set<string>) {
+  /**
+   * @param edgeLabels the room edge labels are placed in (sigma's defaultDrawEdgeLabel draws through it), and what
+   * floats over the canvas: each drawing of the edge-label layer starts it afresh with the node labels drawn then.
+   */
+  constructor(private readonly sigma: Sigma, labelledEdges?: () => Set<string>, private readonly edgeLabels?: { room: EdgeLabelRoom; overlays: () => Rect[] }) {
     const internals = sigma as unknown as SigmaInternals;
     this.internals = internals;
     const drawLabels = internals.renderLabels.bind(sigma);
-    const sigmasEdgeLabels = internals.renderEdgeLabels.bind(sigma);
+    const renderEdgeLabels = internals.renderEdgeLabels.bind(sigma);
+    const sigmasEdgeLabels = () => {
+      this.beginEdgeLabels();
+      return renderEdgeLabels();
+    };
     this.sigmasEdgeLabels = sigmasEdgeLabels;
     const drawEdgeLabels = labelledEdges ? () => this.drawEdgeLabels(labelledEdges()) : sigmasEdgeLabels;
     internals.renderLabels = () => this.draw("labels", drawLabels);
@@ -410,16 +420,7 @@ export class LabelCache {
     }
     const canvasWidth = internals.width;
     const labelSize = internals.settings.labelSize;
-    const measure = (text: string) => {
-      let width = this.widths.get(text);
-      if (width === undefined) {
-        if (this.widths.size > 10_000) this.widths.clear();
-        context.font = font(internals.settings);
-        width = context.measureText(text).width;
-        this.widths.set(text, width);
-      }
-      return width;
-    };
+    const measure = (text: string) => this.measureLabel(text);
     const boxes = changedBoxes(before, after, (d) => labelBox(d.data, labelSize, canvasWidth, measure));
     this.partialFrames++;
     if (boxes === null) {
@@ -453,6 +454,38 @@ export class LabelCache {
     }
     context.restore();
     return this.sigma;
+  }
+
+  /** A node label's width as drawn (kept: labels are measured again and again). */
+  private measureLabel(text: string): number {
+    let width = this.widths.get(text);
+    if (width === undefined) {
+      if (this.widths.size > 10_000) this.widths.clear();
+      const context = this.internals.canvasContexts.labels;
+      context.font = font(this.internals.settings);
+      width = context.measureText(text).width;
+      this.widths.set(text, width);
+    }
+    return width;
+  }
+
+  /**
+   * Starts a drawing of the edge labels: they keep off the node labels drawn now (each with its disc, on the side
+   * it is drawn) and off what floats over the canvas.
+   */
+  private beginEdgeLabels(): void {
+    if (!this.edgeLabels) return;
+    const s = this.internals;
+    const labelSize = s.settings.labelSize;
+    const obstacles: Rect[] = [...this.edgeLabels.overlays()];
+    for (const { data } of this.drawn) {
+      const label = data.label ?? "";
+      const width = this.measureLabel(label);
+      const start = drawnLabelStart({ x: data.x, size: data.size, label }, labelSize, width, s.width);
+      const half = halfHeight(data.size, labelSize);
+      obstacles.push({ left: Math.min(data.x - data.size, start), right: Math.max(data.x + data.size, start + width), top: data.y - half, bottom: data.y + half });
+    }
+    this.edgeLabels.room.begin(obstacles, s.width, s.height);
   }
 
   /**
@@ -538,6 +571,7 @@ export class LabelCache {
     if (!s.settings.renderEdgeLabels) return this.sigma;
     const context = s.canvasContexts.edgeLabels;
     context.clearRect(0, 0, s.width, s.height);
+    this.beginEdgeLabels();
     const { graph, hoveredNode, highlightedNodes, displayedNodeLabels } = s;
     const worthy = (source: string, target: string) => source === hoveredNode || target === hoveredNode || highlightedNodes.has(source)
       || highlightedNodes.has(target) || (displayedNodeLabels.has(source) && displayedNodeLabels.has(target));
@@ -617,7 +651,12 @@ export class LabelCache {
 
   /** The nodes whose labels the node-label layer shows, in drawing order (empty while moved copies stand in). */
   drawnLabels(): string[] {
-    return this.canvasFull ? this.drawn.map((d) => d.key) : [];
+    return this.drawnLabelData().map((d) => d.key);
+  }
+
+  /** The labels the node-label layer shows, as drawn (viewport data; empty while moved copies stand in). */
+  drawnLabelData(): readonly LabelDraw[] {
+    return this.canvasFull ? this.drawn : [];
   }
 
   /**

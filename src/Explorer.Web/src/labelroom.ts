@@ -3,9 +3,12 @@
 // all but one name per cell, so an analyst sees unnamed dots. After the layout settles, this moves nodes
 // apart (the least distance that separates them, mostly up or down since labels are wide and short) until no
 // two boxes of node disc plus label overlap at the scale the view will be fitted at; then every label can be
-// drawn. Pinned nodes stay where the analyst put them.
+// drawn. Pinned nodes stay where the analyst put them. The scale is the one the view will be fitted at (fit.ts:
+// around the labels, in the canvas's free region), computed again each round as the nodes move apart.
 
-/** A node as placed: graph coordinates, and its disc radius and label width in screen pixels. */
+import { fitInRegions, halfHeight, LABEL_GAP, MAX_FIT_RATIO, MIN_FIT_RATIO, radiusAt, type Rect } from "./fit";
+
+/** A node as placed: graph coordinates, and its disc radius (at camera ratio 1) and label width in screen pixels. */
 export interface LabelItem {
   x: number;
   y: number;
@@ -17,21 +20,20 @@ export interface LabelItem {
 export interface Viewport {
   width: number;
   height: number;
-  /** sigma's stagePadding: screen pixels kept free around a fitted graph. */
+  /** sigma's stagePadding: screen pixels sigma keeps free around the graph at camera ratio 1. */
   padding: number;
+  /** Where the view is fitted (fit.ts freeRegions); the viewport less its padding when not given. */
+  regions?: readonly Rect[];
 }
 
-/** Screen pixels between a disc and its label (labels.ts draws it there). */
-export const LABEL_GAP = 3;
 /** Screen pixels kept between two boxes. */
 const MARGIN = 4;
 
 /**
- * Screen pixels per graph unit when the view is fitted: sigma maps the graph's larger side onto the viewport's
- * smaller side less its padding, then may stretch that by a correction of at least 1 for the viewport's shape.
- * Without the correction this is the smallest scale a fit can have, so boxes sized with it are never too small.
+ * Screen pixels per graph unit at camera ratio 1, as sigma draws: it maps the graph's larger side onto the
+ * viewport's smaller side less its padding, stretched by a correction of at least 1 for the viewport's shape.
  */
-export function fittedScale(items: readonly { x: number; y: number }[], viewport: Viewport): number {
+export function unitScale(items: readonly { x: number; y: number }[], viewport: Viewport): number {
   let minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
   for (const { x, y } of items) {
     minX = Math.min(minX, x);
@@ -39,8 +41,27 @@ export function fittedScale(items: readonly { x: number; y: number }[], viewport
     minY = Math.min(minY, y);
     maxY = Math.max(maxY, y);
   }
-  const extent = Math.max(maxX - minX, maxY - minY, 1e-9);
-  return Math.max(1, Math.min(viewport.width, viewport.height) - 2 * viewport.padding) / extent;
+  const graphWidth = Math.max(maxX - minX, 1e-9), graphHeight = Math.max(maxY - minY, 1e-9);
+  // sigma's getCorrectionRatio.
+  const viewportRatio = viewport.height / viewport.width;
+  const graphRatio = graphHeight / graphWidth;
+  const opposite = (viewportRatio < 1 && graphRatio > 1) || (viewportRatio > 1 && graphRatio < 1);
+  const correction = opposite ? 1 : Math.min(Math.max(graphRatio, 1 / graphRatio), Math.max(1 / viewportRatio, viewportRatio));
+  return (Math.max(1, Math.min(viewport.width, viewport.height) - 2 * viewport.padding) * correction) / Math.max(graphWidth, graphHeight);
+}
+
+/**
+ * Screen pixels per graph unit when the view is fitted around its labels (fit.ts: the renderer's fit does the
+ * same with sigma's own numbers), and the scale at which discs have their given radius.
+ */
+export function fittedScale(items: readonly LabelItem[], viewport: Viewport, labelSize: number): { scale: number; unit: number } {
+  const unit = unitScale(items, viewport);
+  const { width, height, padding } = viewport;
+  const regions = viewport.regions ?? [{ left: padding, top: padding, right: width - padding, bottom: height - padding }];
+  // Graph y runs up, screen y down.
+  const fitItems = items.map(({ x, y, radius, labelWidth }) => ({ x, y: -y, radius, labelWidth }));
+  const fit = fitInRegions(fitItems, regions, labelSize, unit, unit / MAX_FIT_RATIO, unit / MIN_FIT_RATIO);
+  return { scale: fit?.scale ?? unit, unit };
 }
 
 interface Box {
@@ -49,9 +70,10 @@ interface Box {
   half: number;
 }
 
-/** The node's box (disc and label to its right), in screen pixels around its centre. */
-function box(item: LabelItem, labelSize: number): Box {
-  return { left: item.radius, right: item.radius + LABEL_GAP + item.labelWidth, half: Math.max(item.radius, labelSize / 2 + 2) };
+/** The node's box (disc and label to its right), in screen pixels around its centre, at this scale. */
+function box(item: LabelItem, labelSize: number, scale: { scale: number; unit: number }): Box {
+  const radius = radiusAt(item.radius, scale.scale, scale.unit);
+  return { left: radius, right: radius + LABEL_GAP + item.labelWidth, half: halfHeight(radius, labelSize) };
 }
 
 /**
@@ -73,9 +95,10 @@ function overlap(a: { x: number; y: number }, p: Box, b: { x: number; y: number 
  */
 export function separateLabels(items: readonly LabelItem[], viewport: Viewport, labelSize: number, rounds = 60): { x: number; y: number }[] {
   const at = items.map(({ x, y }) => ({ x, y }));
-  const boxes = items.map((item) => box(item, labelSize));
   for (let round = 0; round < rounds; round++) {
-    const scale = fittedScale(at, viewport);
+    const fitted = fittedScale(items.map((item, i) => ({ ...item, ...at[i]! })), viewport, labelSize);
+    const scale = fitted.scale;
+    const boxes = items.map((item) => box(item, labelSize, fitted));
     let moved = false;
     for (let i = 0; i < at.length; i++) {
       for (let j = i + 1; j < at.length; j++) {
@@ -110,8 +133,9 @@ export function separateLabels(items: readonly LabelItem[], viewport: Viewport, 
 
 /** Whether any two boxes overlap when fitted (what separateLabels removes). */
 export function labelsOverlap(items: readonly LabelItem[], viewport: Viewport, labelSize: number): boolean {
-  const scale = fittedScale(items, viewport);
-  const boxes = items.map((item) => box(item, labelSize));
+  const fitted = fittedScale(items, viewport, labelSize);
+  const scale = fitted.scale;
+  const boxes = items.map((item) => box(item, labelSize, fitted));
   for (let i = 0; i < items.length; i++) {
     for (let j = i + 1; j < items.length; j++) {
       const [x, y] = overlap(items[i]!, boxes[i]!, items[j]!, boxes[j]!, scale);

@@ -18,6 +18,16 @@ function labelX(x: number, size: number, width: number, canvasWidth: number): { 
   return { start: roomLeft - width, left: true };
 }
 
+/**
+ * Where edgeAwareLabel starts a label of this measured width (viewport data, as sigma passes it): right of the
+ * node, or left of it near the right edge.
+ */
+export function drawnLabelStart(data: { x: number; size: number; label: string }, labelSize: number, width: number, canvasWidth: number): number {
+  const x = data.x + data.size + GAP;
+  if (x + labelSize * data.label.length <= canvasWidth) return x;
+  return labelX(data.x, data.size, width, canvasWidth).start;
+}
+
 export function font(settings: { labelWeight: string; labelSize: number; labelFont: string }): string {
   return `${settings.labelWeight} ${settings.labelSize}px ${settings.labelFont}`;
 }

@@ -1,9 +1,11 @@
 import Sigma from "sigma";
-import type { EdgeDisplayData, NodeDisplayData } from "sigma/types";
+import type { CameraState, EdgeDisplayData, NodeDisplayData } from "sigma/types";
+import { fitInRegions, freeRegions, MAX_FIT_RATIO, MIN_FIT_RATIO, type FitItem, type Rect } from "./fit";
+import { EdgeLabelRoom, type Point } from "./edgelabels";
 import { LabelCache } from "./labelcache";
 import { WebGLLayers } from "./layers";
 import { separateLabels, type LabelItem } from "./labelroom";
-import { edgeAwareHover, edgeAwareLabel, font } from "./labels";
+import { drawnLabelStart, edgeAwareHover, edgeAwareLabel, font } from "./labels";
 import { EDGE_SIZE, lean, STATUS_COLORS, type EdgeAttributes, type ExplorerGraph, type NodeAttributes } from "./model";
 import { PartialRefresh } from "./partial";
 import { edgeArrowProgram, NodeDiscProgram } from "./programs";
@@ -84,6 +86,10 @@ export class Renderer {
   private readonly labelledEdges = new Set<string>();
   private dragged: string | null = null;
   private dragMoved = false;
+  /** Where edge labels go: off node labels; the hovered or selected edge's is drawn even with no free spot. */
+  private readonly edgeLabels = new EdgeLabelRoom((edge) => edge === this.hoveredEdge || edge === this.selectedEdge);
+  /** What floats over the canvas (the toolbar, the legend), in the canvas's pixels: the view is fitted clear of it. */
+  overlays: () => Rect[] = () => [];
 
   constructor(private readonly graph: ExplorerGraph, container: HTMLElement, private readonly events: RendererEvents) {
     const large = graph.size > 5000;
@@ -110,6 +116,8 @@ export class Renderer {
       edgeLabelColor: { color: "#34495e" },
       defaultDrawNodeLabel: drawLabel,
       defaultDrawNodeHover: edgeAwareHover(canvasWidth, drawLabel),
+      // Edge labels keep off node labels, discs and the toolbar and legend (edgelabels.ts).
+      defaultDrawEdgeLabel: this.edgeLabels.draw,
       labelRenderedSizeThreshold: 7,
       labelDensity: 0.5,
       minCameraRatio: 0.05,
@@ -119,7 +127,7 @@ export class Renderer {
       edgeReducer: (edge, data) => this.reduceEdge(edge, data),
     });
     // While the camera moves, the label layers are the last full drawing moved with it (labelcache.ts).
-    this.labels = new LabelCache(this.sigma as unknown as Sigma, () => this.labelledEdges);
+    this.labels = new LabelCache(this.sigma as unknown as Sigma, () => this.labelledEdges, { room: this.edgeLabels, overlays: () => this.overlays() });
     this.layers = new WebGLLayers(this.sigma as unknown as Sigma);
     this.partial = new PartialRefresh(this.sigma, graph, (cells) => this.labels.changed(cells));
     this.wireEvents();
@@ -161,11 +169,15 @@ export class Renderer {
     this.partial.items([], changed);
   }
 
-  /** Nodes with more neighbors than drawn: their labels say "N more". */
-  setMore(more: Map<string, number>): void {
+  /**
+   * Nodes with more neighbors than drawn: their labels say "N more". True when a label changed on a view that
+   * draws every label (its room and its fit were made for the old widths).
+   */
+  setMore(more: Map<string, number>): boolean {
     const changed = [...this.more.keys(), ...more.keys()].filter((n) => this.more.get(n) !== more.get(n));
     this.more = more;
     this.partial.items(changed, []);
+    return this.labelAll && changed.length > 0;
   }
 
   /** Refreshes these nodes and edges, and with `neighborhoods` also the nodes' neighbors and edges. */
@@ -203,9 +215,61 @@ export class Renderer {
 
   // ----- camera -----
 
+  /** Frames the view (fittedCamera), animated. */
   fit(): void {
     this.partial.settle();
-    void this.sigma.getCamera().animatedReset({ duration: 300 });
+    const camera = this.sigma.getCamera();
+    const target = this.fittedCamera();
+    void (target ? camera.animate(target, { duration: 300 }) : camera.animatedReset({ duration: 300 }));
+  }
+
+  /** The parts of the canvas nothing floats over, where a fitted view goes (fit.ts). */
+  freeRegions(): Rect[] {
+    const { width, height } = this.sigma.getDimensions();
+    return freeRegions(width, height, this.overlays());
+  }
+
+  /**
+   * The camera at which every drawn node's disc, and its label on a view that draws every label, is as large as
+   * fits in a free region of the canvas, centred there (fit.ts). null when there is nothing to frame.
+   */
+  fittedCamera(): CameraState | null {
+    const sigma = this.sigma;
+    const { width, height } = sigma.getDimensions();
+    if (width <= 0 || height <= 0) return null;
+    const centre = { x: width / 2, y: height / 2 };
+    // Positions at camera ratio 1, from the viewport's centre: at ratio r they are 1/r as far from it (fit.ts's scale).
+    const unit: CameraState = { x: 0.5, y: 0.5, ratio: 1, angle: 0 };
+    const items: FitItem[] = [];
+    this.graph.forEachNode((node, data) => {
+      if (sigma.getNodeDisplayData(node)?.hidden) return;
+      const at = sigma.graphToViewport(data, { cameraState: unit });
+      const labelWidth = this.labelAll ? this.labelWidth(this.labelOf(node, data)) : 0;
+      items.push({ x: at.x - centre.x, y: at.y - centre.y, radius: this.sizeOf(node), labelWidth });
+    });
+    if (items.length === 0) return null;
+    const fit = fitInRegions(items, this.freeRegions(), this.sigma.getSettings().labelSize, 1, 1 / MAX_FIT_RATIO, 1 / MIN_FIT_RATIO);
+    if (!fit) return null;
+    const ratio = 1 / fit.scale;
+    const { bounds, region } = fit;
+    // Centred on the viewport's centre the boxes would lie around centre + their middle; the camera moves by what
+    // takes that onto the region's middle.
+    const shift = {
+      x: (bounds.left + bounds.right) / 2 - ((region.left + region.right) / 2 - centre.x),
+      y: (bounds.top + bounds.bottom) / 2 - ((region.top + region.bottom) / 2 - centre.y),
+    };
+    const at = sigma.viewportToFramedGraph({ x: centre.x + shift.x, y: centre.y + shift.y }, { cameraState: { x: 0.5, y: 0.5, ratio, angle: 0 } });
+    return { x: at.x, y: at.y, ratio, angle: 0 };
+  }
+
+  /** A node label's width in screen pixels, as drawn. */
+  labelWidth(label: string): number {
+    this.measure ??= document.createElement("canvas").getContext("2d");
+    const context = this.measure;
+    // Without a 2D context (never in a browser), a character is taken as the font size wide.
+    if (!context) return label.length * this.sigma.getSettings().labelSize;
+    context.font = font(this.sigma.getSettings());
+    return context.measureText(label).width;
   }
 
   zoom(factor: number): void {
@@ -231,28 +295,28 @@ export class Renderer {
     return 5 + Math.min(14, 2.2 * Math.sqrt(this.graph.degree(node)));
   }
 
+  /** Every node's label is drawn (makeRoomForLabels). */
+  get labelsAll(): boolean {
+    return this.labelAll;
+  }
+
   /**
    * On a view of at most LABEL_ALL nodes, moves nodes apart until every label fits beside its node without
-   * overlapping another at the fitted scale (labelroom.ts), then draws every label; larger views keep sigma's
-   * label grid. Called when the layout settles, before the view is fitted.
+   * overlapping another at the scale the view is fitted at (labelroom.ts, fit.ts), then draws every label;
+   * larger views keep sigma's label grid. Called when the layout settles, before the view is fitted.
    */
   makeRoomForLabels(): void {
     const all = this.graph.order > 1 && this.graph.order <= LABEL_ALL;
     if (all) {
-      this.measure ??= document.createElement("canvas").getContext("2d");
-      const context = this.measure;
-      if (context) context.font = font(this.sigma.getSettings());
       const ids: string[] = [];
       const items: LabelItem[] = [];
       this.graph.forEachNode((node, data) => {
         ids.push(node);
-        const label = this.labelOf(node, data);
-        // Without a 2D context (never in a browser), a character is taken as the font size wide.
-        const labelWidth = context ? context.measureText(label).width : label.length * this.sigma.getSettings().labelSize;
-        items.push({ x: data.x, y: data.y, radius: this.sizeOf(node), labelWidth, fixed: data.fixed === true });
+        items.push({ x: data.x, y: data.y, radius: this.sizeOf(node), labelWidth: this.labelWidth(this.labelOf(node, data)), fixed: data.fixed === true });
       });
       const { width, height } = this.sigma.getDimensions();
-      const placed = separateLabels(items, { width, height, padding: this.sigma.getStagePadding() }, this.sigma.getSettings().labelSize);
+      const viewport = { width, height, padding: this.sigma.getStagePadding(), regions: this.freeRegions() };
+      const placed = separateLabels(items, viewport, this.sigma.getSettings().labelSize);
       const index = new Map(ids.map((id, i) => [id, i]));
       this.graph.updateEachNodeAttributes((node, attributes) => {
         const at = index.get(node);
@@ -412,6 +476,33 @@ export class Renderer {
     if (!this.graph.hasNode(id)) return;
     if (pinned) this.graph.setNodeAttribute(id, "fixed", true);
     else this.graph.removeNodeAttribute(id, "fixed");
+  }
+
+  /**
+   * Where the labels the canvas shows now are drawn, in the canvas's pixels: each node label's ink (the text's
+   * measured bounding box, on the side it is drawn) and its node's disc; and what floats over the canvas. For the
+   * test hook: tests check that no two overlap and that none is under the toolbar or the legend.
+   */
+  labelBoxes(): { width: number; height: number; overlays: Rect[]; nodes: { id: string; text: Rect; disc: Rect }[]; edges: { id: string; corners: Point[] }[] } {
+    const { width, height } = this.sigma.getDimensions();
+    const settings = this.sigma.getSettings();
+    this.measure ??= document.createElement("canvas").getContext("2d");
+    const context = this.measure!;
+    context.font = font(settings);
+    const nodes = this.labels.drawnLabelData().map(({ key, data }) => {
+      const label = data.label ?? "";
+      const metrics = context.measureText(label);
+      const start = drawnLabelStart({ x: data.x, size: data.size, label }, settings.labelSize, metrics.width, width);
+      // edgeAwareLabel's baseline.
+      const baseline = data.y + settings.labelSize / 3;
+      return {
+        id: key,
+        text: { left: start - metrics.actualBoundingBoxLeft, right: start + metrics.actualBoundingBoxRight, top: baseline - metrics.actualBoundingBoxAscent, bottom: baseline + metrics.actualBoundingBoxDescent },
+        disc: { left: data.x - data.size, right: data.x + data.size, top: data.y - data.size, bottom: data.y + data.size },
+      };
+    });
+    const edges = this.sigma.getSetting("renderEdgeLabels") ? this.edgeLabels.placed : [];
+    return { width, height, overlays: this.overlays(), nodes, edges };
   }
 
   /** Node ids sigma currently draws (not hidden), for the test hook. */

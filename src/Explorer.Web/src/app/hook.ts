@@ -56,6 +56,12 @@ export function createHook({ view, live, ready }: HookSources) {
     /** Nodes whose labels the canvas shows now. */
     drawnLabels: () => renderer.labels.drawnLabels(),
     cameraMoving: () => renderer.labels.moving(),
+    /** Relation counts ("N more") still being asked for: a view that draws every label is fitted again after. */
+    countsPending: () => view.countsPending,
+    /** Where the drawn labels are, and what floats over the canvas, in the canvas's pixels (Renderer.labelBoxes). */
+    labelBoxes: () => renderer.labelBoxes(),
+    /** Every node's label is drawn (a small view given room for them). */
+    labelsAll: () => renderer.labelsAll,
     /** Frames that left the node or edge WebGL layer as it was (layers.ts), per layer. */
     keptLayerFrames: () => renderer.layers.keptLayerFrames,
     /** The next frames draw every layer as sigma does (false), or keep unchanged ones (true, the default). */

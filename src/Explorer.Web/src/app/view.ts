@@ -66,6 +66,10 @@ export class ExplorerView {
   /** Relations per drawn node that is not expanded (as of the date and of the review statuses in countsKey): for "N more". */
   private readonly edgeCounts = new Map<string, number>();
   private readonly counting = new Set<string>();
+  /** Relation counts still being asked for (a view that draws every label is fitted again when they come). */
+  get countsPending(): boolean {
+    return this.counting.size > 0;
+  }
   private countsKey = "";
   peers!: ViewPeers;
   private viewLoads = 0;
@@ -90,6 +94,15 @@ export class ExplorerView {
     // The view is fitted whenever the layout settles, unless the analyst has moved the camera since.
     this.layout.onStop = () => this.settled();
     const container = byId("graph");
+    // The toolbar and the legend float over the canvas: a fitted view keeps clear of them.
+    const overlays = [byId("legend"), document.querySelector<HTMLElement>(".canvas-tools")].filter((e): e is HTMLElement => e !== null);
+    this.renderer.overlays = () => {
+      const origin = container.getBoundingClientRect();
+      return overlays.map((element) => {
+        const r = element.getBoundingClientRect();
+        return { left: r.left - origin.left, top: r.top - origin.top, right: r.right - origin.left, bottom: r.bottom - origin.top };
+      });
+    };
     let pressing = false;
     container.addEventListener("wheel", () => this.cameraMovedByUser(), { passive: true });
     container.addEventListener("pointerdown", () => (pressing = true), { passive: true });
@@ -348,7 +361,8 @@ export class ExplorerView {
     };
     await Promise.all(Array.from({ length: Math.min(6, wanted.length) }, worker));
     if (this.countsKey !== key) return;
-    this.renderer.setMore(this.hiddenNeighbors());
+    // Labels that grew ("N more") on a view that draws them all: room and fit again, once the layout is done.
+    if (this.renderer.setMore(this.hiddenNeighbors()) && !this.layout.isRunning) this.settled();
     const selected = this.state.selected;
     if (selected.startsWith("n:") && wanted.includes(selected.slice(2))) void this.peers.renderNodePanel(selected.slice(2));
   }
