@@ -187,16 +187,11 @@ internal sealed partial class EmbeddedGraphStore
 
     private void ReleaseBulkConnection()
     {
-        var ending = _bulkConnection is not null;
         _bulkConnection?.Dispose();
         _bulkConnection = null;
         _nodeRowIds.Clear();
         _nodeRowIds.TrimExcess();
         _nodeRowIdsSeq = -1;
-        if (ending)
-        {
-            EndBulkLoad();
-        }
     }
 
     /// <summary>

@@ -21,8 +21,6 @@ internal sealed partial class EmbeddedGraphStore
     private Task? _compaction;
     private Task? _pacedCompaction;
     private TimeSpan _lastCompactionTook;
-    private bool _compactWhenDone;
-    private int _compactionsStarted;
     private long _lastCompactionEnded;
     private readonly CancellationTokenSource _closing = new();
 
@@ -34,19 +32,6 @@ internal sealed partial class EmbeddedGraphStore
 
     /// <summary>Name-overlay size that starts a compaction.</summary>
     internal int NameOverlayLimit { get; init; } = IndexWriter.NameOverlayLimit;
-
-    /// <summary>Compactions started since the store opened (tests read it).</summary>
-    internal int CompactionsStarted => Volatile.Read(ref _compactionsStarted);
-
-    /// <summary>
-    /// A bulk load is under way: batches go through the kept bulk connection until <see cref="FinishBulkAsync"/>
-    /// (or a failed batch) lets it go. Meanwhile a delta grown large does not start a compaction: at a million
-    /// nodes each one rebuilt the whole CSR and name index while the load went on, one due every eighth of the
-    /// built edges, and the load's next batches grew the delta again at once. Readers read through the delta
-    /// meanwhile, which answers the same. The compaction deferred starts when the load ends
-    /// (<see cref="EndBulkLoad"/>); name search's and the snapshot's compactions still start during the load.
-    /// </summary>
-    private bool BulkLoading => _bulkConnection is not null;
 
     /// <summary>
     /// Applies what other processes (the CLI's import, another server on the same file) committed since the
@@ -299,22 +284,15 @@ internal sealed partial class EmbeddedGraphStore
     /// Once the delta is large, rebuilds a compact index from the current view on the thread pool; readers and
     /// writers go on meanwhile, and the writes made during the rebuild are replayed onto it before it is swapped in.
     /// </summary>
-    private void CompactIfDue(bool paced = true)
+    private void CompactIfDue()
     {
         var writer = _writer!;
-        if (_compaction is not null || _disposed)
+        if (_compaction is not null || _disposed || !(writer.NeedsCompaction || SnapshotDue(writer)))
         {
             return;
         }
 
-        // No compaction is running, so none will replay the writes kept for it.
-        writer.ForgetReplay();
-        if (!(writer.NamesFull || (writer.DeltaFull && !BulkLoading) || SnapshotDue(writer)))
-        {
-            return;
-        }
-
-        if (paced && CompactionWait() is { } wait)
+        if (CompactionWait() is { } wait)
         {
             PaceCompaction(wait);
             return;
@@ -324,7 +302,6 @@ internal sealed partial class EmbeddedGraphStore
         var version = writer.Version;
         var seq = Interlocked.Read(ref _indexSeq);
         Interlocked.Exchange(ref _lastSnapshotCompaction, System.Diagnostics.Stopwatch.GetTimestamp());
-        Interlocked.Increment(ref _compactionsStarted);
         _compaction = Task.Run(async () =>
         {
             GraphIndex? compacted = null;
@@ -350,12 +327,6 @@ internal sealed partial class EmbeddedGraphStore
                     _lastCompactionTook = System.Diagnostics.Stopwatch.GetElapsedTime(started);
                     _lastCompactionEnded = System.Diagnostics.Stopwatch.GetTimestamp();
                     _compaction = null;
-                    if (_compactWhenDone && !_disposed && _writer is not null)
-                    {
-                        // A bulk load ended while this one ran: its deferred compaction comes now.
-                        _compactWhenDone = false;
-                        CompactIfDue(paced: false);
-                    }
                 }
                 finally
                 {
@@ -366,31 +337,11 @@ internal sealed partial class EmbeddedGraphStore
     }
 
     /// <summary>
-    /// The bulk load is over (under the write lock): the compaction it deferred starts now in the background,
-    /// unpaced (no batches follow to pace it against), or as soon as one running ends. Closing the store waits for it.
-    /// </summary>
-    private void EndBulkLoad()
-    {
-        if (_disposed || _writer is null)
-        {
-            return;
-        }
-
-        if (_compaction is not null)
-        {
-            _compactWhenDone = true;
-            return;
-        }
-
-        CompactIfDue(paced: false);
-    }
-
-    /// <summary>
     /// How long a due compaction waits (null: none). A compaction that took long (a large index) is followed by at
-    /// least three times as long of writes before the next one starts, so a stream of large batches (an import of
-    /// nodes, whose batches fill the name overlay; batches outside a bulk load) spends at most a quarter of the time
-    /// compacting instead of rebuilding the index back to back beside it; readers meanwhile read through the delta,
-    /// which answers the same. Under the write lock.
+    /// least three times as long of writes before the next one starts, so a stream of large batches (a bulk import,
+    /// whose every batch makes one due) spends at most a quarter of the time compacting instead of rebuilding the
+    /// index back to back beside it; readers meanwhile read through the delta, which answers the same. Under the
+    /// write lock.
     /// </summary>
     private TimeSpan? CompactionWait()
     {

@@ -25,8 +25,7 @@ internal sealed class IndexWriter
     private readonly Dictionary<long, int> _addedEdgeRows = [];
     private readonly List<int> _overlay = [];
     private readonly HashSet<int> _inOverlay = [];
-    private List<(int Version, Op Op)> _log = [];
-    private int _changes;
+    private readonly List<(int Version, Op Op)> _log = [];
     private Node?[]? _nodes;
     private long[] _edgeRowIds;
     private int[]? _staleAt;
@@ -53,21 +52,13 @@ internal sealed class IndexWriter
     public GraphIndex Current { get; private set; }
 
     /// <summary>Index changes applied since the build (what a start-up from the build's snapshot would replay).</summary>
-    public int Changes => _changes;
+    public int Changes => _log.Count;
 
     /// <summary>The version of the writes made so far (0: none since the build).</summary>
     public int Version => _delta.Version;
 
-    public bool NeedsCompaction => DeltaFull || NamesFull;
-
-    /// <summary>The delta is large beside the built topology (reads through it slow down; answers stay right).</summary>
-    public bool DeltaFull => _delta.Size > Math.Max(_compactionFloor, _built.Graph.EdgeCount / 8);
-
-    /// <summary>
-    /// Many nodes are searched through the name overlay, whose own index is built again on the first search after
-    /// each publish: name search wants a compaction soon whatever else is going on.
-    /// </summary>
-    public bool NamesFull => _overlay.Count + _staleCount > _nameOverlayLimit;
+    public bool NeedsCompaction =>
+        _delta.Size > Math.Max(_compactionFloor, _built.Graph.EdgeCount / 8) || _overlay.Count + _staleCount > _nameOverlayLimit;
 
     /// <summary>Opens the next version: what is applied until <see cref="Publish"/> becomes visible at once.</summary>
     public void Begin() => _delta.Advance();
@@ -83,23 +74,6 @@ internal sealed class IndexWriter
 
         Current = new GraphIndex(_built.Built, _delta.View(), _nodes, _edgeRowIds, _names);
         return Current;
-    }
-
-    /// <summary>
-    /// Lets go of the writes kept for <see cref="Rebase"/> (and the ids they hold): a compaction started from now
-    /// on is built from a view that already holds them, so only one running now would replay them. The store
-    /// calls it when none is running; <see cref="Changes"/> still counts them.
-    /// </summary>
-    public void ForgetReplay()
-    {
-        if (_log.Capacity > 4096)
-        {
-            _log = [];
-        }
-        else
-        {
-            _log.Clear();
-        }
     }
 
     /// <summary>
@@ -171,7 +145,6 @@ internal sealed class IndexWriter
         }
 
         _log.Add((_delta.Version, op));
-        _changes++;
     }
 
     private void ApplyNode(Node node)

@@ -99,60 +99,6 @@ public sealed class SetBasedBatchTests : IDisposable
     }
 
     [Fact]
-    public async Task ABulkLoadDefersSizeCompactionsToItsEndAndAnswersLikeARebuildMeanwhile()
-    {
-        var path = _directory.File("deferred.db");
-        await using var store = new EmbeddedGraphStore(path) { IndexSnapshots = false, CompactionFloor = 64, NameOverlayLimit = int.MaxValue };
-        await store.InitializeAsync(Token);
-        var ids = Enumerable.Range(0, 200).Select(i => $"n-{i}").ToList();
-        var edgesBefore = (await store.CountAsync(Token)).Edges;
-
-        // A small batch (no bulk load) past the floor compacts as before.
-        await store.ApplyBatchAsync([.. ids.Select(id => new GraphWrite.UpsertNode(Node(id, $"Node {id}"))), .. Enumerable.Range(0, 100).Select(i => new GraphWrite.UpsertEdge(Edge($"small-{i}", ids[i], ids[i + 100])))], Token);
-        await store.WaitForCompactionAsync();
-        var before = store.CompactionsStarted;
-        Assert.True(before >= 1, "a small batch past the floor starts a compaction");
-
-        for (var b = 0; b < 3; b++)
-        {
-            // Each bulk batch leaves the delta far past the floor: no compaction while the load goes on.
-            await store.ApplyBatchAsync([.. Enumerable.Range(0, 1000).Select(i => new GraphWrite.UpsertEdge(Edge($"e-{b}-{i}", ids[i % 200], ids[((i % 200) + 1 + (i / 200) + (5 * b)) % 200])))], Token);
-            Assert.Equal(before, store.CompactionsStarted);
-
-            // Readers meanwhile read through the delta: the same answers as an index rebuilt from the file.
-            await using var rebuilt = new EmbeddedGraphStore(path) { IndexSnapshots = false };
-            await rebuilt.InitializeAsync(Token);
-            await SameAnswersAsync(rebuilt, store, ids.Where((_, i) => i % 17 == 0).ToList());
-        }
-
-        // The load's end starts the deferred compaction; the index it swaps in answers alike.
-        await store.FinishBulkAsync(Token);
-        await store.WaitForCompactionAsync();
-        Assert.Equal(before + 1, store.CompactionsStarted);
-        Assert.Equal(0, store.Index.Graph.Version);
-        await using var final = new EmbeddedGraphStore(path) { IndexSnapshots = false };
-        await final.InitializeAsync(Token);
-        await SameAnswersAsync(final, store, ids.Where((_, i) => i % 17 == 0).ToList());
-        Assert.Equal(edgesBefore + 3100, (await store.CountAsync(Token)).Edges);
-    }
-
-    [Fact]
-    public async Task ABulkLoadStillCompactsForNameSearch()
-    {
-        var path = _directory.File("names.db");
-        await using var store = new EmbeddedGraphStore(path) { IndexSnapshots = false, CompactionFloor = int.MaxValue, NameOverlayLimit = 500 };
-        await store.InitializeAsync(Token);
-        var before = store.CompactionsStarted;
-
-        await store.ApplyBatchAsync([.. Enumerable.Range(0, 1000).Select(i => new GraphWrite.UpsertNode(Node($"named-{i}", $"Named {i}")))], Token);
-
-        Assert.Equal(before + 1, store.CompactionsStarted);
-        await store.WaitForCompactionAsync();
-        Assert.Contains(await store.SearchAsync(new SearchQuery("Named 999", null, 5), Token), h => h.Id == "named-999");
-        await store.FinishBulkAsync(Token);
-    }
-
-    [Fact]
     public async Task NodeRowIdsKeptAcrossBulkBatchesAreDroppedWhenAnotherProcessRemovesANode()
     {
         var path = _directory.File("row-ids.db");
