@@ -28,16 +28,20 @@ namespace Explorer.Embedded;
 internal static class IndexSnapshot
 {
     /// <summary>Bump on any change to the layout or to what a section means.</summary>
-    public const int FormatVersion = 3;
+    /// <remarks>4: the name walk's shapes (shared lengths, leaves, top table) of both orders are stored, not derived at load.</remarks>
+    public const int FormatVersion = 4;
 
     public const string Suffix = ".index";
 
-    private const int SectionCount = 31;
+    private const int SectionCount = NameSection + (2 * StringsSections);
 
     /// <summary>First section of the topology (after the node columns), of the edge row ids, of the name index.</summary>
     private const int TopologySection = 12;
     private const int RowIdSection = TopologySection + 8;
     private const int NameSection = RowIdSection + 1;
+
+    /// <summary>Sections per <see cref="SortedStrings"/>: its five arrays, then per order (forwards, backwards) the shape's four.</summary>
+    private const int StringsSections = 5 + (2 * 4);
     private const int FixedHeaderBytes = 8 + 4 + 4 + 8 + 8 + 8 + 8;
     private const int HeaderBytes = FixedHeaderBytes + (SectionCount * 24) + 8;
     private static readonly byte[] s_magic = "EXPLIDX\n"u8.ToArray();
@@ -120,6 +124,14 @@ internal static class IndexSnapshot
                     writer.Array(postingStart);
                     writer.Array(postings);
                     writer.Array(reversed);
+                    var (forward, backward) = strings.Shapes;
+                    foreach (var shape in new[] { forward, backward })
+                    {
+                        writer.Bytes(shape.Shared);
+                        writer.Array(shape.Leaves);
+                        writer.Array(shape.Top.First);
+                        writer.Array(shape.Top.Entries);
+                    }
                 }
 
                 var header = new byte[HeaderBytes];
@@ -248,7 +260,7 @@ internal static class IndexSnapshot
         NodeTable.PackedText Packed(int section) => new(reader.Array<byte>(section), reader.Array<int>(section + 1, nodeCount + 1));
 
         var keys = Task.Run(() => ReadSortedStrings(reader, NameSection, nodeCount));
-        var tokens = Task.Run(() => ReadSortedStrings(reader, NameSection + 5, nodeCount));
+        var tokens = Task.Run(() => ReadSortedStrings(reader, NameSection + StringsSections, nodeCount));
 
         var graph = CsrGraph.FromParts(
             nodeCount,
@@ -280,7 +292,10 @@ internal static class IndexSnapshot
     private static string[] NoNulls(string?[] strings, string what) =>
         Array.IndexOf(strings, null) < 0 ? (string[])(object)strings : throw new InvalidDataException($"a {what} is missing");
 
-    /// <summary>Five sections from <paramref name="first"/> on: text, string starts, posting starts, postings, backwards order.</summary>
+    /// <summary>
+    /// <see cref="StringsSections"/> sections from <paramref name="first"/> on: text, string starts, posting starts,
+    /// postings, backwards order, then the shape of each order (shared lengths, leaves, top table nodes and entries).
+    /// </summary>
     private static SortedStrings ReadSortedStrings(SectionReader reader, int first, int nodeCount)
     {
         var text = reader.Array<char>(first);
@@ -315,7 +330,19 @@ internal static class IndexSnapshot
             seen[id] = true;
         }
 
-        return new SortedStrings(text, start, postingStart, postings, reversed);
+        SortedStrings.Shape ShapeAt(int section)
+        {
+            try
+            {
+                return new SortedStrings.Shape(reader.Array<byte>(section, count), reader.Array<char>(section + 1, count), reader.Array<int>(section + 2), reader.Array<int>(section + 3));
+            }
+            catch (ArgumentException ex)
+            {
+                throw new InvalidDataException($"the name walk's shape in section {section}: {ex.Message}", ex);
+            }
+        }
+
+        return new SortedStrings(text, start, postingStart, postings, reversed, ShapeAt(first + 5), ShapeAt(first + 9));
     }
 
     /// <summary>Offsets that start at 0, never go down and end at <paramref name="end"/>.</summary>

@@ -20,6 +20,20 @@ internal sealed class SortedStrings
     /// <param name="nodes">Node ordinals, ascending within a string.</param>
     /// <param name="reversed">The ids ordered by their strings read backwards (ordinal).</param>
     public SortedStrings(char[] text, int[] start, int[] postingStart, int[] nodes, int[] reversed)
+        : this(text, start, postingStart, nodes, reversed, null)
+    {
+    }
+
+    /// <summary>
+    /// The same strings with the walk's shapes of both orders as <see cref="Shapes"/> gave them (read from an index
+    /// snapshot), not derived again: deriving them reads every string twice, once in its backwards order.
+    /// </summary>
+    internal SortedStrings(char[] text, int[] start, int[] postingStart, int[] nodes, int[] reversed, Shape forward, Shape backward)
+        : this(text, start, postingStart, nodes, reversed, (forward, backward))
+    {
+    }
+
+    private SortedStrings(char[] text, int[] start, int[] postingStart, int[] nodes, int[] reversed, (Shape Forward, Shape Backward)? shapes)
     {
         _text = text;
         _start = start;
@@ -31,9 +45,24 @@ internal sealed class SortedStrings
             MaxLength = Math.Max(MaxLength, start[i + 1] - start[i]);
         }
 
+        if (shapes is { } given)
+        {
+            if (given.Forward.Shared.Length != Count || given.Backward.Shared.Length != Count)
+            {
+                throw new ArgumentException("the shapes are not of these strings", nameof(shapes));
+            }
+
+            Forward = given.Forward;
+            Backward = given.Backward;
+            return;
+        }
+
         Forward = new Shape(Count, (a, b) => this[a].CommonPrefixLength(this[b]), (p, at) => _text[_start[p] + at], Length);
         Backward = new Shape(Count, (a, b) => CommonSuffixLength(_reversed[a], _reversed[b]), (p, at) => _text[_start[_reversed[p] + 1] - 1 - at], p => Length(_reversed[p]));
     }
+
+    /// <summary>The walk's shapes of both orders, as stored in an index snapshot.</summary>
+    internal (Shape Forward, Shape Backward) Shapes => (Forward, Backward);
 
     public int Count => _start.Length - 1;
 
@@ -214,6 +243,24 @@ internal sealed class SortedStrings
             Top = TopTable.Derive(this, count, charAt, lengthAt);
         }
 
+        /// <summary>
+        /// A shape as <see cref="Shared"/>, <see cref="Leaves"/> and <see cref="Top"/> gave it (read from an index
+        /// snapshot): only the block minima are computed again (one pass over the shared lengths).
+        /// </summary>
+        public Shape(byte[] shared, char[] leaves, int[] topFirst, int[] topEntries)
+        {
+            if (shared.Length != leaves.Length)
+            {
+                throw new ArgumentException("shared lengths and leaves differ in length", nameof(leaves));
+            }
+
+            Shared = shared;
+            Leaves = leaves;
+            _blockMin = Minima(Shared, BlockBits);
+            _superMin = Minima(Shared, SuperBits);
+            Top = new TopTable(topFirst, topEntries, shared.Length);
+        }
+
         /// <summary>The walk's top levels: each trie node's children in order, derived once (see <see cref="TopTable"/>).</summary>
         public TopTable Top { get; }
 
@@ -302,11 +349,29 @@ internal sealed class SortedStrings
         /// <summary>Per entry, three ints: the child's character, its first position and its end (exclusive).</summary>
         public readonly int[] Entries;
 
-        public TopTable(int[] first, int[] entries)
+        /// <summary>A table over <paramref name="count"/> positions; checked to be one (not that it is this order's).</summary>
+        public TopTable(int[] first, int[] entries, int count)
         {
-            if (first.Length == 0 || first[0] != 0 || entries.Length % 3 != 0 || first[^1] > entries.Length / 3)
+            var children = entries.Length / 3;
+            if (first.Length == 0 || first[0] != 0 || entries.Length % 3 != 0 || first[^1] > children || first.Length - 1 > children + 1)
             {
-                throw new ArgumentException("not a top table");
+                throw new ArgumentException("not a top table", nameof(first));
+            }
+
+            for (var k = 1; k < first.Length; k++)
+            {
+                if (first[k] < first[k - 1])
+                {
+                    throw new ArgumentException("the top table's nodes are out of order", nameof(first));
+                }
+            }
+
+            for (var e = 0; e < children; e++)
+            {
+                if ((uint)entries[3 * e] > char.MaxValue || entries[(3 * e) + 1] < 0 || entries[(3 * e) + 1] >= entries[(3 * e) + 2] || entries[(3 * e) + 2] > count)
+                {
+                    throw new ArgumentException("a top table entry is out of range", nameof(entries));
+                }
             }
 
             First = first;
@@ -369,7 +434,7 @@ internal sealed class SortedStrings
                 level = next;
             }
 
-            return new TopTable([.. first], [.. entries]);
+            return new TopTable([.. first], [.. entries], count);
         }
     }
 
@@ -493,17 +558,10 @@ internal sealed class SortedStrings
             // At the limit already: only a character that matches the query where this row is at the limit (or
             // completes a transposition) keeps a cell there. Only those children are visited.
             Span<char> wanted = stackalloc char[(4 * budget) + 4];
-            var count = Wanted(depth, limit, wanted);
+            var count = Wanted(depth, limit, wanted, out var last);
             if (count == 0)
             {
                 return;
-            }
-
-            // Children come in character order: stop past the largest wanted one.
-            var last = wanted[0];
-            foreach (var w in wanted[..count])
-            {
-                last = w > last ? w : last;
             }
 
             while (lo < hi)
@@ -545,16 +603,10 @@ internal sealed class SortedStrings
             }
 
             Span<char> wanted = stackalloc char[(4 * budget) + 4];
-            var count = Wanted(depth, limit, wanted);
+            var count = Wanted(depth, limit, wanted, out var last);
             if (count == 0)
             {
                 return;
-            }
-
-            var last = wanted[0];
-            foreach (var w in wanted[..count])
-            {
-                last = w > last ? w : last;
             }
 
             for (var e = from; e < to; e++)
@@ -572,8 +624,11 @@ internal sealed class SortedStrings
             }
         }
 
-        /// <summary>The next characters that keep a cell of the next row within <paramref name="limit"/> when this row is at it; their count.</summary>
-        private int Wanted(int depth, int limit, Span<char> wanted)
+        /// <summary>
+        /// The next characters that keep a cell of the next row within <paramref name="limit"/> when this row is at
+        /// it; their count, and the largest of them (children come in character order: none past it is wanted).
+        /// </summary>
+        private int Wanted(int depth, int limit, Span<char> wanted, out char last)
         {
             var count = 0;
             var row = depth * _width;
@@ -593,6 +648,12 @@ internal sealed class SortedStrings
                 {
                     wanted[count++] = _query[j];
                 }
+            }
+
+            last = '\0';
+            foreach (var w in wanted[..count])
+            {
+                last = w > last ? w : last;
             }
 
             return count;

@@ -213,10 +213,7 @@ public sealed class NameIndexPropertyTests
                 continue;
             }
 
-            var found = new List<(int Id, int Distance)>();
-            packed.Within(query, budget, spacedOnly: false, found);
-            var expected = strings.Select((s, id) => (Id: id, Distance: TextNormalizer.Distance(query, s, budget))).Where(p => p.Distance > 0 && p.Distance <= budget).ToList();
-            Assert.Equal(expected, found.OrderBy(f => f.Id).ToList());
+            AssertTheWalkFindsWhatAScanFinds(packed, strings, query, budget);
         }
     }
 
@@ -245,10 +242,7 @@ public sealed class NameIndexPropertyTests
         for (var q = 0; q < 120; q++)
         {
             var query = Edit(random, strings[random.Next(strings.Length)], random.Next(budget + 2));
-            var found = new List<(int Id, int Distance)>();
-            packed.Within(query, budget, spacedOnly: false, found);
-            var expected = strings.Select((s, id) => (Id: id, Distance: TextNormalizer.Distance(query, s, budget))).Where(p => p.Distance > 0 && p.Distance <= budget).ToList();
-            Assert.Equal(expected, found.OrderBy(f => f.Id).ToList());
+            AssertTheWalkFindsWhatAScanFinds(packed, strings, query, budget);
         }
     }
 
@@ -276,10 +270,7 @@ public sealed class NameIndexPropertyTests
                 continue;
             }
 
-            var found = new List<(int Id, int Distance)>();
-            packed.Within(query, budget, spacedOnly: false, found);
-            var expected = strings.Select((s, id) => (Id: id, Distance: TextNormalizer.Distance(query, s, budget))).Where(p => p.Distance > 0 && p.Distance <= budget).ToList();
-            Assert.Equal(expected, found.OrderBy(f => f.Id).ToList());
+            AssertTheWalkFindsWhatAScanFinds(packed, strings, query, budget);
         }
     }
 
@@ -295,6 +286,15 @@ public sealed class NameIndexPropertyTests
         var found = new List<(int Id, int Distance)>();
         packed.Within("abce", 1, spacedOnly: false, found);
         Assert.Equal([(3, 1), (4, 1), (5, 1)], found.OrderBy(f => f.Id));
+    }
+
+    /// <summary>The walk's strings within the budget of the query are those a scan of every string finds.</summary>
+    private static void AssertTheWalkFindsWhatAScanFinds(SortedStrings packed, string[] strings, string query, int budget)
+    {
+        var found = new List<(int Id, int Distance)>();
+        packed.Within(query, budget, spacedOnly: false, found);
+        var expected = strings.Select((s, id) => (Id: id, Distance: TextNormalizer.Distance(query, s, budget))).Where(p => p.Distance > 0 && p.Distance <= budget).ToList();
+        Assert.Equal(expected, found.OrderBy(f => f.Id).ToList());
     }
 
     private static SortedStrings Packed(string[] sorted)

@@ -75,6 +75,7 @@ public sealed class IndexSnapshotTests : IDisposable
         { "truncated", "truncated" },
         { "cut inside its header", "truncated" },
         { "another format", "format 99" },
+        { "format 3, before the name walk's shapes were stored", "format 3, this Explorer reads format 4" },
         { "not a snapshot", "not an Explorer index snapshot" },
     };
 
@@ -102,8 +103,13 @@ public sealed class IndexSnapshotTests : IDisposable
             case "another format":
                 BitConverter.GetBytes(99).CopyTo(bytes, 8);
                 break;
+            case "format 3, before the name walk's shapes were stored":
+                // Format 3's header: the same fixed part with its 31 sections (no shapes), its own checksum.
+                bytes = Format3HeaderOf(bytes);
+                break;
             default:
-                bytes = "SQLite format 3\0 and so on, long enough to be a header of some other file............................................................................................................................................................................................................................................................................................................................................................................................................................................................................................................................................................................................................................................................................................................................................................................................................................................................"u8.ToArray();
+                // Longer than format 4's header, so the magic is what gives it away.
+                bytes = [.. "SQLite format 3\0 and so on, a header of some other file"u8, .. new byte[8192]];
                 break;
         }
 
@@ -317,6 +323,34 @@ public sealed class IndexSnapshotTests : IDisposable
                 await store.RemoveNodeAsync(IncrementalIndexTests.Pick(random, live), Cancellation);
             }
         }
+    }
+
+    /// <summary>
+    /// The snapshot as format 3 laid it out: the same fixed header part with format 3 and its 31 sections (the
+    /// node columns, the topology, the row ids, then the keys' and the tokens' five arrays each, without format
+    /// 4's walk shapes after each), the sections packed after its shorter header, and its own header checksum.
+    /// </summary>
+    private static byte[] Format3HeaderOf(byte[] format4)
+    {
+        const int fixedPart = 48, format3Sections = 31, format3Header = fixedPart + (format3Sections * 24) + 8;
+        int[] kept = [.. Enumerable.Range(0, 26), .. Enumerable.Range(21 + 13, 5)];
+        var header = new byte[format3Header];
+        format4.AsSpan(0, fixedPart).CopyTo(header);
+        BitConverter.GetBytes(3).CopyTo(header, 8);
+        BitConverter.GetBytes(format3Sections).CopyTo(header, 12);
+        var body = new List<byte>();
+        for (var section = 0; section < format3Sections; section++)
+        {
+            var from = fixedPart + (kept[section] * 24);
+            var (offset, length) = (BitConverter.ToInt64(format4, from), BitConverter.ToInt64(format4, from + 8));
+            var at = fixedPart + (section * 24);
+            BitConverter.GetBytes((long)format3Header + body.Count).CopyTo(header, at);
+            format4.AsSpan(from + 8, 16).CopyTo(header.AsSpan(at + 8));
+            body.AddRange(format4.AsSpan((int)offset, (int)length));
+        }
+
+        BitConverter.GetBytes(System.IO.Hashing.XxHash3.HashToUInt64(header.AsSpan(0, format3Header - 8))).CopyTo(header, format3Header - 8);
+        return [.. header, .. body];
     }
 
     private static IndexSnapshot.Header HeaderOf(string path)
