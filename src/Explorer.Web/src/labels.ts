@@ -8,6 +8,9 @@ import type { NodeHoverDrawingFunction, NodeLabelDrawingFunction } from "sigma/r
 
 const GAP = 3;
 const PADDING = 2;
+/** The canvas's background (style.css .graph), and the width of the outline a forced label gets in it. */
+const HALO = "#fbfcfd";
+const HALO_WIDTH = 3;
 
 /** Where a label of this width starts: right of the node, or left of it when the right side is short. */
 function labelX(x: number, size: number, width: number, canvasWidth: number): { start: number; left: boolean } {
@@ -84,12 +87,17 @@ export function edgeAwareLabel<N extends Attributes = Attributes, E extends Attr
     // a label font is wider than its size).
     const x = data.x + data.size + GAP;
     const canvasWidth = width();
-    if (x + settings.labelSize * data.label.length <= canvasWidth) {
-      context.fillText(data.label, x, data.y + settings.labelSize / 3);
-      return;
+    const start = x + settings.labelSize * data.label.length <= canvasWidth ? x : labelX(data.x, data.size, context.measureText(data.label).width, canvasWidth).start;
+    const baseline = data.y + settings.labelSize / 3;
+    if (data.forceLabel) {
+      // A label drawn whatever the density (every label of a small view, a path's): outlined in the canvas's
+      // colour, so an edge passing under it does not run through the text.
+      context.strokeStyle = HALO;
+      context.lineWidth = HALO_WIDTH;
+      context.lineJoin = "round";
+      context.strokeText(data.label, start, baseline);
     }
-    const { start } = labelX(data.x, data.size, context.measureText(data.label).width, canvasWidth);
-    context.fillText(data.label, start, data.y + settings.labelSize / 3);
+    context.fillText(data.label, start, baseline);
   };
 }
 

@@ -7,6 +7,7 @@ function recorder() {
   const context = {
     fillStyle: "", font: "", shadowOffsetX: 0, shadowOffsetY: 0, shadowBlur: 0, shadowColor: "",
     fillText: (text: string, x: number) => texts.push({ text, x }),
+    strokeText: (text: string, x: number) => texts.push({ text: `outline ${text}`, x }),
     measureText: (text: string) => ({ width: text.length * 7 }),
     beginPath() {}, moveTo() {}, lineTo() {}, arc() {}, closePath() {}, fill() {},
   };
@@ -42,5 +43,12 @@ describe("node labels near the canvas edge", () => {
     const label = edgeAwareLabel(() => 1000);
     edgeAwareHover(() => 1000, label)(context, { x: 900, y: 50, size: 10, label: LONG, color: "#000" }, settings);
     expect(texts[0]!.x + LONG.length * 7).toBe(887);
+  });
+
+  it("outlines a forced label in the canvas's colour under its text, and only a forced one", () => {
+    const { texts, context } = recorder();
+    edgeAwareLabel(() => 1000)(context, { x: 100, y: 50, size: 10, label: "NATO", color: "#000", forceLabel: true }, settings);
+    edgeAwareLabel(() => 1000)(context, { x: 100, y: 80, size: 10, label: "UN", color: "#000" }, settings);
+    expect(texts).toEqual([{ text: "outline NATO", x: 113 }, { text: "NATO", x: 113 }, { text: "UN", x: 113 }]);
   });
 });
