@@ -192,7 +192,10 @@ public sealed class AnnotationsUiTests(BrowserFixture fixture) : IClassFixture<B
     public async Task TabsOfOneBrowserCountAsOneViewer()
     {
         await using var first = await ExplorerPage.OpenAsync(fixture);
-        await Expect(first.Page.Locator("#presence")).ToHaveTextAsync("Only you are viewing");
+        // The class's server is shared: a page an earlier test closed is counted until the server sees its
+        // connection end, which on a loaded machine (or after a test that cut the connection) can take up to
+        // SignalR's 30 s client timeout. Wait for that; the counting itself is checked from here on.
+        await Expect(first.Page.Locator("#presence")).ToHaveTextAsync("Only you are viewing", new() { Timeout = 40_000 });
         await using var second = await first.OpenTabAsync(fixture);
         await Expect(second.Page.Locator("#presence")).ToHaveTextAsync("Only you are viewing");
 
