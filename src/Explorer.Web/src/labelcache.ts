@@ -457,7 +457,7 @@ export class LabelCache {
   }
 
   /** A node label's width as drawn (kept: labels are measured again and again). */
-  private measureLabel(text: string): number {
+  measureLabel(text: string): number {
     let width = this.widths.get(text);
     if (width === undefined) {
       if (this.widths.size > 10_000) this.widths.clear();

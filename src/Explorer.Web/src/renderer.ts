@@ -262,14 +262,9 @@ export class Renderer {
     return { x: at.x, y: at.y, ratio, angle: 0 };
   }
 
-  /** A node label's width in screen pixels, as drawn. */
+  /** A node label's width in screen pixels, as drawn (measured once per text by the label layer). */
   labelWidth(label: string): number {
-    this.measure ??= document.createElement("canvas").getContext("2d");
-    const context = this.measure;
-    // Without a 2D context (never in a browser), a character is taken as the font size wide.
-    if (!context) return label.length * this.sigma.getSettings().labelSize;
-    context.font = font(this.sigma.getSettings());
-    return context.measureText(label).width;
+    return this.labels.measureLabel(label);
   }
 
   zoom(factor: number): void {
