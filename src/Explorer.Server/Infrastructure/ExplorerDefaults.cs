@@ -9,8 +9,8 @@ internal static class ExplorerDefaults
 
     public static WebApplicationBuilder AddExplorerDefaults(this WebApplicationBuilder builder)
     {
-        // appsettings.json sets Urls too, but it is read from the content root (the working directory); this
-        // fallback makes a binary started from anywhere (or the CLI's serve verb) listen on the same port.
+        // The default lives here, not in appsettings.json: a Urls there would override ASPNETCORE_URLS (app
+        // settings outrank the host's environment variables), and the file is read from the content root only.
         var configuration = builder.Configuration;
         if (string.IsNullOrEmpty(configuration["urls"]) && string.IsNullOrEmpty(configuration["http_ports"]) && string.IsNullOrEmpty(configuration["https_ports"]))
         {

@@ -38,7 +38,14 @@ public sealed class ExplorerServerProcess : IDisposable
         }
     }
 
-    public static async Task<ExplorerServerProcess> StartAsync(string databasePath, string workingDirectory, CancellationToken cancellationToken, params string[] settings)
+    public static Task<ExplorerServerProcess> StartAsync(string databasePath, string workingDirectory, CancellationToken cancellationToken, params string[] settings) =>
+        StartAsync(databasePath, workingDirectory, addressInEnvironment: false, cancellationToken, settings);
+
+    /// <summary>
+    /// As <see cref="StartAsync(string, string, CancellationToken, string[])"/>; with <paramref name="addressInEnvironment"/>
+    /// the address is given as <c>ASPNETCORE_URLS</c> instead of <c>--urls</c>.
+    /// </summary>
+    public static async Task<ExplorerServerProcess> StartAsync(string databasePath, string workingDirectory, bool addressInEnvironment, CancellationToken cancellationToken, params string[] settings)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "Explorer.Server.dll");
         Assert.True(File.Exists(dll), $"Explorer.Server.dll not found next to the tests in {AppContext.BaseDirectory}");
@@ -50,7 +57,13 @@ public sealed class ExplorerServerProcess : IDisposable
             UseShellExecute = false,
             WorkingDirectory = workingDirectory,
         };
-        foreach (var arg in new[] { dll, "--urls", address.ToString().TrimEnd('/'), $"--Explorer:DatabasePath={databasePath}" }.Concat(settings))
+        string[] listen = addressInEnvironment ? [] : ["--urls", address.ToString().TrimEnd('/')];
+        if (addressInEnvironment)
+        {
+            start.Environment["ASPNETCORE_URLS"] = address.ToString().TrimEnd('/');
+        }
+
+        foreach (var arg in new[] { dll }.Concat(listen).Append($"--Explorer:DatabasePath={databasePath}").Concat(settings))
         {
             start.ArgumentList.Add(arg);
         }
