@@ -53,6 +53,16 @@ public sealed class GraphQueries(IGraphStore store)
     /// <summary>A node with its degree and edge counts by type, named by an id, a name or an alias.</summary>
     public async Task<Outcome<NodeDetails>> NodeAsync(NodeRequest request, CancellationToken cancellationToken = default)
     {
+        if (!TryParseAsOf(request.AsOf, out var asOf, out var asOfProblem))
+        {
+            return asOfProblem!;
+        }
+
+        if (!TryParseStatuses(request.Status, out var statuses, out var statusProblem))
+        {
+            return statusProblem!;
+        }
+
         var resolved = await ResolveAsync(request.Id ?? "", "id", cancellationToken);
         if (resolved.Problem is not null)
         {
@@ -60,7 +70,22 @@ public sealed class GraphQueries(IGraphStore store)
         }
 
         var details = await store.GetNodeAsync(resolved.Value!.Id, cancellationToken);
-        return details is null ? NotFound("id", request.Id!, []) : details;
+        if (details is null)
+        {
+            return NotFound("id", request.Id!, []);
+        }
+
+        if (asOf is null && statuses is null)
+        {
+            return details;
+        }
+
+        // As of a date or of some review statuses, the counts are those a neighborhood query of the same filters
+        // could follow (its countsByType ignores the page's limit), and the degree is their sum.
+        var around = await store.GetNeighborhoodAsync(new NeighborhoodQuery(details.Node.Id, 1, null, null, 1, 0, asOf, statuses), cancellationToken);
+        return around is null
+            ? NotFound("id", request.Id!, [])
+            : details with { Degree = around.CountsByType.Values.Sum(), CountsByType = around.CountsByType };
     }
 
     /// <summary>An edge with its evidence, by id.</summary>

@@ -26,6 +26,12 @@ public sealed record SearchRequest
 public sealed record NodeRequest
 {
     public string? Id { get; init; }
+
+    /// <summary>Count only the edges that held at some time in this period: YYYY, YYYY-MM or YYYY-MM-DD (see <see cref="Graph.AsOfPeriod"/>).</summary>
+    public string? AsOf { get; init; }
+
+    /// <summary>Count only the edges of these comma-separated review statuses: confirmed, proposed, disputed (default: all).</summary>
+    public string? Status { get; init; }
 }
 
 /// <summary>The nodes and edges around a node.</summary>

@@ -32,7 +32,9 @@ internal static class NodesApi
             .WithName("GetNode")
             .WithSummary("A node with its degree and edge counts by type")
             .WithDescription("id is a node id, or exactly a node's name or alias (case, accents and punctuation ignored; the response carries the id). " +
-                "A name several nodes share gives 422 with candidates, any other text 404 with suggestions (did you mean).")
+                "A name several nodes share gives 422 with candidates, any other text 404 with suggestions (did you mean). " +
+                "asOf (YYYY, YYYY-MM or YYYY-MM-DD) and status (confirmed, proposed, disputed; comma-separated, default all) count only the edges " +
+                "that held in that period and have those review statuses, as the neighborhood's countsByType does; degree is then their sum.")
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity);
 
         nodes.MapGet("/{id}/neighborhood", GetNeighborhood)

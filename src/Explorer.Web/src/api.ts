@@ -110,7 +110,9 @@ export const api = {
   query: (q: string, asOf?: string, signal?: AbortSignal, status?: string) =>
     ok(http.GET("/api/query", { params: { query: { q, asOf: date(asOf), status: status || undefined } }, signal: signal ?? null })) as Promise<QueryResponse>,
   timeline: () => ok(http.GET("/api/timeline")),
-  node: (id: string) => ok(http.GET("/api/nodes/{id}", { params: { path: { id } } })),
+  /** A node with its degree and edge counts by type, counting only the edges that held as of the date and have the statuses given. */
+  node: (id: string, asOf?: string, status?: string) =>
+    ok(http.GET("/api/nodes/{id}", { params: { path: { id }, query: { asOf: date(asOf), status: status || undefined } } })),
   neighborhood: (id: string, options: { types?: readonly string[]; kinds?: readonly string[]; limit?: number; offset?: number; depth?: number; asOf?: string; status?: string }) =>
     ok(http.GET("/api/nodes/{id}/neighborhood", {
       params: { path: { id }, query: { types: list(options.types), kinds: list(options.kinds), limit: options.limit, offset: options.offset, depth: options.depth, asOf: date(options.asOf), status: options.status || undefined } },

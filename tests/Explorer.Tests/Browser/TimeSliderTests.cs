@@ -108,4 +108,30 @@ public sealed class TimeSliderTests(BrowserFixture fixture) : IClassFixture<Brow
         Assert.Equal(await ServerPathNodesAsync("2010"), await HighlightedNodesAsync(explorer));
         Assert.Contains("asof=2010", explorer.Page.Url);
     }
+
+    [Fact]
+    public async Task TheNodePanelCountsTheRelationsThatHeldAsOfTheSlidersDate()
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(fixture.BaseUrl) };
+        var today = await http.GetFromJsonAsync<JsonElement>("/api/nodes/sco", TestContext.Current.CancellationToken);
+        var in2010 = await http.GetFromJsonAsync<JsonElement>("/api/nodes/sco?asOf=2010", TestContext.Current.CancellationToken);
+        static int Members(JsonElement node) => node.GetProperty("countsByType").GetProperty("MEMBER_OF").GetInt32();
+        static string Degree(JsonElement node) => node.GetProperty("degree").GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        // The data: India and Pakistan joined the SCO in 2017.
+        Assert.True(Members(in2010) <= Members(today) - 2, $"{Members(in2010)} members in 2010, {Members(today)} today");
+
+        await using var explorer = await ExplorerPage.OpenAsync(fixture);
+        var slider = explorer.Page.GetByRole(AriaRole.Slider, new() { Name = "As of" });
+        await AskAsync(explorer, "members of the SCO");
+        await explorer.Page.EvaluateAsync("window.__explorer.select('sco')");
+        var details = explorer.Panel.GetByRole(AriaRole.Region, new() { Name = "Node details" });
+        var degree = details.Locator("dt:text-is('Degree') + dd");
+        await Expect(degree).ToHaveTextAsync(Degree(today));
+        await Expect(details.GetByText($"MEMBER_OF ({Members(today)})")).ToBeVisibleAsync();
+
+        await SlideAsync(explorer, slider, "2010");
+
+        await Expect(details.GetByText($"MEMBER_OF ({Members(in2010)})")).ToBeVisibleAsync();
+        await Expect(degree).ToHaveTextAsync(Degree(in2010));
+    }
 }

@@ -74,6 +74,24 @@ public sealed class AsOfApiTests(ExplorerFactory factory) : IClassFixture<Explor
     }
 
     [Fact]
+    public async Task ANodeAsOfADateCountsWhatItsNeighborhoodCountsThenAndItsDegreeIsTheirSum()
+    {
+        var today = await _client.GetOkAsync("/api/nodes/sco");
+        var in2010 = await _client.GetOkAsync("/api/nodes/sco?asOf=2010");
+        var around2010 = await _client.GetOkAsync("/api/nodes/sco/neighborhood?limit=1&asOf=2010");
+
+        var counts2010 = Counts(in2010);
+        Assert.Equal(Counts(around2010), counts2010);
+        Assert.Equal(counts2010.Values.Sum(), in2010.GetProperty("degree").GetInt32());
+        Assert.True(counts2010["MEMBER_OF"] <= Counts(today)["MEMBER_OF"] - 2, "India and Pakistan joined the SCO in 2017");
+        Assert.True(in2010.GetProperty("degree").GetInt32() < today.GetProperty("degree").GetInt32());
+        Assert.Equal(today.GetProperty("version").GetInt64(), in2010.GetProperty("version").GetInt64());
+    }
+
+    private static Dictionary<string, int> Counts(System.Text.Json.JsonElement node) =>
+        node.GetProperty("countsByType").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt32());
+
+    [Fact]
     public async Task AQueryAnswerSaysWhichDateItHoldsAsOf()
     {
         var phrase = await _client.GetOkAsync($"/api/query?q={Q("NATO to Balkans as of 1995")}");
@@ -92,6 +110,7 @@ public sealed class AsOfApiTests(ExplorerFactory factory) : IClassFixture<Explor
     [InlineData("/api/paths?from=nato&to=mali&asOf=2010-02-30")]
     [InlineData("/api/paths?from=nato&to=mali&asOf=")]
     [InlineData("/api/nodes/nato/neighborhood?asOf=1999-1")]
+    [InlineData("/api/nodes/nato?asOf=1999-1")]
     [InlineData("/api/search?q=nato&asOf=yesterday")]
     [InlineData("/api/query?q=NATO%20to%20Mali&asOf=19955")]
     [InlineData("/api/query?q=NATO%20to%20Mali%20in%201995&asOf=1996")]

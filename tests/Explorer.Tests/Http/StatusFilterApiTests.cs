@@ -60,7 +60,27 @@ public sealed class StatusFilterApiTests(ExplorerFactory factory) : IClassFixtur
         Assert.DoesNotContain(Shortcut, confirmed.GetProperty("edges").Ids());
     }
 
+    [Fact]
+    public async Task ANodeOfSomeReviewStatusesCountsOnlyThoseEdges()
+    {
+        var all = await _client.GetOkAsync("/api/nodes/nato");
+        var confirmed = await _client.GetOkAsync("/api/nodes/nato?status=confirmed");
+        var proposed = await _client.GetOkAsync("/api/nodes/nato?status=proposed");
+        var everyStatus = await _client.GetOkAsync("/api/nodes/nato?status=confirmed,proposed,disputed");
+
+        // The shortcut is NATO's one proposed edge: it counts in all and proposed, not in confirmed.
+        Assert.Equal(1, proposed.GetProperty("degree").GetInt32());
+        Assert.Equal(1, Count(proposed, "PROVIDED_AID_TO"));
+        Assert.Equal(all.GetProperty("degree").GetInt32() - 1, confirmed.GetProperty("degree").GetInt32());
+        Assert.Equal(Count(all, "PROVIDED_AID_TO") - 1, Count(confirmed, "PROVIDED_AID_TO"));
+        Assert.Equal(all.GetProperty("degree").GetInt32(), everyStatus.GetProperty("degree").GetInt32());
+    }
+
+    private static int Count(System.Text.Json.JsonElement node, string type) =>
+        node.GetProperty("countsByType").TryGetProperty(type, out var count) ? count.GetInt32() : 0;
+
     [Theory]
+    [InlineData("/api/nodes/nato?status=sure")]
     [InlineData("/api/paths?from=NATO&to=Somalia&status=accepted")]
     [InlineData("/api/paths?from=NATO&to=Somalia&status=1")]
     [InlineData("/api/nodes/nato/neighborhood?status=maybe")]

@@ -163,8 +163,10 @@ export class Panels {
           })))));
     };
     draw(null);
-    const details = await orNull(api.node(id)).catch(() => null);
-    if (view.state.selected === `n:${id}`) draw(details);
+    // Counted as the view is: as of its date, of its review statuses (as its "N more" labels are).
+    const { asOf, status } = view.state;
+    const details = await orNull(api.node(id, asOf, status)).catch(() => null);
+    if (view.state.selected === `n:${id}` && view.state.asOf === asOf && view.state.status === status) draw(details);
   }
 
   async renderEdgePanel(id: string): Promise<void> {
