@@ -5,6 +5,7 @@ import { EdgeLabelRoom, type Point } from "./edgelabels";
 import { LabelCache } from "./labelcache";
 import { WebGLLayers } from "./layers";
 import { separateLabels, type LabelItem } from "./labelroom";
+import { packComponents } from "./pack";
 import { drawnLabelStart, edgeAwareHover, edgeAwareLabel, font } from "./labels";
 import { EDGE_SIZE, lean, STATUS_COLORS, type EdgeAttributes, type ExplorerGraph, type NodeAttributes } from "./model";
 import { PartialRefresh } from "./partial";
@@ -296,8 +297,9 @@ export class Renderer {
   }
 
   /**
-   * On a view of at most LABEL_ALL nodes, moves nodes apart until every label fits beside its node without
-   * overlapping another at the scale the view is fitted at (labelroom.ts, fit.ts), then draws every label;
+   * On a view of at most LABEL_ALL nodes, moves disconnected groups closer together (pack.ts), then nodes apart
+   * until every label fits beside its node without overlapping another at the scale the view is fitted at
+   * (labelroom.ts, fit.ts), then draws every label;
    * larger views keep sigma's label grid. Called when the layout settles, before the view is fitted.
    */
   makeRoomForLabels(): void {
@@ -311,8 +313,13 @@ export class Renderer {
       });
       const { width, height } = this.sigma.getDimensions();
       const viewport = { width, height, padding: this.sigma.getStagePadding(), regions: this.freeRegions() };
-      const placed = separateLabels(items, viewport, this.sigma.getSettings().labelSize);
       const index = new Map(ids.map((id, i) => [id, i]));
+      const links: [number, number][] = [];
+      this.graph.forEachEdge((_, __, source, target) => links.push([index.get(source)!, index.get(target)!]));
+      // Disconnected groups closer together first (pack.ts), then every label given room.
+      const labelSize = this.sigma.getSettings().labelSize;
+      const packed = packComponents(items, links, viewport, labelSize);
+      const placed = separateLabels(items.map((item, i) => ({ ...item, ...packed[i]! })), viewport, labelSize);
       this.graph.updateEachNodeAttributes((node, attributes) => {
         const at = index.get(node);
         if (at !== undefined) {
