@@ -204,6 +204,9 @@ internal static class ProcStatus
 
     public static long PeakRssBytes() => Read("VmHWM:");
 
+    /// <summary>This process's anonymous memory backed by transparent huge pages (-1 where /proc/self/smaps_rollup is not there).</summary>
+    public static long AnonHugePagesBytes() => Read("AnonHugePages:", "/proc/self/smaps_rollup");
+
     /// <summary>Another process's peak resident set size so far (-1 once it has gone).</summary>
     public static long PeakRssBytes(int pid) => Read("VmHWM:", $"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/status");
 

@@ -127,6 +127,8 @@ internal static class StartupBenchmark
         var seconds = Measure.ElapsedMs(started) / 1000;
         var cpu = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
         var peak = ProcStatus.PeakRssBytes();
+        var (gcPause, gcCount) = (GC.GetTotalPauseDuration().TotalSeconds, GC.CollectionCount(0));
+        var hugePages = ProcStatus.AnonHugePagesBytes();
         await store.WaitForSnapshotAsync();
         Measure.CollectAll();
         var heap = Measure.ManagedHeap() - heapBefore;
@@ -138,6 +140,9 @@ internal static class StartupBenchmark
             ["cpu_seconds"] = cpu,
             ["peak_rss_bytes"] = peak,
             ["index_heap_bytes"] = heap,
+            ["gc_pause_seconds"] = gcPause,
+            ["gc_collections"] = gcCount,
+            ["anon_huge_pages_bytes"] = hugePages,
             ["nodes"] = store.Index.NodeCount,
             ["edges"] = store.Index.EdgeCount,
             ["snapshot_bytes"] = store.LastSnapshotWrite?.Bytes ?? 0,
