@@ -10,9 +10,9 @@ namespace Explorer.Embedded;
 
 /// <summary>
 /// The built in-memory index persisted next to the database (<c>&lt;db&gt;.index</c>), so a start-up loads it
-/// instead of rebuilding it from SQLite: the node records by ordinal (the columns of <see cref="NodeTable"/>),
-/// the CSR topology, the edge row ids and the name index (its packed keys and tokens with their postings, as
-/// arrays; the id map is rebuilt from the ids).
+/// instead of rebuilding it from SQLite: the node records by ordinal (the columns of <see cref="NodeTable"/> and
+/// its id map), the CSR topology, the edge row ids and the name index (its packed keys and tokens with their
+/// postings and walk shapes, as arrays).
 /// Tagged with the change-log sequence it reflects and a fingerprint of that change row (so a snapshot of
 /// another database, or of another history of this one, is refused), a format version, and an XxHash3 per
 /// section plus one over the header.
@@ -28,17 +28,23 @@ namespace Explorer.Embedded;
 internal static class IndexSnapshot
 {
     /// <summary>Bump on any change to the layout or to what a section means.</summary>
-    /// <remarks>4: the name walk's shapes (shared lengths, leaves, top table) of both orders are stored, not derived at load.</remarks>
-    public const int FormatVersion = 4;
+    /// <remarks>
+    /// 4: the name walk's shapes (shared lengths, leaves, top table) of both orders are stored, not derived at load.
+    /// 5: the node table's id map is stored (the last section), not hashed from the ids at load.
+    /// </remarks>
+    public const int FormatVersion = 5;
 
     public const string Suffix = ".index";
 
-    private const int SectionCount = NameSection + (2 * StringsSections);
+    private const int SectionCount = IdSlotsSection + 1;
 
     /// <summary>First section of the topology (after the node columns), of the edge row ids, of the name index.</summary>
     private const int TopologySection = 12;
     private const int RowIdSection = TopologySection + 8;
     private const int NameSection = RowIdSection + 1;
+
+    /// <summary>The node table's id map, after the name index (format 5).</summary>
+    private const int IdSlotsSection = NameSection + (2 * StringsSections);
 
     /// <summary>Sections per <see cref="SortedStrings"/>: its five arrays, then per order (forwards, backwards) the shape's four.</summary>
     private const int StringsSections = 5 + (2 * 4);
@@ -134,6 +140,7 @@ internal static class IndexSnapshot
                     }
                 }
 
+                writer.Array(nodes.IdSlots ?? throw new ArgumentException("the index's node table finds no ids", nameof(index)));
                 var header = new byte[HeaderBytes];
                 s_magic.CopyTo(header, 0);
                 BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(8), FormatVersion);
@@ -240,21 +247,15 @@ internal static class IndexSnapshot
         var nodeCount = checked((int)header.NodeCount);
         var edgeCount = checked((int)header.EdgeCount);
 
-        // Node records: the names decoded, the packed columns read as they are, the id map hashed from the ids.
+        // Node records: the names decoded, the packed columns and the id map read as they are.
         var names = Task.Run(() => NoNulls(reader.Strings(2, nodeCount), "node name"));
         var nodesTask = Task.Run(() =>
         {
-            var dated = reader.Array<int>(9);
-            return NodeTable.FromParts(new NodeTable.Parts(
-                reader.Array<byte>(0, nodeCount),
-                reader.Array<long>(1, nodeCount),
-                names.Result,
-                Packed(3),
-                Packed(5),
-                Packed(7),
-                dated,
-                reader.Strings(10, dated.Length),
-                reader.Strings(11, dated.Length)));
+            // Every column first, then the names (decoded beside this on another thread).
+            var (kinds, versions, ids, aliases, descriptions) = (reader.Array<byte>(0, nodeCount), reader.Array<long>(1, nodeCount), Packed(3), Packed(5), Packed(7));
+            var (dated, slots) = (reader.Array<int>(9), reader.Array<int>(IdSlotsSection));
+            var (validFrom, validTo) = (reader.Strings(10, dated.Length), reader.Strings(11, dated.Length));
+            return NodeTable.FromParts(new NodeTable.Parts(kinds, versions, names.Result, ids, aliases, descriptions, dated, validFrom, validTo, slots));
         });
 
         NodeTable.PackedText Packed(int section) => new(reader.Array<byte>(section), reader.Array<int>(section + 1, nodeCount + 1));
@@ -450,7 +451,9 @@ internal static class IndexSnapshot
                 throw new InvalidDataException($"section {section} has {length} bytes, not what its counts say");
             }
 
-            var values = new T[length / size];
+            // Every element is read over: no zeroing first, and huge pages for the large ones (fewer page faults).
+            var values = GC.AllocateUninitializedArray<T>(checked((int)(length / size)));
+            HugePages.Advise(values);
             var bytes = MemoryMarshal.AsBytes(values.AsSpan());
             ReadExactly(offset, bytes, section);
             if (XxHash3.HashToUInt64(bytes) != hash)

@@ -28,7 +28,13 @@ internal sealed class NodeTable
     private readonly string?[] _validTo;
     private readonly int[]? _slots;
 
-    private NodeTable(byte[] kinds, long[] versions, string[] names, PackedText ids, PackedText aliases, PackedText descriptions, int[] dated, string?[] validFrom, string?[] validTo, bool findable)
+    /// <summary>Ids looked up through a stored id map (<see cref="Parts.IdSlots"/>) to check it was built by this <see cref="Slot"/>: every this-many-th.</summary>
+    private const int SlotCheckStride = 256;
+
+    /// <summary>Whether a byte is a <see cref="NodeKind"/> (a table: <c>Enum.IsDefined</c> per node is slower).</summary>
+    private static readonly bool[] s_definedKind = DefinedKinds();
+
+    private NodeTable(byte[] kinds, long[] versions, string[] names, PackedText ids, PackedText aliases, PackedText descriptions, int[] dated, string?[] validFrom, string?[] validTo, bool findable, int[]? slots = null)
     {
         _kinds = kinds;
         _versions = versions;
@@ -44,7 +50,13 @@ internal sealed class NodeTable
             return;
         }
 
-        _slots = new int[Math.Max(16, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, kinds.Length) * 2))];
+        if (slots is not null)
+        {
+            _slots = CheckedSlots(slots, ids);
+            return;
+        }
+
+        _slots = new int[SlotCount(kinds.Length)];
         var mask = _slots.Length - 1;
         for (var o = 0; o < kinds.Length; o++)
         {
@@ -197,8 +209,8 @@ internal sealed class NodeTable
         return new PackedText(utf8, start);
     }
 
-    /// <summary>The columns as an index snapshot stores them.</summary>
-    internal Parts ToParts() => new(_kinds, _versions, _names, _ids, _aliases, _descriptions, _dated, _validFrom, _validTo);
+    /// <summary>The columns as an index snapshot stores them, with the id map.</summary>
+    internal Parts ToParts() => new(_kinds, _versions, _names, _ids, _aliases, _descriptions, _dated, _validFrom, _validTo, _slots);
 
     /// <summary>A table from its columns (read from a snapshot), checked for shape; <see cref="InvalidDataException"/> says what does not fit.</summary>
     internal static NodeTable FromParts(Parts parts)
@@ -212,7 +224,7 @@ internal sealed class NodeTable
 
         foreach (var kind in parts.Kinds)
         {
-            if (!Enum.IsDefined((NodeKind)kind))
+            if (!s_definedKind[kind])
             {
                 throw new InvalidDataException("a node record has an unknown kind");
             }
@@ -234,13 +246,77 @@ internal sealed class NodeTable
         parts.Ids.Check("node ids");
         parts.Aliases.Check("aliases");
         parts.Descriptions.Check("descriptions");
-        return new NodeTable(parts.Kinds, parts.Versions, parts.Names, parts.Ids, parts.Aliases, parts.Descriptions, parts.Dated, parts.ValidFrom, parts.ValidTo, findable: true);
+        return new NodeTable(parts.Kinds, parts.Versions, parts.Names, parts.Ids, parts.Aliases, parts.Descriptions, parts.Dated, parts.ValidFrom, parts.ValidTo, findable: true, parts.IdSlots);
+    }
+
+    private static bool[] DefinedKinds()
+    {
+        var defined = new bool[256];
+        foreach (var kind in Enum.GetValues<NodeKind>())
+        {
+            defined[(byte)kind] = true;
+        }
+
+        return defined;
     }
 
     private static int Slot(ReadOnlySpan<byte> id, int mask) => (int)XxHash3.HashToUInt64(id) & mask;
 
-    /// <summary>The columns of a table.</summary>
-    internal sealed record Parts(byte[] Kinds, long[] Versions, string[] Names, PackedText Ids, PackedText Aliases, PackedText Descriptions, int[] Dated, string?[] ValidFrom, string?[] ValidTo);
+    /// <summary>Table size for <paramref name="count"/> ids: a power of two, at least twice the count.</summary>
+    private static int SlotCount(int count) => Math.Max(16, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, count) * 2));
+
+    /// <summary>
+    /// A stored id map (saves hashing every id at load: ~0.25 s at 1M), checked for shape: the size this count
+    /// gets, every ordinal exactly once, and a sample of the ids found where <see cref="Slot"/> puts them (so a map
+    /// laid out by another hash is refused, not silently missing ids).
+    /// </summary>
+    private static int[] CheckedSlots(int[] slots, PackedText ids)
+    {
+        var count = ids.Count;
+        if (slots.Length != SlotCount(count))
+        {
+            throw new InvalidDataException($"the id map has {slots.Length} slots, {count} ids take {SlotCount(count)}");
+        }
+
+        var seen = new bool[count];
+        foreach (var slot in slots)
+        {
+            if (slot != 0 && ((uint)(slot - 1) >= (uint)count || seen[slot - 1]))
+            {
+                throw new InvalidDataException("the id map does not hold every node once");
+            }
+
+            if (slot != 0)
+            {
+                seen[slot - 1] = true;
+            }
+        }
+
+        if (Array.IndexOf(seen, false) >= 0)
+        {
+            throw new InvalidDataException("the id map does not hold every node once");
+        }
+
+        var mask = slots.Length - 1;
+        for (var o = 0; o < count; o += o < SlotCheckStride ? 1 : SlotCheckStride)
+        {
+            var at = Slot(ids[o], mask);
+            while (slots[at] != o + 1)
+            {
+                if (slots[at] == 0)
+                {
+                    throw new InvalidDataException($"the id map does not find node id '{Encoding.UTF8.GetString(ids[o])}'");
+                }
+
+                at = (at + 1) & mask;
+            }
+        }
+
+        return slots;
+    }
+
+    /// <summary>The columns of a table; <paramref name="IdSlots"/> the id map (null: hashed from the ids).</summary>
+    internal sealed record Parts(byte[] Kinds, long[] Versions, string[] Names, PackedText Ids, PackedText Aliases, PackedText Descriptions, int[] Dated, string?[] ValidFrom, string?[] ValidTo, int[]? IdSlots = null);
 
     /// <summary>Strings as UTF-8 in one array: string <c>i</c> is <c>Utf8[Start[i]..Start[i + 1]]</c>.</summary>
     internal readonly record struct PackedText(byte[] Utf8, int[] Start)

@@ -75,7 +75,8 @@ public sealed class IndexSnapshotTests : IDisposable
         { "truncated", "truncated" },
         { "cut inside its header", "truncated" },
         { "another format", "format 99" },
-        { "format 3, before the name walk's shapes were stored", "format 3, this Explorer reads format 4" },
+        { "format 3, before the name walk's shapes were stored", "format 3, this Explorer reads format 5" },
+        { "format 4, before the id map was stored", "format 4, this Explorer reads format 5" },
         { "not a snapshot", "not an Explorer index snapshot" },
     };
 
@@ -105,10 +106,14 @@ public sealed class IndexSnapshotTests : IDisposable
                 break;
             case "format 3, before the name walk's shapes were stored":
                 // Format 3's header: the same fixed part with its 31 sections (no shapes), its own checksum.
-                bytes = Format3HeaderOf(bytes);
+                bytes = OlderFormatOf(bytes, 3, [.. Enumerable.Range(0, 26), .. Enumerable.Range(21 + 13, 5)]);
+                break;
+            case "format 4, before the id map was stored":
+                // Format 4's header: format 5's sections but the last (the id map), its own checksum.
+                bytes = OlderFormatOf(bytes, 4, [.. Enumerable.Range(0, 47)]);
                 break;
             default:
-                // Longer than format 4's header, so the magic is what gives it away.
+                // Longer than format 5's header, so the magic is what gives it away.
                 bytes = [.. "SQLite format 3\0 and so on, a header of some other file"u8, .. new byte[8192]];
                 break;
         }
@@ -326,30 +331,31 @@ public sealed class IndexSnapshotTests : IDisposable
     }
 
     /// <summary>
-    /// The snapshot as format 3 laid it out: the same fixed header part with format 3 and its 31 sections (the
-    /// node columns, the topology, the row ids, then the keys' and the tokens' five arrays each, without format
-    /// 4's walk shapes after each), the sections packed after its shorter header, and its own header checksum.
+    /// The snapshot as an older format laid it out: the same fixed header part with that format and its sections,
+    /// <paramref name="kept"/> of this format's (format 3: the node columns, the topology, the row ids, then the
+    /// keys' and the tokens' five arrays each, without the walk shapes after each; format 4: all but the id map at
+    /// the end), packed after its shorter header, and its own header checksum.
     /// </summary>
-    private static byte[] Format3HeaderOf(byte[] format4)
+    private static byte[] OlderFormatOf(byte[] current, int format, int[] kept)
     {
-        const int fixedPart = 48, format3Sections = 31, format3Header = fixedPart + (format3Sections * 24) + 8;
-        int[] kept = [.. Enumerable.Range(0, 26), .. Enumerable.Range(21 + 13, 5)];
-        var header = new byte[format3Header];
-        format4.AsSpan(0, fixedPart).CopyTo(header);
-        BitConverter.GetBytes(3).CopyTo(header, 8);
-        BitConverter.GetBytes(format3Sections).CopyTo(header, 12);
+        const int fixedPart = 48;
+        var headerBytes = fixedPart + (kept.Length * 24) + 8;
+        var header = new byte[headerBytes];
+        current.AsSpan(0, fixedPart).CopyTo(header);
+        BitConverter.GetBytes(format).CopyTo(header, 8);
+        BitConverter.GetBytes(kept.Length).CopyTo(header, 12);
         var body = new List<byte>();
-        for (var section = 0; section < format3Sections; section++)
+        for (var section = 0; section < kept.Length; section++)
         {
             var from = fixedPart + (kept[section] * 24);
-            var (offset, length) = (BitConverter.ToInt64(format4, from), BitConverter.ToInt64(format4, from + 8));
+            var (offset, length) = (BitConverter.ToInt64(current, from), BitConverter.ToInt64(current, from + 8));
             var at = fixedPart + (section * 24);
-            BitConverter.GetBytes((long)format3Header + body.Count).CopyTo(header, at);
-            format4.AsSpan(from + 8, 16).CopyTo(header.AsSpan(at + 8));
-            body.AddRange(format4.AsSpan((int)offset, (int)length));
+            BitConverter.GetBytes((long)headerBytes + body.Count).CopyTo(header, at);
+            current.AsSpan(from + 8, 16).CopyTo(header.AsSpan(at + 8));
+            body.AddRange(current.AsSpan((int)offset, (int)length));
         }
 
-        BitConverter.GetBytes(System.IO.Hashing.XxHash3.HashToUInt64(header.AsSpan(0, format3Header - 8))).CopyTo(header, format3Header - 8);
+        BitConverter.GetBytes(System.IO.Hashing.XxHash3.HashToUInt64(header.AsSpan(0, headerBytes - 8))).CopyTo(header, headerBytes - 8);
         return [.. header, .. body];
     }
 

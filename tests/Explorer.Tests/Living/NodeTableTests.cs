@@ -7,7 +7,7 @@ namespace Explorer.Tests.Living;
 /// The packed node records of the embedded index (<see cref="NodeTable"/>) give back exactly the records put in
 /// (ids, names, aliases, descriptions, dates, versions; accents, other scripts, surrogate pairs, empty text),
 /// find every id and nothing else, keep that through a permutation and through a copy column by column, and
-/// refuse an id twice.
+/// refuse an id twice; a stored id map is used only when it fits the ids.
 /// </summary>
 public sealed class NodeTableTests
 {
@@ -96,6 +96,40 @@ public sealed class NodeTableTests
         Assert.Throws<InvalidDataException>(() => NodeTable.FromParts(parts with { Ids = parts.Ids with { Start = [0, 5, 2, parts.Ids.Utf8.Length] } }));
         Assert.Throws<InvalidDataException>(() => NodeTable.FromParts(parts with { Dated = [3] }));
         Assert.Throws<InvalidDataException>(() => NodeTable.FromParts(parts with { ValidFrom = [null] }));
+    }
+
+    [Fact]
+    public void AStoredIdMapIsUsedWhenItFitsTheIdsAndRefusedWhenItDoesNot()
+    {
+        var random = new Random(11);
+        var nodes = Enumerable.Range(0, 300).Select(i => RandomNode(random, i)).ToList();
+        var builder = new NodeTable.Builder(nodes.Count);
+        nodes.ForEach(builder.Add);
+        var parts = builder.Build().ToParts();
+        var slots = parts.IdSlots!;
+
+        // Used as it is (not hashed again), and every id found through it; without one, hashed from the ids.
+        var stored = NodeTable.FromParts(parts);
+        Assert.Same(slots, stored.ToParts().IdSlots);
+        var hashed = NodeTable.FromParts(parts with { IdSlots = null });
+        Assert.Equal(slots, hashed.ToParts().IdSlots);
+        for (var o = 0; o < nodes.Count; o++)
+        {
+            Assert.Equal(o, stored.Find(nodes[o].Id));
+        }
+
+        Assert.Equal(-1, stored.Find("not-a-node"));
+
+        // Another size, an ordinal twice, one missing, and the same entries laid out by another hash.
+        var twice = (int[])slots.Clone();
+        twice[Array.IndexOf(twice, 0)] = 1;
+        var missing = (int[])slots.Clone();
+        missing[Array.IndexOf(missing, 1)] = 0;
+        var mirrored = slots.Reverse().ToArray();
+        Assert.Contains("slots", Assert.Throws<InvalidDataException>(() => NodeTable.FromParts(parts with { IdSlots = new int[slots.Length * 2] })).Message, StringComparison.Ordinal);
+        Assert.Contains("every node once", Assert.Throws<InvalidDataException>(() => NodeTable.FromParts(parts with { IdSlots = twice })).Message, StringComparison.Ordinal);
+        Assert.Contains("every node once", Assert.Throws<InvalidDataException>(() => NodeTable.FromParts(parts with { IdSlots = missing })).Message, StringComparison.Ordinal);
+        Assert.Contains("does not find node id", Assert.Throws<InvalidDataException>(() => NodeTable.FromParts(parts with { IdSlots = mirrored })).Message, StringComparison.Ordinal);
     }
 
     private static void AssertSame(Node expected, Node actual)

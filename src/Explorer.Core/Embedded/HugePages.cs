@@ -1,0 +1,65 @@
+using System.Runtime.InteropServices;
+
+namespace Explorer.Embedded;
+
+/// <summary>
+/// Asks Linux to back a large, not yet touched array with transparent huge pages (<c>madvise(MADV_HUGEPAGE)</c>
+/// over the whole 2 MiB pages inside it), so filling it takes one page fault per 2 MiB instead of one per 4 KiB.
+/// On a virtual machine a page fault costs microseconds: reading the 1M index snapshot into fresh arrays took
+/// ~120,000 of them. Advice only: where it is unsupported (another OS, THP off, an old kernel) nothing changes.
+/// </summary>
+internal static class HugePages
+{
+    /// <summary>The PMD page size on x86-64 and arm64 with 4 KiB pages.</summary>
+    public const long Size = 2L << 20;
+
+    private const int MadvHugepage = 14;
+    private static volatile bool s_unavailable = !OperatingSystem.IsLinux();
+
+    /// <summary>
+    /// Advises huge pages for the whole 2 MiB pages of <paramref name="array"/>'s elements (a no-op for arrays
+    /// smaller than two of them). Call it before the array is written. Returns whether the advice was taken.
+    /// </summary>
+    public static bool Advise<T>(T[] array)
+        where T : unmanaged
+    {
+        var bytes = (long)array.Length * System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
+        if (s_unavailable || bytes < 2 * Size)
+        {
+            return false;
+        }
+
+        var handle = GCHandle.Alloc(array, GCHandleType.Pinned);
+        try
+        {
+            var start = (long)handle.AddrOfPinnedObject();
+            var first = (start + Size - 1) & ~(Size - 1);
+            var end = (start + bytes) & ~(Size - 1);
+            if (end <= first)
+            {
+                return false;
+            }
+
+            if (madvise((nint)first, (nuint)(end - first), MadvHugepage) == 0)
+            {
+                return true;
+            }
+
+            // EINVAL: a kernel without THP (or built without it); nothing else will work either.
+            s_unavailable = Marshal.GetLastPInvokeError() == 22;
+            return false;
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            s_unavailable = true;
+            return false;
+        }
+        finally
+        {
+            handle.Free();
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "madvise", SetLastError = true)]
+    private static extern int madvise(nint address, nuint length, int advice);
+}

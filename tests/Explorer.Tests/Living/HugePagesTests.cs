@@ -1,0 +1,63 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Explorer.Embedded;
+
+namespace Explorer.Tests.Living;
+
+/// <summary>
+/// The index snapshot's large arrays are advised transparent huge pages before they are read into
+/// (<see cref="HugePages"/>): on Linux with THP the memory in the middle of such an array is in a mapping the
+/// kernel flags <c>hg</c>; a small array is left alone.
+/// </summary>
+public sealed class HugePagesTests
+{
+    private const string Enabled = "/sys/kernel/mm/transparent_hugepage/enabled";
+
+    [Fact]
+    public void ALargeArrayIsAdvisedHugePagesAndASmallOneIsNot()
+    {
+        if (!OperatingSystem.IsLinux() || !File.Exists(Enabled) || File.ReadAllText(Enabled).Contains("[never]", StringComparison.Ordinal))
+        {
+            Assert.Skip("this machine has no transparent huge pages");
+        }
+
+        var array = GC.AllocateUninitializedArray<int>(4 << 20);
+        var small = new int[1000];
+
+        Assert.True(HugePages.Advise(array));
+        Assert.False(HugePages.Advise(small));
+
+        var handle = GCHandle.Alloc(array, GCHandleType.Pinned);
+        try
+        {
+            var middle = (ulong)handle.AddrOfPinnedObject() + (8UL << 20);
+            Assert.Contains("hg", FlagsOfMappingHolding(middle));
+        }
+        finally
+        {
+            handle.Free();
+        }
+    }
+
+    /// <summary>The <c>VmFlags</c> of the mapping in /proc/self/smaps that holds <paramref name="address"/>.</summary>
+    private static string[] FlagsOfMappingHolding(ulong address)
+    {
+        var inside = false;
+        foreach (var line in File.ReadLines("/proc/self/smaps"))
+        {
+            var dash = line.IndexOf('-', StringComparison.Ordinal);
+            var space = line.IndexOf(' ', StringComparison.Ordinal);
+            if (dash > 0 && space > dash && ulong.TryParse(line.AsSpan(0, dash), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var start)
+                && ulong.TryParse(line.AsSpan(dash + 1, space - dash - 1), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var end))
+            {
+                inside = start <= address && address < end;
+            }
+            else if (inside && line.StartsWith("VmFlags:", StringComparison.Ordinal))
+            {
+                return line["VmFlags:".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            }
+        }
+
+        throw new InvalidOperationException($"no mapping holds 0x{address:x}");
+    }
+}
