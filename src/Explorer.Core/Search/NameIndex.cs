@@ -72,63 +72,53 @@ internal sealed class NameIndex
             throw new ArgumentException("order must cover every prepared position", nameof(order));
         }
 
-        // Postings by counting sort over the ordinals in order: a key's pairs in ordinal order (a node's
-        // repeats side by side), a token's nodes in ordinal order.
-        var keyStart = new int[prepared.Keys.Count + 1];
-        var tokenStart = new int[prepared.Tokens.Count + 1];
+        // Keys and tokens are independent from here on: each gets its postings and its sorted strings (the walk's
+        // shapes) on its own core.
+        var keys = Task.Run(() => Strings(prepared.Keys, order, prepared.NodeEnd, prepared.KeyOfName));
+        var tokens = Strings(prepared.Tokens, order, prepared.TokenEnd, prepared.TokenOfPair);
+        var k = keys.GetAwaiter().GetResult();
+        return new NameIndex(k, tokens, kindOf, nameOf);
+    }
+
+    /// <summary>
+    /// Packed strings with their postings by counting sort over the ordinals in order: string s's nodes are the
+    /// ordinals whose position has an item of id s (items of position p are end[p-1] .. end[p]-1; id -1 is none),
+    /// in ordinal order, a node as many times as it has the item.
+    /// </summary>
+    private static SortedStrings Strings(PreparedNames.Packed packed, int[] order, int[] end, int[] idOfItem)
+    {
+        var postingStart = new int[packed.Count + 1];
         foreach (var position in order)
         {
-            for (var i = position == 0 ? 0 : prepared.NodeEnd[position - 1]; i < prepared.NodeEnd[position]; i++)
+            for (var i = position == 0 ? 0 : end[position - 1]; i < end[position]; i++)
             {
-                if (prepared.KeyOfName[i] >= 0)
+                if (idOfItem[i] >= 0)
                 {
-                    keyStart[prepared.KeyOfName[i] + 1]++;
+                    postingStart[idOfItem[i] + 1]++;
                 }
             }
-
-            for (var i = position == 0 ? 0 : prepared.TokenEnd[position - 1]; i < prepared.TokenEnd[position]; i++)
-            {
-                tokenStart[prepared.TokenOfPair[i] + 1]++;
-            }
         }
 
-        for (var k = 0; k + 1 < keyStart.Length; k++)
+        for (var s = 0; s + 1 < postingStart.Length; s++)
         {
-            keyStart[k + 1] += keyStart[k];
+            postingStart[s + 1] += postingStart[s];
         }
 
-        for (var t = 0; t + 1 < tokenStart.Length; t++)
-        {
-            tokenStart[t + 1] += tokenStart[t];
-        }
-
-        var keyNodes = new int[keyStart[^1]];
-        var tokenNodes = new int[tokenStart[^1]];
-        var keyCursor = keyStart[..^1];
-        var tokenCursor = tokenStart[..^1];
+        var nodes = GC.AllocateUninitializedArray<int>(postingStart[^1]);
+        var cursor = postingStart[..^1];
         for (var ordinal = 0; ordinal < order.Length; ordinal++)
         {
             var position = order[ordinal];
-            for (var i = position == 0 ? 0 : prepared.NodeEnd[position - 1]; i < prepared.NodeEnd[position]; i++)
+            for (var i = position == 0 ? 0 : end[position - 1]; i < end[position]; i++)
             {
-                if (prepared.KeyOfName[i] >= 0)
+                if (idOfItem[i] >= 0)
                 {
-                    keyNodes[keyCursor[prepared.KeyOfName[i]]++] = ordinal;
+                    nodes[cursor[idOfItem[i]]++] = ordinal;
                 }
-            }
-
-            for (var i = position == 0 ? 0 : prepared.TokenEnd[position - 1]; i < prepared.TokenEnd[position]; i++)
-            {
-                tokenNodes[tokenCursor[prepared.TokenOfPair[i]]++] = ordinal;
             }
         }
 
-        var (keys, tokens) = (prepared.Keys, prepared.Tokens);
-        return new NameIndex(
-            new SortedStrings(keys.Text, keys.Start, keyStart, keyNodes, keys.Reversed),
-            new SortedStrings(tokens.Text, tokens.Start, tokenStart, tokenNodes, tokens.Reversed),
-            kindOf,
-            nameOf);
+        return new SortedStrings(packed.Text, packed.Start, postingStart, nodes, packed.Reversed, packed.BackwardShared, packed.BackwardLeaves);
     }
 
     /// <summary>
@@ -157,27 +147,38 @@ internal sealed class NameIndex
         });
         raw = null;
 
-        // Keys and tokens are two independent passes over the normalized names: run them side by side.
-        // The keys' order read backwards comes from the names read backwards (same strings, repeats side by
-        // side), sorted on this thread after the tokens while the other one sorts the keys forwards.
+        // Keys forwards, the names backwards and the tokens are independent passes over the normalized names:
+        // run side by side. The keys' order read backwards, and its shape, come from the names read backwards
+        // (same strings, repeats side by side).
         var keysPart = Task.Run(() => PrepareKeys(normalized));
+        var backwardsPart = Task.Run(() =>
+        {
+            var ids = OrdinalRadixSort.SortedIds(normalized, backwards: true, SortedStrings.Shape.Cap, out var shared, out var leaves);
+            return (Ids: ids, Shared: shared, Leaves: leaves);
+        });
         var (tokens, tokenEnd, tokenOfPair) = PrepareTokens(normalized, nodeEnd);
-        var namesBackwards = OrdinalRadixSort.SortedIds(normalized, backwards: true);
+        var namesBackwards = backwardsPart.GetAwaiter().GetResult();
         var (keyText, keyStart, keyOfName) = keysPart.GetAwaiter().GetResult();
-        var reversed = new int[keyStart.Length - 1];
+        var keyCount = keyStart.Length - 1;
+        var reversed = new int[keyCount];
+        var backShared = new byte[keyCount];
+        var backLeaves = new char[keyCount];
         var distinctKeys = 0;
         var previous = -1;
-        foreach (var name in namesBackwards)
+        for (var q = 0; q < namesBackwards.Ids.Length; q++)
         {
-            var key = keyOfName[name];
+            // A key's first name in this order leaves the key before it where the keys part (equal names are side by side).
+            var key = keyOfName[namesBackwards.Ids[q]];
             if (key >= 0 && key != previous)
             {
-                reversed[distinctKeys++] = key;
+                reversed[distinctKeys] = key;
+                backShared[distinctKeys] = distinctKeys == 0 ? (byte)0 : namesBackwards.Shared[q];
+                backLeaves[distinctKeys++] = namesBackwards.Leaves[q];
                 previous = key;
             }
         }
 
-        var keys = new PreparedNames.Packed(keyText, keyStart, reversed);
+        var keys = new PreparedNames.Packed(keyText, keyStart, reversed, backShared, backLeaves);
         return new PreparedNames(nodeEnd, keys, keyOfName, tokens, tokenEnd, tokenOfPair);
     }
 
@@ -185,9 +186,19 @@ internal sealed class NameIndex
     private static (char[] Text, int[] Start, int[] KeyOfName) PrepareKeys(string[] normalized)
     {
         var sorted = OrdinalRadixSort.SortedIds(normalized);
-        var keyOfName = new int[normalized.Length];
-        var distinct = new List<string>();
+        // One pass in sorted order: each distinct key copied once (into a buffer sized for all names, then cut to
+        // size) while reading it to compare, not read a second time from its scattered string.
+        var keyOfName = GC.AllocateUninitializedArray<int>(normalized.Length);
+        long total = 0;
+        foreach (var key in normalized)
+        {
+            total += key.Length;
+        }
+
+        var all = GC.AllocateUninitializedArray<char>(checked((int)total));
+        var starts = new List<int>(normalized.Length + 1) { 0 };
         string? last = null;
+        var end = 0;
         foreach (var i in sorted)
         {
             var key = normalized[i];
@@ -199,24 +210,17 @@ internal sealed class NameIndex
 
             if (last is null || !string.Equals(key, last, StringComparison.Ordinal))
             {
-                distinct.Add(key);
+                key.CopyTo(all.AsSpan(end));
+                end += key.Length;
+                starts.Add(end);
                 last = key;
             }
 
-            keyOfName[i] = distinct.Count - 1;
+            keyOfName[i] = starts.Count - 2;
         }
 
-        var start = new int[distinct.Count + 1];
-        for (var i = 0; i < distinct.Count; i++)
-        {
-            start[i + 1] = checked(start[i] + distinct[i].Length);
-        }
-
-        var text = new char[start[^1]];
-        for (var i = 0; i < distinct.Count; i++)
-        {
-            distinct[i].CopyTo(text.AsSpan(start[i]));
-        }
+        var start = starts.ToArray();
+        var text = all.AsSpan(0, end).ToArray();
 
         return (text, start, keyOfName);
     }
@@ -287,7 +291,8 @@ internal sealed class NameIndex
             pairs[p] = rank[tokenOfPair[p]];
         }
 
-        return (Pack(text, start, sorted), tokenEnd, pairs);
+        var packed = Pack(text, start, sorted);
+        return (packed, tokenEnd, pairs);
     }
 
     /// <summary>Packed strings in the order given by <paramref name="order"/>, packed again, with their backwards order.</summary>
@@ -305,7 +310,8 @@ internal sealed class NameIndex
             text.AsSpan(start[order[i]], start[order[i] + 1] - start[order[i]]).CopyTo(newText.AsSpan(newStart[i]));
         }
 
-        return new PreparedNames.Packed(newText, newStart, OrdinalRadixSort.SortedIds(newText, newStart, backwards: true));
+        var reversed = OrdinalRadixSort.SortedIds(newText, newStart, backwards: true, SortedStrings.Shape.Cap, out var shared, out var leaves);
+        return new PreparedNames.Packed(newText, newStart, reversed, shared, leaves);
     }
 
     /// <summary>

@@ -13,8 +13,11 @@ internal sealed class PreparedNames
         TokenOfPair = tokenOfPair;
     }
 
-    /// <summary>Distinct strings in ordinal order, packed, with their order read backwards (no postings yet).</summary>
-    internal sealed record Packed(char[] Text, int[] Start, int[] Reversed)
+    /// <summary>
+    /// Distinct strings in ordinal order, packed, with their order read backwards (no postings yet) and that order's
+    /// shape (<see cref="SortedStrings.Shape.Shared"/> and <see cref="SortedStrings.Shape.Leaves"/>), as the sort that made it found it.
+    /// </summary>
+    internal sealed record Packed(char[] Text, int[] Start, int[] Reversed, byte[] BackwardShared, char[] BackwardLeaves)
     {
         public int Count => Start.Length - 1;
     }

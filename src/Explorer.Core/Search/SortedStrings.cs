@@ -20,7 +20,17 @@ internal sealed class SortedStrings
     /// <param name="nodes">Node ordinals, ascending within a string.</param>
     /// <param name="reversed">The ids ordered by their strings read backwards (ordinal).</param>
     public SortedStrings(char[] text, int[] start, int[] postingStart, int[] nodes, int[] reversed)
-        : this(text, start, postingStart, nodes, reversed, null)
+        : this(text, start, postingStart, nodes, reversed, shapes: null, backward: null)
+    {
+    }
+
+    /// <summary>
+    /// The same strings with the backward order's shared lengths and leaving characters as the sort that made that
+    /// order found them (<see cref="OrdinalRadixSort"/>): not derived again by reading the strings at the random
+    /// positions that order visits them in. The forward shape is derived (it reads the text in order).
+    /// </summary>
+    internal SortedStrings(char[] text, int[] start, int[] postingStart, int[] nodes, int[] reversed, byte[] backwardShared, char[] backwardLeaves)
+        : this(text, start, postingStart, nodes, reversed, null, (backwardShared, backwardLeaves))
     {
     }
 
@@ -29,11 +39,11 @@ internal sealed class SortedStrings
     /// snapshot), not derived again: deriving them reads every string twice, once in its backwards order.
     /// </summary>
     internal SortedStrings(char[] text, int[] start, int[] postingStart, int[] nodes, int[] reversed, Shape forward, Shape backward)
-        : this(text, start, postingStart, nodes, reversed, (forward, backward))
+        : this(text, start, postingStart, nodes, reversed, (forward, backward), null)
     {
     }
 
-    private SortedStrings(char[] text, int[] start, int[] postingStart, int[] nodes, int[] reversed, (Shape Forward, Shape Backward)? shapes)
+    private SortedStrings(char[] text, int[] start, int[] postingStart, int[] nodes, int[] reversed, (Shape Forward, Shape Backward)? shapes, (byte[] Shared, char[] Leaves)? backward)
     {
         _text = text;
         _start = start;
@@ -57,8 +67,17 @@ internal sealed class SortedStrings
             return;
         }
 
+        if (backward is { } sizes && sizes.Shared.Length != Count)
+        {
+            throw new ArgumentException("the backward shape is not of these strings", nameof(backward));
+        }
+
         Forward = new Shape(Count, (a, b) => this[a].CommonPrefixLength(this[b]), (p, at) => _text[_start[p] + at], Length);
-        Backward = new Shape(Count, (a, b) => CommonSuffixLength(_reversed[a], _reversed[b]), (p, at) => _text[_start[_reversed[p] + 1] - 1 - at], p => Length(_reversed[p]));
+        Func<int, int, char> backwardChar = (p, at) => _text[_start[_reversed[p] + 1] - 1 - at];
+        Func<int, int> backwardLength = p => Length(_reversed[p]);
+        Backward = backward is { } known
+            ? new Shape(known.Shared, known.Leaves, backwardChar, backwardLength)
+            : new Shape(Count, (a, b) => CommonSuffixLength(_reversed[a], _reversed[b]), backwardChar, backwardLength);
     }
 
     /// <summary>The walk's shapes of both orders, as stored in an index snapshot.</summary>
@@ -244,10 +263,24 @@ internal sealed class SortedStrings
         }
 
         /// <summary>
+        /// A shape whose <see cref="Shared"/> and <see cref="Leaves"/> the pass that ordered the strings gave: the block
+        /// minima and the <see cref="Top"/> table are derived from them.
+        /// </summary>
+        public Shape(byte[] shared, char[] leaves, Func<int, int, char> charAt, Func<int, int> lengthAt)
+            : this(shared, leaves, shape => TopTable.Derive(shape, shared.Length, charAt, lengthAt))
+        {
+        }
+
+        /// <summary>
         /// A shape as <see cref="Shared"/>, <see cref="Leaves"/> and <see cref="Top"/> gave it (read from an index
         /// snapshot): only the block minima are computed again (one pass over the shared lengths).
         /// </summary>
         public Shape(byte[] shared, char[] leaves, int[] topFirst, int[] topEntries)
+            : this(shared, leaves, _ => new TopTable(topFirst, topEntries, shared.Length))
+        {
+        }
+
+        private Shape(byte[] shared, char[] leaves, Func<Shape, TopTable> top)
         {
             if (shared.Length != leaves.Length)
             {
@@ -258,7 +291,7 @@ internal sealed class SortedStrings
             Leaves = leaves;
             _blockMin = Minima(Shared, BlockBits);
             _superMin = Minima(Shared, SuperBits);
-            Top = new TopTable(topFirst, topEntries, shared.Length);
+            Top = top(this);
         }
 
         /// <summary>The walk's top levels: each trie node's children in order, derived once (see <see cref="TopTable"/>).</summary>

@@ -196,6 +196,30 @@ public sealed class NameIndexPropertyTests
     }
 
     [Theory]
+    [InlineData(21, 3000)]
+    [InlineData(22, 20_000)]
+    public void TheBackwardShapesTheBuildTakesFromItsSortsAreTheOnesDerivedFromTheStrings(int seed, int count)
+    {
+        // The build reads each backward order's shape off the sort that made the order (no second pass over the
+        // strings at random positions); the walk's answers rely on it being exactly the shape derived from them.
+        var random = new Random(seed);
+        var nodes = Enumerable.Range(0, count).Select(i => RandomNodeAt(random, i)).ToArray();
+        var parts = NameIndex.Build(nodes.Length, p => [nodes[p].Id, nodes[p].Name, .. nodes[p].Aliases], i => nodes[i].Kind, i => nodes[i].Name).Parts;
+        foreach (var built in new[] { parts.Keys, parts.Tokens })
+        {
+            var (text, start, postingStart, postings, reversed) = built.Parts;
+            var derived = new SortedStrings(text, start, postingStart, postings, reversed).Shapes;
+            foreach (var (mine, theirs) in new[] { (built.Shapes.Forward, derived.Forward), (built.Shapes.Backward, derived.Backward) })
+            {
+                Assert.Equal(theirs.Shared, mine.Shared);
+                Assert.Equal(theirs.Leaves, mine.Leaves);
+                Assert.Equal(theirs.Top.First, mine.Top.First);
+                Assert.Equal(theirs.Top.Entries, mine.Top.Entries);
+            }
+        }
+    }
+
+    [Theory]
     [InlineData(11, 1)]
     [InlineData(12, 2)]
     [InlineData(13, 3)]
