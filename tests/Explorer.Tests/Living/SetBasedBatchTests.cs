@@ -99,6 +99,40 @@ public sealed class SetBasedBatchTests : IDisposable
     }
 
     [Fact]
+    public async Task ABulkLoadCheckpointsTheWalPastItsLargerIntervalOnlyAndEverythingAtItsEnd()
+    {
+        var path = _directory.File("checkpoint.db");
+        await using var store = await StoreAsync(path, bulk: true);
+        var pageSize = 0L;
+        for (var batch = 0; batch < 5; batch++)
+        {
+            // About 1,200 pages of WAL per batch: with SQLite's default interval (1,000 pages) each commit would
+            // checkpoint and the WAL restart, so it would never hold two batches.
+            await store.ApplyBatchAsync([.. Enumerable.Range(0, 1000).Select(i => new GraphWrite.UpsertNode(Node($"b{batch}-{i}", $"B {batch} {i}") with { Description = new string('d', 4000) }))], Token);
+        }
+
+        using (var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString()))
+        {
+            await connection.OpenAsync(Token);
+            using var command = new SqliteCommand("PRAGMA page_size", connection);
+            pageSize = Convert.ToInt64(await command.ExecuteScalarAsync(Token), CultureInfo.InvariantCulture);
+        }
+
+        Assert.True(new FileInfo(path + "-wal").Length > 4 * 1000 * pageSize, $"WAL {new FileInfo(path + "-wal").Length} bytes");
+
+        // The load's end copies every page into the database file (its length is then the whole database's).
+        await store.FinishBulkAsync(Token);
+        using (var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false, Mode = SqliteOpenMode.ReadOnly }.ToString()))
+        {
+            await connection.OpenAsync(Token);
+            using var command = new SqliteCommand("PRAGMA page_count", connection);
+            Assert.Equal(Convert.ToInt64(await command.ExecuteScalarAsync(Token), CultureInfo.InvariantCulture) * pageSize, new FileInfo(path).Length);
+        }
+
+        Assert.Equal(5000, (await store.CountAsync(Token)).Nodes - 6);
+    }
+
+    [Fact]
     public async Task NodeRowIdsKeptAcrossBulkBatchesAreDroppedWhenAnotherProcessRemovesANode()
     {
         var path = _directory.File("row-ids.db");
