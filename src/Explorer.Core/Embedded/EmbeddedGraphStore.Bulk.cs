@@ -63,7 +63,7 @@ internal sealed partial class EmbeddedGraphStore
 
     public async Task FinishBulkAsync(CancellationToken cancellationToken = default)
     {
-        if (!_edgeIndexesDeferred && _bulkConnection is null)
+        if (!_edgeIndexesDeferred && _bulkConnection is null && !_nodeOrderKept)
         {
             return;
         }
@@ -79,6 +79,7 @@ internal sealed partial class EmbeddedGraphStore
             }
 
             ReleaseBulkConnection();
+            RelayoutAfterBulkLoad();
         }
         finally
         {

@@ -21,6 +21,13 @@ internal sealed partial class EmbeddedGraphStore
     private Task? _compaction;
     private Task? _pacedCompaction;
     private TimeSpan _lastCompactionTook;
+
+    /// <summary>
+    /// The index's nodes are in the order of a build before a bulk load's edges (compactions during the load keep
+    /// it, <see cref="GraphIndex.CompactEdges"/>); the load's end starts a full compaction that lays them out again.
+    /// Under the write lock.
+    /// </summary>
+    private bool _nodeOrderKept;
     private long _lastCompactionEnded;
     private readonly CancellationTokenSource _closing = new();
 
@@ -284,15 +291,16 @@ internal sealed partial class EmbeddedGraphStore
     /// Once the delta is large, rebuilds a compact index from the current view on the thread pool; readers and
     /// writers go on meanwhile, and the writes made during the rebuild are replayed onto it before it is swapped in.
     /// </summary>
-    private void CompactIfDue()
+    /// <param name="relayout">Compact now (unpaced) to lay the nodes out again after a bulk load kept their order.</param>
+    private void CompactIfDue(bool relayout = false)
     {
         var writer = _writer!;
-        if (_compaction is not null || _disposed || !(writer.NeedsCompaction || SnapshotDue(writer)))
+        if (_compaction is not null || _disposed || !(relayout || writer.NeedsCompaction || SnapshotDue(writer)))
         {
             return;
         }
 
-        if (CompactionWait() is { } wait)
+        if (!relayout && CompactionWait() is { } wait)
         {
             PaceCompaction(wait);
             return;
@@ -301,14 +309,21 @@ internal sealed partial class EmbeddedGraphStore
         var view = writer.Current;
         var version = writer.Version;
         var seq = Interlocked.Read(ref _indexSeq);
+
+        // During a bulk load (its batches' connection is kept until FinishBulkAsync) an edge load compacts the
+        // topology alone: the name index and node table, most of a full compaction's cost at a million nodes, stay.
+        var edgesOnly = BulkTuning && _bulkConnection is not null;
         Interlocked.Exchange(ref _lastSnapshotCompaction, System.Diagnostics.Stopwatch.GetTimestamp());
         _compaction = Task.Run(async () =>
         {
             GraphIndex? compacted = null;
+            var keptOrder = false;
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             try
             {
-                compacted = GraphIndex.Compact(view);
+                compacted = edgesOnly ? GraphIndex.CompactEdges(view) : null;
+                keptOrder = compacted is not null;
+                compacted ??= GraphIndex.Compact(view);
             }
             finally
             {
@@ -322,11 +337,13 @@ internal sealed partial class EmbeddedGraphStore
                         _writer = writer.Rebase(compacted, version);
                         _index = _writer.Current;
                         ScheduleSnapshot(compacted, seq);
+                        _nodeOrderKept = keptOrder;
                     }
 
                     _lastCompactionTook = System.Diagnostics.Stopwatch.GetElapsedTime(started);
                     _lastCompactionEnded = System.Diagnostics.Stopwatch.GetTimestamp();
                     _compaction = null;
+                    RelayoutAfterBulkLoad();
                 }
                 finally
                 {
@@ -388,6 +405,15 @@ internal sealed partial class EmbeddedGraphStore
                 _writeLock.Release();
             }
         });
+    }
+
+    /// <summary>Once a bulk load is over, a full compaction lays out the nodes its compactions kept in order. Under the write lock.</summary>
+    private void RelayoutAfterBulkLoad()
+    {
+        if (_nodeOrderKept && _bulkConnection is null && _writer is not null)
+        {
+            CompactIfDue(relayout: true);
+        }
     }
 
     /// <summary>Waits for a running compaction (tests and shutdown).</summary>

@@ -331,6 +331,60 @@ internal sealed class GraphIndex
         return Build(nodes.Build(findable: false), [.. edges]);
     }
 
+    /// <summary>
+    /// <see cref="Compact"/> for a view whose nodes are exactly its build's (none added, removed or rewritten,
+    /// no name overlay), as during a bulk load of edges: only the topology is rebuilt, with the nodes kept in the
+    /// build's order, so the built node table and name index (immutable, over the same ordinals) are kept instead
+    /// of built again. Null when a node changed. The same answers as <see cref="Compact"/>; only the node order
+    /// is the last full build's instead of one laid out for the new edges.
+    /// </summary>
+    public static GraphIndex? CompactEdges(GraphIndex view)
+    {
+        var (graph, built) = (view.Graph, view.Built);
+        if (graph.NodeCount != built.NodeCount || !view.Overlay.IsEmpty)
+        {
+            return null;
+        }
+
+        var kinds = new byte[graph.NodeCount];
+        for (var o = 0; o < kinds.Length; o++)
+        {
+            if (graph.IsNodeRemoved(o) || view.Nodes.IsChanged(o))
+            {
+                return null;
+            }
+
+            kinds[o] = (byte)built.Nodes.Kind(o);
+        }
+
+        var edges = new EdgeColumns(view.EdgeCount);
+        var sorted = true;
+        for (var e = 0; e < graph.EdgeCount; e++)
+        {
+            if (!graph.IsEdgeRemoved(e))
+            {
+                sorted &= edges.Count == 0 || edges.RowIds[edges.Count - 1] < view.EdgeRowIds[e];
+                edges.Add(view.EdgeRowIds[e], graph.EdgeType[e], graph.EdgeSource[e], graph.EdgeTarget[e]);
+            }
+        }
+
+        if (!sorted)
+        {
+            // Edge ordinals ascend by row id, as a build from the file has them.
+            var rows = new EdgeRow[edges.Count];
+            for (var e = 0; e < rows.Length; e++)
+            {
+                rows[e] = new EdgeRow(edges.RowIds[e], edges.Types[e], edges.Sources[e], edges.Targets[e]);
+            }
+
+            Array.Sort(rows, (a, b) => a.RowId.CompareTo(b.RowId));
+            edges = new EdgeColumns(rows);
+        }
+
+        var topology = CsrGraph.Build(graph.NodeCount, edges.Sources, edges.Targets, edges.Types, kinds, relabel: false, out _);
+        return new GraphIndex(new BuiltParts(built.Names, built.Nodes, built.NodeCount, edges.Count), topology, null, edges.RowIds, NameOverlay.Empty);
+    }
+
     /// <summary>A table's row count, to size the arrays a native read fills (the query is a constant).</summary>
     private static int RowCount(SqliteConnection connection, SqliteTransaction? transaction, string countQuery)
     {

@@ -133,6 +133,44 @@ public sealed class SetBasedBatchTests : IDisposable
     }
 
     [Fact]
+    public async Task CompactionsDuringABulkLoadKeepTheNameIndexAndItsEndLaysTheNodesOutAgain()
+    {
+        var path = _directory.File("edges-only.db");
+        await using var store = new EmbeddedGraphStore(path) { IndexSnapshots = false, CompactionFloor = 64, NameOverlayLimit = int.MaxValue };
+        await store.InitializeAsync(Token);
+        var ids = Enumerable.Range(0, 200).Select(i => $"n-{i}").ToList();
+
+        // Nodes (a small batch, no bulk load) compact in full, as before.
+        await store.ApplyBatchAsync([.. ids.Select(id => new GraphWrite.UpsertNode(Node(id, $"Node {id}"))), .. Enumerable.Range(0, 100).Select(i => new GraphWrite.UpsertEdge(Edge($"small-{i}", ids[i], ids[i + 100])))], Token);
+        await store.WaitForCompactionAsync();
+        var names = store.Index.Built.Names;
+        for (var b = 0; b < 3; b++)
+        {
+            // Each bulk batch of edges leaves the delta past the floor: the compaction it starts keeps the name index.
+            var built = store.Index.Built;
+            await store.ApplyBatchAsync([.. Enumerable.Range(0, 1000).Select(i => new GraphWrite.UpsertEdge(Edge($"e-{b}-{i}", ids[i % 200], ids[((i % 200) + 1 + (i / 200) + (5 * b)) % 200])))], Token);
+            await store.WaitForCompactionAsync();
+            Assert.NotSame(built, store.Index.Built);
+            Assert.Same(names, store.Index.Built.Names);
+
+            // The same answers as an index rebuilt from the file.
+            await using var rebuilt = new EmbeddedGraphStore(path) { IndexSnapshots = false };
+            await rebuilt.InitializeAsync(Token);
+            await SameAnswersAsync(rebuilt, store, ids.Where((_, i) => i % 17 == 0).ToList());
+        }
+
+        // The load's end compacts in full (the nodes laid out for the edges now there); the answers stay.
+        await store.FinishBulkAsync(Token);
+        await store.WaitForCompactionAsync();
+        Assert.NotSame(names, store.Index.Built.Names);
+        Assert.Equal(0, store.Index.Graph.Version);
+        await using var final = new EmbeddedGraphStore(path) { IndexSnapshots = false };
+        await final.InitializeAsync(Token);
+        await SameAnswersAsync(final, store, ids.Where((_, i) => i % 17 == 0).ToList());
+        Assert.Equal(final.Index.Graph.EdgeCount, store.Index.Graph.EdgeCount);
+    }
+
+    [Fact]
     public async Task NodeRowIdsKeptAcrossBulkBatchesAreDroppedWhenAnotherProcessRemovesANode()
     {
         var path = _directory.File("row-ids.db");
