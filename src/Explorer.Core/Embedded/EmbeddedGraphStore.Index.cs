@@ -295,7 +295,13 @@ internal sealed partial class EmbeddedGraphStore
     private void CompactIfDue(bool relayout = false)
     {
         var writer = _writer!;
-        if (_compaction is not null || _disposed || !(relayout || writer.NeedsCompaction || SnapshotDue(writer)))
+
+        // During a bulk load (its batches' connection is kept until FinishBulkAsync) compactions come less often and,
+        // for a load of edges, rebuild the topology alone: the name index and node table, most of a full
+        // compaction's cost at a million nodes, stay; the snapshot waits for the load's end.
+        var bulkLoad = BulkTuning && _bulkConnection is not null;
+        var due = bulkLoad ? writer.NeedsBulkCompaction : writer.NeedsCompaction || SnapshotDue(writer);
+        if (_compaction is not null || _disposed || !(relayout || due))
         {
             return;
         }
@@ -309,10 +315,7 @@ internal sealed partial class EmbeddedGraphStore
         var view = writer.Current;
         var version = writer.Version;
         var seq = Interlocked.Read(ref _indexSeq);
-
-        // During a bulk load (its batches' connection is kept until FinishBulkAsync) an edge load compacts the
-        // topology alone: the name index and node table, most of a full compaction's cost at a million nodes, stay.
-        var edgesOnly = BulkTuning && _bulkConnection is not null;
+        var edgesOnly = bulkLoad;
         Interlocked.Exchange(ref _lastSnapshotCompaction, System.Diagnostics.Stopwatch.GetTimestamp());
         _compaction = Task.Run(async () =>
         {
@@ -336,7 +339,11 @@ internal sealed partial class EmbeddedGraphStore
                     {
                         _writer = writer.Rebase(compacted, version);
                         _index = _writer.Current;
-                        ScheduleSnapshot(compacted, seq);
+                        if (!keptOrder)
+                        {
+                            ScheduleSnapshot(compacted, seq);
+                        }
+
                         _nodeOrderKept = keptOrder;
                     }
 

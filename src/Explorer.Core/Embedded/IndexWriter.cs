@@ -60,6 +60,14 @@ internal sealed class IndexWriter
     public bool NeedsCompaction =>
         _delta.Size > Math.Max(_compactionFloor, _built.Graph.EdgeCount / 8) || _overlay.Count + _staleCount > _nameOverlayLimit;
 
+    /// <summary>
+    /// During a bulk load of edges: compaction once the delta outgrows the built edges (not an eighth of them), so
+    /// a load compacts a few times in all, each topology twice the last, instead of every eighth; name search
+    /// still compacts as <see cref="NeedsCompaction"/> says.
+    /// </summary>
+    public bool NeedsBulkCompaction =>
+        _delta.Size > Math.Max(_compactionFloor, _built.Graph.EdgeCount) || _overlay.Count + _staleCount > _nameOverlayLimit;
+
     /// <summary>Opens the next version: what is applied until <see cref="Publish"/> becomes visible at once.</summary>
     public void Begin() => _delta.Advance();
 
