@@ -291,8 +291,7 @@ internal sealed class NameIndex
             pairs[p] = rank[tokenOfPair[p]];
         }
 
-        var packed = Pack(text, start, sorted);
-        return (packed, tokenEnd, pairs);
+        return (Pack(text, start, sorted), tokenEnd, pairs);
     }
 
     /// <summary>Packed strings in the order given by <paramref name="order"/>, packed again, with their backwards order.</summary>

@@ -6,7 +6,7 @@
 // (discs and labels at the fitted scale, plus a gap) would touch a box already placed. The groups keep their
 // shapes and their sides of the view; a group with a pinned node stays where the analyst left it.
 
-import { halfHeight, LABEL_GAP, radiusAt } from "./fit";
+import { boxAt } from "./fit";
 import { fittedScale, type LabelItem, type Viewport } from "./labelroom";
 
 /** Screen pixels kept between two groups' boxes. */
@@ -56,17 +56,15 @@ export function packComponents(items: readonly LabelItem[], edges: readonly (rea
     // stays at least as wide on screen.
     const fitted = fittedScale(items.map((item, i) => ({ ...item, ...at[i]! })), viewport, labelSize);
     const pad = GROUP_GAP / 2 / fitted.scale;
+    // A group's box in graph units: its nodes' boxes at the fitted scale (fit.ts), less that scale, plus the gap.
     const bounds = (group: readonly number[], dx = 0, dy = 0): Bounds => {
       const b = { left: Infinity, right: -Infinity, bottom: Infinity, top: -Infinity };
       for (const i of group) {
-        const item = items[i]!, { x, y } = at[i]!;
-        const radius = radiusAt(item.radius, fitted.scale, fitted.unit) / fitted.scale;
-        const right = item.labelWidth > 0 ? radius + (LABEL_GAP + item.labelWidth) / fitted.scale : radius;
-        const half = halfHeight(radiusAt(item.radius, fitted.scale, fitted.unit), labelSize) / fitted.scale;
-        b.left = Math.min(b.left, x + dx - radius - pad);
-        b.right = Math.max(b.right, x + dx + right + pad);
-        b.bottom = Math.min(b.bottom, y + dy - half - pad);
-        b.top = Math.max(b.top, y + dy + half + pad);
+        const box = boxAt({ ...items[i]!, x: at[i]!.x + dx, y: at[i]!.y + dy }, fitted.scale, fitted.unit, labelSize);
+        b.left = Math.min(b.left, box.left / fitted.scale - pad);
+        b.right = Math.max(b.right, box.right / fitted.scale + pad);
+        b.bottom = Math.min(b.bottom, box.top / fitted.scale - pad);
+        b.top = Math.max(b.top, box.bottom / fitted.scale + pad);
       }
       return b;
     };
