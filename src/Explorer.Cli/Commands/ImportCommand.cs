@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text;
+using Explorer.Cli.Output;
 using Explorer.Import;
 
 namespace Explorer.Cli.Commands;
@@ -85,6 +85,9 @@ internal static class ImportCommand
 
             var store = await session.OpenStoreAsync(seedIfEmpty: true, cancellationToken);
             var json = session.Json;
+
+            // Acknowledgements are written on their own thread, each batch after it committed (never before).
+            var acks = json ? null : new ImportAcks(session.Out);
             var options = new ImportOptions
             {
                 DryRun = parse.GetValue(dryRun),
@@ -92,20 +95,26 @@ internal static class ImportCommand
                 EvidenceSource = parse.GetValue(evidenceSource),
                 AllOrNothing = parse.GetValue(allOrNothing),
                 Mapping = mapping,
-                Committed = json ? null : async (records, token) =>
-                {
-                    var acks = new StringBuilder();
-                    foreach (var record in records)
-                    {
-                        acks.Append(CultureInfo.InvariantCulture, $"ok {record.Seq} {record.Kind} {record.Id}\n");
-                    }
-
-                    await session.Out.WriteAsync(acks, token);
-                    await session.Out.FlushAsync(token);
-                },
+                Committed = acks is null ? null : acks.CommittedAsync,
             };
 
-            var report = await GraphImport.RunAsync(store, inputs, importFormat, options, new ProgressWriter(session.Error), cancellationToken);
+            ImportReport report;
+            try
+            {
+                report = await GraphImport.RunAsync(store, inputs, importFormat, options, new ProgressWriter(session.Error), cancellationToken);
+            }
+            catch (Exception) when (acks is not null)
+            {
+                // The import's own failure is the one reported; the acknowledgements of what committed still go out.
+                await acks.CompleteQuietlyAsync();
+                throw;
+            }
+
+            if (acks is not null)
+            {
+                await acks.CompleteAsync();
+            }
+
             foreach (var error in report.Errors)
             {
                 await session.Error.WriteLineAsync($"error: {error}");

@@ -82,7 +82,15 @@ public sealed record EdgeRecord(
     /// the kinds the type allows. <paramref name="sourceText"/> gives a source document's text (null for an
     /// unknown source), in which every quote must occur verbatim. Dates obey <see cref="Validity"/>.
     /// </summary>
-    public Edge? ToEdge(RecordErrors errors, Func<string, NodeKind?> nodeKind, Func<string, string?> sourceText)
+    public Edge? ToEdge(RecordErrors errors, Func<string, NodeKind?> nodeKind, Func<string, string?> sourceText) =>
+        ToEdge(errors, nodeKind, sourceText, EdgeStatus.Confirmed, null);
+
+    /// <summary>
+    /// As <see cref="ToEdge(RecordErrors, Func{string, NodeKind?}, Func{string, string?})"/>, with the review
+    /// <paramref name="status"/>, and <paramref name="cited"/>: evidence already checked that a record without
+    /// evidence of its own takes (an import's cited source, checked once and shared by millions of edges).
+    /// </summary>
+    internal Edge? ToEdge(RecordErrors errors, Func<string, NodeKind?> nodeKind, Func<string, string?> sourceText, EdgeStatus status, IReadOnlyList<Evidence>? cited)
     {
         RecordRules.CheckId(errors, Id);
 
@@ -109,9 +117,17 @@ public sealed record EdgeRecord(
             errors.Add("suspensions", $"at most {RecordLimits.MaxSuspensions} suspensions");
         }
 
-        foreach (var (field, message) in Validity.Check(ValidFrom, ValidTo, Suspensions is { Count: > 0 } ? Suspensions.Take(RecordLimits.MaxSuspensions).ToList() : null))
+        if (ValidFrom is not null || ValidTo is not null || Suspensions is { Count: > 0 })
         {
-            errors.Add(field, message);
+            foreach (var (field, message) in Validity.Check(ValidFrom, ValidTo, Suspensions is { Count: > 0 } ? Suspensions.Take(RecordLimits.MaxSuspensions).ToList() : null))
+            {
+                errors.Add(field, message);
+            }
+        }
+
+        if (Evidence is not { Count: > 0 } && cited is { Count: > 0 })
+        {
+            return errors.Any ? null : Make(cited, status);
         }
 
         var evidence = new List<Evidence>(Evidence?.Count ?? 0);
@@ -134,8 +150,14 @@ public sealed record EdgeRecord(
             }
         }
 
-        return errors.Any ? null : new Edge(Id!, Type!, Source!, Target!, evidence, ValidFrom, ValidTo, Suspensions is { Count: > 0 } ? [.. Suspensions.OfType<Suspension>()] : []);
+        return errors.Any ? null : Make(evidence, status);
     }
+
+    private Edge Make(IReadOnlyList<Evidence> evidence, EdgeStatus status) =>
+        new(Id!, Type!, Source!, Target!, evidence, ValidFrom, ValidTo, Suspensions is { Count: > 0 } ? [.. Suspensions.OfType<Suspension>()] : [])
+        {
+            Status = status,
+        };
 
     /// <summary>The kind of the node an end names, or null with the problem added (an import checks millions of edges: no allocation here).</summary>
     private static NodeKind? End(RecordErrors errors, string field, string? id, Func<string, NodeKind?> nodeKind)

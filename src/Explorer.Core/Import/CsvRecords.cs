@@ -108,19 +108,29 @@ internal static class CsvRecords
             return null;
         }
 
+        var columns = header.Columns;
         values.Clear();
         for (var i = 0; i < row.ColCount; i++)
         {
-            if (Unquote(row[i].Span, out var value) is { } problem)
+            var span = row[i].Span;
+
+            // A type, a kind or a source id repeats on most rows: the same string each time, not a new one.
+            if (columns?.Interned(i) is { } interned && span.Length > 0 && span[0] != '"' && interned.Get(span) is { } shared)
+            {
+                values.Add(shared);
+                continue;
+            }
+
+            if (Unquote(span, out var value) is { } problem)
             {
                 // A quote left open swallows the rest of the file: nothing after it can be trusted.
                 return ImportItem.Failed(file, new Position(line, i + 1), problem, fatal: problem.StartsWith("a quoted field is not closed", StringComparison.Ordinal));
             }
 
-            values.Add(value);
+            values.Add(columns?.Interned(i) is { } strings && value is not null ? strings.Add(value) : value);
         }
 
-        if (header.Columns is not { } columns)
+        if (columns is null)
         {
             var (read, error) = Columns.FromHeader(values, mapping);
             if (error is not null)
@@ -138,6 +148,36 @@ internal static class CsvRecords
         }
 
         return columns.Record(file, line, values, mapping);
+    }
+
+    /// <summary>
+    /// The strings a column repeats (edge types, node kinds, evidence source ids), one of each: a field that matches
+    /// one makes no string. At most <see cref="Capacity"/> (a column of mostly distinct values stops adding).
+    /// </summary>
+    private sealed class Strings
+    {
+        private const int Capacity = 256;
+        private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
+
+        public Strings() => _bySpan = _strings.GetAlternateLookup<ReadOnlySpan<char>>();
+
+        public string? Get(ReadOnlySpan<char> text) => _bySpan.TryGetValue(text, out var shared) ? shared : null;
+
+        public string Add(string text)
+        {
+            if (_strings.TryGetValue(text, out var shared))
+            {
+                return shared;
+            }
+
+            if (_strings.Count < Capacity)
+            {
+                _strings[text] = text;
+            }
+
+            return text;
+        }
     }
 
     /// <summary>The field's text (null when empty), or what is wrong with its quotes.</summary>
@@ -223,11 +263,40 @@ internal static class CsvRecords
     }
 
     /// <summary>The header's columns: which field holds what.</summary>
-    private sealed class Columns
+    private sealed class Columns : IFieldColumns
     {
         private readonly Dictionary<string, int> _at = new(StringComparer.Ordinal);
 
+        /// <summary>Per field number: the strings that column repeats, or null (a column of ids, names, quotes).</summary>
+        private Strings?[] _interned = [];
+
+        /// <summary>Field numbers (0-based) of the columns a record reads, -1 when absent; set once the header is read.</summary>
+        private int _id, _label, _name, _aliases, _description, _validFrom, _validTo, _source, _target, _type, _edgeId, _sourceId, _quote, _evidence, _suspensions, _status;
+
         private Columns(RecordKind kind, int count) => (Kind, Count) = (kind, count);
+
+        public Strings? Interned(int field) => field < _interned.Length ? _interned[field] : null;
+
+        private int At(string column) => _at.TryGetValue(column, out var i) ? i : -1;
+
+        private static string? Value(List<string?> values, int field) => field >= 0 ? values[field] : null;
+
+        private void Resolve()
+        {
+            (_id, _label, _name, _aliases, _description, _validFrom, _validTo) = (At(":ID"), At(":LABEL"), At("name"), At("aliases"), At("description"), At("validFrom"), At("validTo"));
+            (_source, _target, _type, _edgeId, _sourceId, _quote) = (At(":START_ID"), At(":END_ID"), At(":TYPE"), At("id"), At("sourceId"), At("quote"));
+            (_evidence, _suspensions, _status) = (At("evidence"), At("suspensions"), At("status"));
+            _interned = new Strings?[Count];
+            foreach (var field in Kind == RecordKind.Edge ? new[] { _type, _sourceId, _status } : [_label])
+            {
+                if (field >= 0)
+                {
+                    _interned[field] = new Strings();
+                }
+            }
+        }
+
+        public Position? Locate(long line, string field) => Field(field) is { } column && _at.TryGetValue(column, out var i) ? new Position(line, i + 1) : null;
 
         public RecordKind Kind { get; }
 
@@ -269,6 +338,7 @@ internal static class CsvRecords
                 }
             }
 
+            columns.Resolve();
             return (columns, null);
         }
 
@@ -294,42 +364,40 @@ internal static class CsvRecords
 
         public ImportItem Record(string file, int line, List<string?> values, ImportMapping? mapping)
         {
-            string? Get(string column) => _at.TryGetValue(column, out var i) ? values[i] : null;
-            Position? Locate(string field) => Field(field) is { } column && _at.TryGetValue(column, out var i) ? new Position(line, i + 1) : null;
             var at = new Position(line, 1);
             if (Kind == RecordKind.Node)
             {
-                var label = Get(":LABEL");
+                var label = Value(values, _label);
                 if (label is not null && label.Contains(';', StringComparison.Ordinal))
                 {
-                    return ImportItem.Failed(file, Locate("kind") ?? at, $"one kind per node, not several labels ('{label}')");
+                    return ImportItem.Failed(file, Locate(line, "kind") ?? at, $"one kind per node, not several labels ('{label}')");
                 }
 
-                var aliases = Get("aliases") is { } list ? Aliases(list) : null;
+                var aliases = Value(values, _aliases) is { } list ? Aliases(list) : null;
                 return new ImportItem
                 {
                     File = file,
                     At = at,
                     Kind = RecordKind.Node,
-                    Node = new NodeRecord(Get(":ID"), label, Get("name"), aliases, Get("description"), Get("validFrom"), Get("validTo")),
-                    Locate = Locate,
+                    Node = new NodeRecord(Value(values, _id), label, Value(values, _name), aliases, Value(values, _description), Value(values, _validFrom), Value(values, _validTo)),
+                    Columns = this,
                 };
             }
 
-            var (source, type, target) = (Get(":START_ID"), Get(":TYPE"), Get(":END_ID"));
-            var id = Get("id") ?? (source is not null && type is not null && target is not null ? DerivedId(source, mapping?.Type(type) ?? type, target) : null);
-            var (sourceId, quote) = (Get("sourceId"), Get("quote"));
+            var (source, type, target) = (Value(values, _source), Value(values, _type), Value(values, _target));
+            var id = Value(values, _edgeId) ?? (source is not null && type is not null && target is not null ? DerivedId(source, mapping?.Type(type) ?? type, target) : null);
+            var (sourceId, quote) = (Value(values, _sourceId), Value(values, _quote));
             List<EvidenceRecord?>? evidence = null;
             List<Suspension?>? suspensions = null;
             try
             {
                 // Several pieces of evidence (and suspensions) as JSON in one field, as an export writes them.
-                evidence = Get("evidence") is { } list ? System.Text.Json.JsonSerializer.Deserialize<List<EvidenceRecord?>>(list, s_json) : null;
-                suspensions = Get("suspensions") is { } periods ? System.Text.Json.JsonSerializer.Deserialize<List<Suspension?>>(periods, s_json) : null;
+                evidence = Value(values, _evidence) is { } list ? System.Text.Json.JsonSerializer.Deserialize<List<EvidenceRecord?>>(list, s_json) : null;
+                suspensions = Value(values, _suspensions) is { } periods ? System.Text.Json.JsonSerializer.Deserialize<List<Suspension?>>(periods, s_json) : null;
             }
             catch (System.Text.Json.JsonException)
             {
-                var column = Get("evidence") is not null && evidence is null ? "evidence" : "suspensions";
+                var column = Value(values, _evidence) is not null && evidence is null ? "evidence" : "suspensions";
                 return ImportItem.Failed(file, new Position(line, _at[column] + 1), column == "evidence"
                     ? "evidence: expected a JSON array of {\"sourceId\", \"quote\"}"
                     : "suspensions: expected a JSON array of {\"from\", \"to\"}");
@@ -345,9 +413,9 @@ internal static class CsvRecords
                 File = file,
                 At = at,
                 Kind = RecordKind.Edge,
-                Edge = new EdgeRecord(id, type, source, target, evidence, Get("validFrom"), Get("validTo"), suspensions),
-                Status = Get("status"),
-                Locate = Locate,
+                Edge = new EdgeRecord(id, type, source, target, evidence, Value(values, _validFrom), Value(values, _validTo), suspensions),
+                Status = Value(values, _status),
+                Columns = this,
             };
         }
 

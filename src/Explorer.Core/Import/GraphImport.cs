@@ -241,16 +241,16 @@ internal sealed class ImportRun(IGraphStore store, IReadOnlyList<ImportInput> in
 
         if (directory is null)
         {
-            return ImportItem.Failed(item.File, item.Locate?.Invoke("file") ?? item.At, "source: 'file' needs the import to read files from disk; give the text inline as 'text'");
+            return ImportItem.Failed(item.File, item.Where("file") ?? item.At, "source: 'file' needs the import to read files from disk; give the text inline as 'text'");
         }
 
         var path = Path.GetFullPath(Path.Combine(directory, file));
         if (!path.StartsWith(Path.GetFullPath(directory) + Path.DirectorySeparatorChar, StringComparison.Ordinal) || !File.Exists(path))
         {
-            return ImportItem.Failed(item.File, item.Locate?.Invoke("file") ?? item.At, $"source: text file '{file}' not found next to {item.File}");
+            return ImportItem.Failed(item.File, item.Where("file") ?? item.At, $"source: text file '{file}' not found next to {item.File}");
         }
 
-        return new ImportItem { File = item.File, At = item.At, Kind = item.Kind, Source = source with { Text = File.ReadAllText(path) }, Locate = item.Locate };
+        return new ImportItem { File = item.File, At = item.At, Kind = item.Kind, Source = source with { Text = File.ReadAllText(path) }, Locate = item.Locate, Columns = item.Columns };
     }
 
     private void Report(ImportPhase phase, long phaseStarted, long done, long? total, long errors)
@@ -280,8 +280,8 @@ internal sealed class ImportRun(IGraphStore store, IReadOnlyList<ImportInput> in
     {
         private readonly ImportChecker _checker = new(store, options);
         private readonly List<ImportError> _errors = [];
-        private readonly List<(GraphWrite Write, string Kind, ImportItem Item)> _pending = [];
-        private (List<(GraphWrite Write, string Kind, ImportItem Item)> Batch, Task Task)? _committing;
+        private readonly List<Pending> _pending = [];
+        private (List<Pending> Batch, Task Task)? _committing;
         private long _lastReport = Stopwatch.GetTimestamp();
         private readonly long _phaseStarted = Stopwatch.GetTimestamp();
 
@@ -413,7 +413,7 @@ internal sealed class ImportRun(IGraphStore store, IReadOnlyList<ImportInput> in
 
                         break;
                     case Outcome.Write(var graphWrite) when write:
-                        _pending.Add((graphWrite, item.KindName, item));
+                        _pending.Add(new Pending(graphWrite, item.KindName, item.File, item.At));
                         if (_pending.Count >= options.BatchSize)
                         {
                             await FlushAsync(all: false, cancellationToken);
@@ -465,7 +465,7 @@ internal sealed class ImportRun(IGraphStore store, IReadOnlyList<ImportInput> in
         }
 
         /// <summary>One batch through the store, then its acknowledgements (on the committing thread, batches in order).</summary>
-        private async Task CommitAsync(List<(GraphWrite Write, string Kind, ImportItem Item)> batch, CancellationToken cancellationToken)
+        private async Task CommitAsync(List<Pending> batch, CancellationToken cancellationToken)
         {
             var writes = new GraphWrite[batch.Count];
             for (var i = 0; i < batch.Count; i++)
@@ -507,7 +507,7 @@ internal sealed class ImportRun(IGraphStore store, IReadOnlyList<ImportInput> in
             catch (GraphWriteException ex)
             {
                 // The batch rolled back whole; what committed before it stays (and a re-run completes the import).
-                var first = batch[0].Item;
+                var first = batch[0];
                 AddError(new ImportError(first.File, first.At.Line, first.At.Column, $"the store refused a write of the batch starting here, so none of its {batch.Count} writes was committed: {ex.Message}"));
                 Fatal = true;
                 _pending.Clear();
@@ -542,6 +542,9 @@ internal sealed class ImportRun(IGraphStore store, IReadOnlyList<ImportInput> in
         }
     }
 }
+
+/// <summary>A write waiting for its batch: what it names in its acknowledgement, and where its record was (not the record: it is not kept alive).</summary>
+internal readonly record struct Pending(GraphWrite Write, string Kind, string File, Position At);
 
 /// <summary>Thrown inside a pass when the store refused a batch; the run reports what committed.</summary>
 internal sealed class ImportStoppedException : Exception;

@@ -58,6 +58,10 @@ internal sealed class ImportChecker(IGraphStore store, ImportOptions options)
     /// <summary>The evidence an edge without its own cites (one list for the whole import, read only).</summary>
     private IReadOnlyList<EvidenceRecord?>? _evidenceCited;
 
+    /// <summary>That evidence checked, once (null: it does not pass, and each edge reports why).</summary>
+    private IReadOnlyList<Evidence>? _citation;
+    private string? _citationText;
+
     /// <summary>The store's answers for the chunk being checked, and the lookups over them (made once per chunk, not per record).</summary>
     private IReadOnlyDictionary<string, Node> _storeNodes = new Dictionary<string, Node>();
     private IReadOnlyDictionary<string, NodeKind> _storeKinds = s_noKinds;
@@ -238,9 +242,17 @@ internal sealed class ImportChecker(IGraphStore store, ImportOptions options)
             EdgesWithoutEvidence++;
         }
 
+        // An edge without evidence cites the import's source: checked once, then one list shared by every such edge
+        // (when that check fails, each edge carries the cited record and reports it as its own).
+        IReadOnlyList<Evidence>? cited = null;
         if (options.EvidenceSource is { } evidenceSource && record.Evidence is not { Count: > 0 } && _evidenceQuote is { } quote)
         {
-            record = record with { Evidence = _evidenceCited ??= [new EvidenceRecord(evidenceSource, quote)] };
+            _evidenceCited ??= [new EvidenceRecord(evidenceSource, quote)];
+            cited = CheckedCitation();
+            if (cited is null)
+            {
+                record = record with { Evidence = _evidenceCited };
+            }
         }
 
         var errors = new RecordErrors();
@@ -248,10 +260,11 @@ internal sealed class ImportChecker(IGraphStore store, ImportOptions options)
         if (item.Status is { } given && !Enum.TryParse(given, ignoreCase: true, out status) || !Enum.IsDefined(status))
         {
             errors.Add("status", $"unknown status '{item.Status}' (expected one of {string.Join(", ", Enum.GetNames<EdgeStatus>())})");
+            status = EdgeStatus.Confirmed;
         }
 
-        var edge = record.ToEdge(errors, _kindOf!, _sourceTextOf!) is { } valid && !errors.Any
-            ? valid with { Status = status }
+        var edge = record.ToEdge(errors, _kindOf!, _sourceTextOf!, status, cited) is { } valid && !errors.Any
+            ? valid
             : null;
         if (edge is null)
         {
@@ -280,6 +293,24 @@ internal sealed class ImportChecker(IGraphStore store, ImportOptions options)
 
         _ = existing is null ? Edges.New++ : Edges.Changed++;
         return new Outcome.Write(new GraphWrite.UpsertEdge(edge));
+    }
+
+    /// <summary>
+    /// The cited evidence checked (its source's text holds its quote), or null when it does not pass. Checked again
+    /// only when the source's text is another (a source record later in the import).
+    /// </summary>
+    private IReadOnlyList<Evidence>? CheckedCitation()
+    {
+        var cited = _evidenceCited![0]!;
+        var text = _sourceTextOf!(cited.SourceId!);
+        if (!ReferenceEquals(text, _citationText) || _citationText is null)
+        {
+            var errors = new RecordErrors();
+            _citation = EvidenceRecord.Check(errors, 0, cited, _sourceTextOf!) is { } checkedEvidence && !errors.Any ? [checkedEvidence] : null;
+            _citationText = text;
+        }
+
+        return _citation;
     }
 
     private Outcome RemoveNode(ImportItem item, IReadOnlyDictionary<string, Node> storeNodes, IReadOnlyDictionary<string, NodeKind> storeKinds)

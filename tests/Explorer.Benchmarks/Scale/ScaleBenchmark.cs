@@ -27,6 +27,7 @@ internal static class ScaleBenchmark
         int nodes = 100_000, m = 5, pairs = 100, nxPairs = 20, baselineEdges = 500_000, baselineNodes = 100_000;
         var skipNetworkx = false;
         var importOnly = false;
+        var cliOnly = false;
         string? outDir = null;
         string? only = null;
         for (var i = 0; i < args.Length; i++)
@@ -41,10 +42,11 @@ internal static class ScaleBenchmark
                 case "--baseline-edges": baselineEdges = ParseSize(args[++i]); break;
                 case "--baseline-nodes": baselineNodes = ParseSize(args[++i]); break;
                 case "--import-only": importOnly = true; break;
+                case "--cli-only": importOnly = cliOnly = true; break;
                 case "--only": only = args[++i]; break;
                 case "--out": outDir = args[++i]; break;
                 default:
-                    Console.Error.WriteLine($"unknown option {args[i]}: scale --size 100k|1m [--m 5] [--pairs 100] [--networkx-pairs 20] [--skip-networkx] [--baseline-edges 500k] [--baseline-nodes 100k] [--import-only] [--only new|previous|old] [--out DIR]");
+                    Console.Error.WriteLine($"unknown option {args[i]}: scale --size 100k|1m [--m 5] [--pairs 100] [--networkx-pairs 20] [--skip-networkx] [--baseline-edges 500k] [--baseline-nodes 100k] [--import-only] [--cli-only] [--only new|previous|old] [--out DIR]");
                     return 2;
             }
         }
@@ -102,6 +104,14 @@ internal static class ScaleBenchmark
 
         var cliSeconds = cliNodes.Seconds + cliEdges.Seconds;
         Progress.Line($"scale: explorer import: {Format.Count(nodes)} nodes in {Format.Seconds(cliNodes.Seconds)} ({Format.Count((long)(nodes / cliNodes.Seconds))}/s, peak RSS {Format.Bytes(cliNodes.PeakRss)}, CPU {Format.Seconds(cliNodes.Cpu.TotalSeconds)}), {Format.Count(edgeCount)} edges in {Format.Seconds(cliEdges.Seconds)} ({Format.Count((long)(edgeCount / cliEdges.Seconds))}/s, peak RSS {Format.Bytes(cliEdges.PeakRss)}, CPU {Format.Seconds(cliEdges.Cpu.TotalSeconds)}); again: {Format.Seconds(cliAgain.Seconds)}, nothing written");
+        if (cliOnly)
+        {
+            // `explorer import` alone (no in-process side-by-side): per record, wall rate and the child's CPU.
+            static string PerRecord(string what, long count, CliRun run) =>
+                $"{what} {Format.Count((long)(count / run.Seconds))}/s, {run.Cpu.TotalMicroseconds / count:F1} µs CPU each";
+            Progress.Line($"scale: cli only: {PerRecord("nodes", nodes, cliNodes)}; {PerRecord("edges", edgeCount, cliEdges)}; {PerRecord("again (checking only)", edgeCount, cliAgain)}; load {ProcStatus.LoadAverage()}");
+            return 0;
+        }
 
         // ---- The old import path beside the new one, in this process, on the same records -----------------
         // Edges: the first --baseline-edges edges into copies of the database as the node import left it.
