@@ -47,7 +47,7 @@ internal sealed partial class EmbeddedGraphStore
     private SqliteConnection? _bulkConnection;
 
     /// <summary>Node row ids by node id for the bulk connection's edge writes (see <see cref="KeptNodeRowIds"/>).</summary>
-    private readonly Dictionary<string, long> _nodeRowIds = new(StringComparer.Ordinal);
+    private readonly NodeRowIds _nodeRowIds = new();
 
     /// <summary>The change-log sequence up to which <see cref="_nodeRowIds"/> was checked (-1: never).</summary>
     private long _nodeRowIdsSeq = -1;
@@ -195,9 +195,22 @@ internal sealed partial class EmbeddedGraphStore
         return _bulkConnection = connection;
     }
 
-    private void ReleaseBulkConnection()
+    private void ReleaseBulkConnection() => CloseBulkConnection(DetachBulkConnection());
+
+    /// <summary>Ends the bulk load's hold on its connection (no batch uses it after this); <see cref="CloseBulkConnection"/> closes it.</summary>
+    private SqliteConnection? DetachBulkConnection()
     {
-        if (_bulkConnection is { } connection)
+        var connection = _bulkConnection;
+        _bulkConnection = null;
+        _nodeRowIds.Clear();
+        _nodeRowIds.ById.TrimExcess();
+        _nodeRowIdsSeq = -1;
+        return connection;
+    }
+
+    private static void CloseBulkConnection(SqliteConnection? bulk)
+    {
+        if (bulk is { } connection)
         {
             // What the larger checkpoint interval left in the WAL goes into the database file now, so the next
             // small write (on a connection with the default interval) does not pay for the whole load's tail.
@@ -213,11 +226,7 @@ internal sealed partial class EmbeddedGraphStore
             }
         }
 
-        _bulkConnection?.Dispose();
-        _bulkConnection = null;
-        _nodeRowIds.Clear();
-        _nodeRowIds.TrimExcess();
-        _nodeRowIdsSeq = -1;
+        bulk?.Dispose();
     }
 
     /// <summary>
@@ -226,7 +235,7 @@ internal sealed partial class EmbeddedGraphStore
     /// and every removal, in any process, writes a NodeRemoved change (a seed a GraphReloaded without rows). So
     /// the ids are kept while the log after the last check holds neither. Under the write lock.
     /// </summary>
-    private Dictionary<string, long> KeptNodeRowIds(SqliteConnection connection, SqliteTransaction transaction)
+    private NodeRowIds KeptNodeRowIds(SqliteConnection connection, SqliteTransaction transaction)
     {
         using var check = Command(connection, transaction, """
             SELECT coalesce(max(seq), 0),
@@ -237,7 +246,7 @@ internal sealed partial class EmbeddedGraphStore
         using var reader = check.ExecuteReader();
         reader.Read();
         var (newest, removed) = (reader.GetInt64(0), reader.GetBoolean(1));
-        if (_nodeRowIdsSeq < 0 || removed || newest < _nodeRowIdsSeq || _nodeRowIds.Count > MaxKeptNodeRowIds)
+        if (_nodeRowIdsSeq < 0 || removed || newest < _nodeRowIdsSeq || _nodeRowIds.ById.Count > MaxKeptNodeRowIds)
         {
             _nodeRowIds.Clear();
         }
@@ -259,10 +268,14 @@ internal sealed partial class EmbeddedGraphStore
         var done = new Done[writes.Count];
         Change?[] changes;
         var kept = LeanBatches && ReferenceEquals(connection, _bulkConnection);
-        var nodeRows = kept ? KeptNodeRowIds(connection, transaction) : new Dictionary<string, long>(StringComparer.Ordinal);
+        var nodeRows = kept ? KeptNodeRowIds(connection, transaction) : new NodeRowIds();
+
+        // Edges find their ends' ordinals through the index writer (caught up above, and not replaced while this
+        // lock is held) and the index update below reuses them, unless a node removal in the batch changes them first.
+        var writer = writes.Any(w => w is GraphWrite.RemoveNode) ? null : _writer;
         try
         {
-            using (var batch = new SetBasedBatch(connection, transaction, LeanBatches ? nodeRows : null))
+            using (var batch = new SetBasedBatch(connection, transaction, LeanBatches ? nodeRows : null, writer))
             {
                 batch.Write(writes, done, cancellationToken);
                 changes = LeanBatches && GraphWrite.IsBulkBatch(writes)
@@ -287,11 +300,12 @@ internal sealed partial class EmbeddedGraphStore
         }
 
         var building = System.Diagnostics.Stopwatch.GetTimestamp();
-        ApplyCommitted(last.Seq, writer =>
+        ApplyCommitted(last.Seq, applying =>
         {
+            var ordinals = ReferenceEquals(applying, writer);
             for (var i = 0; i < writes.Count; i++)
             {
-                var (did, kind, rowId, node) = done[i];
+                var (did, kind, rowId, node, source, target) = done[i];
                 if (!did)
                 {
                     continue;
@@ -300,17 +314,17 @@ internal sealed partial class EmbeddedGraphStore
                 switch (kind)
                 {
                     case ChangeKind.NodeUpserted:
-                        writer.UpsertNode(node!);
+                        applying.UpsertNode(node!);
                         break;
                     case ChangeKind.EdgeUpserted:
                         var edge = ((GraphWrite.UpsertEdge)writes[i]).Edge;
-                        writer.UpsertEdge(rowId, edge.Type, edge.Source, edge.Target);
+                        applying.UpsertEdge(rowId, edge.Type, edge.Source, edge.Target, ordinals ? source : -1, ordinals ? target : -1);
                         break;
                     case ChangeKind.NodeRemoved:
-                        writer.RemoveNode(writes[i].Id);
+                        applying.RemoveNode(writes[i].Id);
                         break;
                     case ChangeKind.EdgeRemoved:
-                        writer.RemoveEdge(rowId);
+                        applying.RemoveEdge(rowId);
                         break;
                 }
             }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Explorer.Algorithms;
 using Explorer.Graph;
 
@@ -22,7 +23,19 @@ internal sealed class IndexWriter
     private readonly int _compactionFloor;
     private readonly int _nameOverlayLimit;
     private readonly GraphDelta _delta;
+    /// <summary>Edge ordinals by row id of the edges added since the build, once they stop being in row-id order (see <see cref="_addedInOrder"/>).</summary>
     private readonly Dictionary<long, int> _addedEdgeRows = [];
+
+    /// <summary>
+    /// Whether every edge added since the build has a row id above all built ones and above the one added before it,
+    /// as an import's edges have (SQLite numbers new rows upwards): the added edges' row ids (<see cref="_edgeRowIds"/>
+    /// from the build's edge count on) are then sorted, found by a binary search, and no dictionary entry is made
+    /// per edge. The first edge out of that order moves them all into <see cref="_addedEdgeRows"/>.
+    /// </summary>
+    private bool _addedInOrder = true;
+
+    /// <summary>The largest row id of a built or added edge (0: none): a larger one is a new edge, with nothing to look up.</summary>
+    private long _largestEdgeRow;
     private readonly List<int> _overlay = [];
     private readonly HashSet<int> _inOverlay = [];
     private readonly List<(int Version, Op Op)> _log = [];
@@ -45,6 +58,7 @@ internal sealed class IndexWriter
         _built = built;
         _delta = new GraphDelta(built.Graph);
         _edgeRowIds = built.EdgeRowIds;
+        _largestEdgeRow = built.Graph.EdgeCount > 0 ? built.EdgeRowIds[built.Graph.EdgeCount - 1] : 0;
         Current = built;
     }
 
@@ -117,7 +131,26 @@ internal sealed class IndexWriter
     /// <summary>Adds or replaces the edge stored under <paramref name="rowId"/>; both endpoints must be live nodes.</summary>
     public void UpsertEdge(long rowId, string type, string source, string target) => Apply(new Op.UpsertEdge(rowId, GraphIndex.TypeCode(type), source, target));
 
+    /// <summary>
+    /// <see cref="UpsertEdge(long, string, string, string)"/> with the ends' ordinals already found by <see cref="NodeOrdinal"/>
+    /// on this writer with no write applied since but node upserts (-1: not found then; looked up now).
+    /// </summary>
+    public void UpsertEdge(long rowId, string type, string source, string target, int sourceOrdinal, int targetOrdinal)
+    {
+        var op = new Op.UpsertEdge(rowId, GraphIndex.TypeCode(type), source, target);
+        ApplyEdge(rowId, op.Type, source, target, sourceOrdinal, targetOrdinal);
+        _log.Add((_delta.Version, op));
+    }
+
     public void RemoveEdge(long rowId) => Apply(new Op.RemoveEdge(rowId));
+
+    /// <summary>The ordinal of the live node with this id as the writes so far left it, or -1.</summary>
+    public int NodeOrdinal(string id) => Ordinal(id) ?? -1;
+
+    /// <summary>The node table of the build this writer started from (its ordinals below <see cref="BuiltNodeCount"/>).</summary>
+    public NodeTable BuiltNodes => _built.Built.Nodes;
+
+    public int BuiltNodeCount => _built.Built.NodeCount;
 
     public void RemoveNode(string id) => Apply(new Op.RemoveNode(id));
 
@@ -182,11 +215,13 @@ internal sealed class IndexWriter
         _namesChanged = true;
     }
 
-    private void ApplyEdge(long rowId, byte type, string sourceId, string targetId)
+    private void ApplyEdge(long rowId, byte type, string sourceId, string targetId, int sourceOrdinal = -1, int targetOrdinal = -1)
     {
-        var source = Ordinal(sourceId) ?? throw new GraphWriteException($"no node with id '{sourceId}'");
-        var target = Ordinal(targetId) ?? throw new GraphWriteException($"no node with id '{targetId}'");
-        if (EdgeOrdinal(rowId) is { } existing)
+        Debug.Assert(sourceOrdinal < 0 || Ordinal(sourceId) == sourceOrdinal, "a given source ordinal is the id's");
+        Debug.Assert(targetOrdinal < 0 || Ordinal(targetId) == targetOrdinal, "a given target ordinal is the id's");
+        var source = sourceOrdinal >= 0 ? sourceOrdinal : Ordinal(sourceId) ?? throw new GraphWriteException($"no node with id '{sourceId}'");
+        var target = targetOrdinal >= 0 ? targetOrdinal : Ordinal(targetId) ?? throw new GraphWriteException($"no node with id '{targetId}'");
+        if (rowId <= _largestEdgeRow && EdgeOrdinal(rowId) is { } existing)
         {
             if (_delta.EdgeSource[existing] == source && _delta.EdgeTarget[existing] == target && _delta.EdgeType[existing] == type)
             {
@@ -203,7 +238,21 @@ internal sealed class IndexWriter
         }
 
         _edgeRowIds[edge] = rowId;
-        _addedEdgeRows[rowId] = edge;
+        if (_addedInOrder && rowId <= _largestEdgeRow)
+        {
+            _addedInOrder = false;
+            for (var e = _built.Graph.EdgeCount; e < edge; e++)
+            {
+                _addedEdgeRows[_edgeRowIds[e]] = e;
+            }
+        }
+
+        if (!_addedInOrder)
+        {
+            _addedEdgeRows[rowId] = edge;
+        }
+
+        _largestEdgeRow = Math.Max(_largestEdgeRow, rowId);
     }
 
     /// <summary>
@@ -253,9 +302,22 @@ internal sealed class IndexWriter
     private int? EdgeOrdinal(long rowId)
     {
         int edge;
-        if (!_addedEdgeRows.TryGetValue(rowId, out edge))
+        var builtEdges = _built.Graph.EdgeCount;
+        if (_addedInOrder)
         {
-            edge = Array.BinarySearch(_built.EdgeRowIds, 0, _built.Graph.EdgeCount, rowId);
+            // Added edges hold row ids above the built ones, ascending: one binary search on the side it falls.
+            var above = builtEdges == 0 || rowId > _built.EdgeRowIds[builtEdges - 1];
+            edge = above
+                ? Array.BinarySearch(_edgeRowIds, builtEdges, _delta.EdgeCount - builtEdges, rowId)
+                : Array.BinarySearch(_built.EdgeRowIds, 0, builtEdges, rowId);
+            if (edge < 0)
+            {
+                return null;
+            }
+        }
+        else if (!_addedEdgeRows.TryGetValue(rowId, out edge))
+        {
+            edge = Array.BinarySearch(_built.EdgeRowIds, 0, builtEdges, rowId);
             if (edge < 0)
             {
                 return null;

@@ -199,6 +199,47 @@ public sealed class SetBasedBatchTests : IDisposable
     }
 
     [Fact]
+    public async Task NodeRowIdsKeptByOrdinalAreDroppedWhenACompactionLaysTheNodesOutAgain()
+    {
+        var path = _directory.File("row-ordinals.db");
+        await using var store = new EmbeddedGraphStore(path) { IndexSnapshots = false, CompactionFloor = 64, NameOverlayLimit = int.MaxValue };
+        await store.InitializeAsync(Token);
+        var ids = Enumerable.Range(0, 1000).Select(i => $"k-{i}").ToList();
+        await store.ApplyBatchAsync([.. ids.Select(id => new GraphWrite.UpsertNode(Node(id, $"Node {id}")))], Token);
+        await store.WaitForCompactionAsync();
+
+        // Edges bind their ends' row ids through the index's ordinals (kept from one bulk batch to the next).
+        await store.ApplyBatchAsync([.. Enumerable.Range(0, 1000).Select(i => new GraphWrite.UpsertEdge(Edge($"early-{i}", ids[i], ids[(i + 1) % 1000])))], Token);
+        await store.WaitForCompactionAsync();
+        var table = store.Index.Built.Nodes;
+        var before = ids.Select(id => store.Index.Ordinal(id)).ToList();
+
+        // New nodes in the load: its next compaction is a full one, which lays every node out again.
+        var more = Enumerable.Range(0, 1000).Select(i => $"m-{i}").ToList();
+        await store.ApplyBatchAsync([
+            .. more.Select(id => new GraphWrite.UpsertNode(Node(id, $"More {id}"))),
+            .. Enumerable.Range(0, 2000).Select(i => new GraphWrite.UpsertEdge(Edge($"mid-{i}", more[i % 1000], ids[(i * 7) % 1000])))], Token);
+        await store.WaitForCompactionAsync();
+        Assert.NotSame(table, store.Index.Built.Nodes);
+        Assert.NotEqual(before, ids.Select(id => store.Index.Ordinal(id)).ToList());
+
+        // Edges after it bind the row ids of the nodes they name, not of the nodes once at their ordinals.
+        await store.ApplyBatchAsync([.. Enumerable.Range(0, 1000).Select(i => new GraphWrite.UpsertEdge(Edge($"late-{i}", ids[i], ids[((i * 7) + 3) % 1000])))], Token);
+        await store.FinishBulkAsync(Token);
+        await store.WaitForCompactionAsync();
+
+        await using var fresh = new EmbeddedGraphStore(path) { IndexSnapshots = false };
+        await fresh.InitializeAsync(Token);
+        for (var i = 0; i < 1000; i++)
+        {
+            var edge = (await fresh.GetEdgeAsync($"late-{i}", Token))!;
+            Assert.Equal((ids[i], ids[((i * 7) + 3) % 1000]), (edge.Source, edge.Target));
+        }
+
+        await SameAnswersAsync(fresh, store, [.. ids.Where((_, i) => i % 97 == 0), .. more.Where((_, i) => i % 97 == 0)]);
+    }
+
+    [Fact]
     public async Task ABulkBatchThatFailsPastItsThousandthWriteLeavesNoTrace()
     {
         var path = _directory.File("atomic.db");
