@@ -16,13 +16,15 @@ export interface Rect {
 /**
  * A node to frame. x and y are screen pixels at scale 1 (y down, as on screen), from any origin; at scale s the
  * node is drawn at (x·s, y·s) from it. `radius` is its disc's radius at scale `unitScale` (sigma draws a disc
- * size/√ratio, so it grows with the square root of the scale); `labelWidth` 0 means no label is drawn.
+ * size/√ratio, so it grows with the square root of the scale); `labelWidth` 0 means no label is drawn;
+ * `labelLeft` puts the label left of the node (labelside.ts chooses it where edges run through the right side).
  */
 export interface FitItem {
   x: number;
   y: number;
   radius: number;
   labelWidth: number;
+  labelLeft?: boolean;
 }
 
 /** Screen pixels between a disc and its label (labels.ts draws it there). */
@@ -45,14 +47,14 @@ export function halfHeight(radius: number, labelSize: number): number {
   return Math.max(radius, labelSize / 2 + 2);
 }
 
-/** A node's box at this scale: its disc, and its label to the right (where drawn). */
+/** A node's box at this scale: its disc, and its label to the right (or the left, with labelLeft) where drawn. */
 export function boxAt(item: FitItem, scale: number, unitScale: number, labelSize: number): Rect {
   const radius = radiusAt(item.radius, scale, unitScale);
   const x = item.x * scale;
   const y = item.y * scale;
   const half = item.labelWidth > 0 ? halfHeight(radius, labelSize) : radius;
-  const right = item.labelWidth > 0 ? radius + LABEL_GAP + item.labelWidth : radius;
-  return { left: x - radius, right: x + right, top: y - half, bottom: y + half };
+  const reach = item.labelWidth > 0 ? radius + LABEL_GAP + item.labelWidth : radius;
+  return item.labelLeft ? { left: x - reach, right: x + radius, top: y - half, bottom: y + half } : { left: x - radius, right: x + reach, top: y - half, bottom: y + half };
 }
 
 /** The box around every item's box at this scale. */

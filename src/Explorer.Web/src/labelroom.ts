@@ -8,13 +8,17 @@
 
 import { fitInRegions, halfHeight, LABEL_GAP, MAX_FIT_RATIO, MIN_FIT_RATIO, radiusAt, type Rect } from "./fit";
 
-/** A node as placed: graph coordinates, and its disc radius (at camera ratio 1) and label width in screen pixels. */
+/**
+ * A node as placed: graph coordinates, and its disc radius (at camera ratio 1) and label width in screen pixels;
+ * `labelLeft`: its label is drawn left of it (labelside.ts).
+ */
 export interface LabelItem {
   x: number;
   y: number;
   radius: number;
   labelWidth: number;
   fixed: boolean;
+  labelLeft?: boolean;
 }
 
 export interface Viewport {
@@ -27,7 +31,7 @@ export interface Viewport {
 }
 
 /** Screen pixels kept between two boxes. */
-const MARGIN = 4;
+export const MARGIN = 4;
 
 /**
  * Screen pixels per graph unit at camera ratio 1, as sigma draws: it maps the graph's larger side onto the
@@ -59,28 +63,30 @@ export function fittedScale(items: readonly LabelItem[], viewport: Viewport, lab
   const { width, height, padding } = viewport;
   const regions = viewport.regions ?? [{ left: padding, top: padding, right: width - padding, bottom: height - padding }];
   // Graph y runs up, screen y down.
-  const fitItems = items.map(({ x, y, radius, labelWidth }) => ({ x, y: -y, radius, labelWidth }));
+  const fitItems = items.map(({ x, y, radius, labelWidth, labelLeft }) => ({ x, y: -y, radius, labelWidth, labelLeft }));
   const fit = fitInRegions(fitItems, regions, labelSize, unit, unit / MAX_FIT_RATIO, unit / MIN_FIT_RATIO);
   return { scale: fit?.scale ?? unit, unit };
 }
 
-interface Box {
+/** A box around a node's centre: how far it reaches left, right, and up and down, in screen pixels. */
+export interface Box {
   left: number;
   right: number;
   half: number;
 }
 
-/** The node's box (disc and label to its right), in screen pixels around its centre, at this scale. */
-function box(item: LabelItem, labelSize: number, scale: { scale: number; unit: number }): Box {
+/** The node's box (disc and label to its right, or its left with labelLeft), in screen pixels around its centre, at this scale. */
+export function box(item: LabelItem, labelSize: number, scale: { scale: number; unit: number }): Box {
   const radius = radiusAt(item.radius, scale.scale, scale.unit);
-  return { left: radius, right: radius + LABEL_GAP + item.labelWidth, half: halfHeight(radius, labelSize) };
+  const reach = radius + LABEL_GAP + item.labelWidth;
+  return item.labelLeft ? { left: reach, right: radius, half: halfHeight(radius, labelSize) } : { left: radius, right: reach, half: halfHeight(radius, labelSize) };
 }
 
 /**
  * How far two boxes overlap along x and along y, in screen pixels at this scale (both positive: they overlap).
  * sigma keeps x to the right; y only flips, which a symmetric box ignores.
  */
-function overlap(a: { x: number; y: number }, p: Box, b: { x: number; y: number }, q: Box, scale: number): [number, number] {
+export function overlap(a: { x: number; y: number }, p: Box, b: { x: number; y: number }, q: Box, scale: number): [number, number] {
   const ax = a.x * scale, bx = b.x * scale, ay = a.y * scale, by = b.y * scale;
   return [
     Math.min(ax + p.right, bx + q.right) - Math.max(ax - p.left, bx - q.left),
