@@ -76,7 +76,9 @@ function sameLook(a: LabelDraw, b: LabelDraw): boolean {
   if (a === b) return true;
   const x = a.data, y = b.data;
   return x.label === y.label && x.x === y.x && x.y === y.y && x.size === y.size
-    && String((x as Record<string, unknown>)["labelColor"] ?? "") === String((y as Record<string, unknown>)["labelColor"] ?? "");
+    && String((x as Record<string, unknown>)["labelColor"] ?? "") === String((y as Record<string, unknown>)["labelColor"] ?? "")
+    // The side of its node a label is drawn on (labelside.ts).
+    && ((x as Record<string, unknown>)["labelLeft"] === true) === ((y as Record<string, unknown>)["labelLeft"] === true);
 }
 
 /**
@@ -481,7 +483,7 @@ export class LabelCache {
     for (const { data } of this.drawn) {
       const label = data.label ?? "";
       const width = this.measureLabel(label);
-      const start = drawnLabelStart({ x: data.x, size: data.size, label }, labelSize, width, s.width);
+      const start = drawnLabelStart({ x: data.x, size: data.size, label, labelLeft: (data as { labelLeft?: boolean }).labelLeft }, labelSize, width, s.width);
       const half = halfHeight(data.size, labelSize);
       obstacles.push({ left: Math.min(data.x - data.size, start), right: Math.max(data.x + data.size, start + width), top: data.y - half, bottom: data.y + half });
     }

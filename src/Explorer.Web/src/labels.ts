@@ -4,6 +4,8 @@ import type { NodeHoverDrawingFunction, NodeLabelDrawingFunction } from "sigma/r
 // Node labels that stay on the canvas. sigma draws a label to the right of its node; a node near the right
 // edge (next to the side panel) had its label cut off ("African Union–United Nations Hybrid Operation in
 // Darfur"). These draw it on the left instead when it does not fit on the right and fits better there.
+// A node whose display data has `labelLeft` (labelside.ts: edges run through its label on the right) has its
+// label on the left, text ending before the node, unless it does not fit there and fits better on the right.
 // The hover box (white, shadowed) follows the label to the same side. Otherwise they draw as sigma's own.
 
 const GAP = 3;
@@ -12,20 +14,34 @@ const PADDING = 2;
 const HALO = "#fbfcfd";
 const HALO_WIDTH = 3;
 
-/** Where a label of this width starts: right of the node, or left of it when the right side is short. */
-function labelX(x: number, size: number, width: number, canvasWidth: number): { start: number; left: boolean } {
+/**
+ * Where a label of this width starts: right of the node, or left of it when the right side is short. With
+ * `preferLeft` the other way round: left of the node (the text ending GAP before its disc), or right of it when
+ * the left side is short.
+ */
+function labelX(x: number, size: number, width: number, canvasWidth: number, preferLeft = false): { start: number; left: boolean } {
   const right = x + size + GAP;
   const roomRight = canvasWidth - right;
   const roomLeft = x - size - GAP;
+  if (preferLeft) {
+    if (width <= roomLeft || roomLeft >= roomRight) return { start: roomLeft - width, left: true };
+    return { start: right, left: false };
+  }
   if (width <= roomRight || roomRight >= roomLeft) return { start: right, left: false };
   return { start: roomLeft - width, left: true };
 }
 
+/** Whether sigma's display data asks for the label on the left of its node (labelside.ts). */
+function prefersLeft(data: object): boolean {
+  return (data as { labelLeft?: unknown }).labelLeft === true;
+}
+
 /**
  * Where edgeAwareLabel starts a label of this measured width (viewport data, as sigma passes it): right of the
- * node, or left of it near the right edge.
+ * node, or left of it near the right edge; left of it with `labelLeft`.
  */
-export function drawnLabelStart(data: { x: number; size: number; label: string }, labelSize: number, width: number, canvasWidth: number): number {
+export function drawnLabelStart(data: { x: number; size: number; label: string; labelLeft?: boolean }, labelSize: number, width: number, canvasWidth: number): number {
+  if (prefersLeft(data)) return labelX(data.x, data.size, width, canvasWidth, true).start;
   const x = data.x + data.size + GAP;
   if (x + labelSize * data.label.length <= canvasWidth) return x;
   return labelX(data.x, data.size, width, canvasWidth).start;
@@ -50,7 +66,7 @@ export interface Box {
  * so a box must never be smaller than the ink: glyphs may overhang their advance, accents rise above the
  * cap height, so the margins are generous (half the font size across, the font size plus 2 px up and down).
  */
-export function labelBox(data: { x: number; y: number; size: number; label?: string | null }, labelSize: number, canvasWidth: number, measure?: (text: string) => number): Box {
+export function labelBox(data: { x: number; y: number; size: number; label?: string | null; labelLeft?: boolean }, labelSize: number, canvasWidth: number, measure?: (text: string) => number): Box {
   const label = data.label ?? "";
   // Unmeasured, a label is taken as up to twice its font size a character wide (an emoji or a wide glyph
   // can exceed one font size).
@@ -58,7 +74,15 @@ export function labelBox(data: { x: number; y: number; size: number; label?: str
   const x = data.x + data.size + GAP;
   let start: number;
   let width: number;
-  if (x + labelSize * label.length <= canvasWidth) {
+  if (prefersLeft(data) && measure) {
+    // edgeAwareLabel measures a label meant for the left: the side depends on the width.
+    width = measure(label);
+    start = labelX(data.x, data.size, width, canvasWidth, true).start;
+  } else if (prefersLeft(data)) {
+    // Either side.
+    start = data.x - data.size - GAP - bound;
+    width = x + bound - start;
+  } else if (x + labelSize * label.length <= canvasWidth) {
     // edgeAwareLabel draws on the right without measuring.
     start = x;
     width = measure ? measure(label) : bound;
@@ -87,7 +111,9 @@ export function edgeAwareLabel<N extends Attributes = Attributes, E extends Attr
     // a label font is wider than its size).
     const x = data.x + data.size + GAP;
     const canvasWidth = width();
-    const start = x + settings.labelSize * data.label.length <= canvasWidth ? x : labelX(data.x, data.size, context.measureText(data.label).width, canvasWidth).start;
+    const start = prefersLeft(data)
+      ? labelX(data.x, data.size, context.measureText(data.label).width, canvasWidth, true).start
+      : x + settings.labelSize * data.label.length <= canvasWidth ? x : labelX(data.x, data.size, context.measureText(data.label).width, canvasWidth).start;
     const baseline = data.y + settings.labelSize / 3;
     if (data.forceLabel) {
       // A label drawn whatever the density (every label of a small view, a path's): outlined in the canvas's
@@ -119,7 +145,7 @@ export function edgeAwareHover<N extends Attributes = Attributes, E extends Attr
       const radius = Math.max(data.size, size / 2) + PADDING;
       const angle = Math.asin(boxHeight / 2 / radius);
       const dx = Math.sqrt(Math.abs(radius ** 2 - (boxHeight / 2) ** 2));
-      const { left } = labelX(data.x, data.size, textWidth, width());
+      const { left } = labelX(data.x, data.size, textWidth, width(), prefersLeft(data));
       const side = left ? -1 : 1;
       context.moveTo(data.x + side * dx, data.y + boxHeight / 2);
       context.lineTo(data.x + side * (radius + boxWidth), data.y + boxHeight / 2);

@@ -5,6 +5,7 @@ import { EdgeLabelRoom, type Point } from "./edgelabels";
 import { LabelCache } from "./labelcache";
 import { WebGLLayers } from "./layers";
 import { separateLabels, type LabelItem } from "./labelroom";
+import { chooseLabelSides } from "./labelside";
 import { packComponents } from "./pack";
 import { drawnLabelStart, edgeAwareHover, edgeAwareLabel, font } from "./labels";
 import { EDGE_SIZE, lean, STATUS_COLORS, type EdgeAttributes, type ExplorerGraph, type NodeAttributes } from "./model";
@@ -41,6 +42,8 @@ class NodeLook {
   forceLabel = false;
   type = "circle";
   labelColor: string | undefined = undefined;
+  /** The label goes left of the node (labelside.ts). */
+  labelLeft = false;
   constructor(public x: number, public y: number, public label: string | null, public color: string, public size: number, public zIndex: number) {}
 }
 
@@ -82,6 +85,8 @@ export class Renderer {
   private zoomedIn = false;
   /** Every node's label is drawn (a small view whose nodes were given room for them). */
   private labelAll = false;
+  /** On such a view, the nodes whose label is drawn left of them, clear of their edges (labelside.ts). */
+  private leftLabels = new Set<string>();
   private measure: CanvasRenderingContext2D | null = null;
   /** Edges whose last reduced display data has a label (a few: a path, a hover, a selection); may hold dropped ones. */
   private readonly labelledEdges = new Set<string>();
@@ -246,7 +251,7 @@ export class Renderer {
       if (sigma.getNodeDisplayData(node)?.hidden) return;
       const at = sigma.graphToViewport(data, { cameraState: unit });
       const labelWidth = this.labelAll ? this.labelWidth(this.labelOf(node, data)) : 0;
-      items.push({ x: at.x - centre.x, y: at.y - centre.y, radius: this.sizeOf(node), labelWidth });
+      items.push({ x: at.x - centre.x, y: at.y - centre.y, radius: this.sizeOf(node), labelWidth, labelLeft: this.labelAll && this.leftLabels.has(node) });
     });
     if (items.length === 0) return null;
     const fit = fitInRegions(items, this.freeRegions(), this.sigma.getSettings().labelSize, 1, 1 / MAX_FIT_RATIO, 1 / MIN_FIT_RATIO);
@@ -299,11 +304,13 @@ export class Renderer {
   /**
    * On a view of at most LABEL_ALL nodes, moves disconnected groups closer together (pack.ts), then nodes apart
    * until every label fits beside its node without overlapping another at the scale the view is fitted at
-   * (labelroom.ts, fit.ts), then draws every label;
+   * (labelroom.ts, fit.ts), puts the labels that edges run through on the other side of their node where that
+   * side is clearer (labelside.ts), then draws every label;
    * larger views keep sigma's label grid. Called when the layout settles, before the view is fitted.
    */
   makeRoomForLabels(): void {
     const all = this.graph.order > 1 && this.graph.order <= LABEL_ALL;
+    const left = new Set<string>();
     if (all) {
       const ids: string[] = [];
       const items: LabelItem[] = [];
@@ -320,6 +327,10 @@ export class Renderer {
       const labelSize = this.sigma.getSettings().labelSize;
       const packed = packComponents(items, links, viewport, labelSize);
       const placed = separateLabels(items.map((item, i) => ({ ...item, ...packed[i]! })), viewport, labelSize);
+      const sides = chooseLabelSides(items.map((item, i) => ({ ...item, ...placed[i]! })), links, viewport, labelSize);
+      sides.forEach((isLeft, i) => {
+        if (isLeft) left.add(ids[i]!);
+      });
       this.graph.updateEachNodeAttributes((node, attributes) => {
         const at = index.get(node);
         if (at !== undefined) {
@@ -329,9 +340,14 @@ export class Renderer {
         return attributes;
       }, { attributes: ["x", "y"] });
     }
+    // Labels that changed sides are drawn again (moving every node above did not run their reducers).
+    const sideChanged = [...this.leftLabels].filter((id) => !left.has(id)).concat([...left].filter((id) => !this.leftLabels.has(id)));
+    this.leftLabels = left;
     if (all !== this.labelAll) {
       this.labelAll = all;
       this.partial.all();
+    } else {
+      this.partial.items(sideChanged, []);
     }
   }
 
@@ -339,7 +355,10 @@ export class Renderer {
     const label = this.labelOf(node, data);
     const size = this.sizeOf(node);
     const res: Partial<NodeDisplayData> = lean.on ? new NodeLook(data.x, data.y, label, data.color, size, 1) : { x: data.x, y: data.y, label, color: data.color, size, zIndex: 1 };
-    if (this.labelAll) res.forceLabel = true;
+    if (this.labelAll) {
+      res.forceLabel = true;
+      if (this.leftLabels.has(node)) (res as Record<string, unknown>)["labelLeft"] = true;
+    }
     const h = this.highlight;
     // Around a highlighted path everything else is dimmed, except the selected node's own neighborhood.
     const selected = this.selectedNode;
@@ -494,7 +513,7 @@ export class Renderer {
     const nodes = this.labels.drawnLabelData().map(({ key, data }) => {
       const label = data.label ?? "";
       const metrics = context.measureText(label);
-      const start = drawnLabelStart({ x: data.x, size: data.size, label }, settings.labelSize, metrics.width, width);
+      const start = drawnLabelStart({ x: data.x, size: data.size, label, labelLeft: (data as { labelLeft?: boolean }).labelLeft }, settings.labelSize, metrics.width, width);
       // edgeAwareLabel's baseline.
       const baseline = data.y + settings.labelSize / 3;
       return {

@@ -41,6 +41,13 @@ describe("which parts of the label layer a change redraws", () => {
     expect(boxes).toHaveLength(6);
   });
 
+  it("a label that changed sides of its node: its old box and its new one", () => {
+    const before = many(20);
+    const after = many(20);
+    after[5] = draw("n5", 100, 50, "n5", { labelLeft: true });
+    expect(changedBoxes(before, after, box)).toEqual([box(after[5]!), box(before[5]!)]);
+  });
+
   it("labels kept as they were but drawn in another order (one may now cover the other)", () => {
     const before = many(20);
     const after = many(20);
@@ -78,6 +85,16 @@ describe("a label's box", () => {
       expect(bound.left).toBeLessThanOrEqual(exact.left);
       expect(bound.right).toBeGreaterThanOrEqual(exact.right);
     }
+  });
+
+  it("follows a label drawn left of its node (labelside.ts), measured or not", () => {
+    const exact = labelBox({ x: 300, y: 50, size: 10, label: "NATO", labelLeft: true }, 13, 1000, measure);
+    expect(exact.right).toBeGreaterThanOrEqual(300 - 10 - 3);
+    expect(exact.right).toBeLessThan(300);
+    expect(exact.left).toBeLessThanOrEqual(300 - 10 - 3 - 28);
+    const bound = labelBox({ x: 300, y: 50, size: 10, label: "NATO", labelLeft: true }, 13, 1000);
+    expect(bound.left).toBeLessThanOrEqual(exact.left);
+    expect(bound.right).toBeGreaterThanOrEqual(exact.right);
   });
 
   it("follows a long label flipped left of a node near the right edge", () => {

@@ -51,4 +51,23 @@ describe("node labels near the canvas edge", () => {
     edgeAwareLabel(() => 1000)(context, { x: 100, y: 80, size: 10, label: "UN", color: "#000" }, settings);
     expect(texts).toEqual([{ text: "outline NATO", x: 113 }, { text: "NATO", x: 113 }, { text: "UN", x: 113 }]);
   });
+
+  it("draws a label meant for the left of its node right-aligned, ending before the node", () => {
+    const { texts, context } = recorder();
+    edgeAwareLabel(() => 1000)(context, { x: 300, y: 50, size: 10, label: "NATO", color: "#000", labelLeft: true } as never, settings);
+    expect(texts).toEqual([{ text: "NATO", x: 300 - 10 - 3 - 28 }]);
+  });
+
+  it("draws a label meant for the left on the right when the left edge is too close and the right has more room", () => {
+    const { texts, context } = recorder();
+    edgeAwareLabel(() => 1000)(context, { x: 40, y: 50, size: 10, label: LONG, color: "#000", labelLeft: true } as never, settings);
+    expect(texts[0]!.x).toBe(53);
+  });
+
+  it("puts the hover box's label left with a label meant for the left", () => {
+    const { texts, context } = recorder();
+    const label = edgeAwareLabel(() => 1000);
+    edgeAwareHover(() => 1000, label)(context, { x: 300, y: 50, size: 10, label: "NATO", color: "#000", labelLeft: true } as never, settings);
+    expect(texts[0]!.x + 28).toBe(287);
+  });
 });
