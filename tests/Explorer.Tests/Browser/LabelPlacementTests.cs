@@ -53,6 +53,68 @@ public sealed class LabelPlacementTests(BrowserFixture fixture) : IClassFixture<
         Assert.All(boxes.Edges, e => Assert.Contains(e.Id, pathEdges));
     }
 
+    [Fact]
+    public async Task ALabelAnEdgeWouldCrossOnTheRightOfItsNodeIsOnTheLeftWhereNoEdgeCrossesIt()
+    {
+        await using var explorer = await ExplorerPage.OpenAsync(fixture, width: 1280, height: 800);
+        await explorer.WaitAsync(Still);
+        await explorer.ScreenshotAsync("labels-sides-first-view");
+
+        var boxes = (await explorer.Page.EvaluateAsync<JsonElement>("window.__explorer.labelBoxes()")).Deserialize<LabelBoxes>(new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+        var ends = (await explorer.Page.EvaluateAsync<JsonElement>("window.__explorer.edgeEnds()")).Deserialize<EdgeEnds[]>(new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+        var centres = boxes.Nodes.ToDictionary(n => n.Id, n => ((n.Disc.Left + n.Disc.Right) / 2, (n.Disc.Top + n.Disc.Bottom) / 2));
+        var segments = ends.Where(e => centres.ContainsKey(e.Source) && centres.ContainsKey(e.Target))
+            .Select(e => (Id: e.Id, A: centres[e.Source], B: centres[e.Target])).ToArray();
+        Assert.NotEmpty(segments);
+        string[] Crossing(Rect box) => segments.Where(s => SegmentMeets(s.A, s.B, box)).Select(s => s.Id).ToArray();
+
+        // The first view is stars (NATO's missions, the African Union's): a leaf left of its hub has its one edge
+        // leaving to the right, through where its label would be.
+        var left = boxes.Nodes.Where(n => n.Text.Right <= n.Disc.Left).ToArray();
+        Assert.NotEmpty(left);
+        foreach (var node in left)
+        {
+            // Where the label would be on the right: the same text, 3 px right of the disc (labels.ts's gap).
+            var right = new Rect(node.Disc.Right + 3, node.Text.Top, node.Disc.Right + 3 + node.Text.Width, node.Text.Bottom);
+            Assert.True(Crossing(right).Length > 0, $"the label of {node.Id} is left of its node, but no edge would cross it on the right");
+            Assert.True(Crossing(node.Text).Length == 0, $"the label of {node.Id}, left of its node, is crossed by {string.Join(", ", Crossing(node.Text))}");
+        }
+
+        // And the view is as readable as before: no label across another, a disc, the toolbar or the legend.
+        await AssertReadableAsync(explorer);
+    }
+
+    /// <summary>Whether the segment from a to b meets the rectangle (Liang–Barsky clipping).</summary>
+    private static bool SegmentMeets((double X, double Y) a, (double X, double Y) b, Rect box)
+    {
+        var (t0, t1) = (0.0, 1.0);
+        var (dx, dy) = (b.X - a.X, b.Y - a.Y);
+        foreach (var (p, q) in new[] { (-dx, a.X - box.Left), (dx, box.Right - a.X), (-dy, a.Y - box.Top), (dy, box.Bottom - a.Y) })
+        {
+            if (p == 0)
+            {
+                if (q < 0)
+                {
+                    return false;
+                }
+
+                continue;
+            }
+
+            var t = q / p;
+            if (p < 0)
+            {
+                t0 = Math.Max(t0, t);
+            }
+            else
+            {
+                t1 = Math.Min(t1, t);
+            }
+        }
+
+        return t0 <= t1;
+    }
+
     private static async Task<LabelBoxes> AssertReadableAsync(ExplorerPage explorer)
     {
         var json = await explorer.Page.EvaluateAsync<JsonElement>("window.__explorer.labelBoxes()");
@@ -140,6 +202,8 @@ public sealed class LabelPlacementTests(BrowserFixture fixture) : IClassFixture<
     private sealed record NodeLabel(string Id, Rect Text, Rect Disc);
 
     private sealed record EdgeLabel(string Id, Point[] Corners);
+
+    private sealed record EdgeEnds(string Id, string Source, string Target);
 
     private sealed record LabelBoxes(double Width, double Height, NodeLabel[] Nodes, EdgeLabel[] Edges);
 }

@@ -24,6 +24,8 @@ export function createHook({ view, live, ready }: HookSources) {
     get ready() { return ready(); },
     nodes: () => model.graph.nodes(),
     edges: () => model.graph.edges(),
+    /** Each edge with its ends (node ids), as drawn: a straight segment between their discs' centres. */
+    edgeEnds: () => model.graph.mapEdges((id, _, source, target) => ({ id, source, target })),
     highlighted: () => {
       const h = renderer.getHighlight();
       return h ? [...h.nodes, ...h.edges] : [];
