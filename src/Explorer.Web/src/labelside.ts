@@ -7,7 +7,7 @@
 // the label on the right.
 
 import { LABEL_GAP, radiusAt, type Rect } from "./fit";
-import { box, fittedScale, MARGIN, overlap, type LabelItem, type Viewport } from "./labelroom";
+import { box, fittedScale, MARGIN, overlap, type Box, type LabelItem, type Viewport } from "./labelroom";
 
 /**
  * Whether the segment from (x1, y1) to (x2, y2) meets the rectangle (inside or on its border): the segment is
@@ -49,18 +49,18 @@ function discMeetsBox(x: number, y: number, radius: number, box: Rect): boolean 
   return dx * dx + dy * dy < reach * reach;
 }
 
-/** Pairs of items whose boxes (disc and label, on their sides) overlap or come closer than MARGIN at the fitted scale, as i·n + j (i < j). */
-function overlappingPairs(items: readonly LabelItem[], viewport: Viewport, labelSize: number): Set<number> {
-  const fitted = fittedScale(items, viewport, labelSize);
+/** Whether two items' boxes (disc and label, on their sides) overlap or come closer than MARGIN at this scale. */
+function meet(a: LabelItem, p: Box, b: LabelItem, q: Box, scale: number): boolean {
+  const [x, y] = overlap(a, p, b, q, scale);
+  return x + MARGIN > 0 && y + MARGIN > 0;
+}
+
+/** Pairs of items whose boxes meet at this scale, as i·n + j (i < j). */
+function meetingPairs(items: readonly LabelItem[], labelSize: number, fitted: { scale: number; unit: number }): Set<number> {
   const boxes = items.map((item) => box(item, labelSize, fitted));
   const pairs = new Set<number>();
   const n = items.length;
-  for (let i = 0; i < n; i++) {
-    for (let j = i + 1; j < n; j++) {
-      const [x, y] = overlap(items[i]!, boxes[i]!, items[j]!, boxes[j]!, fitted.scale);
-      if (x + MARGIN > 0 && y + MARGIN > 0) pairs.add(i * n + j);
-    }
-  }
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) if (meet(items[i]!, boxes[i]!, items[j]!, boxes[j]!, fitted.scale)) pairs.add(i * n + j);
   return pairs;
 }
 
@@ -113,22 +113,44 @@ export function chooseLabelSides(items: readonly LabelItem[], links: readonly (r
   }
   if (!moved) return left;
 
-  // Take back moves that made labels overlap at the new fitted scale, the widest label first.
-  const before = overlappingPairs(right, viewport, labelSize);
-  for (;;) {
-    const pairs = overlappingPairs(items.map((item, i) => ({ ...item, labelLeft: left[i]! })), viewport, labelSize);
-    const fresh = [...pairs].filter((pair) => !before.has(pair));
-    if (fresh.length === 0) break;
-    // The moved labels in those pairs; if none (the fit zoomed out and two labels on the right now meet), any moved one.
-    let candidates = fresh.flatMap((pair) => [Math.floor(pair / n), pair % n]).filter((i) => left[i]);
-    if (candidates.length === 0) candidates = left.flatMap((isLeft, i) => (isLeft ? [i] : []));
-    if (candidates.length === 0) break;
-    let widest = candidates[0]!;
+  // Take back moves that made labels overlap at the new fitted scale, the widest label first. (The scale is fitted
+  // again once the pairs that overlap at the last one are cleared: each fit costs more than all the pairs.)
+  const before = meetingPairs(right, labelSize, fitted);
+  const widestOf = (candidates: Iterable<number>) => {
+    let widest = -1;
     for (const i of candidates) {
+      if (widest < 0) widest = i;
       const w = items[i]!.labelWidth, best = items[widest]!.labelWidth;
       if (w > best || (w === best && i < widest)) widest = i;
     }
-    left[widest] = false;
+    return widest;
+  };
+  for (;;) {
+    const sided = items.map((item, i) => ({ ...item, labelLeft: left[i]! }));
+    const now = fittedScale(sided, viewport, labelSize);
+    let fresh = [...meetingPairs(sided, labelSize, now)].filter((pair) => !before.has(pair));
+    if (fresh.length === 0) break;
+    // The moved labels in those pairs; if none (the fit zoomed out and two labels on the right now meet), any moved one.
+    if (fresh.every((pair) => !left[Math.floor(pair / n)] && !left[pair % n])) {
+      const widest = widestOf(left.flatMap((isLeft, i) => (isLeft ? [i] : [])));
+      if (widest < 0) break;
+      left[widest] = false;
+      continue;
+    }
+    while (fresh.length > 0) {
+      const widest = widestOf(fresh.flatMap((pair) => [Math.floor(pair / n), pair % n]).filter((i) => left[i]));
+      if (widest < 0) break;
+      left[widest] = false;
+      sided[widest] = { ...sided[widest]!, labelLeft: false };
+      const unmoved = box(sided[widest]!, labelSize, now);
+      // The pairs still meeting at this scale.
+      fresh = fresh.filter((pair) => {
+        const i = Math.floor(pair / n), j = pair % n;
+        if (i !== widest && j !== widest) return true;
+        const other = i === widest ? j : i;
+        return meet(sided[widest]!, unmoved, sided[other]!, box(sided[other]!, labelSize, now), now.scale);
+      });
+    }
   }
   return left;
 }
