@@ -49,19 +49,10 @@ function discMeetsBox(x: number, y: number, radius: number, box: Rect): boolean 
   return dx * dx + dy * dy < reach * reach;
 }
 
-/** Whether two items' boxes (disc and label, on their sides) overlap or come closer than MARGIN at this scale. */
-function meet(a: LabelItem, p: Box, b: LabelItem, q: Box, scale: number): boolean {
+/** Whether two items' boxes (disc and label, on their sides) overlap, or come closer than `margin`, at this scale. */
+function meet(a: LabelItem, p: Box, b: LabelItem, q: Box, scale: number, margin: number): boolean {
   const [x, y] = overlap(a, p, b, q, scale);
-  return x + MARGIN > 0 && y + MARGIN > 0;
-}
-
-/** Pairs of items whose boxes meet at this scale, as i·n + j (i < j). */
-function meetingPairs(items: readonly LabelItem[], labelSize: number, fitted: { scale: number; unit: number }): Set<number> {
-  const boxes = items.map((item) => box(item, labelSize, fitted));
-  const pairs = new Set<number>();
-  const n = items.length;
-  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) if (meet(items[i]!, boxes[i]!, items[j]!, boxes[j]!, fitted.scale)) pairs.add(i * n + j);
-  return pairs;
+  return x + margin > 0 && y + margin > 0;
 }
 
 /**
@@ -113,43 +104,68 @@ export function chooseLabelSides(items: readonly LabelItem[], links: readonly (r
   }
   if (!moved) return left;
 
-  // Take back moves that made labels overlap at the new fitted scale, the widest label first. (The scale is fitted
-  // again once the pairs that overlap at the last one are cleared: each fit costs more than all the pairs.)
-  const before = meetingPairs(right, labelSize, fitted);
-  const widestOf = (candidates: Iterable<number>) => {
-    let widest = -1;
-    for (const i of candidates) {
-      if (widest < 0) widest = i;
-      const w = items[i]!.labelWidth, best = items[widest]!.labelWidth;
-      if (w > best || (w === best && i < widest)) widest = i;
+  // Take back moves that made labels overlap at the new fitted scale. A moved label is to keep MARGIN from the
+  // others, as labelroom.ts keeps them; two labels that stayed are only not to overlap (a view fitted a little
+  // smaller, as a label moved out past its edge makes it, brings them a little closer). Pairs as they were with
+  // every label on the right are left alone.
+  const rightBoxes = right.map((item) => box(item, labelSize, fitted));
+  const wasClose = new Set<number>();
+  const wasOverlapping = new Set<number>();
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      if (meet(right[i]!, rightBoxes[i]!, right[j]!, rightBoxes[j]!, scale, MARGIN)) wasClose.add(i * n + j);
+      if (meet(right[i]!, rightBoxes[i]!, right[j]!, rightBoxes[j]!, scale, 0)) wasOverlapping.add(i * n + j);
     }
-    return widest;
+  }
+  // How far left of the view (every label on the right, at that fit) each label would reach on the left.
+  let viewLeft = Infinity;
+  for (let i = 0; i < n; i++) viewLeft = Math.min(viewLeft, right[i]!.x * scale - rightBoxes[i]!.left);
+  const beyond = (i: number) => viewLeft - (items[i]!.x * scale - box({ ...items[i]!, labelLeft: true }, labelSize, fitted).left);
+  /** The first of these by `key` (largest), then the widest label, then the first. */
+  const first = (candidates: readonly number[], key: (i: number) => number) => {
+    let best = -1;
+    for (const i of candidates) {
+      if (best < 0) {
+        best = i;
+        continue;
+      }
+      const a = key(i), b = key(best), w = items[i]!.labelWidth, v = items[best]!.labelWidth;
+      if (a > b || (a === b && (w > v || (w === v && i < best)))) best = i;
+    }
+    return best;
   };
+  const width = (i: number) => items[i]!.labelWidth;
   for (;;) {
+    // The scale is fitted again once the pairs overlapping at the last fit are cleared (a fit costs more than the pairs).
     const sided = items.map((item, i) => ({ ...item, labelLeft: left[i]! }));
     const now = fittedScale(sided, viewport, labelSize);
-    let fresh = [...meetingPairs(sided, labelSize, now)].filter((pair) => !before.has(pair));
+    const boxes = sided.map((item) => box(item, labelSize, now));
+    const clash = (i: number, j: number) => {
+      const pair = i < j ? i * n + j : j * n + i;
+      return left[i] || left[j]
+        ? !wasClose.has(pair) && meet(sided[i]!, boxes[i]!, sided[j]!, boxes[j]!, now.scale, MARGIN)
+        : !wasOverlapping.has(pair) && meet(sided[i]!, boxes[i]!, sided[j]!, boxes[j]!, now.scale, 0);
+    };
+    let fresh: [number, number][] = [];
+    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) if (clash(i, j)) fresh.push([i, j]);
     if (fresh.length === 0) break;
-    // The moved labels in those pairs; if none (the fit zoomed out and two labels on the right now meet), any moved one.
-    if (fresh.every((pair) => !left[Math.floor(pair / n)] && !left[pair % n])) {
-      const widest = widestOf(left.flatMap((isLeft, i) => (isLeft ? [i] : [])));
-      if (widest < 0) break;
-      left[widest] = false;
+    const moves = left.flatMap((isLeft, i) => (isLeft ? [i] : []));
+    if (fresh.every(([i, j]) => !left[i] && !left[j])) {
+      // Only labels that stayed now overlap: the fit zoomed out for a label moved out past the view's edge. The
+      // one reaching furthest out goes back.
+      const furthest = first(moves, beyond);
+      if (furthest < 0) break;
+      left[furthest] = false;
       continue;
     }
+    // Moved labels that overlap others: the widest goes back first, until none overlaps at this scale.
     while (fresh.length > 0) {
-      const widest = widestOf(fresh.flatMap((pair) => [Math.floor(pair / n), pair % n]).filter((i) => left[i]));
+      const widest = first(fresh.flatMap(([i, j]) => [i, j]).filter((i) => left[i]), width);
       if (widest < 0) break;
       left[widest] = false;
       sided[widest] = { ...sided[widest]!, labelLeft: false };
-      const unmoved = box(sided[widest]!, labelSize, now);
-      // The pairs still meeting at this scale.
-      fresh = fresh.filter((pair) => {
-        const i = Math.floor(pair / n), j = pair % n;
-        if (i !== widest && j !== widest) return true;
-        const other = i === widest ? j : i;
-        return meet(sided[widest]!, unmoved, sided[other]!, box(sided[other]!, labelSize, now), now.scale);
-      });
+      boxes[widest] = box(sided[widest]!, labelSize, now);
+      fresh = fresh.filter(([i, j]) => clash(i, j));
     }
   }
   return left;

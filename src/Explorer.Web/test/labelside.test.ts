@@ -93,6 +93,27 @@ describe("chooseLabelSides", () => {
     expect(sides.slice(0, 2)).toEqual([true, false]);
   });
 
+  it("takes back first the move of the label reaching furthest out of the view, when the view zoomed out for it makes labels that stayed overlap", () => {
+    // A and B each have an edge leaving to the right through their label. A is the view's left edge: its label
+    // moved left would widen the view by 150 px, and the view, fitted again, would be a fifth smaller. P and Q,
+    // 18 px apart (their labels 17 px tall), would then overlap. B's label is wider but stays inside the view.
+    const base: LabelItem[] = [
+      { x: 0, y: 0, radius: 4, labelWidth: 150, fixed: false },
+      { x: 10, y: 0, radius: 4, labelWidth: 60, fixed: false },
+      { x: 3, y: -3, radius: 4, labelWidth: 160, fixed: false },
+      { x: 10, y: -3, radius: 4, labelWidth: 60, fixed: false },
+      { x: 6, y: 3, radius: 4, labelWidth: 60, fixed: false },
+      { x: 6, y: 3, radius: 4, labelWidth: 60, fixed: false },
+    ];
+    const scale = fittedScale(base, viewport, LABEL).scale;
+    const items = base.map((item, i) => (i === 5 ? { ...item, y: 3 - 18 / scale } : item));
+    expect(fittedScale(items.map((item, i) => ({ ...item, labelLeft: i === 0 })), viewport, LABEL).scale).toBeLessThan(0.85 * scale);
+
+    const sides = chooseLabelSides(items, [[0, 1], [2, 3]], viewport, LABEL);
+
+    expect(sides).toEqual([false, false, true, false, false, false]);
+  });
+
   it("moves both labels when they stay clear of each other", () => {
     // As above with B 40 px lower: both labels go left.
     const items = inFrame([
