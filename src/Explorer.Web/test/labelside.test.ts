@@ -77,20 +77,21 @@ describe("chooseLabelSides", () => {
     expect(sides[0]).toBe(false);
   });
 
+  /**
+   * A (40 px label) and B (150 px label), 100 px apart, B `below` px lower, each with an edge leaving to the right
+   * through its label: on the right their labels are clear of each other.
+   */
+  const twoCrossed = (below: number) => inFrame([
+    { x: -150, y: 0, labelWidth: 40 },
+    { x: -50, y: below, labelWidth: 150 },
+    { x: 50, y: 0, labelWidth: 0 },
+    { x: 150, y: below, labelWidth: 0 },
+  ]);
+
   it("takes back the move of the label reaching furthest when two moved labels would overlap", () => {
-    // A (40 px label) and B (150 px label), 100 px apart and 20 px lower: on the right their labels are clear of
-    // each other; each has an edge leaving to the right through its label. Both moved left, B's label runs
-    // under A's (clear of A's disc). Taking back B's move alone clears them; A's alone would not.
-    const items = inFrame([
-      { x: -150, y: 0, labelWidth: 40 },
-      { x: -50, y: 20, labelWidth: 150 },
-      { x: 50, y: 0, labelWidth: 0 },
-      { x: 150, y: 20, labelWidth: 0 },
-    ]);
-
-    const sides = chooseLabelSides(items, [[0, 2], [1, 3]], viewport, LABEL);
-
-    expect(sides.slice(0, 2)).toEqual([true, false]);
+    // 20 px lower, both moved left, B's label runs under A's (clear of A's disc). Taking back B's move alone clears
+    // them; A's alone would not.
+    expect(chooseLabelSides(twoCrossed(20), [[0, 2], [1, 3]], viewport, LABEL).slice(0, 2)).toEqual([true, false]);
   });
 
   it("takes back first the move of the label reaching furthest out of the view, when the view zoomed out for it makes labels that stayed overlap", () => {
@@ -116,16 +117,7 @@ describe("chooseLabelSides", () => {
 
   it("moves both labels when they stay clear of each other", () => {
     // As above with B 40 px lower: both labels go left.
-    const items = inFrame([
-      { x: -150, y: 0, labelWidth: 40 },
-      { x: -50, y: 40, labelWidth: 150 },
-      { x: 50, y: 0, labelWidth: 0 },
-      { x: 150, y: 40, labelWidth: 0 },
-    ]);
-
-    const sides = chooseLabelSides(items, [[0, 2], [1, 3]], viewport, LABEL);
-
-    expect(sides.slice(0, 2)).toEqual([true, true]);
+    expect(chooseLabelSides(twoCrossed(40), [[0, 2], [1, 3]], viewport, LABEL).slice(0, 2)).toEqual([true, true]);
   });
 
   it("leaves every label on the right when no edge crosses one", () => {
