@@ -99,7 +99,9 @@ export function toSvg(sigma: Sigma<NodeAttributes, EdgeAttributes>, graph: Explo
     if (p.display.hidden) return;
     nodes.appendChild(el("circle", { cx: p.x, cy: p.y, r: p.size, fill: p.display.color }));
     if (p.display.label) {
-      const text = el("text", { x: p.x + p.size + 3, y: p.y + 4 });
+      // On the side of its node the canvas draws it (labelside.ts).
+      const left = (p.display as { labelLeft?: boolean }).labelLeft === true;
+      const text = el("text", left ? { x: p.x - p.size - 3, y: p.y + 4, "text-anchor": "end" } : { x: p.x + p.size + 3, y: p.y + 4 });
       text.textContent = p.display.label;
       labels.appendChild(text);
     }

@@ -2,9 +2,9 @@
 // the node's edges leave it to the right (a hub whose neighbours lie east of it, a leaf whose only edge runs that
 // way), they run through the text, which is then hard to read. After labelroom.ts has made room for the labels,
 // this moves a label to the left of its node where fewer edges cross it there and the left is clear of other
-// nodes; then it takes back moves that made labels overlap at the scale the view will be fitted at (the label
-// furthest from its node first, as it is the one most in the way). Pure geometry, and deterministic: a tie keeps
-// the label on the right.
+// nodes; then it takes back moves that made labels overlap at the scale the view will be fitted at (the widest
+// label first; the one reaching furthest out of the view first when the view zoomed out for it). Pure geometry,
+// and deterministic: a tie keeps the label on the right.
 
 import { LABEL_GAP, radiusAt, type Rect } from "./fit";
 import { box, fittedScale, MARGIN, overlap, type Box, type LabelItem, type Viewport } from "./labelroom";
@@ -60,8 +60,10 @@ function meet(a: LabelItem, p: Box, b: LabelItem, q: Box, scale: number, margin:
  * fewer of the edges (`links`: index pairs, drawn as straight segments between node centres) cross the label's
  * text box there than on the right, at the scale the view is fitted at, and the left box is clear of every other
  * node's disc by MARGIN. Moves that make two boxes overlap at the scale the view is then fitted at (which the
- * moves can change) are taken back, the widest label first, until no pair overlaps that did not with every label
- * on the right. The items' own labelLeft is ignored: every label starts on the right.
+ * moves can change) are taken back until no pair overlaps that did not with every label on the right: the widest
+ * moved label of such a pair first; when only labels that stayed overlap (the view zoomed out for a label moved
+ * out past its edge), the label reaching furthest out of the view first. The items' own labelLeft is ignored:
+ * every label starts on the right.
  */
 export function chooseLabelSides(items: readonly LabelItem[], links: readonly (readonly [number, number])[], viewport: Viewport, labelSize: number): boolean[] {
   const n = items.length;
