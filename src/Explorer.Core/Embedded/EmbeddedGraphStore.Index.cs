@@ -31,14 +31,24 @@ internal sealed partial class EmbeddedGraphStore
     private long _lastCompactionEnded;
     private readonly CancellationTokenSource _closing = new();
 
-    /// <summary>A compaction that took less than this is never paced (small graphs, tests).</summary>
-    private static readonly TimeSpan s_pacedFrom = TimeSpan.FromMilliseconds(50);
 
     /// <summary>Delta size that starts a compaction (tests set it low to exercise compaction on small graphs).</summary>
     internal int CompactionFloor { get; init; } = IndexWriter.CompactionFloor;
 
     /// <summary>Name-overlay size that starts a compaction.</summary>
     internal int NameOverlayLimit { get; init; } = IndexWriter.NameOverlayLimit;
+
+    /// <summary>
+    /// A compaction that took less than this is never paced (small graphs); a slower one delays the next due one
+    /// (<see cref="CompactionWait"/>). Tests set it to zero to pace every compaction, as a loaded machine may.
+    /// </summary>
+    internal TimeSpan PacedFrom { get; init; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>A paced compaction starts once this many times the last one's duration has passed since it ended.</summary>
+    internal int PaceFactor { get; init; } = 3;
+
+    /// <summary>The delta or the name overlay has outgrown its limit (a compaction is due; tests).</summary>
+    internal bool CompactionNeeded => _writer is { NeedsCompaction: true };
 
     /// <summary>
     /// Applies what other processes (the CLI's import, another server on the same file) committed since the
@@ -369,12 +379,12 @@ internal sealed partial class EmbeddedGraphStore
     /// </summary>
     private TimeSpan? CompactionWait()
     {
-        if (!BulkTuning || _lastCompactionTook < s_pacedFrom)
+        if (!BulkTuning || _lastCompactionTook < PacedFrom)
         {
             return null;
         }
 
-        var wait = (3 * _lastCompactionTook) - System.Diagnostics.Stopwatch.GetElapsedTime(_lastCompactionEnded);
+        var wait = (PaceFactor * _lastCompactionTook) - System.Diagnostics.Stopwatch.GetElapsedTime(_lastCompactionEnded);
         return wait > TimeSpan.Zero ? wait : null;
     }
 
@@ -423,12 +433,17 @@ internal sealed partial class EmbeddedGraphStore
         }
     }
 
-    /// <summary>Waits for a running compaction (tests and shutdown).</summary>
+    /// <summary>
+    /// Waits until no compaction is running or due: a paced one (it starts when its delay is over), and the one a
+    /// compaction starts as it ends (the relayout after a bulk load). Tests and shutdown (which cancels the pacing
+    /// delay first).
+    /// </summary>
     internal async Task WaitForCompactionAsync()
     {
-        if (_compaction is { } running)
+        // Each task sets the next one (if any) under the write lock before it completes.
+        while ((Volatile.Read(ref _compaction) ?? Volatile.Read(ref _pacedCompaction)) is { } pending)
         {
-            await running;
+            await pending;
         }
     }
 }
