@@ -643,8 +643,25 @@ internal sealed class GraphIndex
         }
 
         // Stale built hits still count towards the built index's own tier cut-offs: ask for that many more.
-        var hits = Built.Names.Search(text, kinds, limit + overlay.StaleCount).Where(h => !IsStale(overlay, h.Node)).ToList();
-        hits.AddRange(overlay.Index.Search(text, kinds, limit).Select(h => (overlay.Ordinals[h.Node], h.Score, h.Match)));
+        var built = Built.Names.Search(text, kinds, limit + overlay.StaleCount);
+        var hits = built.Where(h => !IsStale(overlay, h.Node)).ToList();
+        var overlaid = overlay.Index.Search(text, kinds, limit, fuzzyBesideExact: true);
+
+        // One index over every node leaves the typos out when the query is some live node's exact id, name or
+        // alias. The built side ruled on its own nodes: when its only exact hits are stale (renamed or removed
+        // since the build) and the overlay has none, its typos count after all; when the overlay has a new exact
+        // hit, the built side's typos do not.
+        var exact = hits.Exists(h => h.Match == MatchKind.Exact) || overlaid.Any(h => h.Match == MatchKind.Exact);
+        if (!exact && built.Any(h => h.Match == MatchKind.Exact))
+        {
+            hits = [.. Built.Names.Search(text, kinds, limit + overlay.StaleCount, fuzzyBesideExact: true).Where(h => !IsStale(overlay, h.Node))];
+        }
+
+        hits.AddRange(overlaid.Select(h => (overlay.Ordinals[h.Node], h.Score, h.Match)));
+        if (exact)
+        {
+            hits.RemoveAll(h => h.Match == MatchKind.Fuzzy);
+        }
         hits.Sort((a, b) =>
         {
             var byScore = b.Score.CompareTo(a.Score);

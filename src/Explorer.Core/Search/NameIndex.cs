@@ -426,7 +426,13 @@ internal sealed class NameIndex
         return nodes;
     }
 
-    public IReadOnlyList<(int Node, double Score, MatchKind Match)> Search(string text, IReadOnlySet<NodeKind>? kinds, int limit)
+    /// <summary>Ranked search: exact, prefix, token, then typo-tolerant tiers, each scoring below the one before.</summary>
+    /// <param name="fuzzyBesideExact">
+    /// Run the typo tier even when the query is some node's exact id, name or alias. For a caller that merges this
+    /// index's hits with another's (<see cref="Explorer.Embedded.GraphIndex.Search"/>): whether an exact hit rules
+    /// the typos out is for the merged hits to say, as an exact hit may be on the other side or out of date here.
+    /// </param>
+    public IReadOnlyList<(int Node, double Score, MatchKind Match)> Search(string text, IReadOnlySet<NodeKind>? kinds, int limit, bool fuzzyBesideExact = false)
     {
         var query = FastNormalizer.Normalize(text);
         var best = new Dictionary<int, (double Score, MatchKind Match)>();
@@ -486,7 +492,7 @@ internal sealed class NameIndex
         // 4. Typo tolerant: whole keys, then single tokens, within an edit budget by length. Not when the query
         // is some node's exact id, name or alias: its typo neighbours are other nodes that merely look alike
         // (Iran and Iraq, ids one digit apart), not what the analyst typed.
-        if (!exactHit && Found() < limit)
+        if ((!exactHit || fuzzyBesideExact) && Found() < limit)
         {
             var budget = TextNormalizer.FuzzyBudget(query.Length);
             if (budget > 0)

@@ -94,6 +94,37 @@ public sealed class IncrementalIndexTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task AnExactHitOnEitherSideOfTheNameOverlayRulesOutTyposAsOneIndexWould()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var path = _directory.File("exact-and-typos.db");
+        await using var store = new EmbeddedGraphStore(path) { CompactionFloor = int.MaxValue, NameOverlayLimit = int.MaxValue };
+        await store.InitializeAsync(cancellationToken);
+        Node Named(string id, string name) => new(id, NodeKind.Organization, name, [], "");
+        await store.SeedAsync(new GraphSeed([new SourceDocument("src", "Source", "essay", "", "quote")], [Named("beta", "Beta Council"), Named("old", "Delta Council")], []), null, cancellationToken);
+
+        async Task SameAsRebuild(string text)
+        {
+            await using var rebuilt = new EmbeddedGraphStore(path) { IndexSnapshots = false };
+            await rebuilt.InitializeAsync(cancellationToken);
+            var query = new SearchQuery(text, null, 10);
+            Assert.Equal(
+                (await rebuilt.SearchAsync(query, cancellationToken)).Select(h => (h.Id, h.Match)),
+                (await store.SearchAsync(query, cancellationToken)).Select(h => (h.Id, h.Match)));
+        }
+
+        // The only exact hit is stale (renamed since the build): the typo "Beta Council" is found, as after a rebuild.
+        await store.UpsertNodeAsync(Named("old", "Gamma Union"), cancellationToken);
+        await SameAsRebuild("Delta Council");
+        Assert.Contains(await store.SearchAsync(new SearchQuery("Delta Council", null, 10), cancellationToken), h => h is { Id: "beta", Match: MatchKind.Fuzzy });
+
+        // The exact hit is new (in the overlay): the built index's typo is left out, as after a rebuild.
+        await store.UpsertNodeAsync(Named("new", "Delta Council"), cancellationToken);
+        await SameAsRebuild("Delta Council");
+        Assert.Equal(["new"], (await store.SearchAsync(new SearchQuery("Delta Council", null, 10), cancellationToken)).Select(h => h.Id));
+    }
+
     /// <summary>Everything <paramref name="store"/> answers equals what an index rebuilt from the database (no snapshot) answers.</summary>
     internal static async Task CompareWithRebuildAsync(EmbeddedGraphStore store, string path, Random random, CancellationToken cancellationToken)
     {
