@@ -20,6 +20,42 @@ internal static class FastNormalizer
         }
 
         Span<char> buffer = text.Length <= 256 ? stackalloc char[text.Length] : new char[text.Length];
+        var result = buffer[..NormalizeAscii(text, buffer)];
+        return result.SequenceEqual(text) ? text : new string(result);
+    }
+
+    /// <summary>
+    /// Appends <see cref="Normalize"/> of <paramref name="text"/> to <paramref name="buffer"/> at
+    /// <paramref name="length"/> (growing it when needed) and returns the new length: no string for ASCII text.
+    /// </summary>
+    public static int NormalizeInto(string text, ref char[] buffer, int length)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return length;
+        }
+
+        // ASCII text normalizes to at most its own length; other text is normalized as a string first.
+        var ascii = System.Text.Ascii.IsValid(text);
+        var other = ascii ? null : TextNormalizer.Normalize(text);
+        var needed = (long)length + (other?.Length ?? text.Length);
+        if (needed > buffer.Length)
+        {
+            Array.Resize(ref buffer, (int)Math.Min(Array.MaxLength, Math.Max(needed, 2L * buffer.Length)));
+        }
+
+        if (other is not null)
+        {
+            other.CopyTo(buffer.AsSpan(length));
+            return length + other.Length;
+        }
+
+        return length + NormalizeAscii(text, buffer.AsSpan(length));
+    }
+
+    /// <summary>The ASCII fast path: writes the normalized text to <paramref name="destination"/> (at least as long as the text) and returns its length.</summary>
+    private static int NormalizeAscii(ReadOnlySpan<char> text, Span<char> destination)
+    {
         var length = 0;
         var pendingSpace = false;
         foreach (var c in text)
@@ -32,15 +68,14 @@ internal static class FastNormalizer
 
             if (pendingSpace && length > 0)
             {
-                buffer[length++] = ' ';
+                destination[length++] = ' ';
             }
 
             pendingSpace = false;
-            buffer[length++] = kept;
+            destination[length++] = kept;
         }
 
-        var result = buffer[..length];
-        return result.SequenceEqual(text) ? text : new string(result);
+        return length;
     }
 
     /// <summary>

@@ -127,36 +127,18 @@ internal sealed class NameIndex
     /// </summary>
     public static PreparedNames Prepare(int count, Func<int, IEnumerable<string>> namesOf)
     {
-        // Every raw name in position order, normalized on all cores (normalization is independent per string).
-        var raw = new List<string>(count * 3);
-        var nodeEnd = new int[count];
-        for (var position = 0; position < count; position++)
-        {
-            raw.AddRange(namesOf(position));
-            nodeEnd[position] = raw.Count;
-        }
-
-        var normalized = new string[raw.Count];
-        var chunk = Math.Max(4096, (normalized.Length / (4 * Environment.ProcessorCount)) + 1);
-        Parallel.For(0, (normalized.Length + chunk - 1) / chunk, c =>
-        {
-            for (var i = c * chunk; i < Math.Min(normalized.Length, (c + 1) * chunk); i++)
-            {
-                normalized[i] = FastNormalizer.Normalize(raw[i]);
-            }
-        });
-        raw = null;
+        var (text, start, nodeEnd) = Normalized(count, namesOf);
 
         // Keys forwards, the names backwards and the tokens are independent passes over the normalized names:
         // run side by side. The keys' order read backwards, and its shape, come from the names read backwards
         // (same strings, repeats side by side).
-        var keysPart = Task.Run(() => PrepareKeys(normalized));
+        var keysPart = Task.Run(() => PrepareKeys(text, start));
         var backwardsPart = Task.Run(() =>
         {
-            var ids = OrdinalRadixSort.SortedIds(normalized, backwards: true, SortedStrings.Shape.Cap, out var shared, out var leaves);
+            var ids = OrdinalRadixSort.SortedIds(text, start, backwards: true, SortedStrings.Shape.Cap, out var shared, out var leaves);
             return (Ids: ids, Shared: shared, Leaves: leaves);
         });
-        var (tokens, tokenEnd, tokenOfPair) = PrepareTokens(normalized, nodeEnd);
+        var (tokens, tokenEnd, tokenOfPair) = PrepareTokens(text, start, nodeEnd);
         var namesBackwards = backwardsPart.GetAwaiter().GetResult();
         var (keyText, keyStart, keyOfName) = keysPart.GetAwaiter().GetResult();
         var keyCount = keyStart.Length - 1;
@@ -182,38 +164,98 @@ internal sealed class NameIndex
         return new PreparedNames(nodeEnd, keys, keyOfName, tokens, tokenEnd, tokenOfPair);
     }
 
-    /// <summary>Distinct keys packed in ordinal order; each name's key rank, -1 for a name that normalizes to nothing.</summary>
-    private static (char[] Text, int[] Start, int[] KeyOfName) PrepareKeys(string[] normalized)
+    /// <summary>
+    /// Every name of every position (ids, names, aliases as <paramref name="namesOf"/> gives them), normalized and
+    /// packed in position order: name i is text[start[i] .. start[i+1]-1], the names of position p are
+    /// nodeEnd[p-1] .. nodeEnd[p]-1. Collected and normalized on all cores, a run of positions each (so
+    /// <paramref name="namesOf"/> is called from several threads), into one buffer: no string per name.
+    /// </summary>
+    private static (char[] Text, int[] Start, int[] NodeEnd) Normalized(int count, Func<int, IEnumerable<string>> namesOf)
     {
-        var sorted = OrdinalRadixSort.SortedIds(normalized);
-        // One pass in sorted order: each distinct key copied once (into a buffer sized for all names, then cut to
-        // size) while reading it to compare, not read a second time from its scattered string.
-        var keyOfName = GC.AllocateUninitializedArray<int>(normalized.Length);
-        long total = 0;
-        foreach (var key in normalized)
+        var runLength = Math.Max(4096, (count / (8 * Environment.ProcessorCount)) + 1);
+        var runs = new (char[] Text, int Length, List<int> Ends)[(count + runLength - 1) / runLength];
+        var nodeEnd = new int[count];
+        Parallel.For(0, runs.Length, r =>
         {
-            total += key.Length;
+            var text = GC.AllocateUninitializedArray<char>(runLength * 48);
+            var length = 0;
+            var ends = new List<int>(runLength * 3);
+            for (var position = r * runLength; position < Math.Min(count, (r + 1) * runLength); position++)
+            {
+                foreach (var name in namesOf(position))
+                {
+                    length = FastNormalizer.NormalizeInto(name, ref text, length);
+                    ends.Add(length);
+                }
+
+                // Counted within the run; made global below.
+                nodeEnd[position] = ends.Count;
+            }
+
+            runs[r] = (text, length, ends);
+        });
+
+        var names = 0;
+        long chars = 0;
+        var firstName = new int[runs.Length];
+        var firstChar = new int[runs.Length];
+        for (var r = 0; r < runs.Length; r++)
+        {
+            firstName[r] = names;
+            firstChar[r] = checked((int)chars);
+            names += runs[r].Ends.Count;
+            chars += runs[r].Length;
         }
 
-        var all = GC.AllocateUninitializedArray<char>(checked((int)total));
-        var starts = new List<int>(normalized.Length + 1) { 0 };
-        string? last = null;
+        var all = GC.AllocateUninitializedArray<char>(checked((int)chars));
+        var start = new int[names + 1];
+        Parallel.For(0, runs.Length, r =>
+        {
+            var (text, length, ends) = runs[r];
+            text.AsSpan(0, length).CopyTo(all.AsSpan(firstChar[r]));
+            for (var i = 0; i < ends.Count; i++)
+            {
+                start[firstName[r] + i + 1] = firstChar[r] + ends[i];
+            }
+
+            for (var position = r * runLength; position < Math.Min(count, (r + 1) * runLength); position++)
+            {
+                nodeEnd[position] += firstName[r];
+            }
+
+            runs[r] = default;
+        });
+
+        return (all, start, nodeEnd);
+    }
+
+    /// <summary>Distinct keys packed in ordinal order; each name's key rank, -1 for a name that normalizes to nothing.</summary>
+    private static (char[] Text, int[] Start, int[] KeyOfName) PrepareKeys(char[] names, int[] nameStart)
+    {
+        var count = nameStart.Length - 1;
+        var sorted = OrdinalRadixSort.SortedIds(names, nameStart, backwards: false);
+        // One pass in sorted order: each distinct key copied once (into a buffer sized for all names, then cut to
+        // size) while reading it to compare, not read a second time from its scattered place.
+        var keyOfName = GC.AllocateUninitializedArray<int>(count);
+        var all = GC.AllocateUninitializedArray<char>(nameStart[^1]);
+        var starts = new List<int>(count + 1) { 0 };
+        var last = ReadOnlySpan<char>.Empty;
         var end = 0;
         foreach (var i in sorted)
         {
-            var key = normalized[i];
+            var key = names.AsSpan(nameStart[i], nameStart[i + 1] - nameStart[i]);
             if (key.Length == 0)
             {
                 keyOfName[i] = -1;
                 continue;
             }
 
-            if (last is null || !string.Equals(key, last, StringComparison.Ordinal))
+            if (starts.Count == 1 || !key.SequenceEqual(last))
             {
                 key.CopyTo(all.AsSpan(end));
+                last = all.AsSpan(end, key.Length);
                 end += key.Length;
                 starts.Add(end);
-                last = key;
             }
 
             keyOfName[i] = starts.Count - 2;
@@ -226,23 +268,27 @@ internal sealed class NameIndex
     }
 
     /// <summary>Tokens of every key with the positions that have them, each position once per token, in position order.</summary>
-    private static (PreparedNames.Packed Tokens, int[] TokenEnd, int[] TokenOfPair) PrepareTokens(string[] normalized, int[] nodeEnd)
+    private static (PreparedNames.Packed Tokens, int[] TokenEnd, int[] TokenOfPair) PrepareTokens(char[] names, int[] nameStart, int[] nodeEnd)
     {
         // Ids in order of first appearance while collecting (a transient table of packed text), ranks once sorted.
         var table = new TokenTable(nodeEnd.Length);
         var lastPosition = new int[Math.Max(16, nodeEnd.Length)];
-        var tokenOfPair = new List<int>(normalized.Length * 2);
+        var nameCount = nameStart.Length - 1;
+        // At most one pair per token occurrence (a word is a name's start or follows a space): room for all of them
+        // at once, so no list grows by copying; only the first pairs count (tokenEnd says how many).
+        var tokenOfPair = GC.AllocateUninitializedArray<int>(nameCount + names.AsSpan(0, nameStart[^1]).Count(' '));
+        var pairCount = 0;
         var tokenEnd = new int[nodeEnd.Length];
         var position = 0;
-        for (var i = 0; i < normalized.Length; i++)
+        for (var i = 0; i < nameCount; i++)
         {
             while (i >= nodeEnd[position])
             {
-                tokenEnd[position++] = tokenOfPair.Count;
+                tokenEnd[position++] = pairCount;
             }
 
             // Tokens of a normalized key are its words: one space apart, none leading or trailing.
-            var rest = normalized[i].AsSpan();
+            var rest = names.AsSpan(nameStart[i], nameStart[i + 1] - nameStart[i]);
             while (rest.Length > 0)
             {
                 var space = rest.IndexOf(' ');
@@ -267,14 +313,14 @@ internal sealed class NameIndex
                 if (lastPosition[tokenId] != position)
                 {
                     lastPosition[tokenId] = position;
-                    tokenOfPair.Add(tokenId);
+                    tokenOfPair[pairCount++] = tokenId;
                 }
             }
         }
 
         for (; position < nodeEnd.Length; position++)
         {
-            tokenEnd[position] = tokenOfPair.Count;
+            tokenEnd[position] = pairCount;
         }
 
         var (text, start) = table.Packed();
@@ -285,13 +331,12 @@ internal sealed class NameIndex
             rank[sorted[r]] = r;
         }
 
-        var pairs = new int[tokenOfPair.Count];
-        for (var p = 0; p < pairs.Length; p++)
+        for (var p = 0; p < pairCount; p++)
         {
-            pairs[p] = rank[tokenOfPair[p]];
+            tokenOfPair[p] = rank[tokenOfPair[p]];
         }
 
-        return (Pack(text, start, sorted), tokenEnd, pairs);
+        return (Pack(text, start, sorted), tokenEnd, tokenOfPair);
     }
 
     /// <summary>Packed strings in the order given by <paramref name="order"/>, packed again, with their backwards order.</summary>
@@ -315,15 +360,17 @@ internal sealed class NameIndex
 
     /// <summary>
     /// Distinct strings by first appearance, packed in one growing buffer, found by an open-addressing table of
-    /// their ids (the strings' own randomized hash, kept per id to grow without rehashing): a collection pass
-    /// over millions of tokens without a string or a dictionary entry per distinct one.
+    /// their ids, each slot holding the string's hash (its own randomized one) beside its id: a probe compares the
+    /// hash in the slot and reads the string only when it matches; a collection pass over millions of tokens
+    /// without a string or a dictionary entry per distinct one.
     /// </summary>
     private sealed class TokenTable(int expected)
     {
         private char[] _text = new char[Math.Max(64, expected * 8)];
         private int[] _start = new int[Math.Max(16, expected) + 1];
-        private int[] _hash = new int[Math.Max(16, expected)];
-        private int[] _slots = new int[(int)Math.Min(1 << 30, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(32, expected * 3)))];
+
+        /// <summary>Empty (0) or the hash in the high half and id + 1 in the low half.</summary>
+        private long[] _slots = new long[(int)Math.Min(1 << 30, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(32, expected * 3)))];
         private int _count;
 
         /// <summary>The id of <paramref name="value"/>, added (with the next id) when new.</summary>
@@ -340,11 +387,14 @@ internal sealed class NameIndex
                     return Add(value, hash, slot);
                 }
 
-                var id = entry - 1;
-                if (_hash[id] == hash && _text.AsSpan(_start[id], _start[id + 1] - _start[id]).SequenceEqual(value))
+                if ((int)(entry >> 32) == hash)
                 {
-                    added = false;
-                    return id;
+                    var id = (int)entry - 1;
+                    if (_text.AsSpan(_start[id], _start[id + 1] - _start[id]).SequenceEqual(value))
+                    {
+                        added = false;
+                        return id;
+                    }
                 }
             }
         }
@@ -354,10 +404,9 @@ internal sealed class NameIndex
         private int Add(ReadOnlySpan<char> value, int hash, int slot)
         {
             var id = _count++;
-            if (_count == _hash.Length)
+            if (_count == _start.Length)
             {
-                Array.Resize(ref _hash, _hash.Length * 2);
-                Array.Resize(ref _start, (_hash.Length) + 1);
+                Array.Resize(ref _start, ((_start.Length - 1) * 2) + 1);
             }
 
             var end = checked(_start[id] + value.Length);
@@ -368,8 +417,7 @@ internal sealed class NameIndex
 
             value.CopyTo(_text.AsSpan(_start[id]));
             _start[id + 1] = end;
-            _hash[id] = hash;
-            _slots[slot] = id + 1;
+            _slots[slot] = ((long)hash << 32) | (uint)(id + 1);
             if (_count * 2 > _slots.Length)
             {
                 Grow();
@@ -380,17 +428,23 @@ internal sealed class NameIndex
 
         private void Grow()
         {
-            _slots = new int[checked(_slots.Length * 2)];
+            var old = _slots;
+            _slots = new long[checked(old.Length * 2)];
             var mask = _slots.Length - 1;
-            for (var id = 0; id < _count; id++)
+            foreach (var entry in old)
             {
-                var slot = _hash[id] & mask;
+                if (entry == 0)
+                {
+                    continue;
+                }
+
+                var slot = (int)(entry >> 32) & mask;
                 while (_slots[slot] != 0)
                 {
                     slot = (slot + 1) & mask;
                 }
 
-                _slots[slot] = id + 1;
+                _slots[slot] = entry;
             }
         }
     }

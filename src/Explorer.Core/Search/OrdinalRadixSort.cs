@@ -223,7 +223,7 @@ internal static class OrdinalRadixSort
             blocks[i] = Block(units, layout, ids[i], depth);
         }
 
-        Array.Sort(blocks, ids, lo, hi - lo);
+        SortBlocks(blocks.AsSpan(lo, hi - lo), ids.AsSpan(lo, hi - lo));
         var before = 0UL;
         for (var i = lo; i < hi;)
         {
@@ -264,6 +264,79 @@ internal static class OrdinalRadixSort
 
             before = block;
             i = j;
+        }
+    }
+
+    /// <summary>Ranges at least this large sort their blocks by bytes (LSD), smaller ones by comparison.</summary>
+    private const int ByteSortedRange = 1 << 16;
+
+    /// <summary>
+    /// Orders <paramref name="ids"/> by <paramref name="blocks"/> (sorting both): a least-significant-byte-first radix
+    /// sort for large ranges (a few sequential passes in place of ~log2(n) passes of comparisons; it skips the bytes in
+    /// which every block agrees), <see cref="MemoryExtensions.Sort{TKey, TValue}(Span{TKey}, Span{TValue})"/> for small ones. Equal blocks
+    /// may come in either order (they hold equal strings, or are sorted deeper).
+    /// </summary>
+    internal static void SortBlocks(Span<ulong> blocks, Span<int> ids)
+    {
+        var n = blocks.Length;
+        if (n < ByteSortedRange)
+        {
+            blocks.Sort(ids);
+            return;
+        }
+
+        // One pass counts every byte of every block.
+        var counts = new int[8 * 256];
+        foreach (var block in blocks)
+        {
+            for (var b = 0; b < 8; b++)
+            {
+                counts[(b << 8) | (int)((block >> (8 * b)) & 0xFF)]++;
+            }
+        }
+
+        var spareBlocks = GC.AllocateUninitializedArray<ulong>(n);
+        var spareIds = GC.AllocateUninitializedArray<int>(n);
+        Span<ulong> fromBlocks = blocks, toBlocks = spareBlocks;
+        Span<int> fromIds = ids, toIds = spareIds;
+        Span<int> next = stackalloc int[256];
+        for (var b = 0; b < 8; b++)
+        {
+            var count = counts.AsSpan(b << 8, 256);
+            if (count.Contains(n))
+            {
+                // Every block has the same byte here: the pass would not move anything.
+                continue;
+            }
+
+            var sum = 0;
+            for (var v = 0; v < 256; v++)
+            {
+                next[v] = sum;
+                sum += count[v];
+            }
+
+            var shift = 8 * b;
+            for (var i = 0; i < n; i++)
+            {
+                var block = fromBlocks[i];
+                var to = next[(int)((block >> shift) & 0xFF)]++;
+                toBlocks[to] = block;
+                toIds[to] = fromIds[i];
+            }
+
+            var swapBlocks = fromBlocks;
+            fromBlocks = toBlocks;
+            toBlocks = swapBlocks;
+            var swapIds = fromIds;
+            fromIds = toIds;
+            toIds = swapIds;
+        }
+
+        if (fromBlocks != blocks)
+        {
+            fromBlocks.CopyTo(blocks);
+            fromIds.CopyTo(ids);
         }
     }
 

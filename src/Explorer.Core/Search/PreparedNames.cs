@@ -37,6 +37,6 @@ internal sealed class PreparedNames
     /// <summary>Token pairs of position p are TokenEnd[p-1] .. TokenEnd[p]-1.</summary>
     internal int[] TokenEnd { get; }
 
-    /// <summary>Token id (rank) of each pair: a position has each of its tokens once.</summary>
+    /// <summary>Token id (rank) of each pair: a position has each of its tokens once (entries past the last position's end are unused).</summary>
     internal int[] TokenOfPair { get; }
 }

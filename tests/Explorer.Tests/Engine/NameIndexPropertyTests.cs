@@ -181,6 +181,65 @@ public sealed class NameIndexPropertyTests
     }
 
     [Fact]
+    public void NormalizingIntoABufferAppendsWhatTheNormalizerGives()
+    {
+        // The build normalizes every name into one growing buffer; it must hold exactly the normalized strings.
+        var random = new Random(31);
+        var buffer = new char[4];
+        var length = 0;
+        var expected = new System.Text.StringBuilder();
+        for (var i = 0; i < 3000; i++)
+        {
+            var text = random.Next(50) == 0 ? new string('Q', 300) : RandomString(random, "aZ9 .'-_,b", 0, 12) + (random.Next(8) == 0 ? "Éﬁ Ⅻ ß" : "");
+            var before = length;
+            length = FastNormalizer.NormalizeInto(text, ref buffer, length);
+            expected.Append(FastNormalizer.Normalize(text));
+            Assert.Equal(FastNormalizer.Normalize(text), new string(buffer, before, length - before));
+        }
+
+        Assert.Equal(expected.ToString(), new string(buffer, 0, length));
+    }
+
+    [Theory]
+    [InlineData(41, 30_000)]
+    public void EveryNormalizedNameIsAKeyOfItsNodeAndEveryWordOfItATokenOfIt(int seed, int count)
+    {
+        // The build collects and normalizes names a run of positions per core into one packed buffer: each key must
+        // still be exactly the normalized names (ids, names, aliases) with the nodes that have them, as many times as
+        // they have them, and each token the words of those keys with each node once. Long names grow a run's buffer.
+        var random = new Random(seed);
+        var nodes = Enumerable.Range(0, count).Select(i => random.Next(40) == 0
+            ? new RandomNode($"n-{i}", NodeKind.Theme, string.Join(' ', Enumerable.Range(0, 40).Select(_ => RandomName(random))), [])
+            : RandomNodeAt(random, i)).ToArray();
+        var parts = NameIndex.Build(nodes.Length, p => [nodes[p].Id, nodes[p].Name, .. nodes[p].Aliases], i => nodes[i].Kind, i => nodes[i].Name).Parts;
+
+        var keys = new SortedDictionary<string, List<int>>(StringComparer.Ordinal);
+        var tokens = new SortedDictionary<string, SortedSet<int>>(StringComparer.Ordinal);
+        for (var node = 0; node < nodes.Length; node++)
+        {
+            foreach (var name in (string[])[nodes[node].Id, nodes[node].Name, .. nodes[node].Aliases])
+            {
+                var key = FastNormalizer.Normalize(name);
+                if (key.Length == 0)
+                {
+                    continue;
+                }
+
+                (keys.TryGetValue(key, out var holders) ? holders : keys[key] = []).Add(node);
+                foreach (var token in key.Split(' '))
+                {
+                    (tokens.TryGetValue(token, out var having) ? having : tokens[token] = []).Add(node);
+                }
+            }
+        }
+
+        Assert.Equal(keys.Keys, Enumerable.Range(0, parts.Keys.Count).Select(k => parts.Keys[k].ToString()));
+        Assert.Equal(keys.Values.Select(v => v.ToArray()), Enumerable.Range(0, parts.Keys.Count).Select(k => parts.Keys.Of(k).ToArray()));
+        Assert.Equal(tokens.Keys, Enumerable.Range(0, parts.Tokens.Count).Select(t => parts.Tokens[t].ToString()));
+        Assert.Equal(tokens.Values.Select(v => v.ToArray()), Enumerable.Range(0, parts.Tokens.Count).Select(t => parts.Tokens.Of(t).ToArray()));
+    }
+
+    [Fact]
     public void BuiltFromPreparedNamesInAnotherOrderItStillRanksAsTheOldOne()
     {
         // The store's path: names prepared by load position, then built over the topology's ordinals.

@@ -14,6 +14,7 @@ public sealed class OrdinalRadixSortTests
     [InlineData(2, "abcdefghij", 5000)]
     [InlineData(3, "ab\0é東", 3000)]
     [InlineData(4, "a\ud83d\ude42\u007f\uffff", 2000)]
+    [InlineData(5, "abc ", 70_000)]
     public void SortsAsOrdinalAndReportsWhereEachStringLeavesTheOneBefore(int seed, string alphabet, int count)
     {
         var random = new Random(seed);
@@ -46,6 +47,32 @@ public sealed class OrdinalRadixSortTests
             AssertSortedWithShape(read, OrdinalRadixSort.SortedIds(strings, backwards), null, null, 0);
             AssertSortedWithShape(read, OrdinalRadixSort.SortedIds(text, start, backwards), null, null, 0);
         }
+    }
+
+    [Theory]
+    [InlineData(1, 70_000)]
+    [InlineData(2, 200_000)]
+    public void LargeRangesOfBlocksSortAsAComparisonSortDoes(int seed, int count)
+    {
+        // Large ranges are sorted a byte at a time (skipping bytes in which every block agrees): blocks that share
+        // their high bytes, repeat, or differ in one byte only must end in the order a comparison sort gives.
+        var random = new Random(seed);
+        var highs = Enumerable.Range(0, 5).Select(_ => (ulong)random.NextInt64() << 20).ToArray();
+        var blocks = Enumerable.Range(0, count).Select(i => (i % 4) switch
+        {
+            0 => highs[random.Next(highs.Length)] | (uint)random.Next(1 << 20),
+            1 => (ulong)random.Next(3) << 56,
+            2 => highs[0] | (uint)random.Next(256),
+            _ => (ulong)random.NextInt64() | ((ulong)random.Next(2) << 63),
+        }).ToArray();
+        var ids = Enumerable.Range(0, count).ToArray();
+        var original = (ulong[])blocks.Clone();
+
+        OrdinalRadixSort.SortBlocks(blocks, ids);
+
+        Assert.Equal(original.Order(), blocks);
+        Assert.Equal(Enumerable.Range(0, count), ids.Order());
+        Assert.All(Enumerable.Range(0, count), i => Assert.Equal(original[ids[i]], blocks[i]));
     }
 
     private static void AssertSortedWithShape(string[] read, int[] ids, byte[]? shared, char[]? leaves, int cap)
