@@ -32,7 +32,11 @@ internal sealed record Latency(int Queries, int Samples, double MedianMs, double
 internal sealed record PairedLatency(Latency A, Latency B, double MedianRatio, double AFasterShare);
 
 /// <summary>Build figures: wall time, process peak resident memory over the pre-build baseline, retained managed heap.</summary>
-internal sealed record BuildCost(double Seconds, long PeakRssDeltaBytes, long RetainedHeapBytes, long StructureBytes);
+internal sealed record BuildCost(double Seconds, long PeakRssDeltaBytes, long RetainedHeapBytes, long StructureBytes)
+{
+    /// <summary>CPU time of the whole process (every thread) during the build, in seconds.</summary>
+    public double CpuSeconds { get; init; }
+}
 
 internal static class Measure
 {
@@ -172,14 +176,16 @@ internal static class Measure
         var heapBefore = ManagedHeap();
         var rssBefore = ProcStatus.RssBytes();
         ProcStatus.ResetPeak();
+        var cpuBefore = Environment.CpuUsage.TotalTime;
         var start = Stopwatch.GetTimestamp();
         result = build();
         var seconds = ElapsedMs(start) / 1000.0;
+        var cpu = (Environment.CpuUsage.TotalTime - cpuBefore).TotalSeconds;
         var peak = ProcStatus.PeakRssBytes();
         CollectAll();
         var heapAfter = ManagedHeap();
         GC.KeepAlive(result);
-        return new BuildCost(seconds, peak > 0 && rssBefore > 0 ? peak - rssBefore : -1, heapAfter - heapBefore, structureBytes(result));
+        return new BuildCost(seconds, peak > 0 && rssBefore > 0 ? peak - rssBefore : -1, heapAfter - heapBefore, structureBytes(result)) { CpuSeconds = cpu };
     }
 }
 

@@ -165,7 +165,7 @@ internal static class SearchBenchmark
         Console.WriteLine();
         Console.WriteLine("| | new NameIndex | old NameIndex | SQLite FTS5 |");
         Console.WriteLine("|---|---:|---:|---:|");
-        Console.WriteLine($"| build | {Format.Seconds(newCost.Seconds)} | {(oldCost is null ? "-" : Format.Seconds(oldCost.Seconds))} | {(fts is null ? "-" : Format.Seconds(fts.Value.Seconds))} |");
+        Console.WriteLine($"| build (CPU) | {Format.Seconds(newCost.Seconds)} ({Format.Seconds(newCost.CpuSeconds)}) | {(oldCost is null ? "-" : $"{Format.Seconds(oldCost.Seconds)} ({Format.Seconds(oldCost.CpuSeconds)})")} | {(fts is null ? "-" : Format.Seconds(fts.Value.Seconds))} |");
         Console.WriteLine($"| retained (managed heap after GC) | {Format.Bytes(newCost.RetainedHeapBytes)} (arrays {Format.Bytes(newCost.StructureBytes)}) | {(oldCost is null ? "-" : Format.Bytes(oldCost.RetainedHeapBytes))} | {(fts is null ? "-" : Format.Bytes(fts.Value.Bytes) + " file")} |");
         Console.WriteLine($"| peak RSS increase during build | {Format.Bytes(newCost.PeakRssDeltaBytes)} | {(oldCost is null ? "-" : Format.Bytes(oldCost.PeakRssDeltaBytes))} | - |");
         Console.WriteLine();
