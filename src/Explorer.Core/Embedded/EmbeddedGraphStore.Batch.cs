@@ -78,15 +78,24 @@ internal sealed partial class EmbeddedGraphStore
         return Task.FromResult<IReadOnlyDictionary<string, Node>>(found);
     }
 
+    /// <summary>
+    /// The kinds, and where each node is in the index's built node table (the ordinals below its built count), which
+    /// an import hands back with its edges (<see cref="GraphWrite.UpsertEdge.Ends"/>) so their writes look no id up again.
+    /// </summary>
     public Task<IReadOnlyDictionary<string, NodeKind>> GetNodeKindsAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)
     {
         var index = Index;
-        var found = new Dictionary<string, NodeKind>(ids.Count, StringComparer.Ordinal);
+        var built = index.Built;
+        var found = new NodeKindsFound(built.Nodes, ids.Count);
         foreach (var id in ids)
         {
             if (index.Ordinal(id) is { } ordinal)
             {
                 found[id] = index.Nodes.Kind(ordinal);
+                if (ordinal < built.NodeCount)
+                {
+                    found.Ordinals[id] = ordinal;
+                }
             }
         }
 

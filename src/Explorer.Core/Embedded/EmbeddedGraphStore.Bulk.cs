@@ -567,8 +567,9 @@ internal sealed partial class EmbeddedGraphStore
                     throw new GraphWriteException($"edge '{edge.Id}': unknown edge type '{edge.Type}'");
                 }
 
-                var (source, sourceOrdinal) = NodeRow(edge.Source);
-                var (target, targetOrdinal) = NodeRow(edge.Target);
+                var ends = ((GraphWrite.UpsertEdge)writes[end]).Ends;
+                var (source, sourceOrdinal) = NodeRow(edge.Source, ends.Table, ends.Source);
+                var (target, targetOrdinal) = NodeRow(edge.Target, ends.Table, ends.Target);
                 if (source is null || target is null)
                 {
                     throw new GraphWriteException($"edge '{edge.Id}': no node with id '{(source is null ? edge.Source : edge.Target)}'");
@@ -620,10 +621,16 @@ internal sealed partial class EmbeddedGraphStore
             _nodeRow.Dispose();
         }
 
-        /// <summary>The node's row id (null: no such node) and its ordinal in the index writer (-1: not found there).</summary>
-        private (long? Row, int Ordinal) NodeRow(string id)
+        /// <summary>
+        /// The node's row id (null: no such node) and its ordinal in the index writer (-1: not found there): the one the
+        /// import's check found (<paramref name="checkedOrdinal"/> in <paramref name="table"/>) while the writer's build has that
+        /// table and the node is live there, else looked up by id.
+        /// </summary>
+        private (long? Row, int Ordinal) NodeRow(string id, object? table, int checkedOrdinal)
         {
-            var ordinal = _writer?.NodeOrdinal(id) ?? -1;
+            var useChecked = _writer is { } writer && table is not null && checkedOrdinal >= 0 && ReferenceEquals(table, writer.BuiltNodes) && writer.IsLiveBuilt(checkedOrdinal);
+            var ordinal = useChecked ? checkedOrdinal : _writer?.NodeOrdinal(id) ?? -1;
+            System.Diagnostics.Debug.Assert(!useChecked || _writer!.BuiltNodes.Id(ordinal) == id, "a checked ordinal names the node");
             if (ordinal >= 0 && ordinal < _writer!.BuiltNodeCount)
             {
                 var byOrdinal = _nodeRows.ByOrdinal(_writer);

@@ -28,12 +28,23 @@ internal sealed partial class EmbeddedGraphStore
     /// Under the write lock.
     /// </summary>
     private bool _nodeOrderKept;
+
+    /// <summary>
+    /// While a bulk load of edges keeps the nodes' order: the name index's order-independent part of that build's node
+    /// table, prepared on the thread pool beside the load (which leaves part of the CPU idle) for the full compaction
+    /// that lays the nodes out again at its end (<see cref="GraphIndex.Compact(GraphIndex, Task{Search.PreparedNames}?)"/>;
+    /// about a tenth of a million-node load's CPU, on its critical path before). Under the write lock.
+    /// </summary>
+    private (NodeTable Table, Task<Search.PreparedNames> Names)? _relayoutNames;
     private long _lastCompactionEnded;
     private readonly CancellationTokenSource _closing = new();
 
 
     /// <summary>Delta size that starts a compaction (tests set it low to exercise compaction on small graphs).</summary>
     internal int CompactionFloor { get; init; } = IndexWriter.CompactionFloor;
+
+    /// <summary>Graph changes after a snapshot that a start replays (more: it rebuilds the index from SQLite instead).</summary>
+    internal int SnapshotReplayLimit { get; init; } = CatchUpLimit;
 
     /// <summary>Name-overlay size that starts a compaction.</summary>
     internal int NameOverlayLimit { get; init; } = IndexWriter.NameOverlayLimit;
@@ -326,6 +337,12 @@ internal sealed partial class EmbeddedGraphStore
         var version = writer.Version;
         var seq = Interlocked.Read(ref _indexSeq);
         var edgesOnly = bulkLoad;
+        var builtNames = !edgesOnly && _relayoutNames is { } prepared && ReferenceEquals(prepared.Table, view.Built.Nodes) ? prepared.Names : null;
+        if (!edgesOnly)
+        {
+            _relayoutNames = null;
+        }
+
         Interlocked.Exchange(ref _lastSnapshotCompaction, System.Diagnostics.Stopwatch.GetTimestamp());
         _compaction = Task.Run(async () =>
         {
@@ -336,7 +353,7 @@ internal sealed partial class EmbeddedGraphStore
             {
                 compacted = edgesOnly ? GraphIndex.CompactEdges(view) : null;
                 keptOrder = compacted is not null;
-                compacted ??= GraphIndex.Compact(view);
+                compacted ??= GraphIndex.Compact(view, builtNames);
             }
             finally
             {
@@ -344,8 +361,11 @@ internal sealed partial class EmbeddedGraphStore
                 await _writeLock.WaitAsync();
                 try
                 {
-                    // A reload meanwhile replaced the writer: its index is newer than this one.
-                    if (compacted is not null && ReferenceEquals(_writer, writer) && !_disposed)
+                    // A reload meanwhile replaced the writer: its index is newer than this one. One that ends while the
+                    // store closes is still swapped in and its snapshot written (disposal waits for both): a bulk load's
+                    // last compaction ends after `explorer import` closed the store, and without its snapshot the next
+                    // start would rebuild the index.
+                    if (compacted is not null && ReferenceEquals(_writer, writer))
                     {
                         _writer = writer.Rebase(compacted, version);
                         _index = _writer.Current;
@@ -355,6 +375,11 @@ internal sealed partial class EmbeddedGraphStore
                         }
 
                         _nodeOrderKept = keptOrder;
+                        if (keptOrder && !ReferenceEquals(_relayoutNames?.Table, compacted.Built.Nodes))
+                        {
+                            // The load keeps this build's nodes: the relayout at its end will need their names prepared.
+                            _relayoutNames = (compacted.Built.Nodes, GraphIndex.PrepareNames(compacted.Built.Nodes));
+                        }
                     }
 
                     _lastCompactionTook = System.Diagnostics.Stopwatch.GetElapsedTime(started);
@@ -424,10 +449,15 @@ internal sealed partial class EmbeddedGraphStore
         });
     }
 
-    /// <summary>Once a bulk load is over, a full compaction lays out the nodes its compactions kept in order. Under the write lock.</summary>
+    /// <summary>
+    /// Once a bulk load is over, a full compaction lays out the nodes its compactions kept in order; and one builds the
+    /// index a snapshot is written from when a start would not replay the changes since the last build (a load of
+    /// nodes, whose compactions were paced, ended hundreds of thousands of nodes after its last snapshot: the next
+    /// start, an `explorer import` of the edges or the server, rebuilt the whole index from SQLite). Under the write lock.
+    /// </summary>
     private void RelayoutAfterBulkLoad()
     {
-        if (_nodeOrderKept && _bulkConnection is null && _writer is not null)
+        if (_bulkConnection is null && _writer is { } writer && (_nodeOrderKept || (IndexSnapshots && writer.Changes > SnapshotReplayLimit)))
         {
             CompactIfDue(relayout: true);
         }
@@ -435,15 +465,19 @@ internal sealed partial class EmbeddedGraphStore
 
     /// <summary>
     /// Waits until no compaction is running or due: a paced one (it starts when its delay is over), and the one a
-    /// compaction starts as it ends (the relayout after a bulk load). Tests and shutdown (which cancels the pacing
-    /// delay first).
+    /// compaction starts as it ends (a bulk load's relayout or snapshot, see <see cref="RelayoutAfterBulkLoad"/>).
+    /// Tests and shutdown (which cancels the pacing delay first): a store closed right after a bulk load must not
+    /// drop the index its snapshot is written from.
     /// </summary>
     internal async Task WaitForCompactionAsync()
     {
-        // Each task sets the next one (if any) under the write lock before it completes.
-        while ((Volatile.Read(ref _compaction) ?? Volatile.Read(ref _pacedCompaction)) is { } pending)
+        // Each task sets the next one (if any) under the write lock before it completes. A pacing task cancelled by
+        // disposal ends without clearing its field: a completed task is not waited for again.
+        while ((Pending(Volatile.Read(ref _compaction)) ?? Pending(Volatile.Read(ref _pacedCompaction))) is { } pending)
         {
             await pending;
         }
+
+        static Task? Pending(Task? task) => task is { IsCompleted: false } ? task : null;
     }
 }

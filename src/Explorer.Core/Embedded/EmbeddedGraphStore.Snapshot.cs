@@ -121,13 +121,13 @@ internal sealed partial class EmbeddedGraphStore
             FROM (SELECT kind, row_id, rows FROM changes WHERE seq > $after AND kind IN ('NodeUpserted', 'NodeRemoved', 'EdgeUpserted', 'EdgeRemoved', 'GraphReloaded') LIMIT $limit)
             """))
         {
-            Bind(pending, ("$after", header.Seq), ("$limit", CatchUpLimit + 1));
+            Bind(pending, ("$after", header.Seq), ("$limit", SnapshotReplayLimit + 1));
             using var reader = pending.ExecuteReader();
             reader.Read();
             var (count, seeds, untracked) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
-            if (count > CatchUpLimit)
+            if (count > SnapshotReplayLimit)
             {
-                reason = $"more than {CatchUpLimit:N0} graph changes were made after it (change {header.Seq})";
+                reason = $"more than {SnapshotReplayLimit:N0} graph changes were made after it (change {header.Seq})";
                 return false;
             }
 

@@ -293,7 +293,15 @@ internal sealed class GraphIndex
     /// A freshly built index with the same content as <paramref name="view"/>: live nodes in ordinal order,
     /// live edges by row id. Pure: safe to run beside the writer.
     /// </summary>
-    public static GraphIndex Compact(GraphIndex view)
+    public static GraphIndex Compact(GraphIndex view) => Compact(view, null);
+
+    /// <summary>
+    /// <see cref="Compact(GraphIndex)"/>, with the name index's order-independent part (<see cref="PrepareNames"/>) of
+    /// <paramref name="view"/>'s build node table prepared already (a bulk load of edges prepares it while it runs, for
+    /// the relayout at its end), used when the view's nodes are exactly its build's (then the compacted table holds them
+    /// at the same positions), else prepared again.
+    /// </summary>
+    public static GraphIndex Compact(GraphIndex view, Task<PreparedNames>? builtNames)
     {
         var graph = view.Graph;
         var position = new int[graph.NodeCount];
@@ -328,7 +336,28 @@ internal sealed class GraphIndex
         }
 
         edges.Sort((a, b) => a.RowId.CompareTo(b.RowId));
-        return Build(nodes.Build(findable: false), [.. edges]);
+        var table = nodes.Build(findable: false);
+        return Build(table, new EdgeColumns([.. edges]), builtNames is not null && NodesAreTheBuilds(view) ? builtNames : PrepareNames(table));
+    }
+
+    /// <summary>Whether a view's nodes are exactly its build's: none added, removed or rewritten, no name overlay.</summary>
+    private static bool NodesAreTheBuilds(GraphIndex view)
+    {
+        var graph = view.Graph;
+        if (graph.NodeCount != view.Built.NodeCount || !view.Overlay.IsEmpty)
+        {
+            return false;
+        }
+
+        for (var o = 0; o < graph.NodeCount; o++)
+        {
+            if (graph.IsNodeRemoved(o) || view.Nodes.IsChanged(o))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>
@@ -341,7 +370,7 @@ internal sealed class GraphIndex
     public static GraphIndex? CompactEdges(GraphIndex view)
     {
         var (graph, built) = (view.Graph, view.Built);
-        if (graph.NodeCount != built.NodeCount || !view.Overlay.IsEmpty)
+        if (!NodesAreTheBuilds(view))
         {
             return null;
         }
@@ -349,11 +378,6 @@ internal sealed class GraphIndex
         var kinds = new byte[graph.NodeCount];
         for (var o = 0; o < kinds.Length; o++)
         {
-            if (graph.IsNodeRemoved(o) || view.Nodes.IsChanged(o))
-            {
-                return null;
-            }
-
             kinds[o] = (byte)built.Nodes.Kind(o);
         }
 

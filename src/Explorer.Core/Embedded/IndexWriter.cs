@@ -152,6 +152,12 @@ internal sealed class IndexWriter
 
     public int BuiltNodeCount => _built.Built.NodeCount;
 
+    /// <summary>
+    /// Whether a built ordinal names a live node (the one <see cref="BuiltNodes"/> holds there): not removed since the build
+    /// (a node added again after its removal gets an ordinal past the build, so a live built ordinal is its node's).
+    /// </summary>
+    public bool IsLiveBuilt(int ordinal) => ordinal < BuiltNodeCount && !_delta.IsNodeRemoved(ordinal);
+
     public void RemoveNode(string id) => Apply(new Op.RemoveNode(id));
 
     /// <summary>Whether a live node has this id (as the writes so far left it).</summary>

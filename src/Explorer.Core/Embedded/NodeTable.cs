@@ -117,10 +117,19 @@ internal sealed class NodeTable
 
     public string? ValidTo(int ordinal) => Array.BinarySearch(_dated, ordinal) is var at and >= 0 ? _validTo[at] : null;
 
+    /// <summary>How many ids <see cref="Find"/> looked up (counted in Debug builds only: what the import tests check).</summary>
+    internal long Finds => _finds;
+
+    private long _finds;
+
+    [System.Diagnostics.Conditional("DEBUG")]
+    private void CountFind() => Interlocked.Increment(ref _finds);
+
     /// <summary>The ordinal of the node with this id, or -1 (a table built as not findable: an intermediate one, throws).</summary>
     public int Find(string id)
     {
         var slots = _slots ?? throw new InvalidOperationException("this node table finds no ids");
+        CountFind();
         var most = Encoding.UTF8.GetMaxByteCount(id.Length);
         byte[]? rented = null;
         Span<byte> buffer = most <= 512 ? stackalloc byte[512] : (rented = ArrayPool<byte>.Shared.Rent(most));

@@ -49,6 +49,16 @@ public abstract record GraphWrite
     public sealed record UpsertEdge(Edge Edge) : GraphWrite
     {
         public override string Id => Edge.Id;
+
+        /// <summary>
+        /// Where the store found the ends when an import checked this edge (see <see cref="EndsFound"/>), so that writing
+        /// it need not look the ids up again; not part of the write's value (equality).
+        /// </summary>
+        internal EndsFound Ends { get; init; }
+
+        public bool Equals(UpsertEdge? other) => other is not null && Edge == other.Edge;
+
+        public override int GetHashCode() => Edge.GetHashCode();
     }
 
     /// <summary>Removes a node and its edges (nothing, and no change, when there is no such node).</summary>
@@ -62,4 +72,26 @@ public abstract record GraphWrite
     {
         public override string Id => EdgeId;
     }
+}
+
+/// <summary>
+/// A store's answer of where it found an edge's ends: its node table (an opaque token) and each end's ordinal in it
+/// (-1: not found there). The store that gave it uses it only while it still has that table, and otherwise looks
+/// the ids up again; default: nothing found.
+/// </summary>
+internal readonly record struct EndsFound(object? Table, int Source, int Target);
+
+/// <summary>
+/// Node kinds by id (<see cref="IGraphStore.GetNodeKindsAsync"/>) from a store that also says where it found each node:
+/// its node table (an opaque token) and the node's ordinal there, for <see cref="GraphWrite.UpsertEdge.Ends"/>.
+/// </summary>
+internal sealed class NodeKindsFound(object table, int capacity) : Dictionary<string, NodeKind>(capacity, StringComparer.Ordinal)
+{
+    public object Table { get; } = table;
+
+    public Dictionary<string, int> Ordinals { get; } = new(capacity, StringComparer.Ordinal);
+
+    /// <summary>Where this answer found an edge's two ends.</summary>
+    public EndsFound Ends(string source, string target) =>
+        new(Table, Ordinals.TryGetValue(source, out var s) ? s : -1, Ordinals.TryGetValue(target, out var t) ? t : -1);
 }

@@ -223,6 +223,33 @@ public sealed class IndexSnapshotTests : IDisposable
     }
 
     [Fact]
+    public async Task ABulkLoadOfNodesEndsWithASnapshotTheNextStartLoadsInsteadOfRebuilding()
+    {
+        // More changes since the last snapshot than a start replays (500 here; 100,000 by default), and no compaction
+        // during the load (as when a long load's compactions are paced): its end must leave a snapshot a start can use.
+        var path = await SeededWithSnapshotAsync("bulk-nodes.db", seed: 13);
+        var random = new Random(13);
+        await using (var writer = new EmbeddedGraphStore(path) { SnapshotReplayLimit = 500, CompactionFloor = 1_000_000, NameOverlayLimit = 1_000_000 })
+        {
+            await writer.InitializeAsync(Cancellation);
+            for (var batch = 0; batch < 2; batch++)
+            {
+                await writer.ApplyBatchAsync([.. Enumerable.Range(0, 1000).Select(i => (GraphWrite)new GraphWrite.UpsertNode(IncrementalIndexTests.RandomNode(random, $"bulk-{batch}-{i}")))], Cancellation);
+            }
+
+            await writer.FinishBulkAsync(Cancellation);
+        }
+
+        Assert.Equal(MaxSeq(path), HeaderOf(path).Seq);
+        await using var store = new EmbeddedGraphStore(path) { SnapshotReplayLimit = 500 };
+        await store.InitializeAsync(Cancellation);
+
+        Assert.Equal("snapshot", store.StartupSource);
+        Assert.NotNull(await store.GetNodeAsync("bulk-1-999", Cancellation));
+        await IncrementalIndexTests.CompareWithRebuildAsync(store, path, new Random(13), Cancellation);
+    }
+
+    [Fact]
     public async Task ASeedAfterTheSnapshotIsTooMuchToReplayAndRebuilds()
     {
         var path = await SeededWithSnapshotAsync("reseeded.db", seed: 8);

@@ -139,20 +139,8 @@ public sealed class SetBasedBatchTests : IDisposable
     public async Task CompactionsDuringABulkLoadKeepTheNameIndexAndItsEndLaysTheNodesOutAgain(bool paced)
     {
         var path = _directory.File($"edges-only-{paced}.db");
-        await using var store = new EmbeddedGraphStore(path)
-        {
-            IndexSnapshots = false,
-            CompactionFloor = 64,
-            NameOverlayLimit = int.MaxValue,
-            PacedFrom = paced ? TimeSpan.Zero : TimeSpan.FromMilliseconds(50),
-            PaceFactor = paced ? 50 : 3,
-        };
-        await store.InitializeAsync(Token);
-        var ids = Enumerable.Range(0, 200).Select(i => $"n-{i}").ToList();
-
-        // Nodes (a small batch, no bulk load) compact in full, as before.
-        await store.ApplyBatchAsync([.. ids.Select(id => new GraphWrite.UpsertNode(Node(id, $"Node {id}"))), .. Enumerable.Range(0, 100).Select(i => new GraphWrite.UpsertEdge(Edge($"small-{i}", ids[i], ids[i + 100])))], Token);
-        await store.WaitForCompactionAsync();
+        var (store, ids) = await TwoHundredNodesAsync(path, paced);
+        await using var closing = store;
         var names = store.Index.Built.Names;
         var compactions = 0;
         for (var b = 0; b < 3; b++)
@@ -181,6 +169,31 @@ public sealed class SetBasedBatchTests : IDisposable
         await final.InitializeAsync(Token);
         await SameAnswersAsync(final, store, ids.Where((_, i) => i % 17 == 0).ToList());
         Assert.Equal(final.Index.Graph.EdgeCount, store.Index.Graph.EdgeCount);
+    }
+
+    [Fact]
+    public async Task ANodeRenamedDuringABulkLoadOfEdgesIsFoundByItsNewNameAfterTheLoadsEnd()
+    {
+        // The load prepares its nodes' names for the relayout at its end while it runs; a node renamed meanwhile must
+        // not be laid out with its old name (the relayout prepares the names again).
+        var path = _directory.File("renamed.db");
+        var (store, ids) = await TwoHundredNodesAsync(path);
+        await using var closing = store;
+        var names = store.Index.Built.Names;
+        await store.ApplyBatchAsync([.. Enumerable.Range(0, 1000).Select(i => new GraphWrite.UpsertEdge(Edge($"e-{i}", ids[i % 200], ids[((i % 200) + 1 + (i / 200)) % 200])))], Token);
+        await store.WaitForCompactionAsync();
+        Assert.Same(names, store.Index.Built.Names);
+
+        await store.UpsertNodeAsync(Node("n-7", "Renamed Seventh"), Token);
+        await store.FinishBulkAsync(Token);
+        await store.WaitForCompactionAsync();
+
+        Assert.NotSame(names, store.Index.Built.Names);
+        Assert.Equal(0, store.Index.Graph.Version);
+        Assert.Equal("n-7", (await store.SearchAsync(new SearchQuery("Renamed Seventh", null, 5), Token)).First().Id);
+        await using var rebuilt = new EmbeddedGraphStore(path) { IndexSnapshots = false };
+        await rebuilt.InitializeAsync(Token);
+        await SameAnswersAsync(rebuilt, store, [.. ids.Where((_, i) => i % 17 == 0), "n-7"]);
     }
 
     [Fact]
@@ -425,6 +438,28 @@ public sealed class SetBasedBatchTests : IDisposable
 
     private static string? Describe(Node? node) =>
         node is null ? null : $"{node.Id}|{node.Kind}|{node.Name}|{string.Join(';', node.Aliases)}|{node.Description}|{node.ValidFrom}|{node.ValidTo}|{node.Version}";
+
+    /// <summary>
+    /// A store (no snapshots, compacting past 64 changes) of 200 nodes and 100 edges, written in a small batch (no bulk
+    /// load) and compacted in full, as before a bulk load of edges.
+    /// </summary>
+    /// <param name="paced">Every compaction paced, as on a loaded machine where one takes over 50 ms.</param>
+    private static async Task<(EmbeddedGraphStore Store, List<string> Ids)> TwoHundredNodesAsync(string path, bool paced = false)
+    {
+        var store = new EmbeddedGraphStore(path)
+        {
+            IndexSnapshots = false,
+            CompactionFloor = 64,
+            NameOverlayLimit = int.MaxValue,
+            PacedFrom = paced ? TimeSpan.Zero : TimeSpan.FromMilliseconds(50),
+            PaceFactor = paced ? 50 : 3,
+        };
+        await store.InitializeAsync(Token);
+        var ids = Enumerable.Range(0, 200).Select(i => $"n-{i}").ToList();
+        await store.ApplyBatchAsync([.. ids.Select(id => new GraphWrite.UpsertNode(Node(id, $"Node {id}"))), .. Enumerable.Range(0, 100).Select(i => new GraphWrite.UpsertEdge(Edge($"small-{i}", ids[i], ids[i + 100])))], Token);
+        await store.WaitForCompactionAsync();
+        return (store, ids);
+    }
 
     private static Node Node(string id, string name) => new(id, NodeKind.Theme, name, [], "");
 
