@@ -94,6 +94,37 @@ public sealed class IncrementalIndexTests : IDisposable
         }
     }
 
+    [Fact(Timeout = 120_000)]
+    public async Task AStoreClosedWhileACompactionIsPacedCloses()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var store = new EmbeddedGraphStore(_directory.File("paced-close.db"))
+        {
+            CompactionFloor = 8,
+            NameOverlayLimit = 8,
+            PacedFrom = TimeSpan.Zero,
+            PaceFactor = 1_000_000,
+        };
+        await store.InitializeAsync(cancellationToken);
+        var random = new Random(7);
+        for (var i = 0; i < 12; i++)
+        {
+            await store.UpsertNodeAsync(RandomNode(random, $"first-{i}"), cancellationToken);
+        }
+
+        // The first compaction runs at once; the next due one waits a million times as long as it took.
+        await store.WaitForCompactionAsync();
+        for (var i = 0; i < 12; i++)
+        {
+            await store.UpsertNodeAsync(RandomNode(random, $"second-{i}"), cancellationToken);
+        }
+
+        Assert.True(store.CompactionNeeded);
+
+        // Disposal cancels the pacing delay; waiting for compactions must not wait on that ended task forever.
+        await store.DisposeAsync();
+    }
+
     [Fact]
     public async Task AnExactHitOnEitherSideOfTheNameOverlayRulesOutTyposAsOneIndexWould()
     {
