@@ -29,6 +29,9 @@ const NEW_NODE_RING = "#f1c40f";
 const EDGE_LABEL_ZOOM = 0.45;
 /** A view of at most this many nodes gets room for every label, and shows them all (makeRoomForLabels). */
 export const LABEL_ALL = 100;
+/** More lost WebGL contexts than this within LOSS_WINDOW_MS and the canvas stops starting again. */
+const MAX_LOSSES = 3;
+const LOSS_WINDOW_MS = 60_000;
 
 // What the reducers give sigma, whole. sigma keeps the reducer's object as the item's display data, after adding
 // the fields its defaults fill (hidden, forceLabel, type...). Added to an object literal after its creation, those
@@ -66,14 +69,22 @@ export interface RendererEvents {
   clickEdge(id: string): void;
   clickStage(): void;
   pinned(id: string, pinned: boolean): void;
+  /** WebGL contexts were lost more often than the canvas starts again for: it stays blank until a reload. */
+  drawingLost?(): void;
 }
 
 export class Renderer {
-  readonly sigma: Sigma<NodeAttributes, EdgeAttributes>;
-  private readonly partial: PartialRefresh;
-  readonly labels: LabelCache;
+  private current: Sigma<NodeAttributes, EdgeAttributes>;
+  private readonly attached: ((sigma: Sigma<NodeAttributes, EdgeAttributes>) => void)[] = [];
+  /** When WebGL contexts were lost lately (performance.now()). */
+  private losses: number[] = [];
+  private replacing = false;
+  /** Times a lost WebGL context made the canvas start again on a new sigma (the test hook reads it). */
+  sigmaReplacements = 0;
+  private partial!: PartialRefresh;
+  labels!: LabelCache;
   /** The node and edge WebGL layers, drawn again only when what they show changed (layers.ts). */
-  readonly layers: WebGLLayers;
+  layers!: WebGLLayers;
   private hoveredNode: string | null = null;
   private hoveredEdge: string | null = null;
   private selectedNode: string | null = null;
@@ -97,13 +108,39 @@ export class Renderer {
   /** What floats over the canvas (the toolbar, the legend), in the canvas's pixels: the view is fitted clear of it. */
   overlays: () => Rect[] = () => [];
 
-  constructor(private readonly graph: ExplorerGraph, container: HTMLElement, private readonly events: RendererEvents) {
-    const large = graph.size > 5000;
+  constructor(private readonly graph: ExplorerGraph, private readonly container: HTMLElement, private readonly events: RendererEvents) {
+    this.current = this.create();
+    // Edge labels on zoom: reducers run on refresh, not on camera moves, so refresh when crossing the line.
+    // (On the camera, which outlives a sigma replaced after a lost WebGL context.)
+    this.current.getCamera().on("updated", (state) => {
+      const zoomedIn = state.ratio < EDGE_LABEL_ZOOM && this.graph.size <= 2000;
+      if (zoomedIn !== this.zoomedIn) {
+        this.zoomedIn = zoomedIn;
+        this.edgeLabelsWanted();
+        this.current.scheduleRefresh();
+      }
+    });
+  }
+
+  /** The sigma instance drawing the canvas now: another one replaces it after a lost WebGL context (onSigma). */
+  get sigma(): Sigma<NodeAttributes, EdgeAttributes> {
+    return this.current;
+  }
+
+  /** Runs `attach` on the canvas's sigma now, and again on each one that replaces it (its events; the camera stays). */
+  onSigma(attach: (sigma: Sigma<NodeAttributes, EdgeAttributes>) => void): void {
+    this.attached.push(attach);
+    attach(this.current);
+  }
+
+  private create(): Sigma<NodeAttributes, EdgeAttributes> {
+    const large = this.graph.size > 5000;
     // Labels near the right edge (the side panel) are drawn left of their node instead of being cut off.
-    // (sigma draws once inside its constructor, before this.sigma is set: no edge to mind then.)
-    const canvasWidth = () => (this.sigma as Sigma<NodeAttributes, EdgeAttributes> | undefined)?.getDimensions().width ?? Number.POSITIVE_INFINITY;
+    // (sigma draws once inside its constructor, before this.current is set: no edge to mind then.)
+    let sigma: Sigma<NodeAttributes, EdgeAttributes> | undefined;
+    const canvasWidth = () => sigma?.getDimensions().width ?? Number.POSITIVE_INFINITY;
     const drawLabel = edgeAwareLabel<NodeAttributes, EdgeAttributes>(canvasWidth);
-    this.sigma = new Sigma<NodeAttributes, EdgeAttributes>(graph, container, {
+    sigma = new Sigma<NodeAttributes, EdgeAttributes>(this.graph, this.container, {
       defaultEdgeType: "arrow",
       // sigma's own programs, uploading their buffers only when they changed (programs.ts).
       nodeProgramClasses: { circle: NodeDiscProgram },
@@ -132,11 +169,58 @@ export class Renderer {
       nodeReducer: (node, data) => this.reduceNode(node, data),
       edgeReducer: (edge, data) => this.reduceEdge(edge, data),
     });
+    this.current = sigma;
     // While the camera moves, the label layers are the last full drawing moved with it (labelcache.ts).
-    this.labels = new LabelCache(this.sigma as unknown as Sigma, () => this.labelledEdges, { room: this.edgeLabels, overlays: () => this.overlays() });
-    this.layers = new WebGLLayers(this.sigma as unknown as Sigma);
-    this.partial = new PartialRefresh(this.sigma, graph, (cells) => this.labels.changed(cells));
+    this.labels = new LabelCache(sigma as unknown as Sigma, () => this.labelledEdges, { room: this.edgeLabels, overlays: () => this.overlays() });
+    this.layers = new WebGLLayers(sigma as unknown as Sigma);
+    this.partial = new PartialRefresh(sigma, this.graph, (cells) => this.labels.changed(cells));
     this.wireEvents();
+    this.watchContexts(sigma);
+    return sigma;
+  }
+
+  // ----- a lost WebGL context -----
+
+  /**
+   * The browser can take a page's WebGL contexts away at any time (a GPU reset or driver update, too many contexts
+   * across tabs); their canvases then stay blank for good. sigma cannot rebuild its programs on a restored context,
+   * so the canvas gets a new sigma on new canvases, with the same graph, camera and state, at the next frame the
+   * page shows (a hidden tab waits until it is shown, so it does not take contexts from the one in view).
+   */
+  private watchContexts(sigma: Sigma<NodeAttributes, EdgeAttributes>): void {
+    const lost = (event: Event) => {
+      event.preventDefault();
+      if (sigma !== this.current || this.replacing) return;
+      this.replacing = true;
+      const now = performance.now();
+      this.losses = this.losses.filter((at) => now - at < LOSS_WINDOW_MS);
+      this.losses.push(now);
+      // A context lost again and again (the GPU keeps failing): stop trying, and say so.
+      if (this.losses.length > MAX_LOSSES) {
+        this.events.drawingLost?.();
+        return;
+      }
+      requestAnimationFrame(() => this.replaceSigma());
+    };
+    for (const canvas of Object.values(sigma.getCanvases())) canvas.addEventListener("webglcontextlost", lost);
+  }
+
+  private replaceSigma(): void {
+    const old = this.current;
+    // The camera carries over as it is (with an animation under way, and the listeners on it), so the view does
+    // not move; sigma's kill leaves it alone apart from sigma's own listener.
+    const camera = old.getCamera();
+    const box = old.getCustomBBox();
+    this.labels.kill();
+    old.kill();
+    const sigma = this.create();
+    sigma.setCamera(camera);
+    sigma.setCustomBBox(box);
+    this.edgeLabelsWanted();
+    for (const attach of this.attached) attach(sigma);
+    this.replacing = false;
+    this.sigmaReplacements++;
+    sigma.refresh();
   }
 
   // ----- transient state -----
@@ -457,16 +541,6 @@ export class Renderer {
     sigma.on("clickNode", ({ node }) => this.events.clickNode(node));
     sigma.on("clickEdge", ({ edge }) => this.events.clickEdge(edge));
     sigma.on("clickStage", () => this.events.clickStage());
-
-    // Edge labels on zoom: reducers run on refresh, not on camera moves, so refresh when crossing the line.
-    sigma.getCamera().on("updated", (state) => {
-      const zoomedIn = state.ratio < EDGE_LABEL_ZOOM && this.graph.size <= 2000;
-      if (zoomedIn !== this.zoomedIn) {
-        this.zoomedIn = zoomedIn;
-        this.edgeLabelsWanted();
-        sigma.scheduleRefresh();
-      }
-    });
 
     // Drag to move; a dragged node stays pinned where it is dropped (the layout leaves it alone).
     sigma.on("downNode", ({ node }) => {

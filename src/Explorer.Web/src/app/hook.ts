@@ -16,9 +16,11 @@ export function createHook({ view, live, ready }: HookSources) {
   document.addEventListener("securitypolicyviolation", (event) => cspViolations.push(`${event.violatedDirective} ${event.blockedURI}`));
   /** performance.now() of the first frame that drew nodes (first meaningful paint). */
   let firstGraphPaint = 0;
-  view.renderer.sigma.on("afterRender", () => {
-    if (!firstGraphPaint && view.model.graph.order > 0) firstGraphPaint = performance.now();
-  });
+  view.renderer.onSigma((sigma) =>
+    sigma.on("afterRender", () => {
+      if (!firstGraphPaint && view.model.graph.order > 0) firstGraphPaint = performance.now();
+    }),
+  );
   const { model, renderer, layout } = view;
   return {
     get ready() { return ready(); },
@@ -67,12 +69,41 @@ export function createHook({ view, live, ready }: HookSources) {
     /** Frames that left the node or edge WebGL layer as it was (layers.ts), per layer. */
     keptLayerFrames: () => renderer.layers.keptLayerFrames,
     /** The next frames draw every layer as sigma does (false), or keep unchanged ones (true, the default). */
+    /** The camera's state (x, y, ratio, angle). */
+    camera: () => renderer.sigma.getCamera().getState(),
+    /** Times a lost WebGL context made the canvas start again on a new sigma. */
+    sigmaReplacements: () => renderer.sigmaReplacements,
+    /**
+     * At the next frame, which drawn nodes have ink at their disc's centre on the node layer (its pixels read in
+     * that frame, before the page shows it): a lost WebGL context draws none.
+     */
+    nodesInked: () => nodesInked(renderer),
     keepLayers: (keep: boolean) => {
       renderer.layers.keepStill = keep;
       renderer.layers.invalidate();
       renderer.sigma.refresh({ partialGraph: { nodes: [], edges: [] }, skipIndexation: true });
     },
   };
+}
+
+function nodesInked(renderer: ExplorerView["renderer"]): Promise<string[]> {
+  const sigma = renderer.sigma;
+  return new Promise((resolve) => {
+    sigma.once("afterRender", () => {
+      const gl = (sigma as unknown as { webGLContexts: Record<string, WebGLRenderingContext> }).webGLContexts.nodes!;
+      gl.bindFramebuffer(gl.FRAMEBUFFER, null);
+      const ratio = gl.drawingBufferWidth / sigma.getDimensions().width;
+      const pixel = new Uint8Array(4);
+      resolve(renderer.drawnNodes().filter((id) => {
+        const at = sigma.framedGraphToViewport(sigma.getNodeDisplayData(id)!);
+        gl.readPixels(Math.round(at.x * ratio), Math.round(gl.drawingBufferHeight - at.y * ratio), 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, pixel);
+        return pixel[3]! > 0;
+      }));
+    });
+    // Both WebGL layers drawn in that frame, not kept from an earlier one (layers.ts).
+    renderer.layers.invalidate();
+    sigma.scheduleRender();
+  });
 }
 
 export type ExplorerHook = ReturnType<typeof createHook>;

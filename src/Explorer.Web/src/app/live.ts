@@ -42,13 +42,15 @@ export class LiveView {
       state: (state) => this.connection(state),
       reconnected: () => void this.sync.catchUp(),
     });
-    view.renderer.sigma.on("afterRender", () => {
-      if (this.pendingDrawn.length === 0) return;
-      const now = performance.timeOrigin + performance.now();
-      for (const seq of this.pendingDrawn) this.drawnAt.set(seq, now);
-      this.pendingDrawn = [];
-      while (this.drawnAt.size > 1000) this.drawnAt.delete(this.drawnAt.keys().next().value!);
-    });
+    view.renderer.onSigma((sigma) =>
+      sigma.on("afterRender", () => {
+        if (this.pendingDrawn.length === 0) return;
+        const now = performance.timeOrigin + performance.now();
+        for (const seq of this.pendingDrawn) this.drawnAt.set(seq, now);
+        this.pendingDrawn = [];
+        while (this.drawnAt.size > 1000) this.drawnAt.delete(this.drawnAt.keys().next().value!);
+      }),
+    );
   }
 
   /** When the change with this sequence number was first drawn (epoch ms), or 0. */

@@ -89,6 +89,7 @@ export class ExplorerView {
         this.layout.stop();
         this.setPinned(id, true);
       },
+      drawingLost: () => this.setMessage("The browser keeps taking the graph's drawing (WebGL) away from this page: reload it to draw the graph again.", true),
     });
     this.layout = new Layout(this.model.graph);
     // The view is fitted whenever the layout settles, unless the analyst has moved the camera since.
@@ -107,6 +108,7 @@ export class ExplorerView {
     container.addEventListener("wheel", () => this.cameraMovedByUser(), { passive: true });
     container.addEventListener("pointerdown", () => (pressing = true), { passive: true });
     window.addEventListener("pointerup", () => (pressing = false), { passive: true });
+    // (The camera outlives a sigma replaced after a lost WebGL context: this stays on it.)
     this.renderer.sigma.getCamera().on("updated", () => {
       if (pressing) this.cameraMovedByUser();
       if (!this.userCamera) return;
