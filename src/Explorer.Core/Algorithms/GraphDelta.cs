@@ -193,6 +193,11 @@ internal sealed class GraphDelta
             ChainNode = Grow(ChainNode, capacity, 0);
             ChainEntry = Grow(ChainEntry, capacity, 0);
             ChainVersion = Grow(ChainVersion, capacity, 0);
+
+            // A published view keeps the chain arrays it was made with, and must keep the heads that point into them
+            // only: the new heads go to a copy (else a reader of an earlier view, while a write is applied and not yet
+            // published, follows a head to an entry past its arrays: IndexOutOfRangeException in CsrGraph.Visible).
+            Head = (int[])Head.Clone();
         }
 
         var chain = ChainCount++;

@@ -126,6 +126,55 @@ public sealed class IncrementalIndexTests : IDisposable
     }
 
     [Fact]
+    public void AViewKeepsItsNeighborsWhileLaterWritesGrowTheDeltaBeforeTheyArePublished()
+    {
+        var table = new NodeTable.Builder(3);
+        foreach (var id in new[] { "a", "b", "c" })
+        {
+            table.Add(new Node(id, NodeKind.Theme, id, [], ""));
+        }
+
+        var writer = new IndexWriter(GraphIndex.Build(table.Build(), []));
+        writer.Begin();
+        writer.UpsertEdge(1, "LEADS_TO", "a", "b");
+        var view = writer.Publish();
+        var a = view.Ordinal("a")!.Value;
+        int[] Neighbors()
+        {
+            var found = new List<int>();
+            for (var adjacency = view.Graph.Neighbors(a); adjacency.MoveNext();)
+            {
+                found.Add(adjacency.Node);
+            }
+
+            return [.. found];
+        }
+
+        var before = Neighbors();
+
+        // A bulk batch's index update runs beside its commit: applied, not yet published, while readers read the view.
+        writer.Begin();
+        for (var i = 0; i < 1000; i++)
+        {
+            writer.UpsertEdge(2 + i, "LEADS_TO", "a", "c");
+        }
+
+        Assert.Equal(before, Neighbors());
+        Assert.Equal(1001, writer.Publish().Graph.Neighbors(a) is var all ? Count(all) : 0);
+
+        static int Count(Explorer.Algorithms.CsrGraph.Adjacency adjacency)
+        {
+            var count = 0;
+            while (adjacency.MoveNext())
+            {
+                count++;
+            }
+
+            return count;
+        }
+    }
+
+    [Fact]
     public async Task AnExactHitOnEitherSideOfTheNameOverlayRulesOutTyposAsOneIndexWould()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
