@@ -63,6 +63,9 @@ internal sealed partial class EmbeddedGraphStore
     /// </summary>
     internal bool LeanBatches { get; init; } = true;
 
+    /// <summary>Tests: a set-based batch whose commit this says fails throws instead of committing (as an I/O error would).</summary>
+    internal Func<bool>? CommitFails { get; init; }
+
     public Task<IReadOnlyDictionary<string, Node>> GetNodesAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)
     {
         var index = Index;
@@ -282,6 +285,7 @@ internal sealed partial class EmbeddedGraphStore
         // Edges find their ends' ordinals through the index writer (caught up above, and not replaced while this
         // lock is held) and the index update below reuses them, unless a node removal in the batch changes them first.
         var writer = writes.Any(w => w is GraphWrite.RemoveNode) ? null : _writer;
+        Task? indexing = null;
         try
         {
             using (var batch = new SetBasedBatch(connection, transaction, LeanBatches ? nodeRows : null, writer))
@@ -292,12 +296,39 @@ internal sealed partial class EmbeddedGraphStore
                     : batch.AppendChanges(writes, done, at);
             }
 
+            // A bulk batch's index update runs beside its commit (the commit is mostly the WAL's fsync, the update all
+            // CPU): applied to the writer there, published only once the commit returned. Small batches do it after.
+            if (kept && changes.Any(c => c is not null))
+            {
+                var applying = _writer!;
+                indexing = Task.Run(() =>
+                {
+                    applying.Begin();
+                    ApplyDone(applying, writer, writes, done);
+                }, CancellationToken.None);
+            }
+
+            if (CommitFails?.Invoke() == true)
+            {
+                throw new SqliteException("a commit failed (test)", 10);
+            }
+
             transaction.Commit();
         }
         catch
         {
             // Row ids read or written inside a transaction that did not commit may not exist.
             nodeRows.Clear();
+            if (indexing is not null)
+            {
+                // The writer holds an update of rows that were never committed (and no way back): the index is loaded
+                // again from the file. Readers meanwhile read the last published version, which never showed them.
+                ((IAsyncResult)indexing).AsyncWaitHandle.WaitOne();
+                using var fresh = Open();
+                Reload(fresh, "a bulk batch's commit failed after its index update");
+                _edgeRecords.Clear();
+            }
+
             throw;
         }
 
@@ -309,35 +340,16 @@ internal sealed partial class EmbeddedGraphStore
         }
 
         var building = System.Diagnostics.Stopwatch.GetTimestamp();
-        ApplyCommitted(last.Seq, applying =>
+        if (indexing is not null)
         {
-            var ordinals = ReferenceEquals(applying, writer);
-            for (var i = 0; i < writes.Count; i++)
-            {
-                var (did, kind, rowId, node, source, target) = done[i];
-                if (!did)
-                {
-                    continue;
-                }
+            indexing.GetAwaiter().GetResult();
+            PublishCommitted(last.Seq);
+        }
+        else
+        {
+            ApplyCommitted(last.Seq, applying => ApplyDone(applying, writer, writes, done));
+        }
 
-                switch (kind)
-                {
-                    case ChangeKind.NodeUpserted:
-                        applying.UpsertNode(node!);
-                        break;
-                    case ChangeKind.EdgeUpserted:
-                        var edge = ((GraphWrite.UpsertEdge)writes[i]).Edge;
-                        applying.UpsertEdge(rowId, edge.Type, edge.Source, edge.Target, ordinals ? source : -1, ordinals ? target : -1);
-                        break;
-                    case ChangeKind.NodeRemoved:
-                        applying.RemoveNode(writes[i].Id);
-                        break;
-                    case ChangeKind.EdgeRemoved:
-                        applying.RemoveEdge(rowId);
-                        break;
-                }
-            }
-        });
         ExplorerMetrics.IndexBuildDuration.RecordSince(building, new("explorer.index.reason", "batch"));
         foreach (var change in changes)
         {
@@ -348,6 +360,40 @@ internal sealed partial class EmbeddedGraphStore
         }
 
         return changes;
+    }
+
+    /// <summary>
+    /// A set-based batch's writes as they were done, applied to the index writer <paramref name="applying"/>; edges reuse
+    /// their ends' ordinals when it is the writer they were found through (<paramref name="foundThrough"/>).
+    /// </summary>
+    private static void ApplyDone(IndexWriter applying, IndexWriter? foundThrough, IReadOnlyList<GraphWrite> writes, Done[] done)
+    {
+        var ordinals = ReferenceEquals(applying, foundThrough);
+        for (var i = 0; i < writes.Count; i++)
+        {
+            var (did, kind, rowId, node, source, target) = done[i];
+            if (!did)
+            {
+                continue;
+            }
+
+            switch (kind)
+            {
+                case ChangeKind.NodeUpserted:
+                    applying.UpsertNode(node!);
+                    break;
+                case ChangeKind.EdgeUpserted:
+                    var edge = ((GraphWrite.UpsertEdge)writes[i]).Edge;
+                    applying.UpsertEdge(rowId, edge.Type, edge.Source, edge.Target, ordinals ? source : -1, ordinals ? target : -1);
+                    break;
+                case ChangeKind.NodeRemoved:
+                    applying.RemoveNode(writes[i].Id);
+                    break;
+                case ChangeKind.EdgeRemoved:
+                    applying.RemoveEdge(rowId);
+                    break;
+            }
+        }
     }
 
     /// <summary>The batch one statement per write (before issue 9's import work; the benchmark's baseline).</summary>

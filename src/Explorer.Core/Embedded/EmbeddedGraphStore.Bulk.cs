@@ -150,6 +150,7 @@ internal sealed partial class EmbeddedGraphStore
     {
         private long[] _byOrdinal = [];
         private NodeTable? _table;
+        private int _misses;
 
         public Dictionary<string, long> ById { get; } = new(StringComparer.Ordinal);
 
@@ -158,18 +159,46 @@ internal sealed partial class EmbeddedGraphStore
         {
             if (!ReferenceEquals(writer.BuiltNodes, _table))
             {
-                (_table, _byOrdinal) = (writer.BuiltNodes, new long[writer.BuiltNodeCount]);
+                (_table, _byOrdinal, _misses) = (writer.BuiltNodes, new long[writer.BuiltNodeCount], 0);
             }
 
             return _byOrdinal;
         }
 
+        /// <summary>
+        /// Counts a built node whose row id was not known yet; true once there were so many that reading every built
+        /// node's row id at once (<see cref="RawEdges"/>' scan of the nodes' id index) costs less than looking the rest
+        /// up one by one: a load of edges into a store of a million nodes named most of them, each a random look-up
+        /// in that index (~4 µs at 1M, 4 s of the writing thread's time in all), where one scan takes a fraction of a second.
+        /// </summary>
+        public bool Missed()
+        {
+            _misses++;
+            return _misses == Math.Max(FillAfter, _byOrdinal.Length / 32);
+        }
+
+        /// <summary>The fewest misses after which every row id is read at once (tests set it low).</summary>
+        public int FillAfter { get; set; } = 4096;
+
+        /// <summary>How many row ids were looked up one by one in SQLite (tests).</summary>
+        public long Lookups { get; set; }
+
         public void Clear()
         {
             ById.Clear();
-            (_table, _byOrdinal) = (null, []);
+            (_table, _byOrdinal, _misses) = (null, [], 0);
         }
     }
+
+    /// <summary>The fewest misses of the kept node row ids after which they are all read at once (tests set it low).</summary>
+    internal int FillNodeRowsAfter
+    {
+        get => _nodeRowIds.FillAfter;
+        init => _nodeRowIds.FillAfter = value;
+    }
+
+    /// <summary>How many node row ids the bulk connection's edge writes looked up one by one in SQLite (tests).</summary>
+    internal long NodeRowLookups => _nodeRowIds.Lookups;
 
     /// <summary>The statements of one set-based batch, prepared once and reused.</summary>
     private sealed class SetBasedBatch : IDisposable
@@ -540,6 +569,8 @@ internal sealed partial class EmbeddedGraphStore
         private readonly sqlite3_stmt _insert;
         private readonly sqlite3_stmt _upsert;
         private readonly sqlite3_stmt _nodeRow;
+        private readonly Bound _insertBound = new();
+        private readonly Bound _upsertBound = new();
         private byte[] _utf8 = new byte[1024];
 
         public RawEdges(SqliteConnection connection, NodeRowIds nodeRows, IndexWriter? writer)
@@ -583,7 +614,7 @@ internal sealed partial class EmbeddedGraphStore
 
                 evidenceOf = edge.Evidence;
                 var suspensions = edge.Suspensions.Count == 0 ? null : JsonSerializer.Serialize(edge.Suspensions, s_json);
-                Bind(_insert, edge, source.Value, target.Value, evidence!, suspensions);
+                Bind(_insert, _insertBound, edge, source.Value, target.Value, evidence!, suspensions);
                 var rc = raw.sqlite3_step(_insert);
                 var unique = rc == raw.SQLITE_CONSTRAINT && raw.sqlite3_extended_errcode(_db) == SqliteConstraintUnique;
                 raw.sqlite3_reset(_insert);
@@ -594,7 +625,7 @@ internal sealed partial class EmbeddedGraphStore
                 }
                 else if (unique)
                 {
-                    Bind(_upsert, edge, source.Value, target.Value, evidence!, suspensions);
+                    Bind(_upsert, _upsertBound, edge, source.Value, target.Value, evidence!, suspensions);
                     rc = raw.sqlite3_step(_upsert);
                     Check(rc == raw.SQLITE_ROW ? raw.SQLITE_OK : rc);
                     rowId = raw.sqlite3_column_int64(_upsert, 0);
@@ -634,6 +665,11 @@ internal sealed partial class EmbeddedGraphStore
             if (ordinal >= 0 && ordinal < _writer!.BuiltNodeCount)
             {
                 var byOrdinal = _nodeRows.ByOrdinal(_writer);
+                if (byOrdinal[ordinal] == 0 && _nodeRows.Missed())
+                {
+                    FillBuiltNodeRows(byOrdinal, _writer.BuiltNodes);
+                }
+
                 if (byOrdinal[ordinal] == 0 && FindNodeRow(id) is { } found)
                 {
                     byOrdinal[ordinal] = found;
@@ -656,9 +692,37 @@ internal sealed partial class EmbeddedGraphStore
             return (null, ordinal);
         }
 
+        /// <summary>
+        /// Every node's row id by its ordinal in <paramref name="built"/> (where it has one), in one scan of the nodes'
+        /// id index (it holds each id with its row id: `ORDER BY id` makes SQLite read it rather than the table). Valid as the looked-up ones are: in this transaction,
+        /// for an ordinal the writer finds live in its build (a node removed and written again is past the build there).
+        /// </summary>
+        private void FillBuiltNodeRows(long[] byOrdinal, NodeTable built)
+        {
+            Check(raw.sqlite3_prepare_v2(_db, "SELECT id, nid FROM nodes ORDER BY id", out var scan));
+            using (scan)
+            {
+                int rc;
+                while ((rc = raw.sqlite3_step(scan)) == raw.SQLITE_ROW)
+                {
+                    var ordinal = built.Find(raw.sqlite3_column_blob(scan, 0));
+                    if (ordinal >= 0 && ordinal < byOrdinal.Length)
+                    {
+                        byOrdinal[ordinal] = raw.sqlite3_column_int64(scan, 1);
+                    }
+                }
+
+                if (rc != raw.SQLITE_DONE)
+                {
+                    Check(rc);
+                }
+            }
+        }
+
         /// <summary>The node's row id in the nodes' id index (null: none).</summary>
         private long? FindNodeRow(string id)
         {
+            _nodeRows.Lookups++;
             BindText(_nodeRow, 1, id);
             var rc = raw.sqlite3_step(_nodeRow);
             long? found = rc == raw.SQLITE_ROW ? raw.sqlite3_column_int64(_nodeRow, 0) : null;
@@ -671,17 +735,61 @@ internal sealed partial class EmbeddedGraphStore
             return found;
         }
 
-        private void Bind(sqlite3_stmt statement, Edge edge, long source, long target, string evidence, string? suspensions)
+        /// <summary>
+        /// Binds an edge's values, those that repeat from the last edge bound to <paramref name="statement"/> (evidence,
+        /// dates, suspensions, status, often the type: an import's edges mostly share them) not again: SQLite keeps a
+        /// statement's bindings from one step to the next, and each bind is a call through the driver (at a million
+        /// edges those calls were a third of the writing thread's own time).
+        /// </summary>
+        private void Bind(sqlite3_stmt statement, Bound bound, Edge edge, long source, long target, string evidence, string? suspensions)
         {
             BindText(statement, 1, edge.Id);
-            BindText(statement, 2, edge.Type);
+            if (!bound.Any || !string.Equals(bound.Type, edge.Type, StringComparison.Ordinal))
+            {
+                BindText(statement, 2, edge.Type);
+            }
+
             raw.sqlite3_bind_int64(statement, 3, source);
             raw.sqlite3_bind_int64(statement, 4, target);
-            BindText(statement, 5, evidence);
-            BindNullable(statement, 6, edge.ValidFrom);
-            BindNullable(statement, 7, edge.ValidTo);
-            BindNullable(statement, 8, suspensions);
-            BindText(statement, 9, StatusText(edge.Status));
+            if (!bound.Any || !string.Equals(bound.Evidence, evidence, StringComparison.Ordinal))
+            {
+                BindText(statement, 5, evidence);
+            }
+
+            if (!bound.Any || !string.Equals(bound.ValidFrom, edge.ValidFrom, StringComparison.Ordinal))
+            {
+                BindNullable(statement, 6, edge.ValidFrom);
+            }
+
+            if (!bound.Any || !string.Equals(bound.ValidTo, edge.ValidTo, StringComparison.Ordinal))
+            {
+                BindNullable(statement, 7, edge.ValidTo);
+            }
+
+            if (!bound.Any || !string.Equals(bound.Suspensions, suspensions, StringComparison.Ordinal))
+            {
+                BindNullable(statement, 8, suspensions);
+            }
+
+            if (!bound.Any || bound.Status != edge.Status)
+            {
+                BindText(statement, 9, StatusText(edge.Status));
+            }
+
+            (bound.Any, bound.Type, bound.Evidence, bound.ValidFrom, bound.ValidTo, bound.Suspensions, bound.Status) =
+                (true, edge.Type, evidence, edge.ValidFrom, edge.ValidTo, suspensions, edge.Status);
+        }
+
+        /// <summary>What a statement has bound (SQLite keeps it across steps and resets): the values <see cref="Bind"/> need not bind again.</summary>
+        private sealed class Bound
+        {
+            public bool Any;
+            public string? Type;
+            public string? Evidence;
+            public string? ValidFrom;
+            public string? ValidTo;
+            public string? Suspensions;
+            public EdgeStatus Status;
         }
 
         /// <summary>

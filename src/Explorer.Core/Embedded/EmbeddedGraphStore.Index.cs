@@ -113,7 +113,13 @@ internal sealed partial class EmbeddedGraphStore
         var writer = _writer!;
         writer.Begin();
         apply(writer);
-        _index = writer.Publish();
+        PublishCommitted(seq);
+    }
+
+    /// <summary>After this process's own commit at <paramref name="seq"/>, its write applied to the writer already: publishes it.</summary>
+    private void PublishCommitted(long seq)
+    {
+        _index = _writer!.Publish();
         Interlocked.Exchange(ref _indexSeq, seq);
         CompactIfDue();
     }

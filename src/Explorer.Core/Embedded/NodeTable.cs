@@ -128,34 +128,39 @@ internal sealed class NodeTable
     /// <summary>The ordinal of the node with this id, or -1 (a table built as not findable: an intermediate one, throws).</summary>
     public int Find(string id)
     {
-        var slots = _slots ?? throw new InvalidOperationException("this node table finds no ids");
-        CountFind();
         var most = Encoding.UTF8.GetMaxByteCount(id.Length);
         byte[]? rented = null;
         Span<byte> buffer = most <= 512 ? stackalloc byte[512] : (rented = ArrayPool<byte>.Shared.Rent(most));
         try
         {
-            ReadOnlySpan<byte> key = buffer[..Encoding.UTF8.GetBytes(id, buffer)];
-            var mask = slots.Length - 1;
-            for (var at = Slot(key, mask); ; at = (at + 1) & mask)
-            {
-                var slot = slots[at];
-                if (slot == 0)
-                {
-                    return -1;
-                }
-
-                if (_ids[slot - 1].SequenceEqual(key))
-                {
-                    return slot - 1;
-                }
-            }
+            return Find(buffer[..Encoding.UTF8.GetBytes(id, buffer)]);
         }
         finally
         {
             if (rented is not null)
             {
                 ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    /// <summary><see cref="Find(string)"/> for an id given as UTF-8 (as SQLite reads it: no string made).</summary>
+    public int Find(ReadOnlySpan<byte> key)
+    {
+        var slots = _slots ?? throw new InvalidOperationException("this node table finds no ids");
+        CountFind();
+        var mask = slots.Length - 1;
+        for (var at = Slot(key, mask); ; at = (at + 1) & mask)
+        {
+            var slot = slots[at];
+            if (slot == 0)
+            {
+                return -1;
+            }
+
+            if (_ids[slot - 1].SequenceEqual(key))
+            {
+                return slot - 1;
             }
         }
     }
