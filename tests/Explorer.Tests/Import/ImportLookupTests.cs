@@ -58,6 +58,12 @@ public sealed class ImportLookupTests
     {
         // The nodes in the index's build (a store that built its index after they were written): the check finds each end once in its
         // node table, and the write (row ids and index update) takes those ordinals instead of looking each id up again.
+        // The table counts its look-ups only in a Debug build of Explorer.Core (`dotnet test -c Release` read 0 here).
+        if (typeof(NodeTable).Assembly.GetCustomAttribute<System.Diagnostics.DebuggableAttribute>() is not { IsJITOptimizerDisabled: true })
+        {
+            Assert.Skip("NodeTable counts its look-ups only in a Debug build of Explorer.Core");
+        }
+
         using var directory = new TempDirectory();
         var path = directory.File("explorer.db");
         await using (var first = (IGraphStore)await EmptyStoreAsync(directory))
