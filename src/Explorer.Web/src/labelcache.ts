@@ -290,6 +290,15 @@ export class LabelCache {
   }
 
   /**
+   * The camera moves, or it has stopped and the canvas still shows the last frame drawn while it moved (the
+   * labels as a moved, scaled copy) until the full frame that follows is drawn: what is on screen is not yet
+   * what a still canvas shows.
+   */
+  unsettled(): boolean {
+    return this.moving() || this.lastFrameCached;
+  }
+
+  /**
    * Data changed (a partial refresh): the copies are out of date; a still frame draws what changed.
    * @param cells the label-grid cells of the nodes whose display data or cell changed (before and after);
    * without it, any cell may have.

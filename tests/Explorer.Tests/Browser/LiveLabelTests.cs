@@ -100,6 +100,42 @@ public sealed class LiveLabelTests(BrowserFixture fixture) : IClassFixture<Brows
     }
 
     /// <summary>
+    /// While the camera moves, labels are drawn as a moved copy of the last full drawing; the full drawing comes in
+    /// the frame after the camera stops. Until then the canvas is not what a still view shows, and the hook the
+    /// tests wait on (cameraMoving) must say so: read at the instant the animation ends, before that frame, it once
+    /// said "still", and a screenshot taken then showed the copy's blurred, narrower labels (a CI failure).
+    /// </summary>
+    [Fact]
+    public async Task TheCameraCountsAsMovingUntilTheFrameAfterItStopsIsDrawn()
+    {
+        await using var explorer = await ExplorerPage.OpenAsync(fixture);
+        await StillLabelsAsync(explorer);
+
+        // Read in the camera's own "updated" event of its last step (its animation is over, the frame not drawn yet).
+        var atStop = await explorer.Page.EvaluateAsync<JsonElement>("""
+            () => new Promise((resolve) => {
+              const e = window.__explorer;
+              const camera = e.sigmaCamera();
+              let frames = 0;
+              const listener = () => {
+                if (camera.isAnimated()) { frames = Math.max(frames, e.copiedLabelFrames()); return; }
+                camera.removeListener('updated', listener);
+                resolve({ copied: Math.max(frames, e.copiedLabelFrames()), moving: e.cameraMoving() });
+              };
+              camera.on('updated', listener);
+              document.getElementById('zoom-in').click();
+            })
+            """);
+        Assert.True(atStop.GetProperty("copied").GetInt32() > 0, "no frame was drawn from the copy while the camera moved: nothing to check");
+        Assert.True(atStop.GetProperty("moving").GetBoolean(), "the hook said the canvas was still while it showed a frame drawn during the move");
+
+        // And once that frame is drawn, the hook says still, and the labels are sigma's own full drawing.
+        await explorer.WaitAsync("!window.__explorer.cameraMoving()");
+        Assert.Equal(0, await explorer.Page.EvaluateAsync<int>("window.__explorer.copiedLabelFrames()"));
+        Assert.Empty(explorer.Errors);
+    }
+
+    /// <summary>
     /// The labels drawn on a still canvas (the layout done, the view fitted; more than <paramref name="atLeast"/>),
     /// read in the same poll that sees it still: read after it, a camera move starting in between (a refit when
     /// relation counts arrive, or after a rename on a view that draws every label) shows none.

@@ -59,7 +59,12 @@ export function createHook({ view, live, ready }: HookSources) {
     partialLabelFrames: () => renderer.labels.partialFrames,
     /** Nodes whose labels the canvas shows now. */
     drawnLabels: () => renderer.labels.drawnLabels(),
-    cameraMoving: () => renderer.labels.moving(),
+    /** The camera moves, or the canvas still shows a frame drawn while it moved (labels as a scaled copy). */
+    cameraMoving: () => renderer.labels.unsettled(),
+    /** The camera object (its animation and "updated" events), for tests that must see the instant it stops. */
+    sigmaCamera: () => renderer.sigma.getCamera(),
+    /** Frames in a row whose labels were drawn as the moved copy of the last full drawing (labelcache.ts). */
+    copiedLabelFrames: () => renderer.labels.cachedFrames,
     /** Relation counts ("N more") still being asked for: a view that draws every label is fitted again after. */
     countsPending: () => view.countsPending,
     /** Where the drawn labels are, and what floats over the canvas, in the canvas's pixels (Renderer.labelBoxes). */
