@@ -27,10 +27,11 @@ internal sealed class EdgeColumns
     public EdgeColumns(int capacity, bool wide = false)
     {
         _wide = wide;
-        _rowIds = new long[capacity];
-        _types = new byte[capacity];
-        (_sources, _targets) = wide ? ([], []) : (new int[capacity], new int[capacity]);
-        (_wideSources, _wideTargets) = wide ? (new long[capacity], new long[capacity]) : ([], []);
+        // Huge pages for the millions of rows a rebuild reads (fewer page faults; see HugePages.Allocate).
+        _rowIds = HugePages.Allocate<long>(capacity, uninitialized: false);
+        _types = HugePages.Allocate<byte>(capacity, uninitialized: false);
+        (_sources, _targets) = wide ? ([], []) : (HugePages.Allocate<int>(capacity, uninitialized: false), HugePages.Allocate<int>(capacity, uninitialized: false));
+        (_wideSources, _wideTargets) = wide ? (HugePages.Allocate<long>(capacity, uninitialized: false), HugePages.Allocate<long>(capacity, uninitialized: false)) : ([], []);
     }
 
     /// <summary>Edges from rows (endpoints as load positions already).</summary>

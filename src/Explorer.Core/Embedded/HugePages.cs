@@ -60,6 +60,30 @@ internal static class HugePages
         }
     }
 
+    /// <summary>
+    /// A new array of <paramref name="length"/> advised huge pages (<see cref="Advise{T}(T[])"/>) before anything is written
+    /// to it, for the large temporary and built arrays of an index build: a million-node name index build writes ~900 MiB
+    /// of fresh memory, ~230,000 page faults of 4 KiB (~8 us each on this project's virtual machines, ~2 s of CPU), and
+    /// its sorts and hash table read it at random (fewer TLB misses with 2 MiB pages). Not zeroed when
+    /// <paramref name="uninitialized"/> (the caller writes every element before reading it).
+    /// </summary>
+    public static T[] Allocate<T>(int length, bool uninitialized = true)
+        where T : unmanaged
+    {
+        var array = uninitialized ? GC.AllocateUninitializedArray<T>(length) : new T[length];
+        Advise(array);
+        return array;
+    }
+
+    /// <summary><see cref="Array.Resize{T}(ref T[], int)"/> into an array from <see cref="Allocate{T}(int, bool)"/>: the elements past the old ones are not zeroed.</summary>
+    public static void Resize<T>(ref T[] array, int length)
+        where T : unmanaged
+    {
+        var resized = Allocate<T>(length);
+        array.AsSpan(0, Math.Min(array.Length, length)).CopyTo(resized);
+        array = resized;
+    }
+
     [DllImport("libc", EntryPoint = "madvise", SetLastError = true)]
     private static extern int madvise(nint address, nuint length, int advice);
 }

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Explorer.Embedded;
 using Explorer.Graph;
 
 namespace Explorer.Search;
@@ -52,7 +53,7 @@ internal sealed class NameIndex
     /// <summary>Builds the index. <paramref name="namesOf"/> yields a node's id, name and aliases (raw).</summary>
     public static NameIndex Build(int nodeCount, Func<int, IEnumerable<string>> namesOf, Func<int, NodeKind> kindOf, Func<int, string> nameOf)
     {
-        var identity = new int[nodeCount];
+        var identity = HugePages.Allocate<int>(nodeCount);
         for (var i = 0; i < nodeCount; i++)
         {
             identity[i] = i;
@@ -87,7 +88,7 @@ internal sealed class NameIndex
     /// </summary>
     private static SortedStrings Strings(PreparedNames.Packed packed, int[] order, int[] end, int[] idOfItem)
     {
-        var postingStart = new int[packed.Count + 1];
+        var postingStart = HugePages.Allocate<int>(packed.Count + 1, uninitialized: false);
         foreach (var position in order)
         {
             for (var i = position == 0 ? 0 : end[position - 1]; i < end[position]; i++)
@@ -104,7 +105,7 @@ internal sealed class NameIndex
             postingStart[s + 1] += postingStart[s];
         }
 
-        var nodes = GC.AllocateUninitializedArray<int>(postingStart[^1]);
+        var nodes = HugePages.Allocate<int>(postingStart[^1]);
         var cursor = postingStart[..^1];
         for (var ordinal = 0; ordinal < order.Length; ordinal++)
         {
@@ -142,9 +143,9 @@ internal sealed class NameIndex
         var namesBackwards = backwardsPart.GetAwaiter().GetResult();
         var (keyText, keyStart, keyOfName) = keysPart.GetAwaiter().GetResult();
         var keyCount = keyStart.Length - 1;
-        var reversed = new int[keyCount];
-        var backShared = new byte[keyCount];
-        var backLeaves = new char[keyCount];
+        var reversed = HugePages.Allocate<int>(keyCount, uninitialized: false);
+        var backShared = HugePages.Allocate<byte>(keyCount, uninitialized: false);
+        var backLeaves = HugePages.Allocate<char>(keyCount, uninitialized: false);
         var distinctKeys = 0;
         var previous = -1;
         for (var q = 0; q < namesBackwards.Ids.Length; q++)
@@ -174,10 +175,10 @@ internal sealed class NameIndex
     {
         var runLength = Math.Max(4096, (count / (8 * Environment.ProcessorCount)) + 1);
         var runs = new (char[] Text, int Length, List<int> Ends)[(count + runLength - 1) / runLength];
-        var nodeEnd = new int[count];
+        var nodeEnd = HugePages.Allocate<int>(count, uninitialized: false);
         Parallel.For(0, runs.Length, r =>
         {
-            var text = GC.AllocateUninitializedArray<char>(runLength * 48);
+            var text = HugePages.Allocate<char>(runLength * 48);
             var length = 0;
             var ends = new List<int>(runLength * 3);
             for (var position = r * runLength; position < Math.Min(count, (r + 1) * runLength); position++)
@@ -207,8 +208,8 @@ internal sealed class NameIndex
             chars += runs[r].Length;
         }
 
-        var all = GC.AllocateUninitializedArray<char>(checked((int)chars));
-        var start = new int[names + 1];
+        var all = HugePages.Allocate<char>(checked((int)chars));
+        var start = HugePages.Allocate<int>(names + 1, uninitialized: false);
         Parallel.For(0, runs.Length, r =>
         {
             var (text, length, ends) = runs[r];
@@ -236,8 +237,8 @@ internal sealed class NameIndex
         var sorted = OrdinalRadixSort.SortedIds(names, nameStart, backwards: false);
         // One pass in sorted order: each distinct key copied once (into a buffer sized for all names, then cut to
         // size) while reading it to compare, not read a second time from its scattered place.
-        var keyOfName = GC.AllocateUninitializedArray<int>(count);
-        var all = GC.AllocateUninitializedArray<char>(nameStart[^1]);
+        var keyOfName = HugePages.Allocate<int>(count);
+        var all = HugePages.Allocate<char>(nameStart[^1]);
         var starts = new List<int>(count + 1) { 0 };
         var last = ReadOnlySpan<char>.Empty;
         var end = 0;
@@ -272,60 +273,38 @@ internal sealed class NameIndex
     {
         // Ids in order of first appearance while collecting (a transient table of packed text), ranks once sorted.
         var table = new TokenTable(nodeEnd.Length);
-        var lastPosition = new int[Math.Max(16, nodeEnd.Length)];
         var nameCount = nameStart.Length - 1;
         // At most one pair per token occurrence (a word is a name's start or follows a space): room for all of them
         // at once, so no list grows by copying; only the first pairs count (tokenEnd says how many).
-        var tokenOfPair = GC.AllocateUninitializedArray<int>(nameCount + names.AsSpan(0, nameStart[^1]).Count(' '));
-        var pairCount = 0;
-        var tokenEnd = new int[nodeEnd.Length];
+        var pairs = new TokenPairs(table, names, nodeEnd.Length, nameCount + names.AsSpan(0, nameStart[^1]).Count(' '));
         var position = 0;
         for (var i = 0; i < nameCount; i++)
         {
             while (i >= nodeEnd[position])
             {
-                tokenEnd[position++] = pairCount;
+                position++;
             }
 
             // Tokens of a normalized key are its words: one space apart, none leading or trailing.
-            var rest = names.AsSpan(nameStart[i], nameStart[i + 1] - nameStart[i]);
-            while (rest.Length > 0)
+            int from = nameStart[i], end = nameStart[i + 1];
+            while (from < end)
             {
-                var space = rest.IndexOf(' ');
-                var token = space < 0 ? rest : rest[..space];
-                rest = space < 0 ? [] : rest[(space + 1)..];
-                if (token.IsEmpty)
+                var space = names.AsSpan(from, end - from).IndexOf(' ');
+                var to = space < 0 ? end : from + space;
+                if (to > from)
                 {
-                    continue;
+                    pairs.Add(from, to - from, position);
                 }
 
-                var tokenId = table.IdOf(token, out var added);
-                if (added)
-                {
-                    if (tokenId == lastPosition.Length)
-                    {
-                        Array.Resize(ref lastPosition, lastPosition.Length * 2);
-                    }
-
-                    lastPosition[tokenId] = -1;
-                }
-
-                if (lastPosition[tokenId] != position)
-                {
-                    lastPosition[tokenId] = position;
-                    tokenOfPair[pairCount++] = tokenId;
-                }
+                from = to + 1;
             }
         }
 
-        for (; position < nodeEnd.Length; position++)
-        {
-            tokenEnd[position] = pairCount;
-        }
-
+        var (tokenEnd, tokenOfPair) = pairs.Finish();
+        var pairCount = pairs.Count;
         var (text, start) = table.Packed();
         var sorted = OrdinalRadixSort.SortedIds(text, start, backwards: false);
-        var rank = new int[sorted.Length];
+        var rank = HugePages.Allocate<int>(sorted.Length);
         for (var r = 0; r < sorted.Length; r++)
         {
             rank[sorted[r]] = r;
@@ -342,13 +321,13 @@ internal sealed class NameIndex
     /// <summary>Packed strings in the order given by <paramref name="order"/>, packed again, with their backwards order.</summary>
     private static PreparedNames.Packed Pack(char[] text, int[] start, int[] order)
     {
-        var newStart = new int[order.Length + 1];
+        var newStart = HugePages.Allocate<int>(order.Length + 1, uninitialized: false);
         for (var i = 0; i < order.Length; i++)
         {
             newStart[i + 1] = newStart[i] + (start[order[i] + 1] - start[order[i]]);
         }
 
-        var newText = new char[newStart[^1]];
+        var newText = HugePages.Allocate<char>(newStart[^1]);
         for (var i = 0; i < order.Length; i++)
         {
             text.AsSpan(start[order[i]], start[order[i] + 1] - start[order[i]]).CopyTo(newText.AsSpan(newStart[i]));
@@ -359,6 +338,92 @@ internal sealed class NameIndex
     }
 
     /// <summary>
+    /// The token pairs of positions in order (each token once per position) as their occurrences come, looked up in
+    /// the token table in batches: the hashes of a batch first and their slots read together (independent loads that
+    /// the processor overlaps, where one look-up after the other waits for each cache miss in turn), then the
+    /// look-ups, which find their slots in cache.
+    /// </summary>
+    private sealed class TokenPairs(TokenTable table, char[] text, int positions, int capacity)
+    {
+        private const int Batch = 64;
+
+        private readonly int[] _from = new int[Batch];
+        private readonly int[] _length = new int[Batch];
+        private readonly int[] _position = new int[Batch];
+        private readonly int[] _hash = new int[Batch];
+        private readonly int[] _tokenEnd = HugePages.Allocate<int>(positions);
+        private readonly int[] _tokenOfPair = HugePages.Allocate<int>(capacity);
+        private int[] _lastPosition = HugePages.Allocate<int>(Math.Max(16, positions));
+        private int _pending;
+        private long _touched;
+        private int _pairCount;
+        private int _settled;
+
+        /// <summary>An occurrence of the token text[from .. from+length-1] in a name of <paramref name="position"/> (positions never decrease).</summary>
+        public void Add(int from, int length, int position)
+        {
+            (_from[_pending], _length[_pending], _position[_pending]) = (from, length, position);
+            if (++_pending == Batch)
+            {
+                Flush();
+            }
+        }
+
+        /// <summary>How many pairs there are (the first ones of the token array).</summary>
+        public int Count => _pairCount;
+
+        public (int[] TokenEnd, int[] TokenOfPair) Finish()
+        {
+            Flush();
+            while (_settled < _tokenEnd.Length)
+            {
+                _tokenEnd[_settled++] = _pairCount;
+            }
+
+            return (_tokenEnd, _tokenOfPair);
+        }
+
+        private void Flush()
+        {
+            var touched = 0L;
+            for (var k = 0; k < _pending; k++)
+            {
+                _hash[k] = string.GetHashCode(text.AsSpan(_from[k], _length[k]));
+                touched ^= table.SlotAt(_hash[k]);
+            }
+
+            _touched ^= touched;
+            for (var k = 0; k < _pending; k++)
+            {
+                var position = _position[k];
+                while (_settled < position)
+                {
+                    _tokenEnd[_settled++] = _pairCount;
+                }
+
+                var tokenId = table.IdOf(text.AsSpan(_from[k], _length[k]), _hash[k], out var added);
+                if (added)
+                {
+                    if (tokenId == _lastPosition.Length)
+                    {
+                        HugePages.Resize(ref _lastPosition, _lastPosition.Length * 2);
+                    }
+
+                    _lastPosition[tokenId] = -1;
+                }
+
+                if (_lastPosition[tokenId] != position)
+                {
+                    _lastPosition[tokenId] = position;
+                    _tokenOfPair[_pairCount++] = tokenId;
+                }
+            }
+
+            _pending = 0;
+        }
+    }
+
+    /// <summary>
     /// Distinct strings by first appearance, packed in one growing buffer, found by an open-addressing table of
     /// their ids, each slot holding the string's hash (its own randomized one) beside its id: a probe compares the
     /// hash in the slot and reads the string only when it matches; a collection pass over millions of tokens
@@ -366,17 +431,22 @@ internal sealed class NameIndex
     /// </summary>
     private sealed class TokenTable(int expected)
     {
-        private char[] _text = new char[Math.Max(64, expected * 8)];
-        private int[] _start = new int[Math.Max(16, expected) + 1];
+        private char[] _text = HugePages.Allocate<char>(Math.Max(64, expected * 8));
+        private int[] _start = HugePages.Allocate<int>(Math.Max(16, expected) + 1, uninitialized: false);
 
         /// <summary>Empty (0) or the hash in the high half and id + 1 in the low half.</summary>
-        private long[] _slots = new long[(int)Math.Min(1 << 30, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(32, expected * 3)))];
+        private long[] _slots = HugePages.Allocate<long>((int)Math.Min(1 << 30, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(32, expected * 3))), uninitialized: false);
         private int _count;
 
         /// <summary>The id of <paramref name="value"/>, added (with the next id) when new.</summary>
-        public int IdOf(ReadOnlySpan<char> value, out bool added)
+        public int IdOf(ReadOnlySpan<char> value, out bool added) => IdOf(value, string.GetHashCode(value), out added);
+
+        /// <summary>The slot where a look-up of <paramref name="hash"/> starts (read to have it in cache).</summary>
+        public long SlotAt(int hash) => _slots[hash & (_slots.Length - 1)];
+
+        /// <summary><see cref="IdOf(ReadOnlySpan{char}, out bool)"/> given the value's hash (string.GetHashCode).</summary>
+        public int IdOf(ReadOnlySpan<char> value, int hash, out bool added)
         {
-            var hash = string.GetHashCode(value);
             var mask = _slots.Length - 1;
             for (var slot = hash & mask; ; slot = (slot + 1) & mask)
             {
@@ -406,13 +476,13 @@ internal sealed class NameIndex
             var id = _count++;
             if (_count == _start.Length)
             {
-                Array.Resize(ref _start, ((_start.Length - 1) * 2) + 1);
+                HugePages.Resize(ref _start, ((_start.Length - 1) * 2) + 1);
             }
 
             var end = checked(_start[id] + value.Length);
             if (end > _text.Length)
             {
-                Array.Resize(ref _text, Math.Max(end, checked(_text.Length * 2)));
+                HugePages.Resize(ref _text, Math.Max(end, checked(_text.Length * 2)));
             }
 
             value.CopyTo(_text.AsSpan(_start[id]));
@@ -429,7 +499,7 @@ internal sealed class NameIndex
         private void Grow()
         {
             var old = _slots;
-            _slots = new long[checked(old.Length * 2)];
+            _slots = HugePages.Allocate<long>(checked(old.Length * 2), uninitialized: false);
             var mask = _slots.Length - 1;
             foreach (var entry in old)
             {

@@ -1,4 +1,5 @@
 using System.Numerics;
+using Explorer.Embedded;
 
 namespace Explorer.Search;
 
@@ -127,8 +128,8 @@ internal static class OrdinalRadixSort
     /// <summary>Where each sorted position leaves the one before it, as the sort finds out.</summary>
     private sealed class ShapeOut(int count, int cap)
     {
-        public readonly byte[] Shared = new byte[count];
-        public readonly char[] Leaves = new char[count];
+        public readonly byte[] Shared = HugePages.Allocate<byte>(count, uninitialized: false);
+        public readonly char[] Leaves = HugePages.Allocate<char>(count, uninitialized: false);
 
         public void Set(int position, int length, char leaves)
         {
@@ -180,14 +181,14 @@ internal static class OrdinalRadixSort
     private static int[] Sort<T>(T units, int count, bool ascii, ShapeOut? shape)
         where T : struct, IUnits
     {
-        var ids = new int[count];
+        var ids = HugePages.Allocate<int>(count);
         for (var i = 0; i < ids.Length; i++)
         {
             ids[i] = i;
         }
 
         var layout = new Layout(ascii);
-        SortRange(units, layout, ids, GC.AllocateUninitializedArray<ulong>(count), shape, 0, count, 0);
+        SortRange(units, layout, ids, HugePages.Allocate<ulong>(count), shape, 0, count, 0);
         if (shape is not null && count > 0)
         {
             // The first string leaves the empty prefix it "shares" with nothing at its first character.
@@ -295,8 +296,8 @@ internal static class OrdinalRadixSort
             }
         }
 
-        var spareBlocks = GC.AllocateUninitializedArray<ulong>(n);
-        var spareIds = GC.AllocateUninitializedArray<int>(n);
+        var spareBlocks = HugePages.Allocate<ulong>(n);
+        var spareIds = HugePages.Allocate<int>(n);
         Span<ulong> fromBlocks = blocks, toBlocks = spareBlocks;
         Span<int> fromIds = ids, toIds = spareIds;
         Span<int> next = stackalloc int[256];

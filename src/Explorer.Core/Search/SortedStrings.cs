@@ -237,8 +237,8 @@ internal sealed class SortedStrings
 
         public Shape(int count, Func<int, int, int> shared, Func<int, int, char> charAt, Func<int, int> lengthAt)
         {
-            Shared = new byte[count];
-            Leaves = new char[count];
+            Shared = Explorer.Embedded.HugePages.Allocate<byte>(count, uninitialized: false);
+            Leaves = Explorer.Embedded.HugePages.Allocate<char>(count, uninitialized: false);
             var firstIsEmpty = count > 0 && lengthAt(0) == 0;
             if (count > 0 && !firstIsEmpty)
             {

@@ -254,6 +254,47 @@ public sealed class NameIndexPropertyTests
         }
     }
 
+    [Fact]
+    public void ABuildOverFreedMemoryFullOfGarbageMakesTheSameArraysAsABuildOverFreshMemory()
+    {
+        // The build writes most of its arrays without zeroing them first (HugePages.Allocate, uninitialized): every
+        // element must be written before it is read. Freed large-object memory filled with garbage is what such an
+        // array gets when the GC hands out memory again; the arrays must not differ from a build on fresh memory.
+        var random = new Random(31);
+        var nodes = Enumerable.Range(0, 40_000).Select(i => RandomNodeAt(random, i)).ToArray();
+        NameIndex Build() => NameIndex.Build(nodes.Length, p => [nodes[p].Id, nodes[p].Name, .. nodes[p].Aliases], i => nodes[i].Kind, i => nodes[i].Name);
+        var fresh = Build().Parts;
+        for (var round = 0; round < 3; round++)
+        {
+            var garbage = new List<byte[]>();
+            for (var i = 0; i < 64; i++)
+            {
+                var junk = GC.AllocateUninitializedArray<byte>(256 << 10 << (i % 4));
+                random.NextBytes(junk);
+                garbage.Add(junk);
+            }
+
+            garbage.Clear();
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: false);
+            var again = Build().Parts;
+            foreach (var (a, b) in new[] { (fresh.Keys, again.Keys), (fresh.Tokens, again.Tokens) })
+            {
+                Assert.Equal(a.Parts.Text, b.Parts.Text);
+                Assert.Equal(a.Parts.Start, b.Parts.Start);
+                Assert.Equal(a.Parts.PostingStart, b.Parts.PostingStart);
+                Assert.Equal(a.Parts.Nodes, b.Parts.Nodes);
+                Assert.Equal(a.Parts.Reversed, b.Parts.Reversed);
+                foreach (var (x, y) in new[] { (a.Shapes.Forward, b.Shapes.Forward), (a.Shapes.Backward, b.Shapes.Backward) })
+                {
+                    Assert.Equal(x.Shared, y.Shared);
+                    Assert.Equal(x.Leaves, y.Leaves);
+                    Assert.Equal(x.Top.First, y.Top.First);
+                    Assert.Equal(x.Top.Entries, y.Top.Entries);
+                }
+            }
+        }
+    }
+
     [Theory]
     [InlineData(21, 3000)]
     [InlineData(22, 20_000)]

@@ -5,8 +5,8 @@ using Explorer.Embedded;
 namespace Explorer.Tests.Living;
 
 /// <summary>
-/// The index snapshot's large arrays are advised transparent huge pages before they are read into
-/// (<see cref="HugePages"/>): on Linux with THP the memory in the middle of such an array is in a mapping the
+/// The index snapshot's and the index build's large arrays are advised transparent huge pages before they are
+/// written (<see cref="HugePages"/>): on Linux with THP the memory in the middle of such an array is in a mapping the
 /// kernel flags <c>hg</c>; a small array is left alone.
 /// </summary>
 public sealed class HugePagesTests
@@ -32,6 +32,44 @@ public sealed class HugePagesTests
         {
             var middle = (ulong)handle.AddrOfPinnedObject() + (8UL << 20);
             Assert.Contains("hg", FlagsOfMappingHolding(middle));
+        }
+        finally
+        {
+            handle.Free();
+        }
+    }
+
+    [Fact]
+    public void AnAllocatedArrayIsAdvisedHugePagesAndZeroedWhenAskedEvenWhereGarbageWasFreed()
+    {
+        // Freed large-object memory full of garbage first: an array asked to be zeroed must still read as zeros.
+        for (var i = 0; i < 32; i++)
+        {
+            var junk = GC.AllocateUninitializedArray<int>(4 << 20);
+            junk.AsSpan().Fill(-1);
+        }
+
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: false);
+        var zeroed = HugePages.Allocate<int>(4 << 20, uninitialized: false);
+        Assert.True(zeroed.AsSpan().IndexOfAnyExcept(0) < 0);
+
+        var grown = HugePages.Allocate<long>(3);
+        grown.AsSpan().Fill(7);
+        HugePages.Resize(ref grown, 5);
+        Assert.Equal(5, grown.Length);
+        Assert.Equal([7L, 7L, 7L], grown[..3]);
+        HugePages.Resize(ref grown, 2);
+        Assert.Equal([7L, 7L], grown);
+
+        if (!OperatingSystem.IsLinux() || !File.Exists(Enabled) || File.ReadAllText(Enabled).Contains("[never]", StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        var handle = GCHandle.Alloc(zeroed, GCHandleType.Pinned);
+        try
+        {
+            Assert.Contains("hg", FlagsOfMappingHolding((ulong)handle.AddrOfPinnedObject() + (8UL << 20)));
         }
         finally
         {
