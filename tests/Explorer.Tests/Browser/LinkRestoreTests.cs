@@ -73,6 +73,42 @@ public sealed class LinkRestoreTests(BrowserFixture fixture) : IClassFixture<Bro
         await again.ScreenshotAsync("11-haiti-link-restored");
     }
 
+    /// <summary>From and To show the ends' names (not "united-states"), and ask for the ends' ids, swapped or not.</summary>
+    [Fact]
+    public async Task ThePathBarShowsTheEndsByNameAndAsksForTheirIds()
+    {
+        await using var explorer = await ExplorerPage.OpenAsync(fixture);
+        await AskAsync(explorer, "how is the United States related to Haiti");
+        var from = explorer.Page.Locator("#path-from");
+        var to = explorer.Page.Locator("#path-to");
+        await Expect(from).ToHaveValueAsync("United States");
+        await Expect(to).ToHaveValueAsync("Haiti");
+
+        await explorer.Page.Locator("#path-swap").ClickAsync();
+        await Expect(from).ToHaveValueAsync("Haiti");
+        var before = await explorer.Page.EvaluateAsync<int>("window.__explorer.loadsDone()");
+        await explorer.Page.GetByRole(AriaRole.Button, new() { Name = "Find path" }).ClickAsync();
+        await explorer.WaitAsync($"window.__explorer.loadsDone() > {before}");
+
+        var query = System.Web.HttpUtility.ParseQueryString(new Uri(explorer.Page.Url).Query);
+        Assert.Equal(("haiti", "united-states"), (query["from"], query["to"]));
+        Assert.True(await explorer.Page.EvaluateAsync<int>("window.__explorer.pathCount()") >= 1);
+        await Expect(from).ToHaveValueAsync("Haiti");
+        await Expect(to).ToHaveValueAsync("United States");
+
+        // A node's "Path to here" puts its name in To, and asks for its id.
+        await explorer.Page.EvaluateAsync("window.__explorer.select('haiti')");
+        await explorer.Panel.GetByRole(AriaRole.Button, new() { Name = "Path to here" }).ClickAsync();
+        await Expect(to).ToHaveValueAsync("Haiti");
+        await from.FillAsync("United States");
+        before = await explorer.Page.EvaluateAsync<int>("window.__explorer.loadsDone()");
+        await explorer.Page.GetByRole(AriaRole.Button, new() { Name = "Find path" }).ClickAsync();
+        await explorer.WaitAsync($"window.__explorer.loadsDone() > {before}");
+        query = System.Web.HttpUtility.ParseQueryString(new Uri(explorer.Page.Url).Query);
+        Assert.Equal(("united-states", "haiti"), (query["from"], query["to"]));
+        Assert.Empty(explorer.Errors);
+    }
+
     [Theory]
     [InlineData("NATO to Balkans")]
     [InlineData("path from NATO to Balkans")]

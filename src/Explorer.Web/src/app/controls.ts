@@ -1,9 +1,10 @@
 import { download, toGraphMl, toJson, toPng, toSvg } from "../export";
 import { api } from "../api";
 import { isAsOf, isReviewFilter, takesK, type PathMode, type ViewState } from "../state";
-import { EDGE_TYPES, NODE_KINDS } from "../types";
+import { EDGE_TYPES, NODE_KINDS, type NodeRecord } from "../types";
 import { byId, h, replace } from "../ui/dom";
 import { SearchBox } from "../ui/search";
+import { namePathEnd, readPathEnd, showPathEnd, swapPathEnds } from "./pathends";
 import type { ExplorerView } from "./view";
 
 // The controls around the canvas: search box, path bar and filters, view tools, export, legend and the
@@ -70,11 +71,7 @@ export class Controls {
       void view.findPath(this.readPathForm());
     });
     byId("path-clear").addEventListener("click", () => view.clearPath());
-    byId("path-swap").addEventListener("click", () => {
-      const from = byId<HTMLInputElement>("path-from");
-      const to = byId<HTMLInputElement>("path-to");
-      [from.value, to.value] = [to.value, from.value];
-    });
+    byId("path-swap").addEventListener("click", () => swapPathEnds());
     byId<HTMLSelectElement>("path-mode").addEventListener("change", () => this.syncModeField());
     byId("fit").addEventListener("click", () => view.fit());
     byId("zoom-in").addEventListener("click", () => {
@@ -128,8 +125,8 @@ export class Controls {
     const value = (id: string) => byId<HTMLInputElement>(id).value.trim();
     const checked = (name: string) => [...document.querySelectorAll<HTMLInputElement>(`input[name="${name}"]:checked`)].map((i) => i.value);
     return {
-      from: value("path-from"),
-      to: value("path-to"),
+      from: readPathEnd("path-from", this.drawnNodes()),
+      to: readPathEnd("path-to", this.drawnNodes()),
       mode: byId<HTMLSelectElement>("path-mode").value as PathMode,
       k: clampInt(value("path-k"), 1, 10, 3),
       maxHops: clampInt(value("path-hops"), 1, 10, 6),
@@ -143,8 +140,8 @@ export class Controls {
   /** Puts the view's state into the controls, so they always show what produced the view. */
   fillForms(): void {
     const s = this.view.state;
-    byId<HTMLInputElement>("path-from").value = s.from;
-    byId<HTMLInputElement>("path-to").value = s.to;
+    showPathEnd("path-from", s.from, this.view.model.nodes.get(s.from)?.name);
+    showPathEnd("path-to", s.to, this.view.model.nodes.get(s.to)?.name);
     byId<HTMLSelectElement>("path-mode").value = s.mode;
     byId<HTMLInputElement>("path-k").value = String(s.k);
     byId<HTMLInputElement>("path-hops").value = String(s.maxHops);
@@ -171,13 +168,21 @@ export class Controls {
     badge.setAttribute("aria-label", `${count} filters on`);
   }
 
-  /** The path bar's name suggestions: the nodes on the canvas. */
-  updateNames(): void {
+  /** The nodes on the canvas. */
+  private drawnNodes(): NodeRecord[] {
     const { model } = this.view;
-    const names = [...model.nodes.values()].filter((n) => model.graph.hasNode(n.id)).slice(0, 500);
-    replace(byId("node-names"), ...names.map((n) => h("option", { attrs: { value: n.id }, text: n.name })));
+    return [...model.nodes.values()].filter((n) => model.graph.hasNode(n.id));
+  }
+
+  /** The path bar's name suggestions: the nodes on the canvas, by name (pathends.ts reads a picked one as its id). */
+  updateNames(): void {
+    const nameOf = (id: string) => this.view.model.nodes.get(id)?.name;
+    namePathEnd("path-from", nameOf);
+    namePathEnd("path-to", nameOf);
+    const names = this.drawnNodes().slice(0, 500);
+    replace(byId("node-names"), ...names.map((n) => h("option", { attrs: { value: n.name, label: n.kind } })));
     // The keyboard's way to every node on the canvas: a list whose buttons select on Enter.
-    byId("node-list-summary").textContent = `Nodes in view (${model.graph.order})`;
+    byId("node-list-summary").textContent = `Nodes in view (${this.view.model.graph.order})`;
     const sorted = [...names].sort((a, b) => a.name.localeCompare(b.name));
     replace(byId("node-list"), ...sorted.map((n) => h("li", {},
       h("span", { class: `kind-tag kind-${n.kind}`, text: n.kind }), " ",

@@ -2,6 +2,7 @@ import { api, ApiError, orNull } from "../api";
 import type { AnnotationsView } from "../annotations/view";
 import { NODE_KINDS, type EdgeRecord, type GraphPath, type NodeRecord, type SearchHit } from "../types";
 import { byId, h, replace } from "../ui/dom";
+import { showPathEnd } from "./pathends";
 import { evidenceList, kindTag, relationLine } from "../ui/panel";
 import { isStartView, PAGE, type ExplorerView, type PathResult } from "./view";
 
@@ -151,8 +152,8 @@ export class Panels {
           expanded || view.model.graph.hasNode(id) ? h("button", { text: expanded ? "Collapse" : "Hide", attrs: { type: "button" }, on: { click: () => view.collapseNode(id) } }) : null,
           more > 0 ? h("button", { text: `${more} more`, attrs: { type: "button", "aria-label": `Show ${Math.min(PAGE, more)} more of ${more} hidden neighbors` }, on: { click: () => void view.expandNode(id, expanded?.types ?? [], expanded !== undefined) } }) : null,
           h("button", { text: pinned ? "Unpin" : "Pin", attrs: { type: "button" }, on: { click: () => view.setPinned(id, !pinned) } }),
-          h("button", { text: "Path from here", attrs: { type: "button" }, on: { click: () => { byId<HTMLInputElement>("path-from").value = node.id; byId<HTMLInputElement>("path-to").focus(); } } }),
-          h("button", { text: "Path to here", attrs: { type: "button" }, on: { click: () => { byId<HTMLInputElement>("path-to").value = node.id; byId<HTMLInputElement>("path-from").focus(); } } })),
+          h("button", { text: "Path from here", attrs: { type: "button" }, on: { click: () => { showPathEnd("path-from", node.id, node.name); byId<HTMLInputElement>("path-to").focus(); } } }),
+          h("button", { text: "Path to here", attrs: { type: "button" }, on: { click: () => { showPathEnd("path-to", node.id, node.name); byId<HTMLInputElement>("path-from").focus(); } } })),
         Object.keys(counts).length ? h("h3", { text: "Edges by type" }) : null,
         h("ul", { class: "counts" }, ...Object.entries(counts).sort((a, b) => b[1] - a[1]).map(([type, n]) => h("li", {},
           h("span", { class: "relation", text: `${type} (${n})` }),
