@@ -240,6 +240,34 @@ public sealed class NameIndexPropertyTests
     }
 
     [Fact]
+    public void NamesGivenAsALazySequenceMakeTheSameArraysAsNamesGivenAsAList()
+    {
+        // The build reads a list of names by index (no enumerator per node) and any other sequence by enumerating it.
+        var random = new Random(43);
+        var nodes = Enumerable.Range(0, 5000).Select(i => RandomNodeAt(random, i)).ToArray();
+        IEnumerable<string> Lazily(int p)
+        {
+            yield return nodes[p].Id;
+            yield return nodes[p].Name;
+            foreach (var alias in nodes[p].Aliases)
+            {
+                yield return alias;
+            }
+        }
+
+        var listed = NameIndex.Build(nodes.Length, p => [nodes[p].Id, nodes[p].Name, .. nodes[p].Aliases], i => nodes[i].Kind, i => nodes[i].Name).Parts;
+        var lazy = NameIndex.Build(nodes.Length, Lazily, i => nodes[i].Kind, i => nodes[i].Name).Parts;
+        foreach (var (a, b) in new[] { (listed.Keys, lazy.Keys), (listed.Tokens, lazy.Tokens) })
+        {
+            Assert.Equal(a.Parts.Text, b.Parts.Text);
+            Assert.Equal(a.Parts.Start, b.Parts.Start);
+            Assert.Equal(a.Parts.PostingStart, b.Parts.PostingStart);
+            Assert.Equal(a.Parts.Nodes, b.Parts.Nodes);
+            Assert.Equal(a.Parts.Reversed, b.Parts.Reversed);
+        }
+    }
+
+    [Fact]
     public void BuiltFromPreparedNamesInAnotherOrderItStillRanksAsTheOldOne()
     {
         // The store's path: names prepared by load position, then built over the topology's ordinals.

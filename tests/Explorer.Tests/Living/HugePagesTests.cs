@@ -40,6 +40,33 @@ public sealed class HugePagesTests
     }
 
     [Fact]
+    public void TheFirstAndLastElementsOfALargeArrayAreInAdvisedMemoryToo()
+    {
+        if (!OperatingSystem.IsLinux() || !File.Exists(Enabled) || File.ReadAllText(Enabled).Contains("[never]", StringComparison.Ordinal))
+        {
+            Assert.Skip("this machine has no transparent huge pages");
+        }
+
+        // An array seldom starts or ends on a 2 MiB boundary: the 2 MiB pages it only partly covers are advised too,
+        // or up to 4 MiB of it would fault in 4 KiB at a time.
+        var array = GC.AllocateUninitializedArray<int>((5 << 20) + 12_345);
+        Assert.True(HugePages.Advise(array));
+
+        var handle = GCHandle.Alloc(array, GCHandleType.Pinned);
+        try
+        {
+            var first = (ulong)handle.AddrOfPinnedObject();
+            var last = first + ((ulong)array.Length * sizeof(int)) - 1;
+            Assert.Contains("hg", FlagsOfMappingHolding(first));
+            Assert.Contains("hg", FlagsOfMappingHolding(last));
+        }
+        finally
+        {
+            handle.Free();
+        }
+    }
+
+    [Fact]
     public void AnAllocatedArrayIsAdvisedHugePagesAndZeroedWhenAskedEvenWhereGarbageWasFreed()
     {
         // Freed large-object memory full of garbage first: an array asked to be zeroed must still read as zeros.
