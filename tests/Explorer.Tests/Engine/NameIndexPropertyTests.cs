@@ -257,13 +257,26 @@ public sealed class NameIndexPropertyTests
 
         var listed = NameIndex.Build(nodes.Length, p => [nodes[p].Id, nodes[p].Name, .. nodes[p].Aliases], i => nodes[i].Kind, i => nodes[i].Name).Parts;
         var lazy = NameIndex.Build(nodes.Length, Lazily, i => nodes[i].Kind, i => nodes[i].Name).Parts;
-        foreach (var (a, b) in new[] { (listed.Keys, lazy.Keys), (listed.Tokens, lazy.Tokens) })
+        AssertSameArrays(listed, lazy);
+    }
+
+    /// <summary>Both indexes' keys and tokens: text, postings, backward order and both orders' shapes.</summary>
+    private static void AssertSameArrays(NameIndex.NameIndexParts expected, NameIndex.NameIndexParts actual)
+    {
+        foreach (var (a, b) in new[] { (expected.Keys, actual.Keys), (expected.Tokens, actual.Tokens) })
         {
             Assert.Equal(a.Parts.Text, b.Parts.Text);
             Assert.Equal(a.Parts.Start, b.Parts.Start);
             Assert.Equal(a.Parts.PostingStart, b.Parts.PostingStart);
             Assert.Equal(a.Parts.Nodes, b.Parts.Nodes);
             Assert.Equal(a.Parts.Reversed, b.Parts.Reversed);
+            foreach (var (x, y) in new[] { (a.Shapes.Forward, b.Shapes.Forward), (a.Shapes.Backward, b.Shapes.Backward) })
+            {
+                Assert.Equal(x.Shared, y.Shared);
+                Assert.Equal(x.Leaves, y.Leaves);
+                Assert.Equal(x.Top.First, y.Top.First);
+                Assert.Equal(x.Top.Entries, y.Top.Entries);
+            }
         }
     }
 
@@ -304,22 +317,7 @@ public sealed class NameIndexPropertyTests
 
             garbage.Clear();
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: false);
-            var again = Build().Parts;
-            foreach (var (a, b) in new[] { (fresh.Keys, again.Keys), (fresh.Tokens, again.Tokens) })
-            {
-                Assert.Equal(a.Parts.Text, b.Parts.Text);
-                Assert.Equal(a.Parts.Start, b.Parts.Start);
-                Assert.Equal(a.Parts.PostingStart, b.Parts.PostingStart);
-                Assert.Equal(a.Parts.Nodes, b.Parts.Nodes);
-                Assert.Equal(a.Parts.Reversed, b.Parts.Reversed);
-                foreach (var (x, y) in new[] { (a.Shapes.Forward, b.Shapes.Forward), (a.Shapes.Backward, b.Shapes.Backward) })
-                {
-                    Assert.Equal(x.Shared, y.Shared);
-                    Assert.Equal(x.Leaves, y.Leaves);
-                    Assert.Equal(x.Top.First, y.Top.First);
-                    Assert.Equal(x.Top.Entries, y.Top.Entries);
-                }
-            }
+            AssertSameArrays(fresh, Build().Parts);
         }
     }
 
