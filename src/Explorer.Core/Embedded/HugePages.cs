@@ -23,7 +23,7 @@ internal static class HugePages
     /// </summary>
     /// <remarks>
     /// An array rarely starts or ends on a 2 MiB boundary: advising only the pages wholly inside it left up to 4 MiB
-    /// an array to fault in 4 KiB at a time, ~34,000 faults in a 1M name index build (~40 arrays). A page at the edge
+    /// an array to fault in 4 KiB at a time (~40 such arrays in a 1M name index build). A page at the edge
     /// that is already partly in use stays in 4 KiB pages (the kernel only backs an untouched 2 MiB page with a huge
     /// one); where the advice over the edges is refused (the heap's mapping ends inside such a page), the pages
     /// wholly inside are advised as before.
