@@ -82,15 +82,27 @@ export function toSvg(sigma: Sigma<NodeAttributes, EdgeAttributes>, graph: Explo
     if (!display || display.hidden) return;
     const a = position(source);
     const b = position(target);
-    // End the line at the target's rim, where the arrowhead points.
+    const stroke = { stroke: display.color, "stroke-width": Math.max(1, sigma.scaleSize(display.size)), "marker-end": `url(#${marker(display.color)})` };
+    const curvature = (display as { curvature?: number }).curvature ?? 0;
     const dx = b.x - a.x, dy = b.y - a.y;
-    const length = Math.hypot(dx, dy) || 1;
-    const end = { x: b.x - (dx / length) * b.size, y: b.y - (dy / length) * b.size };
-    edges.appendChild(el("line", {
-      x1: a.x, y1: a.y, x2: end.x, y2: end.y, stroke: display.color, "stroke-width": Math.max(1, sigma.scaleSize(display.size)),
-      "marker-end": `url(#${marker(display.color)})`,
-    }));
-    const label = el("text", { x: (a.x + end.x) / 2, y: (a.y + end.y) / 2 - 3 });
+    let middle: { x: number; y: number };
+    if (display.type === "curved" && curvature !== 0) {
+      // Bent apart from the other edges between the same nodes (parallel.ts), as @sigma/edge-curve draws it: a
+      // quadratic curve whose control point is off the middle by the curvature times the length, to the left
+      // of the edge's direction on the canvas (y down here).
+      const control = { x: (a.x + b.x) / 2 + dy * curvature, y: (a.y + b.y) / 2 - dx * curvature };
+      const toControl = Math.hypot(b.x - control.x, b.y - control.y) || 1;
+      const end = { x: b.x - ((b.x - control.x) / toControl) * b.size, y: b.y - ((b.y - control.y) / toControl) * b.size };
+      edges.appendChild(el("path", { d: `M ${a.x} ${a.y} Q ${control.x} ${control.y} ${end.x} ${end.y}`, fill: "none", ...stroke }));
+      middle = { x: 0.25 * a.x + 0.5 * control.x + 0.25 * end.x, y: 0.25 * a.y + 0.5 * control.y + 0.25 * end.y };
+    } else {
+      // End the line at the target's rim, where the arrowhead points.
+      const length = Math.hypot(dx, dy) || 1;
+      const end = { x: b.x - (dx / length) * b.size, y: b.y - (dy / length) * b.size };
+      edges.appendChild(el("line", { x1: a.x, y1: a.y, x2: end.x, y2: end.y, ...stroke }));
+      middle = { x: (a.x + end.x) / 2, y: (a.y + end.y) / 2 };
+    }
+    const label = el("text", { x: middle.x, y: middle.y - 3 });
     label.textContent = attributes.type;
     edgeLabels.appendChild(label);
   });

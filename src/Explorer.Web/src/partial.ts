@@ -182,6 +182,12 @@ export class PartialRefresh {
     if (edgesOfMoved.length > 0) sigma.refresh({ partialGraph: { edges: edgesOfMoved }, skipIndexation: true, schedule: true });
   }
 
+  /** Re-runs these edges' reducers, then re-indexes: their program may have changed (straight or curved). */
+  retype(edges: string[]): void {
+    this.changed();
+    this.sigma.refresh({ partialGraph: { nodes: [], edges: edges.filter((id) => this.graph.hasEdge(id)) }, skipIndexation: false, schedule: true });
+  }
+
   /** Every node and edge (a new highlight dims them all); a re-index only if z-order changes. */
   all(): void {
     this.items(this.graph.nodes(), this.graph.edges());

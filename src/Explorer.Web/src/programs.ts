@@ -1,6 +1,7 @@
+import { createEdgeCurveProgram } from "@sigma/edge-curve";
 import type { Attributes } from "graphology-types";
 import type { EdgeProgramType, NodeProgramType } from "sigma/rendering";
-import { createEdgeArrowHeadProgram, createEdgeClampedProgram, createEdgeCompoundProgram, NodeCircleProgram } from "sigma/rendering";
+import { createEdgeArrowHeadProgram, createEdgeClampedProgram, createEdgeCompoundProgram, DEFAULT_EDGE_ARROW_HEAD_PROGRAM_OPTIONS, NodeCircleProgram } from "sigma/rendering";
 import { pickingColor } from "./picking";
 import { slotRuns } from "./slotruns";
 
@@ -153,4 +154,12 @@ export function edgeArrowProgram<N extends Attributes, E extends Attributes, G e
     uploadingOnChange(createEdgeClampedProgram<N, E, G>()),
     uploadingOnChange(createEdgeArrowHeadProgram<N, E, G>()),
   ]);
+}
+
+/**
+ * Curved arrows (@sigma/edge-curve, curvature from the display data's `curvature`) for edges that share both ends
+ * with another (parallel.ts), uploaded only when changed; its labels follow the curve.
+ */
+export function edgeCurvedArrowProgram<N extends Attributes, E extends Attributes, G extends Attributes>(): EdgeProgramType<N, E, G> {
+  return uploadingOnChange(createEdgeCurveProgram<N, E, G>({ arrowHead: DEFAULT_EDGE_ARROW_HEAD_PROGRAM_OPTIONS })) as unknown as EdgeProgramType<N, E, G>;
 }

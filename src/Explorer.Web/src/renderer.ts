@@ -10,7 +10,8 @@ import { packComponents } from "./pack";
 import { drawnLabelStart, edgeAwareHover, edgeAwareLabel, font } from "./labels";
 import { EDGE_SIZE, lean, STATUS_COLORS, type EdgeAttributes, type ExplorerGraph, type NodeAttributes } from "./model";
 import { PartialRefresh } from "./partial";
-import { edgeArrowProgram, NodeDiscProgram } from "./programs";
+import { ParallelEdges } from "./parallel";
+import { edgeArrowProgram, edgeCurvedArrowProgram, NodeDiscProgram } from "./programs";
 
 // The canvas. Data lives in the graph; everything transient (hover, selection, the highlighted path,
 // annotation markers, nodes that just arrived live) is state here, applied by sigma's reducers and made
@@ -54,6 +55,8 @@ class EdgeLook {
   hidden = false;
   forceLabel = false;
   type = "arrow";
+  /** Bent apart from the other edges between the same two nodes ("curved" type; parallel.ts). */
+  curvature = 0;
   constructor(public color: string, public size: number, public label: string | null, public zIndex: number) {}
 }
 
@@ -82,6 +85,8 @@ export class Renderer {
   /** Times a lost WebGL context made the canvas start again on a new sigma (the test hook reads it). */
   sigmaReplacements = 0;
   private partial!: PartialRefresh;
+  /** Edges drawn as curves, bent apart from others between the same two nodes. */
+  private readonly parallel: ParallelEdges;
   labels!: LabelCache;
   /** The node and edge WebGL layers, drawn again only when what they show changed (layers.ts). */
   layers!: WebGLLayers;
@@ -109,6 +114,7 @@ export class Renderer {
   overlays: () => Rect[] = () => [];
 
   constructor(private readonly graph: ExplorerGraph, private readonly container: HTMLElement, private readonly events: RendererEvents) {
+    this.parallel = new ParallelEdges(graph, (edges) => this.partial.retype(edges));
     this.current = this.create();
     // Edge labels on zoom: reducers run on refresh, not on camera moves, so refresh when crossing the line.
     // (On the camera, which outlives a sigma replaced after a lost WebGL context.)
@@ -144,7 +150,10 @@ export class Renderer {
       defaultEdgeType: "arrow",
       // sigma's own programs, uploading their buffers only when they changed (programs.ts).
       nodeProgramClasses: { circle: NodeDiscProgram },
-      edgeProgramClasses: { arrow: edgeArrowProgram<NodeAttributes, EdgeAttributes, object>() },
+      edgeProgramClasses: {
+        arrow: edgeArrowProgram<NodeAttributes, EdgeAttributes, object>(),
+        curved: edgeCurvedArrowProgram<NodeAttributes, EdgeAttributes, object>(),
+      },
       // Turned on only while an edge label can show (see edgeLabelsWanted): drawing the edge-label layer
       // walks the edges of every labelled node, which costs most of a frame on large graphs.
       renderEdgeLabels: false,
@@ -473,6 +482,11 @@ export class Renderer {
 
   private reduceEdge(edge: string, data: EdgeAttributes): Partial<EdgeDisplayData> {
     const res: Partial<EdgeDisplayData> = lean.on ? new EdgeLook(data.color, EDGE_SIZE, null, 0) : { color: data.color, size: EDGE_SIZE, label: null, zIndex: 0 };
+    const curvature = this.parallel.curvature(edge);
+    if (curvature !== 0) {
+      res.type = "curved";
+      (res as { curvature?: number }).curvature = curvature;
+    }
     const annotations = this.annotationCounts.get(edge) ?? 0;
     const review = data.status && data.status !== "Confirmed" ? ` (${data.status.toLowerCase()})` : "";
     const typeLabel = annotations > 0 ? `${data.type}${review} ✎${annotations}` : `${data.type}${review}`;

@@ -35,6 +35,13 @@ export function createHook({ view, live, ready }: HookSources) {
     lastSeq: () => live.sync.lastSeq,
     firstGraphPaint: () => firstGraphPaint,
     drawnAt: (seq: number) => live.drawn(seq),
+    /** A click on the canvas so recent that another one now would be a double click (sigma zooms, no click). */
+    clickPending: () => (renderer.sigma.getMouseCaptor() as unknown as { clicks: number }).clicks > 0,
+    /** How an edge is drawn: its program ("arrow", or "curved" beside another edge between the same nodes) and curvature. */
+    edgeShape: (id: string) => {
+      const data = renderer.sigma.getEdgeDisplayData(id) as { type?: string; curvature?: number } | undefined;
+      return data ? { type: data.type ?? "arrow", curvature: data.curvature ?? 0 } : null;
+    },
     /** The label as drawn (after the reducers: pins, "N more"). */
     displayedLabel: (id: string) => renderer.sigma.getNodeDisplayData(id)?.label ?? null,
     label: (id: string) => (model.graph.hasNode(id) ? model.graph.getNodeAttribute(id, "label") : null),
