@@ -51,6 +51,17 @@ export function edgeSegment(source: Point & { size: number }, target: Point & { 
   return { from, to, length: Math.hypot(to.x - from.x, to.y - from.y) };
 }
 
+/**
+ * The chord of a curved edge (parallel.ts; @sigma/edge-curve's quadratic curve, whose control point is off the
+ * middle by `curvature` times the length, to the left of the edge's direction with y down) moved to the curve's
+ * apex, half-way to the control point: the curve passes through that chord's middle along it, so a label placed
+ * there sits on the curve as a straight edge's label sits on its line.
+ */
+export function apexChord<T extends Point>(source: T, target: T, curvature: number): [T, T] {
+  const off = { x: ((target.y - source.y) * curvature) / 2, y: (-(target.x - source.x) * curvature) / 2 };
+  return [{ ...source, x: source.x + off.x, y: source.y + off.y }, { ...target, x: target.x + off.x, y: target.y + off.y }];
+}
+
 /** The places tried for a label `width` pixels long, best first (the first is sigma's own). */
 export function candidatePlaces(segment: { from: Point; to: Point; length: number }, width: number, edgeSize: number, labelSize: number): EdgeLabelPlace[] {
   const { from, to, length } = segment;
@@ -141,7 +152,10 @@ export class EdgeLabelRoom {
     const attribute = "attribute" in colorSetting ? colorSetting.attribute : undefined;
     context.fillStyle = (attribute ? (edgeData as Record<string, unknown>)[attribute] as string | undefined : undefined) || colorSetting.color || "#000";
     context.font = `${settings.edgeLabelWeight} ${size}px ${settings.edgeLabelFont}`;
-    const segment = edgeSegment(sourceData, targetData);
+    // A curved edge's label goes at the curve's apex (below or above it), where its chord moved there meets the
+    // curve; further along, that chord leaves the curve, so no other spot is tried.
+    const curvature = (edgeData as { curvature?: number }).curvature ?? 0;
+    const segment = curvature === 0 ? edgeSegment(sourceData, targetData) : edgeSegment(...apexChord(sourceData, targetData, curvature));
     if (!segment) return;
     // sigma's ellipsis for a label longer than the edge.
     let width = context.measureText(label).width;
@@ -154,7 +168,7 @@ export class EdgeLabelRoom {
       }
       if (label.length < 4) return;
     }
-    const places = candidatePlaces(segment, width, edgeData.size, size);
+    const places = candidatePlaces(segment, width, edgeData.size, size).slice(0, curvature === 0 ? undefined : 2);
     // The ends' discs are in the way too (a node without a drawn label is not among the obstacles).
     const discs = [sourceData, targetData].map((n) => corners({ left: n.x - n.size, right: n.x + n.size, top: n.y - n.size, bottom: n.y + n.size }));
     const place = freePlace(places, [...this.taken, ...discs], this.canvas) ?? (this.forced(edgeData.key) ? places[0]! : null);

@@ -1,7 +1,8 @@
 import { createEdgeCurveProgram } from "@sigma/edge-curve";
 import type { Attributes } from "graphology-types";
-import type { EdgeProgramType, NodeProgramType } from "sigma/rendering";
+import type { EdgeLabelDrawingFunction, EdgeProgramType, NodeProgramType } from "sigma/rendering";
 import { createEdgeArrowHeadProgram, createEdgeClampedProgram, createEdgeCompoundProgram, DEFAULT_EDGE_ARROW_HEAD_PROGRAM_OPTIONS, NodeCircleProgram } from "sigma/rendering";
+import { widenedPicking } from "./curvepicking";
 import { pickingColor } from "./picking";
 import { slotRuns } from "./slotruns";
 
@@ -158,8 +159,20 @@ export function edgeArrowProgram<N extends Attributes, E extends Attributes, G e
 
 /**
  * Curved arrows (@sigma/edge-curve, curvature from the display data's `curvature`) for edges that share both ends
- * with another (parallel.ts), uploaded only when changed; its labels follow the curve.
+ * with another (parallel.ts), uploaded only when changed. Their labels are drawn by `drawLabel` (the edge label
+ * room, which keeps them off node labels as it does straight edges'), not along the curve by edge-curve.
  */
-export function edgeCurvedArrowProgram<N extends Attributes, E extends Attributes, G extends Attributes>(): EdgeProgramType<N, E, G> {
-  return uploadingOnChange(createEdgeCurveProgram<N, E, G>({ arrowHead: DEFAULT_EDGE_ARROW_HEAD_PROGRAM_OPTIONS })) as unknown as EdgeProgramType<N, E, G>;
+export function edgeCurvedArrowProgram<N extends Attributes, E extends Attributes, G extends Attributes>(drawLabel: EdgeLabelDrawingFunction<N, E, G>): EdgeProgramType<N, E, G> {
+  const Curve = createEdgeCurveProgram<N, E, G>({ arrowHead: DEFAULT_EDGE_ARROW_HEAD_PROGRAM_OPTIONS, drawLabel }) as unknown as new (...args: unknown[]) => { getDefinition(): { FRAGMENT_SHADER_SOURCE: string } };
+  // edge-curve colours a fragment when its centre is within half the line's thickness of the curve. The picking
+  // pass draws at sigma's picking downsizing (half size), where the ~1.7 px line is ~0.85 px thick: a curve
+  // running between two rows of pixel centres left no pixel at all, and clicks on it (across its whole middle,
+  // in about half of the layouts tried) found nothing. There, a fragment within PICKING_HALF_WIDTH counts.
+  class PickableCurve extends Curve {
+    override getDefinition() {
+      const definition = super.getDefinition();
+      return { ...definition, FRAGMENT_SHADER_SOURCE: widenedPicking(definition.FRAGMENT_SHADER_SOURCE) };
+    }
+  }
+  return uploadingOnChange(PickableCurve) as unknown as EdgeProgramType<N, E, G>;
 }

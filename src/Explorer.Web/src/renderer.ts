@@ -152,7 +152,7 @@ export class Renderer {
       nodeProgramClasses: { circle: NodeDiscProgram },
       edgeProgramClasses: {
         arrow: edgeArrowProgram<NodeAttributes, EdgeAttributes, object>(),
-        curved: edgeCurvedArrowProgram<NodeAttributes, EdgeAttributes, object>(),
+        curved: edgeCurvedArrowProgram<NodeAttributes, EdgeAttributes, object>(this.edgeLabels.draw),
       },
       // Turned on only while an edge label can show (see edgeLabelsWanted): drawing the edge-label layer
       // walks the edges of every labelled node, which costs most of a frame on large graphs.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { candidatePlaces, edgeSegment, EdgeLabelRoom, freePlace, labelAngle, polygonsOverlap, type Point } from "../src/edgelabels";
+import { apexChord, candidatePlaces, edgeSegment, EdgeLabelRoom, freePlace, labelAngle, polygonsOverlap, type Point } from "../src/edgelabels";
 
 const square = (left: number, top: number, right: number, bottom: number): Point[] => [
   { x: left, y: top }, { x: right, y: top }, { x: right, y: bottom }, { x: left, y: bottom },
@@ -116,5 +116,29 @@ describe("the edge label room", () => {
     room.draw(context, edge("forced"), source, target, settings);
     expect(texts).toHaveLength(3);
     expect(texts[2]).toMatchObject({ x: 200, y: 100 });
+  });
+
+  it("puts a curved edge's label at the curve's apex, on either side of it, or leaves it out", () => {
+    // edge-curve's curve from (0,100) to (400,100), curvature 0.3: control point (200, 100 - 400 * 0.3) = (200, -20).
+    const control = { x: 200, y: -20 };
+    const apex = { x: 0.25 * source.x + 0.5 * control.x + 0.25 * target.x, y: 0.25 * source.y + 0.5 * control.y + 0.25 * target.y };
+    const [from, to] = apexChord(source, target, 0.3);
+    expect({ x: (from.x + to.x) / 2, y: (from.y + to.y) / 2 }).toEqual(apex);
+    expect(from).toMatchObject({ key: "a", size: 5 });
+
+    const { texts, context } = recorder();
+    const room = new EdgeLabelRoom(() => false);
+    room.begin([], 1000, 800);
+    const curved = (key: string, curvature: number) => ({ key, label: "PROVIDED_AID_TO", size: 2, color: "#000", curvature });
+    room.draw(context, curved("bent", 0.3), source, target, settings);
+    expect(texts[0]).toMatchObject({ x: apex.x, y: apex.y });
+    // A node label over the apex: the other side of the curve, never a spot along the chord away from it.
+    room.begin([{ left: 150, top: 40, right: 250, bottom: 55 }], 1000, 800);
+    room.draw(context, curved("bent", 0.3), source, target, settings);
+    expect(room.placed).toHaveLength(1);
+    expect(room.placed[0]!.corners.every((c) => c.y < 40)).toBe(true);
+    room.begin([{ left: 150, top: 20, right: 250, bottom: 80 }], 1000, 800);
+    room.draw(context, curved("bent", 0.3), source, target, settings);
+    expect(room.placed).toHaveLength(0);
   });
 });

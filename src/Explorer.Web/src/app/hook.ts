@@ -68,6 +68,8 @@ export function createHook({ view, live, ready }: HookSources) {
     drawnLabels: () => renderer.labels.drawnLabels(),
     /** The camera moves, or the canvas still shows a frame drawn while it moved (labels as a scaled copy). */
     cameraMoving: () => renderer.labels.unsettled(),
+    /** The edge sigma's picking finds at this point of the canvas (CSS pixels), or null. */
+    edgeAt: (x: number, y: number) => (renderer.sigma as unknown as { getEdgeAtPoint(x: number, y: number): string | null }).getEdgeAtPoint(x, y),
     /** The camera object (its animation and "updated" events), for tests that must see the instant it stops. */
     sigmaCamera: () => renderer.sigma.getCamera(),
     /** Frames in a row whose labels were drawn as the moved copy of the last full drawing (labelcache.ts). */
