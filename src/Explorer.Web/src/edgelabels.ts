@@ -168,7 +168,14 @@ export class EdgeLabelRoom {
       }
       if (label.length < 4) return;
     }
-    const places = candidatePlaces(segment, width, edgeData.size, size).slice(0, curvature === 0 ? undefined : 2);
+    let places = candidatePlaces(segment, width, edgeData.size, size);
+    if (curvature !== 0) {
+      // The apex's two spots, the curve's outer side first: on the inner side the curve bends back through the
+      // text's ends.
+      const [below, above] = places as [EdgeLabelPlace, EdgeLabelPlace];
+      const outward = { x: (targetData.y - sourceData.y) * curvature, y: -(targetData.x - sourceData.x) * curvature };
+      places = -Math.sin(below.angle) * outward.x + Math.cos(below.angle) * outward.y >= 0 ? [below, above] : [above, below];
+    }
     // The ends' discs are in the way too (a node without a drawn label is not among the obstacles).
     const discs = [sourceData, targetData].map((n) => corners({ left: n.x - n.size, right: n.x + n.size, top: n.y - n.size, bottom: n.y + n.size }));
     const place = freePlace(places, [...this.taken, ...discs], this.canvas) ?? (this.forced(edgeData.key) ? places[0]! : null);

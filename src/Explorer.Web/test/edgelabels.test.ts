@@ -132,11 +132,16 @@ describe("the edge label room", () => {
     const curved = (key: string, curvature: number) => ({ key, label: "PROVIDED_AID_TO", size: 2, color: "#000", curvature });
     room.draw(context, curved("bent", 0.3), source, target, settings);
     expect(texts[0]).toMatchObject({ x: apex.x, y: apex.y });
-    // A node label over the apex: the other side of the curve, never a spot along the chord away from it.
-    room.begin([{ left: 150, top: 40, right: 250, bottom: 55 }], 1000, 800);
+    // On the curve's outer side (it bends up here: above the apex), where the curve does not run through the text.
+    expect(room.placed[0]!.corners.every((c) => c.y < apex.y)).toBe(true);
+    room.begin([], 1000, 800);
+    room.draw(context, curved("bent", -0.3), source, target, settings);
+    expect(room.placed[0]!.corners.every((c) => c.y > 160)).toBe(true);
+    // A node label on the outer side: the inner side, never a spot along the chord away from the apex.
+    room.begin([{ left: 150, top: 20, right: 250, bottom: 39 }], 1000, 800);
     room.draw(context, curved("bent", 0.3), source, target, settings);
     expect(room.placed).toHaveLength(1);
-    expect(room.placed[0]!.corners.every((c) => c.y < 40)).toBe(true);
+    expect(room.placed[0]!.corners.every((c) => c.y > 40)).toBe(true);
     room.begin([{ left: 150, top: 20, right: 250, bottom: 80 }], 1000, 800);
     room.draw(context, curved("bent", 0.3), source, target, settings);
     expect(room.placed).toHaveLength(0);
