@@ -2,7 +2,7 @@ import { createEdgeCurveProgram } from "@sigma/edge-curve";
 import type { Attributes } from "graphology-types";
 import type { EdgeLabelDrawingFunction, EdgeProgramType, NodeProgramType } from "sigma/rendering";
 import { createEdgeArrowHeadProgram, createEdgeClampedProgram, createEdgeCompoundProgram, DEFAULT_EDGE_ARROW_HEAD_PROGRAM_OPTIONS, NodeCircleProgram } from "sigma/rendering";
-import { widenedPicking } from "./curvepicking";
+import { widenedLinePicking, widenedPicking } from "./curvepicking";
 import { pickingColor } from "./picking";
 import { slotRuns } from "./slotruns";
 
@@ -152,7 +152,7 @@ export const NodeDiscProgram = uploadingOnChange(NodeCircleProgram) as NodeProgr
 /** Arrows (sigma's EdgeArrowProgram: a clamped line plus a head), each part uploaded only when changed. */
 export function edgeArrowProgram<N extends Attributes, E extends Attributes, G extends Attributes>(): EdgeProgramType<N, E, G> {
   return createEdgeCompoundProgram<N, E, G>([
-    uploadingOnChange(createEdgeClampedProgram<N, E, G>()),
+    uploadingOnChange(withShaders(createEdgeClampedProgram<N, E, G>(), { vertex: widenedLinePicking })),
     uploadingOnChange(createEdgeArrowHeadProgram<N, E, G>()),
   ]);
 }
@@ -163,16 +163,26 @@ export function edgeArrowProgram<N extends Attributes, E extends Attributes, G e
  * room, which keeps them off node labels as it does straight edges'), not along the curve by edge-curve.
  */
 export function edgeCurvedArrowProgram<N extends Attributes, E extends Attributes, G extends Attributes>(drawLabel: EdgeLabelDrawingFunction<N, E, G>): EdgeProgramType<N, E, G> {
-  const Curve = createEdgeCurveProgram<N, E, G>({ arrowHead: DEFAULT_EDGE_ARROW_HEAD_PROGRAM_OPTIONS, drawLabel }) as unknown as new (...args: unknown[]) => { getDefinition(): { FRAGMENT_SHADER_SOURCE: string } };
   // edge-curve colours a fragment when its centre is within half the line's thickness of the curve. The picking
   // pass draws at sigma's picking downsizing (half size), where the ~1.7 px line is ~0.85 px thick: a curve
   // running between two rows of pixel centres left no pixel at all, and clicks on it (across its whole middle,
   // in about half of the layouts tried) found nothing. There, a fragment within PICKING_HALF_WIDTH counts.
-  class PickableCurve extends Curve {
-    override getDefinition() {
+  const Curve = createEdgeCurveProgram<N, E, G>({ arrowHead: DEFAULT_EDGE_ARROW_HEAD_PROGRAM_OPTIONS, drawLabel });
+  return uploadingOnChange(withShaders(Curve, { fragment: widenedPicking })) as unknown as EdgeProgramType<N, E, G>;
+}
+
+/** A program whose shaders' sources are rewritten (curvepicking.ts) before sigma compiles them. */
+function withShaders<C extends AnyProgramClass>(Base: C, rewrite: { vertex?: (source: string) => string; fragment?: (source: string) => string }): C {
+  type Definition = { VERTEX_SHADER_SOURCE: string; FRAGMENT_SHADER_SOURCE: string };
+  const Rewritten = class extends (Base as unknown as new (...args: unknown[]) => { getDefinition(): Definition }) {
+    override getDefinition(): Definition {
       const definition = super.getDefinition();
-      return { ...definition, FRAGMENT_SHADER_SOURCE: widenedPicking(definition.FRAGMENT_SHADER_SOURCE) };
+      return {
+        ...definition,
+        VERTEX_SHADER_SOURCE: rewrite.vertex ? rewrite.vertex(definition.VERTEX_SHADER_SOURCE) : definition.VERTEX_SHADER_SOURCE,
+        FRAGMENT_SHADER_SOURCE: rewrite.fragment ? rewrite.fragment(definition.FRAGMENT_SHADER_SOURCE) : definition.FRAGMENT_SHADER_SOURCE,
+      };
     }
-  }
-  return uploadingOnChange(PickableCurve) as unknown as EdgeProgramType<N, E, G>;
+  };
+  return Rewritten as unknown as C;
 }

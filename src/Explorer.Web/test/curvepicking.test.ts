@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PICKING_HALF_WIDTH, widenedPicking } from "../src/curvepicking";
+import { PICKING_HALF_WIDTH, PICKING_LINE_THICKNESS, widenedLinePicking, widenedPicking } from "../src/curvepicking";
 
 describe("the curved edges' picking width", () => {
   const shader = "void main(void) {\n  float halfThickness = thickness / 2.0;\n  if (dist < halfThickness) {\n  }\n}";
@@ -16,5 +16,17 @@ describe("the curved edges' picking width", () => {
 
   it("refuses a shader it does not know rather than leave the curves hard to click", () => {
     expect(() => widenedPicking("void main(void) { float half = t * 0.5; }")).toThrow(/edge-curve/);
+  });
+});
+
+describe("the straight edges' picking width", () => {
+  it("raises the least line thickness in the picking pass only, and refuses a shader it does not know", () => {
+    const shader = "void main() {\n  float minThickness = u_minEdgeThickness;\n  float pixelsThickness = max(normalLength, minThickness * u_sizeRatio);\n}";
+    const widened = widenedLinePicking(shader);
+    const raised = widened.indexOf(`minThickness = max(minThickness, ${PICKING_LINE_THICKNESS.toFixed(1)});`);
+    expect(raised).toBeGreaterThan(widened.indexOf("#ifdef PICKING_MODE"));
+    expect(widened.indexOf("#endif")).toBeGreaterThan(raised);
+    expect(widened.indexOf("float pixelsThickness")).toBeGreaterThan(raised);
+    expect(() => widenedLinePicking("void main() { float m = 1.7; }")).toThrow(/sigma/);
   });
 });

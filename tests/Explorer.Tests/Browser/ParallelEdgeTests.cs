@@ -92,4 +92,47 @@ public sealed class ParallelEdgeTests(BrowserFixture fixture) : IClassFixture<Br
 
         Assert.Empty(explorer.Errors);
     }
+
+    /// <summary>
+    /// sigma picks from a half-size picture, where its ~1.7 px lines are ~0.85 px thick and had gaps: a probe of this
+    /// view found 0 to 5 of 5 points on a straight edge picking it (70 % in all). The picking pass draws lines at least
+    /// 6 px thick now (curvepicking.ts): every point on a line, and a pixel either side of it, picks it.
+    /// </summary>
+    [Fact]
+    public async Task EveryPointAlongAStraightEdgeAndAPixelEitherSidePicksIt()
+    {
+        await using var explorer = await ExplorerPage.OpenAsync(fixture);
+        var before = await explorer.Page.EvaluateAsync<int>("window.__explorer.loadsDone()");
+        await explorer.SearchBox.FillAsync("neighbors of Haiti");
+        await explorer.SearchBox.PressAsync("Enter");
+        await explorer.WaitAsync($"window.__explorer.loadsDone() > {before}");
+        await explorer.WaitForNodeAsync("united-states");
+        await explorer.WaitAsync("!window.__explorer.layoutRunning() && !window.__explorer.cameraMoving() && !window.__explorer.countsPending()");
+
+        var missed = await explorer.Page.EvaluateAsync<string[]>("""
+            (() => {
+              const e = window.__explorer;
+              const discs = Object.fromEntries(e.labelBoxes().nodes.map((n) => [n.id, n.disc]));
+              const centre = (d) => ({ x: (d.left + d.right) / 2, y: (d.top + d.bottom) / 2 });
+              const missed = [];
+              let probed = 0;
+              for (const { id, source, target } of e.edgeEnds()) {
+                if (e.edgeShape(id).type !== 'arrow' || !discs[source] || !discs[target]) continue;
+                const a = centre(discs[source]), b = centre(discs[target]);
+                const dx = b.x - a.x, dy = b.y - a.y, length = Math.hypot(dx, dy);
+                for (const t of [0.3, 0.4, 0.5, 0.6, 0.7]) {
+                  for (const off of [-1, 0, 1]) {
+                    const p = { x: a.x + dx * t + (off * dy) / length, y: a.y + dy * t - (off * dx) / length };
+                    probed++;
+                    if (e.edgeAt(p.x, p.y) !== id) missed.push(`${id} at ${t} ${off}px: ${e.edgeAt(p.x, p.y)}`);
+                  }
+                }
+              }
+              return probed >= 30 ? missed : [`only ${probed} points probed`];
+            })()
+            """);
+        Assert.Empty(missed);
+        Assert.Empty(explorer.Errors);
+    }
+
 }
