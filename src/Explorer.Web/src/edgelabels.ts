@@ -1,6 +1,7 @@
 import type { Attributes } from "graphology-types";
 import type { EdgeLabelDrawingFunction } from "sigma/rendering";
 import type { Rect } from "./fit";
+import { controlOffset } from "./parallel";
 
 // Edge labels that keep off node labels. sigma draws an edge's type at the middle of the edge, along it, just
 // below the line; the node-label layer lies above the edge-label layer, so where an edge passes under a node's
@@ -58,7 +59,8 @@ export function edgeSegment(source: Point & { size: number }, target: Point & { 
  * there sits on the curve as a straight edge's label sits on its line.
  */
 export function apexChord<T extends Point>(source: T, target: T, curvature: number): [T, T] {
-  const off = { x: ((target.y - source.y) * curvature) / 2, y: (-(target.x - source.x) * curvature) / 2 };
+  const control = controlOffset(source, target, curvature);
+  const off = { x: control.x / 2, y: control.y / 2 };
   return [{ ...source, x: source.x + off.x, y: source.y + off.y }, { ...target, x: target.x + off.x, y: target.y + off.y }];
 }
 
@@ -173,7 +175,7 @@ export class EdgeLabelRoom {
       // The apex's two spots, the curve's outer side first: on the inner side the curve bends back through the
       // text's ends.
       const [below, above] = places as [EdgeLabelPlace, EdgeLabelPlace];
-      const outward = { x: (targetData.y - sourceData.y) * curvature, y: -(targetData.x - sourceData.x) * curvature };
+      const outward = controlOffset(sourceData, targetData, curvature);
       places = -Math.sin(below.angle) * outward.x + Math.cos(below.angle) * outward.y >= 0 ? [below, above] : [above, below];
     }
     // The ends' discs are in the way too (a node without a drawn label is not among the obstacles).

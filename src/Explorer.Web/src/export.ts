@@ -1,5 +1,6 @@
 import type Sigma from "sigma";
 import { KIND_COLORS, type EdgeAttributes, type ExplorerGraph, type NodeAttributes } from "./model";
+import { controlOffset } from "./parallel";
 import type { EdgeRecord, NodeRecord } from "./types";
 
 // Exports of the current view. Images come from what sigma draws (PNG: its canvases composited; SVG: the
@@ -88,9 +89,9 @@ export function toSvg(sigma: Sigma<NodeAttributes, EdgeAttributes>, graph: Explo
     let middle: { x: number; y: number };
     if (display.type === "curved" && curvature !== 0) {
       // Bent apart from the other edges between the same nodes (parallel.ts), as @sigma/edge-curve draws it: a
-      // quadratic curve whose control point is off the middle by the curvature times the length, to the left
-      // of the edge's direction on the canvas (y down here).
-      const control = { x: (a.x + b.x) / 2 + dy * curvature, y: (a.y + b.y) / 2 - dx * curvature };
+      // quadratic curve through its control point (controlOffset).
+      const offset = controlOffset(a, b, curvature);
+      const control = { x: (a.x + b.x) / 2 + offset.x, y: (a.y + b.y) / 2 + offset.y };
       const toControl = Math.hypot(b.x - control.x, b.y - control.y) || 1;
       const end = { x: b.x - ((b.x - control.x) / toControl) * b.size, y: b.y - ((b.y - control.y) / toControl) * b.size };
       edges.appendChild(el("path", { d: `M ${a.x} ${a.y} Q ${control.x} ${control.y} ${end.x} ${end.y}`, fill: "none", ...stroke }));

@@ -6,6 +6,14 @@ import type { ExplorerGraph } from "./model";
 // evenly on both sides of the straight line; with an odd count the middle one stays straight. The order is the
 // edge ids', so every tab bends the same edge the same way. An edge alone between its ends is straight (0).
 
+/**
+ * Where @sigma/edge-curve puts a curve's control point, from the middle of its two ends: the curvature times the
+ * edge's length, to the left of its direction on screen (y down). The curve's apex is half-way there.
+ */
+export function controlOffset(source: { x: number; y: number }, target: { x: number; y: number }, curvature: number): { x: number; y: number } {
+  return { x: (target.y - source.y) * curvature, y: -(target.x - source.x) * curvature };
+}
+
 /** Curvature between neighbours in a bundle (the control point's offset, as a share of the edge's length). */
 export const CURVATURE_STEP = 0.6;
 

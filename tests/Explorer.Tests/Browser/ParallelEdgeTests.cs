@@ -16,16 +16,31 @@ public sealed class ParallelEdgeTests(BrowserFixture fixture) : IClassFixture<Br
 
     private sealed record Shape(string Type, double Curvature);
 
+    /// <summary>"neighbors of Haiti" asked, laid out and still (the United States drawn: the two parallel relations).</summary>
+    private async Task<ExplorerPage> HaitiNeighborsAsync()
+    {
+        var explorer = await ExplorerPage.OpenAsync(fixture);
+        try
+        {
+            var before = await explorer.Page.EvaluateAsync<int>("window.__explorer.loadsDone()");
+            await explorer.SearchBox.FillAsync("neighbors of Haiti");
+            await explorer.SearchBox.PressAsync("Enter");
+            await explorer.WaitAsync($"window.__explorer.loadsDone() > {before}");
+            await explorer.WaitForNodeAsync("united-states");
+            await explorer.WaitAsync("!window.__explorer.layoutRunning() && !window.__explorer.cameraMoving() && !window.__explorer.countsPending()");
+            return explorer;
+        }
+        catch
+        {
+            await explorer.DisposeAsync();
+            throw;
+        }
+    }
+
     [Fact]
     public async Task TwoRelationsBetweenTheSameNodesAreTwoCurvesEachOfWhichAClickSelects()
     {
-        await using var explorer = await ExplorerPage.OpenAsync(fixture);
-        var before = await explorer.Page.EvaluateAsync<int>("window.__explorer.loadsDone()");
-        await explorer.SearchBox.FillAsync("neighbors of Haiti");
-        await explorer.SearchBox.PressAsync("Enter");
-        await explorer.WaitAsync($"window.__explorer.loadsDone() > {before}");
-        await explorer.WaitForNodeAsync("united-states");
-        await explorer.WaitAsync("!window.__explorer.layoutRunning() && !window.__explorer.cameraMoving() && !window.__explorer.countsPending()");
+        await using var explorer = await HaitiNeighborsAsync();
 
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
         async Task<Shape> ShapeAsync(string edge) =>
@@ -101,13 +116,7 @@ public sealed class ParallelEdgeTests(BrowserFixture fixture) : IClassFixture<Br
     [Fact]
     public async Task EveryPointAlongAStraightEdgeAndAPixelEitherSidePicksIt()
     {
-        await using var explorer = await ExplorerPage.OpenAsync(fixture);
-        var before = await explorer.Page.EvaluateAsync<int>("window.__explorer.loadsDone()");
-        await explorer.SearchBox.FillAsync("neighbors of Haiti");
-        await explorer.SearchBox.PressAsync("Enter");
-        await explorer.WaitAsync($"window.__explorer.loadsDone() > {before}");
-        await explorer.WaitForNodeAsync("united-states");
-        await explorer.WaitAsync("!window.__explorer.layoutRunning() && !window.__explorer.cameraMoving() && !window.__explorer.countsPending()");
+        await using var explorer = await HaitiNeighborsAsync();
 
         var missed = await explorer.Page.EvaluateAsync<string[]>("""
             (() => {
