@@ -61,6 +61,9 @@ internal sealed partial class EmbeddedGraphStore
     /// <summary>The delta or the name overlay has outgrown its limit (a compaction is due; tests).</summary>
     internal bool CompactionNeeded => _writer is { NeedsCompaction: true };
 
+    /// <summary>Tests: a compaction awaits this after its rebuild, before it takes the write lock to swap it in (writes go on meanwhile).</summary>
+    internal Func<Task>? CompactionBuilt { get; init; }
+
     /// <summary>
     /// Applies what other processes (the CLI's import, another server on the same file) committed since the
     /// index was last brought up to date. Cheap when nothing changed: one indexed read of the newest sequence.
@@ -360,6 +363,10 @@ internal sealed partial class EmbeddedGraphStore
                 compacted = edgesOnly ? GraphIndex.CompactEdges(view) : null;
                 keptOrder = compacted is not null;
                 compacted ??= GraphIndex.Compact(view, builtNames);
+                if (CompactionBuilt is { } built)
+                {
+                    await built();
+                }
             }
             finally
             {
@@ -392,6 +399,15 @@ internal sealed partial class EmbeddedGraphStore
                     _lastCompactionEnded = System.Diagnostics.Stopwatch.GetTimestamp();
                     _compaction = null;
                     RelayoutAfterBulkLoad();
+
+                    // The writes made during the rebuild, replayed onto it, may have made the next compaction due already.
+                    // Their own CompactIfDue found this one running; with no write after them, nothing else would start
+                    // (or pace) it, and the delta would stay over its limit until the next write. Not after a failed
+                    // rebuild: that would retry it back to back.
+                    if (compacted is not null && !_disposed && _writer is not null)
+                    {
+                        CompactIfDue();
+                    }
                 }
                 finally
                 {
@@ -477,10 +493,28 @@ internal sealed partial class EmbeddedGraphStore
     /// </summary>
     internal async Task WaitForCompactionAsync()
     {
-        // Each task sets the next one (if any) under the write lock before it completes. A pacing task cancelled by
-        // disposal ends without clearing its field: a completed task is not waited for again.
-        while ((Pending(Volatile.Read(ref _compaction)) ?? Pending(Volatile.Read(ref _pacedCompaction))) is { } pending)
+        // Each task sets the next one (if any) under the write lock before it completes, so the two fields are read
+        // under it too: read apart, a pacing task that starts its compaction between the reads (it clears its own
+        // field, then sets the compaction's) shows neither, and the wait ended with a compaction running. A pacing
+        // task cancelled by disposal ends without clearing its field: a completed task is not waited for again.
+        while (true)
         {
+            Task? pending;
+            await _writeLock.WaitAsync();
+            try
+            {
+                pending = Pending(_compaction) ?? Pending(_pacedCompaction);
+            }
+            finally
+            {
+                _writeLock.Release();
+            }
+
+            if (pending is null)
+            {
+                return;
+            }
+
             await pending;
         }
 

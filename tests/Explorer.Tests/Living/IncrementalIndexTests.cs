@@ -125,6 +125,48 @@ public sealed class IncrementalIndexTests : IDisposable
         await store.DisposeAsync();
     }
 
+    [Theory(Timeout = 120_000)]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task WritesMadeDuringACompactionThatMakeTheNextOneDueStartItWithoutAnotherWrite(bool paced)
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var built = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var store = new EmbeddedGraphStore(_directory.File($"during-{paced}.db"))
+        {
+            CompactionFloor = 8,
+            NameOverlayLimit = 8,
+            PacedFrom = paced ? TimeSpan.Zero : TimeSpan.FromMilliseconds(50),
+            PaceFactor = paced ? 5 : 3,
+            IndexSnapshots = false,
+            CompactionBuilt = () =>
+            {
+                built.TrySetResult();
+                return held.Task;
+            },
+        };
+        await store.InitializeAsync(cancellationToken);
+        var random = new Random(11);
+        for (var i = 0; i < 9; i++)
+        {
+            await store.UpsertNodeAsync(RandomNode(random, $"before-{i}"), cancellationToken);
+        }
+
+        // The first compaction has rebuilt the index and waits to swap it in; these writes find it running.
+        await built.Task.WaitAsync(cancellationToken);
+        for (var i = 0; i < 9; i++)
+        {
+            await store.UpsertNodeAsync(RandomNode(random, $"during-{i}"), cancellationToken);
+        }
+
+        Assert.True(store.CompactionNeeded);
+        held.SetResult();
+        await store.WaitForCompactionAsync();
+        Assert.False(store.CompactionNeeded, "the writes replayed onto the compacted index left the next compaction due, and nothing started it");
+        Assert.Equal(18, (await store.CountAsync(cancellationToken)).Nodes);
+    }
+
     [Fact]
     public void AViewKeepsItsNeighborsWhileLaterWritesGrowTheDeltaBeforeTheyArePublished()
     {
