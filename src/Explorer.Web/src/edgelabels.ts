@@ -126,14 +126,22 @@ export function freePlace(places: readonly EdgeLabelPlace[], taken: readonly (re
   return null;
 }
 
+/** An edge label as drawn: its text (shortened as drawn), its place, box and colour. */
+export interface PlacedEdgeLabel extends EdgeLabelPlace {
+  id: string;
+  text: string;
+  color: string;
+}
+
 /**
  * The edge labels of one drawing: `begin` with what they must keep off (rectangles in canvas pixels), then sigma
- * calls `draw` per edge (as its defaultDrawEdgeLabel). `placed` is what was drawn, for the test hook.
+ * calls `draw` per edge (as its defaultDrawEdgeLabel). `placed` is what was drawn, for the SVG export and the
+ * test hook.
  */
 export class EdgeLabelRoom {
   private taken: Point[][] = [];
   private canvas: Rect = { left: 0, top: 0, right: Infinity, bottom: Infinity };
-  placed: { id: string; corners: Point[] }[] = [];
+  placed: PlacedEdgeLabel[] = [];
 
   /**
    * @param forced whether this edge's label is drawn even without a free spot (the hovered or selected edge).
@@ -152,7 +160,8 @@ export class EdgeLabelRoom {
     const size = settings.edgeLabelSize;
     const colorSetting = settings.edgeLabelColor;
     const attribute = "attribute" in colorSetting ? colorSetting.attribute : undefined;
-    context.fillStyle = (attribute ? (edgeData as Record<string, unknown>)[attribute] as string | undefined : undefined) || colorSetting.color || "#000";
+    const color = (attribute ? (edgeData as Record<string, unknown>)[attribute] as string | undefined : undefined) || colorSetting.color || "#000";
+    context.fillStyle = color;
     context.font = `${settings.edgeLabelWeight} ${size}px ${settings.edgeLabelFont}`;
     // A curved edge's label goes at the curve's apex (below or above it), where its chord moved there meets the
     // curve; further along, that chord leaves the curve, so no other spot is tried.
@@ -188,6 +197,6 @@ export class EdgeLabelRoom {
     context.fillText(label, -width / 2, place.across);
     context.restore();
     this.taken.push(place.corners);
-    this.placed.push({ id: edgeData.key, corners: place.corners });
+    this.placed.push({ ...place, id: edgeData.key, text: label, color });
   };
 }

@@ -1,5 +1,7 @@
 import type Sigma from "sigma";
 import { KIND_COLORS, type EdgeAttributes, type ExplorerGraph, type NodeAttributes } from "./model";
+import type { PlacedEdgeLabel } from "./edgelabels";
+import { HALO, HALO_WIDTH } from "./labels";
 import { controlOffset } from "./parallel";
 import type { EdgeRecord, NodeRecord } from "./types";
 
@@ -40,7 +42,37 @@ export function toPng(sigma: Sigma<NodeAttributes, EdgeAttributes>): Promise<Blo
   return new Promise((resolve, reject) => canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error("PNG export failed"))), "image/png"));
 }
 
-export function toSvg(sigma: Sigma<NodeAttributes, EdgeAttributes>, graph: ExplorerGraph): string {
+/** A label font: sigma's settings (labelFont/Size/Weight, edgeLabelFont/Size/Weight). */
+export interface LabelFont {
+  family: string;
+  size: number;
+  weight: string;
+}
+
+/** The labels a frame drew (Renderer.drawnLabels), in the canvas's CSS pixels. */
+export interface DrawnLabels {
+  nodeFont: LabelFont;
+  /** Node labels: where the text starts, its baseline, and whether it is outlined (a label drawn whatever the density). */
+  nodes: { id: string; text: string; x: number; y: number; color: string; halo: boolean }[];
+  edgeFont: LabelFont;
+  /** Edge labels where the edge label room put them (edgelabels.ts), shortened as drawn. */
+  edges: PlacedEdgeLabel[];
+}
+
+/**
+ * The canvas's arrowhead, in edge thicknesses: sigma's (DEFAULT_EDGE_ARROW_HEAD_PROGRAM_OPTIONS, lengthToThicknessRatio
+ * 2.5 and widenessToThicknessRatio 2, of its half-thickness doubled), as it shows on screen.
+ */
+const ARROW_LENGTH = 2.5;
+const ARROW_WIDTH = 2;
+/** The thickness below which the canvas's heads stop shrinking with their edge (sigma's minEdgeThickness at work). */
+const MIN_HEAD_THICKNESS = 2;
+
+/**
+ * The view as an SVG document: the drawn edges, nodes, and, given `drawn`, exactly the labels the canvas shows
+ * where it shows them (without it, every node's label beside it and every edge's type at its middle).
+ */
+export function toSvg(sigma: Sigma<NodeAttributes, EdgeAttributes>, graph: ExplorerGraph, drawn: DrawnLabels | null = null): string {
   const { width, height } = sigma.getDimensions();
   const doc = document.implementation.createDocument(SVG_NS, "svg", null);
   const svg = doc.documentElement;
@@ -54,36 +86,44 @@ export function toSvg(sigma: Sigma<NodeAttributes, EdgeAttributes>, graph: Explo
     return element;
   };
   svg.appendChild(el("rect", { width, height, fill: "#ffffff" }));
-  // One arrowhead marker per edge color, so each head matches its line.
+  // One arrowhead marker per edge color and thickness, so each head matches its line.
   const defs = el("defs", {});
   const markers = new Map<string, string>();
-  const marker = (color: string) => {
-    let id = markers.get(color);
+  const marker = (color: string, strokeWidth: number) => {
+    // sigma's head is as long and as wide as ARROW_LENGTH and ARROW_WIDTH times the edge's thickness, which is at
+    // least MIN_HEAD_THICKNESS pixels (an edge drawn thinner still gets a head that size).
+    const thickness = Math.max(strokeWidth, MIN_HEAD_THICKNESS);
+    const key = `${color} ${thickness}`;
+    let id = markers.get(key);
     if (!id) {
       id = `arrow-${markers.size}`;
-      markers.set(color, id);
-      const m = el("marker", { id, viewBox: "0 0 10 10", refX: 10, refY: 5, markerWidth: 6, markerHeight: 6, orient: "auto-start-reverse", markerUnits: "strokeWidth" });
-      m.appendChild(el("path", { d: "M 0 0 L 10 5 L 0 10 z", fill: color }));
+      markers.set(key, id);
+      const [length, width] = [ARROW_LENGTH * thickness, ARROW_WIDTH * thickness];
+      const m = el("marker", { id, viewBox: `0 0 ${length} ${width}`, refX: length, refY: width / 2, markerWidth: length, markerHeight: width, orient: "auto-start-reverse", markerUnits: "userSpaceOnUse" });
+      m.appendChild(el("path", { d: `M 0 0 L ${length} ${width / 2} L 0 ${width} z`, fill: color }));
       defs.appendChild(m);
     }
     return id;
   };
-  const edges = el("g", { "stroke-linecap": "round" });
-  const edgeLabels = el("g", { "font-size": 10, fill: "#34495e", "text-anchor": "middle" });
-  const nodes = el("g", {});
-  const labels = el("g", { "font-size": 12, fill: "#1b2631" });
+  const edges = el("g", { class: "edges", "stroke-linecap": "round" });
+  const fontOf = (font: LabelFont | undefined, size: number): Record<string, string | number> => (font ? { "font-family": font.family, "font-size": font.size, "font-weight": font.weight } : { "font-size": size });
+  const edgeLabels = el("g", { class: "edge-labels", ...fontOf(drawn?.edgeFont, 10), fill: "#34495e", "text-anchor": "middle" });
+  const nodes = el("g", { class: "nodes" });
+  const labels = el("g", { class: "node-labels", ...fontOf(drawn?.nodeFont, 12), fill: "#1b2631" });
   svg.append(defs, edges, edgeLabels, nodes, labels);
   const position = (id: string) => {
     const display = sigma.getNodeDisplayData(id)!;
     const point = sigma.framedGraphToViewport(display);
     return { ...point, size: sigma.scaleSize(display.size), display };
   };
-  graph.forEachEdge((id, attributes, source, target) => {
-    const display = sigma.getEdgeDisplayData(id);
-    if (!display || display.hidden) return;
+  // In sigma's order: by zIndex (a selected or highlighted edge over the others), then the graph's order.
+  const byZIndex = <T extends { display: { zIndex: number } }>(items: T[]) => items.map((item, i) => ({ item, i })).sort((p, q) => p.item.display.zIndex - q.item.display.zIndex || p.i - q.i).map((p) => p.item);
+  const shownEdges = byZIndex(graph.mapEdges((id, attributes, source, target) => ({ attributes, source, target, display: sigma.getEdgeDisplayData(id)! })).filter((e) => e.display && !e.display.hidden));
+  for (const { attributes, source, target, display } of shownEdges) {
     const a = position(source);
     const b = position(target);
-    const stroke = { stroke: display.color, "stroke-width": Math.max(1, sigma.scaleSize(display.size)), "marker-end": `url(#${marker(display.color)})` };
+    const strokeWidth = Math.max(1, sigma.scaleSize(display.size));
+    const stroke = { stroke: display.color, "stroke-width": strokeWidth, "marker-end": `url(#${marker(display.color, strokeWidth)})` };
     const curvature = (display as { curvature?: number }).curvature ?? 0;
     const dx = b.x - a.x, dy = b.y - a.y;
     let middle: { x: number; y: number };
@@ -103,24 +143,35 @@ export function toSvg(sigma: Sigma<NodeAttributes, EdgeAttributes>, graph: Explo
       edges.appendChild(el("line", { x1: a.x, y1: a.y, x2: end.x, y2: end.y, ...stroke }));
       middle = { x: (a.x + end.x) / 2, y: (a.y + end.y) / 2 };
     }
+    if (drawn) continue;
     const label = el("text", { x: middle.x, y: middle.y - 3 });
     label.textContent = attributes.type;
     edgeLabels.appendChild(label);
-  });
-  graph.forEachNode((id) => {
-    const p = position(id);
-    if (p.display.hidden) return;
+  }
+  for (const placed of drawn?.edges ?? []) {
+    // Along the edge as the canvas turns it, the baseline `across` off the line, centred on the place.
+    const label = el("text", { x: 0, y: placed.across, transform: `translate(${placed.x} ${placed.y}) rotate(${(placed.angle * 180) / Math.PI})`, fill: placed.color });
+    label.textContent = placed.text;
+    edgeLabels.appendChild(label);
+  }
+  for (const p of byZIndex(graph.mapNodes((id) => position(id)).filter((p) => !p.display.hidden))) {
     nodes.appendChild(el("circle", { cx: p.x, cy: p.y, r: p.size, fill: p.display.color }));
-    if (p.display.label) {
+    if (p.display.label && !drawn) {
       // On the side of its node the canvas draws it (labelside.ts).
       const left = (p.display as { labelLeft?: boolean }).labelLeft === true;
       const text = el("text", left ? { x: p.x - p.size - 3, y: p.y + 4, "text-anchor": "end" } : { x: p.x + p.size + 3, y: p.y + 4 });
       text.textContent = p.display.label;
       labels.appendChild(text);
     }
-  });
+  }
+  for (const label of drawn?.nodes ?? []) {
+    const halo: Record<string, string | number> = label.halo ? { stroke: HALO, "stroke-width": HALO_WIDTH, "stroke-linejoin": "round", "paint-order": "stroke" } : {};
+    const text = el("text", { x: label.x, y: label.y, fill: label.color, ...halo });
+    text.textContent = label.text;
+    labels.appendChild(text);
+  }
   // The legend: node kinds by color.
-  const legend = el("g", { "font-size": 11, fill: "#1b2631", transform: `translate(10, ${height - 10 - 16 * Object.keys(KIND_COLORS).length})` });
+  const legend = el("g", { class: "legend", "font-size": 11, fill: "#1b2631", transform: `translate(10, ${height - 10 - 16 * Object.keys(KIND_COLORS).length})` });
   Object.entries(KIND_COLORS).forEach(([kind, color], i) => {
     legend.appendChild(el("circle", { cx: 6, cy: i * 16 + 6, r: 5, fill: color }));
     const text = el("text", { x: 16, y: i * 16 + 10 });

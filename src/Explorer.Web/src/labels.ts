@@ -11,8 +11,8 @@ import type { NodeHoverDrawingFunction, NodeLabelDrawingFunction } from "sigma/r
 const GAP = 3;
 const PADDING = 2;
 /** The canvas's background (style.css .graph), and the width of the outline a forced label gets in it. */
-const HALO = "#fbfcfd";
-const HALO_WIDTH = 3;
+export const HALO = "#fbfcfd";
+export const HALO_WIDTH = 3;
 
 /**
  * Where a label of this width starts: right of the node, or left of it when the right side is short. With

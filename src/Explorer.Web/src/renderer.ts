@@ -2,6 +2,7 @@ import Sigma from "sigma";
 import type { CameraState, EdgeDisplayData, NodeDisplayData } from "sigma/types";
 import { fitInRegions, freeRegions, MAX_FIT_RATIO, MIN_FIT_RATIO, type FitItem, type Rect } from "./fit";
 import { EdgeLabelRoom, type Point } from "./edgelabels";
+import type { DrawnLabels } from "./export";
 import { LabelCache } from "./labelcache";
 import { WebGLLayers } from "./layers";
 import { separateLabels, type LabelItem } from "./labelroom";
@@ -612,6 +613,37 @@ export class Renderer {
     });
     const edges = this.sigma.getSetting("renderEdgeLabels") ? this.edgeLabels.placed : [];
     return { width, height, overlays: this.overlays(), nodes, edges };
+  }
+
+  /**
+   * The labels the view shows, as drawn, for the SVG export (export.ts): drawn afresh first, so they are the
+   * current frame's. Null while moved copies of the label layer stand in for it (the camera is moving).
+   */
+  drawnLabels(): DrawnLabels | null {
+    this.sigma.refresh();
+    const drawn = this.labels.drawnLabelData();
+    if (drawn.length === 0 && this.labels.unsettled()) return null;
+    const { width } = this.sigma.getDimensions();
+    const settings = this.sigma.getSettings();
+    this.measure ??= document.createElement("canvas").getContext("2d");
+    const context = this.measure!;
+    context.font = font(settings);
+    const colorSetting = settings.labelColor;
+    const attribute = "attribute" in colorSetting ? colorSetting.attribute : undefined;
+    const nodes = drawn.flatMap(({ key, data }) => {
+      const label = data.label;
+      if (!label) return [];
+      // Where and how edgeAwareLabel draws it (labels.ts).
+      const color = (attribute ? (data as Record<string, unknown>)[attribute] as string | undefined : undefined) || colorSetting.color || "#000";
+      const x = drawnLabelStart({ x: data.x, size: data.size, label, labelLeft: (data as { labelLeft?: boolean }).labelLeft }, settings.labelSize, context.measureText(label).width, width);
+      return [{ id: key, text: label, x, y: data.y + settings.labelSize / 3, color, halo: data.forceLabel === true }];
+    });
+    return {
+      nodeFont: { family: settings.labelFont, size: settings.labelSize, weight: settings.labelWeight },
+      nodes,
+      edgeFont: { family: settings.edgeLabelFont, size: settings.edgeLabelSize, weight: settings.edgeLabelWeight },
+      edges: settings.renderEdgeLabels ? [...this.edgeLabels.placed] : [],
+    };
   }
 
   /** Node ids sigma currently draws (not hidden), for the test hook. */

@@ -1,5 +1,8 @@
+using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
 using Explorer.Graph;
 using Explorer.Server.Live;
 using Microsoft.Extensions.DependencyInjection;
@@ -301,5 +304,85 @@ public sealed class ExplorerPageTests(BrowserFixture fixture) : IClassFixture<Br
         await explorer.Page.GetByText("Export").ClickAsync();
         await explorer.Page.GetByRole(AriaRole.Button, new() { Name = "PNG image" }).ClickAsync();
         Assert.EndsWith(".png", (await download).SuggestedFilename);
+    }
+
+    [Fact]
+    public async Task TheSvgExportShowsTheLabelsTheCanvasDrawsWhereItDrawsThem()
+    {
+        // NATO and three pages of its neighbors: more edges than labels fit between the nodes.
+        await using var explorer = await ExplorerPage.OpenAsync(fixture, "/?x=nato~~3");
+        await explorer.WaitAsync("window.__explorer.nodes().length > 20 && !window.__explorer.layoutRunning() && !window.__explorer.cameraMoving() && !window.__explorer.countsPending()");
+        // A selected edge's label is drawn even where another label is in its way.
+        var edge = (await explorer.EdgesAsync())[0];
+        await explorer.Page.EvaluateAsync($"window.__explorer.selectEdge({JsonSerializer.Serialize(edge)})");
+        await explorer.WaitAsync($"!window.__explorer.cameraMoving() && window.__explorer.labelBoxes().edges.some(e => e.id === {JsonSerializer.Serialize(edge)})");
+
+        var drawn = await explorer.Page.EvaluateAsync<JsonElement>("""
+            (() => {
+              const svg = window.__explorer.exportSvg();
+              const boxes = window.__explorer.labelBoxes();
+              return {
+                svg,
+                nodeLabels: boxes.nodes.map(n => ({ text: window.__explorer.displayedLabel(n.id), box: n.text })),
+                edgeLabels: boxes.edges.map(e => ({ id: e.id, x: e.corners.reduce((s, c) => s + c.x, 0) / 4, y: e.corners.reduce((s, c) => s + c.y, 0) / 4 })),
+                edges: window.__explorer.edges().length,
+                nodes: window.__explorer.nodes().length,
+              };
+            })()
+            """);
+        var svg = XDocument.Parse(drawn.GetProperty("svg").GetString()!);
+        XNamespace ns = "http://www.w3.org/2000/svg";
+        List<XElement> groups = [.. svg.Descendants(ns + "g")];
+        List<XElement> Texts(string group) => [.. groups.Single(g => (string?)g.Attribute("class") == group).Elements(ns + "text")];
+
+        // The node labels the canvas draws, each where it draws it: the text starts at the left of its ink and its
+        // baseline is inside it.
+        var canvasNodeLabels = drawn.GetProperty("nodeLabels").EnumerateArray().ToList();
+        Assert.NotEmpty(canvasNodeLabels);
+        var svgNodeLabels = Texts("node-labels").ToDictionary(t => t.Value, StringComparer.Ordinal);
+        Assert.Equal(canvasNodeLabels.Select(l => l.GetProperty("text").GetString()!).Order(StringComparer.Ordinal), svgNodeLabels.Keys.Order(StringComparer.Ordinal));
+        foreach (var label in canvasNodeLabels)
+        {
+            var text = svgNodeLabels[label.GetProperty("text").GetString()!];
+            var (x, y) = (double.Parse((string)text.Attribute("x")!, CultureInfo.InvariantCulture), double.Parse((string)text.Attribute("y")!, CultureInfo.InvariantCulture));
+            var box = label.GetProperty("box");
+            Assert.True(Math.Abs(x - box.GetProperty("left").GetDouble()) <= 2 && y >= box.GetProperty("top").GetDouble() && y <= box.GetProperty("bottom").GetDouble(), $"{text.Value} at ({x}, {y}); the canvas's ink {box}");
+        }
+
+        // The edge labels the canvas placed, where it placed them: the middle of each text's baseline (its origin,
+        // turned with the edge, moved `y` across it) is within half a font size of the middle of the canvas's box.
+        var placed = drawn.GetProperty("edgeLabels").EnumerateArray().ToList();
+        Assert.Contains(placed, p => p.GetProperty("id").GetString() == edge);
+        Assert.True(placed.Count < drawn.GetProperty("edges").GetInt32(), $"{placed.Count} edge labels placed of {drawn.GetProperty("edges").GetInt32()} edges");
+        var texts = Texts("edge-labels");
+        Assert.Equal(placed.Count, texts.Count);
+        foreach (var (text, place) in texts.Zip(placed))
+        {
+            var transform = Regex.Match((string?)text.Attribute("transform") ?? "", @"^translate\(([-\d.e]+) ([-\d.e]+)\) rotate\(([-\d.e]+)\)$");
+            Assert.True(transform.Success, (string?)text.Attribute("transform"));
+            double Number(string value) => double.Parse(value, CultureInfo.InvariantCulture);
+            var angle = Number(transform.Groups[3].Value) * Math.PI / 180;
+            var across = Number((string)text.Attribute("y")!);
+            var x = Number(transform.Groups[1].Value) - (Math.Sin(angle) * across);
+            var y = Number(transform.Groups[2].Value) + (Math.Cos(angle) * across);
+            var (middleX, middleY) = (place.GetProperty("x").GetDouble(), place.GetProperty("y").GetDouble());
+            Assert.True(Math.Sqrt(Math.Pow(x - middleX, 2) + Math.Pow(y - middleY, 2)) <= 5.5, $"{text.Value}'s baseline middle at ({x}, {y}); the canvas box's middle ({middleX}, {middleY})");
+        }
+
+        // Arrowheads as long and as wide as the canvas's: 2.5 and 2 times the edge's thickness, at least 2 pixels
+        // (the selected edge is thicker: its head is larger, in proportion).
+        var markers = svg.Descendants(ns + "marker").ToDictionary(m => $"url(#{(string?)m.Attribute("id")})");
+        var strokes = new HashSet<double>();
+        foreach (var line in groups.Single(g => (string?)g.Attribute("class") == "edges").Elements())
+        {
+            var stroke = double.Parse((string)line.Attribute("stroke-width")!, CultureInfo.InvariantCulture);
+            var marker = markers[(string)line.Attribute("marker-end")!];
+            var (length, width) = (double.Parse((string)marker.Attribute("markerWidth")!, CultureInfo.InvariantCulture), double.Parse((string)marker.Attribute("markerHeight")!, CultureInfo.InvariantCulture));
+            Assert.Equal((2.5 * Math.Max(stroke, 2), 2 * Math.Max(stroke, 2)), (length, width));
+            Assert.Equal("userSpaceOnUse", (string?)marker.Attribute("markerUnits"));
+            strokes.Add(stroke);
+        }
+
+        Assert.True(strokes.Count > 1, "the selected edge is drawn thicker than the others");
     }
 }

@@ -201,7 +201,7 @@ export class Controls {
     const { model, renderer } = this.view;
     const { graph, nodes, edges } = model;
     if (format === "png") download(`explorer-${stamp}.png`, await toPng(renderer.sigma));
-    if (format === "svg") download(`explorer-${stamp}.svg`, new Blob([toSvg(renderer.sigma, graph)], { type: "image/svg+xml" }));
+    if (format === "svg") download(`explorer-${stamp}.svg`, new Blob([toSvg(renderer.sigma, graph, renderer.drawnLabels())], { type: "image/svg+xml" }));
     if (format === "json") download(`explorer-${stamp}.json`, new Blob([toJson(graph, nodes, edges)], { type: "application/json" }));
     if (format === "graphml") download(`explorer-${stamp}.graphml`, new Blob([toGraphMl(graph, nodes, edges)], { type: "application/graphml+xml" }));
   }

@@ -59,7 +59,7 @@ export function createHook({ view, live, ready }: HookSources) {
     idle: () => live.sync.idle(),
     exportJson: () => toJson(model.graph, model.nodes, model.edges),
     exportGraphMl: () => toGraphMl(model.graph, model.nodes, model.edges),
-    exportSvg: () => toSvg(renderer.sigma, model.graph),
+    exportSvg: () => toSvg(renderer.sigma, model.graph, renderer.drawnLabels()),
     /** Renders now, then draws every label afresh: label-layer pixels that differed (labelcache.ts; 0 is right). */
     staleLabelPixels: () => renderer.labels.stalePixels(),
     /** Frames that drew only the labels that changed. */
