@@ -1,6 +1,6 @@
 import createClient, { type Middleware } from "openapi-fetch";
 import type { paths } from "./generated/api";
-import type { Annotation, AnnotationRequest, AnnotationVersion, EdgeRequest, Me, NodeRequest, Problem, QueryResponse } from "./types";
+import type { Annotation, AnnotationRequest, AnnotationVersion, EdgeRequest, Me, NodeRequest, Problem, QueryResponse, SourceRequest } from "./types";
 
 // The one way this page talks HTTP: a client typed by the server's OpenAPI document (openapi-fetch over the
 // generated `paths`), so every path, parameter and answer is checked against what the server declares.
@@ -122,6 +122,8 @@ export const api = {
     params: { query: { from: q.from, to: q.to, mode: q.mode, k: q.k, maxHops: q.maxHops, types: list(q.types), kinds: list(q.kinds), avoid: list(q.avoid), asOf: date(q.asOf), status: q.status || undefined } },
   })),
   sources: () => ok(http.GET("/api/sources")),
+  /** Adds a source document (text, Markdown or HTML, kept as plain text): analysts and admins. */
+  addSource: (body: SourceRequest) => ok(http.POST("/api/sources", { body })),
   source: (id: string) => ok(http.GET("/api/sources/{id}", { params: { path: { id } } })),
   /** Every quote the graph takes from a source, each with its edge, in text order. */
   citations: (id: string) => ok(http.GET("/api/sources/{id}/citations", { params: { path: { id } } })),

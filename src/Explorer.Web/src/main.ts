@@ -1,6 +1,7 @@
 import "./style.css";
 import { AnnotationsView } from "./annotations/view";
 import { Controls } from "./app/controls";
+import { Documents } from "./app/documents";
 import { createHook } from "./app/hook";
 import { Importer } from "./app/importer";
 import { LiveView } from "./app/live";
@@ -27,13 +28,20 @@ view.peers = {
   scheduleAnnotationCounts: () => live.scheduleAnnotationCounts(),
 };
 byId("new-node").addEventListener("click", () => panels.renderNewNode());
-const importer = new Importer({ canImport: () => annotations.session.canEdit, liveSeq: () => live.sync.lastSeq });
+const documents = new Documents({ canAdd: () => annotations.session.canEdit });
+byId("documents").addEventListener("click", () => documents.open());
+const importer = new Importer({
+  canImport: () => annotations.session.canEdit,
+  liveSeq: () => live.sync.lastSeq,
+  addSource: (added) => documents.openToAdd(added),
+});
 byId("import").addEventListener("click", () => importer.open());
 /** Who is signed in shows in the account area and decides which write controls are offered. */
 const showSession = () => {
   annotations.renderAccount(byId("account"));
   applyRole(annotations.session);
   importer.sessionChanged();
+  documents.sessionChanged();
 };
 annotations.onChange = () => {
   showSession();

@@ -22,6 +22,7 @@ type WithKind<T> = T extends { kind?: infer K } ? Omit<T, "kind"> & { kind: Excl
 export type QueryResponse = WithKind<Schemas["QueryResponse"]>;
 export type SourceDocument = Schemas["SourceDocument"];
 export type SourceInfo = Schemas["SourceInfo"];
+export type SourceRequest = Schemas["SourceRequest"];
 export type Change = Schemas["Change"];
 export type ChangeKind = Schemas["ChangeKind"];
 export type ChangesResponse = Schemas["ChangesResponse"];

@@ -154,6 +154,82 @@ public sealed class ImportUiTests(BrowserFixture fixture) : IClassFixture<Browse
     }
 
     [Fact]
+    public async Task AnEdgeWithoutEvidenceCitesADocumentAddedFromTheImportDialog()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var suffix = Guid.NewGuid().ToString("N")[..6];
+        var (a, b) = ($"import-doc-a-{suffix}", $"import-doc-b-{suffix}");
+        var graph = JsonSerializer.Serialize(new
+        {
+            nodes = new object[]
+            {
+                new { key = a, attributes = new { name = "Joint exercises", kind = "Theme" } },
+                new { key = b, attributes = new { name = "Interoperability", kind = "Theme" } },
+            },
+            edges = new object[] { new { key = $"{a}-leads-to-{b}", source = a, target = b, attributes = new { type = "LEADS_TO" } } },
+        });
+        var analyst = await ExplorerPage.OpenAsync(fixture, "/");
+        await using var _ = analyst;
+        await analyst.SignInAsync("ana");
+        await analyst.Page.GetByRole(AriaRole.Button, new() { Name = "Import", Exact = true }).ClickAsync();
+        var dialog = Dialog(analyst);
+        var chooser = await analyst.Page.RunAndWaitForFileChooserAsync(() => dialog.GetByRole(AriaRole.Button, new() { Name = "choose files…" }).ClickAsync());
+        await chooser.SetFilesAsync(new FilePayload { Name = "team.json", MimeType = "application/json", Buffer = Encoding.UTF8.GetBytes(graph) });
+        var errors = dialog.GetByRole(AriaRole.List, new() { Name = "Errors" }).GetByRole(AriaRole.Listitem);
+        await Expect(errors).ToHaveCountAsync(1);
+
+        // The document the edge cites is not in the graph yet: the analyst adds it from its Markdown file.
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "New document…" }).ClickAsync();
+        var documents = analyst.Page.GetByRole(AriaRole.Dialog, new() { Name = "Documents" });
+        await Expect(documents).ToBeVisibleAsync();
+        var markdown = $"# Exercise notes {suffix}\n\nJoint **exercises** build interoperability between the allies' forces.\n";
+        chooser = await analyst.Page.RunAndWaitForFileChooserAsync(() => documents.GetByRole(AriaRole.Button, new() { Name = "read a file…" }).ClickAsync());
+        await chooser.SetFilesAsync(new FilePayload { Name = $"exercise-notes-{suffix}.md", MimeType = "text/markdown", Buffer = Encoding.UTF8.GetBytes(markdown) });
+        await Expect(documents.GetByLabel("Title")).ToHaveValueAsync($"exercise-notes-{suffix}");
+        await documents.GetByLabel("Kind").FillAsync("note");
+        await documents.ScreenshotAsync(new LocatorScreenshotOptions { Path = BrowserFixture.ScreenshotPath("21-documents-add") });
+        await documents.GetByRole(AriaRole.Button, new() { Name = "Add document" }).ClickAsync();
+
+        // Back in the import, the new document is chosen and the edge cites it.
+        await Expect(documents).ToBeHiddenAsync();
+        var source = (await fixture.Store.ListSourcesAsync(cancellationToken)).Single(s => s.Title == $"exercise-notes-{suffix}");
+        Assert.Equal("note", source.Kind);
+        var text = (await fixture.Store.GetSourceAsync(source.Id, cancellationToken))!.Text;
+        Assert.Contains("Joint exercises build interoperability", text);
+        Assert.DoesNotContain("**", text);
+        await Expect(dialog.GetByRole(AriaRole.Combobox, new() { Name = "Evidence for edges without any" })).ToHaveValueAsync(source.Id);
+        await Expect(errors).ToHaveCountAsync(0);
+        await ExpectCountsAsync(dialog, "Edges", 1, 0, 0);
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Apply 3 changes" }).ClickAsync();
+        await Expect(dialog.GetByRole(AriaRole.Status).First).ToContainTextAsync("Imported: 2 new nodes, 1 new edge.");
+        var edge = await fixture.Store.GetEdgeAsync($"{a}-leads-to-{b}", cancellationToken);
+        Assert.Equal(source.Id, edge!.Evidence.Single().SourceId);
+        Assert.Empty(analyst.Errors);
+    }
+
+    [Fact]
+    public async Task TheDocumentsListOpensEachInTheSourceViewAndOnlyWritersMayAddOne()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var essay = (await fixture.Store.GetSourceAsync(Essay, cancellationToken))!;
+        var viewer = await ExplorerPage.OpenAsync(fixture, "/");
+        await using var _ = viewer;
+        await viewer.Page.GetByRole(AriaRole.Button, new() { Name = "Documents", Exact = true }).ClickAsync();
+        var documents = viewer.Page.GetByRole(AriaRole.Dialog, new() { Name = "Documents" });
+        var link = documents.GetByRole(AriaRole.Link, new() { Name = essay.Title, Exact = true });
+        await Expect(link).ToHaveAttributeAsync("href", $"/source?id={Essay}");
+        await Expect(documents.GetByRole(AriaRole.Button, new() { Name = "Add document" })).ToBeHiddenAsync();
+
+        // Signed in as a viewer: still no form (an analyst has one: the test above).
+        await documents.GetByRole(AriaRole.Button, new() { Name = "Close documents" }).ClickAsync();
+        await viewer.SignInAsync("vic");
+        await viewer.Page.GetByRole(AriaRole.Button, new() { Name = "Documents", Exact = true }).ClickAsync();
+        await Expect(link).ToBeVisibleAsync();
+        await Expect(documents.GetByRole(AriaRole.Button, new() { Name = "Add document" })).ToBeHiddenAsync();
+        Assert.Empty(viewer.Errors);
+    }
+
+    [Fact]
     public async Task AViewerIsOfferedNoImportAndADroppedFileOpensNothing()
     {
         var viewer = await ExplorerPage.OpenAsync(fixture, "/");

@@ -19,6 +19,8 @@ export interface ImporterDeps {
   canImport(): boolean;
   /** The sequence number of the last live change applied, to show progress while an import commits. */
   liveSeq(): number;
+  /** Lets the analyst add a source document, and calls back with it once added (app/documents.ts). */
+  addSource(added: (source: SourceInfo) => void): void;
 }
 
 type Phase = "empty" | "checking" | "preview" | "applying" | "applied" | "failed";
@@ -64,7 +66,9 @@ export class Importer {
     // Built once and only shown or hidden, so the select keeps its focus while the check runs again.
     this.evidence = h("div", { class: "import-evidence", attrs: { hidden: true } },
       h("label", { attrs: { for: "import-evidence-source" }, text: "Evidence for edges without any" }),
-      this.evidenceSelect,
+      h("div", { class: "import-evidence-choice" },
+        this.evidenceSelect,
+        h("button", { text: "New document…", attrs: { type: "button", title: "Add the document these edges cite (a note on the team spreadsheet, say)" }, on: { click: () => this.deps.addSource((source) => void this.useSource(source)) } })),
       this.evidenceHint);
     this.errors = h("section", { class: "import-errors", attrs: { "aria-label": "Import errors", hidden: true } });
     this.applyButton = h("button", {
@@ -241,6 +245,17 @@ export class Importer {
       this.sources = [];
     }
     this.fillSources();
+  }
+
+  /** A document just added for this import: offered, chosen, and the dry run checked again with it. */
+  private async useSource(source: SourceInfo): Promise<void> {
+    if (!this.dialog.open) this.dialog.showModal();
+    this.sources = null;
+    await this.loadSources();
+    if (!this.sources!.some((s) => s.id === source.id)) this.sources!.push(source);
+    this.fillSources();
+    this.evidenceSelect.value = source.id;
+    await this.check();
   }
 
   private fillSources(): void {
