@@ -37,6 +37,14 @@ public sealed class ImportUiTests(BrowserFixture fixture) : IClassFixture<Browse
         await canvas.DispatchEventAsync("drop", new { dataTransfer = transfer });
     }
 
+    /// <summary>Opens the import dialog from the toolbar and picks files in its file chooser.</summary>
+    private static async Task ImportPickedAsync(ExplorerPage explorer, FilePayload file)
+    {
+        await explorer.Page.GetByRole(AriaRole.Button, new() { Name = "Import", Exact = true }).ClickAsync();
+        var chooser = await explorer.Page.RunAndWaitForFileChooserAsync(() => Dialog(explorer).GetByRole(AriaRole.Button, new() { Name = "choose files…" }).ClickAsync());
+        await chooser.SetFilesAsync(file);
+    }
+
     private static ILocator Row(ILocator dialog, string name) =>
         dialog.Locator("table.import-counts tbody tr").Filter(new() { Has = dialog.Page.GetByRole(AriaRole.Rowheader, new() { Name = name, Exact = true }) });
 
@@ -117,10 +125,8 @@ public sealed class ImportUiTests(BrowserFixture fixture) : IClassFixture<Browse
         var analyst = await ExplorerPage.OpenAsync(fixture, "/");
         await using var _ = analyst;
         await analyst.SignInAsync("ana");
-        await analyst.Page.GetByRole(AriaRole.Button, new() { Name = "Import", Exact = true }).ClickAsync();
+        await ImportPickedAsync(analyst, file);
         var dialog = Dialog(analyst);
-        var chooser = await analyst.Page.RunAndWaitForFileChooserAsync(() => dialog.GetByRole(AriaRole.Button, new() { Name = "choose files…" }).ClickAsync());
-        await chooser.SetFilesAsync(file);
 
         // The edge has no evidence: it is an error until the import cites a source document for it.
         await ExpectCountsAsync(dialog, "Nodes", 2, 0, 0);
@@ -143,9 +149,7 @@ public sealed class ImportUiTests(BrowserFixture fixture) : IClassFixture<Browse
         // Closed and opened again with the same file: nothing left to change.
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Close", Exact = true }).ClickAsync();
         await Expect(dialog).ToBeHiddenAsync();
-        await analyst.Page.GetByRole(AriaRole.Button, new() { Name = "Import", Exact = true }).ClickAsync();
-        chooser = await analyst.Page.RunAndWaitForFileChooserAsync(() => dialog.GetByRole(AriaRole.Button, new() { Name = "choose files…" }).ClickAsync());
-        await chooser.SetFilesAsync(file);
+        await ImportPickedAsync(analyst, file);
         await Expect(dialog.GetByRole(AriaRole.Status).First).ToContainTextAsync("Nothing to change");
         await cite.SelectOptionAsync(Essay);
         await Expect(dialog.GetByRole(AriaRole.Status).First).ToHaveTextAsync("Nothing to change: the graph already holds every valid record in these files.");
@@ -171,10 +175,8 @@ public sealed class ImportUiTests(BrowserFixture fixture) : IClassFixture<Browse
         var analyst = await ExplorerPage.OpenAsync(fixture, "/");
         await using var _ = analyst;
         await analyst.SignInAsync("ana");
-        await analyst.Page.GetByRole(AriaRole.Button, new() { Name = "Import", Exact = true }).ClickAsync();
+        await ImportPickedAsync(analyst, new FilePayload { Name = "team.json", MimeType = "application/json", Buffer = Encoding.UTF8.GetBytes(graph) });
         var dialog = Dialog(analyst);
-        var chooser = await analyst.Page.RunAndWaitForFileChooserAsync(() => dialog.GetByRole(AriaRole.Button, new() { Name = "choose files…" }).ClickAsync());
-        await chooser.SetFilesAsync(new FilePayload { Name = "team.json", MimeType = "application/json", Buffer = Encoding.UTF8.GetBytes(graph) });
         var errors = dialog.GetByRole(AriaRole.List, new() { Name = "Errors" }).GetByRole(AriaRole.Listitem);
         await Expect(errors).ToHaveCountAsync(1);
 
@@ -183,7 +185,7 @@ public sealed class ImportUiTests(BrowserFixture fixture) : IClassFixture<Browse
         var documents = analyst.Page.GetByRole(AriaRole.Dialog, new() { Name = "Documents" });
         await Expect(documents).ToBeVisibleAsync();
         var markdown = $"# Exercise notes {suffix}\n\nJoint **exercises** build interoperability between the allies' forces.\n";
-        chooser = await analyst.Page.RunAndWaitForFileChooserAsync(() => documents.GetByRole(AriaRole.Button, new() { Name = "read a file…" }).ClickAsync());
+        var chooser = await analyst.Page.RunAndWaitForFileChooserAsync(() => documents.GetByRole(AriaRole.Button, new() { Name = "read a file…" }).ClickAsync());
         await chooser.SetFilesAsync(new FilePayload { Name = $"exercise-notes-{suffix}.md", MimeType = "text/markdown", Buffer = Encoding.UTF8.GetBytes(markdown) });
         await Expect(documents.GetByLabel("Title")).ToHaveValueAsync($"exercise-notes-{suffix}");
         await documents.GetByLabel("Kind").FillAsync("note");
