@@ -7,7 +7,7 @@ namespace Explorer.Cli.Commands;
 
 /// <summary>
 /// <c>explorer import FILE... [--format jsonl|csv|graph-seed] [--dry-run] [--batch N] [--evidence-source ID]
-/// [--all-or-nothing]</c>: the import pipeline (<see cref="GraphImport"/>) from the command line. Records are
+/// [--all-or-nothing] [--no-seed]</c>: the import pipeline (<see cref="GraphImport"/>) from the command line. Records are
 /// checked and written in batches in one pass (with --all-or-nothing, files are checked whole first). Each committed record is acknowledged on stdout ("ok &lt;seq&gt; &lt;kind&gt; &lt;id&gt;") after its
 /// batch commits; progress (rate, time left), errors (file:line:column) and the summary go to stderr.
 /// </summary>
@@ -32,9 +32,10 @@ internal static class ImportCommand
         };
         var evidenceSource = new Option<string?>("--evidence-source") { Description = "A source document id that describes this import: edges without evidence cite the first line of its text." };
         var allOrNothing = new Option<bool>("--all-or-nothing") { Description = "Write nothing if any record is invalid (files only)." };
+        var noSeed = new Option<bool>("--no-seed") { Description = "Into a new or empty database: do not seed it with the graph-seed dataset first, so it holds this import's records only." };
         var command = new Command("import", "Add, update or remove nodes and edges from JSON Lines, CSV, the graph-seed layout, GraphML or graphology JSON, in batches.")
         {
-            files, format, dryRun, batch, evidenceSource, allOrNothing, mappingFile,
+            files, format, dryRun, batch, evidenceSource, allOrNothing, mappingFile, noSeed,
         };
         cli.HelpNotes[command] = """
             JSON Lines, one record per line:
@@ -83,7 +84,7 @@ internal static class ImportCommand
                 mapping = read ?? throw new CliException(ExitCodes.InvalidInput, $"{mappingPath}: {error}");
             }
 
-            var store = await session.OpenStoreAsync(seedIfEmpty: true, cancellationToken);
+            var store = await session.OpenStoreAsync(seedIfEmpty: !parse.GetValue(noSeed), cancellationToken);
             var json = session.Json;
 
             // Acknowledgements are written on their own thread, each batch after it committed (never before).

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Explorer.Tests.TestSupport;
 
 namespace Explorer.Tests.Cli;
 
@@ -54,6 +55,36 @@ public sealed partial class CliImportTests : IDisposable
         var node = await _cli.RunAsync("node", "Analysts' theme");
         Assert.True(node.ExitCode == 0, node.ToString());
         Assert.StartsWith("Analyst theme [Theme]", node.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ImportWithNoSeedIntoANewDatabaseHoldsOnlyTheImportedRecords()
+    {
+        Assert.False(File.Exists(_cli.DatabasePath));
+        var input = string.Join('\n',
+            """{"node":{"id":"team-theme","kind":"Theme","name":"Team theme"}}""",
+            """{"node":{"id":"team-mission","kind":"Mission","name":"Team mission"}}""");
+
+        var result = await _cli.RunWithInputAsync(input, "import", "-", "--no-seed");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.DoesNotContain("seeding", result.Stderr, StringComparison.Ordinal);
+        await using var store = new Explorer.Embedded.EmbeddedGraphStore(_cli.DatabasePath);
+        await store.InitializeAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(new Explorer.Graph.GraphCounts(2, 0), await store.CountAsync(TestContext.Current.CancellationToken));
+        Assert.Empty(await store.ListSourcesAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task ImportIntoANewDatabaseSeedsItFirst()
+    {
+        var result = await _cli.RunWithInputAsync("""{"node":{"id":"team-theme","kind":"Theme","name":"Team theme"}}""", "import", "-");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("is empty; seeding it from", result.Stderr, StringComparison.Ordinal);
+        await using var store = new Explorer.Embedded.EmbeddedGraphStore(_cli.DatabasePath);
+        await store.InitializeAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(Seeded.Dataset.Nodes.Count + 1, (await store.CountAsync(TestContext.Current.CancellationToken)).Nodes);
     }
 
     [Fact]
