@@ -60,6 +60,17 @@ public sealed class ExplorerPage(IBrowserContext context, IPage page, bool ownsC
     public Task WaitAsync(string condition) =>
         Page.WaitForFunctionAsync($"() => {condition}", null, new PageWaitForFunctionOptions { Timeout = 30_000, PollingInterval = 50 });
 
+    /// <summary>Runs <paramref name="action"/> (a search, Find path) and waits until the view it asks for has loaded.</summary>
+    public async Task LoadAsync(Func<Task> action)
+    {
+        var before = await Page.EvaluateAsync<int>("window.__explorer.loadsDone()");
+        await action();
+        await WaitAsync($"window.__explorer.loadsDone() > {before}");
+    }
+
+    /// <summary>Clicks Find path and waits for the paths.</summary>
+    public Task FindPathAsync() => LoadAsync(() => Page.GetByRole(AriaRole.Button, new() { Name = "Find path" }).ClickAsync());
+
     public async Task<string[]> NodesAsync() => await Page.EvaluateAsync<string[]>("window.__explorer.nodes()");
 
     public async Task<string[]> EdgesAsync() => await Page.EvaluateAsync<string[]>("window.__explorer.edges()");

@@ -23,13 +23,11 @@ public sealed class LinkRestoreTests(BrowserFixture fixture) : IClassFixture<Bro
             await page.Page.Locator("#path-from").InputValueAsync(), await page.Page.Locator("#path-to").InputValueAsync());
     }
 
-    private static async Task AskAsync(ExplorerPage explorer, string phrase)
+    private static Task AskAsync(ExplorerPage explorer, string phrase) => explorer.LoadAsync(async () =>
     {
-        var before = await explorer.Page.EvaluateAsync<int>("window.__explorer.loadsDone()");
         await explorer.SearchBox.FillAsync(phrase);
         await explorer.SearchBox.PressAsync("Enter");
-        await explorer.WaitAsync($"window.__explorer.loadsDone() > {before}");
-    }
+    });
 
     /// <summary>The link opened in a fresh browser context shows the same view.</summary>
     private async Task<View> RestoreAsync(string url)
@@ -66,9 +64,7 @@ public sealed class LinkRestoreTests(BrowserFixture fixture) : IClassFixture<Bro
 
         // Find path from the restored controls asks the same question again: still three paths.
         await using var again = await ExplorerPage.OpenAsync(fixture, new Uri(explorer.Page.Url).PathAndQuery);
-        var before = await again.Page.EvaluateAsync<int>("window.__explorer.loadsDone()");
-        await again.Page.GetByRole(AriaRole.Button, new() { Name = "Find path" }).ClickAsync();
-        await again.WaitAsync($"window.__explorer.loadsDone() > {before}");
+        await again.FindPathAsync();
         Assert.Equal(3, await again.Page.EvaluateAsync<int>("window.__explorer.pathCount()"));
         await again.ScreenshotAsync("11-haiti-link-restored");
     }
@@ -86,9 +82,7 @@ public sealed class LinkRestoreTests(BrowserFixture fixture) : IClassFixture<Bro
 
         await explorer.Page.Locator("#path-swap").ClickAsync();
         await Expect(from).ToHaveValueAsync("Haiti");
-        var before = await explorer.Page.EvaluateAsync<int>("window.__explorer.loadsDone()");
-        await explorer.Page.GetByRole(AriaRole.Button, new() { Name = "Find path" }).ClickAsync();
-        await explorer.WaitAsync($"window.__explorer.loadsDone() > {before}");
+        await explorer.FindPathAsync();
 
         var query = System.Web.HttpUtility.ParseQueryString(new Uri(explorer.Page.Url).Query);
         Assert.Equal(("haiti", "united-states"), (query["from"], query["to"]));
@@ -101,9 +95,7 @@ public sealed class LinkRestoreTests(BrowserFixture fixture) : IClassFixture<Bro
         await explorer.Panel.GetByRole(AriaRole.Button, new() { Name = "Path to here" }).ClickAsync();
         await Expect(to).ToHaveValueAsync("Haiti");
         await from.FillAsync("United States");
-        before = await explorer.Page.EvaluateAsync<int>("window.__explorer.loadsDone()");
-        await explorer.Page.GetByRole(AriaRole.Button, new() { Name = "Find path" }).ClickAsync();
-        await explorer.WaitAsync($"window.__explorer.loadsDone() > {before}");
+        await explorer.FindPathAsync();
         query = System.Web.HttpUtility.ParseQueryString(new Uri(explorer.Page.Url).Query);
         Assert.Equal(("united-states", "haiti"), (query["from"], query["to"]));
         Assert.Empty(explorer.Errors);
@@ -145,9 +137,7 @@ public sealed class LinkRestoreTests(BrowserFixture fixture) : IClassFixture<Bro
             await explorer.Page.Locator("#path-k").FillAsync(k.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
-        var before = await explorer.Page.EvaluateAsync<int>("window.__explorer.loadsDone()");
-        await explorer.Page.GetByRole(AriaRole.Button, new() { Name = "Find path" }).ClickAsync();
-        await explorer.WaitAsync($"window.__explorer.loadsDone() > {before}");
+        await explorer.FindPathAsync();
         var original = await ReadAsync(explorer);
         Assert.Equal(mode, original.Mode);
         Assert.True(original.Paths >= 1);
