@@ -56,11 +56,29 @@ public sealed class LabelPlacementTests(BrowserFixture fixture) : IClassFixture<
     [Fact]
     public async Task ALabelAnEdgeWouldCrossOnTheRightOfItsNodeIsOnTheLeftWhereNoEdgeCrossesIt()
     {
-        await using var explorer = await ExplorerPage.OpenAsync(fixture, width: 1280, height: 800);
-        await explorer.WaitAsync(Still);
-        await explorer.ScreenshotAsync("labels-sides-first-view");
+        // The first view is stars (NATO's missions, the African Union's): a leaf left of its hub has its one edge
+        // leaving to the right, through where its label would be. Where the layout ends varies from run to run, and
+        // in some ends every such leaf hugs the canvas's left edge, where a label moved left would widen the view
+        // until other labels overlap: the move is taken back (labelside.ts) and no label is on the left. Such a view
+        // has nothing to check here, so the page is opened again, up to four times, for one that moves a label.
+        ExplorerPage? explorer = null;
+        LabelBoxes? boxes = null;
+        for (var attempt = 1; attempt <= 4 && boxes is null; attempt++)
+        {
+            if (explorer is not null)
+            {
+                await explorer.DisposeAsync();
+            }
 
-        var boxes = (await explorer.Page.EvaluateAsync<JsonElement>("window.__explorer.labelBoxes()")).Deserialize<LabelBoxes>(new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+            explorer = await ExplorerPage.OpenAsync(fixture, width: 1280, height: 800);
+            await explorer.WaitAsync(Still);
+            var read = (await explorer.Page.EvaluateAsync<JsonElement>("window.__explorer.labelBoxes()")).Deserialize<LabelBoxes>(new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+            boxes = read.Nodes.Any(n => n.Text.Right <= n.Disc.Left) ? read : null;
+        }
+
+        await using var _ = explorer!;
+        await explorer!.ScreenshotAsync("labels-sides-first-view");
+        Assert.True(boxes is not null, "no label is left of its node in four first views");
         var ends = (await explorer.Page.EvaluateAsync<JsonElement>("window.__explorer.edgeEnds()")).Deserialize<EdgeEnds[]>(new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
         var centres = boxes.Nodes.ToDictionary(n => n.Id, n => ((n.Disc.Left + n.Disc.Right) / 2, (n.Disc.Top + n.Disc.Bottom) / 2));
         var segments = ends.Where(e => centres.ContainsKey(e.Source) && centres.ContainsKey(e.Target))
@@ -68,10 +86,8 @@ public sealed class LabelPlacementTests(BrowserFixture fixture) : IClassFixture<
         Assert.NotEmpty(segments);
         string[] Crossing(Rect box) => segments.Where(s => SegmentMeets(s.A, s.B, box)).Select(s => s.Id).ToArray();
 
-        // The first view is stars (NATO's missions, the African Union's): a leaf left of its hub has its one edge
-        // leaving to the right, through where its label would be. The page counts an edge as crossing a label where
-        // it meets the label's line (labelside.ts: the font size plus 2 px above and below the node's centre, as
-        // wide as the text), a little taller than the ink.
+        // The page counts an edge as crossing a label where it meets the label's line (labelside.ts: the font size
+        // plus 2 px above and below the node's centre, as wide as the text), a little taller than the ink.
         var left = boxes.Nodes.Where(n => n.Text.Right <= n.Disc.Left).ToArray();
         Assert.NotEmpty(left);
         // (Grown or shrunk by a pixel, as `by` says: the page placed the labels at its own fit, with advance widths.)
