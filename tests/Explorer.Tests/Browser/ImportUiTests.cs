@@ -222,6 +222,16 @@ public sealed class ImportUiTests(BrowserFixture fixture) : IClassFixture<Browse
         await Expect(link).ToHaveAttributeAsync("href", $"/source?id={Essay}");
         await Expect(documents.GetByRole(AriaRole.Button, new() { Name = "Add document" })).ToBeHiddenAsync();
 
+        // The filter keeps the documents whose title, kind or description has every word typed.
+        var all = (await fixture.Store.ListSourcesAsync(cancellationToken)).Count;
+        var items = documents.GetByRole(AriaRole.List, new() { Name = "Source documents" }).GetByRole(AriaRole.Listitem);
+        await Expect(items).ToHaveCountAsync(all);
+        await documents.GetByRole(AriaRole.Searchbox, new() { Name = "Filter documents" }).FillAsync($"{essay.Kind.ToUpperInvariant()} {essay.Title.Split(' ')[0]}");
+        await Expect(items).ToHaveCountAsync(1);
+        await Expect(documents).ToContainTextAsync($"1 of {all} documents");
+        await documents.GetByRole(AriaRole.Searchbox, new() { Name = "Filter documents" }).FillAsync("no-such-document-anywhere");
+        await Expect(items).ToHaveCountAsync(0);
+
         // Signed in as a viewer: still no form (an analyst has one: the test above).
         await documents.GetByRole(AriaRole.Button, new() { Name = "Close documents" }).ClickAsync();
         await viewer.SignInAsync("vic");

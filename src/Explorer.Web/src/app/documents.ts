@@ -21,6 +21,9 @@ export class Documents {
   private readonly dialog: HTMLDialogElement;
   private readonly list: HTMLUListElement;
   private readonly listStatus: HTMLElement;
+  private readonly filter: HTMLInputElement;
+  /** The documents as last loaded (null: not yet, or the load failed). */
+  private sources: SourceInfo[] | null = null;
   private readonly form: HTMLFormElement;
   private readonly title: HTMLInputElement;
   private readonly kind: HTMLInputElement;
@@ -38,6 +41,10 @@ export class Documents {
   constructor(private readonly deps: DocumentsDeps) {
     this.list = h("ul", { class: "documents-list", attrs: { "aria-label": "Source documents" } });
     this.listStatus = h("p", { class: "muted", attrs: { role: "status" } });
+    this.filter = h("input", {
+      attrs: { type: "search", placeholder: "Filter by title, kind or description", "aria-label": "Filter documents", autocomplete: "off" },
+      on: { input: () => this.renderList() },
+    });
     this.title = h("input", { attrs: { id: "document-title", required: true, maxlength: 300, autocomplete: "off" } });
     this.kind = h("input", { attrs: { id: "document-kind", maxlength: 100, placeholder: "report, article, note…", autocomplete: "off" } });
     this.url = h("input", { attrs: { id: "document-url", type: "url", placeholder: "https://…", autocomplete: "off" } });
@@ -66,6 +73,7 @@ export class Documents {
         h("h2", { text: "Documents", attrs: { id: "documents-title" } }),
         h("button", { class: "icon", text: "×", attrs: { type: "button", "aria-label": "Close documents", title: "Close" }, on: { click: () => this.close() } })),
       h("p", { class: "hint", text: "Open a document to read it, add the relations its sentences state, and review the ones it suggests." }),
+      this.filter,
       this.listStatus,
       this.list,
       this.added,
@@ -77,6 +85,7 @@ export class Documents {
   /** Opens the list (and, for analysts and admins, the form to add one). */
   open(): void {
     this.form.hidden = !this.deps.canAdd();
+    this.filter.value = "";
     replace(this.added);
     this.alert.textContent = "";
     if (!this.dialog.open) this.dialog.showModal();
@@ -103,15 +112,30 @@ export class Documents {
   private async load(): Promise<void> {
     this.listStatus.textContent = "Loading…";
     try {
-      const sources = await api.sources();
-      this.listStatus.textContent = sources.length === 0 ? "No documents yet." : `${sources.length} ${sources.length === 1 ? "document" : "documents"}`;
-      replace(this.list, ...sources.map((source) => h("li", {},
-        h("a", { text: source.title, attrs: { href: sourceViewHref(source.id), target: "_blank", rel: "noopener" } }),
-        source.kind ? h("span", { class: "muted", text: ` · ${source.kind}` }) : null,
-        source.description ? h("div", { class: "muted", text: source.description }) : null)));
+      this.sources = await api.sources();
+      this.renderList();
     } catch (error) {
+      this.sources = null;
+      replace(this.list);
       this.listStatus.textContent = `The documents could not be loaded: ${error instanceof Error ? error.message : String(error)}`;
     }
+  }
+
+  /** The documents that match the filter (every word, in the title, kind or description, ignoring case). */
+  private renderList(): void {
+    const sources = this.sources;
+    if (!sources) return;
+    const words = this.filter.value.toLocaleLowerCase().split(/\s+/).filter((w) => w.length > 0);
+    const shown = sources.filter((source) => {
+      const text = `${source.title} ${source.kind} ${source.description}`.toLocaleLowerCase();
+      return words.every((word) => text.includes(word));
+    });
+    const total = `${sources.length} ${sources.length === 1 ? "document" : "documents"}`;
+    this.listStatus.textContent = sources.length === 0 ? "No documents yet." : words.length === 0 ? total : `${shown.length} of ${total}`;
+    replace(this.list, ...shown.map((source) => h("li", {},
+      h("a", { text: source.title, attrs: { href: sourceViewHref(source.id), target: "_blank", rel: "noopener" } }),
+      source.kind ? h("span", { class: "muted", text: ` · ${source.kind}` }) : null,
+      source.description ? h("div", { class: "muted", text: source.description }) : null)));
   }
 
   private async read(file: File | undefined): Promise<void> {
