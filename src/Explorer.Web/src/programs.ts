@@ -2,7 +2,7 @@ import { createEdgeCurveProgram } from "@sigma/edge-curve";
 import type { Attributes } from "graphology-types";
 import type { EdgeLabelDrawingFunction, EdgeProgramType, NodeProgramType } from "sigma/rendering";
 import { createEdgeArrowHeadProgram, createEdgeClampedProgram, createEdgeCompoundProgram, DEFAULT_EDGE_ARROW_HEAD_PROGRAM_OPTIONS, NodeCircleProgram } from "sigma/rendering";
-import { widenedLinePicking, widenedPicking } from "./curvepicking";
+import { arrowLinePicking, widenedLinePicking, widenedPicking } from "./edgepicking";
 import { pickingColor } from "./picking";
 import { slotRuns } from "./slotruns";
 
@@ -152,8 +152,9 @@ export const NodeDiscProgram = uploadingOnChange(NodeCircleProgram) as NodeProgr
 /** Arrows (sigma's EdgeArrowProgram: a clamped line plus a head), each part uploaded only when changed. */
 export function edgeArrowProgram<N extends Attributes, E extends Attributes, G extends Attributes>(): EdgeProgramType<N, E, G> {
   return createEdgeCompoundProgram<N, E, G>([
-    uploadingOnChange(withShaders(createEdgeClampedProgram<N, E, G>(), { vertex: widenedLinePicking })),
-    uploadingOnChange(createEdgeArrowHeadProgram<N, E, G>()),
+    uploadingOnChange(withShaders(createEdgeClampedProgram<N, E, G>(), { vertex: arrowLinePicking })),
+    // The head too: the picking pass's wider line stops where its head, as widened, starts (further from the target).
+    uploadingOnChange(withShaders(createEdgeArrowHeadProgram<N, E, G>(), { vertex: widenedLinePicking })),
   ]);
 }
 
@@ -171,7 +172,7 @@ export function edgeCurvedArrowProgram<N extends Attributes, E extends Attribute
   return uploadingOnChange(withShaders(Curve, { fragment: widenedPicking })) as unknown as EdgeProgramType<N, E, G>;
 }
 
-/** A program whose shaders' sources are rewritten (curvepicking.ts) before sigma compiles them. */
+/** A program whose shaders' sources are rewritten (edgepicking.ts) before sigma compiles them. */
 function withShaders<C extends AnyProgramClass>(Base: C, rewrite: { vertex?: (source: string) => string; fragment?: (source: string) => string }): C {
   type Definition = { VERTEX_SHADER_SOURCE: string; FRAGMENT_SHADER_SOURCE: string };
   const Rewritten = class extends (Base as unknown as new (...args: unknown[]) => { getDefinition(): Definition }) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PICKING_HALF_WIDTH, PICKING_LINE_THICKNESS, widenedLinePicking, widenedPicking } from "../src/curvepicking";
+import { arrowLinePicking, PICKING_HALF_WIDTH, PICKING_HEAD_OVERLAP, PICKING_LINE_THICKNESS, widenedLinePicking, widenedPicking } from "../src/edgepicking";
 
 describe("the curved edges' picking width", () => {
   const shader = "void main(void) {\n  float halfThickness = thickness / 2.0;\n  if (dist < halfThickness) {\n  }\n}";
@@ -28,5 +28,17 @@ describe("the straight edges' picking width", () => {
     expect(widened.indexOf("#endif")).toBeGreaterThan(raised);
     expect(widened.indexOf("float pixelsThickness")).toBeGreaterThan(raised);
     expect(() => widenedLinePicking("void main() { float m = 1.7; }")).toThrow(/sigma/);
+  });
+});
+
+describe("an arrow's line in the picking pass", () => {
+  it("is widened and runs on under its head, in the picking pass only", () => {
+    const shader = "void main() {\n  float minThickness = u_minEdgeThickness;\n  float webGLArrowHeadLength = webGLThickness * u_lengthToThicknessRatio * 2.0;\n  vec2 compensation = v * webGLArrowHeadLength;\n}";
+    const rewritten = arrowLinePicking(shader);
+    expect(rewritten).toContain(`minThickness = max(minThickness, ${PICKING_LINE_THICKNESS.toFixed(1)});`);
+    const shortened = rewritten.indexOf(`webGLArrowHeadLength *= ${(1 - PICKING_HEAD_OVERLAP).toFixed(2)};`);
+    expect(shortened).toBeGreaterThan(rewritten.lastIndexOf("#ifdef PICKING_MODE"));
+    expect(rewritten.indexOf("vec2 compensation")).toBeGreaterThan(shortened);
+    expect(() => arrowLinePicking("void main() {\n  float minThickness = u_minEdgeThickness;\n}")).toThrow(/sigma/);
   });
 });

@@ -1,5 +1,5 @@
-// The picking pass of the edge programs (programs.ts), kept apart from sigma's modules so that it can be tested
-// without WebGL. sigma picks from a half-size picture, where its ~1.7 px lines are ~0.85 px thick: a line running
+// The picking pass of the edge programs (programs.ts), curved and straight, kept apart from sigma's modules so that
+// it can be tested without WebGL. sigma picks from a half-size picture, where its ~1.7 px lines are ~0.85 px thick: a line running
 // between two rows of pixel centres leaves gaps (straight edges: 0 to 5 of 5 points on the line picked, 70 % in
 // all, in a probe of the Haiti neighbourhood), and an analyst's click on the line can select nothing.
 
@@ -21,4 +21,18 @@ export function widenedLinePicking(shader: string): string {
   const line = "float minThickness = u_minEdgeThickness;";
   if (!shader.includes(line)) throw new Error("sigma's edge vertex shader changed: its picking width is not widened");
   return shader.replace(line, `${line}\n  #ifdef PICKING_MODE\n  minThickness = max(minThickness, ${PICKING_LINE_THICKNESS.toFixed(1)});\n  #endif`);
+}
+
+/** In the picking pass, how far (a fraction of the head's length) a straight edge's line runs on under its head. */
+export const PICKING_HEAD_OVERLAP = 0.25;
+
+/**
+ * sigma's clamped edge vertex shader (the line of an arrow) with its picking pass widened (widenedLinePicking) and
+ * its line running on under the head: the line stops where the head starts, both placed from the same widened
+ * thickness, and the seam between them picked nothing at some pixels.
+ */
+export function arrowLinePicking(shader: string): string {
+  const line = "float webGLArrowHeadLength = webGLThickness * u_lengthToThicknessRatio * 2.0;";
+  if (!shader.includes(line)) throw new Error("sigma's clamped edge vertex shader changed: its line does not run on under its head when picked");
+  return widenedLinePicking(shader).replace(line, `${line}\n  #ifdef PICKING_MODE\n  webGLArrowHeadLength *= ${(1 - PICKING_HEAD_OVERLAP).toFixed(2)};\n  #endif`);
 }
