@@ -1,6 +1,7 @@
 import type { Attributes } from "graphology-types";
 import type { EdgeLabelDrawingFunction } from "sigma/rendering";
 import type { Rect } from "./fit";
+import { settingColor } from "./labels";
 import { controlOffset } from "./parallel";
 
 // Edge labels that keep off node labels. sigma draws an edge's type at the middle of the edge, along it, just
@@ -158,9 +159,7 @@ export class EdgeLabelRoom {
     let label = edgeData.label;
     if (!label) return;
     const size = settings.edgeLabelSize;
-    const colorSetting = settings.edgeLabelColor;
-    const attribute = "attribute" in colorSetting ? colorSetting.attribute : undefined;
-    const color = (attribute ? (edgeData as Record<string, unknown>)[attribute] as string | undefined : undefined) || colorSetting.color || "#000";
+    const color = settingColor(settings.edgeLabelColor, edgeData);
     context.fillStyle = color;
     context.font = `${settings.edgeLabelWeight} ${size}px ${settings.edgeLabelFont}`;
     // A curved edge's label goes at the curve's apex (below or above it), where its chord moved there meets the

@@ -47,6 +47,12 @@ export function drawnLabelStart(data: { x: number; size: number; label: string; 
   return labelX(data.x, data.size, width, canvasWidth).start;
 }
 
+/** The colour a sigma colour setting (labelColor, edgeLabelColor) gives an item: its attribute's value, else the setting's colour. */
+export function settingColor(setting: { attribute?: string; color?: string }, data: object): string {
+  const value = setting.attribute ? (data as Record<string, unknown>)[setting.attribute] : undefined;
+  return (typeof value === "string" && value) || setting.color || "#000";
+}
+
 export function font(settings: { labelWeight: string; labelSize: number; labelFont: string }): string {
   return `${settings.labelWeight} ${settings.labelSize}px ${settings.labelFont}`;
 }
@@ -103,9 +109,7 @@ export function labelBox(data: { x: number; y: number; size: number; label?: str
 export function edgeAwareLabel<N extends Attributes = Attributes, E extends Attributes = Attributes>(width: () => number): NodeLabelDrawingFunction<N, E> {
   return (context, data, settings) => {
     if (!data.label) return;
-    const colorSetting = settings.labelColor;
-    const attribute = "attribute" in colorSetting ? colorSetting.attribute : undefined;
-    context.fillStyle = (attribute ? (data as Record<string, unknown>)[attribute] as string | undefined : undefined) || colorSetting.color || "#000";
+    context.fillStyle = settingColor(settings.labelColor, data);
     context.font = font(settings);
     // Measuring costs a little; only a node in the right part of the canvas can overflow it (no character of
     // a label font is wider than its size).

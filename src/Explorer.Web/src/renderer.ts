@@ -8,7 +8,7 @@ import { WebGLLayers } from "./layers";
 import { separateLabels, type LabelItem } from "./labelroom";
 import { chooseLabelSides } from "./labelside";
 import { packComponents } from "./pack";
-import { drawnLabelStart, edgeAwareHover, edgeAwareLabel, font } from "./labels";
+import { drawnLabelStart, edgeAwareHover, edgeAwareLabel, font, settingColor } from "./labels";
 import { EDGE_SIZE, lean, STATUS_COLORS, type EdgeAttributes, type ExplorerGraph, type NodeAttributes } from "./model";
 import { PartialRefresh } from "./partial";
 import { ParallelEdges } from "./parallel";
@@ -628,13 +628,11 @@ export class Renderer {
     this.measure ??= document.createElement("canvas").getContext("2d");
     const context = this.measure!;
     context.font = font(settings);
-    const colorSetting = settings.labelColor;
-    const attribute = "attribute" in colorSetting ? colorSetting.attribute : undefined;
     const nodes = drawn.flatMap(({ key, data }) => {
       const label = data.label;
       if (!label) return [];
       // Where and how edgeAwareLabel draws it (labels.ts).
-      const color = (attribute ? (data as Record<string, unknown>)[attribute] as string | undefined : undefined) || colorSetting.color || "#000";
+      const color = settingColor(settings.labelColor, data);
       const x = drawnLabelStart({ x: data.x, size: data.size, label, labelLeft: (data as { labelLeft?: boolean }).labelLeft }, settings.labelSize, context.measureText(label).width, width);
       return [{ id: key, text: label, x, y: data.y + settings.labelSize / 3, color, halo: data.forceLabel === true }];
     });
