@@ -85,6 +85,15 @@ internal static class HugePages
         return array;
     }
 
+    /// <summary>A copy of <paramref name="source"/> in an array from <see cref="Allocate{T}(int, bool)"/> (a span cut to size, say).</summary>
+    public static T[] Copy<T>(ReadOnlySpan<T> source)
+        where T : unmanaged
+    {
+        var copy = Allocate<T>(source.Length);
+        source.CopyTo(copy);
+        return copy;
+    }
+
     /// <summary><see cref="Array.Resize{T}(ref T[], int)"/> into an array from <see cref="Allocate{T}(int, bool)"/>: the elements past the old ones are not zeroed.</summary>
     public static void Resize<T>(ref T[] array, int length)
         where T : unmanaged

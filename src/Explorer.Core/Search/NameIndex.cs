@@ -106,8 +106,7 @@ internal sealed class NameIndex
         }
 
         var nodes = HugePages.Allocate<int>(postingStart[^1]);
-        var cursor = HugePages.Allocate<int>(packed.Count);
-        postingStart.AsSpan(0, packed.Count).CopyTo(cursor);
+        var cursor = HugePages.Copy<int>(postingStart.AsSpan(0, packed.Count));
         for (var ordinal = 0; ordinal < order.Length; ordinal++)
         {
             var position = order[ordinal];
@@ -280,10 +279,8 @@ internal sealed class NameIndex
             keyOfName[i] = keys - 1;
         }
 
-        var start = HugePages.Allocate<int>(keys + 1);
-        starts.AsSpan(0, keys + 1).CopyTo(start);
-        var text = HugePages.Allocate<char>(end);
-        all.AsSpan(0, end).CopyTo(text);
+        var start = HugePages.Copy<int>(starts.AsSpan(0, keys + 1));
+        var text = HugePages.Copy<char>(all.AsSpan(0, end));
 
         return (text, start, keyOfName);
     }
@@ -504,12 +501,7 @@ internal sealed class NameIndex
             }
         }
 
-        public (char[] Text, int[] Start) Packed()
-        {
-            var start = HugePages.Allocate<int>(_count + 1);
-            _start.AsSpan(0, _count + 1).CopyTo(start);
-            return (_text, start);
-        }
+        public (char[] Text, int[] Start) Packed() => (_text, HugePages.Copy<int>(_start.AsSpan(0, _count + 1)));
 
         private int Add(ReadOnlySpan<char> value, int hash, int slot)
         {

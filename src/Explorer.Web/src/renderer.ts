@@ -595,22 +595,11 @@ export class Renderer {
    */
   labelBoxes(): { width: number; height: number; overlays: Rect[]; nodes: { id: string; text: Rect; disc: Rect }[]; edges: { id: string; corners: Point[] }[] } {
     const { width, height } = this.sigma.getDimensions();
-    const settings = this.sigma.getSettings();
-    this.measure ??= document.createElement("canvas").getContext("2d");
-    const context = this.measure!;
-    context.font = font(settings);
-    const nodes = this.labels.drawnLabelData().map(({ key, data }) => {
-      const label = data.label ?? "";
-      const metrics = context.measureText(label);
-      const start = drawnLabelStart({ x: data.x, size: data.size, label, labelLeft: (data as { labelLeft?: boolean }).labelLeft }, settings.labelSize, metrics.width, width);
-      // edgeAwareLabel's baseline.
-      const baseline = data.y + settings.labelSize / 3;
-      return {
-        id: key,
-        text: { left: start - metrics.actualBoundingBoxLeft, right: start + metrics.actualBoundingBoxRight, top: baseline - metrics.actualBoundingBoxAscent, bottom: baseline + metrics.actualBoundingBoxDescent },
-        disc: { left: data.x - data.size, right: data.x + data.size, top: data.y - data.size, bottom: data.y + data.size },
-      };
-    });
+    const nodes = this.nodeLabelsAsDrawn().map(({ id, data, metrics, start, baseline }) => ({
+      id,
+      text: { left: start - metrics.actualBoundingBoxLeft, right: start + metrics.actualBoundingBoxRight, top: baseline - metrics.actualBoundingBoxAscent, bottom: baseline + metrics.actualBoundingBoxDescent },
+      disc: { left: data.x - data.size, right: data.x + data.size, top: data.y - data.size, bottom: data.y + data.size },
+    }));
     const edges = this.sigma.getSetting("renderEdgeLabels") ? this.edgeLabels.placed : [];
     return { width, height, overlays: this.overlays(), nodes, edges };
   }
@@ -621,27 +610,31 @@ export class Renderer {
    */
   drawnLabels(): DrawnLabels | null {
     this.sigma.refresh();
-    const drawn = this.labels.drawnLabelData();
+    const drawn = this.nodeLabelsAsDrawn();
     if (drawn.length === 0 && this.labels.unsettled()) return null;
+    const settings = this.sigma.getSettings();
+    return {
+      nodeFont: { family: settings.labelFont, size: settings.labelSize, weight: settings.labelWeight },
+      nodes: drawn.filter(({ label }) => label).map(({ id, data, label, start, baseline }) =>
+        ({ id, text: label, x: start, y: baseline, color: settingColor(settings.labelColor, data), halo: data.forceLabel === true })),
+      edgeFont: { family: settings.edgeLabelFont, size: settings.edgeLabelSize, weight: settings.edgeLabelWeight },
+      edges: settings.renderEdgeLabels ? [...this.edgeLabels.placed] : [],
+    };
+  }
+
+  /** The node labels the label layer shows, where edgeAwareLabel drew them (labels.ts): text, metrics, start and baseline. */
+  private nodeLabelsAsDrawn() {
     const { width } = this.sigma.getDimensions();
     const settings = this.sigma.getSettings();
     this.measure ??= document.createElement("canvas").getContext("2d");
     const context = this.measure!;
     context.font = font(settings);
-    const nodes = drawn.flatMap(({ key, data }) => {
-      const label = data.label;
-      if (!label) return [];
-      // Where and how edgeAwareLabel draws it (labels.ts).
-      const color = settingColor(settings.labelColor, data);
-      const x = drawnLabelStart({ x: data.x, size: data.size, label, labelLeft: (data as { labelLeft?: boolean }).labelLeft }, settings.labelSize, context.measureText(label).width, width);
-      return [{ id: key, text: label, x, y: data.y + settings.labelSize / 3, color, halo: data.forceLabel === true }];
+    return this.labels.drawnLabelData().map(({ key, data }) => {
+      const label = data.label ?? "";
+      const metrics = context.measureText(label);
+      const start = drawnLabelStart({ x: data.x, size: data.size, label, labelLeft: (data as { labelLeft?: boolean }).labelLeft }, settings.labelSize, metrics.width, width);
+      return { id: key, data, label, metrics, start, baseline: data.y + settings.labelSize / 3 };
     });
-    return {
-      nodeFont: { family: settings.labelFont, size: settings.labelSize, weight: settings.labelWeight },
-      nodes,
-      edgeFont: { family: settings.edgeLabelFont, size: settings.edgeLabelSize, weight: settings.edgeLabelWeight },
-      edges: settings.renderEdgeLabels ? [...this.edgeLabels.placed] : [],
-    };
   }
 
   /** Node ids sigma currently draws (not hidden), for the test hook. */
