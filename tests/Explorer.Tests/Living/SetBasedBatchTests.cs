@@ -132,6 +132,43 @@ public sealed class SetBasedBatchTests : IDisposable
         Assert.Equal(5000, (await store.CountAsync(Token)).Nodes - 6);
     }
 
+    [Fact]
+    public async Task ABulkLoadCheckpointsBesideItsBatchesOnceTheFileGrewByItsIntervalAndNeverInItsCommits()
+    {
+        var path = _directory.File("checkpoint-beside.db");
+        await using var store = new EmbeddedGraphStore(path) { BulkTuning = true, IndexSnapshots = false, BulkCheckpointEvery = 2000 };
+        await store.InitializeAsync(Token);
+        var pageSize = await PragmaAsync(path, "page_size");
+        var lengths = new List<long>();
+        var pagesAtBatch = new List<long>();
+        for (var batch = 0; batch < 4; batch++)
+        {
+            // About 1,200 pages per batch: the second one passes 2,000 pages since the first commit.
+            await store.ApplyBatchAsync([.. Enumerable.Range(0, 1000).Select(i => new GraphWrite.UpsertNode(Node($"c{batch}-{i}", $"C {batch} {i}") with { Description = new string('d', 4000) }))], Token);
+            await store.BulkCheckpoint;
+            lengths.Add(new FileInfo(path).Length);
+            pagesAtBatch.Add(await PragmaAsync(path, "page_count"));
+        }
+
+        // The first commit copied nothing into the database file (the bulk connection never checkpoints: SQLite's
+        // default interval, 1,000 pages, would have), the second started a checkpoint beside the next batch that
+        // copied everything written up to it.
+        Assert.True(lengths[0] < pagesAtBatch[0] * pageSize, $"{lengths[0]} bytes in the file after the first batch of {pagesAtBatch[0]} pages");
+        Assert.Equal(pagesAtBatch[1] * pageSize, lengths[1]);
+
+        await store.FinishBulkAsync(Token);
+        Assert.Equal(await PragmaAsync(path, "page_count") * pageSize, new FileInfo(path).Length);
+        Assert.Equal(4000, (await store.CountAsync(Token)).Nodes);
+    }
+
+    private static async Task<long> PragmaAsync(string path, string pragma)
+    {
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false, Mode = SqliteOpenMode.ReadOnly }.ToString());
+        await connection.OpenAsync(Token);
+        using var command = new SqliteCommand($"PRAGMA {pragma}", connection);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(Token), CultureInfo.InvariantCulture);
+    }
+
     /// <param name="paced">Every compaction paced, as on a loaded machine where one takes over 50 ms.</param>
     [Theory]
     [InlineData(false)]
