@@ -348,7 +348,7 @@ internal sealed partial class EmbeddedGraphStore
         var bulkLoad = StartsBulkLoad(writes);
         if (bulkLoad)
         {
-            using var drop = Command(connection, transaction, DropEdgeIndexesSql);
+            using var drop = Command(connection, transaction, "DROP INDEX IF EXISTS edges_source; DROP INDEX IF EXISTS edges_target;");
             drop.ExecuteNonQuery();
         }
 

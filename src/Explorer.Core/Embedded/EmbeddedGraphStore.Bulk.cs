@@ -50,20 +50,14 @@ internal sealed partial class EmbeddedGraphStore
         """;
 
     /// <summary>
-    /// The indexes of edges by endpoint (schema version 1) and by review status (version 7) that a bulk load into a
-    /// store holding fewer edges than its first batch drops in that batch's transaction and builds again at its end
-    /// (<see cref="FinishBulkAsync"/>), as a database loader does: a batch inserts its edges at random places of the
-    /// endpoint indexes, and at a million nodes each batch then rewrote most of their pages into the WAL; the status
-    /// index costs every inserted row a second B-tree insert (at 1M, 4.7M edges: ~17 % of SQLite's own insert time,
-    /// and ~10 % of the bytes written). Nothing reads the endpoint indexes but a node's removal (its edges, and the
-    /// cascade), which builds them first where they are missing; so does every start (a load killed half-way), and
-    /// another process that removes a node meanwhile. The status index serves paths kept to some review statuses
-    /// (<c>WithoutStatus</c>): during a load that query reads the edges table instead, with the same answer.
+    /// The indexes of edges by endpoint (schema version 1) that a bulk load into a store holding fewer edges
+    /// than its first batch drops in that batch's transaction and builds again at its end
+    /// (<see cref="FinishBulkAsync"/>), as a database loader does: a batch inserts its edges at random places
+    /// of both, and at a million nodes each batch then rewrote most of their pages into the WAL. Nothing reads
+    /// them but a node's removal (its edges, and the cascade), which builds them first where they are missing;
+    /// so does every start (a load killed half-way), and another process that removes a node meanwhile.
     /// </summary>
-    private const string EdgeIndexesSql =
-        "CREATE INDEX IF NOT EXISTS edges_source ON edges(source_nid); CREATE INDEX IF NOT EXISTS edges_target ON edges(target_nid); CREATE INDEX IF NOT EXISTS edges_status ON edges(status);";
-
-    private const string DropEdgeIndexesSql = "DROP INDEX IF EXISTS edges_source; DROP INDEX IF EXISTS edges_target; DROP INDEX IF EXISTS edges_status;";
+    private const string EdgeIndexesSql = "CREATE INDEX IF NOT EXISTS edges_source ON edges(source_nid); CREATE INDEX IF NOT EXISTS edges_target ON edges(target_nid);";
 
     private volatile bool _edgeIndexesDeferred;
 
