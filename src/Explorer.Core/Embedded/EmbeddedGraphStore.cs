@@ -557,9 +557,12 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
             return blocked;
         }
 
+        // The index holds the edges that are not confirmed (schema version 9); SQLite uses a partial index only for a
+        // query that states its condition, word for word. Excluding confirmed edges reads the table.
+        var notConfirmed = excluded.Contains(EdgeStatus.Confirmed) ? "" : " AND status <> 'Confirmed'";
         using var connection = Open();
         using var command = Command(connection, null,
-            $"SELECT eid FROM edges WHERE status IN ({string.Join(", ", excluded.Select((_, i) => $"$s{i}"))}) ORDER BY eid");
+            $"SELECT eid FROM edges WHERE status IN ({string.Join(", ", excluded.Select((_, i) => $"$s{i}"))}){notConfirmed} ORDER BY eid");
         for (var i = 0; i < excluded.Count; i++)
         {
             command.Parameters.AddWithValue($"$s{i}", excluded[i].ToString());

@@ -183,6 +183,15 @@ internal static class SqliteSchema
         """
         ALTER TABLE changes ADD COLUMN rows BLOB;
         """,
+
+        // 9: the review-status index holds the edges that are not confirmed only: what paths kept to some statuses
+        // look up (WithoutStatus: the few proposed and disputed edges). Imports and the seed write confirmed edges,
+        // and each paid a second B-tree insert into the whole-column index for nothing (a bulk load of 4.7M edges:
+        // ~17 % of SQLite's own insert time, ~10 % of the bytes written).
+        """
+        DROP INDEX edges_status;
+        CREATE INDEX edges_status ON edges(status) WHERE status <> 'Confirmed';
+        """,
     ];
 
     public static int Version => s_migrations.Length;
