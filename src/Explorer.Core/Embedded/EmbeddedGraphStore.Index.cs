@@ -363,6 +363,14 @@ internal sealed partial class EmbeddedGraphStore
                 compacted = edgesOnly ? GraphIndex.CompactEdges(view) : null;
                 keptOrder = compacted is not null;
                 compacted ??= GraphIndex.Compact(view, builtNames);
+                if (!keptOrder)
+                {
+                    // Its snapshot is written now, beside whatever holds the write lock (a bulk load's end builds the
+                    // edges' endpoint indexes under it, ~6 s at 1M): it is the committed view at seq whether or not it
+                    // is swapped in (a reload meanwhile replaces the writer, not what seq means).
+                    ScheduleSnapshot(compacted, seq);
+                }
+
                 if (CompactionBuilt is { } built)
                 {
                     await built();
@@ -375,18 +383,13 @@ internal sealed partial class EmbeddedGraphStore
                 try
                 {
                     // A reload meanwhile replaced the writer: its index is newer than this one. One that ends while the
-                    // store closes is still swapped in and its snapshot written (disposal waits for both): a bulk load's
-                    // last compaction ends after `explorer import` closed the store, and without its snapshot the next
-                    // start would rebuild the index.
+                    // store closes is still swapped in, and its snapshot (scheduled above) written: disposal waits for
+                    // both; a bulk load's last compaction ends after `explorer import` closed the store, and without its
+                    // snapshot the next start would rebuild the index.
                     if (compacted is not null && ReferenceEquals(_writer, writer))
                     {
                         _writer = writer.Rebase(compacted, version);
                         _index = _writer.Current;
-                        if (!keptOrder)
-                        {
-                            ScheduleSnapshot(compacted, seq);
-                        }
-
                         _nodeOrderKept = keptOrder;
                         if (keptOrder && !ReferenceEquals(_relayoutNames?.Table, compacted.Built.Nodes))
                         {

@@ -250,6 +250,41 @@ public sealed class IndexSnapshotTests : IDisposable
     }
 
     [Fact]
+    public async Task ARelayoutsSnapshotIsWrittenOnceItIsBuiltBeforeItWaitsForTheWriteLock()
+    {
+        // A bulk load of edges builds the endpoint indexes under the write lock at its end (~6 s at 1M) while its
+        // relayout runs: the relayout's snapshot must not wait for that lock to be written. Here the compaction waits
+        // (in its test hook, before it takes the lock) for the snapshot, which must then be on disk at the load's seq.
+        var path = await SeededWithSnapshotAsync("relayout-snapshot.db", seed: 14);
+        var random = new Random(14);
+        var onDisk = new List<long>();
+        EmbeddedGraphStore? self = null;
+        await using (var writer = self = new EmbeddedGraphStore(path)
+        {
+            SnapshotReplayLimit = 500,
+            CompactionFloor = 1_000_000,
+            NameOverlayLimit = 1_000_000,
+            CompactionBuilt = async () =>
+            {
+                await self!.WaitForSnapshotAsync();
+                onDisk.Add(HeaderOf(path).Seq);
+            },
+        })
+        {
+            await writer.InitializeAsync(Cancellation);
+            for (var batch = 0; batch < 2; batch++)
+            {
+                await writer.ApplyBatchAsync([.. Enumerable.Range(0, 1000).Select(i => (GraphWrite)new GraphWrite.UpsertNode(IncrementalIndexTests.RandomNode(random, $"bulk-{batch}-{i}")))], Cancellation);
+            }
+
+            await writer.FinishBulkAsync(Cancellation);
+            await writer.WaitForCompactionAsync();
+        }
+
+        Assert.Equal([MaxSeq(path)], onDisk);
+    }
+
+    [Fact]
     public async Task ASeedAfterTheSnapshotIsTooMuchToReplayAndRebuilds()
     {
         var path = await SeededWithSnapshotAsync("reseeded.db", seed: 8);
