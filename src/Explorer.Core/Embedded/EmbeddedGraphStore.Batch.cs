@@ -247,19 +247,7 @@ internal sealed partial class EmbeddedGraphStore
         }
 
         _bulkCheckpointedAt = pages;
-        _bulkCheckpoint = Task.Run(() =>
-        {
-            try
-            {
-                using var connection = Open();
-                using var checkpoint = Command(connection, null, "PRAGMA wal_checkpoint(PASSIVE)");
-                checkpoint.ExecuteNonQuery();
-            }
-            catch (SqliteException)
-            {
-                // One that cannot run now (another checkpoint running, a full disk) is left to the next one; nothing is lost.
-            }
-        }, CancellationToken.None);
+        _bulkCheckpoint = Task.Run(Checkpoint, CancellationToken.None);
     }
 
     private static long PageCount(SqliteConnection connection)
@@ -297,23 +285,33 @@ internal sealed partial class EmbeddedGraphStore
     private void CloseBulkConnection(SqliteConnection? bulk)
     {
         WaitForBulkCheckpoint();
-        if (bulk is { } connection)
+        if (bulk is null)
         {
-            // What the larger checkpoint interval left in the WAL goes into the database file now, so the next
-            // small write (on a connection with the default interval) does not pay for the whole load's tail.
-            // PASSIVE: readers are not waited for (what they still need is copied by a later checkpoint).
-            try
-            {
-                using var checkpoint = Command(connection, null, "PRAGMA wal_checkpoint(PASSIVE)");
-                checkpoint.ExecuteNonQuery();
-            }
-            catch (SqliteException)
-            {
-                // A checkpoint that cannot run now (a full disk, say) runs at a later commit; nothing is lost.
-            }
+            return;
         }
 
-        bulk?.Dispose();
+        bulk.Dispose();
+
+        // What the load left in the WAL (since its last checkpoint, and the indexes its end built) goes into the
+        // database file now, beside what comes next (the load's snapshot, the next writes), so the next small write
+        // (on a connection with SQLite's default interval) does not pay for the whole load's tail. Disposal waits
+        // for it. PASSIVE: readers are not waited for (what they still need is copied by a later checkpoint).
+        _bulkCheckpoint = Task.Run(Checkpoint, CancellationToken.None);
+    }
+
+    /// <summary>A PASSIVE checkpoint on a connection of its own; one that cannot run now is left to a later one.</summary>
+    private void Checkpoint()
+    {
+        try
+        {
+            using var connection = Open();
+            using var checkpoint = Command(connection, null, "PRAGMA wal_checkpoint(PASSIVE)");
+            checkpoint.ExecuteNonQuery();
+        }
+        catch (SqliteException)
+        {
+            // Another checkpoint running, a full disk: the next one copies it; nothing is lost.
+        }
     }
 
     /// <summary>

@@ -793,6 +793,7 @@ internal sealed partial class EmbeddedGraphStore : IGraphStore
         await WaitForSnapshotAsync();
 
         ReleaseBulkConnection();
+        WaitForBulkCheckpoint();
         _writeLock.Dispose();
         _closing.Dispose();
         SqliteConnection.ClearAllPools();

@@ -122,6 +122,7 @@ public sealed class SetBasedBatchTests : IDisposable
 
         // The load's end copies every page into the database file (its length is then the whole database's).
         await store.FinishBulkAsync(Token);
+        await store.BulkCheckpoint;
         using (var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false, Mode = SqliteOpenMode.ReadOnly }.ToString()))
         {
             await connection.OpenAsync(Token);
@@ -157,6 +158,7 @@ public sealed class SetBasedBatchTests : IDisposable
         Assert.Equal(pagesAtBatch[1] * pageSize, lengths[1]);
 
         await store.FinishBulkAsync(Token);
+        await store.BulkCheckpoint;
         Assert.Equal(await PragmaAsync(path, "page_count") * pageSize, new FileInfo(path).Length);
         Assert.Equal(4000, (await store.CountAsync(Token)).Nodes);
     }
