@@ -125,6 +125,12 @@ export const api = {
   /** Adds a source document (text, Markdown or HTML, kept as plain text): analysts and admins. */
   addSource: (body: SourceRequest) => ok(http.POST("/api/sources", { body })),
   source: (id: string) => ok(http.GET("/api/sources/{id}", { params: { path: { id } } })),
+  /** PUT with If-Match: the source's version; fields left out keep their value (409 when the new text drops a quote edges cite). */
+  editSource: (id: string, version: number, body: SourceRequest) =>
+    ok(http.PUT("/api/sources/{id}", { params: { path: { id } }, body, headers: { "If-Match": `"${version}"` } })),
+  /** DELETE with If-Match: 409 while edges cite it, unless force removes those citations (an edge left with no evidence is deleted). */
+  deleteSource: (id: string, version: number, force = false) =>
+    ok(http.DELETE("/api/sources/{id}", { params: { path: { id }, query: { force: force || undefined } }, headers: { "If-Match": `"${version}"` } })),
   /** Every quote the graph takes from a source, each with its edge, in text order. */
   citations: (id: string) => ok(http.GET("/api/sources/{id}/citations", { params: { path: { id } } })),
   /** The relations a source suggests between known nodes (dismissed ones only when asked for). */

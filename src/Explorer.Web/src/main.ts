@@ -30,6 +30,10 @@ view.peers = {
 byId("new-node").addEventListener("click", () => panels.renderNewNode());
 const documents = new Documents({ canAdd: () => annotations.session.canEdit });
 byId("documents").addEventListener("click", () => documents.open());
+live.sourcesChanged = () => {
+  documents.sourcesChanged();
+  panels.loadSources();
+};
 const importer = new Importer({
   canImport: () => annotations.session.canEdit,
   liveSeq: () => live.sync.lastSeq,

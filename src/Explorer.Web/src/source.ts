@@ -2,23 +2,31 @@ import "./style.css";
 import { api, ApiError } from "./api";
 import { AnnotationClient } from "./annotations/client";
 import { Session } from "./annotations/session";
+import { applyRole } from "./app/roles";
 import { LiveChannel, type ConnectionState } from "./live";
 import { relationForm } from "./relation";
 import { CitationsView } from "./sourceview/citations";
+import { SourceEditing } from "./sourceview/editing";
 import { concerns } from "./sourceview/relevance";
 import { SuggestionsView } from "./sourceview/suggestions";
+import type { SourceDocument } from "./types";
 import { byId, h, replace } from "./ui/dom";
 
 // /source?id=<source id>&quote=<verbatim quote>: the source document, scrolled to the quoted sentence, which is
 // marked. The text is split around a marked passage and inserted as text nodes (no HTML). Beside it: every quote
 // the graph takes from the document, each linking to its edge, and the relations the document suggests, which
 // analysts accept or dismiss. The view is live: a review, an edge citing the document or a change to the document
-// made anywhere refreshes it. An analyst also selects a passage and chooses "Add relation" (relation.ts).
+// made anywhere refreshes it. An analyst also selects a passage and chooses "Add relation" (relation.ts), and
+// edits or deletes the document (sourceview/editing.ts).
 
 const params = new URLSearchParams(location.search);
 const sourceId = params.get("id") ?? "";
 const session = new Session(new AnnotationClient());
 let text = "";
+/** The document as last read (its version is the ETag of the next write); null until read, or once deleted. */
+let current: SourceDocument | null = null;
+/** Deleted from this page: nothing is read again, the page says so. */
+let gone = false;
 
 /** Marks text[start, start + length) and scrolls to it; without a passage (start < 0) shows the text plain. */
 function showInText(start: number, length: number): void {
@@ -40,6 +48,7 @@ let refreshing: Promise<void> | null = null;
 let again = false;
 /** Reloads both lists; calls while one runs are folded into one more run after it. */
 async function refresh(): Promise<void> {
+  if (gone) return;
   if (refreshing) {
     again = true;
     return refreshing;
@@ -73,15 +82,22 @@ async function show(): Promise<boolean> {
   }
   try {
     const source = await api.source(sourceId);
+    if (gone) return false;
+    current = source;
     text = source.text;
     document.title = `${source.title} · Explorer`;
     byId("source-title").textContent = source.title;
     byId("source-meta").textContent = source.description ? `${source.kind} — ${source.description}` : source.kind;
+    const link = source.url ? h("a", { text: "Original", attrs: { href: source.url, rel: "noopener noreferrer", target: "_blank" } }) : null;
+    if (link) byId("source-meta").append(" · ", link);
     const at = quote ? text.indexOf(quote) : -1;
     showInText(at, quote.length);
     if (quote) status.textContent = at < 0 ? "The quoted sentence was not found in this version of the source." : "The quoted sentence is highlighted.";
     return true;
   } catch (error) {
+    if (gone) return false;
+    current = null;
+    byId("source-actions").hidden = true;
     byId("source-title").textContent = error instanceof ApiError && error.status === 404 ? "Source not found" : "Could not load the source";
     status.textContent = error instanceof Error ? error.message : String(error);
     return false;
@@ -108,6 +124,19 @@ function offerRelations(): void {
     replace(panel, relationForm(sourceId, quote, () => replace(panel)));
     panel.querySelector("input")?.focus();
   });
+}
+
+/** After a delete from this page: the document is gone; the page says so and links back to the explorer. */
+function deleted(title: string): void {
+  gone = true;
+  current = null;
+  text = "";
+  document.title = "Document deleted · Explorer";
+  document.querySelector<HTMLElement>(".source-review")!.hidden = true;
+  const heading = h("h2", { attrs: { id: "source-title", tabindex: "-1" }, text: "Document deleted" });
+  replace(byId("source"), heading,
+    h("p", { attrs: { role: "status" } }, "“", title, "” was deleted. ", h("a", { text: "Back to the explorer", attrs: { href: "/" } })));
+  heading.focus();
 }
 
 function showAccount(): void {
@@ -138,8 +167,11 @@ async function start(): Promise<void> {
   }
   await sessionKnown;
   offerRelations();
+  applyRole(session);
+  new SourceEditing(sourceId, { current: () => current, reload: () => show().then(refresh), deleted });
   const live = new LiveChannel({
     changed: (change) => {
+      if (gone) return;
       const what = concerns(change, { sourceId, edges: new Set([...citations.edges, ...suggestions.edges]), nodes: suggestions.nodes });
       if (what === "all") void show().then(refreshSoon);
       else if (what === "lists") refreshSoon();

@@ -66,10 +66,14 @@ export interface PresenceEvent {
 
 /**
  * RFC 9457 problem+json as the API sends it. The document declares the standard members; `candidates`
- * (422, ambiguous name), `suggestions` (404, unknown name) and `field` are extensions the server adds.
+ * (422, ambiguous name), `suggestions` (404, unknown name), `field`, and `edges` with `count` (409, a source
+ * edges cite) are extensions the server adds.
  */
 export type Problem = Schemas["ProblemDetails"] & {
   field?: string;
   candidates?: NodeRef[];
   suggestions?: NodeRef[];
+  /** 409 on a source's edit or delete: the edges whose quotes it holds (the first ones), and how many there are. */
+  edges?: string[];
+  count?: number;
 };

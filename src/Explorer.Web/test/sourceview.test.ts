@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { lostQuotes } from "../src/sourceview/editing";
 import { concerns, type ViewedSource } from "../src/sourceview/relevance";
-import type { ChangeEvent, EdgeRecord } from "../src/types";
+import type { ChangeEvent, Citation, EdgeRecord } from "../src/types";
 
 const at = "2026-01-01T00:00:00Z";
 const view: ViewedSource = { sourceId: "memo", edges: new Set(["listed"]), nodes: new Set(["a", "b"]) };
@@ -30,5 +31,21 @@ describe("a source view follows", () => {
     expect(concerns(change("NodeUpserted", "c"), view)).toBe("lists");
     expect(concerns(change("GraphReloaded", "*"), view)).toBe("lists");
     expect(concerns(change("AnnotationAdded", "note"), view)).toBeNull();
+  });
+});
+
+describe("an edit refused for dropping quotes lists", () => {
+  const cite = (edgeId: string, quote: string, quoteStart: number): Citation => ({
+    edgeId, type: "MEMBER_OF", source: "a", sourceName: "A", target: "b", targetName: "B", status: "Confirmed", quote, quoteStart,
+  });
+  const citations = [cite("e1", "First.", 0), cite("e2", "First.", 0), cite("e3", "Second.", 7), cite("e4", "Third.", 15)];
+
+  it("the quotes of the edges the server names that the new text lacks, each once with its edges", () => {
+    expect(lostQuotes(citations, ["e1", "e2", "e3"], "Second. Third.")).toEqual([{ quote: "First.", citations: [citations[0], citations[1]] }]);
+  });
+
+  it("every quote of those edges when the text seems to hold them all (the server normalised it)", () => {
+    expect(lostQuotes(citations, ["e3"], "First. Second.").map((q) => q.quote)).toEqual(["Second."]);
+    expect(lostQuotes(citations, ["unknown"], "")).toEqual([]);
   });
 });

@@ -43,6 +43,28 @@ public sealed class ExplorerPage(IBrowserContext context, IPage page, bool ownsC
         return explorer;
     }
 
+    /// <summary>A browser of its own, signed in (or not), on a document's source view once it is live and its lists are read.</summary>
+    public static async Task<ExplorerPage> OpenSourceViewAsync(BrowserFixture fixture, string sourceId, string? user)
+    {
+        var explorer = await OpenAsync(fixture, "/");
+        if (user is not null)
+        {
+            await explorer.SignInAsync(user);
+        }
+
+        await explorer.Page.GotoAsync($"{fixture.BaseUrl}/source?id={sourceId}");
+        await SourceViewReadyAsync(explorer.Page);
+        return explorer;
+    }
+
+    /// <summary>Waits until a source view is live and has read its lists of quotes and suggestions.</summary>
+    public static async Task SourceViewReadyAsync(IPage page)
+    {
+        await Assertions.Expect(page.Locator("#connection")).ToHaveTextAsync("Live");
+        await Assertions.Expect(page.Locator("#suggestions-summary")).Not.ToHaveTextAsync("Loading…");
+        await Assertions.Expect(page.Locator("#citations-summary")).Not.ToHaveTextAsync("Loading…");
+    }
+
     /// <summary>Another tab of the same browser (same localStorage and cookies), on <paramref name="path"/>.</summary>
     public async Task<ExplorerPage> OpenTabAsync(BrowserFixture fixture, string path = "/")
     {

@@ -42,22 +42,6 @@ public sealed class SourceReviewTests(BrowserFixture fixture) : IClassFixture<Br
         return memo;
     }
 
-    /// <summary>A browser of its own, signed in (or not), on the source view once it is live and its lists are read.</summary>
-    private async Task<ExplorerPage> SourceViewAsync(string sourceId, string? user)
-    {
-        var explorer = await ExplorerPage.OpenAsync(fixture, "/");
-        if (user is not null)
-        {
-            await explorer.SignInAsync(user);
-        }
-
-        await explorer.Page.GotoAsync($"{fixture.BaseUrl}/source?id={sourceId}");
-        await Expect(explorer.Page.Locator("#connection")).ToHaveTextAsync("Live");
-        await Expect(explorer.Page.Locator("#suggestions-summary")).Not.ToHaveTextAsync("Loading…");
-        await Expect(explorer.Page.Locator("#citations-summary")).Not.ToHaveTextAsync("Loading…");
-        return explorer;
-    }
-
     private static ILocator Suggestion(IPage page, string a, string b) =>
         page.GetByRole(AriaRole.List, new() { Name = "Suggested relations" }).GetByRole(AriaRole.Listitem, new() { Name = $"{a} and {b}", Exact = true });
 
@@ -72,7 +56,7 @@ public sealed class SourceReviewTests(BrowserFixture fixture) : IClassFixture<Br
         Assert.Empty(await watcher.EdgesAsync());
 
         // Ana reviews the memo: the typed suggestion reads as the relation it proposes, with its sentence.
-        await using var reader = await SourceViewAsync(memo.Id, "ana");
+        await using var reader = await ExplorerPage.OpenSourceViewAsync(fixture, memo.Id, "ana");
         var page = reader.Page;
         var typed = Suggestion(page, memo.NationName, memo.OrgName);
         await Expect(typed.Locator(".suggestion-relation")).ToHaveTextAsync($"{memo.NationName} —MEMBER_OF→ {memo.OrgName}");
@@ -122,8 +106,8 @@ public sealed class SourceReviewTests(BrowserFixture fixture) : IClassFixture<Br
     public async Task ADismissedSuggestionLeavesTheListInEveryOpenView()
     {
         var memo = await MemoAsync();
-        await using var ana = await SourceViewAsync(memo.Id, "ana");
-        await using var bo = await SourceViewAsync(memo.Id, "bo");
+        await using var ana = await ExplorerPage.OpenSourceViewAsync(fixture, memo.Id, "ana");
+        await using var bo = await ExplorerPage.OpenSourceViewAsync(fixture, memo.Id, "bo");
         var mine = Suggestion(ana.Page, memo.OtherName, memo.ThirdName);
         var theirs = Suggestion(bo.Page, memo.OtherName, memo.ThirdName);
         await Expect(theirs).ToBeVisibleAsync();
@@ -145,7 +129,7 @@ public sealed class SourceReviewTests(BrowserFixture fixture) : IClassFixture<Br
         var memo = await MemoAsync();
         foreach (var user in new[] { "vic", null })
         {
-            await using var reader = await SourceViewAsync(memo.Id, user);
+            await using var reader = await ExplorerPage.OpenSourceViewAsync(fixture, memo.Id, user);
             var suggestion = Suggestion(reader.Page, memo.NationName, memo.OrgName);
             await Expect(suggestion.Locator(".suggestion-relation")).ToHaveTextAsync($"{memo.NationName} —MEMBER_OF→ {memo.OrgName}");
             await Expect(reader.Page.GetByRole(AriaRole.Button, new() { Name = "Accept" })).ToHaveCountAsync(0);
@@ -158,7 +142,7 @@ public sealed class SourceReviewTests(BrowserFixture fixture) : IClassFixture<Br
         }
 
         // An analyst is offered both on the same document.
-        await using var analyst = await SourceViewAsync(memo.Id, "bo");
+        await using var analyst = await ExplorerPage.OpenSourceViewAsync(fixture, memo.Id, "bo");
         await Expect(analyst.Page.GetByRole(AriaRole.Button, new() { Name = "Accept" })).ToHaveCountAsync(2);
         await Expect(analyst.Page.Locator("#suggestions-role")).ToBeHiddenAsync();
     }
@@ -170,7 +154,7 @@ public sealed class SourceReviewTests(BrowserFixture fixture) : IClassFixture<Br
         var edgeId = $"{memo.Nation}-member-of";
         Assert.IsType<RecordWrite.Written>(await fixture.Store.CreateEdgeAsync(
             new Edge(edgeId, "MEMBER_OF", memo.Nation, memo.Org, [new Evidence(memo.Id, memo.FirstSentence)]), "ana"));
-        await using var reader = await SourceViewAsync(memo.Id, null);
+        await using var reader = await ExplorerPage.OpenSourceViewAsync(fixture, memo.Id, null);
         var page = reader.Page;
         await Expect(page.Locator("#citations-summary")).ToHaveTextAsync("1 quote, cited by 1 edge.");
         var quotes = page.GetByRole(AriaRole.List, new() { Name = "Quotes in the graph" });

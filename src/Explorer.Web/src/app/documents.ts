@@ -104,6 +104,11 @@ export class Documents {
     if (this.dialog.open) this.dialog.close();
   }
 
+  /** A document was added, changed or deleted anywhere: an open list is read again. */
+  sourcesChanged(): void {
+    if (this.dialog.open) void this.load();
+  }
+
   /** Signed in or out: the form follows the role. */
   sessionChanged(): void {
     this.form.hidden = !this.deps.canAdd();

@@ -23,6 +23,8 @@ export class LiveView {
   private pendingDrawn: number[] = [];
   private state: ConnectionState = "connecting";
   private lastPresence: PresenceEvent | null = null;
+  /** Called after live changes that add, change or delete source documents (the Documents list follows). */
+  sourcesChanged: () => void = () => {};
 
   constructor(private readonly view: ExplorerView, private readonly annotations: AnnotationsView) {
     this.sync = new LiveSync({
@@ -91,6 +93,7 @@ export class LiveView {
     }
     if (view.state.selected.startsWith("e:") && !model.graph.hasEdge(view.state.selected.slice(2))) view.clearSelection();
     view.peers.updateNames();
+    if (changes.some((c) => c.kind === "SourceUpserted" || c.kind === "SourceRemoved" || c.kind === "GraphReloaded")) this.sourcesChanged();
   }
 
   private annotationChanged(change: ChangeEvent): void {

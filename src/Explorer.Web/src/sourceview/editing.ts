@@ -1,0 +1,214 @@
+import { api, ApiError } from "../api";
+import type { Citation, Problem, SourceDocument } from "../types";
+import { byId, h, replace } from "../ui/dom";
+import { count, edgeHref, relationText } from "./citations";
+
+// The source view's "Edit document" and "Delete document", for analysts and admins (the buttons are data-write:
+// app/roles.ts). Both send If-Match with the version the page shows. The server's refusals are said in words: an
+// edit whose text drops quotes that edges cite (409) lists those quotes and changes nothing; someone else's change
+// in between (412) offers to reload; 403 gives the server's reason. A delete that edges cite (409) lists them and
+// asks once more before it removes their citations (force=true; an edge left with no evidence is deleted).
+
+export interface SourceEditingDeps {
+  /** The document as last read: the form starts from it, and its version is the ETag a write sends. */
+  current(): SourceDocument | null;
+  /** Reads the document and its lists again (after a save, or to start again from someone else's version). */
+  reload(): Promise<void>;
+  /** The document is gone: the page says so. */
+  deleted(title: string): void;
+}
+
+/** The quotes of a source the new text no longer holds, each with the edges citing it (in text order). */
+export function lostQuotes(citations: readonly Citation[], edgeIds: readonly string[], text: string): { quote: string; citations: Citation[] }[] {
+  const edges = new Set(edgeIds);
+  const cited = citations.filter((c) => edges.has(c.edgeId));
+  const missing = cited.filter((c) => !text.includes(c.quote));
+  const groups = new Map<string, Citation[]>();
+  for (const citation of missing.length > 0 ? missing : cited) groups.set(citation.quote, [...(groups.get(citation.quote) ?? []), citation]);
+  return [...groups].map(([quote, list]) => ({ quote, citations: list }));
+}
+
+export class SourceEditing {
+  private readonly panel = byId("source-edit");
+  private readonly editButton = byId<HTMLButtonElement>("source-edit-button");
+  private readonly deleteButton = byId<HTMLButtonElement>("source-delete-button");
+  private readonly saved = byId("source-saved");
+
+  constructor(private readonly sourceId: string, private readonly deps: SourceEditingDeps) {
+    this.editButton.addEventListener("click", () => this.edit());
+    this.deleteButton.addEventListener("click", () => this.confirmDelete());
+  }
+
+  /** The form, filled from the document as last read; saving sends that version as If-Match. */
+  edit(note?: string): void {
+    const base = this.deps.current();
+    if (!base) return;
+    this.saved.textContent = "";
+    const field = (id: string, label: string, control: HTMLInputElement | HTMLTextAreaElement) =>
+      h("label", { class: "source-field", attrs: { for: id } }, h("span", { text: label }), control);
+    const title = h("input", { attrs: { id: "source-edit-title", type: "text", required: true, maxlength: 300, autocomplete: "off" } });
+    const kind = h("input", { attrs: { id: "source-edit-kind", type: "text", maxlength: 50, autocomplete: "off", placeholder: "report, article, note…" } });
+    const description = h("textarea", { class: "source-edit-description", attrs: { id: "source-edit-description", maxlength: 2000, rows: 2 } });
+    const url = h("input", { attrs: { id: "source-edit-url", type: "url", autocomplete: "off", placeholder: "https://…" } });
+    const text = h("textarea", { class: "source-edit-text", attrs: { id: "source-edit-text", required: true, rows: 14 } });
+    title.value = base.title;
+    kind.value = base.kind;
+    description.value = base.description;
+    url.value = base.url ?? "";
+    text.value = base.text;
+    const alert = h("div", { class: "source-alert", attrs: { role: "alert" } });
+    const save = h("button", { class: "primary", text: "Save changes", attrs: { type: "submit" } });
+    const form = h("form", { class: "source-form", attrs: { "aria-labelledby": "source-edit-heading" } },
+      h("h3", { text: "Edit document", attrs: { id: "source-edit-heading" } }),
+      note ? h("p", { class: "notice", text: note }) : null,
+      field("source-edit-title", "Title", title),
+      field("source-edit-kind", "Kind", kind),
+      field("source-edit-description", "Description (optional)", description),
+      field("source-edit-url", "Link (optional)", url),
+      field("source-edit-text", "Text", text),
+      h("p", { class: "hint", text: "Every quote the graph takes from this document must stay in the text." }),
+      alert,
+      h("div", { class: "source-form-actions" }, save, h("button", { text: "Cancel", attrs: { type: "button" }, on: { click: () => this.close(this.editButton) } })));
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      void (async () => {
+        replace(alert);
+        save.disabled = true;
+        try {
+          const body = { title: title.value.trim(), kind: kind.value.trim(), description: description.value.trim(), url: url.value.trim(), text: text.value, format: "text" };
+          const info = await api.editSource(this.sourceId, base.version ?? 0, body);
+          await this.deps.reload();
+          this.close(this.editButton);
+          this.saved.textContent = `Saved (version ${info.version ?? "?"}).`;
+        } catch (error) {
+          replace(alert, ...(await this.editRefused(error, text.value)));
+        } finally {
+          save.disabled = false;
+        }
+      })();
+    });
+    replace(this.panel, form);
+    title.focus();
+  }
+
+  /** Why an edit was not saved, with what the analyst can do about it. */
+  private async editRefused(error: unknown, text: string): Promise<Node[]> {
+    if (!(error instanceof ApiError)) return [h("p", { class: "error-text", text: `The change could not be sent: ${message(error)}` })];
+    const { status, problem } = error;
+    if (status === 409 && problem.edges) {
+      const lost = lostQuotes(await this.citations(), problem.edges, text);
+      const edges = problem.count ?? problem.edges.length;
+      return [
+        h("p", { class: "error-text", text: `Not saved: the new text no longer holds ${lost.length > 0 ? count(lost.length, "quote") : "quotes"} that ${count(edges, "edge")} ${edges === 1 ? "cites" : "cite"}. Nothing was changed. Put these passages back, or change those edges’ evidence first:` }),
+        lost.length > 0
+          ? h("ul", { class: "source-refusal-list", attrs: { "aria-label": "Quotes that would be lost" } }, ...lost.map((q) => h("li", {},
+            h("q", { class: "source-lost-quote", text: q.quote }),
+            h("span", { class: "muted", text: ` — cited by ${q.citations.map((c) => relationText(c.sourceName, c.type, c.targetName)).join("; ")}` }))))
+          : this.edgeList(problem, []),
+      ];
+    }
+    if (status === 412) return this.stale("Not saved: someone else changed this document since you opened the form.", () => this.edit("This is the latest version. Make your changes again."));
+    return [h("p", { class: "error-text", text: refusal(error, "edit") })];
+  }
+
+  /** Delete, step one: a plain delete, once confirmed. */
+  private confirmDelete(): void {
+    const base = this.deps.current();
+    if (!base) return;
+    this.saved.textContent = "";
+    this.deleteStep(base, false, "Delete this document?", "Delete this document",
+      h("p", {}, "“", base.title, "” leaves the Documents list and can no longer be read here. Its history keeps its title and details."));
+  }
+
+  /** Delete, step two: the edges citing it, and a second confirmation that removes their citations too. */
+  private async confirmForce(base: SourceDocument, problem: Problem): Promise<void> {
+    const edges = problem.count ?? problem.edges?.length ?? 0;
+    this.deleteStep(base, true, "Edges cite this document", "Remove these citations and delete",
+      h("p", { text: `Not deleted: ${count(edges, "edge")} quote${edges === 1 ? "s" : ""} it as evidence:` }),
+      this.edgeList(problem, await this.citations()),
+      h("p", { text: "To delete it anyway, its quotes are taken out of these edges’ evidence first. An edge left with no evidence is deleted. Each edge’s history records the change." }));
+  }
+
+  /** A step of deleting: what it says, and the button that sends the delete (force: citations removed too), focused. */
+  private deleteStep(base: SourceDocument, force: boolean, heading: string, action: string, ...body: HTMLElement[]): void {
+    const alert = h("div", { class: "source-alert", attrs: { role: "alert" } });
+    const yes = h("button", { class: "danger", text: action, attrs: { type: "button" } });
+    yes.addEventListener("click", () => void this.delete(base, force, yes, alert));
+    replace(this.panel, h("section", { class: force ? "source-form source-form-warning" : "source-form", attrs: { "aria-labelledby": "source-delete-heading" } },
+      h("h3", { text: heading, attrs: { id: "source-delete-heading" } }),
+      ...body,
+      alert,
+      h("div", { class: "source-form-actions" }, yes, h("button", { text: "Cancel", attrs: { type: "button" }, on: { click: () => this.close(this.deleteButton) } }))));
+    yes.focus();
+  }
+
+  private async delete(base: SourceDocument, force: boolean, button: HTMLButtonElement, alert: HTMLElement): Promise<void> {
+    replace(alert);
+    button.disabled = true;
+    try {
+      await api.deleteSource(this.sourceId, base.version ?? 0, force);
+      replace(this.panel);
+      this.deps.deleted(base.title);
+    } catch (error) {
+      button.disabled = false;
+      if (error instanceof ApiError && error.status === 409 && error.problem.edges && !force) {
+        await this.confirmForce(base, error.problem);
+        return;
+      }
+      replace(alert, ...(error instanceof ApiError && error.status === 412
+        ? this.stale("Not deleted: someone else changed this document meanwhile.", () => this.confirmDelete())
+        : [h("p", { class: "error-text", text: refusal(error, "delete") })]));
+    }
+  }
+
+  /** The edges a 409 names, in text order, each as its relation (a link to it in the explorer), or its id when not in the citations. */
+  private edgeList(problem: Problem, citations: readonly Citation[]): HTMLElement {
+    const order = (id: string) => { const at = citations.findIndex((c) => c.edgeId === id); return at < 0 ? citations.length : at; };
+    const ids = [...(problem.edges ?? [])].sort((a, b) => order(a) - order(b));
+    const more = (problem.count ?? ids.length) - ids.length;
+    return h("ul", { class: "source-refusal-list", attrs: { "aria-label": "Edges citing this document" } },
+      ...ids.map((id) => {
+        const c = citations.find((x) => x.edgeId === id);
+        return h("li", {}, c
+          ? h("a", { text: relationText(c.sourceName, c.type, c.targetName), attrs: { href: edgeHref(id, c.source), target: "_blank", rel: "noopener" } })
+          : h("span", { text: `edge ${id}` }));
+      }),
+      more > 0 ? h("li", { class: "muted", text: `and ${more} more` }) : null);
+  }
+
+  /** A 412: what happened, and a button that reads the latest version and starts again from it. */
+  private stale(what: string, again: () => void): Node[] {
+    const reload = h("button", { text: "Reload the latest version", attrs: { type: "button" } });
+    reload.addEventListener("click", () => void this.deps.reload().then(again));
+    return [h("p", { class: "error-text", text: `${what} Reloading shows their version; what you typed here is not kept.` }), reload];
+  }
+
+  private async citations(): Promise<Citation[]> {
+    try {
+      return (await api.citations(this.sourceId)).citations;
+    } catch {
+      return [];
+    }
+  }
+
+  private close(focus: HTMLElement): void {
+    replace(this.panel);
+    focus.focus();
+  }
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** A refusal as a sentence: why (by status), then the server's own words. */
+function refusal(error: unknown, verb: "edit" | "delete"): string {
+  if (!(error instanceof ApiError)) return `The request could not be sent: ${message(error)}`;
+  const { status, problem } = error;
+  const reason = status === 403 ? `You may not ${verb} this document`
+    : status === 401 ? `Sign in to ${verb} documents`
+    : status === 404 ? "This document no longer exists"
+    : status === 413 ? "Too large"
+    : problem.title ?? "Refused";
+  return `${reason} (${status}): ${problem.detail ?? problem.title ?? ""}`;
+}
