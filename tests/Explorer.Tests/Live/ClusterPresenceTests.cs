@@ -42,14 +42,17 @@ public sealed class ClusterPresenceTests : IAsyncLifetime
         await UntilAsync(seenOnA, p => p.Viewers == 2 && p.Users.SequenceEqual(["ana", "bo"]));
         await UntilAsync(seenOnB, p => p.Viewers == 2 && p.Users.SequenceEqual(["ana", "bo"]));
 
-        // A third instance reports a viewer once and then dies: it never renews, never says goodbye.
+        // A third instance reports a viewer once and then dies: it never renews, never says goodbye. Its entry lives
+        // longer than a real one (20 s, not 8), so a loaded machine, where A's 2-second reads may stall for seconds,
+        // still sees it before it expires (one full-suite run at load 9 did not: "last seen: 1 viewers").
+        var ghostLease = TimeSpan.FromSeconds(20);
         var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(_cluster!.Redis);
         await using (redis)
         {
             var db = redis.GetDatabase();
             await db.HashSetAsync($"{Prefix}:presence:dead-instance", [new StackExchange.Redis.HashEntry("ghost-connection", "ghost")]);
-            await db.KeyExpireAsync($"{Prefix}:presence:dead-instance", LiveBackplane.PresenceLease);
-            await db.SortedSetAddAsync($"{Prefix}:presence:instances", "dead-instance", DateTimeOffset.UtcNow.Add(LiveBackplane.PresenceLease).ToUnixTimeMilliseconds());
+            await db.KeyExpireAsync($"{Prefix}:presence:dead-instance", ghostLease);
+            await db.SortedSetAddAsync($"{Prefix}:presence:instances", "dead-instance", DateTimeOffset.UtcNow.Add(ghostLease).ToUnixTimeMilliseconds());
         }
 
         await UntilAsync(seenOnA, p => p.Viewers == 3 && p.Users.Contains("ghost"));
