@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { lostQuotes } from "../src/sourceview/editing";
+import { lostQuotes, mergeEdits, type SourceFields } from "../src/sourceview/editing";
 import { concerns, type ViewedSource } from "../src/sourceview/relevance";
 import type { ChangeEvent, Citation, EdgeRecord } from "../src/types";
 
@@ -47,5 +47,26 @@ describe("an edit refused for dropping quotes lists", () => {
   it("every quote of those edges when the text seems to hold them all (the server normalised it)", () => {
     expect(lostQuotes(citations, ["e3"], "First. Second.").map((q) => q.quote)).toEqual(["Second."]);
     expect(lostQuotes(citations, ["unknown"], "")).toEqual([]);
+  });
+});
+
+describe("an edit refused as stale (412), over the latest version", () => {
+  const base: SourceFields = { title: "Memo", kind: "note", description: "", url: "", text: "First. Second." };
+
+  it("keeps the fields the analyst changed and takes the others as they are now", () => {
+    const typed = { ...base, title: "Memo (revised)" };
+    const latest = { ...base, description: "Checked", text: "First. Second. Third." };
+    expect(mergeEdits(base, typed, latest)).toEqual({ fields: { ...latest, title: "Memo (revised)" }, both: [] });
+  });
+
+  it("names the fields both changed differently, keeping the analyst's; the same change on both sides is no conflict", () => {
+    const typed = { ...base, title: "Mine", kind: "memo", text: "First." };
+    const latest = { ...base, title: "Theirs", kind: "memo", text: "First. Second. Third." };
+    expect(mergeEdits(base, typed, latest)).toEqual({ fields: { ...latest, title: "Mine", text: "First." }, both: ["title", "text"] });
+  });
+
+  it("with nothing typed, is the latest version", () => {
+    const latest = { ...base, url: "https://example.org/memo" };
+    expect(mergeEdits(base, base, latest)).toEqual({ fields: latest, both: [] });
   });
 });

@@ -90,7 +90,7 @@ public sealed class SourceEditingTests(BrowserFixture fixture) : IClassFixture<B
     }
 
     [Fact]
-    public async Task AnEditThatDropsACitedQuoteListsThatQuoteAndChangesNothingAndAStaleOneOffersToReload()
+    public async Task AnEditThatDropsACitedQuoteListsThatQuoteAndChangesNothingAndAStaleOneReloadsKeepingTheAnalystsChanges()
     {
         var note = await NoteAsync(citing: 1);
         var cancellationToken = TestContext.Current.CancellationToken;
@@ -113,14 +113,23 @@ public sealed class SourceEditingTests(BrowserFixture fixture) : IClassFixture<B
         await Expect(page.Locator("#source-title")).ToHaveTextAsync(note.Title);
         await Expect(page.Locator("#source-text")).ToHaveTextAsync(note.Text);
 
-        // Someone else changes it meanwhile: the save is refused as stale, and reloading starts from their version.
-        Assert.IsType<RecordWrite.Written>(await fixture.Store.UpdateSourceAsync(stored with { Title = $"{note.Title} by ana" }, 1, "ana", cancellationToken));
+        // Someone else changes its title and description meanwhile: the save is refused as stale, and reloading starts
+        // from their version with what bo changed (the title) kept, and says that they changed it too.
+        Assert.IsType<RecordWrite.Written>(await fixture.Store.UpdateSourceAsync(stored with { Title = $"{note.Title} by ana", Description = "Checked by ana" }, 1, "ana", cancellationToken));
         await form.GetByRole(AriaRole.Textbox, new() { Name = "Text" }).FillAsync(note.Text);
         await form.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
-        await Expect(alert).ToContainTextAsync("Not saved: someone else changed this document since you opened the form.");
+        await Expect(alert).ToContainTextAsync("Not saved: someone else changed this document since you opened the form. Reloading takes their version and keeps what you changed.");
         await alert.GetByRole(AriaRole.Button, new() { Name = "Reload the latest version" }).ClickAsync();
-        await Expect(form.GetByRole(AriaRole.Textbox, new() { Name = "Title" })).ToHaveValueAsync($"{note.Title} by ana");
         await Expect(page.Locator("#source-title")).ToHaveTextAsync($"{note.Title} by ana");
+        await Expect(form.Locator(".notice")).ToHaveTextAsync($"This is the latest version (2), with your changes to the title kept. They changed the title too, to “{note.Title} by ana”; yours is in the form.");
+        await Expect(form.GetByRole(AriaRole.Textbox, new() { Name = "Title" })).ToHaveValueAsync("Shortened");
+        await Expect(form.GetByRole(AriaRole.Textbox, new() { Name = "Description (optional)" })).ToHaveValueAsync("Checked by ana");
+        await Expect(form.GetByRole(AriaRole.Textbox, new() { Name = "Text" })).ToHaveValueAsync(note.Text);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = BrowserFixture.ScreenshotPath("35-source-edit-reloaded") });
+        await form.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
+        await Expect(page.Locator("#source-saved")).ToHaveTextAsync("Saved (version 3).");
+        stored = (await fixture.Store.GetSourceAsync(note.Id, cancellationToken))!;
+        Assert.Equal(("Shortened", "Checked by ana", note.Text, 3L), (stored.Title, stored.Description, stored.Text, stored.Version));
 
         // Bo did not add it: only ana or an admin may delete it, and the server's reason is shown.
         await Button(page, "Delete document").ClickAsync();

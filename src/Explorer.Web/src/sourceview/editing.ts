@@ -6,7 +6,7 @@ import { count, edgeHref, relationText } from "./citations";
 // The source view's "Edit document" and "Delete document", for analysts and admins (the buttons are data-write:
 // app/roles.ts). Both send If-Match with the version the page shows. The server's refusals are said in words: an
 // edit whose text drops quotes that edges cite (409) lists those quotes and changes nothing; someone else's change
-// in between (412) offers to reload; 403 gives the server's reason. A delete that edges cite (409) lists them and
+// in between (412) offers to reload, keeping the analyst's own changes over theirs; 403 gives the server's reason. A delete that edges cite (409) lists them and
 // asks once more before it removes their citations (force=true; an edge left with no evidence is deleted).
 
 export interface SourceEditingDeps {
@@ -16,6 +16,36 @@ export interface SourceEditingDeps {
   reload(): Promise<void>;
   /** The document is gone: the page says so. */
   deleted(title: string): void;
+}
+
+/** The fields the edit form changes. */
+export interface SourceFields {
+  title: string;
+  kind: string;
+  description: string;
+  url: string;
+  text: string;
+}
+
+const fieldNames: Record<keyof SourceFields, string> = { title: "title", kind: "kind", description: "description", url: "link", text: "text" };
+
+export function fieldsOf(doc: SourceDocument): SourceFields {
+  return { title: doc.title, kind: doc.kind, description: doc.description, url: doc.url ?? "", text: doc.text };
+}
+
+/**
+ * After someone else's change (412): each field as the analyst typed it where they changed it from the version
+ * they started from, else as it is now; and the fields both changed differently (the analyst's kept, to compare).
+ */
+export function mergeEdits(base: SourceFields, typed: SourceFields, latest: SourceFields): { fields: SourceFields; both: (keyof SourceFields)[] } {
+  const fields = { ...latest };
+  const both: (keyof SourceFields)[] = [];
+  for (const key of Object.keys(fieldNames) as (keyof SourceFields)[]) {
+    if (typed[key] === base[key]) continue;
+    fields[key] = typed[key];
+    if (latest[key] !== base[key] && latest[key] !== typed[key]) both.push(key);
+  }
+  return { fields, both };
 }
 
 /** The quotes of a source the new text no longer holds, each with the edges citing it (in text order). */
@@ -39,10 +69,11 @@ export class SourceEditing {
     this.deleteButton.addEventListener("click", () => this.confirmDelete());
   }
 
-  /** The form, filled from the document as last read; saving sends that version as If-Match. */
-  edit(note?: string): void {
+  /** The form, filled from the document as last read (or with <start>); saving sends that version as If-Match. */
+  edit(note?: string, start?: SourceFields): void {
     const base = this.deps.current();
     if (!base) return;
+    const values = start ?? fieldsOf(base);
     this.saved.textContent = "";
     const field = (id: string, label: string, control: HTMLInputElement | HTMLTextAreaElement) =>
       h("label", { class: "source-field", attrs: { for: id } }, h("span", { text: label }), control);
@@ -51,11 +82,11 @@ export class SourceEditing {
     const description = h("textarea", { class: "source-edit-description", attrs: { id: "source-edit-description", maxlength: 2000, rows: 2 } });
     const url = h("input", { attrs: { id: "source-edit-url", type: "url", autocomplete: "off", placeholder: "https://…" } });
     const text = h("textarea", { class: "source-edit-text", attrs: { id: "source-edit-text", required: true, rows: 14 } });
-    title.value = base.title;
-    kind.value = base.kind;
-    description.value = base.description;
-    url.value = base.url ?? "";
-    text.value = base.text;
+    title.value = values.title;
+    kind.value = values.kind;
+    description.value = values.description;
+    url.value = values.url;
+    text.value = values.text;
     const alert = h("div", { class: "source-alert", attrs: { role: "alert" } });
     const save = h("button", { class: "primary", text: "Save changes", attrs: { type: "submit" } });
     const form = h("form", { class: "source-form", attrs: { "aria-labelledby": "source-edit-heading" } },
@@ -81,7 +112,8 @@ export class SourceEditing {
           this.close(this.editButton);
           this.saved.textContent = `Saved (version ${info.version ?? "?"}).`;
         } catch (error) {
-          replace(alert, ...(await this.editRefused(error, text.value)));
+          const typed = { title: title.value, kind: kind.value, description: description.value, url: url.value, text: text.value };
+          replace(alert, ...(await this.editRefused(error, fieldsOf(base), typed)));
         } finally {
           save.disabled = false;
         }
@@ -92,7 +124,8 @@ export class SourceEditing {
   }
 
   /** Why an edit was not saved, with what the analyst can do about it. */
-  private async editRefused(error: unknown, text: string): Promise<Node[]> {
+  private async editRefused(error: unknown, base: SourceFields, typed: SourceFields): Promise<Node[]> {
+    const text = typed.text;
     if (!(error instanceof ApiError)) return [h("p", { class: "error-text", text: `The change could not be sent: ${message(error)}` })];
     const { status, problem } = error;
     if (status === 409 && problem.edges) {
@@ -107,8 +140,27 @@ export class SourceEditing {
           : this.edgeList(problem, []),
       ];
     }
-    if (status === 412) return this.stale("Not saved: someone else changed this document since you opened the form.", () => this.edit("This is the latest version. Make your changes again."));
+    if (status === 412) {
+      return this.stale("Not saved: someone else changed this document since you opened the form. Reloading takes their version and keeps what you changed.",
+        () => this.editAgain(base, typed));
+    }
     return [h("p", { class: "error-text", text: refusal(error, "edit") })];
+  }
+
+  /** The form again over the latest version, with the analyst's own changes kept and the fields both changed named. */
+  private editAgain(base: SourceFields, typed: SourceFields): void {
+    const latest = this.deps.current();
+    if (!latest) return;
+    const theirs = fieldsOf(latest);
+    const { fields, both } = mergeEdits(base, typed, theirs);
+    const kept = (Object.keys(fieldNames) as (keyof SourceFields)[]).filter((key) => typed[key] !== base[key]).map((key) => fieldNames[key]);
+    const parts = [`This is the latest version (${latest.version ?? "?"}), with ${kept.length > 0 ? `your changes to the ${list(kept)} kept` : "none of your changes to keep"}.`];
+    for (const key of both) {
+      parts.push(key === "text"
+        ? "They changed the text too: yours is in the form; compare it with the document below before you save."
+        : `They changed the ${fieldNames[key]} too, to “${theirs[key]}”; yours is in the form.`);
+    }
+    this.edit(parts.join(" "), fields);
   }
 
   /** Delete, step one: a plain delete, once confirmed. */
@@ -156,7 +208,7 @@ export class SourceEditing {
         return;
       }
       replace(alert, ...(error instanceof ApiError && error.status === 412
-        ? this.stale("Not deleted: someone else changed this document meanwhile.", () => this.confirmDelete())
+        ? this.stale("Not deleted: someone else changed this document meanwhile. Reload to see their version before you decide.", () => this.confirmDelete())
         : [h("p", { class: "error-text", text: refusal(error, "delete") })]));
     }
   }
@@ -180,7 +232,7 @@ export class SourceEditing {
   private stale(what: string, again: () => void): Node[] {
     const reload = h("button", { text: "Reload the latest version", attrs: { type: "button" } });
     reload.addEventListener("click", () => void this.deps.reload().then(again));
-    return [h("p", { class: "error-text", text: `${what} Reloading shows their version; what you typed here is not kept.` }), reload];
+    return [h("p", { class: "error-text", text: what }), reload];
   }
 
   private async citations(): Promise<Citation[]> {
@@ -211,4 +263,9 @@ function refusal(error: unknown, verb: "edit" | "delete"): string {
     : status === 413 ? "Too large"
     : problem.title ?? "Refused";
   return `${reason} (${status}): ${problem.detail ?? problem.title ?? ""}`;
+}
+
+/** "title", "title and text", "title, kind and text". */
+function list(names: readonly string[]): string {
+  return names.length <= 1 ? names.join("") : `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
 }
