@@ -6,7 +6,7 @@ import { applyRole } from "./app/roles";
 import { LiveChannel, type ConnectionState } from "./live";
 import { relationForm } from "./relation";
 import { CitationsView } from "./sourceview/citations";
-import { SourceEditing } from "./sourceview/editing";
+import { SourceEditing, type SourceFields } from "./sourceview/editing";
 import { concerns } from "./sourceview/relevance";
 import { SuggestionsView } from "./sourceview/suggestions";
 import type { SourceDocument } from "./types";
@@ -126,16 +126,25 @@ function offerRelations(): void {
   });
 }
 
-/** After a delete from this page: the document is gone; the page says so and links back to the explorer. */
-function deleted(title: string): void {
+/**
+ * The document is gone: the page says so and links back to the explorer. Deleted elsewhere (another analyst, while this
+ * page was open), with an edit under way here: its text is kept on the page, to copy, since it can no longer be saved.
+ */
+function deleted(title: string, elsewhere = false, unsaved: SourceFields | null = null): void {
   gone = true;
   current = null;
   text = "";
   document.title = "Document deleted · Explorer";
   document.querySelector<HTMLElement>(".source-review")!.hidden = true;
   const heading = h("h2", { attrs: { id: "source-title", tabindex: "-1" }, text: "Document deleted" });
+  const kept = unsaved
+    ? [h("p", { text: "Your changes to it were not saved. Your text is below, to copy:" }),
+      h("textarea", { class: "source-edit-text", attrs: { readonly: true, rows: 10, "aria-label": "Your unsaved text" } })]
+    : [];
+  if (unsaved) (kept[1] as HTMLTextAreaElement).value = unsaved.text;
   replace(byId("source"), heading,
-    h("p", { attrs: { role: "status" } }, "“", title, "” was deleted. ", h("a", { text: "Back to the explorer", attrs: { href: "/" } })));
+    h("p", { attrs: { role: "status" } }, "“", title, elsewhere ? "” was deleted elsewhere while this page was open. " : "” was deleted. ", h("a", { text: "Back to the explorer", attrs: { href: "/" } })),
+    ...kept);
   heading.focus();
 }
 
@@ -168,10 +177,14 @@ async function start(): Promise<void> {
   await sessionKnown;
   offerRelations();
   applyRole(session);
-  new SourceEditing(sourceId, { current: () => current, reload: () => show().then(refresh), deleted });
+  const editing = new SourceEditing(sourceId, { current: () => current, reload: () => show().then(refresh), deleted: (title) => deleted(title) });
   const live = new LiveChannel({
     changed: (change) => {
       if (gone) return;
+      if (change.kind === "SourceRemoved" && change.entityId === sourceId && !editing.deletingHere) {
+        deleted(current?.title ?? sourceId, true, editing.unsaved());
+        return;
+      }
       const what = concerns(change, { sourceId, edges: new Set([...citations.edges, ...suggestions.edges]), nodes: suggestions.nodes });
       if (what === "all") void show().then(refreshSoon);
       else if (what === "lists") refreshSoon();

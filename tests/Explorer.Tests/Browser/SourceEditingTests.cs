@@ -9,7 +9,8 @@ namespace Explorer.Tests.Browser;
 /// analyst changes the title and text (kept after a reload, the next edit sent with the new version); an edit that
 /// drops a cited quote lists that quote and changes nothing, a stale one offers to reload, and an analyst may not
 /// delete another's document (403, the server's reason shown); deleting a cited document lists the citing edges and
-/// deletes only after a second confirmation, which also takes it off an open Documents list; viewers and signed-out
+/// deletes only after a second confirmation, which also takes it off an open Documents list; one deleted elsewhere while
+/// an analyst edits it says so on their page and keeps their unsaved text to copy; viewers and signed-out
 /// readers are offered neither. Each test writes its own document.
 /// </summary>
 public sealed class SourceEditingTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
@@ -191,5 +192,34 @@ public sealed class SourceEditingTests(BrowserFixture fixture) : IClassFixture<B
         await Expect(documents.GetByRole(AriaRole.Link, new() { Name = essay.Title, Exact = true })).ToBeVisibleAsync();
         await Expect(listed).ToHaveCountAsync(0);
         Assert.Empty(explorer.Errors);
+    }
+
+    [Fact]
+    public async Task ADocumentDeletedElsewhereWhileAnAnalystEditsItSaysSoAndKeepsTheirUnsavedText()
+    {
+        var note = await NoteAsync();
+        await using var editor = await ExplorerPage.OpenSourceViewAsync(fixture, note.Id, "bo");
+        var page = editor.Page;
+        await Button(page, "Edit document").ClickAsync();
+        var typed = $"{note.Text} Bo's third sentence, not saved yet.";
+        await EditForm(page).GetByRole(AriaRole.Textbox, new() { Name = "Text" }).FillAsync(typed);
+
+        // Ana, who added it, deletes it from her own view of it.
+        await using var owner = await ExplorerPage.OpenSourceViewAsync(fixture, note.Id, "ana");
+        await Button(owner.Page, "Delete document").ClickAsync();
+        await Button(owner.Page, "Delete this document").ClickAsync();
+        await Expect(owner.Page.GetByRole(AriaRole.Heading, new() { Name = "Document deleted" })).ToBeFocusedAsync();
+        await Expect(owner.Page.Locator("#source").GetByRole(AriaRole.Status)).ToHaveTextAsync($"“{note.Title}” was deleted. Back to the explorer");
+
+        // Bo's page follows: the form is gone, the page says the document was deleted elsewhere, and bo's text stays to copy.
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Document deleted" })).ToBeVisibleAsync();
+        await Expect(page.Locator("#source").GetByRole(AriaRole.Status)).ToHaveTextAsync($"“{note.Title}” was deleted elsewhere while this page was open. Back to the explorer");
+        await Expect(EditForm(page)).ToHaveCountAsync(0);
+        await Expect(page.GetByRole(AriaRole.Textbox, new() { Name = "Your unsaved text" })).ToHaveValueAsync(typed);
+        await Expect(Button(page, "Edit document")).ToHaveCountAsync(0);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = BrowserFixture.ScreenshotPath("36-source-deleted-elsewhere") });
+        Assert.Null(await fixture.Store.GetSourceAsync(note.Id, TestContext.Current.CancellationToken));
+        Assert.Empty(editor.Errors);
+        Assert.Empty(owner.Errors);
     }
 }

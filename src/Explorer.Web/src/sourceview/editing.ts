@@ -63,10 +63,27 @@ export class SourceEditing {
   private readonly editButton = byId<HTMLButtonElement>("source-edit-button");
   private readonly deleteButton = byId<HTMLButtonElement>("source-delete-button");
   private readonly saved = byId("source-saved");
+  private deleting = false;
 
   constructor(private readonly sourceId: string, private readonly deps: SourceEditingDeps) {
     this.editButton.addEventListener("click", () => this.edit());
     this.deleteButton.addEventListener("click", () => this.confirmDelete());
+  }
+
+  /** Whether this page is deleting the document right now (its own SourceRemoved may arrive before the answer). */
+  get deletingHere(): boolean {
+    return this.deleting;
+  }
+
+  /** What the open edit form holds where it differs from the document as last read; null: no form, or nothing changed. */
+  unsaved(): SourceFields | null {
+    const base = this.deps.current();
+    const value = (id: string) => this.panel.querySelector<HTMLInputElement | HTMLTextAreaElement>(`#${id}`)?.value;
+    const text = value("source-edit-text");
+    if (!base || text === undefined) return null;
+    const typed = { title: value("source-edit-title") ?? "", kind: value("source-edit-kind") ?? "", description: value("source-edit-description") ?? "", url: value("source-edit-url") ?? "", text };
+    const was = fieldsOf(base);
+    return (Object.keys(fieldNames) as (keyof SourceFields)[]).some((key) => typed[key] !== was[key]) ? typed : null;
   }
 
   /** The form, filled from the document as last read (or with <start>); saving sends that version as If-Match. */
@@ -197,11 +214,13 @@ export class SourceEditing {
   private async delete(base: SourceDocument, force: boolean, button: HTMLButtonElement, alert: HTMLElement): Promise<void> {
     replace(alert);
     button.disabled = true;
+    this.deleting = true;
     try {
       await api.deleteSource(this.sourceId, base.version ?? 0, force);
       replace(this.panel);
       this.deps.deleted(base.title);
     } catch (error) {
+      this.deleting = false;
       button.disabled = false;
       if (error instanceof ApiError && error.status === 409 && error.problem.edges && !force) {
         await this.confirmForce(base, error.problem);
