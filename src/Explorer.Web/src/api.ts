@@ -131,6 +131,8 @@ export const api = {
   /** DELETE with If-Match: 409 while edges cite it, unless force removes those citations (an edge left with no evidence is deleted). */
   deleteSource: (id: string, version: number, force = false) =>
     ok(http.DELETE("/api/sources/{id}", { params: { path: { id }, query: { force: force || undefined } }, headers: { "If-Match": `"${version}"` } })),
+  /** Every recorded version of a source, oldest first: who, when, which action ("created", "updated", "deleted"). */
+  sourceHistory: (id: string) => ok(http.GET("/api/sources/{id}/history", { params: { path: { id } } })).then((r) => r.versions),
   /** Every quote the graph takes from a source, each with its edge, in text order. */
   citations: (id: string) => ok(http.GET("/api/sources/{id}/citations", { params: { path: { id } } })),
   /** The relations a source suggests between known nodes (dismissed ones only when asked for). */

@@ -178,6 +178,7 @@ async function start(): Promise<void> {
   offerRelations();
   applyRole(session);
   const editing = new SourceEditing(sourceId, { current: () => current, reload: () => show().then(refresh), deleted: (title) => deleted(title) });
+  if (session.canEdit) void editing.offerDelete(session.me.userName, session.me.role);
   const live = new LiveChannel({
     changed: (change) => {
       if (gone) return;

@@ -70,6 +70,28 @@ export class SourceEditing {
     this.deleteButton.addEventListener("click", () => this.confirmDelete());
   }
 
+  /**
+   * Analysts may delete the documents they added, admins any (the server decides, RecordResponses.MayDeleteAsync): an
+   * analyst who may not is not offered the button, and is told who may. When the history cannot be read, the button
+   * stays and the server's answer says.
+   */
+  async offerDelete(userName: string | null, role: string | null): Promise<void> {
+    if ((role ?? "").toLowerCase() === "admin" || !userName) return;
+    let creator: string | null;
+    try {
+      const versions = await api.sourceHistory(this.sourceId);
+      creator = [...versions].reverse().find((v) => v.action === "created")?.by ?? null;
+    } catch {
+      return;
+    }
+    if (creator !== null && creator.toLowerCase() === userName.toLowerCase()) return;
+    this.deleteButton.hidden = true;
+    this.deleteButton.after(h("span", {
+      class: "muted source-delete-who",
+      text: creator ? `Only ${creator}, who added it, or an admin can delete it.` : "It came from the dataset or an import: only an admin can delete it.",
+    }));
+  }
+
   /** Whether this page is deleting the document right now (its own SourceRemoved may arrive before the answer). */
   get deletingHere(): boolean {
     return this.deleting;
